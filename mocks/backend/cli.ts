@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { startBackendServer } from './server.ts';
+
+const USAGE = `usage: npm run backend -- [--port 8787] [--host 127.0.0.1] [--data DIR] [--heartbeat-ms N]
+       [--log-size N] [--backlog-bytes N] [--allow-origin ORIGIN ...] [--no-seed]`;
+
+function positiveInt(name: string, text: string | undefined, fallback?: number): number | undefined {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < (name === 'port' ? 0 : 1)) {
+    throw new Error(`--${name} must be a whole number${name === 'port' ? '' : ' above 0'}, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      'heartbeat-ms': { type: 'string' },
+      'log-size': { type: 'string' },
+      'backlog-bytes': { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      'no-seed': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const running = await startBackendServer({
+    port: positiveInt('port', values.port, 8787),
+    host: values.host ?? '127.0.0.1',
+    dataDir: values.data,
+    heartbeatMs: positiveInt('heartbeat-ms', values['heartbeat-ms']),
+    logSize: positiveInt('log-size', values['log-size']),
+    backlogBytes: positiveInt('backlog-bytes', values['backlog-bytes']),
+    allowOrigins: values['allow-origin'],
+    seed: !values['no-seed'],
+  });
+  console.log(`listening on ${running.url}`);
+  const stop = () => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  console.error(USAGE);
+  process.exit(2);
+});

@@ -1,0 +1,177 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as v from 'valibot';
+import { LIMITS, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues } from '../../src/protocol/index.ts';
+import { DEFAULT_ALLOWED_ORIGINS, applyCors } from './cors.ts';
+import { loadJournal, openJournal } from './journal.ts';
+import { seedDemo } from './seed.ts';
+import { CommunicationService, RpcFailure } from './service.ts';
+import { EventStreams } from './sse.ts';
+
+/** Knobs of the dev backend (DESIGN §10). */
+export interface BackendOptions {
+  /** Keepalive comment interval, also sent in `ready`. Default 15,000. */
+  heartbeatMs?: number;
+  /** Events kept for replay. Default 10,000. */
+  logSize?: number;
+  /** Unsent bytes after which a subscriber is cut off. Default 1 MiB. */
+  backlogBytes?: number;
+  /** Folder of the journal; memory only when absent. */
+  dataDir?: string;
+  /** fsync each journal append. Default true. */
+  fsync?: boolean;
+  /** Origins allowed by CORS, on top of `http://localhost:*` and `http://127.0.0.1:*`. */
+  allowOrigins?: readonly string[];
+  /** Seed the `demo` context when it is not stored yet. Default true. */
+  seed?: boolean;
+}
+
+export interface BackendStats {
+  epoch: string;
+  seq: number;
+  subscribers: number;
+  /** Unsent bytes over every open stream. */
+  backlogBytes: number;
+  droppedSlow: number;
+}
+
+export interface Backend {
+  /** Node/Connect-style handler: serves `SERVICE_PATH/*`, calls `next` (or answers 404) otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void;
+  readonly service: CommunicationService;
+  stats(): BackendStats;
+  /** Ends every open stream and closes the journal. */
+  close(): void;
+}
+
+export function createBackend(options: BackendOptions = {}): Backend {
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const origins = [...DEFAULT_ALLOWED_ORIGINS, ...(options.allowOrigins ?? [])];
+  const history = options.dataDir ? loadJournal(options.dataDir) : [];
+  const journal = options.dataDir ? openJournal(options.dataDir, { fsync: options.fsync }) : undefined;
+  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, journal }, history);
+  if (options.seed ?? true) seedDemo(service);
+  const streams = new EventStreams(service.log, {
+    heartbeatMs,
+    backlogBytes: options.backlogBytes ?? 1024 * 1024,
+  });
+
+  function identity(req: IncomingMessage, url: URL, fromQuery: boolean) {
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    };
+    const context = header('x-hero-context') ?? (fromQuery ? (url.searchParams.get('context') ?? undefined) : undefined);
+    const key = header('x-public-key') ?? (fromQuery ? (url.searchParams.get('public_key') ?? undefined) : undefined);
+    return { context, key, refusal: service.authenticate(context, key) };
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void {
+    const url = new URL(req.url ?? '/', 'http://backend');
+    if (!url.pathname.startsWith(`${SERVICE_PATH}/`)) {
+      if (next) return next();
+      return void sendJson(res, 404, { error: 'not found' });
+    }
+    if (applyCors(req, res, origins)) return;
+    const route = url.pathname.slice(SERVICE_PATH.length);
+    if (route === '/health' && req.method === 'GET') return void sendJson(res, 200, { status: 'ok' });
+    if (route === '/events' && req.method === 'GET') {
+      const who = identity(req, url, true);
+      if (who.refusal) return void sendJson(res, 401, { error: who.refusal });
+      return streams.serve(req, res, who.context!, who.key!);
+    }
+    if (route === '/rpc' && req.method === 'POST') return void serveRpc(req, res, url);
+    if (route === '/rpc' || route === '/events' || route === '/health') {
+      res.setHeader('Allow', route === '/rpc' ? 'POST' : 'GET');
+      return void sendJson(res, 405, { error: 'method not allowed' });
+    }
+    sendJson(res, 404, { error: 'not found' });
+  }
+
+  async function serveRpc(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const body = await readBody(req, LIMITS.bodyMax);
+    if (body === 'too large') {
+      return void sendJson(res, 413, rpcError(null, RpcErrorCode.InvalidRequest, `request body exceeds ${LIMITS.bodyMax} bytes`), true);
+    }
+    if (body === 'aborted') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return void sendJson(res, 200, rpcError(null, RpcErrorCode.ParseError, 'parse error: body is not JSON'));
+    }
+    if (Array.isArray(json)) {
+      return void sendJson(res, 200, rpcError(null, RpcErrorCode.InvalidRequest, 'invalid request: batches are not supported'));
+    }
+    const request = v.safeParse(RpcRequestSchema, json);
+    if (!request.success) {
+      return void sendJson(res, 200, rpcError(null, RpcErrorCode.InvalidRequest, `invalid request: ${describeIssues(request.issues)}`));
+    }
+    const id = request.output.id ?? null;
+    const who = identity(req, url, false);
+    if (who.refusal) return void sendJson(res, 200, rpcError(id, RpcErrorCode.Unauthenticated, `unauthenticated: ${who.refusal}`));
+    try {
+      const result = service.call(who.context!, who.key!, request.output.method, request.output.params);
+      if (request.output.id === undefined) return void res.writeHead(204).end();
+      sendJson(res, 200, { jsonrpc: '2.0', id, result });
+    } catch (error) {
+      if (error instanceof RpcFailure) return void sendJson(res, 200, rpcError(id, error.code, error.message));
+      console.error('[backend] internal error', error);
+      sendJson(res, 200, rpcError(id, RpcErrorCode.InternalError, 'internal error'));
+    }
+  }
+
+  return {
+    handle,
+    service,
+    stats: () => ({
+      epoch: service.log.epoch,
+      seq: service.log.lastSeq,
+      subscribers: streams.count,
+      backlogBytes: streams.backlog,
+      droppedSlow: streams.droppedSlow,
+    }),
+    close() {
+      streams.closeAll();
+      journal?.close();
+    },
+  };
+}
+
+function rpcError(id: string | number | null, code: number, message: string) {
+  return { jsonrpc: '2.0', id, error: { code, message } };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, close = false): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...(close ? { Connection: 'close' } : {}),
+  });
+  res.end(text);
+}
+
+/** The body as text, or 'too large' past `limit` bytes (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | 'too large' | 'aborted'> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve('too large');
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve('too large');
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('aborted', () => resolve('aborted'));
+    req.on('error', () => resolve('aborted'));
+  });
+}

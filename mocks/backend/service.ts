@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
+import {
+  RPC_METHODS,
+  RpcErrorCode,
+  describeIssues,
+  isRpcMethod,
+  LIMITS,
+  type ChatMessage,
+  type Conversation,
+  type RpcMethod,
+  type RpcValidParams,
+} from '../../src/protocol/index.ts';
+import { EventLog } from './event-log.ts';
+import type { Journal, JournalRecord } from './journal.ts';
+import { World, type ConversationRecord } from './world.ts';
+
+/** A JSON-RPC error to answer with. */
+export class RpcFailure extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CONTEXT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export interface ServiceOptions {
+  /** Ring size of the event log. */
+  logSize: number;
+  journal?: Journal;
+  /** unix ms */
+  now?: () => number;
+}
+
+/**
+ * The communication domain over separate per-context worlds: every accepted change is journaled,
+ * applied, then published on the one event log.
+ */
+export class CommunicationService {
+  readonly log: EventLog;
+  private readonly worlds = new Map<string, World>();
+  private readonly journal?: Journal;
+  private readonly now: () => number;
+
+  constructor(options: ServiceOptions, history: readonly JournalRecord[] = []) {
+    let maxSeq = 0;
+    for (const record of history) maxSeq = Math.max(maxSeq, this.apply(record));
+    this.log = new EventLog(maxSeq, options.logSize);
+    this.journal = options.journal;
+    this.now = options.now ?? Date.now;
+  }
+
+  hasContext(context: string): boolean {
+    return this.worlds.has(context);
+  }
+
+  /** The world of `context`, created empty (with the default contacts) on first sight. */
+  world(context: string): World {
+    let world = this.worlds.get(context);
+    if (!world) this.worlds.set(context, (world = new World()));
+    return world;
+  }
+
+  /** Whether `key` may act in `context`. Fail closed: unknown contexts names and keys are refused. */
+  authenticate(context: string | undefined, key: string | undefined): string | undefined {
+    if (!context) return 'missing X-Hero-Context';
+    if (!CONTEXT_NAME.test(context)) return 'invalid X-Hero-Context';
+    if (!key) return 'missing X-Public-Key';
+    if (!this.world(context).isKnown(key)) return 'unknown public key';
+    return undefined;
+  }
+
+  /** Validates params and runs one RPC method for an authenticated caller. */
+  call(context: string, caller: string, method: string, params: unknown): unknown {
+    if (!isRpcMethod(method)) throw new RpcFailure(RpcErrorCode.MethodNotFound, `method not found: ${method}`);
+    const parsed = v.safeParse(RPC_METHODS[method].params, params ?? {});
+    if (!parsed.success) {
+      throw new RpcFailure(RpcErrorCode.InvalidParams, `invalid params: ${describeIssues(parsed.issues)}`);
+    }
+    const handler = this.handlers[method] as (context: string, caller: string, params: unknown) => unknown;
+    return handler(context, caller, parsed.output);
+  }
+
+  private readonly handlers: { [M in RpcMethod]: (context: string, caller: string, p: RpcValidParams<M>) => unknown } = {
+    'conversation.list': (context, caller) => this.world(context).conversationsOf(caller),
+    'conversation.get': (context, caller, p) => {
+      const world = this.world(context);
+      return world.viewOf(this.participantOf(world, p.sid, caller), caller);
+    },
+    'conversation.set': (context, caller, p) => this.setConversation(context, caller, p),
+    'conversation.list_messages': (context, caller, p) => {
+      const world = this.world(context);
+      this.participantOf(world, p.sid, caller);
+      return world.listMessages(p.sid, p.before_seq, p.limit ?? LIMITS.pageDefault);
+    },
+    'conversation.send_message': (context, caller, p) => this.sendMessage(context, caller, p),
+    'conversation.mark_read': (context, caller, p) => this.markRead(context, caller, p.sid),
+    'contact.list': (context) => [...this.world(context).contacts.values()],
+  };
+
+  sendMessage(context: string, caller: string, p: { sid: string; content: string; nonce: string }): ChatMessage {
+    const world = this.world(context);
+    const record = this.participantOf(world, p.sid, caller);
+    const existing = world.findByNonce(p.sid, caller, p.nonce);
+    if (existing) return existing;
+    const message: ChatMessage = {
+      sid: `msg_${randomUUID()}`,
+      conversation_sid: p.sid,
+      sender_public_key: caller,
+      content: p.content,
+      created_at: Math.floor(this.now() / 1000),
+      nonce: p.nonce,
+      seq: this.log.nextSeq(),
+    };
+    const updated: ConversationRecord = { ...record, seq: this.log.nextSeq() };
+    this.commit([
+      { t: 'message', ctx: context, message },
+      { t: 'conversation', ctx: context, conversation: updated },
+    ]);
+    this.log.publish(context, 'chatmessage.new', message.seq, record.participant_keys, () => message);
+    this.publishUpdated(context, updated, record.participant_keys);
+    return message;
+  }
+
+  private setConversation(
+    context: string,
+    caller: string,
+    p: { sid?: string; name?: string; participant_keys: string[] },
+  ): Conversation {
+    const world = this.world(context);
+    const keys = [...new Set(p.participant_keys)];
+    const unknown = keys.find((key) => !world.isKnown(key));
+    if (unknown !== undefined) {
+      throw new RpcFailure(RpcErrorCode.InvalidParams, `invalid params: participant_keys: unknown contact ${unknown}`);
+    }
+    if (!keys.includes(caller)) {
+      throw new RpcFailure(RpcErrorCode.InvalidParams, 'invalid params: participant_keys: must include the caller');
+    }
+    if (keys.length < 2) {
+      throw new RpcFailure(RpcErrorCode.InvalidParams, 'invalid params: participant_keys: at least 2 participants');
+    }
+    const previous = p.sid === undefined ? undefined : this.participantOf(world, p.sid, caller);
+    const record: ConversationRecord = {
+      sid: previous?.sid ?? `conv_${randomUUID()}`,
+      name: p.name ?? previous?.name ?? '',
+      participant_keys: keys,
+      created_at: previous?.created_at ?? Math.floor(this.now() / 1000),
+      seq: this.log.nextSeq(),
+    };
+    this.commit([{ t: 'conversation', ctx: context, conversation: record }]);
+    this.publishUpdated(context, record, [...new Set([...(previous?.participant_keys ?? []), ...keys])]);
+    return world.viewOf(record, caller);
+  }
+
+  private markRead(context: string, caller: string, sid: string): Conversation {
+    const world = this.world(context);
+    const record = this.participantOf(world, sid, caller);
+    const view = world.viewOf(record, caller);
+    if (view.unread_count === 0) return view;
+    const mark = { upto: world.lastMessage(sid)?.seq ?? 0, seq: this.log.nextSeq() };
+    this.commit([{ t: 'read', ctx: context, sid, key: caller, mark }]);
+    this.log.publish(context, 'conversation.read', mark.seq, [caller], () => ({
+      sid,
+      reader_key: caller,
+      seq: mark.seq,
+    }));
+    return world.viewOf(record, caller);
+  }
+
+  private publishUpdated(context: string, record: ConversationRecord, audience: readonly string[]): void {
+    const world = this.world(context);
+    // Each receiver's view as of this event, so a later replay cannot count a message twice.
+    const views = new Map(audience.map((key) => [key, world.viewOf(record, key)]));
+    this.log.publish(context, 'conversation.updated', record.seq, audience, (key) => views.get(key));
+  }
+
+  private participantOf(world: World, sid: string, caller: string): ConversationRecord {
+    const record = world.conversation(sid);
+    if (!record) throw new RpcFailure(RpcErrorCode.NotFound, 'conversation not found');
+    if (!record.participant_keys.includes(caller)) {
+      throw new RpcFailure(RpcErrorCode.NotParticipant, 'not a participant of this conversation');
+    }
+    return record;
+  }
+
+  /** Durable first, then applied: a change the journal refused is not visible. */
+  private commit(records: readonly JournalRecord[]): void {
+    this.journal?.append(records);
+    for (const record of records) this.apply(record);
+  }
+
+  /** Adds history that nobody watches yet (seeding): journaled and applied, not published. */
+  importHistory(records: readonly JournalRecord[]): void {
+    this.commit(records);
+  }
+
+  /** Applies one journal record to its world; returns the highest seq it carries. */
+  private apply(record: JournalRecord): number {
+    const world = this.world(record.ctx);
+    switch (record.t) {
+      case 'conversation':
+        world.putConversation(record.conversation);
+        return record.conversation.seq;
+      case 'message':
+        world.addMessage(record.message);
+        return record.message.seq;
+      case 'read':
+        world.setRead(record.sid, record.key, record.mark);
+        return record.mark.seq;
+    }
+  }
+}

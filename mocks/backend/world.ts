@@ -1,0 +1,121 @@
+import type { ChatMessage, Contact, Conversation } from '../../src/protocol/index.ts';
+
+/** A conversation as stored; the per-caller fields of `Conversation` are derived from it. */
+export interface ConversationRecord {
+  sid: string;
+  name: string;
+  participant_keys: string[];
+  /** unix s */
+  created_at: number;
+  /** seq of the last `conversation.updated` for it */
+  seq: number;
+}
+
+/** A reader's position in one conversation: messages up to `upto` are read; `seq` is the read event. */
+export interface ReadMark {
+  upto: number;
+  seq: number;
+}
+
+export const DEFAULT_CONTACTS: readonly Contact[] = [
+  { public_key: 'alice', name: 'Alice' },
+  { public_key: 'bob', name: 'Bob' },
+  { public_key: 'carol', name: 'Carol' },
+  { public_key: 'dave', name: 'Dave' },
+];
+
+/** One context's data: a separate world (DESIGN §2). Plain data, no I/O, no seq allocation. */
+export class World {
+  readonly contacts = new Map<string, Contact>(DEFAULT_CONTACTS.map((c) => [c.public_key, c]));
+  private readonly conversations = new Map<string, ConversationRecord>();
+  private readonly messages = new Map<string, ChatMessage[]>();
+  private readonly byNonce = new Map<string, ChatMessage>();
+  private readonly reads = new Map<string, Map<string, ReadMark>>();
+
+  isKnown(key: string): boolean {
+    return this.contacts.has(key);
+  }
+
+  conversation(sid: string): ConversationRecord | undefined {
+    return this.conversations.get(sid);
+  }
+
+  putConversation(record: ConversationRecord): void {
+    this.conversations.set(record.sid, record);
+    if (!this.messages.has(record.sid)) this.messages.set(record.sid, []);
+  }
+
+  addMessage(message: ChatMessage): void {
+    const list = this.messages.get(message.conversation_sid);
+    if (!list) throw new Error(`message ${message.sid} for unknown conversation ${message.conversation_sid}`);
+    list.push(message);
+    if (message.nonce) this.byNonce.set(nonceKey(message.conversation_sid, message.sender_public_key, message.nonce), message);
+  }
+
+  findByNonce(sid: string, sender: string, nonce: string): ChatMessage | undefined {
+    return this.byNonce.get(nonceKey(sid, sender, nonce));
+  }
+
+  setRead(sid: string, key: string, mark: ReadMark): void {
+    let marks = this.reads.get(sid);
+    if (!marks) this.reads.set(sid, (marks = new Map()));
+    marks.set(key, mark);
+  }
+
+  lastMessage(sid: string): ChatMessage | undefined {
+    const list = this.messages.get(sid);
+    return list?.[list.length - 1];
+  }
+
+  /** The newest `limit` messages whose seq is below `beforeSeq`, ascending. */
+  listMessages(sid: string, beforeSeq: number | undefined, limit: number): ChatMessage[] {
+    const list = this.messages.get(sid) ?? [];
+    let end = list.length;
+    if (beforeSeq !== undefined) {
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid]!.seq < beforeSeq) lo = mid + 1;
+        else hi = mid;
+      }
+      end = lo;
+    }
+    return list.slice(Math.max(0, end - limit), end);
+  }
+
+  /** The conversation as `key` sees it now. */
+  viewOf(record: ConversationRecord, key: string): Conversation {
+    const last = this.lastMessage(record.sid);
+    const mark = this.reads.get(record.sid)?.get(key);
+    const upto = mark?.upto ?? 0;
+    let unread = 0;
+    const list = this.messages.get(record.sid) ?? [];
+    for (let i = list.length - 1; i >= 0 && list[i]!.seq > upto; i--) {
+      if (list[i]!.sender_public_key !== key) unread++;
+    }
+    return {
+      sid: record.sid,
+      name: record.name,
+      participant_keys: [...record.participant_keys],
+      last_message: last?.content ?? '',
+      last_message_time: last ? last.created_at * 1000 : record.created_at * 1000,
+      unread_count: unread,
+      created_at: record.created_at,
+      seq: Math.max(record.seq, last?.seq ?? 0, mark?.seq ?? 0),
+    };
+  }
+
+  /** Conversations `key` takes part in, newest activity first. */
+  conversationsOf(key: string): Conversation[] {
+    const views: Conversation[] = [];
+    for (const record of this.conversations.values()) {
+      if (record.participant_keys.includes(key)) views.push(this.viewOf(record, key));
+    }
+    return views.sort((a, b) => b.last_message_time - a.last_message_time || b.seq - a.seq);
+  }
+}
+
+function nonceKey(sid: string, sender: string, nonce: string): string {
+  return `${sid}\u0000${sender}\u0000${nonce}`;
+}

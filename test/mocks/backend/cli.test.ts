@@ -1,0 +1,36 @@
+// @vitest-environment node
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { expect, it } from 'vitest';
+import { openStream } from '../../support/backend';
+
+it('prints its address when ready and closes open streams on SIGTERM, exiting 0', async () => {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'mocks/backend/cli.ts', '--port', '0', '--host', '127.0.0.1', '--heartbeat-ms', '500'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', () => reject(new Error('backend exited before listening')));
+  });
+  const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+  expect(match).not.toBeNull();
+  const stream = await openStream(match![1]!, { context: 'demo', key: 'alice' });
+  await stream.waitFor((f) => f.json.type === 'ready');
+  child.kill('SIGTERM');
+  await stream.ended;
+  expect(await exited).toBe(0);
+});
+
+it('rejects a bad option with a readable message', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/backend/cli.ts', '--heartbeat-ms', 'soon'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect(code).toBe(2);
+  expect(err).toContain('--heartbeat-ms must be a whole number');
+});
