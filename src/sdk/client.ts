@@ -1,0 +1,51 @@
+import type { ChatMessage, Contact, Conversation, RpcParams } from '../protocol/index.ts';
+import { defaultEnvironment, type Environment } from './environment.ts';
+import { pollEvents, type PollOptions } from './poll.ts';
+import { makeRpcCall, type Identity } from './rpc.ts';
+import { DEFAULT_STREAM_TUNING, subscribeEvents, type StreamTuning } from './stream.ts';
+import type { SubscribeOptions, Subscription } from './subscription.ts';
+
+export interface ClientOptions extends Identity {
+  /** Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Clock, random, timers and online detection; defaults are the platform's. */
+  environment?: Partial<Environment>;
+  /** Reconnect and watchdog knobs; defaults follow DESIGN §5–§6. */
+  tuning?: Partial<StreamTuning>;
+}
+
+/** A framework-free client of the OSIS `communication` domain. */
+export interface CommunicationClient {
+  readonly identity: Readonly<Identity>;
+  listConversations(signal?: AbortSignal): Promise<Conversation[]>;
+  getConversation(params: RpcParams<'conversation.get'>, signal?: AbortSignal): Promise<Conversation>;
+  setConversation(params: RpcParams<'conversation.set'>, signal?: AbortSignal): Promise<Conversation>;
+  listMessages(params: RpcParams<'conversation.list_messages'>, signal?: AbortSignal): Promise<ChatMessage[]>;
+  sendMessage(params: RpcParams<'conversation.send_message'>, signal?: AbortSignal): Promise<ChatMessage>;
+  markRead(params: RpcParams<'conversation.mark_read'>, signal?: AbortSignal): Promise<Conversation>;
+  listContacts(signal?: AbortSignal): Promise<Contact[]>;
+  /** The live event stream (SSE), self-healing until `signal` aborts. */
+  subscribe(options: SubscribeOptions): Subscription;
+  /** The same interface over periodic polling: the baseline, and a fallback behind buffering proxies. */
+  poll(options: PollOptions): Subscription;
+}
+
+export function createCommunicationClient(options: ClientOptions): CommunicationClient {
+  const identity: Identity = { baseUrl: options.baseUrl, context: options.context, publicKey: options.publicKey };
+  const env = defaultEnvironment({ ...options.environment, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const tuning = { ...DEFAULT_STREAM_TUNING, ...options.tuning };
+  const call = makeRpcCall(identity, env.fetch);
+  const client: CommunicationClient = {
+    identity,
+    listConversations: (signal) => call('conversation.list', {}, signal),
+    getConversation: (params, signal) => call('conversation.get', params, signal),
+    setConversation: (params, signal) => call('conversation.set', params, signal),
+    listMessages: (params, signal) => call('conversation.list_messages', params, signal),
+    sendMessage: (params, signal) => call('conversation.send_message', params, signal),
+    markRead: (params, signal) => call('conversation.mark_read', params, signal),
+    listContacts: (signal) => call('contact.list', {}, signal),
+    subscribe: (subscribeOptions) => subscribeEvents(identity, env, subscribeOptions, tuning),
+    poll: (pollOptions) => pollEvents(client, env, pollOptions),
+  };
+  return client;
+}

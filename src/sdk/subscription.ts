@@ -1,0 +1,45 @@
+import type { ServerEvent } from '../protocol/index.ts';
+
+/** Where a subscription stands. */
+export type StreamStatus =
+  | { state: 'connecting'; attempt: number }
+  /** The server said `ready`: events flow. */
+  | { state: 'connected'; heartbeatMs: number }
+  /** Waiting until `at` (unix ms) before the next try. */
+  | { state: 'reconnecting'; at: number; attempt: number; reason: string }
+  /** Like reconnecting, but the device reports no network; the `online` event ends the wait. */
+  | { state: 'offline'; at: number; attempt: number; reason: string }
+  /** HTTP 401/403: the loop has ended. */
+  | { state: 'unauthorized'; httpStatus: number };
+
+export type StreamItem = { kind: 'event'; event: ServerEvent } | { kind: 'status'; status: StreamStatus };
+
+export interface SubscriptionStats {
+  /** Frames dropped because they failed validation. */
+  badFrames: number;
+  /** Frames of event types this client does not know (ignored). */
+  ignoredFrames: number;
+  /** Connections that reached the server and were answered 200. */
+  connections: number;
+}
+
+/**
+ * A long-lived subscription: iterate it (once) for events and status changes until the signal aborts
+ * or the server refuses the identity.
+ */
+export interface Subscription extends AsyncIterable<StreamItem> {
+  /** Skips the wait before the next reconnect. */
+  retryNow(): void;
+  /** The position the next connection resumes from (`<epoch>:<seq>`). */
+  readonly lastEventId: string | undefined;
+  readonly stats: Readonly<SubscriptionStats>;
+}
+
+export interface SubscribeOptions {
+  /** Ends the subscription; nothing outlives it. */
+  signal: AbortSignal;
+  /** Resume after this position. */
+  lastEventId?: string;
+  /** Called once per bad frame with a readable reason (the first is also logged). */
+  onBadFrame?: (reason: string) => void;
+}
