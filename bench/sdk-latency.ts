@@ -39,6 +39,8 @@ try {
     const afterCall: number[] = [];
     for (let i = 0; i < count; i++) {
       const nonce = `${transport}-${i}`;
+      // Sends at a random phase of the poll cycle, as a person would.
+      if (transport === 'poll') await new Promise((r) => setTimeout(r, Math.random() * pollMs));
       const t0 = performance.now();
       await alice.sendMessage({ sid: conv.sid, content: `message ${i}`, nonce });
       const t1 = performance.now();

@@ -59,6 +59,8 @@ export interface FakeServer {
   /** RPC requests seen, in order. */
   readonly rpcCalls: { method: string; params: unknown; headers: Headers }[];
   rpc: RpcHandler;
+  /** Called with each new events connection, before the client reads it. */
+  onConnection?: (connection: FakeConnection) => void;
   epoch: string;
   /** The seq of the last event pushed. */
   seq: number;
@@ -181,6 +183,7 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
       error: () => end('error'),
     };
     connections.push(connection);
+    server.onConnection?.(connection);
     const waiter = waiting.shift();
     if (waiter) {
       awaited++;

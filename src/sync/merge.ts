@@ -1,0 +1,202 @@
+import type { ChatMessage, Conversation, ServerEvent } from '../protocol/index.ts';
+import type { Bubble, ChatState, OpenChat, PendingSend, Snapshot } from './state.ts';
+
+/**
+ * The merge rules of DESIGN §7: pure functions from (state, input) to a new state. Every row carries
+ * the `seq` of its last change, so replays, duplicates and snapshots taken at any moment are harmless.
+ */
+
+const byActivity = (a: Conversation, b: Conversation) => b.last_message_time - a.last_message_time || b.seq - a.seq;
+
+function sortRows(rows: Conversation[]): Conversation[] {
+  return rows.sort(byActivity);
+}
+
+/** Inserts `message` by seq unless its sid is there; returns the same array when nothing changed. */
+function insertBySeq(messages: ChatMessage[], message: ChatMessage): ChatMessage[] {
+  let i = messages.length;
+  while (i > 0 && messages[i - 1]!.seq > message.seq) i--;
+  if (messages.some((m) => m.sid === message.sid)) return messages;
+  return [...messages.slice(0, i), message, ...messages.slice(i)];
+}
+
+function dropConfirmed(outbox: PendingSend[], me: string, messages: readonly ChatMessage[]): PendingSend[] {
+  const confirmed = new Set(messages.filter((m) => m.sender_public_key === me && m.nonce).map((m) => m.nonce));
+  return confirmed.size === 0 ? outbox : outbox.filter((p) => !confirmed.has(p.nonce));
+}
+
+export function applyMessage(state: ChatState, message: ChatMessage): ChatState {
+  let { conversations, open, outbox } = state;
+  const index = conversations.findIndex((c) => c.sid === message.conversation_sid);
+  const row = conversations[index];
+  if (row && message.seq > row.seq) {
+    const counts = message.sender_public_key !== state.me && open?.sid !== row.sid;
+    const patched: Conversation = {
+      ...row,
+      last_message: message.content,
+      last_message_time: message.created_at * 1000,
+      seq: message.seq,
+      unread_count: row.unread_count + (counts ? 1 : 0),
+    };
+    conversations = sortRows(conversations.map((c, i) => (i === index ? patched : c)));
+  }
+  if (open && open.sid === message.conversation_sid) {
+    // A message older than the loaded window arrives with the older pages, not as a hole.
+    const belowWindow = open.hasOlder && open.messages.length > 0 && message.seq < open.messages[0]!.seq;
+    if (!belowWindow) {
+      const messages = insertBySeq(open.messages, message);
+      if (messages !== open.messages) open = { ...open, messages };
+    }
+  }
+  if (message.sender_public_key === state.me && message.nonce) {
+    outbox = outbox.filter((p) => p.nonce !== message.nonce);
+  }
+  if (conversations === state.conversations && open === state.open && outbox.length === state.outbox.length) return state;
+  return { ...state, conversations, open, outbox };
+}
+
+export function applyConversation(state: ChatState, conversation: Conversation): ChatState {
+  const index = state.conversations.findIndex((c) => c.sid === conversation.sid);
+  const row = state.conversations[index];
+  if (!conversation.participant_keys.includes(state.me)) {
+    // Removed from it: the row goes.
+    if (!row || conversation.seq <= row.seq) return state;
+    return { ...state, conversations: state.conversations.filter((c) => c.sid !== conversation.sid) };
+  }
+  if (row && conversation.seq <= row.seq) return state;
+  const rows = row ? state.conversations.map((c, i) => (i === index ? conversation : c)) : [...state.conversations, conversation];
+  return { ...state, conversations: sortRows(rows) };
+}
+
+export function applyRead(state: ChatState, read: { sid: string; reader_key: string; seq: number }): ChatState {
+  if (read.reader_key !== state.me) return state;
+  const index = state.conversations.findIndex((c) => c.sid === read.sid);
+  const row = state.conversations[index];
+  if (!row || read.seq <= row.seq) return state;
+  const patched = { ...row, unread_count: 0, seq: read.seq };
+  // seq breaks ties of equal last_message_time, as on the server.
+  return { ...state, conversations: sortRows(state.conversations.map((c, i) => (i === index ? patched : c))) };
+}
+
+/** Applies one stream event; `ready` and `resync` concern the supervisor, not the state. */
+export function applyEvent(state: ChatState, event: ServerEvent): ChatState {
+  switch (event.type) {
+    case 'chatmessage.new':
+      return applyMessage(state, event.data);
+    case 'conversation.updated':
+      return applyConversation(state, event.data);
+    case 'conversation.read':
+      return applyRead(state, event.data);
+    default:
+      return state;
+  }
+}
+
+/**
+ * Replaces what the snapshot fetched wholesale (the outbox is kept, less what it confirms), then
+ * applies the events that arrived while it was in flight, by the same rules.
+ */
+export function applySnapshot(state: ChatState, snapshot: Snapshot, eventsInFlight: readonly ServerEvent[] = []): ChatState {
+  let next = state;
+  if (snapshot.conversations) {
+    next = { ...next, conversations: sortRows(snapshot.conversations.filter((c) => c.participant_keys.includes(state.me))) };
+  }
+  const chat = snapshot.chat;
+  if (chat && next.open?.sid === chat.sid) {
+    next = {
+      ...next,
+      open: { sid: chat.sid, messages: [...chat.messages].sort((a, b) => a.seq - b.seq), loaded: true, hasOlder: chat.hasOlder },
+      outbox: dropConfirmed(next.outbox, state.me, chat.messages),
+    };
+  }
+  return eventsInFlight.reduce(applyEvent, next);
+}
+
+/** Opens a chat (or keeps it when it is open already); its messages come with the next snapshot. */
+export function openChat(state: ChatState, sid: string | undefined): ChatState {
+  if (state.open?.sid === sid) return state;
+  const open: OpenChat | undefined = sid === undefined ? undefined : { sid, messages: [], loaded: false, hasOlder: false };
+  return { ...state, open };
+}
+
+/** Older messages fetched with `before_seq`, put in front. */
+export function prependOlder(state: ChatState, sid: string, older: readonly ChatMessage[], hasOlder: boolean): ChatState {
+  const open = state.open;
+  if (!open || open.sid !== sid) return state;
+  let messages = open.messages;
+  for (const message of older) messages = insertBySeq(messages, message);
+  return { ...state, open: { ...open, messages, hasOlder } };
+}
+
+/** The open chat's unread shown as 0 right away; the server learns it through `mark_read`. */
+export function clearUnread(state: ChatState, sid: string): ChatState {
+  const row = state.conversations.find((c) => c.sid === sid);
+  if (!row || row.unread_count === 0) return state;
+  return { ...state, conversations: state.conversations.map((c) => (c.sid === sid ? { ...c, unread_count: 0 } : c)) };
+}
+
+export function queueSend(state: ChatState, pending: PendingSend): ChatState {
+  return { ...state, outbox: [...state.outbox, pending] };
+}
+
+/** The server stored it: the bubble becomes the server's message, the preview follows. */
+export function sendSucceeded(state: ChatState, message: ChatMessage): ChatState {
+  return applyMessage(state, message);
+}
+
+export function sendFailed(state: ChatState, nonce: string, error: string, retryable: boolean): ChatState {
+  if (!state.outbox.some((p) => p.nonce === nonce)) return state;
+  return {
+    ...state,
+    outbox: state.outbox.map((p) => (p.nonce === nonce ? { ...p, state: 'failed' as const, error, retryable } : p)),
+  };
+}
+
+export function retrySend(state: ChatState, nonce: string): ChatState {
+  return {
+    ...state,
+    outbox: state.outbox.map((p) =>
+      p.nonce === nonce ? { nonce: p.nonce, conversation_sid: p.conversation_sid, content: p.content, created_at: p.created_at, state: 'sending' as const } : p,
+    ),
+  };
+}
+
+export function discardSend(state: ChatState, nonce: string): ChatState {
+  return { ...state, outbox: state.outbox.filter((p) => p.nonce !== nonce) };
+}
+
+/** The open chat as bubbles: confirmed by seq, then the unconfirmed ones in the order written. */
+export function bubblesOf(state: ChatState): Bubble[] {
+  const open = state.open;
+  if (!open) return [];
+  const bubbles: Bubble[] = open.messages.map((m) => ({
+    key: m.sender_public_key === state.me && m.nonce ? `n:${m.nonce}` : `s:${m.sid}`,
+    sid: m.sid,
+    seq: m.seq,
+    sender_public_key: m.sender_public_key,
+    content: m.content,
+    time: m.created_at * 1000,
+    status: 'sent',
+    nonce: m.nonce,
+  }));
+  for (const p of state.outbox) {
+    if (p.conversation_sid !== open.sid) continue;
+    bubbles.push({
+      key: `n:${p.nonce}`,
+      sid: undefined,
+      seq: undefined,
+      sender_public_key: state.me,
+      content: p.content,
+      time: p.created_at,
+      status: p.state,
+      error: p.error,
+      nonce: p.nonce,
+    });
+  }
+  return bubbles;
+}
+
+/** Unread over every conversation but the open one (which always shows 0). */
+export function totalUnread(state: ChatState): number {
+  return state.conversations.reduce((sum, c) => sum + (c.sid === state.open?.sid ? 0 : c.unread_count), 0);
+}

@@ -1,0 +1,26 @@
+import type { StreamStatus } from '../sdk/index.ts';
+
+/** What the island tells the person about its connection (DESIGN §6). */
+export type ConnectionStatus =
+  | { state: 'connecting' }
+  | { state: 'live' }
+  /** The next try is at `at` (unix ms). */
+  | { state: 'reconnecting'; at: number }
+  | { state: 'offline' }
+  | { state: 'unauthorized' };
+
+/** The island's status for a stream status, given whether the last snapshot succeeded. */
+export function connectionStatus(stream: StreamStatus, snapshotFresh: boolean): ConnectionStatus {
+  switch (stream.state) {
+    case 'connecting':
+      return { state: 'connecting' };
+    case 'connected':
+      return snapshotFresh ? { state: 'live' } : { state: 'connecting' };
+    case 'reconnecting':
+      return { state: 'reconnecting', at: stream.at };
+    case 'offline':
+      return { state: 'offline' };
+    case 'unauthorized':
+      return { state: 'unauthorized' };
+  }
+}

@@ -1,0 +1,46 @@
+import { Show } from 'solid-js';
+import { Avatar } from './Avatar.tsx';
+import { Composer } from './Composer.tsx';
+import { useIsland } from './context.ts';
+import { contactName, conversationTitle } from './format.ts';
+import { MessageList } from './MessageList.tsx';
+import { StatusPill } from './StatusPill.tsx';
+
+/** Header with name, people and connection; the messages; the composer. */
+export function ChatView(props: { sid: string | undefined; onBack(): void }) {
+  const { session, me } = useIsland();
+  const state = session.store.state;
+  const conv = () => state.conversations.find((c) => c.sid === props.sid);
+  const title = () => {
+    const c = conv();
+    return c ? conversationTitle(c, me, state.contacts) : props.sid ? 'Loading…' : 'Messages';
+  };
+  const people = () =>
+    conv()
+      ?.participant_keys.map((k) => (k === me ? 'You' : contactName(k, state.contacts)))
+      .join(', ') ?? '';
+
+  return (
+    <section class="hm-chat" aria-label={title()}>
+      <header class="hm-chat-header">
+        <button type="button" class="hm-back" onClick={() => props.onBack()} aria-label="Back to conversations">
+          ←
+        </button>
+        <Show when={conv()}>
+          <Avatar name={title()} seed={props.sid ?? ''} />
+        </Show>
+        <div class="hm-chat-title">
+          <h2>{title()}</h2>
+          <Show when={people()}>
+            <p class="hm-people">{people()}</p>
+          </Show>
+        </div>
+        <StatusPill />
+      </header>
+      <Show when={props.sid} fallback={<p class="hm-empty hm-pick">Pick a conversation, or start a new one.</p>}>
+        <MessageList group={(conv()?.participant_keys.length ?? 0) > 2} />
+      </Show>
+      <Composer disabled={!props.sid || session.status().state === 'unauthorized'} />
+    </section>
+  );
+}

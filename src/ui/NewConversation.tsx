@@ -1,0 +1,66 @@
+import { createSignal, For, Show } from 'solid-js';
+import { LIMITS } from '../protocol/index.ts';
+import { useIsland } from './context.ts';
+
+/** Pick one or more contacts and, for a group, an optional name. */
+export function NewConversation(props: { onCreated(sid: string): void; onCancel(): void }) {
+  const { session, me } = useIsland();
+  const [picked, setPicked] = createSignal<string[]>([]);
+  const [name, setName] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+  const others = () => session.store.state.contacts.filter((c) => c.public_key !== me);
+  const toggle = (key: string) => setPicked((p) => (p.includes(key) ? p.filter((k) => k !== key) : [...p, key]));
+
+  const create = async (e: Event) => {
+    e.preventDefault();
+    if (picked().length === 0 || busy()) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      props.onCreated(await session.startConversation(picked(), name()));
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="hm-new" onSubmit={create} aria-label="New conversation">
+      <header class="hm-chat-header">
+        <button type="button" class="hm-back" onClick={() => props.onCancel()} aria-label="Back">
+          ←
+        </button>
+        <h2>New conversation</h2>
+      </header>
+      <fieldset class="hm-new-people">
+        <legend>People</legend>
+        <Show when={others().length > 0} fallback={<p class="hm-empty">Loading contacts…</p>}>
+          <For each={others()}>
+            {(contact) => (
+              <label class="hm-check">
+                <input type="checkbox" checked={picked().includes(contact.public_key)} onChange={() => toggle(contact.public_key)} />
+                {contact.name}
+              </label>
+            )}
+          </For>
+        </Show>
+      </fieldset>
+      <Show when={picked().length > 1}>
+        <label class="hm-field">
+          Group name (optional)
+          <input class="hm-text" maxLength={LIMITS.nameMax} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+      </Show>
+      <div class="hm-new-actions">
+        <button type="submit" class="hm-button" disabled={picked().length === 0 || busy()}>
+          {picked().length > 1 ? 'Create group' : 'Start chat'}
+        </button>
+        <span role="alert" class="hm-composer-error">
+          {error() ?? ''}
+        </span>
+      </div>
+    </form>
+  );
+}

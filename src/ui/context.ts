@@ -1,0 +1,17 @@
+import { createContext, useContext, type Accessor } from 'solid-js';
+import type { ChatSession } from '../sync/index.ts';
+
+export interface IslandContextValue {
+  session: ChatSession;
+  me: string;
+  /** unix ms, ticking so relative times stay fresh */
+  now: Accessor<number>;
+}
+
+export const IslandContext = createContext<IslandContextValue>();
+
+export function useIsland(): IslandContextValue {
+  const value = useContext(IslandContext);
+  if (!value) throw new Error('useIsland: render this component inside <Island> (or mountIsland)');
+  return value;
+}

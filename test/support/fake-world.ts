@@ -1,0 +1,107 @@
+import type { ChatMessage, Conversation } from '../../src/protocol/index.ts';
+import { createCommunicationClient, type CommunicationClient } from '../../src/sdk/index.ts';
+import { createFakeServer, FakeRpcError, type FakeConnection, type FakeServer } from '../../mocks/fake-stream/index.ts';
+import { sseFrame } from '../../mocks/backend/event-log.ts';
+import { CommunicationService, RpcFailure } from '../../mocks/backend/service.ts';
+
+const CTX = 'world';
+
+/**
+ * A fake router whose RPC answers come from the real in-memory service, and whose event stream carries
+ * the service's events for the connected key, so component tests see realistic data while the test
+ * keeps control of the connection (close, stall, fail, inject frames, delay replies).
+ */
+export interface FakeWorld {
+  server: FakeServer;
+  service: CommunicationService;
+  dm: Conversation;
+  group: Conversation;
+  /** A client for `key` over the fake fetch, reconnecting without jitter delay. */
+  client(key: string): CommunicationClient;
+  /** Acts as someone else, straight on the service (its events reach the stream). */
+  send(from: string, sid: string, content: string, nonce?: string): ChatMessage;
+  /** Holds RPC replies of `method` until the returned release is called. */
+  hold(method: string): () => void;
+  /** Fails the next RPC of `method` with a network error. */
+  failNext(method: string): void;
+  connection(): Promise<FakeConnection>;
+}
+
+export function createFakeWorld(): FakeWorld {
+  const service = new CommunicationService({ logSize: 10_000 });
+  const server = createFakeServer();
+  const held = new Map<string, Promise<void>>();
+  const failing = new Set<string>();
+  const baseFetch = server.fetch;
+
+  server.rpc = async (method, params, headers) => {
+    const gate = held.get(method);
+    if (gate) await gate;
+    try {
+      return service.call(CTX, headers.get('x-public-key') ?? '', method, params);
+    } catch (error) {
+      if (error instanceof RpcFailure) throw new FakeRpcError(error.code, error.message);
+      throw error;
+    }
+  };
+
+  const fetchWithFaults: typeof fetch = async (input, init) => {
+    if (init?.method === 'POST') {
+      const method = (JSON.parse(String(init.body)) as { method: string }).method;
+      if (failing.delete(method)) throw new TypeError('fetch failed');
+    }
+    return baseFetch(input, init);
+  };
+
+  // Every connection gets `ready`, then the service's events for its key, as the real backend does.
+  const wire = (conn: FakeConnection) => {
+    const key = conn.headers.get('x-public-key') ?? '';
+    conn.pushRaw(sseFrame('ready', { cursor: service.log.cursor, heartbeat_ms: 15_000 }));
+    const sub = {
+      context: CTX,
+      key,
+      write(frame: string) {
+        if (conn.ended) service.log.subscribers.delete(sub);
+        else conn.pushRaw(frame);
+      },
+    };
+    service.log.subscribers.add(sub);
+  };
+  server.onConnection = wire;
+
+  const call = <T,>(key: string, method: string, params: unknown) => service.call(CTX, key, method, params) as T;
+  const dm = call<Conversation>('alice', 'conversation.set', { participant_keys: ['alice', 'bob'] });
+  const group = call<Conversation>('carol', 'conversation.set', { name: 'Crew', participant_keys: ['alice', 'bob', 'carol'] });
+  call('alice', 'conversation.send_message', { sid: dm.sid, content: 'Hi Bob', nonce: 'seed-1' });
+  call('bob', 'conversation.send_message', { sid: dm.sid, content: 'Hi Alice', nonce: 'seed-2' });
+  call('carol', 'conversation.send_message', { sid: group.sid, content: 'Welcome to the crew', nonce: 'seed-3' });
+  call('bob', 'conversation.mark_read', { sid: group.sid });
+  call('alice', 'conversation.mark_read', { sid: group.sid });
+  let n = 0;
+
+  return {
+    server,
+    service,
+    dm,
+    group,
+    client: (key) =>
+      createCommunicationClient({
+        baseUrl: 'http://osis.test',
+        context: CTX,
+        publicKey: key,
+        fetch: fetchWithFaults,
+        environment: { random: () => 0 },
+      }),
+    send: (from, sid, content, nonce = `w-${n++}`) => call<ChatMessage>(from, 'conversation.send_message', { sid, content, nonce }),
+    hold(method) {
+      let release!: () => void;
+      held.set(method, new Promise<void>((r) => (release = r)));
+      return () => {
+        held.delete(method);
+        release();
+      };
+    },
+    failNext: (method) => void failing.add(method),
+    connection: () => server.nextConnection(),
+  };
+}

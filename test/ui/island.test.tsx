@@ -1,0 +1,192 @@
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mountIsland, type IslandOptions } from '../../src/ui/index.ts';
+import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
+
+const mounted: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of mounted.splice(0)) dispose();
+  document.body.innerHTML = '';
+  localStorage.clear();
+});
+
+function mount(world: FakeWorld, key = 'bob', extra: Partial<IslandOptions> = {}) {
+  const host = document.createElement('div');
+  document.body.append(host);
+  const client = world.client(key);
+  const dispose = mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: key, client, ...extra });
+  mounted.push(dispose);
+  return { host, dispose, q: within(host) };
+}
+
+const rowOf = (host: HTMLElement, sid: string) => host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
+const bubbleTexts = (host: HTMLElement) => [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
+
+async function openChat(host: HTMLElement, sid: string) {
+  await waitFor(() => expect(rowOf(host, sid)).toBeTruthy());
+  fireEvent.click(rowOf(host, sid));
+  await waitFor(() => expect(host.querySelector('.hm-messages')).toBeTruthy());
+}
+
+async function live(host: HTMLElement) {
+  await waitFor(() => expect(host.querySelector('.hm-status')?.textContent).toBe('Live'));
+}
+
+function type(host: HTMLElement, text: string) {
+  const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
+  fireEvent.input(input, { target: { value: text } });
+  fireEvent.keyDown(input, { key: 'Enter' });
+}
+
+describe('the island', () => {
+  it('shows a message from someone else in the open chat, its preview, and an unread badge for another chat', async () => {
+    const world = createFakeWorld();
+    const { host } = mount(world);
+    await openChat(host, world.dm.sid);
+    await live(host);
+    await waitFor(() => expect(bubbleTexts(host)).toEqual(['Hi Bob', 'Hi Alice']));
+    world.send('alice', world.dm.sid, 'Are you there?');
+    await waitFor(() => expect(bubbleTexts(host)).toContain('Are you there?'));
+    expect(rowOf(host, world.dm.sid).textContent).toContain('Are you there?');
+    expect(rowOf(host, world.dm.sid).querySelector('.hm-badge')).toBeNull();
+    world.send('carol', world.group.sid, 'Lake on Saturday?');
+    await waitFor(() => expect(rowOf(host, world.group.sid).querySelector('.hm-badge')?.textContent).toBe('1'));
+    expect(rowOf(host, world.group.sid).textContent).toContain('Lake on Saturday?');
+    expect(host.querySelector('.hm-conv')!.getAttribute('data-sid')).toBe(world.group.sid);
+  });
+
+  it('does not duplicate its own bubble when the echo arrives before the RPC reply', async () => {
+    const world = createFakeWorld();
+    const { host } = mount(world);
+    await openChat(host, world.dm.sid);
+    await live(host);
+    const release = world.hold('conversation.send_message');
+    type(host, '  On my way  ');
+    await waitFor(() => expect(host.querySelector('.hm-msg[data-status="sending"] .hm-text')?.textContent).toBe('On my way'));
+    const pendingNode = host.querySelector('.hm-msg[data-status="sending"]');
+    const call = world.server.rpcCalls.find((c) => c.method === 'conversation.send_message')!;
+    const nonce = (call.params as { nonce: string }).nonce;
+    // The server stores it while the reply is held: its echo reaches the stream first.
+    world.send('bob', world.dm.sid, 'On my way', nonce);
+    await waitFor(() => expect(host.querySelector(`.hm-msg[data-status="sent"][data-key="n:${nonce}"]`)).toBeTruthy());
+    release();
+    await waitFor(() => expect(world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message')).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(bubbleTexts(host).filter((t) => t === 'On my way')).toHaveLength(1);
+    // Same place, same node: the bubble became the server's message without flicker.
+    expect(host.querySelector(`.hm-msg[data-key="n:${nonce}"]`)).toBe(pendingNode);
+  });
+
+  it('refetches the snapshot on resync', async () => {
+    const world = createFakeWorld();
+    const { host } = mount(world);
+    await live(host);
+    const conn = world.server.current!;
+    const before = world.server.rpcCalls.filter((c) => c.method === 'conversation.list').length;
+    conn.push({ type: 'resync', data: { reason: 'new epoch' } });
+    await waitFor(() => expect(world.server.rpcCalls.filter((c) => c.method === 'conversation.list').length).toBe(before + 1));
+    await live(host);
+  });
+
+  it('shows reconnecting with a retry action when the stream drops, then live again', async () => {
+    const world = createFakeWorld();
+    const { host } = mount(world);
+    await live(host);
+    world.server.failNext(503);
+    world.server.current!.close();
+    await waitFor(() => expect(host.querySelector('.hm-status')?.getAttribute('data-state')).toBe('reconnecting'));
+    await live(host);
+    expect(world.server.connections.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('marks a failed send with Retry; retrying sends the same nonce and succeeds', async () => {
+    const world = createFakeWorld();
+    const { host } = mount(world);
+    await openChat(host, world.dm.sid);
+    await live(host);
+    world.failNext('conversation.send_message');
+    type(host, 'Maybe later');
+    await waitFor(() => expect(host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy());
+    const retry = within(host.querySelector<HTMLElement>('.hm-failed-note')!).getByText('Retry');
+    fireEvent.click(retry);
+    await waitFor(() => expect(host.querySelector('.hm-msg[data-status="failed"]')).toBeNull());
+    await waitFor(() => expect(bubbleTexts(host).filter((t) => t === 'Maybe later')).toHaveLength(1));
+    const stored = world.service.world('world').listMessages(world.dm.sid, undefined, 50).filter((m) => m.content === 'Maybe later');
+    expect(stored).toHaveLength(1);
+    const nonces = world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message').map((c) => (c.params as { nonce: string }).nonce);
+    expect(nonces).toEqual([stored[0]!.nonce]);
+  });
+
+  it('keeps an unsent message across a remount and delivers it once when live', async () => {
+    const world = createFakeWorld();
+    const first = mount(world);
+    await openChat(first.host, world.dm.sid);
+    await live(first.host);
+    world.failNext('conversation.send_message');
+    type(first.host, 'Survives a reload');
+    await waitFor(() => expect(first.host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy());
+    first.dispose();
+    const second = mount(world);
+    await openChat(second.host, world.dm.sid);
+    await waitFor(() => expect(bubbleTexts(second.host).filter((t) => t === 'Survives a reload')).toHaveLength(1));
+    await waitFor(() => expect(second.host.querySelector('.hm-msg[data-status="failed"], .hm-msg[data-status="sending"]')).toBeNull());
+    const stored = world.service.world('world').listMessages(world.dm.sid, undefined, 50).filter((m) => m.content === 'Survives a reload');
+    expect(stored).toHaveLength(1);
+  });
+
+  it('shows markup in a message literally and runs nothing', async () => {
+    const world = createFakeWorld();
+    const alert = vi.fn();
+    (window as unknown as { alert: typeof alert }).alert = alert;
+    const { host } = mount(world);
+    await openChat(host, world.dm.sid);
+    await live(host);
+    world.send('alice', world.dm.sid, '<img src=x onerror=alert(1)>');
+    await waitFor(() => expect(bubbleTexts(host)).toContain('<img src=x onerror=alert(1)>'));
+    expect(host.querySelector('.hm-messages img')).toBeNull();
+    expect(alert).not.toHaveBeenCalled();
+  });
+
+  it('clears the badge when a chat is opened and tells the server with mark_read', async () => {
+    const world = createFakeWorld();
+    const { host } = mount(world);
+    await live(host);
+    await waitFor(() => expect(rowOf(host, world.dm.sid).querySelector('.hm-badge')?.textContent).toBe('1'));
+    fireEvent.click(rowOf(host, world.dm.sid));
+    await waitFor(() => expect(rowOf(host, world.dm.sid).querySelector('.hm-badge')).toBeNull());
+    await waitFor(() => expect(world.server.rpcCalls.some((c) => c.method === 'conversation.mark_read')).toBe(true));
+    expect(world.service.call('world', 'bob', 'conversation.get', { sid: world.dm.sid })).toMatchObject({ unread_count: 0 });
+  });
+
+  it('sends with Enter, keeps Shift+Enter for a newline and shows the limit', async () => {
+    const world = createFakeWorld();
+    const { host } = mount(world);
+    const input = () => host.querySelector<HTMLTextAreaElement>('textarea')!;
+    await waitFor(() => expect(input().disabled).toBe(true));
+    await openChat(host, world.dm.sid);
+    await live(host);
+    expect(input().disabled).toBe(false);
+    fireEvent.input(input(), { target: { value: 'line one' } });
+    fireEvent.keyDown(input(), { key: 'Enter', shiftKey: true });
+    expect(world.server.rpcCalls.some((c) => c.method === 'conversation.send_message')).toBe(false);
+    fireEvent.input(input(), { target: { value: 'x'.repeat(4001) } });
+    expect(host.querySelector('.hm-counter')?.textContent).toBe('4001/4000');
+    expect(host.querySelector<HTMLButtonElement>('.hm-send')!.disabled).toBe(true);
+    fireEvent.keyDown(input(), { key: 'Enter' });
+    expect(world.server.rpcCalls.some((c) => c.method === 'conversation.send_message')).toBe(false);
+  });
+
+  it('starts a new group conversation with picked contacts and a name', async () => {
+    const world = createFakeWorld();
+    const { host, q } = mount(world, 'dave');
+    await live(host);
+    fireEvent.click(q.getByText('New chat'));
+    await waitFor(() => expect(q.getByLabelText('Alice')).toBeTruthy());
+    fireEvent.click(q.getByLabelText('Alice'));
+    fireEvent.click(q.getByLabelText('Carol'));
+    fireEvent.input(q.getByLabelText('Group name (optional)'), { target: { value: 'Dave & co' } });
+    fireEvent.click(q.getByText('Create group'));
+    await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Dave & co'));
+    expect(screen.queryByText('Pick a conversation, or start a new one.')).toBeNull();
+  });
+});
