@@ -50,7 +50,7 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
       <Show when={picked().length > 1}>
         <label class="hm-field">
           Group name (optional)
-          <input class="hm-text" maxLength={LIMITS.nameMax} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+          <input class="hm-textfield" maxLength={LIMITS.nameMax} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
       </Show>
       <div class="hm-new-actions">
