@@ -3,13 +3,27 @@ import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 import { heroBackend } from './mocks/backend/vite-plugin.ts';
 
+// `vite` / `vite build`: the standalone app (dev shell) with the dev backend mounted in dev.
+// `vite build --mode lib`: the library bundle, one ES module that registers <hero-messaging>.
 export default defineConfig(({ mode }) => ({
-  plugins: [solid(), mode === 'test' ? [] : heroBackend({ dataDir: process.env.HERO_DATA_DIR ?? '.data' })],
+  plugins: [solid(), mode === 'test' || mode === 'lib' ? [] : heroBackend({ dataDir: process.env.HERO_DATA_DIR ?? '.data' })],
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1' },
+  build:
+    mode === 'lib'
+      ? {
+          lib: { entry: 'src/hero-messaging.ts', formats: ['es'], fileName: () => 'hero-messaging.js' },
+          outDir: 'dist',
+          emptyOutDir: false,
+          target: 'es2022',
+          // Lib mode keeps ES output unminified for tree-shaking; this bundle is final, so minify it whole.
+          rolldownOptions: { output: { minify: true } },
+        }
+      : { outDir: 'dist/app', target: 'es2022' },
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     environment: 'happy-dom',
+    css: true,
     environmentOptions: { happyDOM: { settings: { fetch: { disableSameOriginPolicy: true } } } },
     testTimeout: 20_000,
     hookTimeout: 20_000,

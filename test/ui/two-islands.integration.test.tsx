@@ -5,6 +5,7 @@ import type { Conversation } from '../../src/protocol/index.ts';
 import { mountIsland } from '../../src/ui/index.ts';
 import { startBackendServer, type RunningBackend } from '../../mocks/backend/index.ts';
 import { call, freshContext } from '../support/backend.ts';
+import { realFetch } from '../support/real-fetch.ts';
 
 let backend: RunningBackend;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ it('Alice sends; Bob, in the same document, sees it in his open chat and his lis
   const hosts = ['alice', 'bob'].map((key) => {
     const host = document.createElement('div');
     document.body.append(host);
-    const dispose = mountIsland(host, { baseUrl: backend.url, context, publicKey: key });
+    const dispose = mountIsland(host, { baseUrl: backend.url, context, publicKey: key, fetch: realFetch });
     return { host, dispose };
   });
   try {

@@ -1,0 +1,137 @@
+import type { CommunicationClient } from './sdk/index.ts';
+import type { ConnectionStatus } from './sync/index.ts';
+import { mountIsland, type Routing } from './ui/index.ts';
+
+/** Attributes of `<hero-messaging>`. */
+export interface HeroMessagingAttributes {
+  /** Base URL of the OSIS router (`''` or `/` for the page's origin). Required. */
+  'osis-url': string;
+  /** Context name. Required. */
+  context: string;
+  /** The person's public key. Required. */
+  'public-key': string;
+  /** `memory` (default) keeps the host's URL alone; `hash` routes in `location.hash`. */
+  routing?: Routing;
+  /** `sse` (default) or `poll`, for hosts behind proxies that buffer streams. */
+  transport?: 'sse' | 'poll';
+}
+
+/** Events the element dispatches (bubbling, composed). */
+export interface HeroMessagingEventMap {
+  'hm-unread': CustomEvent<{ total: number }>;
+  'hm-status': CustomEvent<{ status: ConnectionStatus }>;
+  'hm-open': CustomEvent<{ sid: string | undefined }>;
+}
+
+const REQUIRED = ['osis-url', 'context', 'public-key'] as const;
+const OBSERVED = [...REQUIRED, 'routing', 'transport'];
+
+/**
+ * `<hero-messaging>`: the island in an open shadow root. Changing an identity attribute restarts it
+ * for the new identity; removing it stops every request, timer and listener (moving it does not).
+ */
+export class HeroMessagingElement extends HTMLElement {
+  static readonly observedAttributes = OBSERVED;
+  /** Transport for the island's requests; set before connecting (tests, or hosts with their own). */
+  fetch: typeof fetch | undefined;
+  /** Or a ready-made client; its identity must match the attributes. */
+  client: CommunicationClient | undefined;
+  private teardown: (() => void) | undefined;
+  private lastTotal: number | undefined;
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' });
+  }
+
+  connectedCallback(): void {
+    if (!this.teardown) this.start();
+  }
+
+  disconnectedCallback(): void {
+    // Moving the element disconnects and reconnects it in one task: only a real removal stops it.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.stop();
+    });
+  }
+
+  attributeChangedCallback(_name: string, previous: string | null, next: string | null): void {
+    if (previous === next || !this.teardown) return;
+    this.stop();
+    this.start();
+  }
+
+  private start(): void {
+    const root = this.shadowRoot!;
+    root.replaceChildren();
+    const problem = this.problem();
+    if (problem) {
+      const note = document.createElement('p');
+      note.setAttribute('role', 'alert');
+      note.setAttribute('style', 'font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0;');
+      note.textContent = `hero-messaging: ${problem}`;
+      root.append(note);
+      this.teardown = () => note.remove();
+      return;
+    }
+    const osisUrl = this.getAttribute('osis-url')!.trim();
+    this.lastTotal = undefined;
+    this.teardown = mountIsland(root, {
+      baseUrl: osisUrl === '/' ? '' : osisUrl,
+      context: this.getAttribute('context')!.trim(),
+      publicKey: this.getAttribute('public-key')!.trim(),
+      routing: (this.getAttribute('routing') as Routing | null) ?? 'memory',
+      transport: (this.getAttribute('transport') as 'sse' | 'poll' | null) ?? 'sse',
+      fetch: this.fetch,
+      client: this.client,
+      onUnread: (total) => {
+        if (total === this.lastTotal) return;
+        this.lastTotal = total;
+        this.emit('hm-unread', { total });
+      },
+      onStatus: (status) => this.emit('hm-status', { status }),
+      onOpen: (sid) => this.emit('hm-open', { sid }),
+    });
+  }
+
+  private stop(): void {
+    this.teardown?.();
+    this.teardown = undefined;
+  }
+
+  /** What is wrong with the attributes, in words, or undefined. */
+  private problem(): string | undefined {
+    const missing = REQUIRED.filter((name) => !this.getAttribute(name)?.trim());
+    if (missing.length > 0) return `missing attribute${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
+    const routing = this.getAttribute('routing');
+    if (routing !== null && routing !== 'memory' && routing !== 'hash') return `routing must be "memory" or "hash", not "${routing}"`;
+    const transport = this.getAttribute('transport');
+    if (transport !== null && transport !== 'sse' && transport !== 'poll') return `transport must be "sse" or "poll", not "${transport}"`;
+    const url = this.getAttribute('osis-url')!.trim();
+    if (url !== '/' && !/^https?:\/\/[^\s/]+/.test(url) && !url.startsWith('/')) return `osis-url must be an http(s) URL or a path, not "${url}"`;
+    return undefined;
+  }
+
+  private emit<K extends keyof HeroMessagingEventMap>(type: K, detail: HeroMessagingEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+/** Registers the element under `tagName` (default `hero-messaging`); calling it again does nothing. */
+export function defineHeroMessaging(tagName = 'hero-messaging'): typeof HeroMessagingElement {
+  const existing = customElements.get(tagName);
+  if (existing) return existing as typeof HeroMessagingElement;
+  // A subclass per extra tag name: one constructor can be defined once only.
+  const ctor = customElements.getName?.(HeroMessagingElement) ? class extends HeroMessagingElement {} : HeroMessagingElement;
+  customElements.define(tagName, ctor);
+  return ctor;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hero-messaging': HeroMessagingElement;
+  }
+  // Declaration merging: typed `addEventListener('hm-unread', …)` on any element.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends HeroMessagingEventMap {}
+}

@@ -1,0 +1,117 @@
+import { waitFor } from '@solidjs/testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defineHeroMessaging, type HeroMessagingElement } from '../src/element.tsx';
+import { createFakeWorld, type FakeWorld } from './support/fake-world.ts';
+
+defineHeroMessaging();
+
+afterEach(() => {
+  document.body.innerHTML = '';
+  localStorage.clear();
+});
+
+function place(world: FakeWorld | undefined, attrs: Record<string, string>): HeroMessagingElement {
+  const el = document.createElement('hero-messaging');
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+  if (world) el.fetch = world.server.fetch;
+  document.body.append(el);
+  return el;
+}
+
+const identity = { 'osis-url': 'http://osis.test', context: 'world', 'public-key': 'bob' };
+const shadow = (el: HTMLElement) => el.shadowRoot!;
+const statusText = (el: HTMLElement) => shadow(el).querySelector('.hm-status')?.textContent;
+
+describe('<hero-messaging>', () => {
+  it('registers once, whatever the number of calls', () => {
+    expect(defineHeroMessaging()).toBe(customElements.get('hero-messaging'));
+  });
+
+  it('renders the island for its attributes in an open shadow root', async () => {
+    const world = createFakeWorld();
+    const el = place(world, identity);
+    await waitFor(() => expect(statusText(el)).toBe('Live'));
+    const conn = world.server.connections[0]!;
+    expect(conn.headers.get('x-public-key')).toBe('bob');
+    expect(conn.headers.get('x-hero-context')).toBe('world');
+    expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy();
+    expect(shadow(el).querySelector('style')?.textContent).toContain('--hm-accent');
+  });
+
+  it('restarts as the new user when public-key changes', async () => {
+    const world = createFakeWorld();
+    const el = place(world, identity);
+    await waitFor(() => expect(statusText(el)).toBe('Live'));
+    const first = world.server.connections[0]!;
+    el.setAttribute('public-key', 'carol');
+    await waitFor(() => expect(first.aborted).toBe(true));
+    await waitFor(() => expect(world.server.current!.headers.get('x-public-key')).toBe('carol'));
+    await waitFor(() => expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)).toBeTruthy());
+    expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeNull();
+  });
+
+  it('stops its stream and leaves no timers when removed, but not when moved', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const world = createFakeWorld();
+      const timersBefore = vi.getTimerCount();
+      const el = place(world, identity);
+      await vi.waitFor(() => expect(statusText(el)).toBe('Live'));
+      const conn = world.server.connections[0]!;
+      const other = document.createElement('div');
+      document.body.append(other);
+      other.append(el); // a move
+      await vi.advanceTimersByTimeAsync(10);
+      expect(conn.aborted).toBe(false);
+      el.remove();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(conn.aborted).toBe(true);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(vi.getTimerCount()).toBe(timersBefore);
+      expect(world.server.connections).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('dispatches hm-status, hm-unread and hm-open, bubbling and composed', async () => {
+    const world = createFakeWorld();
+    const seen: { type: string; detail: unknown; bubbles: boolean; composed: boolean }[] = [];
+    for (const type of ['hm-status', 'hm-unread', 'hm-open']) {
+      document.addEventListener(type, (e) => {
+        const ev = e as CustomEvent;
+        seen.push({ type, detail: ev.detail, bubbles: ev.bubbles, composed: ev.composed });
+      });
+    }
+    const el = place(world, identity);
+    await waitFor(() => expect(statusText(el)).toBe('Live'));
+    await waitFor(() => expect(seen.some((e) => e.type === 'hm-unread' && (e.detail as { total: number }).total === 1)).toBe(true));
+    expect(seen.find((e) => e.type === 'hm-status' && (e.detail as { status: { state: string } }).status.state === 'live')).toBeTruthy();
+    world.send('carol', world.group.sid, 'ping');
+    await waitFor(() => expect(seen.filter((e) => e.type === 'hm-unread').at(-1)?.detail).toEqual({ total: 2 }));
+    (shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`) as HTMLButtonElement).click();
+    await waitFor(() => expect(seen.filter((e) => e.type === 'hm-open').at(-1)?.detail).toEqual({ sid: world.dm.sid }));
+    await waitFor(() => expect(seen.filter((e) => e.type === 'hm-unread').at(-1)?.detail).toEqual({ total: 1 }));
+    expect(seen.every((e) => e.bubbles && e.composed)).toBe(true);
+    const unreadTotals = seen.filter((e) => e.type === 'hm-unread').map((e) => (e.detail as { total: number }).total);
+    expect(unreadTotals.every((t, i) => i === 0 || t !== unreadTotals[i - 1])).toBe(true);
+  });
+
+  it.each([
+    [{ context: 'world', 'public-key': 'bob' }, 'missing attribute osis-url'],
+    [{ 'osis-url': 'http://osis.test' }, 'missing attributes context, public-key'],
+    [{ ...identity, routing: 'browser' }, 'routing must be "memory" or "hash"'],
+    [{ ...identity, 'osis-url': 'ftp://x' }, 'osis-url must be an http(s) URL'],
+  ])('shows a clear message instead of failing silently (%j)', async (attrs, message) => {
+    const world = createFakeWorld();
+    const el = place(world, attrs);
+    const note = () => shadow(el).querySelector('p[role="alert"]');
+    expect(note()?.textContent).toMatch(/^hero-messaging: /);
+    expect(note()?.textContent).toContain(message);
+    expect(world.server.connections).toHaveLength(0);
+    el.removeAttribute('routing');
+    for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
+    await waitFor(() => expect(statusText(el)).toBe('Live'));
+    expect(note()).toBeNull();
+  });
+});
