@@ -39,6 +39,11 @@ export interface Backend {
   handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void;
   readonly service: CommunicationService;
   stats(): BackendStats;
+  /**
+   * Writes `raw` as it is to every open stream of `key` in `context`: for tests that feed clients bad
+   * frames. Not reachable over HTTP.
+   */
+  injectRaw(context: string, key: string, raw: string): number;
   /** Ends every open stream and closes the journal. */
   close(): void;
 }
@@ -130,6 +135,16 @@ export function createBackend(options: BackendOptions = {}): Backend {
       backlogBytes: streams.backlog,
       droppedSlow: streams.droppedSlow,
     }),
+    injectRaw(context, key, raw) {
+      let written = 0;
+      for (const sub of service.log.subscribers) {
+        if (sub.context === context && sub.key === key) {
+          sub.write(raw);
+          written++;
+        }
+      }
+      return written;
+    },
     close() {
       streams.closeAll();
       journal?.close();
