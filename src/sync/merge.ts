@@ -103,9 +103,22 @@ export function applySnapshot(state: ChatState, snapshot: Snapshot, eventsInFlig
   }
   const chat = snapshot.chat;
   if (chat && next.open?.sid === chat.sid) {
+    let messages = [...chat.messages].sort((a, b) => a.seq - b.seq);
+    let hasOlder = chat.hasOlder;
+    // Messages never change once stored: older ones already loaded stay, when the page joins them
+    // without a gap, so a reconnect does not take away history the reader scrolled up to.
+    const first = messages[0];
+    const current = next.open.messages;
+    if (first && current.some((m) => m.sid === first.sid)) {
+      const older = current.filter((m) => m.seq < first.seq);
+      if (older.length > 0) {
+        messages = [...older, ...messages];
+        hasOlder = next.open.hasOlder;
+      }
+    }
     next = {
       ...next,
-      open: { sid: chat.sid, messages: [...chat.messages].sort((a, b) => a.seq - b.seq), loaded: true, hasOlder: chat.hasOlder },
+      open: { sid: chat.sid, messages, loaded: true, hasOlder },
       outbox: dropConfirmed(next.outbox, state.me, chat.messages),
     };
   }

@@ -107,3 +107,21 @@ export async function send(page: Page, text: string): Promise<void> {
 export function badge(page: Page, sid: string) {
   return page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-badge`);
 }
+
+/** Scrolls the open chat to the top until no older page is left, as a reader would. */
+export async function loadAllHistory(page: Page, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let previous = -1;
+  let stable = 0;
+  while (Date.now() < end && stable < 4) {
+    const count = await page.evaluate(() => {
+      const scroller = document.querySelector('hero-messaging')!.shadowRoot!.querySelector<HTMLElement>('.hm-messages')!;
+      scroller.scrollTop = 0;
+      scroller.dispatchEvent(new Event('scroll'));
+      return scroller.querySelectorAll('.hm-msg').length;
+    });
+    stable = count === previous ? stable + 1 : 0;
+    previous = count;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../src/protocol/index.ts';
+import { applyEvent, applySnapshot, bubblesOf, openChat, queueSend, sendFailed } from '../../src/sync/merge.ts';
+import { initialState } from '../../src/sync/state.ts';
+
+const msg = (seq: number, sender = 'alice', nonce?: string): ChatMessage => ({
+  sid: `m${seq}`,
+  conversation_sid: 'c1',
+  sender_public_key: sender,
+  content: `text ${seq}`,
+  created_at: 1_700_000_000 + seq,
+  seq,
+  ...(nonce ? { nonce } : {}),
+});
+
+const opened = () => openChat(initialState('bob'), 'c1');
+
+describe('merge rules', () => {
+  it('keeps older messages the reader loaded when a new snapshot page joins them without a gap', () => {
+    let state = applySnapshot(opened(), { chat: { sid: 'c1', messages: [1, 2, 3, 4].map((s) => msg(s)), hasOlder: false } });
+    state = applySnapshot(state, { chat: { sid: 'c1', messages: [3, 4, 5].map((s) => msg(s)), hasOlder: true } });
+    expect(state.open!.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(state.open!.hasOlder).toBe(false);
+  });
+
+  it('replaces the window when the new page does not join what is loaded', () => {
+    let state = applySnapshot(opened(), { chat: { sid: 'c1', messages: [1, 2].map((s) => msg(s)), hasOlder: false } });
+    state = applySnapshot(state, { chat: { sid: 'c1', messages: [7, 8].map((s) => msg(s)), hasOlder: true } });
+    expect(state.open!.messages.map((m) => m.seq)).toEqual([7, 8]);
+    expect(state.open!.hasOlder).toBe(true);
+    // A message from below the window waits for the older pages rather than leaving a hole.
+    expect(applyEvent(state, { type: 'chatmessage.new', data: msg(5) }).open!.messages.map((m) => m.seq)).toEqual([7, 8]);
+  });
+
+  it('turns a pending bubble into the server message in place, by nonce, and keeps failed ones with their reason', () => {
+    let state = applySnapshot(opened(), { chat: { sid: 'c1', messages: [msg(1)], hasOlder: false } });
+    state = queueSend(state, { nonce: 'n1', conversation_sid: 'c1', content: 'mine', created_at: 0, state: 'sending' });
+    state = queueSend(state, { nonce: 'n2', conversation_sid: 'c1', content: 'other', created_at: 0, state: 'sending' });
+    state = sendFailed(state, 'n2', 'network error', true);
+    expect(bubblesOf(state).map((b) => [b.key, b.status])).toEqual([
+      ['s:m1', 'sent'],
+      ['n:n1', 'sending'],
+      ['n:n2', 'failed'],
+    ]);
+    state = applyEvent(state, { type: 'chatmessage.new', data: { ...msg(2, 'bob', 'n1'), content: 'mine' } });
+    expect(bubblesOf(state).map((b) => [b.key, b.status])).toEqual([
+      ['s:m1', 'sent'],
+      ['n:n1', 'sent'],
+      ['n:n2', 'failed'],
+    ]);
+    expect(bubblesOf(state)[2]!.error).toBe('network error');
+  });
+});
