@@ -1,6 +1,7 @@
 import type { ChatMessage, Conversation } from '../protocol/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import type { Environment } from './environment.ts';
+import { makeWakeableWait } from './wait.ts';
 import { CommunicationError } from './errors.ts';
 import type { StreamItem, StreamStatus, SubscribeOptions, Subscription, SubscriptionStats } from './subscription.ts';
 
@@ -26,21 +27,9 @@ export function pollEvents(rpc: PollingRpc, env: Environment, options: PollOptio
   const stats: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   const rowSeq = new Map<string, number>();
   const lastMessageSeq = new Map<string, number>();
-  let wake: (() => void) | undefined;
   let started = false;
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        env.clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        wake = undefined;
-        resolve();
-      };
-      const timer = env.setTimeout(done, ms);
-      signal.addEventListener('abort', done);
-      wake = done;
-    });
+  const wait = makeWakeableWait(env, signal);
 
   async function round(): Promise<StreamItem[]> {
     const items: StreamItem[] = [];
@@ -82,7 +71,7 @@ export function pollEvents(rpc: PollingRpc, env: Environment, options: PollOptio
         const delay = backoffDelay(attempt++, env.random, DEFAULT_BACKOFF);
         const state = env.isOnline() ? 'reconnecting' : 'offline';
         yield status({ state, at: env.now() + delay, attempt, reason: String((error as Error).message) });
-        await sleep(delay);
+        await wait.sleep(delay);
         continue;
       }
       if (!connected) {
@@ -93,7 +82,7 @@ export function pollEvents(rpc: PollingRpc, env: Environment, options: PollOptio
         yield { kind: 'event', event: { type: 'ready', data: { cursor: 'poll:0', heartbeat_ms: intervalMs } } };
       }
       for (const item of items) yield item;
-      await sleep(intervalMs);
+      await wait.sleep(intervalMs);
     }
   }
 
@@ -103,7 +92,7 @@ export function pollEvents(rpc: PollingRpc, env: Environment, options: PollOptio
       started = true;
       return run();
     },
-    retryNow: () => wake?.(),
+    retryNow: () => wait.wake(),
     get lastEventId() {
       return undefined;
     },

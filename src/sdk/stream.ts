@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { parseCursor, parseEventData } from '../protocol/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import type { Environment } from './environment.ts';
+import { makeWakeableWait } from './wait.ts';
 import { errorText, identityHeaders, serviceUrl, type Identity } from './rpc.ts';
 import type { StreamItem, StreamStatus, SubscribeOptions, Subscription, SubscriptionStats } from './subscription.ts';
 
@@ -40,22 +41,10 @@ export function subscribeEvents(
   const { signal } = options;
   const stats: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   let position = options.lastEventId;
-  let wake: (() => void) | undefined;
   let warned = false;
   let started = false;
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        env.clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        wake = undefined;
-        resolve();
-      };
-      const timer = env.setTimeout(done, ms);
-      signal.addEventListener('abort', done);
-      wake = done;
-    });
+  const wait = makeWakeableWait(env, signal);
 
   const badFrame = (reason: string) => {
     stats.badFrames++;
@@ -178,7 +167,7 @@ export function subscribeEvents(
 
   async function* run(): AsyncGenerator<StreamItem> {
     const status = (s: StreamStatus): StreamItem => ({ kind: 'status', status: s });
-    const onOnline = () => wake?.();
+    const onOnline = () => wait.wake();
     env.onlineEvents?.addEventListener('online', onOnline);
     try {
       let attempt = 0;
@@ -197,11 +186,10 @@ export function subscribeEvents(
         const state = env.isOnline() ? 'reconnecting' : 'offline';
         yield status({ state, at, attempt, reason: outcome.reason });
         if (signal.aborted) return;
-        await sleep(delay);
+        await wait.sleep(delay);
       }
     } finally {
       env.onlineEvents?.removeEventListener('online', onOnline);
-      wake = undefined;
     }
   }
 
@@ -211,7 +199,7 @@ export function subscribeEvents(
       started = true;
       return run();
     },
-    retryNow: () => wake?.(),
+    retryNow: () => wait.wake(),
     get lastEventId() {
       return position;
     },
