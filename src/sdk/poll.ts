@@ -3,7 +3,7 @@ import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import type { Environment } from './environment.ts';
 import { makeWakeableWait } from './wait.ts';
 import { CommunicationError } from './errors.ts';
-import type { StreamItem, StreamStatus, SubscribeOptions, Subscription, SubscriptionStats } from './subscription.ts';
+import { makeSubscription, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
 
 export interface PollOptions extends SubscribeOptions {
   /** Default 2,000 ms. */
@@ -27,7 +27,6 @@ export function pollEvents(rpc: PollingRpc, env: Environment, options: PollOptio
   const stats: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   const rowSeq = new Map<string, number>();
   const lastMessageSeq = new Map<string, number>();
-  let started = false;
 
   const wait = makeWakeableWait(env, signal);
 
@@ -86,16 +85,5 @@ export function pollEvents(rpc: PollingRpc, env: Environment, options: PollOptio
     }
   }
 
-  return {
-    [Symbol.asyncIterator]() {
-      if (started) throw new Error('a subscription can be iterated once; call poll() again for another');
-      started = true;
-      return run();
-    },
-    retryNow: () => wait.wake(),
-    get lastEventId() {
-      return undefined;
-    },
-    stats,
-  };
+  return makeSubscription({ name: 'poll', run, retryNow: () => wait.wake(), lastEventId: () => undefined, stats });
 }

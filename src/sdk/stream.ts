@@ -4,7 +4,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts'
 import type { Environment } from './environment.ts';
 import { makeWakeableWait } from './wait.ts';
 import { errorText, identityHeaders, serviceUrl, type Identity } from './rpc.ts';
-import type { StreamItem, StreamStatus, SubscribeOptions, Subscription, SubscriptionStats } from './subscription.ts';
+import { makeSubscription, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
 
 export interface StreamTuning {
   backoff: BackoffPolicy;
@@ -42,7 +42,6 @@ export function subscribeEvents(
   const stats: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   let position = options.lastEventId;
   let warned = false;
-  let started = false;
 
   const wait = makeWakeableWait(env, signal);
 
@@ -193,16 +192,5 @@ export function subscribeEvents(
     }
   }
 
-  return {
-    [Symbol.asyncIterator]() {
-      if (started) throw new Error('a subscription can be iterated once; call subscribe() again for another');
-      started = true;
-      return run();
-    },
-    retryNow: () => wait.wake(),
-    get lastEventId() {
-      return position;
-    },
-    stats,
-  };
+  return makeSubscription({ name: 'subscribe', run, retryNow: () => wait.wake(), lastEventId: () => position, stats });
 }

@@ -43,3 +43,26 @@ export interface SubscribeOptions {
   /** Called once per bad frame with a readable reason (the first is also logged). */
   onBadFrame?: (reason: string) => void;
 }
+
+/** Wraps a transport's loop as a `Subscription` that can be iterated once. */
+export function makeSubscription(parts: {
+  name: string;
+  run: () => AsyncGenerator<StreamItem>;
+  retryNow: () => void;
+  lastEventId: () => string | undefined;
+  stats: SubscriptionStats;
+}): Subscription {
+  let started = false;
+  return {
+    [Symbol.asyncIterator]() {
+      if (started) throw new Error(`a subscription can be iterated once; call ${parts.name}() again for another`);
+      started = true;
+      return parts.run();
+    },
+    retryNow: parts.retryNow,
+    get lastEventId() {
+      return parts.lastEventId();
+    },
+    stats: parts.stats,
+  };
+}
