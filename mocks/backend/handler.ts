@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as v from 'valibot';
-import { LIMITS, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues } from '../../src/protocol/index.ts';
+import { LIMITS, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues, v } from '../../src/protocol/index.ts';
 import { DEFAULT_ALLOWED_ORIGINS, applyCors } from './cors.ts';
 import { loadJournal, openJournal } from './journal.ts';
 import { seedDemo } from './seed.ts';
@@ -107,16 +106,17 @@ export function createBackend(options: BackendOptions = {}): Backend {
     if (Array.isArray(json)) {
       return void sendJson(res, 200, rpcError(null, RpcErrorCode.InvalidRequest, 'invalid request: batches are not supported'));
     }
-    const request = v.safeParse(RpcRequestSchema, json);
-    if (!request.success) {
-      return void sendJson(res, 200, rpcError(null, RpcErrorCode.InvalidRequest, `invalid request: ${describeIssues(request.issues)}`));
+    const parsed = v.parse(RpcRequestSchema, json);
+    if (!parsed.ok) {
+      return void sendJson(res, 200, rpcError(null, RpcErrorCode.InvalidRequest, `invalid request: ${describeIssues(parsed.error)}`));
     }
-    const id = request.output.id ?? null;
+    const request = parsed.value;
+    const id = request.id ?? null;
     const who = identity(req, url, false);
     if (who.refusal) return void sendJson(res, 200, rpcError(id, RpcErrorCode.Unauthenticated, `unauthenticated: ${who.refusal}`));
     try {
-      const result = service.call(who.context!, who.key!, request.output.method, request.output.params);
-      if (request.output.id === undefined) return void res.writeHead(204).end();
+      const result = service.call(who.context!, who.key!, request.method, request.params);
+      if (request.id === undefined) return void res.writeHead(204).end();
       sendJson(res, 200, { jsonrpc: '2.0', id, result });
     } catch (error) {
       if (error instanceof RpcFailure) return void sendJson(res, 200, rpcError(id, error.code, error.message));

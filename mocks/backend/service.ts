@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import * as v from 'valibot';
 import {
-  RPC_METHODS,
+  RPC_PARAMS,
   RpcErrorCode,
   describeIssues,
   isRpcMethod,
   LIMITS,
+  v,
   type ChatMessage,
   type Conversation,
   type RpcMethod,
@@ -76,12 +76,12 @@ export class CommunicationService {
   /** Validates params and runs one RPC method for an authenticated caller. */
   call(context: string, caller: string, method: string, params: unknown): unknown {
     if (!isRpcMethod(method)) throw new RpcFailure(RpcErrorCode.MethodNotFound, `method not found: ${method}`);
-    const parsed = v.safeParse(RPC_METHODS[method].params, params ?? {});
-    if (!parsed.success) {
-      throw new RpcFailure(RpcErrorCode.InvalidParams, `invalid params: ${describeIssues(parsed.issues)}`);
+    const parsed = v.parse(RPC_PARAMS[method] as v.Schema<unknown>, params ?? {});
+    if (!parsed.ok) {
+      throw new RpcFailure(RpcErrorCode.InvalidParams, `invalid params: ${describeIssues(parsed.error)}`);
     }
     const handler = this.handlers[method] as (context: string, caller: string, params: unknown) => unknown;
-    return handler(context, caller, parsed.output);
+    return handler(context, caller, parsed.value);
   }
 
   private readonly handlers: { [M in RpcMethod]: (context: string, caller: string, p: RpcValidParams<M>) => unknown } = {

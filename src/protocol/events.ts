@@ -1,45 +1,47 @@
-import * as v from 'valibot';
-import { describeIssues } from './rpc.ts';
 import type { Result } from './result.ts';
 import { ChatMessageSchema, ConversationSchema, PublicKeySchema, SeqSchema, SidSchema } from './schemas.ts';
+import * as v from './validate.ts';
 
 export const ReadyPayloadSchema = v.object({
-  cursor: v.pipe(v.string(), v.minLength(3), v.maxLength(100)),
-  heartbeat_ms: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+  cursor: v.sized(v.string(), 3, 100),
+  heartbeat_ms: v.integer(1),
 });
 export const ConversationReadPayloadSchema = v.object({ sid: SidSchema, reader_key: PublicKeySchema, seq: SeqSchema });
 export const ResyncPayloadSchema = v.object({ reason: v.string() });
 
-const tagged = <T extends string, S extends v.GenericSchema>(type: T, data: S) =>
-  v.object({ type: v.literal(type), data });
+/** The payload of every event type of DESIGN §5. */
+const PAYLOADS = {
+  ready: ReadyPayloadSchema,
+  'chatmessage.new': ChatMessageSchema,
+  'conversation.updated': ConversationSchema,
+  'conversation.read': ConversationReadPayloadSchema,
+  resync: ResyncPayloadSchema,
+};
+type Payloads = typeof PAYLOADS;
 
-/** Every event type of DESIGN §5 as a tagged shape `{ type, data }`. */
-export const ServerEventSchema = v.variant('type', [
-  tagged('ready', ReadyPayloadSchema),
-  tagged('chatmessage.new', ChatMessageSchema),
-  tagged('conversation.updated', ConversationSchema),
-  tagged('conversation.read', ConversationReadPayloadSchema),
-  tagged('resync', ResyncPayloadSchema),
-]);
-export type ServerEvent = v.InferOutput<typeof ServerEventSchema>;
+/** Every event as a tagged shape `{ type, data }`. */
+export type ServerEvent = { [T in keyof Payloads]: { type: T; data: v.Output<Payloads[T]> } }[keyof Payloads];
+
 export type ServerEventType = ServerEvent['type'];
-export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
+export const SERVER_EVENT_TYPES = Object.keys(PAYLOADS) as readonly ServerEventType[];
 
-export const SERVER_EVENT_TYPES: readonly ServerEventType[] = [
-  'ready',
-  'chatmessage.new',
-  'conversation.updated',
-  'conversation.read',
-  'resync',
-];
+const Envelope = v.object({ type: v.picklist(SERVER_EVENT_TYPES), data: v.unknown() });
+
+export const ServerEventSchema: v.Schema<ServerEvent> = {
+  run(input, path, issues) {
+    const before = issues.length;
+    const event = Envelope.run(input, path, issues);
+    if (issues.length > before) return event as ServerEvent;
+    return { type: event.type, data: PAYLOADS[event.type].run(event.data, path ? `${path}.data` : 'data', issues) } as ServerEvent;
+  },
+};
+export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
 
 /** Why a frame was not accepted. `unknown_type` is to be ignored; the others are bad frames. */
 export interface FrameError {
   kind: 'invalid_json' | 'invalid_shape' | 'unknown_type' | 'type_mismatch';
   message: string;
 }
-
-const TypeTag = v.object({ type: v.string() });
 
 /**
  * Parses the `data:` of one SSE frame into a typed event. Never throws: arbitrary input yields an
@@ -52,11 +54,10 @@ export function parseEventData(data: string, eventName?: string): Result<ServerE
   } catch {
     return { ok: false, error: { kind: 'invalid_json', message: `frame data is not JSON: ${preview(data)}` } };
   }
-  const tag = v.safeParse(TypeTag, json);
-  if (!tag.success) {
+  const type = (json as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string') {
     return { ok: false, error: { kind: 'invalid_shape', message: 'frame data has no string "type"' } };
   }
-  const type = tag.output.type;
   if (!(SERVER_EVENT_TYPES as readonly string[]).includes(type)) {
     return { ok: false, error: { kind: 'unknown_type', message: `unknown event type ${preview(type)}` } };
   }
@@ -66,11 +67,11 @@ export function parseEventData(data: string, eventName?: string): Result<ServerE
       error: { kind: 'type_mismatch', message: `event line ${preview(eventName)} does not match data type ${type}` },
     };
   }
-  const parsed = v.safeParse(ServerEventSchema, json);
-  if (!parsed.success) {
-    return { ok: false, error: { kind: 'invalid_shape', message: `invalid ${type} event: ${describeIssues(parsed.issues)}` } };
+  const parsed = v.parse(ServerEventSchema, json);
+  if (!parsed.ok) {
+    return { ok: false, error: { kind: 'invalid_shape', message: `invalid ${type} event: ${v.describeIssues(parsed.error)}` } };
   }
-  return { ok: true, value: parsed.output };
+  return parsed;
 }
 
 function preview(text: string): string {

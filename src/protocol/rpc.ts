@@ -1,5 +1,8 @@
-import * as v from 'valibot';
+import * as v from './validate.ts';
 import {
+  type ChatMessage,
+  type Contact,
+  type Conversation,
   ChatMessageSchema,
   ContactSchema,
   ContentSchema,
@@ -27,51 +30,79 @@ export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
 const Empty = v.object({});
 const BySid = v.object({ sid: SidSchema });
 
-/** One entry per RPC method: its params and its result, shared by the SDK and the dev backend. */
-export const RPC_METHODS = {
-  'conversation.list': { params: Empty, result: v.array(ConversationSchema) },
-  'conversation.get': { params: BySid, result: ConversationSchema },
-  'conversation.set': {
-    params: v.object({
-      sid: v.optional(SidSchema),
-      name: v.optional(
-        v.pipe(v.string(), v.trim(), v.maxLength(LIMITS.nameMax, `name is longer than ${LIMITS.nameMax} characters`)),
+/**
+ * The RPC methods of DESIGN §4, in two tables with the same keys: what each takes (the server
+ * validates it) and what each answers (the SDK validates it). Two tables, so a client bundle carries
+ * only the results' schemas.
+ */
+export const RPC_PARAMS = {
+  'conversation.list': Empty,
+  'conversation.get': BySid,
+  'conversation.set': v.object({
+    sid: v.optional(SidSchema),
+    name: v.optional(
+      v.sized(
+        v.map(v.string(), (s) => s.trim()),
+        0,
+        LIMITS.nameMax,
+        '',
+        `name is longer than ${LIMITS.nameMax} characters`,
       ),
-      participant_keys: v.pipe(
-        v.array(PublicKeySchema),
-        v.minLength(LIMITS.participantsMin, `at least ${LIMITS.participantsMin} participants`),
-        v.maxLength(LIMITS.participantsMax, `at most ${LIMITS.participantsMax} participants`),
-      ),
-    }),
-    result: ConversationSchema,
-  },
-  'conversation.list_messages': {
-    params: v.object({
-      sid: SidSchema,
-      before_seq: v.optional(SeqSchema),
-      limit: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(LIMITS.pageMax))),
-    }),
-    result: v.array(ChatMessageSchema),
-  },
-  'conversation.send_message': {
-    params: v.object({ sid: SidSchema, content: ContentSchema, nonce: NonceSchema }),
-    result: ChatMessageSchema,
-  },
-  'conversation.mark_read': { params: BySid, result: ConversationSchema },
-  'contact.list': { params: Empty, result: v.array(ContactSchema) },
-} as const;
+    ),
+    participant_keys: v.sized(
+      v.array(PublicKeySchema),
+      LIMITS.participantsMin,
+      LIMITS.participantsMax,
+      `at least ${LIMITS.participantsMin} participants`,
+      `at most ${LIMITS.participantsMax} participants`,
+    ),
+  }),
+  'conversation.list_messages': v.object({
+    sid: SidSchema,
+    before_seq: v.optional(SeqSchema),
+    limit: v.optional(v.integer(1, LIMITS.pageMax)),
+  }),
+  'conversation.send_message': v.object({ sid: SidSchema, content: ContentSchema, nonce: NonceSchema }),
+  'conversation.mark_read': BySid,
+  'contact.list': Empty,
+};
 
-export type RpcMethod = keyof typeof RPC_METHODS;
-export type RpcParams<M extends RpcMethod> = v.InferInput<(typeof RPC_METHODS)[M]['params']>;
-/** Params as the server sees them after validation (trimmed, defaults applied). */
-export type RpcValidParams<M extends RpcMethod> = v.InferOutput<(typeof RPC_METHODS)[M]['params']>;
-export type RpcResult<M extends RpcMethod> = v.InferOutput<(typeof RPC_METHODS)[M]['result']>;
+export const RPC_RESULTS: { [M in keyof typeof RPC_PARAMS]: v.Schema<unknown> } = {
+  'conversation.list': v.array(ConversationSchema),
+  'conversation.get': ConversationSchema,
+  'conversation.set': ConversationSchema,
+  'conversation.list_messages': v.array(ChatMessageSchema),
+  'conversation.send_message': ChatMessageSchema,
+  'conversation.mark_read': ConversationSchema,
+  'contact.list': v.array(ContactSchema),
+};
 
-export function isRpcMethod(name: string): name is RpcMethod {
-  return Object.prototype.hasOwnProperty.call(RPC_METHODS, name);
+/** What each method answers, as types. */
+interface RpcResults {
+  'conversation.list': Conversation[];
+  'conversation.get': Conversation;
+  'conversation.set': Conversation;
+  'conversation.list_messages': ChatMessage[];
+  'conversation.send_message': ChatMessage;
+  'conversation.mark_read': Conversation;
+  'contact.list': Contact[];
 }
 
-const RpcId = v.union([v.string(), v.number(), v.null()]);
+export type RpcMethod = keyof typeof RPC_PARAMS;
+export type RpcParams<M extends RpcMethod> = v.Output<(typeof RPC_PARAMS)[M]>;
+/** Params as the server sees them after validation (trimmed). */
+export type RpcValidParams<M extends RpcMethod> = RpcParams<M>;
+export type RpcResult<M extends RpcMethod> = RpcResults[M];
+
+export function isRpcMethod(name: string): name is RpcMethod {
+  return Object.prototype.hasOwnProperty.call(RPC_PARAMS, name);
+}
+
+const RpcId = v.check(
+  v.unknown(),
+  (id) => id === null || typeof id === 'string' || typeof id === 'number',
+  'expected a string, a number or null',
+) as v.Schema<string | number | null>;
 
 export const RpcRequestSchema = v.object({
   jsonrpc: v.literal('2.0'),
@@ -79,31 +110,21 @@ export const RpcRequestSchema = v.object({
   method: v.string(),
   params: v.optional(v.unknown()),
 });
-export type RpcRequest = v.InferOutput<typeof RpcRequestSchema>;
+export type RpcRequest = v.Output<typeof RpcRequestSchema>;
 
 export const RpcErrorObjectSchema = v.object({
-  code: v.pipe(v.number(), v.integer()),
+  code: v.integer(-Number.MAX_SAFE_INTEGER),
   message: v.string(),
   data: v.optional(v.unknown()),
 });
-export type RpcErrorObject = v.InferOutput<typeof RpcErrorObjectSchema>;
+export type RpcErrorObject = v.Output<typeof RpcErrorObjectSchema>;
 
-export const RpcResponseSchema = v.union([
-  v.object({ jsonrpc: v.literal('2.0'), id: RpcId, result: v.unknown() }),
-  v.object({ jsonrpc: v.literal('2.0'), id: RpcId, error: RpcErrorObjectSchema }),
-]);
-export type RpcResponse = v.InferOutput<typeof RpcResponseSchema>;
+/** A response carries exactly one of `result` and `error`. */
+export const RpcResponseSchema = v.check(
+  v.object({ jsonrpc: v.literal('2.0'), id: RpcId, result: v.optional(v.unknown()), error: v.optional(RpcErrorObjectSchema) }),
+  (r) => 'result' in r !== 'error' in r,
+  'expected either "result" or "error"',
+);
+export type RpcResponse = v.Output<typeof RpcResponseSchema>;
 
-/**
- * A readable, one-line account of what failed validation, naming the field:
- * `content: content is empty`.
- */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  return issues
-    .slice(0, 3)
-    .map((issue) => {
-      const path = v.getDotPath(issue);
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
-}
+export { describeIssues } from './validate.ts';

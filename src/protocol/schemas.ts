@@ -1,4 +1,4 @@
-import * as v from 'valibot';
+import * as v from './validate.ts';
 
 /** Limits of DESIGN §3. The server enforces them and the UI prevents them. */
 export const LIMITS = {
@@ -17,28 +17,28 @@ export const LIMITS = {
   pageMax: 200,
 } as const;
 
-const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
+const text = (max: number) => v.sized(v.string(), 1, max);
 
 export const SidSchema = text(128);
 export const PublicKeySchema = text(256);
 /** A server event sequence number (DESIGN §5). */
-export const SeqSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-const TimeSchema = v.pipe(v.number(), v.minValue(0));
+export const SeqSchema = v.integer();
+const TimeSchema = v.check(v.number(), (t) => t >= 0, 'must not be negative');
 
 export const ConversationSchema = v.object({
   sid: SidSchema,
-  name: v.pipe(v.string(), v.maxLength(LIMITS.nameMax)),
+  name: v.sized(v.string(), 0, LIMITS.nameMax),
   participant_keys: v.array(PublicKeySchema),
   last_message: v.string(),
   /** unix ms */
   last_message_time: TimeSchema,
   /** for the caller */
-  unread_count: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  unread_count: v.integer(),
   /** unix s */
   created_at: TimeSchema,
   seq: SeqSchema,
 });
-export type Conversation = v.InferOutput<typeof ConversationSchema>;
+export type Conversation = v.Output<typeof ConversationSchema>;
 
 export const ChatMessageSchema = v.object({
   sid: SidSchema,
@@ -47,24 +47,21 @@ export const ChatMessageSchema = v.object({
   content: v.string(),
   /** unix s */
   created_at: TimeSchema,
-  nonce: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.nonceMax))),
+  nonce: v.optional(v.sized(v.string(), 0, LIMITS.nonceMax)),
   seq: SeqSchema,
 });
-export type ChatMessage = v.InferOutput<typeof ChatMessageSchema>;
+export type ChatMessage = v.Output<typeof ChatMessageSchema>;
 
 export const ContactSchema = v.object({ public_key: PublicKeySchema, name: v.string() });
-export type Contact = v.InferOutput<typeof ContactSchema>;
+export type Contact = v.Output<typeof ContactSchema>;
 
 /** Content as the server stores it: trimmed, 1–4,000 characters. */
-export const ContentSchema = v.pipe(
-  v.string('content must be a string'),
-  v.trim(),
-  v.minLength(LIMITS.contentMin, 'content is empty'),
-  v.maxLength(LIMITS.contentMax, `content is longer than ${LIMITS.contentMax} characters`),
+export const ContentSchema = v.sized(
+  v.map(v.string('content must be a string'), (s) => s.trim()),
+  LIMITS.contentMin,
+  LIMITS.contentMax,
+  'content is empty',
+  `content is longer than ${LIMITS.contentMax} characters`,
 );
 
-export const NonceSchema = v.pipe(
-  v.string('nonce must be a string'),
-  v.minLength(1, 'nonce is empty'),
-  v.maxLength(LIMITS.nonceMax, `nonce is longer than ${LIMITS.nonceMax} characters`),
-);
+export const NonceSchema = v.sized(v.string('nonce must be a string'), 1, LIMITS.nonceMax, 'nonce is empty', `nonce is longer than ${LIMITS.nonceMax} characters`);

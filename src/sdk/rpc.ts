@@ -1,11 +1,11 @@
-import * as v from 'valibot';
 import {
   HEADER_CONTEXT,
   HEADER_PUBLIC_KEY,
-  RPC_METHODS,
+  RPC_RESULTS,
   RpcResponseSchema,
   SERVICE_PATH,
   describeIssues,
+  v,
   type RpcMethod,
   type RpcParams,
   type RpcResult,
@@ -56,20 +56,20 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch): RpcCall 
       if (!res.ok) throw new CommunicationError('http', `${method}: HTTP ${res.status}`, undefined, res.status);
       throw new CommunicationError('invalid_response', `${method}: response is not JSON`, undefined, res.status);
     }
-    const envelope = v.safeParse(RpcResponseSchema, body);
-    if (!envelope.success) {
+    const envelope = v.parse(RpcResponseSchema, body);
+    if (!envelope.ok) {
       if (!res.ok) throw new CommunicationError('http', `${method}: HTTP ${res.status}`, undefined, res.status);
       throw new CommunicationError('invalid_response', `${method}: not a JSON-RPC response`, undefined, res.status);
     }
-    if ('error' in envelope.output) {
-      const { code, message } = envelope.output.error;
+    if (envelope.value.error) {
+      const { code, message } = envelope.value.error;
       throw new CommunicationError('rpc', `${code} ${message}`, code, res.status);
     }
-    const result = v.safeParse(RPC_METHODS[method].result, envelope.output.result);
-    if (!result.success) {
-      throw new CommunicationError('invalid_response', `${method}: unexpected result: ${describeIssues(result.issues)}`, undefined, res.status);
+    const result = v.parse(RPC_RESULTS[method], envelope.value.result);
+    if (!result.ok) {
+      throw new CommunicationError('invalid_response', `${method}: unexpected result: ${describeIssues(result.error)}`, undefined, res.status);
     }
-    return result.output as RpcResult<typeof method>;
+    return result.value as RpcResult<typeof method>;
   };
 }
 

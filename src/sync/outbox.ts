@@ -1,5 +1,4 @@
-import * as v from 'valibot';
-import { ContentSchema, NonceSchema } from '../protocol/index.ts';
+import { ContentSchema, NonceSchema, v } from '../protocol/index.ts';
 import type { PendingSend } from './state.ts';
 
 /** Where unsent messages wait across reloads: the part of `Storage` the outbox uses. */
@@ -10,7 +9,7 @@ export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 const EntrySchema = v.object({
   nonce: NonceSchema,
-  conversation_sid: v.pipe(v.string(), v.minLength(1)),
+  conversation_sid: v.sized(v.string(), 1, 128),
   content: ContentSchema,
   created_at: v.number(),
   state: v.picklist(['sending', 'failed']),
@@ -48,8 +47,8 @@ export function loadOutbox(storage: OutboxStorage | undefined, key: string): Pen
   }
   const entries: PendingSend[] = [];
   for (const item of raw) {
-    const parsed = v.safeParse(EntrySchema, item);
-    if (parsed.success) entries.push({ ...parsed.output, state: 'failed', error: parsed.output.error ?? 'not sent yet' });
+    const parsed = v.parse(EntrySchema, item);
+    if (parsed.ok) entries.push({ ...parsed.value, state: 'failed', error: parsed.value.error ?? 'not sent yet' });
     else console.warn('[hero-messaging] dropped a corrupt outbox entry');
   }
   return entries;

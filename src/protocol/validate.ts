@@ -1,0 +1,138 @@
+import type { Result } from './result.ts';
+
+/**
+ * A small validator for the wire contract: just what the schemas need, with readable messages that
+ * name the field (`content: content is empty`). It never throws on bad input.
+ */
+
+/** One thing wrong with the input: where (a dot path, `''` for the root) and what. */
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Checks `input`, answering the (possibly transformed) value and pushing issues when it is wrong. */
+export interface Schema<T> {
+  readonly run: (input: unknown, path: string, issues: Issue[]) => T;
+  /** An object field that may be absent. */
+  readonly optional?: boolean;
+}
+
+export type Output<S> = S extends Schema<infer T> ? T : never;
+
+type Shape = Record<string, Schema<unknown>>;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { optional: true } ? K : never }[keyof S];
+export type ObjectOutput<S extends Shape> = Simplify<
+  { [K in Exclude<keyof S, OptionalKeys<S>>]: Output<S[K]> } & { [K in OptionalKeys<S>]?: Output<S[K]> }
+>;
+
+const fail = (issues: Issue[], path: string, message: string): never => {
+  issues.push({ path, message });
+  return undefined as never;
+};
+
+const is = /* @__NO_SIDE_EFFECTS__ */
+  <T>(test: (input: unknown) => boolean, message: string) =>
+  (): Schema<T> => ({ run: (input, path, issues) => (test(input) ? (input as T) : fail(issues, path, message)) });
+
+export const string = /* @__NO_SIDE_EFFECTS__ */ (message = 'expected a string'): Schema<string> => is<string>((x) => typeof x === 'string', message)();
+export const number = is<number>((x) => typeof x === 'number' && Number.isFinite(x), 'expected a number');
+export const boolean = is<boolean>((x) => typeof x === 'boolean', 'expected true or false');
+export const unknown = is<unknown>(() => true, '');
+
+export const literal = /* @__NO_SIDE_EFFECTS__ */ <const L extends string | number | boolean | null>(value: L): Schema<L> =>
+  is<L>((x) => x === value, `expected ${JSON.stringify(value)}`)();
+
+export const picklist = /* @__NO_SIDE_EFFECTS__ */ <const L extends readonly string[]>(values: L): Schema<L[number]> =>
+  is<L[number]>((x) => values.includes(x as string), `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`)();
+
+/** `schema`, then `test` on its value; `message` when the test fails. */
+/* @__NO_SIDE_EFFECTS__ */
+export function check<T>(schema: Schema<T>, test: (value: T) => boolean, message: string): Schema<T> {
+  return {
+    run(input, path, issues) {
+      const before = issues.length;
+      const value = schema.run(input, path, issues);
+      return issues.length > before || test(value) ? value : fail(issues, path, message);
+    },
+  };
+}
+
+/** `schema`, then `change` on its value when it is valid. */
+/* @__NO_SIDE_EFFECTS__ */
+export function map<T, U>(schema: Schema<T>, change: (value: T) => U): Schema<U> {
+  return {
+    run(input, path, issues) {
+      const before = issues.length;
+      const value = schema.run(input, path, issues);
+      return issues.length > before ? (value as unknown as U) : change(value);
+    },
+  };
+}
+
+/** A string or array of `min` to `max` items (characters). */
+/* @__NO_SIDE_EFFECTS__ */
+export function sized<T extends { length: number }>(
+  schema: Schema<T>,
+  min: number,
+  max: number,
+  tooShort = min === 1 ? 'must not be empty' : `must have at least ${min}`,
+  tooLong = `must have at most ${max}`,
+): Schema<T> {
+  return check(
+    check(schema, (v) => v.length >= min, tooShort),
+    (v) => v.length <= max,
+    tooLong,
+  );
+}
+
+/** A whole number from `min` to `max`. */
+export const integer = /* @__NO_SIDE_EFFECTS__ */ (min = 0, max = Number.MAX_SAFE_INTEGER): Schema<number> =>
+  check(number(), (v) => Number.isSafeInteger(v) && v >= min && v <= max, `expected a whole number from ${min} to ${max}`);
+
+export const optional = /* @__NO_SIDE_EFFECTS__ */ <T>(schema: Schema<T>): Schema<T | undefined> & { optional: true } => ({ ...schema, optional: true });
+
+/* @__NO_SIDE_EFFECTS__ */
+export function array<T>(item: Schema<T>): Schema<T[]> {
+  return {
+    run: (input, path, issues) =>
+      Array.isArray(input)
+        ? input.map((value, i) => item.run(value, path ? `${path}.${i}` : `${i}`, issues))
+        : fail(issues, path, 'expected a list'),
+  };
+}
+
+/** An object with these fields; others are left out of the value. */
+/* @__NO_SIDE_EFFECTS__ */
+export function object<S extends Shape>(shape: S): Schema<ObjectOutput<S>> {
+  const fields = Object.entries(shape);
+  return {
+    run(input, path, issues) {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail(issues, path, 'expected an object');
+      const value: Record<string, unknown> = {};
+      for (const [key, schema] of fields) {
+        const at = path ? `${path}.${key}` : key;
+        const field = (input as Record<string, unknown>)[key];
+        if (field !== undefined) value[key] = schema.run(field, at, issues);
+        else if (!schema.optional) fail(issues, at, 'is required');
+      }
+      return value as ObjectOutput<S>;
+    },
+  };
+}
+
+/** Checks `input` against `schema`: its value, or every issue found. */
+export function parse<T>(schema: Schema<T>, input: unknown): Result<T, Issue[]> {
+  const issues: Issue[] = [];
+  const value = schema.run(input, '', issues);
+  return issues.length > 0 ? { ok: false, error: issues } : { ok: true, value };
+}
+
+/** A readable, one-line account of what failed, naming the field: `content: content is empty`. */
+export function describeIssues(issues: readonly Issue[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+    .join('; ');
+}

@@ -1,0 +1,36 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { ChatMessageSchema, RPC_PARAMS, RpcResponseSchema, describeIssues, v } from '../../src/protocol/index.ts';
+
+const failure = (schema: v.Schema<unknown>, input: unknown) => {
+  const parsed = v.parse(schema, input);
+  if (parsed.ok) throw new Error(`expected a failure for ${JSON.stringify(input)}`);
+  return describeIssues(parsed.error);
+};
+
+describe('the contract validator', () => {
+  it('answers the value, trimmed, without unknown fields', () => {
+    const parsed = v.parse(RPC_PARAMS['conversation.send_message'], { sid: 'c1', content: '  hi  ', nonce: 'n1', extra: true });
+    expect(parsed).toEqual({ ok: true, value: { sid: 'c1', content: 'hi', nonce: 'n1' } });
+  });
+
+  it('names the field and says what is wrong', () => {
+    expect(failure(RPC_PARAMS['conversation.send_message'], { sid: 'c1', content: '   ', nonce: 'n1' })).toBe('content: content is empty');
+    expect(failure(RPC_PARAMS['conversation.send_message'], { sid: 'c1', nonce: 'n1' })).toBe('content: is required');
+    expect(failure(RPC_PARAMS['conversation.set'], { participant_keys: ['alice', 7] })).toBe('participant_keys.1: expected a string');
+    expect(failure(RPC_PARAMS['conversation.list_messages'], { sid: 'c1', limit: 201 })).toBe('limit: expected a whole number from 1 to 200');
+    expect(failure(ChatMessageSchema, null)).toBe('expected an object');
+  });
+
+  it('accepts optional fields when absent and checks them when present', () => {
+    expect(v.parse(RPC_PARAMS['conversation.list_messages'], { sid: 'c1' }).ok).toBe(true);
+    expect(failure(RPC_PARAMS['conversation.list_messages'], { sid: 'c1', before_seq: -1 })).toMatch(/^before_seq: /);
+  });
+
+  it('wants exactly one of result and error in a JSON-RPC response', () => {
+    expect(v.parse(RpcResponseSchema, { jsonrpc: '2.0', id: 1, result: null }).ok).toBe(true);
+    expect(v.parse(RpcResponseSchema, { jsonrpc: '2.0', id: 1, error: { code: -32602, message: 'bad' } }).ok).toBe(true);
+    expect(failure(RpcResponseSchema, { jsonrpc: '2.0', id: 1 })).toBe('expected either "result" or "error"');
+    expect(failure(RpcResponseSchema, { jsonrpc: '2.0', id: {}, result: 1 })).toBe('id: expected a string, a number or null');
+  });
+});
