@@ -1,36 +1,21 @@
-import { HashRouter, MemoryRouter, Route, createMemoryHistory, useMatch, useNavigate } from '@solidjs/router';
 import { createEffect, on, Show } from 'solid-js';
 import { ChatView } from './ChatView.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { useIsland } from './context.ts';
 import { NewConversation } from './NewConversation.tsx';
+import { chatSid, createRoute, type Routing } from './routing.ts';
 
-export type Routing = 'memory' | 'hash';
+export type { Routing } from './routing.ts';
 
-/** Routes `/` (list), `/chat/:sid` (a chat) and `/new`, on a memory history unless told `hash`. */
+/** The list beside the open chat (or the new-conversation form), routed `/`, `/chat/:sid`, `/new`. */
 export function IslandApp(props: { routing: Routing; onOpen?: (sid: string | undefined) => void }) {
-  const Shell = () => <Layout onOpen={props.onOpen} />;
-  const routes = (
-    <>
-      <Route path="/" />
-      <Route path="/chat/:sid" />
-      <Route path="/new" />
-      <Route path="*" />
-    </>
-  );
-  return (
-    <Show when={props.routing === 'hash'} fallback={<MemoryRouter history={createMemoryHistory()} root={Shell}>{routes}</MemoryRouter>}>
-      <HashRouter root={Shell}>{routes}</HashRouter>
-    </Show>
-  );
-}
-
-function Layout(props: { onOpen?: (sid: string | undefined) => void }) {
   const { session } = useIsland();
-  const navigate = useNavigate();
-  const chat = useMatch(() => '/chat/:sid');
-  const creating = useMatch(() => '/new');
-  const sid = () => chat()?.params.sid;
+  // The element restarts the island when `routing` changes, so it is read once.
+  // eslint-disable-next-line solid/reactivity
+  const route = createRoute(props.routing);
+  const sid = () => chatSid(route.path());
+  const creating = () => route.path() === '/new';
+  const openChat = (s: string, replace = false) => route.navigate(`/chat/${encodeURIComponent(s)}`, { replace });
 
   createEffect(
     on(sid, (current) => {
@@ -41,10 +26,10 @@ function Layout(props: { onOpen?: (sid: string | undefined) => void }) {
 
   return (
     <div class="hm-root" data-view={sid() || creating() ? 'chat' : 'list'}>
-      <ConversationList openSid={sid()} onOpen={(s) => navigate(`/chat/${encodeURIComponent(s)}`)} onNew={() => navigate('/new')} />
+      <ConversationList openSid={sid()} onOpen={openChat} onNew={() => route.navigate('/new')} />
       <main class="hm-pane">
-        <Show when={creating()} fallback={<ChatView sid={sid()} onBack={() => navigate('/')} />}>
-          <NewConversation onCreated={(s) => navigate(`/chat/${encodeURIComponent(s)}`, { replace: true })} onCancel={() => navigate('/')} />
+        <Show when={creating()} fallback={<ChatView sid={sid()} onBack={() => route.navigate('/')} />}>
+          <NewConversation onCreated={(s) => openChat(s, true)} onCancel={() => route.navigate('/')} />
         </Show>
       </main>
     </div>

@@ -189,4 +189,18 @@ describe('the island', () => {
     await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Dave & co'));
     expect(screen.queryByText('Pick a conversation, or start a new one.')).toBeNull();
   });
+
+  it('with hash routing, keeps the open chat in the URL and follows the back button', async () => {
+    const world = createFakeWorld();
+    history.replaceState(null, '', `#/chat/${world.group.sid}`);
+    const { host } = mount(world, 'bob', { routing: 'hash' });
+    await waitFor(() => expect(rowOf(host, world.group.sid).getAttribute('aria-current')).toBe('page'));
+    fireEvent.click(rowOf(host, world.dm.sid));
+    expect(location.hash).toBe(`#/chat/${world.dm.sid}`);
+    await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Alice'));
+    history.replaceState(null, '', '#/');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    await waitFor(() => expect(host.querySelector('.hm-root')?.getAttribute('data-view')).toBe('list'));
+    history.replaceState(null, '', '#');
+  });
 });
