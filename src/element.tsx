@@ -36,6 +36,8 @@ export class HeroMessagingElement extends HTMLElement {
   fetch: typeof fetch | undefined;
   /** Or a ready-made client; its identity must match the attributes. */
   client: CommunicationClient | undefined;
+  /** Default `true`: a burst of events renders once per task; `false` renders each (to measure the difference). */
+  batch: boolean | undefined;
   private teardown: (() => void) | undefined;
   private lastTotal: number | undefined;
 
@@ -84,6 +86,7 @@ export class HeroMessagingElement extends HTMLElement {
       transport: (this.getAttribute('transport') as 'sse' | 'poll' | null) ?? 'sse',
       fetch: this.fetch,
       client: this.client,
+      batch: this.batch,
       onUnread: (total) => {
         if (total === this.lastTotal) return;
         this.lastTotal = total;

@@ -18,6 +18,9 @@ export interface StreamTuning {
   maxFrameChars: number;
 }
 
+/** Characters of stream text parsed in one go. */
+const FEED_CHARS = 16 * 1024;
+
 export const DEFAULT_STREAM_TUNING: StreamTuning = {
   backoff: DEFAULT_BACKOFF,
   stableMs: 30_000,
@@ -146,16 +149,21 @@ export function subscribeEvents(
         }
         if (chunk.done) return retry('stream ended');
         arm();
-        try {
-          parser.feed(decoder.decode(chunk.value, { stream: true }));
-        } catch {
-          overflow = true;
+        // A large read (a backlog after a burst) is parsed a piece at a time, its events handed on
+        // after each piece, so the consumer can pace itself instead of receiving thousands at once.
+        const text = decoder.decode(chunk.value, { stream: true });
+        for (let at = 0; at < text.length; at += FEED_CHARS) {
+          try {
+            parser.feed(text.slice(at, at + FEED_CHARS));
+          } catch {
+            overflow = true;
+          }
+          if (overflow) {
+            overflow = false;
+            parser.reset();
+          }
+          yield* queue.splice(0);
         }
-        if (overflow) {
-          overflow = false;
-          parser.reset();
-        }
-        while (queue.length > 0) yield queue.shift()!;
       }
     } finally {
       env.clearTimeout(watchdog);

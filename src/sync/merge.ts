@@ -14,6 +14,9 @@ function sortRows(rows: Conversation[]): Conversation[] {
 
 /** Inserts `message` by seq unless its sid is there; returns the same array when nothing changed. */
 function insertBySeq(messages: ChatMessage[], message: ChatMessage): ChatMessage[] {
+  const last = messages[messages.length - 1];
+  // The common case, a new message after the newest: one seq is one message, so it cannot be there.
+  if (!last || last.seq < message.seq) return [...messages, message];
   let i = messages.length;
   while (i > 0 && messages[i - 1]!.seq > message.seq) i--;
   if (messages.some((m) => m.sid === message.sid)) return messages;
@@ -178,33 +181,49 @@ export function discardSend(state: ChatState, nonce: string): ChatState {
   return { ...state, outbox: state.outbox.filter((p) => p.nonce !== nonce) };
 }
 
-/** The open chat as bubbles: confirmed by seq, then the unconfirmed ones in the order written. */
-export function bubblesOf(state: ChatState): Bubble[] {
+/**
+ * The open chat as bubbles: confirmed by seq, then the unconfirmed ones in the order written.
+ * With a `cache` (one per identity), a message or pending send that did not change keeps its Bubble
+ * object, so renderers can compare by reference.
+ */
+export function bubblesOf(state: ChatState, cache?: WeakMap<object, Bubble>): Bubble[] {
   const open = state.open;
   if (!open) return [];
-  const bubbles: Bubble[] = open.messages.map((m) => ({
-    key: m.sender_public_key === state.me && m.nonce ? `n:${m.nonce}` : `s:${m.sid}`,
-    sid: m.sid,
-    seq: m.seq,
-    sender_public_key: m.sender_public_key,
-    content: m.content,
-    time: m.created_at * 1000,
-    status: 'sent',
-    nonce: m.nonce,
-  }));
-  for (const p of state.outbox) {
-    if (p.conversation_sid !== open.sid) continue;
-    bubbles.push({
-      key: `n:${p.nonce}`,
-      sid: undefined,
-      seq: undefined,
-      sender_public_key: state.me,
-      content: p.content,
-      time: p.created_at,
-      status: p.state,
-      error: p.error,
-      nonce: p.nonce,
-    });
+  const cached = <T extends object>(source: T, make: (source: T) => Bubble): Bubble => {
+    let bubble = cache?.get(source);
+    if (!bubble) {
+      bubble = make(source);
+      cache?.set(source, bubble);
+    }
+    return bubble;
+  };
+  const bubbles: Bubble[] = open.messages.map((message) =>
+    cached(message, (m) => ({
+      key: m.sender_public_key === state.me && m.nonce ? `n:${m.nonce}` : `s:${m.sid}`,
+      sid: m.sid,
+      seq: m.seq,
+      sender_public_key: m.sender_public_key,
+      content: m.content,
+      time: m.created_at * 1000,
+      status: 'sent',
+      nonce: m.nonce,
+    })),
+  );
+  for (const pending of state.outbox) {
+    if (pending.conversation_sid !== open.sid) continue;
+    bubbles.push(
+      cached(pending, (p) => ({
+        key: `n:${p.nonce}`,
+        sid: undefined,
+        seq: undefined,
+        sender_public_key: state.me,
+        content: p.content,
+        time: p.created_at,
+        status: p.state,
+        error: p.error,
+        nonce: p.nonce,
+      })),
+    );
   }
   return bubbles;
 }

@@ -18,6 +18,10 @@ import { dueForRetry, loadOutbox, saveOutbox, type OutboxStorage } from './outbo
 import { initialState, type Snapshot } from './state.ts';
 import { connectionStatus, type ConnectionStatus } from './status.ts';
 import { createChatStore, type ChatStore } from './store.ts';
+import { nextTask, timeSlicer } from './tasks.ts';
+
+/** Longest stretch of event handling before the browser gets a turn (renders, input). */
+const SLICE_MS = 10;
 
 export interface SessionOptions {
   client: CommunicationClient;
@@ -32,7 +36,11 @@ export interface SessionOptions {
   /** Delay before `mark_read` goes out, so a burst makes one call. Default 300 ms. */
   markReadDelayMs?: number;
   now?: () => number;
+  /** Jitter of the snapshot retry backoff. Default `Math.random`. */
+  random?: () => number;
   newNonce?: () => string;
+  /** Default `true`: one render per task however many events it brought (see `StoreOptions`). */
+  batch?: boolean;
   /** Whether the person can see the island (marks read only then). Default: the document's visibility. */
   isVisible?: () => boolean;
   /** Source of `visibilitychange`. Default: `document` where there is one. */
@@ -87,7 +95,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     return t;
   };
 
-  const store = createChatStore(initialState(me, loadOutbox(options.storage, options.outboxKey ?? '')));
+  const store = createChatStore(initialState(me, loadOutbox(options.storage, options.outboxKey ?? '')), { batch: options.batch });
   const update: ChatStore['update'] = (change) => {
     const before = store.current().outbox;
     store.update(change);
@@ -150,7 +158,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
         // The open chat is gone or not ours: close it, keep the rest.
         update((s) => (s.open?.sid === sid ? openChat(s, undefined) : s));
       }
-      const delay = backoffDelay(snapshotAttempt++, Math.random);
+      const delay = backoffDelay(snapshotAttempt++, options.random ?? Math.random);
       console.warn(`[hero-messaging] snapshot failed, retrying in ${delay} ms: ${(error as Error).message}`);
       snapshotRetry = later(() => {
         snapshotRetry = undefined;
@@ -207,17 +215,23 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     }, options.markReadDelayMs ?? 300);
   }
 
+  // Sends go out one at a time, so the server stores them in the order they were written.
+  let sending: Promise<void> = Promise.resolve();
   function deliver(nonce: string): void {
+    sending = sending.then(() => deliverNow(nonce));
+  }
+
+  async function deliverNow(nonce: string): Promise<void> {
     const pending = store.current().outbox.find((p) => p.nonce === nonce);
-    if (!pending) return;
-    client
-      .sendMessage({ sid: pending.conversation_sid, content: pending.content, nonce }, signal)
-      .then((message) => update((s) => sendSucceeded(s, message)))
-      .catch((error: unknown) => {
-        if (signal.aborted) return;
-        const retryable = error instanceof CommunicationError ? error.retryable : true;
-        update((s) => sendFailed(s, nonce, (error as Error).message, retryable));
-      });
+    if (!pending || pending.state !== 'sending' || signal.aborted) return;
+    try {
+      const message = await client.sendMessage({ sid: pending.conversation_sid, content: pending.content, nonce }, signal);
+      update((s) => sendSucceeded(s, message));
+    } catch (error) {
+      if (signal.aborted) return;
+      const retryable = error instanceof CommunicationError ? error.retryable : true;
+      update((s) => sendFailed(s, nonce, (error as Error).message, retryable));
+    }
   }
 
   function onLive(): void {
@@ -239,10 +253,17 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       : client.subscribe({ signal });
 
   void (async () => {
+    // A backlog read in one go (after a burst or a reconnect) arrives as one long run of microtasks;
+    // it is cut into short tasks so the page keeps rendering and answering input meanwhile.
+    const slice = timeSlicer(SLICE_MS);
     try {
       for await (const item of subscription) {
         if (item.kind === 'status') onStreamStatus(item.status);
         else onEvent(item.event);
+        if (slice.due()) {
+          await nextTask();
+          slice.reset();
+        }
       }
     } catch (error) {
       console.error('[hero-messaging] the subscription loop failed', error);
@@ -319,6 +340,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     },
     dispose() {
       controller.abort();
+      store.dispose();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       visibilityEvents?.removeEventListener('visibilitychange', onVisibility);

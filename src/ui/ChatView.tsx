@@ -9,15 +9,15 @@ import { StatusPill } from './StatusPill.tsx';
 /** Header with name, people and connection; the messages; the composer. */
 export function ChatView(props: { sid: string | undefined; onBack(): void }) {
   const { session, me } = useIsland();
-  const state = session.store.state;
-  const conv = () => state.conversations.find((c) => c.sid === props.sid);
+  const state = () => session.store.view();
+  const conv = () => state().conversations.find((c) => c.sid === props.sid);
   const title = () => {
     const c = conv();
-    return c ? conversationTitle(c, me, state.contacts) : props.sid ? 'Loading…' : 'Messages';
+    return c ? conversationTitle(c, me, state().contacts) : props.sid ? 'Loading…' : 'Messages';
   };
   const people = () =>
     conv()
-      ?.participant_keys.map((k) => (k === me ? 'You' : contactName(k, state.contacts)))
+      ?.participant_keys.map((k) => (k === me ? 'You' : contactName(k, state().contacts)))
       .join(', ') ?? '';
 
   return (

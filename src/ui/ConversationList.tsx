@@ -1,5 +1,6 @@
 import { For, Show } from 'solid-js';
 import { Avatar } from './Avatar.tsx';
+import { createKeyed } from './keyed.ts';
 import { useIsland } from './context.ts';
 import { contactName, conversationTitle, relativeTime } from './format.ts';
 
@@ -12,7 +13,9 @@ export interface ConversationListProps {
 /** Conversations by last activity, with preview, time and unread badge; arrow keys move between them. */
 export function ConversationList(props: ConversationListProps) {
   const { session, me, now } = useIsland();
-  const state = session.store.state;
+  const rows = () => session.store.view().conversations;
+  const contacts = () => session.store.view().contacts;
+  const keyed = createKeyed(rows, (c) => c.sid);
   let list: HTMLUListElement | undefined;
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -35,34 +38,36 @@ export function ConversationList(props: ConversationListProps) {
         </button>
       </header>
       <Show
-        when={state.conversations.length > 0}
+        when={rows().length > 0}
         fallback={<p class="hm-empty">No conversations yet. Start one with “New chat”.</p>}
       >
         <ul ref={list} class="hm-conv-list" onKeyDown={onKeyDown}>
-          <For each={state.conversations}>
-            {(conv) => {
-              const title = () => conversationTitle(conv, me, state.contacts);
-              const unread = () => (conv.sid === props.openSid ? 0 : conv.unread_count);
+          <For each={keyed.keys()}>
+            {(sid) => {
+              const row = keyed.item(sid);
+              const conv = () => row().item;
+              const title = () => conversationTitle(conv(), me, contacts());
+              const unread = () => (sid === props.openSid ? 0 : conv().unread_count);
               return (
                 <li>
                   <button
                     type="button"
                     class="hm-conv"
                     classList={{ 'hm-conv-unread': unread() > 0 }}
-                    aria-current={conv.sid === props.openSid ? 'page' : undefined}
-                    data-sid={conv.sid}
-                    onClick={() => props.onOpen(conv.sid)}
+                    aria-current={sid === props.openSid ? 'page' : undefined}
+                    data-sid={sid}
+                    onClick={() => props.onOpen(sid)}
                   >
-                    <Avatar name={title()} seed={conv.sid} />
+                    <Avatar name={title()} seed={sid} />
                     <span class="hm-conv-main">
                       <span class="hm-conv-top">
                         <span class="hm-conv-title">{title()}</span>
-                        <time class="hm-conv-time" dateTime={new Date(conv.last_message_time).toISOString()}>
-                          {relativeTime(conv.last_message_time, now())}
+                        <time class="hm-conv-time" dateTime={new Date(conv().last_message_time).toISOString()}>
+                          {relativeTime(conv().last_message_time, now())}
                         </time>
                       </span>
                       <span class="hm-conv-bottom">
-                        <span class="hm-conv-preview">{conv.last_message || `Created with ${conv.participant_keys.filter((k) => k !== me).map((k) => contactName(k, state.contacts)).join(', ')}`}</span>
+                        <span class="hm-conv-preview">{conv().last_message || `Created with ${conv().participant_keys.filter((k) => k !== me).map((k) => contactName(k, contacts())).join(', ')}`}</span>
                         <Show when={unread() > 0}>
                           <span class="hm-badge" aria-label={`${unread()} unread`}>
                             {unread() > 99 ? '99+' : unread()}

@@ -19,6 +19,8 @@ export interface IslandOptions {
   fetch?: typeof fetch;
   /** A ready-made client (tests, or a host that shares one); the identity fields must match it. */
   client?: CommunicationClient;
+  /** Default `true`: one render per task however many events it brought. */
+  batch?: boolean;
   /** Where unsent messages are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
   onUnread?: (total: number) => void;
@@ -49,13 +51,14 @@ export function Island(props: IslandOptions) {
   const session = createChatSession({
     client,
     transport: options.transport,
+    batch: options.batch,
     storage: options.storage ?? defaultStorage(),
     outboxKey: outboxKey(origin, options.context, options.publicKey),
   });
   const [now, setNow] = createSignal(Date.now());
   const tick = setInterval(() => setNow(Date.now()), 1000);
   onCleanup(() => clearInterval(tick));
-  createEffect(() => options.onUnread?.(totalUnread(session.store.state)));
+  createEffect(() => options.onUnread?.(totalUnread(session.store.view())));
   createEffect(() => options.onStatus?.(session.status()));
   return (
     <IslandContext.Provider value={{ session, me: options.publicKey, now }}>

@@ -9,7 +9,7 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
   const [name, setName] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
-  const others = () => session.store.state.contacts.filter((c) => c.public_key !== me);
+  const others = () => session.store.view().contacts.filter((c) => c.public_key !== me);
   const toggle = (key: string) => setPicked((p) => (p.includes(key) ? p.filter((k) => k !== key) : [...p, key]));
 
   const create = async (e: Event) => {

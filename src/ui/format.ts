@@ -24,6 +24,15 @@ export function hue(seed: string): number {
   return h % 360;
 }
 
+// Formatters are costly to make and a chat formats many times: one of each, made on first use.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatted(ms: number, options: Intl.DateTimeFormatOptions): string {
+  const key = JSON.stringify(options);
+  let formatter = formatters.get(key);
+  if (!formatter) formatters.set(key, (formatter = new Intl.DateTimeFormat(undefined, options)));
+  return formatter.format(ms);
+}
+
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
@@ -41,12 +50,12 @@ export function relativeTime(ms: number, now: number): string {
   const days = Math.round((startOfDay(now) - startOfDay(ms)) / DAY);
   if (days <= 0) return clockTime(ms);
   if (days === 1) return 'Yesterday';
-  if (days < 7) return new Date(ms).toLocaleDateString(undefined, { weekday: 'short' });
-  return new Date(ms).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+  if (days < 7) return formatted(ms, { weekday: 'short' });
+  return formatted(ms, { day: 'numeric', month: 'short' });
 }
 
 export function clockTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return formatted(ms, { hour: '2-digit', minute: '2-digit' });
 }
 
 /** The label of a day separator: Today, Yesterday, or the date. */
@@ -54,7 +63,7 @@ export function dayLabel(ms: number, now: number): string {
   const days = Math.round((startOfDay(now) - startOfDay(ms)) / DAY);
   if (days === 0) return 'Today';
   if (days === 1) return 'Yesterday';
-  return new Date(ms).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+  return formatted(ms, { weekday: 'long', day: 'numeric', month: 'long' });
 }
 
 export function sameDay(a: number, b: number): boolean {

@@ -190,6 +190,34 @@ describe('the island', () => {
     expect(screen.queryByText('Pick a conversation, or start a new one.')).toBeNull();
   });
 
+  it('keeps a long chat to a bounded number of bubbles in the DOM, newest at the bottom', async () => {
+    const world = createFakeWorld();
+    const { host } = mount(world);
+    await openChat(host, world.dm.sid);
+    await live(host);
+    for (let i = 0; i < 500; i++) world.send('alice', world.dm.sid, `long ${i}`);
+    await waitFor(() => expect(bubbleTexts(host).at(-1)).toBe('long 499'));
+    const shown = bubbleTexts(host);
+    expect(shown.length).toBeLessThanOrEqual(60);
+    expect(shown.slice(-3)).toEqual(['long 497', 'long 498', 'long 499']);
+  });
+
+  it('sends quick messages one after another, so the server stores them in the order written', async () => {
+    const world = createFakeWorld();
+    const { host } = mount(world);
+    await openChat(host, world.dm.sid);
+    await live(host);
+    const release = world.hold('conversation.send_message');
+    for (const text of ['one', 'two', 'three']) type(host, text);
+    await waitFor(() => expect(host.querySelectorAll('.hm-msg[data-status="sending"]')).toHaveLength(3));
+    // The first is held; the others wait for it instead of racing past it.
+    expect(world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message')).toHaveLength(1);
+    release();
+    await waitFor(() => expect(host.querySelectorAll('.hm-msg[data-status="sending"]')).toHaveLength(0));
+    const stored = world.service.world('world').listMessages(world.dm.sid, undefined, 50).map((m) => m.content);
+    expect(stored.slice(-3)).toEqual(['one', 'two', 'three']);
+  });
+
   it('with hash routing, keeps the open chat in the URL and follows the back button', async () => {
     const world = createFakeWorld();
     history.replaceState(null, '', `#/chat/${world.group.sid}`);

@@ -108,20 +108,37 @@ export function badge(page: Page, sid: string) {
   return page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-badge`);
 }
 
-/** Scrolls the open chat to the top until no older page is left, as a reader would. */
-export async function loadAllHistory(page: Page, timeoutMs = 20_000): Promise<void> {
+/**
+ * Every bubble text of the open chat, oldest first, read as a reader would: scrolling up from the
+ * bottom a screen at a time (the list renders only what is near the viewport, and loads older
+ * pages at the top) until nothing new appears. Throws if two screens disagree on the order.
+ */
+export async function readWholeChat(page: Page, timeoutMs = 30_000): Promise<{ texts: string[]; mostInDom: number }> {
   const end = Date.now() + timeoutMs;
-  let previous = -1;
-  let stable = 0;
-  while (Date.now() < end && stable < 4) {
-    const count = await page.evaluate(() => {
+  const all: { key: string; text: string }[] = [];
+  const known = new Set<string>();
+  let idle = 0;
+  let mostInDom = 0;
+  while (Date.now() < end && idle < 6) {
+    const screen = await page.evaluate(() => {
       const scroller = document.querySelector('hero-messaging')!.shadowRoot!.querySelector<HTMLElement>('.hm-messages')!;
-      scroller.scrollTop = 0;
+      const rows = [...scroller.querySelectorAll<HTMLElement>('.hm-msg')].map((el) => ({
+        key: el.dataset.key!,
+        text: el.querySelector('.hm-text')!.textContent!,
+      }));
+      scroller.scrollTop = Math.max(0, scroller.scrollTop - scroller.clientHeight * 0.8);
       scroller.dispatchEvent(new Event('scroll'));
-      return scroller.querySelectorAll('.hm-msg').length;
+      return rows;
     });
-    stable = count === previous ? stable + 1 : 0;
-    previous = count;
-    await new Promise((r) => setTimeout(r, 150));
+    mostInDom = Math.max(mostInDom, screen.length);
+    const fresh = screen.filter((row) => !known.has(row.key));
+    if (all.length > 0 && fresh.some((row, i) => screen[i]!.key !== row.key)) {
+      throw new Error(`the chat's order changed between screens: ${JSON.stringify(screen.map((r) => r.text))}`);
+    }
+    all.unshift(...fresh);
+    for (const row of fresh) known.add(row.key);
+    idle = fresh.length === 0 ? idle + 1 : 0;
+    await new Promise((r) => setTimeout(r, 100));
   }
+  return { texts: all.map((row) => row.text), mostInDom };
 }

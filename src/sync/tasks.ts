@@ -1,0 +1,70 @@
+/** Runs `run` later; answers a function that cancels it. */
+export type Schedule = (run: () => void) => () => void;
+
+/**
+ * Runs `run` as its own task once the current one ends: after every event of the current network
+ * chunk, and before the next chunk when the browser has one waiting.
+ */
+export const afterTask: Schedule = (run) => {
+  if (typeof MessageChannel === 'undefined' || typeof window === 'undefined') {
+    const timer = setTimeout(run, 0);
+    return () => clearTimeout(timer);
+  }
+  // A message task runs as soon as the current one ends; a timer may wait for the timer queue.
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    run();
+  };
+  channel.port2.postMessage(null);
+  return () => channel.port1.close();
+};
+
+let inFrame = false;
+
+/** Whether the caller runs inside a frame callback, where layout is about to happen anyway. */
+export const duringFrame = () => inFrame;
+
+/**
+ * A schedule for publishing to the screen (one per store): at once (after the current task) when
+ * nothing was published in the current frame, else at the start of the next frame. A quiet chat
+ * shows a message with no delay; a burst renders at most once per frame. A hidden page (no frames)
+ * publishes after each task.
+ */
+export function oncePerFrame(): Schedule {
+  let publishedThisFrame = false;
+  return (run) => {
+    if (typeof requestAnimationFrame === 'undefined' || document.visibilityState === 'hidden') return afterTask(run);
+    if (!publishedThisFrame) {
+      publishedThisFrame = true;
+      requestAnimationFrame(() => void (publishedThisFrame = false));
+      return afterTask(run);
+    }
+    const id = requestAnimationFrame(() => {
+      inFrame = true;
+      try {
+        run();
+      } finally {
+        inFrame = false;
+      }
+    });
+    return () => cancelAnimationFrame(id);
+  };
+}
+
+/** Resolves in a later task, so the browser can render and handle input in between. */
+export const nextTask = (): Promise<void> => new Promise((resolve) => afterTask(resolve));
+
+const clock = () => globalThis.performance?.now() ?? Date.now();
+
+/**
+ * Cuts a long run of work into tasks of about `budgetMs`: call `due()` after each piece and await
+ * `nextTask()` when it says so.
+ */
+export function timeSlicer(budgetMs: number): { due(): boolean; reset(): void } {
+  let start = clock();
+  return {
+    due: () => clock() - start > budgetMs,
+    reset: () => void (start = clock()),
+  };
+}
