@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -47,4 +48,31 @@ export function summary(samples: number[]) {
 
 export function report(line: Record<string, unknown>): void {
   console.log(JSON.stringify(line));
+}
+
+/** A benchmark's output: one JSON line. */
+export interface BenchLine {
+  name: string;
+  params: Record<string, unknown>;
+  figures: Record<string, unknown>;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Resident memory of a Linux process, in KiB (from /proc). */
+export function rssKib(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (!kib) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kib);
+}
+
+/** Polls `test` until it holds or `timeoutMs` passes; answers whether it held. */
+export async function until(test: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await test()) return true;
+    await sleep(everyMs);
+  }
+  return test();
 }
