@@ -60,7 +60,9 @@ export function subscribeEvents(
   async function* connectOnce(): AsyncGenerator<StreamItem, Outcome> {
     const conn = new AbortController();
     const abortConn = () => conn.abort();
-    signal.addEventListener('abort', abortConn);
+    // The consumer may have paused between two items and aborted meanwhile: never connect then.
+    if (signal.aborted) conn.abort();
+    else signal.addEventListener('abort', abortConn);
     let watchdog: unknown;
     let silent = false;
     let heartbeatMs = tuning.initialHeartbeatMs;
@@ -180,6 +182,7 @@ export function subscribeEvents(
       let attempt = 0;
       while (!signal.aborted) {
         yield status({ state: 'connecting', attempt });
+        if (signal.aborted) return;
         const outcome = yield* connectOnce();
         if (signal.aborted) return;
         if (outcome.kind === 'unauthorized') {

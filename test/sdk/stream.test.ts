@@ -257,3 +257,20 @@ describe('subscribe', () => {
     warn.mockRestore();
   });
 });
+
+describe('a consumer that pauses between items', () => {
+  it('never opens a connection after the signal aborted while it paused', async () => {
+    const { subscription } = (() => {
+      const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch });
+      return { subscription: client.subscribe({ signal: controller.signal }) };
+    })();
+    const iterator = subscription[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.value).toMatchObject({ kind: 'status', status: { state: 'connecting' } });
+    // The element is removed while its session waits for the next task.
+    controller.abort();
+    const next = await iterator.next();
+    expect(next.done).toBe(true);
+    expect(server.connections).toHaveLength(0);
+  });
+});
