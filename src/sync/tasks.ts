@@ -21,6 +21,8 @@ export const afterTask: Schedule = (run) => {
 };
 
 let inFrame = false;
+/** How long a publication waits for a frame before it goes out anyway. */
+const FRAME_FALLBACK_MS = 100;
 
 /** Whether the caller runs inside a frame callback, where layout is about to happen anyway. */
 export const duringFrame = () => inFrame;
@@ -40,15 +42,26 @@ export function oncePerFrame(): Schedule {
       requestAnimationFrame(() => void (publishedThisFrame = false));
       return afterTask(run);
     }
-    const id = requestAnimationFrame(() => {
-      inFrame = true;
+    // The next frame; or a timer, should frames stop (a tab hidden meanwhile) with this one pending.
+    let done = false;
+    const cancel = () => {
+      done = true;
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+    const fire = (framed: boolean) => {
+      if (done) return;
+      cancel();
+      inFrame = framed;
       try {
         run();
       } finally {
         inFrame = false;
       }
-    });
-    return () => cancelAnimationFrame(id);
+    };
+    const frame = requestAnimationFrame(() => fire(true));
+    const timer = setTimeout(() => fire(false), FRAME_FALLBACK_MS);
+    return cancel;
   };
 }
 

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { oncePerFrame } from '../../src/sync/tasks.ts';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  Reflect.deleteProperty(document, 'visibilityState');
+});
+
+describe('publishing once per frame', () => {
+  it('publishes the first change after the current task, without waiting for a frame', async () => {
+    const frames = vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 1);
+    const schedule = oncePerFrame();
+    const run = vi.fn();
+    schedule(run);
+    expect(run).not.toHaveBeenCalled();
+    await wait(5);
+    expect(run).toHaveBeenCalledTimes(1);
+    expect(frames).toHaveBeenCalledTimes(1);
+  });
+
+  it('defers a second publication in the same frame to the next frame', async () => {
+    const callbacks: FrameRequestCallback[] = [];
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => callbacks.push(cb));
+    const schedule = oncePerFrame();
+    schedule(() => {});
+    const second = vi.fn();
+    schedule(second);
+    await wait(5);
+    expect(second).not.toHaveBeenCalled();
+    for (const cb of callbacks.splice(0)) cb(performance.now());
+    expect(second).toHaveBeenCalledTimes(1);
+  });
+
+  it('still publishes when frames stop coming (the tab was hidden meanwhile)', async () => {
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 1);
+    const schedule = oncePerFrame();
+    schedule(() => {});
+    const second = vi.fn();
+    schedule(second);
+    await wait(200);
+    expect(second).toHaveBeenCalledTimes(1);
+  });
+
+  it('publishes after each task in a hidden page', async () => {
+    const frames = vi.spyOn(window, 'requestAnimationFrame');
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    const schedule = oncePerFrame();
+    const runs = vi.fn();
+    schedule(runs);
+    await wait(5);
+    schedule(runs);
+    await wait(5);
+    expect(runs).toHaveBeenCalledTimes(2);
+    expect(frames).not.toHaveBeenCalled();
+  });
+});
