@@ -36,7 +36,7 @@ export class HeroMessagingElement extends HTMLElement {
   fetch: typeof fetch | undefined;
   /** Or a ready-made client; its identity must match the attributes. */
   client: CommunicationClient | undefined;
-  /** Default `true`: a burst of events renders once per task; `false` renders each (to measure the difference). */
+  /** Default `true`: a burst of events renders at most once per frame; `false` renders each (to measure the difference). */
   batch: boolean | undefined;
   private teardown: (() => void) | undefined;
   private lastTotal: number | undefined;

@@ -39,7 +39,7 @@ export interface SessionOptions {
   /** Jitter of the snapshot retry backoff. Default `Math.random`. */
   random?: () => number;
   newNonce?: () => string;
-  /** Default `true`: one render per task however many events it brought (see `StoreOptions`). */
+  /** Default `true`: at most one render per frame however many events arrive (see `StoreOptions`). */
   batch?: boolean;
   /** Whether the person can see the island (marks read only then). Default: the document's visibility. */
   isVisible?: () => boolean;

@@ -19,7 +19,7 @@ export interface IslandOptions {
   fetch?: typeof fetch;
   /** A ready-made client (tests, or a host that shares one); the identity fields must match it. */
   client?: CommunicationClient;
-  /** Default `true`: one render per task however many events it brought. */
+  /** Default `true`: at most one render per frame however many events arrive. */
   batch?: boolean;
   /** Where unsent messages are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
