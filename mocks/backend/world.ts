@@ -30,6 +30,8 @@ export class World {
   private readonly conversations = new Map<string, ConversationRecord>();
   private readonly messages = new Map<string, ChatMessage[]>();
   private readonly byNonce = new Map<string, ChatMessage>();
+  /** Per conversation and sender, the seqs of what they sent, ascending: unread counts in O(log n). */
+  private readonly sentBy = new Map<string, Map<string, number[]>>();
   private readonly reads = new Map<string, Map<string, ReadMark>>();
 
   isKnown(key: string): boolean {
@@ -49,6 +51,11 @@ export class World {
     const list = this.messages.get(message.conversation_sid);
     if (!list) throw new Error(`message ${message.sid} for unknown conversation ${message.conversation_sid}`);
     list.push(message);
+    let senders = this.sentBy.get(message.conversation_sid);
+    if (!senders) this.sentBy.set(message.conversation_sid, (senders = new Map()));
+    let seqs = senders.get(message.sender_public_key);
+    if (!seqs) senders.set(message.sender_public_key, (seqs = []));
+    seqs.push(message.seq);
     if (message.nonce) this.byNonce.set(nonceKey(message.conversation_sid, message.sender_public_key, message.nonce), message);
   }
 
@@ -70,17 +77,7 @@ export class World {
   /** The newest `limit` messages whose seq is below `beforeSeq`, ascending. */
   listMessages(sid: string, beforeSeq: number | undefined, limit: number): ChatMessage[] {
     const list = this.messages.get(sid) ?? [];
-    let end = list.length;
-    if (beforeSeq !== undefined) {
-      let lo = 0;
-      let hi = list.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (list[mid]!.seq < beforeSeq) lo = mid + 1;
-        else hi = mid;
-      }
-      end = lo;
-    }
+    const end = beforeSeq === undefined ? list.length : firstAbove(list, beforeSeq - 1, (m) => m.seq);
     return list.slice(Math.max(0, end - limit), end);
   }
 
@@ -89,11 +86,10 @@ export class World {
     const last = this.lastMessage(record.sid);
     const mark = this.reads.get(record.sid)?.get(key);
     const upto = mark?.upto ?? 0;
-    let unread = 0;
+    // Messages after the read mark, less the reader's own.
     const list = this.messages.get(record.sid) ?? [];
-    for (let i = list.length - 1; i >= 0 && list[i]!.seq > upto; i--) {
-      if (list[i]!.sender_public_key !== key) unread++;
-    }
+    const own = this.sentBy.get(record.sid)?.get(key) ?? [];
+    const unread = list.length - firstAbove(list, upto, (m) => m.seq) - (own.length - firstAbove(own, upto, (s) => s));
     return {
       sid: record.sid,
       name: record.name,
@@ -118,4 +114,16 @@ export class World {
 
 function nonceKey(sid: string, sender: string, nonce: string): string {
   return `${sid}\u0000${sender}\u0000${nonce}`;
+}
+
+/** The index of the first item whose seq is above `seq`, in a list ascending by seq. */
+function firstAbove<T>(list: readonly T[], seq: number, seqOf: (item: T) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (seqOf(list[mid]!) <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -76,6 +76,25 @@ describe('dev backend RPC', () => {
     expect(read.seq).toBeGreaterThan(bobView!.seq);
   });
 
+  it('counts unread per reader in a group: after their read mark, not their own', async () => {
+    const context = freshContext();
+    const group = await call<Conversation>(server.url, { context, key: 'alice' }, 'conversation.set', {
+      name: 'Three',
+      participant_keys: ['alice', 'bob', 'carol'],
+    });
+    const send = (key: string, i: number) =>
+      call(server.url, { context, key }, 'conversation.send_message', { sid: group.sid, content: `${key} ${i}`, nonce: `${key}-${i}` });
+    const unread = async (key: string) => (await call<Conversation>(server.url, { context, key }, 'conversation.get', { sid: group.sid })).unread_count;
+    await send('alice', 1);
+    await send('bob', 1);
+    await send('alice', 2);
+    expect([await unread('alice'), await unread('bob'), await unread('carol')]).toEqual([1, 2, 3]);
+    await call(server.url, { context, key: 'bob' }, 'conversation.mark_read', { sid: group.sid });
+    await send('carol', 1);
+    await send('bob', 2);
+    expect([await unread('alice'), await unread('bob'), await unread('carol')]).toEqual([3, 1, 4]);
+  });
+
   it('stores one message when the same nonce is sent twice', async () => {
     const context = freshContext();
     const conv = await dm(context);
