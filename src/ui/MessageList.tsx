@@ -6,8 +6,8 @@ import { createKeyed } from './keyed.ts';
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 80;
-/** Bubbles in the DOM while pinned to the bottom. */
-const PINNED = 60;
+/** Bubbles in the DOM while pinned to the bottom (more when the host is tall enough to show more). */
+const PINNED = 30;
 /** Bubbles added when the reader scrolls past an edge of what is rendered. */
 const CHUNK = 40;
 /** Never more bubbles than this in the DOM, however long the chat. */
@@ -23,11 +23,12 @@ export function MessageList(props: { group: boolean }) {
   const { view, bubbles } = session.store;
   // The first bubble rendered; none while pinned, when the newest PINNED are.
   const [startKey, setStartKey] = createSignal<string>();
+  const [pinnedCount, setPinnedCount] = createSignal(PINNED);
   const range = createMemo(() => {
     const list = bubbles();
     const key = startKey();
     const at = key === undefined ? -1 : list.findIndex((b) => b.key === key);
-    const start = at >= 0 ? at : Math.max(0, list.length - PINNED);
+    const start = at >= 0 ? at : Math.max(0, list.length - pinnedCount());
     return { start, end: at >= 0 ? Math.min(list.length, start + MAX) : list.length };
   });
   // eslint-disable-next-line solid/reactivity -- `range` is read inside createKeyed's memos.
@@ -45,15 +46,26 @@ export function MessageList(props: { group: boolean }) {
     setAtBottom(true);
     if (duringFrame()) {
       // Rendered at the start of a frame: layout happens now anyway.
-      if (scroller) scroller.scrollTop = scroller.scrollHeight;
+      scrollToEnd();
       return;
     }
     if (scrollQueued) return;
     scrollQueued = true;
     requestAnimationFrame(() => {
       scrollQueued = false;
-      if (scroller && atBottom()) scroller.scrollTop = scroller.scrollHeight;
+      if (atBottom()) scrollToEnd();
     });
+  };
+
+  /** To the bottom, rendering more while what is rendered does not fill two screens. */
+  const scrollToEnd = () => {
+    if (!scroller) return;
+    while (startKey() === undefined && scroller.scrollHeight < scroller.clientHeight * 2 && range().start > 0 && pinnedCount() < MAX) {
+      setPinnedCount((n) => Math.min(MAX, n + CHUNK));
+    }
+    scroller.scrollTop = scroller.scrollHeight;
+    // Nothing to scroll yet, so no scroll event would ask for older messages: ask now.
+    if (scroller.clientHeight > 0 && scroller.scrollHeight <= scroller.clientHeight && range().start === 0 && view().open?.hasOlder) void showEarlier();
   };
 
   /** Changes what is rendered while the bubble at the top of the viewport stays where it was. */
@@ -93,6 +105,7 @@ export function MessageList(props: { group: boolean }) {
       () => view().open?.sid,
       () => {
         setUnseen(0);
+        setPinnedCount(PINNED);
         queueMicrotask(toBottom);
       },
     ),

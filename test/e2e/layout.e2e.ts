@@ -33,3 +33,22 @@ it('8. a narrow host (360 px) gets one pane with back navigation; both widths ar
   await expect.poll(() => narrow.locator('hero-messaging .hm-list').isVisible()).toBe(true);
   expect(await narrow.locator('hero-messaging .hm-pane').isVisible()).toBe(false);
 });
+
+it('9. a tall host is filled: more bubbles are rendered until the chat can scroll, and older pages load from the top', async () => {
+  const alice = h.client('alice');
+  const tall = await alice.setConversation({ name: 'Tall', participant_keys: ['alice', 'bob'] });
+  for (let i = 0; i < 120; i++) await alice.sendMessage({ sid: tall.sid, content: `tall ${i}`, nonce: `tall-${i}` });
+  const page = await h.page('bob', { width: 1000, height: 2400 });
+  await waitLive(page);
+  await page.locator(`hero-messaging button.hm-conv[data-sid="${tall.sid}"]`).click();
+  await expect.poll(() => page.locator('hero-messaging .hm-msg .hm-text').last().textContent()).toBe('tall 119');
+  const scroller = page.locator('hero-messaging .hm-messages');
+  // More than the 30 kept while pinned, and more than the first page of 50 (an older page was fetched
+  // although nothing could be scrolled yet): enough to overflow the tall scroller, newest at the bottom.
+  await expect
+    .poll(() => scroller.evaluate((el) => ({ overflows: el.scrollHeight > el.clientHeight, atBottom: el.scrollHeight - el.scrollTop - el.clientHeight < 2 })))
+    .toEqual({ overflows: true, atBottom: true });
+  expect(await page.locator('hero-messaging .hm-msg').count()).toBeGreaterThan(50);
+  await page.screenshot({ path: `${OUTPUT_DIR}/layout-tall-2400.png` });
+});
+

@@ -23,7 +23,7 @@ export interface Harness {
   client(key: string): CommunicationClient;
   proxy(): Promise<FaultProxy>;
   /** A page showing one element as `key`, talking to `osisUrl` (default: the backend directly). */
-  page(key: string, options?: { osisUrl?: string; width?: number; browserContext?: BrowserContext }): Promise<Page>;
+  page(key: string, options?: { osisUrl?: string; width?: number; height?: number; browserContext?: BrowserContext }): Promise<Page>;
   /** Stops the backend and starts it again on the same port and data directory (a new epoch). */
   restartBackend(): Promise<void>;
   close(): Promise<void>;
@@ -60,7 +60,7 @@ export async function startHarness(options: ServerOptions = {}): Promise<Harness
     },
     async page(key, pageOptions = {}) {
       const browserContext =
-        pageOptions.browserContext ?? (await chromium.browser.newContext({ viewport: { width: pageOptions.width ?? 1000, height: 700 } }));
+        pageOptions.browserContext ?? (await chromium.browser.newContext({ viewport: { width: pageOptions.width ?? 1000, height: pageOptions.height ?? 700 } }));
       const page = await browserContext.newPage();
       page.on('pageerror', (error) => console.error(`[page ${key}] ${error.message}`));
       const osis = pageOptions.osisUrl ?? backend.url;
