@@ -57,10 +57,10 @@ export function MessageList(props: { group: boolean }) {
     });
   };
 
-  /** To the bottom, rendering more while what is rendered does not fill two screens. */
+  /** To the bottom, rendering more while what is rendered does not fill a screen and a half. */
   const scrollToEnd = () => {
     if (!scroller) return;
-    while (startKey() === undefined && scroller.scrollHeight < scroller.clientHeight * 2 && range().start > 0 && pinnedCount() < MAX) {
+    while (startKey() === undefined && scroller.scrollHeight < scroller.clientHeight * 1.5 && range().start > 0 && pinnedCount() < MAX) {
       setPinnedCount((n) => Math.min(MAX, n + CHUNK));
     }
     scroller.scrollTop = scroller.scrollHeight;

@@ -54,8 +54,17 @@ export function relativeTime(ms: number, now: number): string {
   return formatted(ms, { day: 'numeric', month: 'short' });
 }
 
+// A chat shows many bubbles of the same minute (a burst, all of them): one formatting per minute.
+const clockTimes = new Map<number, string>();
+
 export function clockTime(ms: number): string {
-  return formatted(ms, { hour: '2-digit', minute: '2-digit' });
+  const minute = Math.floor(ms / MINUTE);
+  let text = clockTimes.get(minute);
+  if (text === undefined) {
+    if (clockTimes.size >= 1000) clockTimes.clear();
+    clockTimes.set(minute, (text = formatted(ms, { hour: '2-digit', minute: '2-digit' })));
+  }
+  return text;
 }
 
 /** The label of a day separator: Today, Yesterday, or the date. */
