@@ -100,15 +100,14 @@ export function MessageList(props: { group: boolean }) {
     });
   };
 
+  // A memo, so that only a change of chat (not every publication of the state) lands here.
+  const openSid = createMemo(() => view().open?.sid);
   createEffect(
-    on(
-      () => view().open?.sid,
-      () => {
-        setUnseen(0);
-        setPinnedCount(PINNED);
-        queueMicrotask(toBottom);
-      },
-    ),
+    on(openSid, () => {
+      setUnseen(0);
+      setPinnedCount(PINNED);
+      queueMicrotask(toBottom);
+    }),
   );
 
   createEffect(

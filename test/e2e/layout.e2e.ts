@@ -52,3 +52,36 @@ it('9. a tall host is filled: more bubbles are rendered until the chat can scrol
   await page.screenshot({ path: `${OUTPUT_DIR}/layout-tall-2400.png` });
 });
 
+it('10. a reader scrolled up stays put while other chats and this one get messages', async () => {
+  const alice = h.client('alice');
+  const long = await alice.setConversation({ name: 'Long read', participant_keys: ['alice', 'bob'] });
+  for (let i = 0; i < 150; i++) await alice.sendMessage({ sid: long.sid, content: `read ${i}`, nonce: `read-${i}` });
+  const page = await h.page('bob');
+  await waitLive(page);
+  await page.locator(`hero-messaging button.hm-conv[data-sid="${long.sid}"]`).click();
+  await expect.poll(() => page.locator('hero-messaging .hm-msg .hm-text').last().textContent()).toBe('read 149');
+  const scroller = page.locator('hero-messaging .hm-messages');
+  // Scroll up a few screens, as a reader would.
+  for (let i = 0; i < 6; i++) {
+    await scroller.evaluate((el) => {
+      el.scrollTop = Math.max(0, el.scrollTop - el.clientHeight * 0.8);
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // The bubble at the top of the viewport, and where it is.
+  const topRow = () =>
+    scroller.evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      const row = [...el.querySelectorAll<HTMLElement>('.hm-msg')].find((r) => r.getBoundingClientRect().bottom > top)!;
+      return { text: row.querySelector('.hm-text')!.textContent, offset: Math.round(row.getBoundingClientRect().top - top) };
+    });
+  const before = await topRow();
+  expect(before.text).not.toBe('read 149');
+  await h.client('carol').sendMessage({ sid: h.group.sid, content: 'elsewhere', nonce: 'else-1' });
+  await expect.poll(() => page.locator(`hero-messaging button.hm-conv[data-sid="${h.group.sid}"] .hm-conv-preview`).textContent()).toBe('elsewhere');
+  await alice.sendMessage({ sid: long.sid, content: 'read 150', nonce: 'read-150' });
+  await expect.poll(() => page.locator('hero-messaging .hm-jump').textContent()).toContain('1 new message');
+  expect(await topRow()).toEqual(before);
+});
+
