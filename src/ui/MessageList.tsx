@@ -125,7 +125,9 @@ export function MessageList(props: { group: boolean }) {
   );
 
   const onScroll = () => {
-    if (!scroller) return;
+    // Pinned, with new bubbles rendered and the scroll to them due this frame: a scroll event now
+    // comes from the content changing, not from the reader, and must not unpin the list.
+    if (!scroller || (scrollQueued && startKey() === undefined)) return;
     const bottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
     const { start, end } = range();
     const length = bubbles().length;
