@@ -1,19 +1,9 @@
 // Burst rendering: the backend puts 5,000 messages into Bob's open chat as fast as it can.
 import type { Page } from 'playwright-core';
-import { startBenchHost, type BenchHost } from './browser-host.ts';
+import { startBenchHost, type BenchApi, type BenchHost } from './browser-host.ts';
 import { sleep, type BenchLine } from './support.ts';
 
-declare const bench: {
-  live(key: string): boolean;
-  open(key: string, sid: string): Promise<void>;
-  watch(key: string): void;
-  seen(text: string, timeoutMs?: number): Promise<number | undefined>;
-  firstSeen(prefix: string): number | undefined;
-  bubbles(key: string): number;
-  pinned(key: string): boolean;
-  startRecording(): number;
-  stopRecording(): { longTasks: number; longestTaskMs: number; frames: number; droppedFrames: number; longestFrameMs: number };
-};
+declare const bench: BenchApi;
 
 export interface BurstOptions {
   messages?: number;
@@ -66,17 +56,6 @@ async function scroll(page: Page, steps: number) {
   return { ...(await page.evaluate(() => bench.stopRecording())), mostBubbleNodes: most };
 }
 
-async function openPage(host: BenchHost, batch: boolean) {
-  const context = `bench-burst-${batch ? 'batched' : 'each'}-${Date.now()}`;
-  const dm = await host.client(context, 'alice').setConversation({ participant_keys: ['alice', 'bob'] });
-  const page = await host.page({ context, keys: 'bob', batch }, { width: 1000, height: 800 });
-  await page.waitForFunction(() => bench.live('bob'), undefined, { timeout: 15_000 });
-  await page.evaluate((sid) => bench.open('bob', sid), dm.sid);
-  await page.evaluate(() => bench.watch('bob'));
-  await sleep(300);
-  return { page, context, sid: dm.sid };
-}
-
 const RENDERING = { each: 'one render per event (before)', batched: 'at most one render per frame (after)' };
 
 export async function burstRendering(options: BurstOptions = {}): Promise<BenchLine[]> {
@@ -88,12 +67,12 @@ export async function burstRendering(options: BurstOptions = {}): Promise<BenchL
   try {
     // Before and after, side by side: rendering each event costs a render and a layout per event.
     for (const batch of [false, true]) {
-      const { page, context, sid } = await openPage(host, batch);
+      const { page, context, sid } = await host.dmPage({ keys: 'bob', batch }, { width: 1000, height: 800 });
       const figures = await burst(host, page, context, sid, 'compare', compareCount);
       lines.push({ name: 'burst.compare', params: { messages: compareCount, rendering: RENDERING[batch ? 'batched' : 'each'] }, figures });
       await page.context().close();
     }
-    const { page, context, sid } = await openPage(host, true);
+    const { page, context, sid } = await host.dmPage({ keys: 'bob', batch: true }, { width: 1000, height: 800 });
     const first = await burst(host, page, context, sid, 'first', count);
     lines.push({ name: 'burst', params: { messages: count, chatBefore: 0, rendering: RENDERING.batched }, figures: first });
     const second = await burst(host, page, context, sid, 'second', count);

@@ -1,15 +1,9 @@
 // Push vs poll: from Alice pressing Enter to the bubble in Bob's DOM, both elements in one page.
 import type { Page } from 'playwright-core';
-import { startBenchHost } from './browser-host.ts';
+import { startBenchHost, type BenchApi } from './browser-host.ts';
 import { sleep, summary, type BenchLine } from './support.ts';
 
-declare const bench: {
-  live(key: string): boolean;
-  open(key: string, sid: string): Promise<void>;
-  watch(key: string): void;
-  send(key: string, text: string): number;
-  seen(text: string, timeoutMs?: number): Promise<number | undefined>;
-};
+declare const bench: BenchApi;
 
 export interface DeliveryOptions {
   sends?: number;
@@ -44,13 +38,7 @@ export async function deliveryLatency(options: DeliveryOptions = {}): Promise<Be
   const p50: Record<string, number> = {};
   try {
     for (const transport of ['sse', 'poll'] as const) {
-      const context = `bench-delivery-${transport}-${Date.now()}`;
-      const dm = await host.client(context, 'alice').setConversation({ participant_keys: ['alice', 'bob'] });
-      const page = await host.page({ context, keys: 'alice,bob', transport }, { width: 1600, height: 800 });
-      await page.waitForFunction(() => bench.live('alice') && bench.live('bob'), undefined, { timeout: 15_000 });
-      await page.evaluate((sid) => Promise.all([bench.open('alice', sid), bench.open('bob', sid)]), dm.sid);
-      await page.evaluate(() => bench.watch('bob'));
-      await sleep(300);
+      const { page } = await host.dmPage({ keys: 'alice,bob', transport }, { width: 1600, height: 800 });
       const { latencies, lost } = await measure(page, sends, transport, () => minGap + Math.random() * (maxGap - minGap));
       const figures = summary(latencies);
       p50[transport] = figures.p50;

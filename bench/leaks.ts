@@ -1,9 +1,9 @@
 // Mount and remove the element many times in Chromium: subscribers back to zero, heap back to its start.
 import type { CDPSession, Page } from 'playwright-core';
-import { startBenchHost } from './browser-host.ts';
+import { startBenchHost, type BenchApi } from './browser-host.ts';
 import { sleep, until, type BenchLine } from './support.ts';
 
-declare const bench: { cycle(key: string, sid: string): Promise<void> };
+declare const bench: BenchApi;
 
 /**
  * The V8 (JavaScript) heap in use after full collections, and Blink's own (embedder) heap, in bytes.
