@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../src/protocol/index.ts';
 import { applyEvent, applySnapshot, bubblesOf, openChat, queueSend, sendFailed } from '../../src/sync/merge.ts';
 import { initialState } from '../../src/sync/state.ts';
-
-const msg = (seq: number, sender = 'alice', nonce?: string): ChatMessage => ({
-  sid: `m${seq}`,
-  conversation_sid: 'c1',
-  sender_public_key: sender,
-  content: `text ${seq}`,
-  created_at: 1_700_000_000 + seq,
-  seq,
-  ...(nonce ? { nonce } : {}),
-});
+import { chatMessage as msg } from '../support/messages.ts';
 
 const opened = () => openChat(initialState('bob'), 'c1');
 
