@@ -9,7 +9,7 @@ import {
   type ChatMessage,
   type Conversation,
   type RpcMethod,
-  type RpcValidParams,
+  type RpcParams,
 } from '../../src/protocol/index.ts';
 import { EventLog } from './event-log.ts';
 import type { Journal, JournalRecord } from './journal.ts';
@@ -84,7 +84,7 @@ export class CommunicationService {
     return handler(context, caller, parsed.value);
   }
 
-  private readonly handlers: { [M in RpcMethod]: (context: string, caller: string, p: RpcValidParams<M>) => unknown } = {
+  private readonly handlers: { [M in RpcMethod]: (context: string, caller: string, p: RpcParams<M>) => unknown } = {
     'conversation.list': (context, caller) => this.world(context).conversationsOf(caller),
     'conversation.get': (context, caller, p) => {
       const world = this.world(context);

@@ -1,7 +1,7 @@
 export { LIMITS, ConversationSchema, ChatMessageSchema, ContactSchema, ContentSchema, NonceSchema } from './schemas.ts';
 export type { Conversation, ChatMessage, Contact } from './schemas.ts';
 export { RPC_PARAMS, RPC_RESULTS, RpcErrorCode, RpcRequestSchema, RpcResponseSchema, describeIssues, isRpcMethod } from './rpc.ts';
-export type { RpcMethod, RpcParams, RpcValidParams, RpcResult, RpcRequest, RpcResponse, RpcErrorObject } from './rpc.ts';
+export type { RpcMethod, RpcParams, RpcResult, RpcRequest, RpcResponse, RpcErrorObject } from './rpc.ts';
 export { ServerEventSchema, SERVER_EVENT_TYPES, parseEventData } from './events.ts';
 export type { ServerEvent, ServerEventType, EventOf, FrameError } from './events.ts';
 export { formatCursor, parseCursor } from './cursor.ts';

@@ -90,8 +90,6 @@ interface RpcResults {
 
 export type RpcMethod = keyof typeof RPC_PARAMS;
 export type RpcParams<M extends RpcMethod> = v.Output<(typeof RPC_PARAMS)[M]>;
-/** Params as the server sees them after validation (trimmed). */
-export type RpcValidParams<M extends RpcMethod> = RpcParams<M>;
 export type RpcResult<M extends RpcMethod> = RpcResults[M];
 
 export function isRpcMethod(name: string): name is RpcMethod {

@@ -182,7 +182,6 @@ export function subscribeEvents(
       let attempt = 0;
       while (!signal.aborted) {
         yield status({ state: 'connecting', attempt });
-        if (signal.aborted) return;
         const outcome = yield* connectOnce();
         if (signal.aborted) return;
         if (outcome.kind === 'unauthorized') {
