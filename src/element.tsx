@@ -1,6 +1,6 @@
 import type { CommunicationClient } from './sdk/index.ts';
 import type { ConnectionStatus } from './sync/index.ts';
-import { mountIsland, type Routing } from './ui/index.ts';
+import { adoptStyles, mountIsland, type Routing } from './ui/index.ts';
 
 /** Attributes of `<hero-messaging>`. */
 export interface HeroMessagingAttributes {
@@ -25,6 +25,8 @@ export interface HeroMessagingEventMap {
 
 const REQUIRED = ['osis-url', 'context', 'public-key'] as const;
 const OBSERVED = [...REQUIRED, 'routing', 'transport'];
+// An adopted sheet, not a style="" attribute: a host's `style-src 'self'` blocks the attribute.
+const NOTE_CSS = '.hm-attribute-error { font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0; }';
 
 /**
  * `<hero-messaging>`: the island in an open shadow root. Changing an identity attribute restarts it
@@ -70,10 +72,14 @@ export class HeroMessagingElement extends HTMLElement {
     if (problem) {
       const note = document.createElement('p');
       note.setAttribute('role', 'alert');
-      note.setAttribute('style', 'font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0;');
+      note.className = 'hm-attribute-error';
       note.textContent = `hero-messaging: ${problem}`;
+      const releaseStyles = adoptStyles(root, NOTE_CSS);
       root.append(note);
-      this.teardown = () => note.remove();
+      this.teardown = () => {
+        releaseStyles();
+        note.remove();
+      };
       return;
     }
     const osisUrl = this.getAttribute('osis-url')!.trim();

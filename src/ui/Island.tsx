@@ -4,6 +4,7 @@ import { createCommunicationClient, type CommunicationClient } from '../sdk/inde
 import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage } from '../sync/index.ts';
 import { IslandApp, type Routing } from './App.tsx';
 import { IslandContext } from './context.ts';
+import { adoptStyles } from './stylesheet.ts';
 import css from './styles.css?inline';
 
 export interface IslandOptions {
@@ -67,17 +68,16 @@ export function Island(props: IslandOptions) {
   );
 }
 
-/** Renders the island with its styles into `target` (an element or a shadow root); returns the teardown. */
+/** Renders the island into `target` (an element or a shadow root), its styles adopted by target's root; returns the teardown. */
 export function mountIsland(target: Element | ShadowRoot, options: IslandOptions): () => void {
-  const style = document.createElement('style');
-  style.textContent = css;
+  const releaseStyles = adoptStyles(target, css);
   const container = document.createElement('div');
   container.className = 'hm-host';
-  target.append(style, container);
+  target.append(container);
   const dispose = render(() => <Island {...options} />, container);
   return () => {
     dispose();
-    style.remove();
+    releaseStyles();
     container.remove();
   };
 }
