@@ -116,6 +116,26 @@ describe('<hero-messaging>', () => {
     expect(unreadTotals.every((t, i) => i === 0 || t !== unreadTotals[i - 1])).toBe(true);
   });
 
+  it('shows why it could not start, and starts when the cause is gone', async () => {
+    const world = createFakeWorld();
+    const el = document.createElement('hero-messaging');
+    for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
+    el.client = {
+      ...world.client('bob'),
+      subscribe: () => {
+        throw new Error('refused by the page');
+      },
+    };
+    document.body.append(el);
+    const note = () => shadow(el).querySelector('p[role="alert"]');
+    expect(note()?.textContent).toBe('hero-messaging: could not start: refused by the page');
+    expect(shadow(el).querySelector('.hm-host')).toBeNull();
+    el.client = world.client('bob');
+    el.setAttribute('context', 'world ');
+    await waitFor(() => expect(statusText(el)).toBe('Live'));
+    expect(note()).toBeNull();
+  });
+
   it.each([
     [{ context: 'world', 'public-key': 'bob' }, 'missing attribute osis-url'],
     [{ 'osis-url': 'http://osis.test' }, 'missing attributes context, public-key'],
