@@ -15,6 +15,7 @@ let statics: { url: string; close(): Promise<void> };
 const policies = (backend: string): Record<string, string> => ({
   strict: `default-src 'self'; style-src 'self'; connect-src 'self' ${backend}`,
   'trusted-types': `require-trusted-types-for 'script'; trusted-types hero-messaging`,
+  refused: `require-trusted-types-for 'script'; trusted-types other`,
   both: `default-src 'self'; style-src 'self'; connect-src 'self' ${backend}; require-trusted-types-for 'script'; trusted-types hero-messaging`,
 });
 
@@ -93,4 +94,13 @@ describe('a host with a strict Content-Security-Policy', () => {
       await page.context().close();
     });
   }
+
+  it('under a trusted-types list without hero-messaging: the refusal is reported by name and the element says it could not start', async () => {
+    const { page } = await hostUnder('refused', 'bob');
+    await expect.poll(() => violations(page)).toContainEqual(expect.objectContaining({ directive: 'trusted-types', sample: 'hero-messaging' }));
+    const note = page.locator('hero-messaging p[role="alert"]');
+    await expect.poll(() => note.textContent()).toMatch(/^hero-messaging: could not start: .*TrustedHTML/);
+    expect(await page.locator('hero-messaging .hm-host').count()).toBe(0);
+    await page.context().close();
+  });
 });
