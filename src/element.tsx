@@ -1,6 +1,6 @@
 import type { CommunicationClient } from './sdk/index.ts';
 import type { ConnectionStatus } from './sync/index.ts';
-import { mountIsland, type Routing } from './ui/index.ts';
+import { adoptStyles, mountIsland, type Routing } from './ui/index.ts';
 
 /** Attributes of `<hero-messaging>`. */
 export interface HeroMessagingAttributes {
@@ -25,6 +25,8 @@ export interface HeroMessagingEventMap {
 
 const REQUIRED = ['osis-url', 'context', 'public-key'] as const;
 const OBSERVED = [...REQUIRED, 'routing', 'transport'];
+// An adopted sheet, not a style="" attribute: a host's `style-src 'self'` blocks the attribute.
+const NOTE_CSS = '.hm-problem { font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0; }';
 
 /**
  * `<hero-messaging>`: the island in an open shadow root. Changing an identity attribute restarts it
@@ -67,34 +69,45 @@ export class HeroMessagingElement extends HTMLElement {
     const root = this.shadowRoot!;
     root.replaceChildren();
     const problem = this.problem();
-    if (problem) {
-      const note = document.createElement('p');
-      note.setAttribute('role', 'alert');
-      note.setAttribute('style', 'font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0;');
-      note.textContent = `hero-messaging: ${problem}`;
-      root.append(note);
-      this.teardown = () => note.remove();
-      return;
-    }
+    if (problem) return this.showProblem(problem);
     const osisUrl = this.getAttribute('osis-url')!.trim();
     this.lastTotal = undefined;
-    this.teardown = mountIsland(root, {
-      baseUrl: osisUrl === '/' ? '' : osisUrl,
-      context: this.getAttribute('context')!.trim(),
-      publicKey: this.getAttribute('public-key')!.trim(),
-      routing: (this.getAttribute('routing') as Routing | null) ?? 'memory',
-      transport: (this.getAttribute('transport') as 'sse' | 'poll' | null) ?? 'sse',
-      fetch: this.fetch,
-      client: this.client,
-      batch: this.batch,
-      onUnread: (total) => {
-        if (total === this.lastTotal) return;
-        this.lastTotal = total;
-        this.emit('hm-unread', { total });
-      },
-      onStatus: (status) => this.emit('hm-status', { status }),
-      onOpen: (sid) => this.emit('hm-open', { sid }),
-    });
+    try {
+      this.teardown = mountIsland(root, {
+        baseUrl: osisUrl === '/' ? '' : osisUrl,
+        context: this.getAttribute('context')!.trim(),
+        publicKey: this.getAttribute('public-key')!.trim(),
+        routing: (this.getAttribute('routing') as Routing | null) ?? 'memory',
+        transport: (this.getAttribute('transport') as 'sse' | 'poll' | null) ?? 'sse',
+        fetch: this.fetch,
+        client: this.client,
+        batch: this.batch,
+        onUnread: (total) => {
+          if (total === this.lastTotal) return;
+          this.lastTotal = total;
+          this.emit('hm-unread', { total });
+        },
+        onStatus: (status) => this.emit('hm-status', { status }),
+        onOpen: (sid) => this.emit('hm-open', { sid }),
+      });
+    } catch (error) {
+      // A host whose Trusted Types policy refuses `hero-messaging` ends up here, among others.
+      this.showProblem(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Shows `problem` inside the element instead of the island. */
+  private showProblem(problem: string): void {
+    const note = document.createElement('p');
+    note.setAttribute('role', 'alert');
+    note.className = 'hm-problem';
+    note.textContent = `hero-messaging: ${problem}`;
+    const releaseStyles = adoptStyles(this.shadowRoot!, NOTE_CSS);
+    this.shadowRoot!.append(note);
+    this.teardown = () => {
+      releaseStyles();
+      note.remove();
+    };
   }
 
   private stop(): void {

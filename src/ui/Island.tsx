@@ -1,9 +1,10 @@
-import { createEffect, createSignal, onCleanup } from 'solid-js';
-import { render } from 'solid-js/web';
+import { createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
+import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
 import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage } from '../sync/index.ts';
 import { IslandApp, type Routing } from './App.tsx';
 import { IslandContext } from './context.ts';
+import { adoptStyles } from './stylesheet.ts';
 import css from './styles.css?inline';
 
 export interface IslandOptions {
@@ -67,17 +68,31 @@ export function Island(props: IslandOptions) {
   );
 }
 
-/** Renders the island with its styles into `target` (an element or a shadow root); returns the teardown. */
+/**
+ * Renders the island into `target` (an element or a shadow root), its styles adopted by target's root;
+ * returns the teardown. If rendering throws, all it started is undone before the error reaches the caller.
+ */
 export function mountIsland(target: Element | ShadowRoot, options: IslandOptions): () => void {
-  const style = document.createElement('style');
-  style.textContent = css;
+  const releaseStyles = adoptStyles(target, css);
   const container = document.createElement('div');
   container.className = 'hm-host';
-  target.append(style, container);
-  const dispose = render(() => <Island {...options} />, container);
-  return () => {
+  target.append(container);
+  let dispose!: () => void;
+  const teardown = () => {
     dispose();
-    style.remove();
+    releaseStyles();
     container.remove();
   };
+  try {
+    createRoot((disposeRoot) => {
+      dispose = disposeRoot;
+      insert(container, <Island {...options} />);
+    });
+  } catch (error) {
+    // Solid's render() loses its disposer when rendering throws (a host's Trusted Types policy refusing
+    // the templates, say), and the session would stream on unseen: undo everything, then throw.
+    teardown();
+    throw error;
+  }
+  return teardown;
 }
