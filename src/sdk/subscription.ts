@@ -12,7 +12,10 @@ export type StreamStatus =
   /** HTTP 401/403: the loop has ended. */
   | { state: 'unauthorized'; httpStatus: number };
 
-export type StreamItem = { kind: 'event'; event: ServerEvent } | { kind: 'status'; status: StreamStatus };
+export type StreamItem =
+  /** `id`: the position after this event (`<epoch>:<seq>`), where the transport has one; tabs relay it. */
+  | { kind: 'event'; event: ServerEvent; id?: string }
+  | { kind: 'status'; status: StreamStatus };
 
 export interface SubscriptionStats {
   /** Frames dropped because they failed validation. */
