@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCommunicationClient } from '../../../src/sdk/index.ts';
+import { createCommunicationClient, isSharedSubscription } from '../../../src/sdk/index.ts';
 import { normalizeOsisUrl, sharedStreamName } from '../../../src/sdk/tabs/index.ts';
 import { createFakeServer } from '../../../mocks/fake-stream/index.ts';
 import { collect } from '../../support/collect.ts';
@@ -42,9 +42,11 @@ describe('client.subscribe with shareAcrossTabs', () => {
   it('falls back to a stream per tab where Web Locks are missing', async () => {
     const server = createFakeServer();
     // Node has BroadcastChannel but no navigator.locks: the platform of an old browser.
-    const tabs = [0, 1].map(() =>
-      collect(createCommunicationClient({ ...identity('http://osis.test'), fetch: server.fetch, shareAcrossTabs: true }).subscribe({ signal: controller.signal })),
+    const subscriptions = [0, 1].map(() =>
+      createCommunicationClient({ ...identity('http://osis.test'), fetch: server.fetch, shareAcrossTabs: true }).subscribe({ signal: controller.signal }),
     );
+    expect(subscriptions.map(isSharedSubscription)).toEqual([false, false]);
+    const tabs = subscriptions.map(collect);
     await server.nextConnection();
     await server.nextConnection();
     expect(server.connections).toHaveLength(2);
@@ -76,7 +78,9 @@ describe('client.subscribe with shareAcrossTabs', () => {
     const subscribe = (key: string) => {
       const tab = browser.tab();
       const share = { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel, pageEvents: tab.pageEvents, base: 'http://host.test/' };
-      return collect(createCommunicationClient({ ...identity('http://osis.test', 'ctx', key), fetch: server.fetch, shareAcrossTabs: share }).subscribe({ signal: controller.signal }));
+      const subscription = createCommunicationClient({ ...identity('http://osis.test', 'ctx', key), fetch: server.fetch, shareAcrossTabs: share }).subscribe({ signal: controller.signal });
+      expect(isSharedSubscription(subscription)).toBe(true);
+      return collect(subscription);
     };
     const bobs = [subscribe('bob'), subscribe('bob'), subscribe('bob')];
     const alice = subscribe('alice');
