@@ -40,6 +40,8 @@ export class HeroMessagingElement extends HTMLElement {
   client: CommunicationClient | undefined;
   /** Default `true`: a burst of events renders at most once per frame; `false` renders each (to measure the difference). */
   batch: boolean | undefined;
+  /** Default `true`: the tabs of one identity share one live stream (one tab per browser holds it). */
+  shareAcrossTabs: boolean | undefined;
   private teardown: (() => void) | undefined;
   private lastTotal: number | undefined;
 
@@ -82,6 +84,7 @@ export class HeroMessagingElement extends HTMLElement {
         fetch: this.fetch,
         client: this.client,
         batch: this.batch,
+        shareAcrossTabs: this.shareAcrossTabs ?? true,
         onUnread: (total) => {
           if (total === this.lastTotal) return;
           this.lastTotal = total;

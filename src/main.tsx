@@ -31,7 +31,7 @@ if (single) {
   const host = document.createElement('div');
   host.className = 'frame';
   app.append(host);
-  mountIsland(host, { baseUrl: '', context, publicKey: single, routing: 'hash' });
+  mountIsland(host, { baseUrl: '', context, publicKey: single, routing: 'hash', shareAcrossTabs: true });
 } else {
   defineHeroMessaging();
   app.className = 'pair';

@@ -22,6 +22,8 @@ export interface IslandOptions {
   client?: CommunicationClient;
   /** Default `true`: at most one render per frame however many events arrive. */
   batch?: boolean;
+  /** Default `false`: the tabs of this identity share one live stream (see `ClientOptions`). */
+  shareAcrossTabs?: boolean;
   /** Where unsent messages are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
   onUnread?: (total: number) => void;
@@ -47,6 +49,7 @@ export function Island(props: IslandOptions) {
     context: options.context,
     publicKey: options.publicKey,
     fetch: options.fetch,
+    shareAcrossTabs: options.shareAcrossTabs,
   });
   const origin = typeof location === 'undefined' ? '' : location.origin;
   const session = createChatSession({
