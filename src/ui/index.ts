@@ -1,3 +1,3 @@
 export { Island, mountIsland } from './Island.tsx';
 export type { IslandOptions } from './Island.tsx';
-export type { Routing } from './App.tsx';
+export type { IslandRouter, Routing } from './App.tsx';

@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
+import { createSignal } from 'solid-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mountIsland, type IslandOptions } from '../../src/ui/index.ts';
+import { mountIsland, type IslandOptions, type IslandRouter } from '../../src/ui/index.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
 
 const mounted: (() => void)[] = [];
@@ -231,5 +232,28 @@ describe('the island', () => {
     window.dispatchEvent(new HashChangeEvent('hashchange'));
     await waitFor(() => expect(host.querySelector('.hm-root')?.getAttribute('data-view')).toBe('list'));
     history.replaceState(null, '', '#');
+  });
+
+  it("with a host's own router, shows the chat at its path and navigates only through it", async () => {
+    const world = createFakeWorld();
+    const [path, setPath] = createSignal(`/chat/${world.group.sid}`);
+    const visited: string[] = [];
+    const router: IslandRouter = {
+      path,
+      navigate(to, options) {
+        visited.push(options?.replace ? `replace ${to}` : to);
+        setPath(to);
+      },
+    };
+    const hash = location.hash;
+    const { host } = mount(world, 'bob', { routing: router });
+    await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Crew'));
+    fireEvent.click(rowOf(host, world.dm.sid));
+    await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Alice'));
+    fireEvent.click(within(host).getByText('New chat'));
+    expect(visited).toEqual([`/chat/${world.dm.sid}`, '/new']);
+    setPath('/');
+    await waitFor(() => expect(host.querySelector('.hm-root')?.getAttribute('data-view')).toBe('list'));
+    expect(location.hash).toBe(hash);
   });
 });
