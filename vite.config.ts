@@ -7,6 +7,9 @@ import { heroBackend } from './mocks/backend/vite-plugin.ts';
 // `vite build --mode lib`: the library bundle, one ES module that registers <hero-messaging>.
 export default defineConfig(({ mode }) => ({
   plugins: [solid(), mode === 'test' || mode === 'lib' ? [] : heroBackend({ dataDir: process.env.HERO_DATA_DIR ?? '.data' })],
+  // The app routes on real paths (src/app): an SPA answers any of them with index.html, deep links
+  // included; the dev backend's middleware comes first and keeps /hero_osis_communication/*.
+  appType: 'spa',
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1' },
   build:
