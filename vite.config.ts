@@ -12,6 +12,9 @@ const solidRuntime = fileURLToPath(new URL('./src/ui/solid-web.ts', import.meta.
 
 export default defineConfig(({ mode }) => ({
   plugins: [solid({ solid: { moduleName: solidRuntime } }), mode === 'test' || mode === 'lib' ? [] : heroBackend({ dataDir: process.env.HERO_DATA_DIR ?? '.data' })],
+  // The app routes on real paths (src/app): an SPA answers any of them with index.html, deep links
+  // included; the dev backend's middleware comes first and keeps /hero_osis_communication/*.
+  appType: 'spa',
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1' },
   build:

@@ -2,7 +2,7 @@ import { createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
 import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
 import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage } from '../sync/index.ts';
-import { IslandApp, type Routing } from './App.tsx';
+import { IslandApp, type IslandRouter, type Routing } from './App.tsx';
 import { IslandContext } from './context.ts';
 import { adoptStyles } from './stylesheet.ts';
 import css from './styles.css?inline';
@@ -12,8 +12,11 @@ export interface IslandOptions {
   baseUrl: string;
   context: string;
   publicKey: string;
-  /** Default `memory`: the island never touches the host's URL. */
-  routing?: Routing;
+  /**
+   * Default `memory`: the island never touches the host's URL. `hash` keeps its place in
+   * `location.hash`; a host with its own router passes an adapter (read once, at mount).
+   */
+  routing?: Routing | IslandRouter;
   /** Default `sse`. */
   transport?: 'sse' | 'poll';
   /** Default `fetch`. */
