@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerEventType } from '../../src/protocol/index.ts';
-import { formatCursor } from '../../src/protocol/index.ts';
+import { formatCursor, formatFrame } from '../../src/protocol/index.ts';
 
 /** An event in the log. Who may see it and what they see is decided per public key, then cached. */
 export interface LoggedEvent {
@@ -16,12 +16,6 @@ export interface Subscriber {
   context: string;
   key: string;
   write(frame: string): void;
-}
-
-/** Formats one SSE frame. JSON never holds a raw newline, so `data` is one line. */
-export function sseFrame(type: string, data: unknown, id?: string): string {
-  const json = JSON.stringify({ type, data });
-  return `${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${json}\n\n`;
 }
 
 /**
@@ -76,7 +70,7 @@ export class EventLog {
       frameFor(key) {
         if (!allowed.has(key)) return undefined;
         let frame = frames.get(key);
-        if (frame === undefined) frames.set(key, (frame = sseFrame(type, payloadFor(key), id)));
+        if (frame === undefined) frames.set(key, (frame = formatFrame({ type, data: payloadFor(key) }, id)));
         return frame;
       },
     };

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LIMITS, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues, v } from '../../src/protocol/index.ts';
+import { LIMITS, RpcError, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues, v } from '../../src/protocol/index.ts';
 import { DEFAULT_ALLOWED_ORIGINS, applyCors } from './cors.ts';
 import { loadJournal, openJournal } from './journal.ts';
 import { seedDemo } from './seed.ts';
-import { CommunicationService, RpcFailure } from './service.ts';
+import { CommunicationService } from './service.ts';
 import { EventStreams } from './sse.ts';
 
 /** Knobs of the dev backend (DESIGN §10). */
@@ -119,7 +119,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
       if (request.id === undefined) return void res.writeHead(204).end();
       sendJson(res, 200, { jsonrpc: '2.0', id, result });
     } catch (error) {
-      if (error instanceof RpcFailure) return void sendJson(res, 200, rpcError(id, error.code, error.message));
+      if (error instanceof RpcError) return void sendJson(res, 200, rpcError(id, error.code, error.message));
       console.error('[backend] internal error', error);
       sendJson(res, 200, rpcError(id, RpcErrorCode.InternalError, 'internal error'));
     }

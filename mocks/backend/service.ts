@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   RPC_PARAMS,
-  RpcErrorCode,
+  RpcError,
   describeIssues,
   isRpcMethod,
   LIMITS,
@@ -14,16 +14,6 @@ import {
 import { EventLog } from './event-log.ts';
 import type { Journal, JournalRecord } from './journal.ts';
 import { World, type ConversationRecord } from './world.ts';
-
-/** A JSON-RPC error to answer with. */
-export class RpcFailure extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const CONTEXT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -75,10 +65,10 @@ export class CommunicationService {
 
   /** Validates params and runs one RPC method for an authenticated caller. */
   call(context: string, caller: string, method: string, params: unknown): unknown {
-    if (!isRpcMethod(method)) throw new RpcFailure(RpcErrorCode.MethodNotFound, `method not found: ${method}`);
+    if (!isRpcMethod(method)) throw new RpcError('MethodNotFound', `method not found: ${method}`);
     const parsed = v.parse(RPC_PARAMS[method] as v.Schema<unknown>, params ?? {});
     if (!parsed.ok) {
-      throw new RpcFailure(RpcErrorCode.InvalidParams, `invalid params: ${describeIssues(parsed.error)}`);
+      throw new RpcError('InvalidParams', `invalid params: ${describeIssues(parsed.error)}`);
     }
     const handler = this.handlers[method] as (context: string, caller: string, params: unknown) => unknown;
     return handler(context, caller, parsed.value);
@@ -134,13 +124,13 @@ export class CommunicationService {
     const keys = [...new Set(p.participant_keys)];
     const unknown = keys.find((key) => !world.isKnown(key));
     if (unknown !== undefined) {
-      throw new RpcFailure(RpcErrorCode.InvalidParams, `invalid params: participant_keys: unknown contact ${unknown}`);
+      throw new RpcError('InvalidParams', `invalid params: participant_keys: unknown contact ${unknown}`);
     }
     if (!keys.includes(caller)) {
-      throw new RpcFailure(RpcErrorCode.InvalidParams, 'invalid params: participant_keys: must include the caller');
+      throw new RpcError('InvalidParams', 'invalid params: participant_keys: must include the caller');
     }
     if (keys.length < 2) {
-      throw new RpcFailure(RpcErrorCode.InvalidParams, 'invalid params: participant_keys: at least 2 participants');
+      throw new RpcError('InvalidParams', 'invalid params: participant_keys: at least 2 participants');
     }
     const previous = p.sid === undefined ? undefined : this.participantOf(world, p.sid, caller);
     const record: ConversationRecord = {
@@ -179,9 +169,9 @@ export class CommunicationService {
 
   private participantOf(world: World, sid: string, caller: string): ConversationRecord {
     const record = world.conversation(sid);
-    if (!record) throw new RpcFailure(RpcErrorCode.NotFound, 'conversation not found');
+    if (!record) throw new RpcError('NotFound', 'conversation not found');
     if (!record.participant_keys.includes(caller)) {
-      throw new RpcFailure(RpcErrorCode.NotParticipant, 'not a participant of this conversation');
+      throw new RpcError('NotParticipant', 'not a participant of this conversation');
     }
     return record;
   }

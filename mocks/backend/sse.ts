@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseCursor } from '../../src/protocol/index.ts';
-import { sseFrame, type EventLog, type Subscriber } from './event-log.ts';
+import { formatFrame, KEEPALIVE_FRAME, parseCursor } from '../../src/protocol/index.ts';
+import type { EventLog, Subscriber } from './event-log.ts';
 
 export interface StreamOptions {
   heartbeatMs: number;
@@ -23,7 +23,7 @@ export class EventStreams {
     private readonly options: StreamOptions,
   ) {
     this.timer = setInterval(() => {
-      for (const sub of this.open.keys()) sub.write(': keepalive\n\n');
+      for (const sub of this.open.keys()) sub.write(KEEPALIVE_FRAME);
     }, options.heartbeatMs);
     this.timer.unref?.();
   }
@@ -61,7 +61,7 @@ export class EventStreams {
       },
     };
     const last = req.headers['last-event-id'];
-    sub.write(sseFrame('ready', { cursor: this.log.cursor, heartbeat_ms: this.options.heartbeatMs }));
+    sub.write(formatFrame({ type: 'ready', data: { cursor: this.log.cursor, heartbeat_ms: this.options.heartbeatMs } }));
     if (typeof last === 'string' && last !== '') {
       const cursor = parseCursor(last);
       const frames =
@@ -69,7 +69,7 @@ export class EventStreams {
           ? this.log.replay(cursor.value.seq, context, key)
           : undefined;
       if (frames) for (const frame of frames) sub.write(frame);
-      else sub.write(sseFrame('resync', { reason: resyncReason(cursor, this.log.epoch) }));
+      else sub.write(formatFrame({ type: 'resync', data: { reason: resyncReason(cursor, this.log.epoch) } }));
     }
     if (res.destroyed) return;
     this.open.set(sub, res);

@@ -35,7 +35,6 @@ export const ServerEventSchema: v.Schema<ServerEvent> = {
     return { type: event.type, data: PAYLOADS[event.type].run(event.data, path ? `${path}.data` : 'data', issues) } as ServerEvent;
   },
 };
-export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
 
 /** Why a frame was not accepted. `unknown_type` is to be ignored; the others are bad frames. */
 export interface FrameError {

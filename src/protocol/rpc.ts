@@ -26,6 +26,29 @@ export const RpcErrorCode = {
   NotFound: -32004,
 } as const;
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
+/** The name of an error code: `'InvalidParams'` for -32602. */
+export type RpcErrorName = keyof typeof RpcErrorCode;
+
+/**
+ * A JSON-RPC error as a value: what a server throws inside a method and answers with, named by its
+ * code (`new RpcError('NotFound', 'conversation not found')`). `code` is the number on the wire.
+ */
+export class RpcError extends Error {
+  override readonly name = 'RpcError';
+  readonly code: RpcErrorCode;
+  constructor(
+    readonly kind: RpcErrorName,
+    message: string,
+  ) {
+    super(message);
+    this.code = RpcErrorCode[kind];
+  }
+
+  /** The `error` member of a JSON-RPC response. */
+  toObject(): RpcErrorObject {
+    return { code: this.code, message: this.message };
+  }
+}
 
 const Empty = v.object({});
 const BySid = v.object({ sid: SidSchema });
