@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS, RpcError, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues, v } from '../../src/protocol/index.ts';
 import { DEFAULT_ALLOWED_ORIGINS, applyCors } from './cors.ts';
-import { loadJournal, openJournal } from './journal.ts';
+import { loadJournal, openJournal, type JournalIo } from './journal.ts';
 import { seedDemo } from './seed.ts';
 import { CommunicationService } from './service.ts';
 import { EventStreams } from './sse.ts';
@@ -16,8 +16,10 @@ export interface BackendOptions {
   backlogBytes?: number;
   /** Folder of the journal; memory only when absent. */
   dataDir?: string;
-  /** fsync each journal append. Default true. */
+  /** fsync each journal append, so an acknowledged change survives a power cut. Default true. */
   fsync?: boolean;
+  /** The journal's file operations; tests inject failures here. Default: the real file system. */
+  journalIo?: JournalIo;
   /** Origins allowed by CORS, on top of `http://localhost:*` and `http://127.0.0.1:*`. */
   allowOrigins?: readonly string[];
   /** Seed the `demo` context when it is not stored yet. Default true. */
@@ -51,7 +53,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const origins = [...DEFAULT_ALLOWED_ORIGINS, ...(options.allowOrigins ?? [])];
   const history = options.dataDir ? loadJournal(options.dataDir) : [];
-  const journal = options.dataDir ? openJournal(options.dataDir, { fsync: options.fsync }) : undefined;
+  const journal = options.dataDir ? openJournal(options.dataDir, { fsync: options.fsync, io: options.journalIo }) : undefined;
   const service = new CommunicationService({ logSize: options.logSize ?? 10_000, journal }, history);
   if (options.seed ?? true) seedDemo(service);
   const streams = new EventStreams(service.log, {

@@ -12,7 +12,7 @@ import {
   type RpcParams,
 } from '../../src/protocol/index.ts';
 import { EventLog } from './event-log.ts';
-import type { Journal, JournalRecord } from './journal.ts';
+import { JournalError, type Journal, type JournalRecord } from './journal.ts';
 import { World, type ConversationRecord } from './world.ts';
 
 const CONTEXT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -176,9 +176,17 @@ export class CommunicationService {
     return record;
   }
 
-  /** Durable first, then applied: a change the journal refused is not visible. */
+  /**
+   * Durable first, then applied: a change the journal refused is not visible, and its caller gets an
+   * error rather than an acknowledgement. (The seqs it took are skipped: seq only has to increase.)
+   */
   private commit(records: readonly JournalRecord[]): void {
-    this.journal?.append(records);
+    try {
+      this.journal?.append(records);
+    } catch (error) {
+      if (error instanceof JournalError) throw new RpcError('InternalError', `not stored: ${error.message}`);
+      throw error;
+    }
     for (const record of records) this.apply(record);
   }
 
