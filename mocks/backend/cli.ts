@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startBackendServer } from './server.ts';
 
 const USAGE = `usage: npm run backend -- [--port 8787] [--host 127.0.0.1] [--data DIR] [--heartbeat-ms N]
-       [--log-size N] [--backlog-bytes N] [--allow-origin ORIGIN ...] [--no-seed]`;
+       [--log-size N] [--log-bytes N] [--backlog-bytes N] [--allow-origin ORIGIN ...] [--no-seed]`;
 
 function positiveInt(name: string, text: string | undefined, fallback?: number): number | undefined {
   if (text === undefined) return fallback;
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       'heartbeat-ms': { type: 'string' },
       'log-size': { type: 'string' },
+      'log-bytes': { type: 'string' },
       'backlog-bytes': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       'no-seed': { type: 'boolean' },
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     dataDir: values.data,
     heartbeatMs: positiveInt('heartbeat-ms', values['heartbeat-ms']),
     logSize: positiveInt('log-size', values['log-size']),
+    logBytes: positiveInt('log-bytes', values['log-bytes']),
     backlogBytes: positiveInt('backlog-bytes', values['backlog-bytes']),
     allowOrigins: values['allow-origin'],
     seed: !values['no-seed'],

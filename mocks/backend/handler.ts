@@ -12,7 +12,12 @@ export interface BackendOptions {
   heartbeatMs?: number;
   /** Events kept for replay. Default 10,000. */
   logSize?: number;
-  /** Unsent bytes after which a subscriber is cut off. Default 1 MiB. */
+  /** Bytes kept for replay (each event once, however many receive it). Default 64 MiB. */
+  logBytes?: number;
+  /**
+   * Unsent bytes of live events after which a subscriber that is not reading is cut off. A replay it
+   * asked for with `Last-Event-ID` does not count. Default 1 MiB.
+   */
   backlogBytes?: number;
   /** Folder of the journal; memory only when absent. */
   dataDir?: string;
@@ -30,8 +35,12 @@ export interface BackendStats {
   epoch: string;
   seq: number;
   subscribers: number;
-  /** Unsent bytes over every open stream. */
+  /** Unsent bytes over every open stream: in socket buffers, or still owed from the log. */
   backlogBytes: number;
+  /** Bytes the open streams hold in memory (socket buffers). */
+  bufferedBytes: number;
+  /** Events and bytes the replay log holds. */
+  log: { events: number; bytes: number };
   droppedSlow: number;
 }
 
@@ -54,7 +63,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
   const origins = [...DEFAULT_ALLOWED_ORIGINS, ...(options.allowOrigins ?? [])];
   const history = options.dataDir ? loadJournal(options.dataDir) : [];
   const journal = options.dataDir ? openJournal(options.dataDir, { fsync: options.fsync, io: options.journalIo }) : undefined;
-  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, journal }, history);
+  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal }, history);
   if (options.seed ?? true) seedDemo(service);
   const streams = new EventStreams(service.log, {
     heartbeatMs,
@@ -135,18 +144,11 @@ export function createBackend(options: BackendOptions = {}): Backend {
       seq: service.log.lastSeq,
       subscribers: streams.count,
       backlogBytes: streams.backlog,
+      bufferedBytes: streams.buffered,
+      log: service.log.held,
       droppedSlow: streams.droppedSlow,
     }),
-    injectRaw(context, key, raw) {
-      let written = 0;
-      for (const sub of service.log.subscribers) {
-        if (sub.context === context && sub.key === key) {
-          sub.write(raw);
-          written++;
-        }
-      }
-      return written;
-    },
+    injectRaw: (context, key, raw) => streams.injectRaw(context, key, raw),
     close() {
       streams.closeAll();
       journal?.close();

@@ -15,11 +15,16 @@ import { EventLog } from './event-log.ts';
 import { JournalError, type Journal, type JournalRecord } from './journal.ts';
 import { World, type ConversationRecord } from './world.ts';
 
+/** Default byte bound of the replay log. */
+export const DEFAULT_LOG_BYTES = 64 * 1024 * 1024;
+
 const CONTEXT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export interface ServiceOptions {
-  /** Ring size of the event log. */
+  /** Events kept for replay. */
   logSize: number;
+  /** Bytes kept for replay. Default 64 MiB. */
+  logBytes?: number;
   journal?: Journal;
   /** unix ms */
   now?: () => number;
@@ -38,7 +43,7 @@ export class CommunicationService {
   constructor(options: ServiceOptions, history: readonly JournalRecord[] = []) {
     let maxSeq = 0;
     for (const record of history) maxSeq = Math.max(maxSeq, this.apply(record));
-    this.log = new EventLog(maxSeq, options.logSize);
+    this.log = new EventLog(maxSeq, { capacity: options.logSize, maxBytes: options.logBytes ?? DEFAULT_LOG_BYTES });
     this.journal = options.journal;
     this.now = options.now ?? Date.now;
   }
@@ -110,7 +115,7 @@ export class CommunicationService {
       { t: 'message', ctx: context, message },
       { t: 'conversation', ctx: context, conversation: updated },
     ]);
-    this.log.publish(context, 'chatmessage.new', message.seq, record.participant_keys, () => message);
+    this.log.publish(context, 'chatmessage.new', message.seq, record.participant_keys, message);
     this.publishUpdated(context, updated, record.participant_keys);
     return message;
   }
@@ -152,19 +157,17 @@ export class CommunicationService {
     if (view.unread_count === 0) return view;
     const mark = { upto: world.lastMessage(sid)?.seq ?? 0, seq: this.log.nextSeq() };
     this.commit([{ t: 'read', ctx: context, sid, key: caller, mark }]);
-    this.log.publish(context, 'conversation.read', mark.seq, [caller], () => ({
-      sid,
-      reader_key: caller,
-      seq: mark.seq,
-    }));
+    this.log.publish(context, 'conversation.read', mark.seq, [caller], { sid, reader_key: caller, seq: mark.seq });
     return world.viewOf(record, caller);
   }
 
   private publishUpdated(context: string, record: ConversationRecord, audience: readonly string[]): void {
     const world = this.world(context);
-    // Each receiver's view as of this event, so a later replay cannot count a message twice.
-    const views = new Map(audience.map((key) => [key, world.viewOf(record, key)]));
-    this.log.publish(context, 'conversation.updated', record.seq, audience, (key) => views.get(key));
+    // Each receiver's view as of this event, so a later replay cannot count a message twice. The views
+    // differ only in unread_count (the record's seq is the newest, so it is every view's seq).
+    const { unread_count: _, ...shared } = world.viewOf(record, audience[0]!);
+    const unread = new Map(audience.map((key) => [key, world.unreadOf(record.sid, key)]));
+    this.log.publishPerReceiver(context, 'conversation.updated', record.seq, shared, 'unread_count', unread);
   }
 
   private participantOf(world: World, sid: string, caller: string): ConversationRecord {

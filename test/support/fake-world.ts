@@ -52,15 +52,15 @@ export function createFakeWorld(): FakeWorld {
   const wire = (conn: FakeConnection) => {
     const key = conn.headers.get('x-public-key') ?? '';
     conn.pushRaw(formatFrame({ type: 'ready', data: { cursor: service.log.cursor, heartbeat_ms: 15_000 } }));
-    const sub = {
+    const unsubscribe = service.log.subscribe({
       context: CTX,
       key,
-      write(frame: string) {
-        if (conn.ended) service.log.subscribers.delete(sub);
-        else conn.pushRaw(frame);
+      offer(event) {
+        const parts = event.framePartsFor(key);
+        if (conn.ended) unsubscribe();
+        else if (parts) conn.pushRaw(Buffer.concat(parts));
       },
-    };
-    service.log.subscribers.add(sub);
+    });
   };
   server.onConnection = wire;
 
