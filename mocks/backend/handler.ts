@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS, RpcError, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues, v } from '../../src/protocol/index.ts';
 import { DEFAULT_ALLOWED_ORIGINS, applyCors } from './cors.ts';
-import { loadJournal, openJournal, type JournalIo } from './journal.ts';
+import { refusedHost } from './host-check.ts';
+import { loadJournal, openJournal, type Journal, type JournalIo, type JournalRecord } from './journal.ts';
+import { lockDataDir } from './lock.ts';
 import { seedDemo } from './seed.ts';
 import { CommunicationService } from './service.ts';
 import { EventStreams } from './sse.ts';
@@ -19,7 +21,10 @@ export interface BackendOptions {
    * asked for with `Last-Event-ID` does not count. Default 1 MiB.
    */
   backlogBytes?: number;
-  /** Folder of the journal; memory only when absent. */
+  /**
+   * Folder of the journal; memory only when absent. The backend locks it: a second backend on the
+   * same folder fails to start with a `DataDirLockedError`.
+   */
   dataDir?: string;
   /** fsync each journal append, so an acknowledged change survives a power cut. Default true. */
   fsync?: boolean;
@@ -27,6 +32,12 @@ export interface BackendOptions {
   journalIo?: JournalIo;
   /** Origins allowed by CORS, on top of `http://localhost:*` and `http://127.0.0.1:*`. */
   allowOrigins?: readonly string[];
+  /**
+   * Host names served besides loopback (`localhost`, `127.0.0.1`, `[::1]`, any port); a request for
+   * another `Host` answers 421, so a page that rebinds its own name to 127.0.0.1 reads nothing.
+   * `true` allows every name. Default none.
+   */
+  allowHosts?: readonly string[] | true;
   /** Seed the `demo` context when it is not stored yet. Default true. */
   seed?: boolean;
 }
@@ -54,15 +65,25 @@ export interface Backend {
    * frames. Not reachable over HTTP.
    */
   injectRaw(context: string, key: string, raw: string): number;
-  /** Ends every open stream and closes the journal. */
+  /** Ends every open stream, closes the journal and unlocks the data directory. */
   close(): void;
 }
 
 export function createBackend(options: BackendOptions = {}): Backend {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const origins = [...DEFAULT_ALLOWED_ORIGINS, ...(options.allowOrigins ?? [])];
-  const history = options.dataDir ? loadJournal(options.dataDir) : [];
-  const journal = options.dataDir ? openJournal(options.dataDir, { fsync: options.fsync, io: options.journalIo }) : undefined;
+  const release = options.dataDir ? lockDataDir(options.dataDir) : undefined;
+  let history: JournalRecord[] = [];
+  let journal: Journal | undefined;
+  try {
+    if (options.dataDir) {
+      history = loadJournal(options.dataDir);
+      journal = openJournal(options.dataDir, { fsync: options.fsync, io: options.journalIo });
+    }
+  } catch (error) {
+    release?.();
+    throw error;
+  }
   const service = new CommunicationService({ logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal }, history);
   if (options.seed ?? true) seedDemo(service);
   const streams = new EventStreams(service.log, {
@@ -85,6 +106,12 @@ export function createBackend(options: BackendOptions = {}): Backend {
     if (!url.pathname.startsWith(`${SERVICE_PATH}/`)) {
       if (next) return next();
       return void sendJson(res, 404, { error: 'not found' });
+    }
+    const foreign = refusedHost(req, options.allowHosts ?? []);
+    if (foreign !== undefined) {
+      return void sendJson(res, 421, {
+        error: `host ${JSON.stringify(foreign)} is not served here; start the backend with --allow-host ${foreign} to allow it`,
+      });
     }
     if (applyCors(req, res, origins)) return;
     const route = url.pathname.slice(SERVICE_PATH.length);
@@ -152,6 +179,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
     close() {
       streams.closeAll();
       journal?.close();
+      release?.();
     },
   };
 }
