@@ -53,6 +53,8 @@ export interface BackendStats {
   /** Events and bytes the replay log holds. */
   log: { events: number; bytes: number };
   droppedSlow: number;
+  /** Contexts held in memory (seeded, restored, or written to). */
+  contexts: number;
 }
 
 export interface Backend {
@@ -174,6 +176,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
       bufferedBytes: streams.buffered,
       log: service.log.held,
       droppedSlow: streams.droppedSlow,
+      contexts: service.contextCount,
     }),
     injectRaw: (context, key, raw) => streams.injectRaw(context, key, raw),
     close() {

@@ -15,6 +15,14 @@ import { EventLog } from './event-log.ts';
 import { JournalError, type Journal, type JournalRecord } from './journal.ts';
 import { World, type ConversationRecord } from './world.ts';
 
+/** A direct message: two people, no name. It keeps both for good. */
+function isDirect(conversation: { name: string; participant_keys: readonly string[] }): boolean {
+  return conversation.name === '' && conversation.participant_keys.length === 2;
+}
+
+/** What every context without a write yet reads as; never written to. */
+const EMPTY_WORLD = new World();
+
 /** Default byte bound of the replay log. */
 export const DEFAULT_LOG_BYTES = 64 * 1024 * 1024;
 
@@ -52,8 +60,21 @@ export class CommunicationService {
     return this.worlds.has(context);
   }
 
-  /** The world of `context`, created empty (with the default contacts) on first sight. */
+  /** Contexts held: seeded, restored from the journal, or written to since start. */
+  get contextCount(): number {
+    return this.worlds.size;
+  }
+
+  /**
+   * The world of `context` to read. A context that nothing was written to yet reads as an empty world
+   * with the default contacts, without being created: reads and refusals leave no state behind.
+   */
   world(context: string): World {
+    return this.worlds.get(context) ?? EMPTY_WORLD;
+  }
+
+  /** The world of `context` to change, created on its first write. */
+  private worldToWrite(context: string): World {
     let world = this.worlds.get(context);
     if (!world) this.worlds.set(context, (world = new World()));
     return world;
@@ -138,16 +159,26 @@ export class CommunicationService {
       throw new RpcError('InvalidParams', 'invalid params: participant_keys: at least 2 participants');
     }
     const previous = p.sid === undefined ? undefined : this.participantOf(world, p.sid, caller);
+    const name = p.name ?? previous?.name ?? '';
+    if (previous && isDirect(previous)) {
+      // A DM stays between its two people: adding someone starts a new group instead.
+      if (keys.length !== 2 || !keys.every((key) => previous.participant_keys.includes(key))) {
+        throw new RpcError('InvalidParams', 'invalid params: participant_keys: a direct message keeps its members');
+      }
+      if (name !== '') throw new RpcError('InvalidParams', 'invalid params: name: a direct message has no name');
+    } else if (previous && isDirect({ name, participant_keys: keys })) {
+      throw new RpcError('InvalidParams', 'invalid params: participant_keys: a group keeps a name or at least 3 members');
+    }
     const record: ConversationRecord = {
       sid: previous?.sid ?? `conv_${randomUUID()}`,
-      name: p.name ?? previous?.name ?? '',
+      name,
       participant_keys: keys,
       created_at: previous?.created_at ?? Math.floor(this.now() / 1000),
       seq: this.log.nextSeq(),
     };
     this.commit([{ t: 'conversation', ctx: context, conversation: record }]);
     this.publishUpdated(context, record, [...new Set([...(previous?.participant_keys ?? []), ...keys])]);
-    return world.viewOf(record, caller);
+    return this.world(context).viewOf(record, caller);
   }
 
   private markRead(context: string, caller: string, sid: string): Conversation {
@@ -200,7 +231,7 @@ export class CommunicationService {
 
   /** Applies one journal record to its world; returns the highest seq it carries. */
   private apply(record: JournalRecord): number {
-    const world = this.world(record.ctx);
+    const world = this.worldToWrite(record.ctx);
     switch (record.t) {
       case 'conversation':
         world.putConversation(record.conversation);

@@ -1,4 +1,4 @@
-export { LIMITS, ConversationSchema, ChatMessageSchema, ContactSchema, ContentSchema, NonceSchema } from './schemas.ts';
+export { LIMITS, ConversationSchema, ChatMessageSchema, ContactSchema, ContentSchema, NonceSchema, isBlankContent } from './schemas.ts';
 export type { Conversation, ChatMessage, Contact } from './schemas.ts';
 export { RPC_PARAMS, RPC_RESULTS, RpcError, RpcErrorCode, RpcRequestSchema, RpcResponseSchema, describeIssues, isRpcMethod } from './rpc.ts';
 export type { RpcErrorName, RpcMethod, RpcParams, RpcResult, RpcRequest, RpcResponse, RpcErrorObject } from './rpc.ts';
