@@ -8,7 +8,7 @@ import { seedDemo } from './seed.ts';
 import { CommunicationService } from './service.ts';
 import { EventStreams } from './sse.ts';
 
-/** Knobs of the dev backend (DESIGN §10). */
+/** Knobs of the dev backend. */
 export interface BackendOptions {
   /** Keepalive comment interval, also sent in `ready`. Default 15,000. */
   heartbeatMs?: number;

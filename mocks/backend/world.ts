@@ -24,7 +24,7 @@ export const DEFAULT_CONTACTS: readonly Contact[] = [
   { public_key: 'dave', name: 'Dave' },
 ];
 
-/** One context's data: a separate world (DESIGN §2). Plain data, no I/O, no seq allocation. */
+/** One context's data: a separate world. Plain data, no I/O, no seq allocation. */
 export class World {
   readonly contacts = new Map<string, Contact>(DEFAULT_CONTACTS.map((c) => [c.public_key, c]));
   private readonly conversations = new Map<string, ConversationRecord>();

@@ -9,7 +9,7 @@ export const ReadyPayloadSchema = v.object({
 export const ConversationReadPayloadSchema = v.object({ sid: SidSchema, reader_key: PublicKeySchema, seq: SeqSchema });
 export const ResyncPayloadSchema = v.object({ reason: v.string() });
 
-/** The payload of every event type of DESIGN §5. */
+/** The payload of every event type of the contract (README.md). */
 const PAYLOADS = {
   ready: ReadyPayloadSchema,
   'chatmessage.new': ChatMessageSchema,

@@ -14,7 +14,7 @@ import {
   SidSchema,
 } from './schemas.ts';
 
-/** JSON-RPC error codes of DESIGN §4. */
+/** JSON-RPC error codes of the contract (README.md). */
 export const RpcErrorCode = {
   ParseError: -32700,
   InvalidRequest: -32600,
@@ -54,7 +54,7 @@ const Empty = v.object({});
 const BySid = v.object({ sid: SidSchema });
 
 /**
- * The RPC methods of DESIGN §4, in two tables with the same keys: what each takes (the server
+ * The RPC methods of the contract (README.md), in two tables with the same keys: what each takes (the server
  * validates it) and what each answers (the SDK validates it). Two tables, so a client bundle carries
  * only the results' schemas.
  */

@@ -1,6 +1,6 @@
 import * as v from './validate.ts';
 
-/** Limits of DESIGN §3. The server enforces them and the UI prevents them. */
+/** Limits of the contract (README.md). The server enforces them and the UI prevents them. */
 export const LIMITS = {
   /** Message content, in characters after trimming. */
   contentMin: 1,
@@ -21,7 +21,7 @@ const text = (max: number) => v.sized(v.string(), 1, max);
 
 export const SidSchema = text(128);
 export const PublicKeySchema = text(256);
-/** A server event sequence number (DESIGN §5). */
+/** A server event sequence number (see README.md). */
 export const SeqSchema = v.integer();
 const TimeSchema = v.check(v.number(), (t) => t >= 0, 'must not be negative');
 

@@ -110,3 +110,35 @@ it('cuts off 200 readers that never read at once, cheaply: every send succeeds a
   await Promise.all(stuck.map(endOf));
   await crowd.close();
 });
+
+it('tells a reader that fell out of the ring while it was not reading to resync, then goes on live', async () => {
+  const small = await withBackend({ logSize: 20, backlogBytes: 256 * 1024 * 1024 });
+  const context = freshContext();
+  const who = { context, key: 'alice' };
+  const conv = await call<Conversation>(small.url, who, 'conversation.set', { participant_keys: ['alice', 'bob'] });
+  const res = await stuckReader(context, 'bob', small);
+  await expect.poll(() => small.backend.stats().subscribers).toBe(1);
+  const content = '\u0001'.repeat(4000);
+  let n = 0;
+  // Until the server holds back bytes for it (its socket is full), then 20 more sends: past the ring.
+  while (small.backend.stats().backlogBytes <= small.backend.stats().bufferedBytes && n < 2000) {
+    small.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content, nonce: `f${n++}` });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  for (let i = 0; i < 20; i++) small.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content, nonce: `g${i}` });
+  let text = '';
+  res.setEncoding('utf8');
+  const resynced = new Promise<void>((resolve) =>
+    res.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('event: resync')) resolve();
+    }),
+  );
+  res.resume();
+  await resynced;
+  const live = small.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content: 'live', nonce: 'live' }) as ChatMessage;
+  await expect.poll(() => text.includes(`"sid":"${live.sid}"`)).toBe(true);
+  expect(small.backend.stats().droppedSlow).toBe(0);
+  res.destroy();
+  await small.close();
+});
