@@ -27,7 +27,7 @@ export async function tabSharing(options: { tabs: number[]; handovers: number })
   const statics = await startStaticServer(root);
   const chromium = await launchChromium();
   let contexts = 0;
-  const streams = (context: string) => [...backend.backend.service.log.subscribers].filter((s) => s.context === context && s.key === 'alice').length;
+  const streams = (context: string) => backend.backend.service.log.subscriberCount(context, 'alice');
   const setup = async () => {
     const context = `bench-tabs-${Date.now()}-${contexts++}`;
     const dm = await createCommunicationClient({ baseUrl: backend.url, context, publicKey: 'alice' }).setConversation({ participant_keys: ['alice', 'bob'] });

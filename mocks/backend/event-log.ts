@@ -94,6 +94,13 @@ export class EventLog {
     for (let i = lo; i < this.size; i++) yield this.at(i);
   }
 
+  /** Open subscriptions in `context` (of `key` only, when given). */
+  subscriberCount(context: string, key?: string): number {
+    const subs = this.byContext.get(context);
+    if (!subs) return 0;
+    return key === undefined ? subs.size : [...subs].filter((sub) => sub.key === key).length;
+  }
+
   /** Adds `sub`; the returned function removes it. */
   subscribe(sub: Subscriber): () => void {
     let subs = this.byContext.get(sub.context);

@@ -14,7 +14,7 @@ afterAll(() => h?.close());
 
 /** Streams the backend holds open for `key` in the harness's context. */
 function streamsOf(key: string): number {
-  return [...h.backend.backend.service.log.subscribers].filter((s) => s.context === h.context && s.key === key).length;
+  return h.backend.backend.service.log.subscriberCount(h.context, key);
 }
 
 async function tabs(context: BrowserContext, key: string, count: number): Promise<Page[]> {
