@@ -3,6 +3,7 @@ import { duringFrame } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { clockTime, contactName, dayLabel, sameDay } from './format.ts';
 import { createKeyed } from './keyed.ts';
+import { MessageText } from './MessageText.tsx';
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 80;
@@ -183,7 +184,7 @@ export function MessageList(props: { group: boolean }) {
                     <span class="hm-sender">{contactName(b().sender_public_key, view().contacts)}</span>
                   </Show>
                   <div class="hm-bubble">
-                    <span class="hm-text">{b().content}</span>
+                    <MessageText text={b().content} />
                     <span class="hm-meta">
                       <time dateTime={new Date(b().time).toISOString()}>{clockTime(b().time)}</time>
                       <Show when={b().status === 'sending'}>
