@@ -53,8 +53,8 @@ if (single) {
     el.className = 'frame';
     el.addEventListener('hm-unread', (e) => (unread.textContent = `${e.detail.total} unread`));
     el.addEventListener('hm-status', (e) => {
-      status.textContent = e.detail.status.state;
-      status.dataset.state = e.detail.status.state;
+      status.textContent = e.detail.status;
+      status.dataset.state = e.detail.status;
     });
     const who = picker(key, (next) => {
       el.setAttribute('public-key', next);
