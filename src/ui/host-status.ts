@@ -3,7 +3,7 @@ import type { ConnectionStatus } from '../sync/index.ts';
 /** The connection as a host page sees it, in the `hm-status` event. */
 export interface HostStatus {
   status: 'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorized';
-  /** When reconnecting (or offline): the next try, in unix ms. */
+  /** While reconnecting or offline: when the next try is due, in unix ms (absent if none is scheduled). */
   retryAt?: number;
 }
 
@@ -12,6 +12,6 @@ export interface HostStatus {
  * has one. Kept apart from the element so that a change of the island's status type lands here only.
  */
 export function hostStatus(status: ConnectionStatus): HostStatus {
-  const at = 'at' in status ? status.at : undefined;
-  return at === undefined ? { status: status.state } : { status: status.state, retryAt: at };
+  const at = 'at' in status ? status.at : 0;
+  return at > 0 ? { status: status.state, retryAt: at } : { status: status.state };
 }
