@@ -105,7 +105,7 @@ describe('<hero-messaging>', () => {
     const el = place(world, identity);
     await waitFor(() => expect(statusText(el)).toBe('Live'));
     await waitFor(() => expect(seen.some((e) => e.type === 'hm-unread' && (e.detail as { total: number }).total === 1)).toBe(true));
-    expect(seen.find((e) => e.type === 'hm-status' && (e.detail as { status: { state: string } }).status.state === 'live')).toBeTruthy();
+    expect(seen.find((e) => e.type === 'hm-status' && (e.detail as { status: string }).status === 'live')).toBeTruthy();
     world.send('carol', world.group.sid, 'ping');
     await waitFor(() => expect(seen.filter((e) => e.type === 'hm-unread').at(-1)?.detail).toEqual({ total: 2 }));
     (shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`) as HTMLButtonElement).click();

@@ -45,7 +45,7 @@ function Pane(props: { who: string; context: string; onPick: (key: string) => vo
   el.className = 'frame';
   el.setAttribute('osis-url', '/');
   el.addEventListener('hm-unread', (e) => setUnread(e.detail.total));
-  el.addEventListener('hm-status', (e) => setStatus(e.detail.status.state));
+  el.addEventListener('hm-status', (e) => setStatus(e.detail.status));
   // A changed identity restarts the element for it.
   createEffect(() => el.setAttribute('context', props.context));
   createEffect(() => el.setAttribute('public-key', props.who));

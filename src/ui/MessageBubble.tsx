@@ -2,6 +2,7 @@ import { Show, type Accessor } from 'solid-js';
 import type { Bubble } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { clockTime, contactName, dayLabel, sameDay } from './format.ts';
+import { MessageText } from './MessageText.tsx';
 
 /**
  * One message: a day separator when it starts a day, the sender's name in a group when the sender
@@ -34,7 +35,7 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
           <span class="hm-sender">{contactName(b().sender_public_key, session.store.view().contacts)}</span>
         </Show>
         <div class="hm-bubble">
-          <span class="hm-text">{b().content}</span>
+          <MessageText text={b().content} />
           <span class="hm-meta">
             <time dateTime={new Date(b().time).toISOString()}>{clockTime(b().time)}</time>
             <Show when={b().status === 'sending'}>
