@@ -1,5 +1,5 @@
 import type { CommunicationClient } from './sdk/index.ts';
-import type { ConnectionStatus } from './sync/index.ts';
+import type { ConnectionStatus, SessionEnvironment } from './sync/index.ts';
 import { mountIsland, type Routing } from './ui/index.ts';
 
 /** Attributes of `<hero-messaging>`. */
@@ -36,8 +36,8 @@ export class HeroMessagingElement extends HTMLElement {
   fetch: typeof fetch | undefined;
   /** Or a ready-made client; its identity must match the attributes. */
   client: CommunicationClient | undefined;
-  /** Default `true`: a burst of events renders at most once per frame; `false` renders each (to measure the difference). */
-  batch: boolean | undefined;
+  /** Clock, timers, visibility and render schedule for the island; set before connecting (tests, benchmarks). Default: the page's. */
+  environment: Partial<SessionEnvironment> | undefined;
   private teardown: (() => void) | undefined;
   private lastTotal: number | undefined;
 
@@ -86,7 +86,7 @@ export class HeroMessagingElement extends HTMLElement {
       transport: (this.getAttribute('transport') as 'sse' | 'poll' | null) ?? 'sse',
       fetch: this.fetch,
       client: this.client,
-      batch: this.batch,
+      environment: this.environment,
       onUnread: (total) => {
         if (total === this.lastTotal) return;
         this.lastTotal = total;

@@ -1,9 +1,10 @@
 import { createEffect, createSignal, onCleanup } from 'solid-js';
 import { render } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
-import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage } from '../sync/index.ts';
+import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
 import { IslandApp, type Routing } from './App.tsx';
 import { IslandContext } from './context.ts';
+import { pageEnvironment } from './frames.ts';
 import css from './styles.css?inline';
 
 export interface IslandOptions {
@@ -19,8 +20,11 @@ export interface IslandOptions {
   fetch?: typeof fetch;
   /** A ready-made client (tests, or a host that shares one); the identity fields must match it. */
   client?: CommunicationClient;
-  /** Default `true`: at most one render per frame however many events arrive. */
-  batch?: boolean;
+  /**
+   * Clock, randomness, timers, visibility and the render schedule of the session. Default: the
+   * page's (`document` visibility, at most one render per frame however many events arrive).
+   */
+  environment?: Partial<SessionEnvironment>;
   /** Where unsent messages are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
   onUnread?: (total: number) => void;
@@ -46,12 +50,14 @@ export function Island(props: IslandOptions) {
     context: options.context,
     publicKey: options.publicKey,
     fetch: options.fetch,
+    // One environment for the island: the stream's clock, randomness and timers are the session's.
+    environment: options.environment,
   });
   const origin = typeof location === 'undefined' ? '' : location.origin;
   const session = createChatSession({
     client,
     transport: options.transport,
-    batch: options.batch,
+    environment: { ...pageEnvironment(), ...options.environment },
     storage: options.storage ?? defaultStorage(),
     outboxKey: outboxKey(origin, options.context, options.publicKey),
   });

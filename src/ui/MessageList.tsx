@@ -1,5 +1,5 @@
 import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
-import { duringFrame } from '../sync/index.ts';
+import { duringFrame } from './frames.ts';
 import { useIsland } from './context.ts';
 import { clockTime, contactName, dayLabel, sameDay } from './format.ts';
 import { createKeyed } from './keyed.ts';
