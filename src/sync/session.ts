@@ -101,7 +101,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     if (snapshotter.waiting) snapshotter.retryNow();
   }
 
-  // Whether the connection being opened resumes from a position (replay) or starts afresh.
+  // Whether the next connection resumes from a position (replay) or starts afresh.
   let resuming = false;
 
   function onEvent(event: ServerEvent): void {
@@ -129,9 +129,10 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   function onItem(item: StreamItem): void {
     if (item.kind === 'event') return onEvent(item.event);
     const stream = item.status;
-    if (stream.state === 'connecting') {
+    if (stream.state !== 'connected') {
+      // The next connection resumes from a position (replay) or starts afresh (poll, or no position yet):
+      // without replay to bring it up to date, the store is stale until the next snapshot.
       resuming = subscription.lastEventId !== undefined;
-      // Without replay to bring it up to date, the store is stale until the next snapshot.
       if (!resuming) return health.update({ stream, fresh: false });
     }
     health.update({ stream });
@@ -147,34 +148,33 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     readMarker.soon();
   });
 
+  /** Something the person did: a good moment to end the stream's wait, should the server be back. */
+  const byPerson =
+    <A extends unknown[], R>(action: (...args: A) => R) =>
+    (...args: A): R => {
+      wakeUp();
+      return action(...args);
+    };
+
   return {
     store,
     status: health.status,
-    open(sid) {
-      wakeUp();
+    open: byPerson((sid: string | undefined) => {
       if (store.current().open?.sid === sid) return;
       store.update((s) => openChat(s, sid));
       if (sid) snapshotter.request(false);
-    },
-    send(content) {
-      wakeUp();
-      return sender.send(store.current().open?.sid, content);
-    },
-    retry(nonce) {
-      wakeUp();
-      sender.retry(nonce);
-    },
-    discard: (nonce) => sender.discard(nonce),
-    async loadOlder() {
-      wakeUp();
+    }),
+    send: byPerson((content: string) => sender.send(store.current().open?.sid, content)),
+    retry: byPerson((nonce: string) => sender.retry(nonce)),
+    discard: byPerson((nonce: string) => sender.discard(nonce)),
+    loadOlder: byPerson(async () => {
       const open = store.current().open;
       const first = open?.messages[0];
       if (!open || !open.hasOlder || !first) return;
       const older = await client.listMessages({ sid: open.sid, before_seq: first.seq, limit: pageSize }, signal);
       store.update((s) => prependOlder(s, open.sid, older, older.length >= pageSize));
-    },
-    async startConversation(participantKeys, name) {
-      wakeUp();
+    }),
+    startConversation: byPerson(async (participantKeys: string[], name?: string) => {
       const keys = [...new Set([me, ...participantKeys])];
       const title = name?.trim() ?? '';
       if (keys.length === 2 && title === '') {
@@ -186,7 +186,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       const conversation = await client.setConversation({ participant_keys: keys, ...(title ? { name: title } : {}) }, signal);
       store.update((s) => applyConversation(s, conversation));
       return conversation.sid;
-    },
+    }),
     retryNow() {
       subscription.retryNow();
       snapshotter.retryNow();

@@ -77,9 +77,8 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
         // The open chat is gone or not ours: close it, keep the rest.
         store.update((s) => (s.open?.sid === sid ? openChat(s, undefined) : s));
       }
-      const delay = retry.after(() => {
-        if (!inFlight && (wantList || wantChat)) void run();
-      });
+      // What failed stays wanted; a run started meanwhile (a new request) cancels this wait.
+      const delay = retry.after(() => void run());
       console.warn(`[hero-messaging] snapshot failed, retrying in ${delay} ms: ${reason(error)}`);
       return;
     }

@@ -69,9 +69,8 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
       for (const listener of listeners) listener(next, previous);
       if (scheduled) return;
       scheduled = true;
-      const stop = schedule(flush);
-      // A schedule may run at once (publishing every change); then there is nothing left to cancel.
-      if (scheduled) cancel = stop;
+      // A schedule may run at once (publishing every change): `flush` clears the flag before this returns.
+      cancel = schedule(flush);
     },
     watch(listener) {
       listeners.add(listener);
@@ -85,7 +84,6 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
       cancel?.();
       cancel = undefined;
       scheduled = false;
-      listeners.clear();
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { ChatMessage, Conversation } from '../../src/protocol/index.ts';
-import { createCommunicationClient, type CommunicationClient } from '../../src/sdk/index.ts';
+import { parseCursor, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';
+import { createCommunicationClient, type ClientOptions, type CommunicationClient } from '../../src/sdk/index.ts';
 import { createFakeServer, FakeRpcError, type FakeConnection, type FakeServer } from '../../mocks/fake-stream/index.ts';
 import { sseFrame } from '../../mocks/backend/event-log.ts';
 import { CommunicationService, RpcFailure } from '../../mocks/backend/service.ts';
@@ -7,28 +7,34 @@ import { CommunicationService, RpcFailure } from '../../mocks/backend/service.ts
 const CTX = 'world';
 
 /**
- * A fake router whose RPC answers come from the real in-memory service, and whose event stream carries
- * the service's events for the connected key, so component tests see realistic data while the test
- * keeps control of the connection (close, stall, fail, inject frames, delay replies).
+ * A fake router whose RPC answers come from the real in-memory service, and whose event stream follows
+ * the contract (DESIGN §5) for the connected key: `ready`, then the replay after `Last-Event-ID` from
+ * the service's event log, or `resync` when that position cannot be replayed, then live events. So
+ * component tests see realistic data and recovery, while the test keeps control of the connection
+ * (close, stall, fail, inject frames, delay replies). Left out: heartbeats and the backlog bound.
  */
 export interface FakeWorld {
   server: FakeServer;
   service: CommunicationService;
   dm: Conversation;
   group: Conversation;
-  /** A client for `key` over the fake fetch, reconnecting without jitter delay. */
-  client(key: string): CommunicationClient;
+  /** A client for `key` over the fake fetch, reconnecting without jitter delay unless `options` say otherwise. */
+  client(key: string, options?: Pick<ClientOptions, 'environment' | 'tuning'>): CommunicationClient;
   /** Acts as someone else, straight on the service (its events reach the stream). */
   send(from: string, sid: string, content: string, nonce?: string): ChatMessage;
   /** Holds RPC replies of `method` until the returned release is called. */
   hold(method: string): () => void;
   /** Fails the next RPC of `method` with a network error. */
   failNext(method: string): void;
-  connection(): Promise<FakeConnection>;
 }
 
-export function createFakeWorld(): FakeWorld {
-  const service = new CommunicationService({ logSize: 10_000 });
+export interface FakeWorldOptions {
+  /** Events the log keeps for replay; a reconnect from further back is told to resync. Default 10,000. */
+  logSize?: number;
+}
+
+export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
+  const service = new CommunicationService({ logSize: options.logSize ?? 10_000 });
   const server = createFakeServer();
   const held = new Map<string, Promise<void>>();
   const failing = new Set<string>();
@@ -53,10 +59,17 @@ export function createFakeWorld(): FakeWorld {
     return baseFetch(input, init);
   };
 
-  // Every connection gets `ready`, then the service's events for its key, as the real backend does.
+  // Every connection gets `ready`, the replay after its position or `resync`, then the service's
+  // events for its key, as the real backend does.
   const wire = (conn: FakeConnection) => {
     const key = conn.headers.get('x-public-key') ?? '';
     conn.pushRaw(sseFrame('ready', { cursor: service.log.cursor, heartbeat_ms: 15_000 }));
+    if (conn.lastEventId) {
+      const cursor = parseCursor(conn.lastEventId);
+      const frames = cursor.ok && cursor.value.epoch === service.log.epoch ? service.log.replay(cursor.value.seq, CTX, key) : undefined;
+      if (frames) for (const frame of frames) conn.pushRaw(frame);
+      else conn.pushRaw(sseFrame('resync', { reason: cursor.ok ? 'position not in the replay log' : 'invalid cursor' }));
+    }
     const sub = {
       context: CTX,
       key,
@@ -84,13 +97,14 @@ export function createFakeWorld(): FakeWorld {
     service,
     dm,
     group,
-    client: (key) =>
+    client: (key, options = {}) =>
       createCommunicationClient({
         baseUrl: 'http://osis.test',
         context: CTX,
         publicKey: key,
         fetch: fetchWithFaults,
-        environment: { random: () => 0 },
+        tuning: options.tuning,
+        environment: { random: () => 0, ...options.environment },
       }),
     send: (from, sid, content, nonce = `w-${n++}`) => call<ChatMessage>(from, 'conversation.send_message', { sid, content, nonce }),
     hold(method) {
@@ -102,6 +116,5 @@ export function createFakeWorld(): FakeWorld {
       };
     },
     failNext: (method) => void failing.add(method),
-    connection: () => server.nextConnection(),
   };
 }

@@ -59,6 +59,21 @@ describe('the contacts', () => {
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
+  it('start the backoff over after a success', async () => {
+    const { client, contacts } = setup();
+    contacts.ensure();
+    client.failWith('contact.list', new CommunicationError('network', 'fetch failed'));
+    await vi.advanceTimersByTimeAsync(500);
+    // The context has no contacts yet: the next ensure asks again.
+    client.reply('contact.list', []);
+    await settle();
+    contacts.ensure();
+    client.failWith('contact.list', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenLastCalledWith(expect.stringContaining('retrying in 500 ms'));
+  });
+
   it('are not retried on their own after a refusal, which is logged; the next ensure tries again', async () => {
     const { client, contacts } = setup();
     contacts.ensure();

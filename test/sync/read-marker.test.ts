@@ -90,7 +90,7 @@ describe('the read marker', () => {
   });
 
   it('retries a failed mark_read with backoff while the chat stays open, saying so once', async () => {
-    const { client, marker } = setup();
+    const { client, store, marker } = setup();
     marker.soon();
     await vi.advanceTimersByTimeAsync(300);
     client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
@@ -104,6 +104,33 @@ describe('the read marker', () => {
     await vi.advanceTimersByTimeAsync(1000);
     client.reply('conversation.mark_read', {});
     await settle();
+    expect(client.calls).toHaveLength(3);
+    // After a success, a new failure is said again, with the shortest delay.
+    store.update((s) => ({ ...s, conversations: s.conversations.map((c) => (c.sid === 'c1' ? { ...c, unread_count: 1 } : c)) }));
+    marker.soon();
+    await vi.advanceTimersByTimeAsync(300);
+    client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenLastCalledWith(expect.stringContaining('retrying in 500 ms'));
+  });
+
+  it('keeps one retry waiting however many calls fail meanwhile', async () => {
+    const { client, store, marker } = setup();
+    marker.soon();
+    await vi.advanceTimersByTimeAsync(300);
+    client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    // A retry waits 500 ms; a new message meanwhile makes its own call, which fails too.
+    store.update((s) => ({ ...s, conversations: s.conversations.map((c) => (c.sid === 'c1' ? { ...c, unread_count: 1 } : c)) }));
+    marker.soon();
+    await vi.advanceTimersByTimeAsync(300);
+    client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    // The second failure's wait (1000 ms) replaced the first's: nothing goes out at the first's time.
+    await vi.advanceTimersByTimeAsync(900);
+    expect(client.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(100);
     expect(client.calls).toHaveLength(3);
   });
 

@@ -26,17 +26,18 @@ function setup(stored: PendingSend[] = [], withKey = true) {
   const store = createChatStore(openChat(initialState('bob', stored), 'c1'), { schedule: atOnce });
   const controller = new AbortController();
   const storage = new Map<string, string>();
+  let writes = 0;
   const sender = makeSender({
     client,
     store,
     env: testEnvironment().env,
     signal: controller.signal,
-    storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) },
+    storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void (writes++, storage.set(k, v)), removeItem: (k) => void storage.delete(k) },
     outboxKey: withKey ? KEY : undefined,
   });
   const outbox = () => store.current().outbox.map((p) => ({ nonce: p.nonce, state: p.state, error: p.error, retryable: p.retryable }));
   const saved = () => (storage.has(KEY) ? (JSON.parse(storage.get(KEY)!) as PendingSend[]).map((p) => p.content) : undefined);
-  return { client, store, controller, sender, outbox, saved };
+  return { client, store, controller, sender, outbox, saved, storage, writes: () => writes };
 }
 
 beforeEach(() => {
@@ -67,6 +68,17 @@ describe('the sender', () => {
     await settle();
     expect(outbox()).toEqual([]);
     expect(store.current().open!.messages.map((m) => m.content)).toEqual(['hello']);
+  });
+
+  it('does not send a message discarded before its turn', async () => {
+    const { client, sender } = setup();
+    sender.send('c1', 'one');
+    sender.send('c1', 'two');
+    sender.discard('n2');
+    await settle();
+    client.reply('conversation.send_message', echo('n1', 'one', 10));
+    await settle();
+    expect(client.calls.map((c) => (c.params as { content: string }).content)).toEqual(['one']);
   });
 
   it('sends one at a time, in the order written', async () => {
@@ -128,10 +140,18 @@ describe('the sender', () => {
     expect(saved()).toBeUndefined();
   });
 
+  it('writes storage only when the outbox changed', () => {
+    const { store, sender, writes } = setup();
+    sender.send('c1', 'one');
+    expect(writes()).toBe(1);
+    store.update((s) => ({ ...s, contacts: [{ public_key: 'alice', name: 'Alice' }] }));
+    expect(writes()).toBe(1);
+  });
+
   it('keeps nothing in storage without an outbox key, and stops saving after dispose', () => {
     const nowhere = setup([], false);
     nowhere.sender.send('c1', 'one');
-    expect(nowhere.saved()).toBeUndefined();
+    expect(nowhere.storage.size).toBe(0);
     const disposed = setup();
     disposed.sender.dispose();
     disposed.sender.send('c1', 'one');

@@ -38,10 +38,10 @@ function start(options: Partial<SessionOptions> = {}) {
   return { client, world, session, sub, methods, state, connect, goLive };
 }
 
-let warn: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {
   vi.useFakeTimers();
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  // Failures the tests cause are logged; the units' own tests check those lines.
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -117,8 +117,28 @@ describe('the chat session', () => {
     const t = start();
     await t.goLive();
     t.sub.lastEventId = undefined;
-    await t.connect();
+    t.sub.status({ state: 'connecting', attempt: 0 });
+    t.sub.status(connected);
+    await settle();
     expect(t.state()).toBe('connecting');
+    t.sub.event(ready);
+    await settle();
+    expect(t.state()).toBe('connecting');
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.state()).toBe('live');
+  });
+
+  it('does not say Live after a polling outage before the new snapshot lands', async () => {
+    const t = start({ transport: 'poll' });
+    await t.goLive();
+    t.sub.lastEventId = undefined;
+    t.sub.status(reconnecting);
+    t.sub.status(connected);
+    await settle();
+    expect(t.state()).toBe('connecting');
+    t.sub.event(ready);
+    await settle();
     t.client.reply('conversation.list', [row('c1')]);
     await settle();
     expect(t.state()).toBe('live');
@@ -151,6 +171,21 @@ describe('the chat session', () => {
     t.sub.event({ type: 'conversation.updated', data: row('c9', { seq: 8 }) });
     await settle();
     expect(t.client.pending('conversation.list_messages')).toHaveLength(0);
+  });
+
+  it('opening a chat with unread messages clears them once its messages are in, and tells the server', async () => {
+    const t = start();
+    await t.goLive();
+    t.session.open('c1');
+    expect(t.session.store.current().conversations[0]!.unread_count).toBe(2);
+    t.client.reply('conversation.list_messages', [fromAlice(1)]);
+    await settle();
+    // Opening the chat already open fetches nothing again.
+    t.session.open('c1');
+    expect(t.client.pending('conversation.list_messages')).toHaveLength(0);
+    expect(t.session.store.current().conversations[0]!.unread_count).toBe(0);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(t.client.pending('conversation.mark_read').map((c) => c.params)).toEqual([{ sid: 'c1' }]);
   });
 
   it('marks the open chat read when someone else writes in it, not for its own messages', async () => {
@@ -223,6 +258,17 @@ describe('the chat session', () => {
     expect(t.client.pending('conversation.list')).toHaveLength(1);
   });
 
+  it('retryNow also ends the wait of a failed snapshot', async () => {
+    const t = start();
+    await t.goLive();
+    t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
+    await settle();
+    t.client.failWith('conversation.list', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    t.session.retryNow();
+    expect(t.client.pending('conversation.list')).toHaveLength(1);
+  });
+
   it('polls with the open chat from the store when the transport is poll', async () => {
     const t = start({ transport: 'poll' });
     expect(t.client.transport).toBe('poll');
@@ -259,19 +305,31 @@ describe('the chat session', () => {
     expect(t.session.store.current().conversations.map((c) => c.sid)).toContain('g1');
   });
 
-  it('stops everything on dispose: the stream, every timer and the visibility listener', async () => {
-    const t = start();
-    await t.goLive();
+  it('stops everything on dispose: the stream, every timer and retry, the visibility listener, the outbox', async () => {
+    const key = outboxKey('http://host', 'ctx', 'bob');
+    let writes = 0;
+    const t = start({ storage: { getItem: () => null, setItem: () => void writes++, removeItem: () => void writes++ }, outboxKey: key });
+    await t.connect();
+    t.client.reply('conversation.list', [row('c1', { unread_count: 2 })]);
+    await settle();
+    // Each part has something waiting: a contacts retry, a snapshot retry, a mark_read.
+    t.client.failWith('contact.list', new CommunicationError('network', 'fetch failed'));
     t.session.open('c1');
     t.client.reply('conversation.list_messages', []);
+    t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
     await settle();
+    t.client.failWith('conversation.list', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    expect(vi.getTimerCount()).toBe(3);
     t.session.dispose();
     expect(t.sub.options!.signal.aborted).toBe(true);
     await settle();
     expect(vi.getTimerCount()).toBe(0);
     t.world.setVisible(true);
     expect(t.sub.retries).toBe(0);
-    expect(t.state()).toBe('live');
-    expect(warn).not.toHaveBeenCalled();
+    t.session.send('after the end');
+    expect(writes).toBe(0);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(t.client.pending('conversation.list')).toHaveLength(0);
   });
 });

@@ -110,6 +110,11 @@ describe('the snapshotter', () => {
     await settle();
     expect(taken).toEqual([{ list: true, sid: undefined }]);
     expect(snapshotter.waiting).toBe(false);
+    // A success starts the backoff over.
+    snapshotter.request(true);
+    client.failWith('conversation.list', networkError());
+    await settle();
+    expect(warn).toHaveBeenLastCalledWith(expect.stringContaining('retrying in 500 ms'));
   });
 
   it('tries again at once on retryNow', async () => {
