@@ -150,11 +150,19 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       case 'hello':
         if (leading) post({ type: 'state', to: message.from, items: current() });
         return;
-      case 'state':
+      case 'state': {
         if (leading || message.to !== tabId || !awaitingState) return;
         awaitingState = false;
+        const before = position;
         for (const item of message.items) receive(item);
+        // Back behind the leader's position (a tab shown again from the cache): nothing replays what it
+        // missed, so its consumer must take a snapshot, even if it would take a ready as a resumption.
+        const ready = message.items.find((item) => item.kind === 'event' && item.event.type === 'ready');
+        if (before !== undefined && ready?.kind === 'event' && ready.id !== before) {
+          inbox.push({ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: ready.id });
+        }
         return;
+      }
       case 'retry':
         if (leading) real?.retryNow();
         return;

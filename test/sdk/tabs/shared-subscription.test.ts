@@ -295,11 +295,13 @@ describe('hidden tabs and the back/forward cache', () => {
     await settle();
     expect(a!.sub.isLeader).toBe(false);
     expect(open()).toHaveLength(1);
-    // Back as a follower: told the status and given a ready, so it takes a fresh snapshot.
-    expect(a!.out.items.slice(-3)).toEqual<StreamItem[]>([
+    // Back as a follower: told the status and given a ready, then told to resync, since nothing replays
+    // what it missed while hidden: it takes a fresh snapshot.
+    expect(a!.out.items.slice(-4)).toEqual<StreamItem[]>([
       { kind: 'status', status: { state: 'connecting', attempt: 0 } },
       { kind: 'status', status: { state: 'connected', heartbeatMs: 1000 } },
       { kind: 'event', event: { type: 'ready', data: { cursor: 'fakeepoch:10', heartbeat_ms: 1000 } }, id: 'fakeepoch:11' },
+      { kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: 'fakeepoch:11' },
     ]);
   });
 
