@@ -15,6 +15,7 @@ import {
   sendSucceeded,
 } from './merge.ts';
 import { dueForRetry, loadOutbox, saveOutbox, type OutboxStorage } from './outbox.ts';
+import { findRow, rowSlice } from './rows.ts';
 import { initialState, type Snapshot } from './state.ts';
 import { connectionStatus, type ConnectionStatus } from './status.ts';
 import { createChatStore, type ChatStore } from './store.ts';
@@ -187,7 +188,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     if (
       event.type === 'conversation.updated' &&
       event.data.sid === open.sid &&
-      !before.conversations.some((c) => c.sid === open.sid)
+      !findRow(before.conversations, open.sid)
     ) {
       // The open chat just became visible to us (added to it): its history was not on the stream.
       requestSnapshot(false);
@@ -204,7 +205,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   function markReadSoon(): void {
     const sid = store.current().open?.sid;
     if (!sid || !isVisible()) return;
-    const row = store.current().conversations.find((c) => c.sid === sid);
+    const row = findRow(store.current().conversations, sid);
     if (!row || row.unread_count === 0) return;
     update((s) => clearUnread(s, sid));
     if (markReadTimer) return;
@@ -320,7 +321,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       const keys = [...new Set([me, ...participantKeys])];
       const title = name?.trim() ?? '';
       if (keys.length === 2 && title === '') {
-        const existing = store.current().conversations.find(
+        const existing = rowSlice(store.current().conversations).find(
           (c: Conversation) => c.name === '' && c.participant_keys.length === 2 && keys.every((k) => c.participant_keys.includes(k)),
         );
         if (existing) return existing.sid;

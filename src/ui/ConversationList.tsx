@@ -1,4 +1,5 @@
 import { For, Show } from 'solid-js';
+import { rowSlice } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { createKeyed } from './keyed.ts';
 import { useIsland } from './context.ts';
@@ -13,7 +14,7 @@ export interface ConversationListProps {
 /** Conversations by last activity, with preview, time and unread badge; arrow keys move between them. */
 export function ConversationList(props: ConversationListProps) {
   const { session, me, now } = useIsland();
-  const rows = () => session.store.view().conversations;
+  const rows = () => rowSlice(session.store.view().conversations);
   const contacts = () => session.store.view().contacts;
   const keyed = createKeyed(rows, (c) => c.sid);
   let list: HTMLUListElement | undefined;

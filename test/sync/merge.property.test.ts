@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEventData, type ChatMessage, type Conversation, type ServerEvent } from '../../src/protocol/index.ts';
 import { CommunicationService } from '../../mocks/backend/service.ts';
 import { applyEvent, applySnapshot, bubblesOf, openChat } from '../../src/sync/merge.ts';
+import { rowSlice } from '../../src/sync/rows.ts';
 import { initialState, type ChatState, type Snapshot } from '../../src/sync/state.ts';
 
 const ME = 'bob';
@@ -138,7 +139,7 @@ describe('merge rules (DESIGN §7)', () => {
           state = applySnapshot(state, h.snapshotAt(k, openSid), h.events.slice(r, q));
           for (const event of h.events.slice(q)) state = applyEvent(state, event);
 
-          expect(state.conversations).toEqual(h.finalRows);
+          expect(rowSlice(state.conversations)).toEqual(h.finalRows);
           expect(state.outbox).toEqual([]);
           if (openSid !== undefined) {
             expect(state.open!.messages).toEqual(h.finalMessages(openSid));
