@@ -2,15 +2,16 @@ import type { ChatMessage, Contact, Conversation, RpcParams } from '../protocol/
 import { defaultEnvironment, type Environment } from './environment.ts';
 import { pollEvents, type PollOptions } from './poll.ts';
 import { makeRpcCall, type Identity } from './rpc.ts';
-import { DEFAULT_STREAM_TUNING, subscribeEvents, type StreamTuning } from './stream.ts';
+import { subscribeEvents } from './stream.ts';
+import { DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 import type { SubscribeOptions, Subscription } from './subscription.ts';
 
 export interface ClientOptions extends Identity {
   /** Default: the global `fetch`. */
   fetch?: typeof fetch;
-  /** Clock, random, timers and online detection; defaults are the platform's. */
+  /** Clock, random, timers, online and visibility detection; defaults are the platform's. */
   environment?: Partial<Environment>;
-  /** Reconnect and watchdog knobs; defaults follow DESIGN §5–§6. */
+  /** Reconnect, timeout and watchdog knobs of both transports; defaults follow DESIGN §5–§6. */
   tuning?: Partial<StreamTuning>;
 }
 
@@ -45,7 +46,7 @@ export function createCommunicationClient(options: ClientOptions): Communication
     markRead: (params, signal) => call('conversation.mark_read', params, signal),
     listContacts: (signal) => call('contact.list', {}, signal),
     subscribe: (subscribeOptions) => subscribeEvents(identity, env, subscribeOptions, tuning),
-    poll: (pollOptions) => pollEvents(client, env, pollOptions),
+    poll: (pollOptions) => pollEvents(client, env, pollOptions, tuning),
   };
   return client;
 }

@@ -11,10 +11,14 @@ export interface Environment {
   isOnline: () => boolean;
   /** Where `online` events come from. Default `globalThis` when it is an EventTarget (a window). */
   onlineEvents?: EventTarget;
+  /** Whether the page can be seen. Default `document.visibilityState !== 'hidden'`, true without a document. */
+  isVisible: () => boolean;
+  /** Where `visibilitychange` events come from. Default `document` where there is one. */
+  visibilityEvents?: EventTarget;
 }
 
 export function defaultEnvironment(overrides: Partial<Environment> = {}): Environment {
-  const g = globalThis as typeof globalThis & { navigator?: { onLine?: boolean } };
+  const g = globalThis as typeof globalThis & { navigator?: { onLine?: boolean }; document?: Document };
   return {
     // Resolved at call time, so fake timers and a replaced fetch are honoured.
     fetch: (input, init) => g.fetch(input, init),
@@ -24,6 +28,8 @@ export function defaultEnvironment(overrides: Partial<Environment> = {}): Enviro
     clearTimeout: (handle) => g.clearTimeout(handle as ReturnType<typeof setTimeout>),
     isOnline: () => g.navigator?.onLine !== false,
     onlineEvents: typeof g.addEventListener === 'function' ? (g as unknown as EventTarget) : undefined,
+    isVisible: () => g.document?.visibilityState !== 'hidden',
+    visibilityEvents: g.document,
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@ export type { CommunicationErrorKind } from './errors.ts';
 export { backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 export type { BackoffPolicy } from './backoff.ts';
 export type { Environment } from './environment.ts';
-export type { StreamTuning } from './stream.ts';
+export type { StreamTuning } from './tuning.ts';
 export type { PollOptions } from './poll.ts';
 export type {
   StreamItem,

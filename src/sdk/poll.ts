@@ -1,9 +1,10 @@
-import type { ChatMessage, Conversation } from '../protocol/index.ts';
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import { RpcErrorCode, type ChatMessage, type Conversation } from '../protocol/index.ts';
 import type { Environment } from './environment.ts';
-import { makeWakeableWait } from './wait.ts';
 import { CommunicationError } from './errors.ts';
-import { makeSubscription, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
+import { makeLoop, type AttemptContext, type AttemptOutcome } from './loop.ts';
+import { errorText } from './rpc.ts';
+import { makeSubscription, type StreamItem, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
+import { DEFAULT_STREAM_TUNING, formatDuration, type StreamTuning } from './tuning.ts';
 
 export interface PollOptions extends SubscribeOptions {
   /** Default 2,000 ms. */
@@ -17,24 +18,51 @@ export interface PollingRpc {
   listMessages(params: { sid: string }, signal?: AbortSignal): Promise<ChatMessage[]>;
 }
 
+/** The reason of the `resync` that opens every polling connection. */
+export const POLL_RESYNC_REASON = 'polling keeps no stream position';
+
 /**
- * The polling baseline: `conversation.list` and the open chat's newest messages every `intervalMs`,
- * turned into the same events the stream carries. Rows are compared by `seq`, so only changes go out.
+ * The polling baseline on the stream's loop: `conversation.list` and the open chat's newest messages
+ * every `intervalMs`, turned into the events the stream carries. Rows and messages are compared by
+ * `seq`, so only changes go out.
+ *
+ * What it tells the consumer, honestly: polling has no stream position, so it never says `ready`
+ * (which carries a cursor) and `lastEventId` stays undefined. Its first good round after
+ * `connecting` yields `connected` (`heartbeatMs` is the polling interval) and then `resync`, the
+ * contract's word for "what happened while you were away cannot be replayed: take a snapshot".
+ * A round that fails or takes longer than `tuning.connectTimeoutMs` ends the connection, and the loop
+ * retries with the same backoff as the stream. `-32001` (or HTTP 401/403) ends the loop as
+ * `unauthorized`, with the answer's HTTP status and `rpcCode`.
  */
-export function pollEvents(rpc: PollingRpc, env: Environment, options: PollOptions): Subscription {
-  const { signal } = options;
+export function pollEvents(
+  rpc: PollingRpc,
+  env: Environment,
+  options: PollOptions,
+  tuning: StreamTuning = DEFAULT_STREAM_TUNING,
+): Subscription {
   const intervalMs = options.intervalMs ?? 2000;
   const stats: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   const rowSeq = new Map<string, number>();
   const lastMessageSeq = new Map<string, number>();
 
-  const wait = makeWakeableWait(env, signal);
+  async function openChatMessages(sid: string, signal: AbortSignal): Promise<ChatMessage[]> {
+    try {
+      return await rpc.listMessages({ sid }, signal);
+    } catch (error) {
+      // A chat that is gone or no longer ours is the consumer's news (its snapshot says so), not a
+      // broken connection: the rest of the round goes on.
+      if (error instanceof CommunicationError && (error.code === RpcErrorCode.NotFound || error.code === RpcErrorCode.NotParticipant)) {
+        return [];
+      }
+      throw error;
+    }
+  }
 
-  async function round(): Promise<StreamItem[]> {
+  async function round(signal: AbortSignal): Promise<StreamItem[]> {
     const items: StreamItem[] = [];
     const sid = options.openChat?.();
     if (sid !== undefined) {
-      const messages = await rpc.listMessages({ sid }, signal);
+      const messages = await openChatMessages(sid, signal);
       const after = lastMessageSeq.get(sid) ?? -1;
       for (const message of messages) {
         if (message.seq > after) items.push({ kind: 'event', event: { type: 'chatmessage.new', data: message } });
@@ -51,39 +79,43 @@ export function pollEvents(rpc: PollingRpc, env: Environment, options: PollOptio
     return items;
   }
 
-  async function* run(): AsyncGenerator<StreamItem> {
-    const status = (s: StreamStatus): StreamItem => ({ kind: 'status', status: s });
-    let attempt = 0;
-    let connected = false;
-    yield status({ state: 'connecting', attempt });
-    while (!signal.aborted) {
+  async function* connect({ signal, watchdog, sleep }: AttemptContext): AsyncGenerator<StreamItem, AttemptOutcome> {
+    let established = false;
+    for (;;) {
+      watchdog.expect(tuning.connectTimeoutMs, `no answer within ${formatDuration(tuning.connectTimeoutMs)}`);
       let items: StreamItem[];
       try {
-        items = await round();
+        items = await round(signal);
       } catch (error) {
-        if (signal.aborted) return;
-        if (error instanceof CommunicationError && error.code === -32001) {
-          yield status({ state: 'unauthorized', httpStatus: 401 });
-          return;
-        }
-        connected = false;
-        const delay = backoffDelay(attempt++, env.random, DEFAULT_BACKOFF);
-        const state = env.isOnline() ? 'reconnecting' : 'offline';
-        yield status({ state, at: env.now() + delay, attempt, reason: String((error as Error).message) });
-        await wait.sleep(delay);
-        continue;
+        const refused = refusal(error);
+        if (refused) return { kind: 'stop', status: refused };
+        return { kind: 'retry', reason: errorText(error) };
       }
-      if (!connected) {
-        connected = true;
-        attempt = 0;
+      watchdog.idle();
+      if (!established) {
+        established = true;
         stats.connections++;
-        yield status({ state: 'connected', heartbeatMs: intervalMs });
-        yield { kind: 'event', event: { type: 'ready', data: { cursor: 'poll:0', heartbeat_ms: intervalMs } } };
+        yield { kind: 'status', status: { state: 'connected', heartbeatMs: intervalMs } };
+        yield { kind: 'event', event: { type: 'resync', data: { reason: POLL_RESYNC_REASON } } };
       }
-      for (const item of items) yield item;
-      await wait.sleep(intervalMs);
+      yield* items;
+      await sleep(intervalMs);
+      if (signal.aborted) return { kind: 'retry', reason: 'aborted' };
     }
   }
 
-  return makeSubscription({ name: 'poll', run, retryNow: () => wait.wake(), lastEventId: () => undefined, stats });
+  const loop = makeLoop(env, tuning, options.signal, connect);
+  return makeSubscription({ name: 'poll', run: loop.run, retryNow: loop.retryNow, lastEventId: () => undefined, stats });
+}
+
+/** The `unauthorized` status for an RPC failure that refuses the identity, if it is one. */
+function refusal(error: unknown): Extract<AttemptOutcome, { kind: 'stop' }>['status'] | undefined {
+  if (!(error instanceof CommunicationError)) return undefined;
+  if (error.code === RpcErrorCode.Unauthenticated) {
+    return { state: 'unauthorized', httpStatus: error.status ?? 0, rpcCode: error.code };
+  }
+  if (error.kind === 'http' && (error.status === 401 || error.status === 403)) {
+    return { state: 'unauthorized', httpStatus: error.status };
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@ import {
   type RpcResult,
 } from '../protocol/index.ts';
 import { CommunicationError } from './errors.ts';
+import { redirectRefusal } from './response.ts';
 
 export interface Identity {
   /** Base URL of the OSIS router, e.g. `http://127.0.0.1:8787` or `''` for same origin. */
@@ -30,7 +31,10 @@ export function serviceUrl(identity: Identity, route: 'rpc' | 'events' | 'health
 
 export type RpcCall = <M extends RpcMethod>(method: M, params: RpcParams<M>, signal?: AbortSignal) => Promise<RpcResult<M>>;
 
-/** The one RPC helper: POST, identity headers, result validated against the protocol schema. */
+/**
+ * The one RPC helper: POST, identity headers, result validated against the protocol schema. A redirect
+ * is an error (`http`, not retryable), never followed: the headers stay with the configured origin.
+ */
 export function makeRpcCall(identity: Identity, fetchFn: typeof fetch): RpcCall {
   let nextId = 1;
   return async (method, params, signal) => {
@@ -42,11 +46,14 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch): RpcCall 
         headers: { 'Content-Type': 'application/json', ...identityHeaders(identity) },
         body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
         signal,
+        redirect: 'manual',
       });
     } catch (error) {
       if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
       throw new CommunicationError('network', `network error: could not reach ${url} (${errorText(error)})`);
     }
+    const redirected = redirectRefusal(res);
+    if (redirected) throw new CommunicationError('http', `${method}: ${redirected}`, undefined, res.status);
     if (res.status === 413) throw new CommunicationError('http', `${method}: request too large (HTTP 413)`, undefined, 413);
     let body: unknown;
     try {

@@ -3,14 +3,20 @@ import type { ServerEvent } from '../protocol/index.ts';
 /** Where a subscription stands. */
 export type StreamStatus =
   | { state: 'connecting'; attempt: number }
-  /** The server said `ready`: events flow. */
+  /**
+   * Events flow: the stream's server said `ready`, or a polling round succeeded. `heartbeatMs` is the
+   * stream's heartbeat (clamped, see `StreamTuning.minHeartbeatMs`) or the polling interval.
+   */
   | { state: 'connected'; heartbeatMs: number }
   /** Waiting until `at` (unix ms) before the next try. */
   | { state: 'reconnecting'; at: number; attempt: number; reason: string }
   /** Like reconnecting, but the device reports no network; the `online` event ends the wait. */
   | { state: 'offline'; at: number; attempt: number; reason: string }
-  /** HTTP 401/403: the loop has ended. */
-  | { state: 'unauthorized'; httpStatus: number };
+  /**
+   * The identity was refused and the loop has ended: HTTP 401/403, or for polling the JSON-RPC error
+   * `rpcCode` (-32001) with the HTTP status of its answer.
+   */
+  | { state: 'unauthorized'; httpStatus: number; rpcCode?: number };
 
 export type StreamItem = { kind: 'event'; event: ServerEvent } | { kind: 'status'; status: StreamStatus };
 
