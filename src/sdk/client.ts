@@ -35,7 +35,7 @@ export function createCommunicationClient(options: ClientOptions): Communication
   const identity: Identity = { baseUrl: options.baseUrl, context: options.context, publicKey: options.publicKey };
   const env = defaultEnvironment({ ...options.environment, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const tuning = { ...DEFAULT_STREAM_TUNING, ...options.tuning };
-  const call = makeRpcCall(identity, env.fetch);
+  const call = makeRpcCall(identity, env.fetch, { pause: () => new Promise<void>((resolve) => void env.setTimeout(resolve, 0)) });
   const client: CommunicationClient = {
     identity,
     listConversations: (signal) => call('conversation.list', {}, signal),
