@@ -1,12 +1,20 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 import { heroBackend } from './mocks/backend/vite-plugin.ts';
 
 // `vite` / `vite build`: the standalone app (dev shell) with the dev backend mounted in dev.
 // `vite build --mode lib`: the library bundle, one ES module that registers <hero-messaging>.
+// Compiled JSX imports its runtime from this wrapper of solid-js/web: its template() parses through the
+// island's Trusted Types policy (issue 15, item 14).
+const solidRuntime = fileURLToPath(new URL('./src/ui/solid-web.ts', import.meta.url));
+
 export default defineConfig(({ mode }) => ({
-  plugins: [solid(), mode === 'test' || mode === 'lib' ? [] : heroBackend({ dataDir: process.env.HERO_DATA_DIR ?? '.data' })],
+  plugins: [solid({ solid: { moduleName: solidRuntime } }), mode === 'test' || mode === 'lib' ? [] : heroBackend({ dataDir: process.env.HERO_DATA_DIR ?? '.data' })],
+  // The app routes on real paths (src/app): an SPA answers any of them with index.html, deep links
+  // included; the dev backend's middleware comes first and keeps /hero_osis_communication/*.
+  appType: 'spa',
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1' },
   build:

@@ -10,6 +10,7 @@ import { longList } from './list.ts';
 import { mountLeaks } from './leaks.ts';
 import { bundleSize } from './size.ts';
 import { report, type BenchLine } from './support.ts';
+import { tabSharing } from './tabs.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchLine[]>> = {
   burst: () => burstRendering(quick ? { messages: 1000, compareMessages: 300 } : { messages: 5000, compareMessages: 1000 }),
   fanout: () => fanoutLatency(quick ? { subscribers: [200], sends: 5 } : { subscribers: [1000, 5000], sends: 20 }),
   leaks: () => mountLeaks({ cycles: quick ? 20 : 200 }),
+  tabs: () => tabSharing(quick ? { tabs: [1, 5], handovers: 5 } : { tabs: [1, 5, 20], handovers: 20 }),
   list: () => longList(quick ? { conversations: [300], messages: 300 } : {}),
 };
 

@@ -1,6 +1,8 @@
 import type { CommunicationClient } from './sdk/index.ts';
-import type { ConnectionStatus } from './sync/index.ts';
-import { mountIsland, type Routing } from './ui/index.ts';
+import { hostStatus, type HostStatus } from './ui/host-status.ts';
+import { adoptStyles, mountIsland, type Routing } from './ui/index.ts';
+
+export type { HostStatus } from './ui/host-status.ts';
 
 /** Attributes of `<hero-messaging>`. */
 export interface HeroMessagingAttributes {
@@ -14,17 +16,25 @@ export interface HeroMessagingAttributes {
   routing?: Routing;
   /** `sse` (default) or `poll`, for hosts behind proxies that buffer streams. */
   transport?: 'sse' | 'poll';
+  /** `auto` (default) follows `prefers-color-scheme`; `light` or `dark` fixes the colours. */
+  theme?: 'light' | 'dark' | 'auto';
 }
 
-/** Events the element dispatches (bubbling, composed). */
+/** Events the element dispatches (bubbling, composed), each only when its detail changes. */
 export interface HeroMessagingEventMap {
+  /** The unread total across the person's conversations. */
   'hm-unread': CustomEvent<{ total: number }>;
-  'hm-status': CustomEvent<{ status: ConnectionStatus }>;
+  /** The connection: `connecting`, `live`, `reconnecting` or `offline` (with `retryAt`, unix ms), `unauthorized`. */
+  'hm-status': CustomEvent<HostStatus>;
+  /** The open chat; `undefined` when the person goes back to the list. */
   'hm-open': CustomEvent<{ sid: string | undefined }>;
 }
 
 const REQUIRED = ['osis-url', 'context', 'public-key'] as const;
-const OBSERVED = [...REQUIRED, 'routing', 'transport'];
+const OBSERVED = [...REQUIRED, 'routing', 'transport', 'theme'];
+const THEMES = ['light', 'dark', 'auto'];
+// An adopted sheet, not a style="" attribute: a host's `style-src 'self'` blocks the attribute.
+const NOTE_CSS = '.hm-problem { font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0; }';
 
 /**
  * `<hero-messaging>`: the island in an open shadow root. Changing an identity attribute restarts it
@@ -38,8 +48,13 @@ export class HeroMessagingElement extends HTMLElement {
   client: CommunicationClient | undefined;
   /** Default `true`: a burst of events renders at most once per frame; `false` renders each (to measure the difference). */
   batch: boolean | undefined;
+  /** Default `true`: the tabs of one identity share one live stream (one tab per browser holds it). */
+  shareAcrossTabs: boolean | undefined;
   private teardown: (() => void) | undefined;
-  private lastTotal: number | undefined;
+  private showsProblem = false;
+  // The last detail sent per event type, as JSON: a host hears of changes only. No chat is open
+  // before the island starts, so opening none at start is not news.
+  private sent = new Map<string, string>([['hm-open', '{}']]);
 
   constructor() {
     super();
@@ -57,8 +72,11 @@ export class HeroMessagingElement extends HTMLElement {
     });
   }
 
-  attributeChangedCallback(_name: string, previous: string | null, next: string | null): void {
+  attributeChangedCallback(name: string, previous: string | null, next: string | null): void {
     if (previous === next || !this.teardown) return;
+    // The theme is applied by the styles (`:host([theme])`): the island restarts only to show or
+    // clear the note about a bad value.
+    if (name === 'theme' && !this.showsProblem && !this.problem()) return;
     this.stop();
     this.start();
   }
@@ -67,34 +85,42 @@ export class HeroMessagingElement extends HTMLElement {
     const root = this.shadowRoot!;
     root.replaceChildren();
     const problem = this.problem();
-    if (problem) {
-      const note = document.createElement('p');
-      note.setAttribute('role', 'alert');
-      note.setAttribute('style', 'font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0;');
-      note.textContent = `hero-messaging: ${problem}`;
-      root.append(note);
-      this.teardown = () => note.remove();
-      return;
-    }
+    this.showsProblem = problem !== undefined;
+    if (problem) return this.showProblem(problem);
     const osisUrl = this.getAttribute('osis-url')!.trim();
-    this.lastTotal = undefined;
-    this.teardown = mountIsland(root, {
-      baseUrl: osisUrl === '/' ? '' : osisUrl,
-      context: this.getAttribute('context')!.trim(),
-      publicKey: this.getAttribute('public-key')!.trim(),
-      routing: (this.getAttribute('routing') as Routing | null) ?? 'memory',
-      transport: (this.getAttribute('transport') as 'sse' | 'poll' | null) ?? 'sse',
-      fetch: this.fetch,
-      client: this.client,
-      batch: this.batch,
-      onUnread: (total) => {
-        if (total === this.lastTotal) return;
-        this.lastTotal = total;
-        this.emit('hm-unread', { total });
-      },
-      onStatus: (status) => this.emit('hm-status', { status }),
-      onOpen: (sid) => this.emit('hm-open', { sid }),
-    });
+    try {
+      this.teardown = mountIsland(root, {
+        baseUrl: osisUrl === '/' ? '' : osisUrl,
+        context: this.getAttribute('context')!.trim(),
+        publicKey: this.getAttribute('public-key')!.trim(),
+        routing: (this.getAttribute('routing') as Routing | null) ?? 'memory',
+        transport: (this.getAttribute('transport') as 'sse' | 'poll' | null) ?? 'sse',
+        fetch: this.fetch,
+        client: this.client,
+        batch: this.batch,
+        shareAcrossTabs: this.shareAcrossTabs ?? true,
+        onUnread: (total) => this.emit('hm-unread', { total }),
+        onStatus: (status) => this.emit('hm-status', hostStatus(status)),
+        onOpen: (sid) => this.emit('hm-open', { sid }),
+      });
+    } catch (error) {
+      // A host whose Trusted Types policy refuses `hero-messaging` ends up here, among others.
+      this.showProblem(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Shows `problem` inside the element instead of the island. */
+  private showProblem(problem: string): void {
+    const note = document.createElement('p');
+    note.setAttribute('role', 'alert');
+    note.className = 'hm-problem';
+    note.textContent = `hero-messaging: ${problem}`;
+    const releaseStyles = adoptStyles(this.shadowRoot!, NOTE_CSS);
+    this.shadowRoot!.append(note);
+    this.teardown = () => {
+      releaseStyles();
+      note.remove();
+    };
   }
 
   private stop(): void {
@@ -110,12 +136,17 @@ export class HeroMessagingElement extends HTMLElement {
     if (routing !== null && routing !== 'memory' && routing !== 'hash') return `routing must be "memory" or "hash", not "${routing}"`;
     const transport = this.getAttribute('transport');
     if (transport !== null && transport !== 'sse' && transport !== 'poll') return `transport must be "sse" or "poll", not "${transport}"`;
+    const theme = this.getAttribute('theme');
+    if (theme !== null && !THEMES.includes(theme)) return `theme must be "light", "dark" or "auto", not "${theme}"`;
     const url = this.getAttribute('osis-url')!.trim();
     if (url !== '/' && !/^https?:\/\/[^\s/]+/.test(url) && !url.startsWith('/')) return `osis-url must be an http(s) URL or a path, not "${url}"`;
     return undefined;
   }
 
   private emit<K extends keyof HeroMessagingEventMap>(type: K, detail: HeroMessagingEventMap[K]['detail']): void {
+    const json = JSON.stringify(detail);
+    if (this.sent.get(type) === json) return;
+    this.sent.set(type, json);
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 }

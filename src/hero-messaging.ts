@@ -5,7 +5,7 @@ import { defineHeroMessaging } from './element.tsx';
 defineHeroMessaging();
 
 export { defineHeroMessaging, HeroMessagingElement } from './element.tsx';
-export type { HeroMessagingAttributes, HeroMessagingEventMap } from './element.tsx';
+export type { HeroMessagingAttributes, HeroMessagingEventMap, HostStatus } from './element.tsx';
 export { createCommunicationClient, CommunicationError } from './sdk/index.ts';
 export type * from './sdk/index.ts';
 export type { ConnectionStatus } from './sync/index.ts';

@@ -34,8 +34,27 @@ describe('<hero-messaging>', () => {
     const conn = world.server.connections[0]!;
     expect(conn.headers.get('x-public-key')).toBe('bob');
     expect(conn.headers.get('x-hero-context')).toBe('world');
-    expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy();
-    expect(shadow(el).querySelector('style')?.textContent).toContain('--hm-accent');
+    // The list may render a frame after the status says live.
+    await waitFor(() => expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy());
+  });
+
+  it('styles itself through one adopted stylesheet shared by every element: no <style>, no style attribute', async () => {
+    const world = createFakeWorld();
+    const [a, b] = [place(world, identity), place(world, { ...identity, 'public-key': 'carol' })];
+    await waitFor(() => expect(statusText(a)).toBe('Live'));
+    await waitFor(() => expect(statusText(b)).toBe('Live'));
+    const sheets = shadow(a).adoptedStyleSheets;
+    expect(sheets).toHaveLength(1);
+    expect([...sheets[0]!.cssRules].some((rule) => rule.cssText.includes('--hm-accent'))).toBe(true);
+    expect(shadow(b).adoptedStyleSheets[0]).toBe(sheets[0]);
+    expect(getComputedStyle(shadow(a).querySelector('.hm-root')!).display).toBe('grid');
+    // (Inline `style` properties set through the CSSOM, like an avatar's hue, are allowed by a strict
+    // policy; test/e2e/csp.e2e.ts checks that Chromium reports no violation.)
+    expect(shadow(a).querySelector('style')).toBeNull();
+    // A restart takes the sheet out and adopts it again, once.
+    a.setAttribute('public-key', 'dave');
+    await waitFor(() => expect(world.server.current!.headers.get('x-public-key')).toBe('dave'));
+    expect(shadow(a).adoptedStyleSheets).toEqual(sheets);
   });
 
   it('restarts as the new user when public-key changes', async () => {
@@ -86,7 +105,7 @@ describe('<hero-messaging>', () => {
     const el = place(world, identity);
     await waitFor(() => expect(statusText(el)).toBe('Live'));
     await waitFor(() => expect(seen.some((e) => e.type === 'hm-unread' && (e.detail as { total: number }).total === 1)).toBe(true));
-    expect(seen.find((e) => e.type === 'hm-status' && (e.detail as { status: { state: string } }).status.state === 'live')).toBeTruthy();
+    expect(seen.find((e) => e.type === 'hm-status' && (e.detail as { status: string }).status === 'live')).toBeTruthy();
     world.send('carol', world.group.sid, 'ping');
     await waitFor(() => expect(seen.filter((e) => e.type === 'hm-unread').at(-1)?.detail).toEqual({ total: 2 }));
     (shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`) as HTMLButtonElement).click();
@@ -95,6 +114,26 @@ describe('<hero-messaging>', () => {
     expect(seen.every((e) => e.bubbles && e.composed)).toBe(true);
     const unreadTotals = seen.filter((e) => e.type === 'hm-unread').map((e) => (e.detail as { total: number }).total);
     expect(unreadTotals.every((t, i) => i === 0 || t !== unreadTotals[i - 1])).toBe(true);
+  });
+
+  it('shows why it could not start, and starts when the cause is gone', async () => {
+    const world = createFakeWorld();
+    const el = document.createElement('hero-messaging');
+    for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
+    el.client = {
+      ...world.client('bob'),
+      subscribe: () => {
+        throw new Error('refused by the page');
+      },
+    };
+    document.body.append(el);
+    const note = () => shadow(el).querySelector('p[role="alert"]');
+    expect(note()?.textContent).toBe('hero-messaging: could not start: refused by the page');
+    expect(shadow(el).querySelector('.hm-host')).toBeNull();
+    el.client = world.client('bob');
+    el.setAttribute('context', 'world ');
+    await waitFor(() => expect(statusText(el)).toBe('Live'));
+    expect(note()).toBeNull();
   });
 
   it.each([
@@ -108,10 +147,14 @@ describe('<hero-messaging>', () => {
     const note = () => shadow(el).querySelector('p[role="alert"]');
     expect(note()?.textContent).toMatch(/^hero-messaging: /);
     expect(note()?.textContent).toContain(message);
+    // Styled by an adopted sheet, not a style attribute a strict host would block.
+    expect(note()?.hasAttribute('style')).toBe(false);
+    expect(getComputedStyle(note()!).paddingTop).toBe('12px');
     expect(world.server.connections).toHaveLength(0);
     el.removeAttribute('routing');
     for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
     await waitFor(() => expect(statusText(el)).toBe('Live'));
     expect(note()).toBeNull();
+    expect(shadow(el).adoptedStyleSheets).toHaveLength(1);
   });
 });

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import { DataDirLockedError } from './lock.ts';
 import { startBackendServer } from './server.ts';
 
 const USAGE = `usage: npm run backend -- [--port 8787] [--host 127.0.0.1] [--data DIR] [--heartbeat-ms N]
-       [--log-size N] [--backlog-bytes N] [--allow-origin ORIGIN ...] [--no-seed]`;
+       [--log-size N] [--log-bytes N] [--backlog-bytes N] [--allow-origin ORIGIN ...] [--allow-host NAME ...] [--no-seed]`;
 
 function positiveInt(name: string, text: string | undefined, fallback?: number): number | undefined {
   if (text === undefined) return fallback;
@@ -21,8 +22,10 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       'heartbeat-ms': { type: 'string' },
       'log-size': { type: 'string' },
+      'log-bytes': { type: 'string' },
       'backlog-bytes': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
       'no-seed': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -37,8 +40,10 @@ async function main(): Promise<void> {
     dataDir: values.data,
     heartbeatMs: positiveInt('heartbeat-ms', values['heartbeat-ms']),
     logSize: positiveInt('log-size', values['log-size']),
+    logBytes: positiveInt('log-bytes', values['log-bytes']),
     backlogBytes: positiveInt('backlog-bytes', values['backlog-bytes']),
     allowOrigins: values['allow-origin'],
+    allowHosts: values['allow-host'],
     seed: !values['no-seed'],
   });
   console.log(`listening on ${running.url}`);
@@ -51,6 +56,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
-  console.error(USAGE);
+  if (!(error instanceof DataDirLockedError)) console.error(USAGE);
   process.exit(2);
 });

@@ -1,32 +1,40 @@
 import { randomBytes } from 'node:crypto';
-import type { ServerEventType } from '../../src/protocol/index.ts';
-import { formatCursor } from '../../src/protocol/index.ts';
-
-/** An event in the log. Who may see it and what they see is decided per public key, then cached. */
-export interface LoggedEvent {
-  seq: number;
-  context: string;
-  type: ServerEventType;
-  /** The SSE frame `key` receives, or undefined when the event is not for `key`. */
-  frameFor(key: string): string | undefined;
-}
-
-/** A live stream, as the log sees it. */
-export interface Subscriber {
-  context: string;
-  key: string;
-  write(frame: string): void;
-}
-
-/** Formats one SSE frame. JSON never holds a raw newline, so `data` is one line. */
-export function sseFrame(type: string, data: unknown, id?: string): string {
-  const json = JSON.stringify({ type, data });
-  return `${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${json}\n\n`;
-}
+import { formatCursor, formatFrame, type ServerEventType } from '../../src/protocol/index.ts';
 
 /**
- * The server's single event sequence (DESIGN §5): a random epoch, `seq` one up per event, a ring of
- * the last `capacity` events for replay, and fan-out to subscribers filtered by context and audience.
+ * An event in the log, held once however many receive it: its frame as bytes, filtered per receiver on
+ * the way out. Where one field differs per receiver (a conversation's `unread_count`), the frame is
+ * held once with that field cut out, plus one small number per receiver.
+ */
+export interface LoggedEvent {
+  readonly seq: number;
+  readonly context: string;
+  readonly type: ServerEventType;
+  /** Bytes held for this event. */
+  readonly bytes: number;
+  /** The frame `key` receives, as parts to write in order, or undefined when the event is not for `key`. */
+  framePartsFor(key: string): readonly Buffer[] | undefined;
+}
+
+/** A live stream, as the log sees it: offered every event of its context as it is published. */
+export interface Subscriber {
+  readonly context: string;
+  readonly key: string;
+  offer(event: LoggedEvent): void;
+}
+
+export interface EventLogOptions {
+  /** Events kept for replay. */
+  capacity: number;
+  /** Bytes kept for replay; the oldest events go first when a new one would pass it. */
+  maxBytes: number;
+}
+
+const TAIL = Buffer.from('}}\n\n');
+
+/**
+ * The server's single event sequence: a random epoch, `seq` one up per event, a ring of the latest
+ * events (bounded by count and by bytes) for replay, and fan-out to the subscribers of a context.
  */
 export class EventLog {
   readonly epoch: string;
@@ -36,15 +44,21 @@ export class EventLog {
   private readonly ring: (LoggedEvent | undefined)[];
   private start = 0;
   private size = 0;
-  readonly subscribers = new Set<Subscriber>();
+  private heldBytes = 0;
+  private readonly byContext = new Map<string, Set<Subscriber>>();
 
-  constructor(startSeq: number, readonly capacity: number, epoch = randomBytes(8).toString('hex')) {
+  constructor(
+    startSeq: number,
+    private readonly options: EventLogOptions,
+    epoch = randomBytes(8).toString('hex'),
+  ) {
     this.epoch = epoch;
     this.seq = startSeq;
     this.floor = startSeq;
-    this.ring = new Array(Math.max(1, capacity));
+    this.ring = new Array(Math.max(1, options.capacity));
   }
 
+  /** The highest seq handed out. */
   get lastSeq(): number {
     return this.seq;
   }
@@ -53,65 +67,113 @@ export class EventLog {
     return formatCursor({ epoch: this.epoch, seq: this.seq });
   }
 
+  /** Events and bytes held for replay. */
+  get held(): { events: number; bytes: number } {
+    return { events: this.size, bytes: this.heldBytes };
+  }
+
   /** Allocates the next seq; publish the event that carries it right after. */
   nextSeq(): number {
     return ++this.seq;
   }
 
-  /** Records an event and writes it to every subscriber that may see it. */
-  publish(
-    context: string,
-    type: ServerEventType,
-    seq: number,
-    audience: readonly string[],
-    payloadFor: (key: string) => unknown,
-  ): void {
-    const allowed = new Set(audience);
-    const frames = new Map<string, string>();
-    const id = formatCursor({ epoch: this.epoch, seq });
-    const event: LoggedEvent = {
-      seq,
-      context,
-      type,
-      frameFor(key) {
-        if (!allowed.has(key)) return undefined;
-        let frame = frames.get(key);
-        if (frame === undefined) frames.set(key, (frame = sseFrame(type, payloadFor(key), id)));
-        return frame;
-      },
-    };
-    this.append(event);
-    for (const sub of this.subscribers) {
-      if (sub.context !== context) continue;
-      const frame = event.frameFor(sub.key);
-      if (frame !== undefined) sub.write(frame);
+  /** Whether every event after position `seq` is still held. */
+  canReplayAfter(seq: number): boolean {
+    return seq >= this.floor && seq <= this.seq;
+  }
+
+  /** The held events after position `seq`, oldest first. */
+  *eventsAfter(seq: number): Generator<LoggedEvent> {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.at(mid).seq <= seq) lo = mid + 1;
+      else hi = mid;
     }
+    for (let i = lo; i < this.size; i++) yield this.at(i);
+  }
+
+  /** Open subscriptions in `context` (of `key` only, when given). */
+  subscriberCount(context: string, key?: string): number {
+    const subs = this.byContext.get(context);
+    if (!subs) return 0;
+    return key === undefined ? subs.size : [...subs].filter((sub) => sub.key === key).length;
+  }
+
+  /** Adds `sub`; the returned function removes it. */
+  subscribe(sub: Subscriber): () => void {
+    let subs = this.byContext.get(sub.context);
+    if (!subs) this.byContext.set(sub.context, (subs = new Set()));
+    subs.add(sub);
+    return () => {
+      subs.delete(sub);
+      if (subs.size === 0 && this.byContext.get(sub.context) === subs) this.byContext.delete(sub.context);
+    };
+  }
+
+  /** Records an event that every key of `audience` receives as it is. */
+  publish(context: string, type: ServerEventType, seq: number, audience: readonly string[], payload: unknown): void {
+    const frame = Buffer.from(formatFrame({ type, data: payload }, formatCursor({ epoch: this.epoch, seq })));
+    const keys = new Set(audience);
+    const parts = [frame];
+    this.record({ seq, context, type, bytes: frame.length, framePartsFor: (key) => (keys.has(key) ? parts : undefined) });
   }
 
   /**
-   * Frames after position `afterSeq` that `sub` may see, or undefined when that position cannot be
-   * replayed (fallen out of the ring, or ahead of the log).
+   * Records an event whose payload is `shared` plus one numeric `field` that differs per receiver:
+   * each key of `values` receives it with its own number.
    */
-  replay(afterSeq: number, context: string, key: string): string[] | undefined {
-    if (afterSeq < this.floor || afterSeq > this.seq) return undefined;
-    const frames: string[] = [];
-    for (let i = 0; i < this.size; i++) {
-      const event = this.ring[(this.start + i) % this.ring.length]!;
-      if (event.seq <= afterSeq || event.context !== context) continue;
-      const frame = event.frameFor(key);
-      if (frame !== undefined) frames.push(frame);
-    }
-    return frames;
+  publishPerReceiver(
+    context: string,
+    type: ServerEventType,
+    seq: number,
+    shared: object,
+    field: string,
+    values: ReadonlyMap<string, number>,
+  ): void {
+    // The field goes last, so the frame ends `"field":0}}\n\n` and splits around the number.
+    const text = formatFrame({ type, data: { ...shared, [field]: 0 } }, formatCursor({ epoch: this.epoch, seq }));
+    const ending = `${JSON.stringify(field)}:0}}\n\n`;
+    if (!text.endsWith(ending)) throw new Error(`${type}: ${field} must be a field of its own`);
+    const head = Buffer.from(text.slice(0, -'0}}\n\n'.length));
+    const digits = new Map([...values].map(([key, n]) => [key, Buffer.from(String(n))]));
+    this.record({
+      seq,
+      context,
+      type,
+      bytes: head.length + TAIL.length + values.size * 8,
+      framePartsFor(key) {
+        const number = digits.get(key);
+        return number && [head, number, TAIL];
+      },
+    });
+  }
+
+  private record(event: LoggedEvent): void {
+    this.append(event);
+    const subs = this.byContext.get(event.context);
+    if (subs) for (const sub of subs) sub.offer(event);
+  }
+
+  private at(i: number): LoggedEvent {
+    return this.ring[(this.start + i) % this.ring.length]!;
   }
 
   private append(event: LoggedEvent): void {
-    if (this.size === this.ring.length) {
-      this.floor = this.ring[this.start]!.seq;
-      this.ring[this.start] = event;
-      this.start = (this.start + 1) % this.ring.length;
-    } else {
-      this.ring[(this.start + this.size) % this.ring.length] = event;
-      this.size++;
-    }
+    if (this.size === this.ring.length) this.evictOldest();
+    this.ring[(this.start + this.size) % this.ring.length] = event;
+    this.size++;
+    this.heldBytes += event.bytes;
+    while (this.heldBytes > this.options.maxBytes && this.size > 1) this.evictOldest();
+  }
+
+  private evictOldest(): void {
+    const oldest = this.ring[this.start]!;
+    this.ring[this.start] = undefined;
+    this.start = (this.start + 1) % this.ring.length;
+    this.size--;
+    this.heldBytes -= oldest.bytes;
+    this.floor = oldest.seq;
   }
 }

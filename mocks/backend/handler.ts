@@ -1,25 +1,43 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LIMITS, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues, v } from '../../src/protocol/index.ts';
+import { LIMITS, RpcError, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues, v } from '../../src/protocol/index.ts';
 import { DEFAULT_ALLOWED_ORIGINS, applyCors } from './cors.ts';
-import { loadJournal, openJournal } from './journal.ts';
+import { refusedHost } from './host-check.ts';
+import { loadJournal, openJournal, type Journal, type JournalIo, type JournalRecord } from './journal.ts';
+import { lockDataDir } from './lock.ts';
 import { seedDemo } from './seed.ts';
-import { CommunicationService, RpcFailure } from './service.ts';
+import { CommunicationService } from './service.ts';
 import { EventStreams } from './sse.ts';
 
-/** Knobs of the dev backend (DESIGN §10). */
+/** Knobs of the dev backend. */
 export interface BackendOptions {
   /** Keepalive comment interval, also sent in `ready`. Default 15,000. */
   heartbeatMs?: number;
   /** Events kept for replay. Default 10,000. */
   logSize?: number;
-  /** Unsent bytes after which a subscriber is cut off. Default 1 MiB. */
+  /** Bytes kept for replay (each event once, however many receive it). Default 64 MiB. */
+  logBytes?: number;
+  /**
+   * Unsent bytes of live events after which a subscriber that is not reading is cut off. A replay it
+   * asked for with `Last-Event-ID` does not count. Default 1 MiB.
+   */
   backlogBytes?: number;
-  /** Folder of the journal; memory only when absent. */
+  /**
+   * Folder of the journal; memory only when absent. The backend locks it: a second backend on the
+   * same folder fails to start with a `DataDirLockedError`.
+   */
   dataDir?: string;
-  /** fsync each journal append. Default true. */
+  /** fsync each journal append, so an acknowledged change survives a power cut. Default true. */
   fsync?: boolean;
+  /** The journal's file operations; tests inject failures here. Default: the real file system. */
+  journalIo?: JournalIo;
   /** Origins allowed by CORS, on top of `http://localhost:*` and `http://127.0.0.1:*`. */
   allowOrigins?: readonly string[];
+  /**
+   * Host names served besides loopback (`localhost`, `127.0.0.1`, `[::1]`, any port); a request for
+   * another `Host` answers 421, so a page that rebinds its own name to 127.0.0.1 reads nothing.
+   * `true` allows every name. Default none.
+   */
+  allowHosts?: readonly string[] | true;
   /** Seed the `demo` context when it is not stored yet. Default true. */
   seed?: boolean;
 }
@@ -28,9 +46,15 @@ export interface BackendStats {
   epoch: string;
   seq: number;
   subscribers: number;
-  /** Unsent bytes over every open stream. */
+  /** Unsent bytes over every open stream: in socket buffers, or still owed from the log. */
   backlogBytes: number;
+  /** Bytes the open streams hold in memory (socket buffers). */
+  bufferedBytes: number;
+  /** Events and bytes the replay log holds. */
+  log: { events: number; bytes: number };
   droppedSlow: number;
+  /** Contexts held in memory (seeded, restored, or written to). */
+  contexts: number;
 }
 
 export interface Backend {
@@ -43,16 +67,26 @@ export interface Backend {
    * frames. Not reachable over HTTP.
    */
   injectRaw(context: string, key: string, raw: string): number;
-  /** Ends every open stream and closes the journal. */
+  /** Ends every open stream, closes the journal and unlocks the data directory. */
   close(): void;
 }
 
 export function createBackend(options: BackendOptions = {}): Backend {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const origins = [...DEFAULT_ALLOWED_ORIGINS, ...(options.allowOrigins ?? [])];
-  const history = options.dataDir ? loadJournal(options.dataDir) : [];
-  const journal = options.dataDir ? openJournal(options.dataDir, { fsync: options.fsync }) : undefined;
-  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, journal }, history);
+  const release = options.dataDir ? lockDataDir(options.dataDir) : undefined;
+  let history: JournalRecord[] = [];
+  let journal: Journal | undefined;
+  try {
+    if (options.dataDir) {
+      history = loadJournal(options.dataDir);
+      journal = openJournal(options.dataDir, { fsync: options.fsync, io: options.journalIo });
+    }
+  } catch (error) {
+    release?.();
+    throw error;
+  }
+  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal }, history);
   if (options.seed ?? true) seedDemo(service);
   const streams = new EventStreams(service.log, {
     heartbeatMs,
@@ -74,6 +108,12 @@ export function createBackend(options: BackendOptions = {}): Backend {
     if (!url.pathname.startsWith(`${SERVICE_PATH}/`)) {
       if (next) return next();
       return void sendJson(res, 404, { error: 'not found' });
+    }
+    const foreign = refusedHost(req, options.allowHosts ?? []);
+    if (foreign !== undefined) {
+      return void sendJson(res, 421, {
+        error: `host ${JSON.stringify(foreign)} is not served here; start the backend with --allow-host ${foreign} to allow it`,
+      });
     }
     if (applyCors(req, res, origins)) return;
     const route = url.pathname.slice(SERVICE_PATH.length);
@@ -119,7 +159,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
       if (request.id === undefined) return void res.writeHead(204).end();
       sendJson(res, 200, { jsonrpc: '2.0', id, result });
     } catch (error) {
-      if (error instanceof RpcFailure) return void sendJson(res, 200, rpcError(id, error.code, error.message));
+      if (error instanceof RpcError) return void sendJson(res, 200, rpcError(id, error.code, error.message));
       console.error('[backend] internal error', error);
       sendJson(res, 200, rpcError(id, RpcErrorCode.InternalError, 'internal error'));
     }
@@ -133,21 +173,16 @@ export function createBackend(options: BackendOptions = {}): Backend {
       seq: service.log.lastSeq,
       subscribers: streams.count,
       backlogBytes: streams.backlog,
+      bufferedBytes: streams.buffered,
+      log: service.log.held,
       droppedSlow: streams.droppedSlow,
+      contexts: service.contextCount,
     }),
-    injectRaw(context, key, raw) {
-      let written = 0;
-      for (const sub of service.log.subscribers) {
-        if (sub.context === context && sub.key === key) {
-          sub.write(raw);
-          written++;
-        }
-      }
-      return written;
-    },
+    injectRaw: (context, key, raw) => streams.injectRaw(context, key, raw),
     close() {
       streams.closeAll();
       journal?.close();
+      release?.();
     },
   };
 }

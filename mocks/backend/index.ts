@@ -5,3 +5,4 @@ export type { RunningBackend, ServerOptions } from './server.ts';
 export { heroBackend } from './vite-plugin.ts';
 export { DEFAULT_CONTACTS } from './world.ts';
 export { DEMO_CONTEXT } from './seed.ts';
+export { DataDirLockedError } from './lock.ts';

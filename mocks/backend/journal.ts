@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage } from '../../src/protocol/index.ts';
 import type { ConversationRecord, ReadMark } from './world.ts';
@@ -10,9 +10,31 @@ export type JournalRecord =
   | { t: 'read'; ctx: string; sid: string; key: string; mark: ReadMark };
 
 export interface Journal {
-  /** Appends records and makes them durable before returning. */
+  /**
+   * Appends records, whole or not at all: when it returns, every byte is written (and, with fsync,
+   * on disk). When it throws a `JournalError`, the journal holds none of them.
+   */
   append(records: readonly JournalRecord[]): void;
   close(): void;
+}
+
+/** The file operations the journal makes: injected so that tests can fill the disk or cut writes short. */
+export interface JournalIo {
+  /** Writes up to `length` bytes of `buffer` from `offset`; returns how many it wrote (may be fewer). */
+  write(fd: number, buffer: Buffer, offset: number, length: number): number;
+  fsync(fd: number): void;
+  truncate(fd: number, length: number): void;
+}
+
+export const NODE_JOURNAL_IO: JournalIo = {
+  write: (fd, buffer, offset, length) => writeSync(fd, buffer, offset, length),
+  fsync: fsyncSync,
+  truncate: ftruncateSync,
+};
+
+/** A change the journal could not store; nothing of it is in the journal. */
+export class JournalError extends Error {
+  override readonly name = 'JournalError';
 }
 
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -48,20 +70,65 @@ export function loadJournal(dir: string): JournalRecord[] {
   return records;
 }
 
-export function openJournal(dir: string, options: { fsync?: boolean } = {}): Journal {
+export interface JournalOptions {
+  /** fsync after each append, so an acknowledged change survives a power cut too. Default true. */
+  fsync?: boolean;
+  /** Default: the real file system. */
+  io?: JournalIo;
+}
+
+/**
+ * Opens the journal in `dir` for appending. A write that fails or stops short (a full disk) is cut off
+ * again, so the file never holds a fragment that a later append would glue onto; if even the cut
+ * fails, the next append retries it before writing anything.
+ */
+export function openJournal(dir: string, options: JournalOptions = {}): Journal {
   mkdirSync(dir, { recursive: true });
   const fd = openSync(join(dir, JOURNAL_FILE), 'a');
   const sync = options.fsync ?? true;
+  const io = options.io ?? NODE_JOURNAL_IO;
+  /** Bytes of whole records in the file. */
+  let size = fstatSync(fd).size;
+  /** Bytes past `size` may be on disk: cut them before the next append. */
+  let torn = false;
   return {
     append(records) {
       if (records.length === 0) return;
-      writeSync(fd, records.map((r) => JSON.stringify(r) + '\n').join(''));
-      if (sync) fsyncSync(fd);
+      const bytes = Buffer.from(records.map((r) => JSON.stringify(r) + '\n').join(''));
+      try {
+        if (torn) {
+          io.truncate(fd, size);
+          torn = false;
+        }
+        let done = 0;
+        while (done < bytes.length) {
+          const n = io.write(fd, bytes, done, bytes.length - done);
+          if (n <= 0) throw new Error('the file system accepted no bytes');
+          done += n;
+        }
+        if (sync) io.fsync(fd);
+      } catch (error) {
+        torn = true;
+        try {
+          io.truncate(fd, size);
+          torn = false;
+        } catch {
+          // Still torn: the next append cuts the fragment first, and a restart drops a torn tail.
+        }
+        throw new JournalError(`the journal could not be written (${describe(error)})`);
+      }
+      size += bytes.length;
     },
     close() {
       closeSync(fd);
     },
   };
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' && !message.startsWith(code) ? `${code}: ${message}` : message;
 }
 
 function parseRecord(line: string): JournalRecord | undefined {

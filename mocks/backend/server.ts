@@ -21,18 +21,25 @@ export interface RunningBackend {
 
 /** Starts the dev backend as a standalone HTTP server (also what tests use, on an ephemeral port). */
 export async function startBackendServer(options: ServerOptions = {}): Promise<RunningBackend> {
-  const backend = createBackend(options);
+  const host = options.host ?? '127.0.0.1';
+  const listenName = host.includes(':') ? `[${host}]` : host;
+  const backend = createBackend({
+    ...options,
+    allowHosts: options.allowHosts === true ? true : [...(options.allowHosts ?? []), listenName],
+  });
   const server = createServer((req, res) => backend.handle(req, res));
   server.keepAliveTimeout = 5_000;
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => {
+      backend.close();
+      reject(error);
+    });
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${listenName}:${port}`,
     port,
     backend,
     server,

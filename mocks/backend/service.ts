@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   RPC_PARAMS,
-  RpcErrorCode,
+  RpcError,
   describeIssues,
   isRpcMethod,
   LIMITS,
@@ -12,24 +12,27 @@ import {
   type RpcParams,
 } from '../../src/protocol/index.ts';
 import { EventLog } from './event-log.ts';
-import type { Journal, JournalRecord } from './journal.ts';
+import { JournalError, type Journal, type JournalRecord } from './journal.ts';
 import { World, type ConversationRecord } from './world.ts';
 
-/** A JSON-RPC error to answer with. */
-export class RpcFailure extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
+/** A direct message: two people, no name. It keeps both for good. */
+function isDirect(conversation: { name: string; participant_keys: readonly string[] }): boolean {
+  return conversation.name === '' && conversation.participant_keys.length === 2;
 }
+
+/** What every context without a write yet reads as; never written to. */
+const EMPTY_WORLD = new World();
+
+/** Default byte bound of the replay log. */
+export const DEFAULT_LOG_BYTES = 64 * 1024 * 1024;
 
 const CONTEXT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export interface ServiceOptions {
-  /** Ring size of the event log. */
+  /** Events kept for replay. */
   logSize: number;
+  /** Bytes kept for replay. Default 64 MiB. */
+  logBytes?: number;
   journal?: Journal;
   /** unix ms */
   now?: () => number;
@@ -48,7 +51,7 @@ export class CommunicationService {
   constructor(options: ServiceOptions, history: readonly JournalRecord[] = []) {
     let maxSeq = 0;
     for (const record of history) maxSeq = Math.max(maxSeq, this.apply(record));
-    this.log = new EventLog(maxSeq, options.logSize);
+    this.log = new EventLog(maxSeq, { capacity: options.logSize, maxBytes: options.logBytes ?? DEFAULT_LOG_BYTES });
     this.journal = options.journal;
     this.now = options.now ?? Date.now;
   }
@@ -57,8 +60,21 @@ export class CommunicationService {
     return this.worlds.has(context);
   }
 
-  /** The world of `context`, created empty (with the default contacts) on first sight. */
+  /** Contexts held: seeded, restored from the journal, or written to since start. */
+  get contextCount(): number {
+    return this.worlds.size;
+  }
+
+  /**
+   * The world of `context` to read. A context that nothing was written to yet reads as an empty world
+   * with the default contacts, without being created: reads and refusals leave no state behind.
+   */
   world(context: string): World {
+    return this.worlds.get(context) ?? EMPTY_WORLD;
+  }
+
+  /** The world of `context` to change, created on its first write. */
+  private worldToWrite(context: string): World {
     let world = this.worlds.get(context);
     if (!world) this.worlds.set(context, (world = new World()));
     return world;
@@ -75,10 +91,10 @@ export class CommunicationService {
 
   /** Validates params and runs one RPC method for an authenticated caller. */
   call(context: string, caller: string, method: string, params: unknown): unknown {
-    if (!isRpcMethod(method)) throw new RpcFailure(RpcErrorCode.MethodNotFound, `method not found: ${method}`);
+    if (!isRpcMethod(method)) throw new RpcError('MethodNotFound', `method not found: ${method}`);
     const parsed = v.parse(RPC_PARAMS[method] as v.Schema<unknown>, params ?? {});
     if (!parsed.ok) {
-      throw new RpcFailure(RpcErrorCode.InvalidParams, `invalid params: ${describeIssues(parsed.error)}`);
+      throw new RpcError('InvalidParams', `invalid params: ${describeIssues(parsed.error)}`);
     }
     const handler = this.handlers[method] as (context: string, caller: string, params: unknown) => unknown;
     return handler(context, caller, parsed.value);
@@ -120,7 +136,7 @@ export class CommunicationService {
       { t: 'message', ctx: context, message },
       { t: 'conversation', ctx: context, conversation: updated },
     ]);
-    this.log.publish(context, 'chatmessage.new', message.seq, record.participant_keys, () => message);
+    this.log.publish(context, 'chatmessage.new', message.seq, record.participant_keys, message);
     this.publishUpdated(context, updated, record.participant_keys);
     return message;
   }
@@ -134,25 +150,35 @@ export class CommunicationService {
     const keys = [...new Set(p.participant_keys)];
     const unknown = keys.find((key) => !world.isKnown(key));
     if (unknown !== undefined) {
-      throw new RpcFailure(RpcErrorCode.InvalidParams, `invalid params: participant_keys: unknown contact ${unknown}`);
+      throw new RpcError('InvalidParams', `invalid params: participant_keys: unknown contact ${unknown}`);
     }
     if (!keys.includes(caller)) {
-      throw new RpcFailure(RpcErrorCode.InvalidParams, 'invalid params: participant_keys: must include the caller');
+      throw new RpcError('InvalidParams', 'invalid params: participant_keys: must include the caller');
     }
     if (keys.length < 2) {
-      throw new RpcFailure(RpcErrorCode.InvalidParams, 'invalid params: participant_keys: at least 2 participants');
+      throw new RpcError('InvalidParams', 'invalid params: participant_keys: at least 2 participants');
     }
     const previous = p.sid === undefined ? undefined : this.participantOf(world, p.sid, caller);
+    const name = p.name ?? previous?.name ?? '';
+    if (previous && isDirect(previous)) {
+      // A DM stays between its two people: adding someone starts a new group instead.
+      if (keys.length !== 2 || !keys.every((key) => previous.participant_keys.includes(key))) {
+        throw new RpcError('InvalidParams', 'invalid params: participant_keys: a direct message keeps its members');
+      }
+      if (name !== '') throw new RpcError('InvalidParams', 'invalid params: name: a direct message has no name');
+    } else if (previous && isDirect({ name, participant_keys: keys })) {
+      throw new RpcError('InvalidParams', 'invalid params: participant_keys: a group keeps a name or at least 3 members');
+    }
     const record: ConversationRecord = {
       sid: previous?.sid ?? `conv_${randomUUID()}`,
-      name: p.name ?? previous?.name ?? '',
+      name,
       participant_keys: keys,
       created_at: previous?.created_at ?? Math.floor(this.now() / 1000),
       seq: this.log.nextSeq(),
     };
     this.commit([{ t: 'conversation', ctx: context, conversation: record }]);
     this.publishUpdated(context, record, [...new Set([...(previous?.participant_keys ?? []), ...keys])]);
-    return world.viewOf(record, caller);
+    return this.world(context).viewOf(record, caller);
   }
 
   private markRead(context: string, caller: string, sid: string): Conversation {
@@ -162,33 +188,39 @@ export class CommunicationService {
     if (view.unread_count === 0) return view;
     const mark = { upto: world.lastMessage(sid)?.seq ?? 0, seq: this.log.nextSeq() };
     this.commit([{ t: 'read', ctx: context, sid, key: caller, mark }]);
-    this.log.publish(context, 'conversation.read', mark.seq, [caller], () => ({
-      sid,
-      reader_key: caller,
-      seq: mark.seq,
-    }));
+    this.log.publish(context, 'conversation.read', mark.seq, [caller], { sid, reader_key: caller, seq: mark.seq });
     return world.viewOf(record, caller);
   }
 
   private publishUpdated(context: string, record: ConversationRecord, audience: readonly string[]): void {
     const world = this.world(context);
-    // Each receiver's view as of this event, so a later replay cannot count a message twice.
-    const views = new Map(audience.map((key) => [key, world.viewOf(record, key)]));
-    this.log.publish(context, 'conversation.updated', record.seq, audience, (key) => views.get(key));
+    // Each receiver's view as of this event, so a later replay cannot count a message twice. The views
+    // differ only in unread_count (the record's seq is the newest, so it is every view's seq).
+    const { unread_count: _, ...shared } = world.viewOf(record, audience[0]!);
+    const unread = new Map(audience.map((key) => [key, world.unreadOf(record.sid, key)]));
+    this.log.publishPerReceiver(context, 'conversation.updated', record.seq, shared, 'unread_count', unread);
   }
 
   private participantOf(world: World, sid: string, caller: string): ConversationRecord {
     const record = world.conversation(sid);
-    if (!record) throw new RpcFailure(RpcErrorCode.NotFound, 'conversation not found');
+    if (!record) throw new RpcError('NotFound', 'conversation not found');
     if (!record.participant_keys.includes(caller)) {
-      throw new RpcFailure(RpcErrorCode.NotParticipant, 'not a participant of this conversation');
+      throw new RpcError('NotParticipant', 'not a participant of this conversation');
     }
     return record;
   }
 
-  /** Durable first, then applied: a change the journal refused is not visible. */
+  /**
+   * Durable first, then applied: a change the journal refused is not visible, and its caller gets an
+   * error rather than an acknowledgement. (The seqs it took are skipped: seq only has to increase.)
+   */
   private commit(records: readonly JournalRecord[]): void {
-    this.journal?.append(records);
+    try {
+      this.journal?.append(records);
+    } catch (error) {
+      if (error instanceof JournalError) throw new RpcError('InternalError', `not stored: ${error.message}`);
+      throw error;
+    }
     for (const record of records) this.apply(record);
   }
 
@@ -199,7 +231,7 @@ export class CommunicationService {
 
   /** Applies one journal record to its world; returns the highest seq it carries. */
   private apply(record: JournalRecord): number {
-    const world = this.world(record.ctx);
+    const world = this.worldToWrite(record.ctx);
     switch (record.t) {
       case 'conversation':
         world.putConversation(record.conversation);

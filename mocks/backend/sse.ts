@@ -1,11 +1,130 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseCursor } from '../../src/protocol/index.ts';
-import { sseFrame, type EventLog, type Subscriber } from './event-log.ts';
+import { formatFrame, KEEPALIVE_FRAME, parseCursor } from '../../src/protocol/index.ts';
+import type { EventLog, LoggedEvent, Subscriber } from './event-log.ts';
 
 export interface StreamOptions {
   heartbeatMs: number;
-  /** A subscriber whose unsent bytes pass this is disconnected. */
+  /** A subscriber whose unsent backlog passes this many bytes is disconnected. */
   backlogBytes: number;
+}
+
+/**
+ * One open stream. It writes while the socket takes bytes; when the socket is full it stops and keeps
+ * only its position, and on `drain` it goes on from the log's ring. So a replay of any size goes out
+ * at the reader's pace, and a stream holds no more than one socket buffer of its own.
+ */
+class Stream implements Subscriber {
+  /** Every event up to this seq has been written, or was not for this stream. */
+  private position: number;
+  /** Events up to this seq were asked for by `Last-Event-ID`: a replay, not a backlog. */
+  private readonly replayUpTo: number;
+  /** Bytes of live events for this stream not yet handed to the socket. */
+  owed = 0;
+  /** The socket is full: wait for `drain`. */
+  private waiting = false;
+  private unsubscribe?: () => void;
+  private closed = false;
+
+  constructor(
+    readonly context: string,
+    readonly key: string,
+    private readonly res: ServerResponse,
+    private readonly log: EventLog,
+    private readonly host: { backlogBytes: number; onClose(stream: Stream, slow: boolean): void },
+    start: { position: number; replayUpTo: number },
+  ) {
+    this.position = start.position;
+    this.replayUpTo = start.replayUpTo;
+  }
+
+  open(): void {
+    this.unsubscribe = this.log.subscribe(this);
+    this.res.on('drain', () => this.pump());
+    this.res.on('close', () => this.close(false));
+    this.res.on('error', () => this.close(false));
+    this.pump();
+  }
+
+  /** Bytes the stream has not sent yet: in the socket's buffer, or still in the log. */
+  get backlog(): number {
+    return this.res.writableLength + this.owed;
+  }
+
+  /** Bytes this stream holds in memory. */
+  get buffered(): number {
+    return this.res.writableLength;
+  }
+
+  offer(event: LoggedEvent): void {
+    if (this.closed) return;
+    if (!this.waiting) {
+      this.position = event.seq;
+      const parts = event.framePartsFor(this.key);
+      if (parts && !this.write(parts)) this.waiting = true;
+      return;
+    }
+    const parts = event.framePartsFor(this.key);
+    if (!parts) return;
+    this.owed += size(parts);
+    if (this.backlog > this.host.backlogBytes) this.close(true);
+  }
+
+  /** Writes raw text now (keepalives, tests' injected frames), unless the socket is full. */
+  writeRaw(text: string): void {
+    if (!this.closed && !this.waiting && !this.res.write(text)) this.waiting = true;
+  }
+
+  /** Writes what the log holds after `position` until the socket is full or the stream is caught up. */
+  private pump(): void {
+    if (this.closed) return;
+    this.waiting = false;
+    if (!this.log.canReplayAfter(this.position)) {
+      // Fell out of the ring while the socket was full: the reader refetches, then goes on live.
+      this.position = this.log.lastSeq;
+      this.owed = 0;
+      if (!this.res.write(formatFrame({ type: 'resync', data: { reason: 'position not in the replay log' } }))) {
+        this.waiting = true;
+      }
+      return;
+    }
+    for (const event of this.log.eventsAfter(this.position)) {
+      this.position = event.seq;
+      if (event.context !== this.context) continue;
+      const parts = event.framePartsFor(this.key);
+      if (!parts) continue;
+      if (event.seq > this.replayUpTo) this.owed = Math.max(0, this.owed - size(parts));
+      if (!this.write(parts)) {
+        this.waiting = true;
+        return;
+      }
+    }
+    this.owed = 0;
+  }
+
+  private write(parts: readonly Buffer[]): boolean {
+    if (parts.length === 1) return this.res.write(parts[0]);
+    let ok = true;
+    this.res.cork();
+    for (const part of parts) ok = this.res.write(part);
+    this.res.uncork();
+    return ok;
+  }
+
+  /** Ends the stream. Cheap however much it had pending: the socket holds at most one buffer. */
+  close(slow: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe?.();
+    this.host.onClose(this, slow);
+    if (slow) this.res.destroy();
+    else this.res.end();
+  }
+}
+
+function size(parts: readonly Buffer[]): number {
+  let n = 0;
+  for (const part of parts) n += part.length;
+  return n;
 }
 
 /**
@@ -13,7 +132,7 @@ export interface StreamOptions {
  * then live frames; keepalive comments on one shared timer; slow consumers cut off.
  */
 export class EventStreams {
-  private readonly open = new Map<Subscriber, ServerResponse>();
+  private readonly open = new Set<Stream>();
   private readonly timer: ReturnType<typeof setInterval>;
   /** Subscribers cut off for a backlog over the bound, since start. */
   droppedSlow = 0;
@@ -23,7 +142,7 @@ export class EventStreams {
     private readonly options: StreamOptions,
   ) {
     this.timer = setInterval(() => {
-      for (const sub of this.open.keys()) sub.write(': keepalive\n\n');
+      for (const stream of this.open) stream.writeRaw(KEEPALIVE_FRAME);
     }, options.heartbeatMs);
     this.timer.unref?.();
   }
@@ -32,10 +151,17 @@ export class EventStreams {
     return this.open.size;
   }
 
-  /** Bytes written but not yet sent, over every open stream. */
+  /** Bytes not yet sent, over every open stream (in socket buffers or still owed from the log). */
   get backlog(): number {
     let total = 0;
-    for (const res of this.open.values()) total += res.writableLength;
+    for (const stream of this.open) total += stream.backlog;
+    return total;
+  }
+
+  /** Bytes the open streams hold in memory. */
+  get buffered(): number {
+    let total = 0;
+    for (const stream of this.open) total += stream.buffered;
     return total;
   }
 
@@ -47,50 +173,45 @@ export class EventStreams {
       Connection: 'keep-alive',
     });
     res.socket?.setNoDelay(true);
-    const sub: Subscriber = {
-      context,
-      key,
-      write: (frame) => {
-        if (res.destroyed) return;
-        res.write(frame);
-        if (res.writableLength > this.options.backlogBytes) {
-          this.droppedSlow++;
-          this.drop(sub);
-          res.destroy();
-        }
-      },
-    };
+    res.write(formatFrame({ type: 'ready', data: { cursor: this.log.cursor, heartbeat_ms: this.options.heartbeatMs } }));
+    const now = this.log.lastSeq;
+    let position = now;
     const last = req.headers['last-event-id'];
-    sub.write(sseFrame('ready', { cursor: this.log.cursor, heartbeat_ms: this.options.heartbeatMs }));
     if (typeof last === 'string' && last !== '') {
       const cursor = parseCursor(last);
-      const frames =
-        cursor.ok && cursor.value.epoch === this.log.epoch
-          ? this.log.replay(cursor.value.seq, context, key)
-          : undefined;
-      if (frames) for (const frame of frames) sub.write(frame);
-      else sub.write(sseFrame('resync', { reason: resyncReason(cursor, this.log.epoch) }));
+      if (cursor.ok && cursor.value.epoch === this.log.epoch && this.log.canReplayAfter(cursor.value.seq)) {
+        position = cursor.value.seq;
+      } else {
+        res.write(formatFrame({ type: 'resync', data: { reason: resyncReason(cursor, this.log.epoch) } }));
+      }
     }
-    if (res.destroyed) return;
-    this.open.set(sub, res);
-    this.log.subscribers.add(sub);
-    const done = () => this.drop(sub);
-    res.on('close', done);
-    res.on('error', done);
+    const stream = new Stream(context, key, res, this.log, {
+      backlogBytes: this.options.backlogBytes,
+      onClose: (s, slow) => {
+        this.open.delete(s);
+        if (slow) this.droppedSlow++;
+      },
+    }, { position, replayUpTo: now });
+    this.open.add(stream);
+    stream.open();
+  }
+
+  /** Writes `raw` as it is to every open stream of `key` in `context`; answers how many. */
+  injectRaw(context: string, key: string, raw: string): number {
+    let written = 0;
+    for (const stream of this.open) {
+      if (stream.context === context && stream.key === key) {
+        stream.writeRaw(raw);
+        written++;
+      }
+    }
+    return written;
   }
 
   /** Ends every open stream (shutdown). */
   closeAll(): void {
     clearInterval(this.timer);
-    for (const [sub, res] of this.open) {
-      this.drop(sub);
-      res.end();
-    }
-  }
-
-  private drop(sub: Subscriber): void {
-    this.open.delete(sub);
-    this.log.subscribers.delete(sub);
+    for (const stream of this.open) stream.close(false);
   }
 }
 

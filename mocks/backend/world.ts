@@ -24,7 +24,7 @@ export const DEFAULT_CONTACTS: readonly Contact[] = [
   { public_key: 'dave', name: 'Dave' },
 ];
 
-/** One context's data: a separate world (DESIGN §2). Plain data, no I/O, no seq allocation. */
+/** One context's data: a separate world. Plain data, no I/O, no seq allocation. */
 export class World {
   readonly contacts = new Map<string, Contact>(DEFAULT_CONTACTS.map((c) => [c.public_key, c]));
   private readonly conversations = new Map<string, ConversationRecord>();
@@ -81,15 +81,19 @@ export class World {
     return list.slice(Math.max(0, end - limit), end);
   }
 
+  /** Messages of `sid` after `key`'s read mark, less its own. */
+  unreadOf(sid: string, key: string): number {
+    const upto = this.reads.get(sid)?.get(key)?.upto ?? 0;
+    const list = this.messages.get(sid) ?? [];
+    const own = this.sentBy.get(sid)?.get(key) ?? [];
+    return list.length - firstAbove(list, upto, (m) => m.seq) - (own.length - firstAbove(own, upto, (s) => s));
+  }
+
   /** The conversation as `key` sees it now. */
   viewOf(record: ConversationRecord, key: string): Conversation {
     const last = this.lastMessage(record.sid);
     const mark = this.reads.get(record.sid)?.get(key);
-    const upto = mark?.upto ?? 0;
-    // Messages after the read mark, less the reader's own.
-    const list = this.messages.get(record.sid) ?? [];
-    const own = this.sentBy.get(record.sid)?.get(key) ?? [];
-    const unread = list.length - firstAbove(list, upto, (m) => m.seq) - (own.length - firstAbove(own, upto, (s) => s));
+    const unread = this.unreadOf(record.sid, key);
     return {
       sid: record.sid,
       name: record.name,

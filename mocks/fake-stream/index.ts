@@ -1,4 +1,7 @@
-import { formatCursor, RpcErrorCode, SERVICE_PATH, type ServerEvent } from '../../src/protocol/index.ts';
+import { formatCursor, formatFrame, KEEPALIVE_FRAME, RpcError, RpcErrorCode, SERVICE_PATH, type ServerEvent } from '../../src/protocol/index.ts';
+
+/** One SSE frame as the contract writes it (the protocol's formatter, under the name tests use). */
+export { formatFrame as frame };
 
 /** One request to the fake events endpoint, controllable from the test. */
 export interface FakeConnection {
@@ -26,19 +29,9 @@ export interface FakeConnection {
 
 export type RpcHandler = (method: string, params: unknown, headers: Headers) => unknown;
 
-/** A JSON-RPC failure for an `RpcHandler` to throw. */
-export class FakeRpcError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface FakeServerOptions {
   epoch?: string;
-  /** Answers RPC calls; throw `FakeRpcError` for an error reply. Default: method not found. */
+  /** Answers RPC calls; throw an `RpcError` for an error reply. Default: method not found. */
   rpc?: RpcHandler;
 }
 
@@ -90,7 +83,7 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
     rpc:
       options.rpc ??
       ((method) => {
-        throw new FakeRpcError(RpcErrorCode.MethodNotFound, `method not found: ${method}`);
+        throw new RpcError('MethodNotFound', `method not found: ${method}`);
       }),
     epoch: options.epoch ?? 'fakeepoch',
     seq: 0,
@@ -121,8 +114,8 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
       const result = await server.rpc(method, request.params, headers);
       return json({ jsonrpc: '2.0', id: request.id ?? null, result });
     } catch (error) {
-      const code = error instanceof FakeRpcError ? error.code : RpcErrorCode.InternalError;
-      return json({ jsonrpc: '2.0', id: request.id ?? null, error: { code, message: (error as Error).message } });
+      const reply = error instanceof RpcError ? error : new RpcError('InternalError', (error as Error).message);
+      return json({ jsonrpc: '2.0', id: request.id ?? null, error: reply.toObject() });
     }
   }
 
@@ -166,18 +159,18 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
       },
       ready(heartbeatMs = 15_000) {
         const cursor = formatCursor({ epoch: server.epoch, seq: server.seq });
-        write(frame({ type: 'ready', data: { cursor, heartbeat_ms: heartbeatMs } }));
+        write(formatFrame({ type: 'ready', data: { cursor, heartbeat_ms: heartbeatMs } }));
       },
       push(event, id) {
-        if (event.type === 'ready') return void write(frame(event));
+        if (event.type === 'ready') return void write(formatFrame(event));
         if (id === undefined) {
           server.seq = 'seq' in event.data && typeof event.data.seq === 'number' ? event.data.seq : server.seq + 1;
           id = formatCursor({ epoch: server.epoch, seq: server.seq });
         }
-        write(frame(event, event.type === 'resync' ? undefined : id));
+        write(formatFrame(event, event.type === 'resync' ? undefined : id));
       },
       pushRaw: write,
-      keepalive: () => write(': keepalive\n\n'),
+      keepalive: () => write(KEEPALIVE_FRAME),
       stall() {},
       close: () => end('close'),
       error: () => end('error'),
@@ -196,11 +189,6 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
   }
 
   return server;
-}
-
-/** One SSE frame as the contract writes it. */
-export function frame(event: ServerEvent, id?: string): string {
-  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
 function json(body: unknown): Response {

@@ -1,6 +1,6 @@
 import type { Result } from './result.ts';
 
-/** A stream position: `<epoch>:<seq>` (DESIGN §5). */
+/** A stream position: `<epoch>:<seq>` (see README.md). */
 export interface Cursor {
   epoch: string;
   seq: number;

@@ -9,7 +9,7 @@ export const ReadyPayloadSchema = v.object({
 export const ConversationReadPayloadSchema = v.object({ sid: SidSchema, reader_key: PublicKeySchema, seq: SeqSchema });
 export const ResyncPayloadSchema = v.object({ reason: v.string() });
 
-/** The payload of every event type of DESIGN §5. */
+/** The payload of every event type of the contract (README.md). */
 const PAYLOADS = {
   ready: ReadyPayloadSchema,
   'chatmessage.new': ChatMessageSchema,
@@ -35,7 +35,6 @@ export const ServerEventSchema: v.Schema<ServerEvent> = {
     return { type: event.type, data: PAYLOADS[event.type].run(event.data, path ? `${path}.data` : 'data', issues) } as ServerEvent;
   },
 };
-export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
 
 /** Why a frame was not accepted. `unknown_type` is to be ignored; the others are bad frames. */
 export interface FrameError {

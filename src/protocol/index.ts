@@ -1,10 +1,11 @@
-export { LIMITS, ConversationSchema, ChatMessageSchema, ContactSchema, ContentSchema, NonceSchema } from './schemas.ts';
+export { LIMITS, ConversationSchema, ChatMessageSchema, ContactSchema, ContentSchema, NonceSchema, isBlankContent } from './schemas.ts';
 export type { Conversation, ChatMessage, Contact } from './schemas.ts';
-export { RPC_PARAMS, RPC_RESULTS, RpcErrorCode, RpcRequestSchema, RpcResponseSchema, describeIssues, isRpcMethod } from './rpc.ts';
-export type { RpcMethod, RpcParams, RpcResult, RpcRequest, RpcResponse, RpcErrorObject } from './rpc.ts';
+export { RPC_PARAMS, RPC_RESULTS, RpcError, RpcErrorCode, RpcRequestSchema, RpcResponseSchema, describeIssues, isRpcMethod } from './rpc.ts';
+export type { RpcErrorName, RpcMethod, RpcParams, RpcResult, RpcRequest, RpcResponse, RpcErrorObject } from './rpc.ts';
 export { ServerEventSchema, SERVER_EVENT_TYPES, parseEventData } from './events.ts';
-export type { ServerEvent, ServerEventType, EventOf, FrameError } from './events.ts';
+export type { ServerEvent, ServerEventType, FrameError } from './events.ts';
 export { formatCursor, parseCursor } from './cursor.ts';
+export { formatFrame, KEEPALIVE_FRAME } from './frame.ts';
 export type { Cursor } from './cursor.ts';
 export type { Result } from './result.ts';
 /** The validator the schemas are written in, for other boundaries (stored data, attributes). */

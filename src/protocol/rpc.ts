@@ -14,7 +14,7 @@ import {
   SidSchema,
 } from './schemas.ts';
 
-/** JSON-RPC error codes of DESIGN §4. */
+/** JSON-RPC error codes of the contract (README.md). */
 export const RpcErrorCode = {
   ParseError: -32700,
   InvalidRequest: -32600,
@@ -26,12 +26,35 @@ export const RpcErrorCode = {
   NotFound: -32004,
 } as const;
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
+/** The name of an error code: `'InvalidParams'` for -32602. */
+export type RpcErrorName = keyof typeof RpcErrorCode;
+
+/**
+ * A JSON-RPC error as a value: what a server throws inside a method and answers with, named by its
+ * code (`new RpcError('NotFound', 'conversation not found')`). `code` is the number on the wire.
+ */
+export class RpcError extends Error {
+  override readonly name = 'RpcError';
+  readonly code: RpcErrorCode;
+  constructor(
+    readonly kind: RpcErrorName,
+    message: string,
+  ) {
+    super(message);
+    this.code = RpcErrorCode[kind];
+  }
+
+  /** The `error` member of a JSON-RPC response. */
+  toObject(): RpcErrorObject {
+    return { code: this.code, message: this.message };
+  }
+}
 
 const Empty = v.object({});
 const BySid = v.object({ sid: SidSchema });
 
 /**
- * The RPC methods of DESIGN §4, in two tables with the same keys: what each takes (the server
+ * The RPC methods of the contract (README.md), in two tables with the same keys: what each takes (the server
  * validates it) and what each answers (the SDK validates it). Two tables, so a client bundle carries
  * only the results' schemas.
  */

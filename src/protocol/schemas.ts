@@ -1,6 +1,6 @@
 import * as v from './validate.ts';
 
-/** Limits of DESIGN §3. The server enforces them and the UI prevents them. */
+/** Limits of the contract (README.md). The server enforces them and the UI prevents them. */
 export const LIMITS = {
   /** Message content, in characters after trimming. */
   contentMin: 1,
@@ -21,7 +21,7 @@ const text = (max: number) => v.sized(v.string(), 1, max);
 
 export const SidSchema = text(128);
 export const PublicKeySchema = text(256);
-/** A server event sequence number (DESIGN §5). */
+/** A server event sequence number (see README.md). */
 export const SeqSchema = v.integer();
 const TimeSchema = v.check(v.number(), (t) => t >= 0, 'must not be negative');
 
@@ -55,9 +55,33 @@ export type ChatMessage = v.Output<typeof ChatMessageSchema>;
 export const ContactSchema = v.object({ public_key: PublicKeySchema, name: v.string() });
 export type Contact = v.Output<typeof ContactSchema>;
 
-/** Content as the server stores it: trimmed, 1–4,000 characters. */
+/**
+ * Characters that show nothing by themselves: Unicode white space (what `trim` removes), the
+ * zero-width and joiner characters (U+200B–U+200F, U+2060–U+206F), soft hyphen, combining grapheme
+ * joiner, bidi marks and embeddings, Hangul and halfwidth fillers, the Khmer and Mongolian invisible
+ * vowels and selectors, variation selectors, the braille blank U+2800, BOM, invisible musical
+ * formatting and tag characters.
+ */
+const BLANK =
+  // eslint-disable-next-line no-misleading-character-class -- a list of code points, each matched alone
+  /^[\s\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u2800\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]*$/u;
+
+/** Whether `text` shows nothing: empty, or only the characters above. Such content counts as empty. */
+export function isBlankContent(text: string): boolean {
+  return BLANK.test(text);
+}
+
+/**
+ * Content as the server stores it: trimmed of white space (`String.prototype.trim`), not blank, 1–4,000
+ * UTF-16 code units. Invisible characters next to visible ones are kept as they are (they may be
+ * part of an emoji).
+ */
 export const ContentSchema = v.sized(
-  v.map(v.string('content must be a string'), (s) => s.trim()),
+  v.check(
+    v.map(v.string('content must be a string'), (s) => s.trim()),
+    (s) => !isBlankContent(s),
+    'content is empty',
+  ),
   LIMITS.contentMin,
   LIMITS.contentMax,
   'content is empty',

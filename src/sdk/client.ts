@@ -5,6 +5,7 @@ import { makeRpcCall, type Identity } from './rpc.ts';
 import { subscribeEvents } from './stream.ts';
 import { DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 import type { SubscribeOptions, Subscription } from './subscription.ts';
+import { shareAcrossTabs, type TabPlatform } from './tabs/index.ts';
 
 export interface ClientOptions extends Identity {
   /** Default: the global `fetch`. */
@@ -13,6 +14,12 @@ export interface ClientOptions extends Identity {
   environment?: Partial<Environment>;
   /** Reconnect, timeout and watchdog knobs of both transports; defaults follow DESIGN §5–§6. */
   tuning?: Partial<StreamTuning>;
+  /**
+   * Default `false`. When set, the tabs of this identity share one live stream (DESIGN §11): one tab
+   * leads, the others consume its relay. Falls back to a stream per tab where Web Locks or
+   * BroadcastChannel are missing. An object injects the platform parts (tests).
+   */
+  shareAcrossTabs?: boolean | TabPlatform;
 }
 
 /** A framework-free client of the OSIS `communication` domain. */
@@ -25,7 +32,7 @@ export interface CommunicationClient {
   sendMessage(params: RpcParams<'conversation.send_message'>, signal?: AbortSignal): Promise<ChatMessage>;
   markRead(params: RpcParams<'conversation.mark_read'>, signal?: AbortSignal): Promise<Conversation>;
   listContacts(signal?: AbortSignal): Promise<Contact[]>;
-  /** The live event stream (SSE), self-healing until `signal` aborts. */
+  /** The live event stream (SSE), self-healing until `signal` aborts; shared by tabs if asked. */
   subscribe(options: SubscribeOptions): Subscription;
   /** The same interface over periodic polling: the baseline, and a fallback behind buffering proxies. */
   poll(options: PollOptions): Subscription;
@@ -36,6 +43,8 @@ export function createCommunicationClient(options: ClientOptions): Communication
   const env = defaultEnvironment({ ...options.environment, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const tuning = { ...DEFAULT_STREAM_TUNING, ...options.tuning };
   const call = makeRpcCall(identity, env.fetch, { pause: () => new Promise<void>((resolve) => void env.setTimeout(resolve, 0)) });
+  const stream = (subscribeOptions: SubscribeOptions) => subscribeEvents(identity, env, subscribeOptions, tuning);
+  const share = options.shareAcrossTabs;
   const client: CommunicationClient = {
     identity,
     listConversations: (signal) => call('conversation.list', {}, signal),
@@ -45,7 +54,7 @@ export function createCommunicationClient(options: ClientOptions): Communication
     sendMessage: (params, signal) => call('conversation.send_message', params, signal),
     markRead: (params, signal) => call('conversation.mark_read', params, signal),
     listContacts: (signal) => call('contact.list', {}, signal),
-    subscribe: (subscribeOptions) => subscribeEvents(identity, env, subscribeOptions, tuning),
+    subscribe: share ? shareAcrossTabs(identity, stream, share === true ? {} : share) : stream,
     poll: (pollOptions) => pollEvents(client, env, pollOptions, tuning),
   };
   return client;

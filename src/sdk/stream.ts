@@ -87,7 +87,7 @@ export function subscribeEvents(
       } else if (frame.id !== undefined && parseCursor(frame.id).ok) {
         position = frame.id;
       }
-      queue.push({ kind: 'event', event });
+      queue.push({ kind: 'event', event, ...(position === undefined ? {} : { id: position }) });
     };
     const parser = createParser({
       onEvent,

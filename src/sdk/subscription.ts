@@ -18,7 +18,10 @@ export type StreamStatus =
    */
   | { state: 'unauthorized'; httpStatus: number; rpcCode?: number };
 
-export type StreamItem = { kind: 'event'; event: ServerEvent } | { kind: 'status'; status: StreamStatus };
+export type StreamItem =
+  /** `id`: the position after this event (`<epoch>:<seq>`), where the transport has one; tabs relay it. */
+  | { kind: 'event'; event: ServerEvent; id?: string }
+  | { kind: 'status'; status: StreamStatus };
 
 export interface SubscriptionStats {
   /** Frames dropped because they failed validation. */

@@ -6,7 +6,8 @@ export type ConnectionStatus =
   | { state: 'live' }
   /** The next try is at `at` (unix ms). */
   | { state: 'reconnecting'; at: number }
-  | { state: 'offline' }
+  /** No network; the next try is at `at` (unix ms), or at the `online` event; `at` 0: none scheduled. */
+  | { state: 'offline'; at: number }
   | { state: 'unauthorized' };
 
 /** The island's status for a stream status, given whether the last snapshot succeeded. */
@@ -19,7 +20,7 @@ export function connectionStatus(stream: StreamStatus, snapshotFresh: boolean): 
     case 'reconnecting':
       return { state: 'reconnecting', at: stream.at };
     case 'offline':
-      return { state: 'offline' };
+      return { state: 'offline', at: stream.at };
     case 'unauthorized':
       return { state: 'unauthorized' };
   }

@@ -1,8 +1,9 @@
 import { hue, initials } from './format.ts';
 
-export function Avatar(props: { name: string; seed: string; small?: boolean }) {
+/** A round badge with the initials of `name`, its colour derived from `seed` (a key or sid). */
+export function Avatar(props: { name: string; seed: string }) {
   return (
-    <span class="hm-avatar" classList={{ 'hm-avatar-small': props.small }} style={{ '--hm-avatar-hue': String(hue(props.seed)) }} aria-hidden="true">
+    <span class="hm-avatar" style={{ '--hm-avatar-hue': String(hue(props.seed)) }} aria-hidden="true">
       {initials(props.name)}
     </span>
   );

@@ -1,7 +1,7 @@
-import { For, Show } from 'solid-js';
+import { Key } from '@solid-primitives/keyed';
+import { Show } from 'solid-js';
 import { rowSlice } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
-import { createKeyed } from './keyed.ts';
 import { useIsland } from './context.ts';
 import { contactName, conversationTitle, relativeTime } from './format.ts';
 
@@ -16,7 +16,6 @@ export function ConversationList(props: ConversationListProps) {
   const { session, me, now } = useIsland();
   const rows = () => rowSlice(session.store.view().conversations);
   const contacts = () => session.store.view().contacts;
-  const keyed = createKeyed(rows, (c) => c.sid);
   let list: HTMLUListElement | undefined;
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -43,10 +42,10 @@ export function ConversationList(props: ConversationListProps) {
         fallback={<p class="hm-empty">No conversations yet. Start one with “New chat”.</p>}
       >
         <ul ref={list} class="hm-conv-list" onKeyDown={onKeyDown}>
-          <For each={keyed.keys()}>
-            {(sid) => {
-              const row = keyed.item(sid);
-              const conv = () => row().item;
+          <Key each={rows()} by={(c) => c.sid}>
+            {(conv) => {
+              // A row's key is its sid: it never changes while the row lives.
+              const sid = conv().sid;
               const title = () => conversationTitle(conv(), me, contacts());
               const unread = () => (sid === props.openSid ? 0 : conv().unread_count);
               return (
@@ -80,7 +79,7 @@ export function ConversationList(props: ConversationListProps) {
                 </li>
               );
             }}
-          </For>
+          </Key>
         </ul>
       </Show>
     </nav>

@@ -1,9 +1,10 @@
-import { createEffect, createSignal, onCleanup } from 'solid-js';
-import { render } from 'solid-js/web';
+import { createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
+import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
 import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage } from '../sync/index.ts';
-import { IslandApp, type Routing } from './App.tsx';
+import { IslandApp, type IslandRouter, type Routing } from './App.tsx';
 import { IslandContext } from './context.ts';
+import { adoptStyles } from './stylesheet.ts';
 import css from './styles.css?inline';
 
 export interface IslandOptions {
@@ -11,8 +12,11 @@ export interface IslandOptions {
   baseUrl: string;
   context: string;
   publicKey: string;
-  /** Default `memory`: the island never touches the host's URL. */
-  routing?: Routing;
+  /**
+   * Default `memory`: the island never touches the host's URL. `hash` keeps its place in
+   * `location.hash`; a host with its own router passes an adapter (read once, at mount).
+   */
+  routing?: Routing | IslandRouter;
   /** Default `sse`. */
   transport?: 'sse' | 'poll';
   /** Default `fetch`. */
@@ -21,6 +25,8 @@ export interface IslandOptions {
   client?: CommunicationClient;
   /** Default `true`: at most one render per frame however many events arrive. */
   batch?: boolean;
+  /** Default `false`: the tabs of this identity share one live stream (see `ClientOptions`). */
+  shareAcrossTabs?: boolean;
   /** Where unsent messages are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
   onUnread?: (total: number) => void;
@@ -46,6 +52,7 @@ export function Island(props: IslandOptions) {
     context: options.context,
     publicKey: options.publicKey,
     fetch: options.fetch,
+    shareAcrossTabs: options.shareAcrossTabs,
   });
   const origin = typeof location === 'undefined' ? '' : location.origin;
   const session = createChatSession({
@@ -67,17 +74,31 @@ export function Island(props: IslandOptions) {
   );
 }
 
-/** Renders the island with its styles into `target` (an element or a shadow root); returns the teardown. */
+/**
+ * Renders the island into `target` (an element or a shadow root), its styles adopted by target's root;
+ * returns the teardown. If rendering throws, all it started is undone before the error reaches the caller.
+ */
 export function mountIsland(target: Element | ShadowRoot, options: IslandOptions): () => void {
-  const style = document.createElement('style');
-  style.textContent = css;
+  const releaseStyles = adoptStyles(target, css);
   const container = document.createElement('div');
   container.className = 'hm-host';
-  target.append(style, container);
-  const dispose = render(() => <Island {...options} />, container);
-  return () => {
+  target.append(container);
+  let dispose!: () => void;
+  const teardown = () => {
     dispose();
-    style.remove();
+    releaseStyles();
     container.remove();
   };
+  try {
+    createRoot((disposeRoot) => {
+      dispose = disposeRoot;
+      insert(container, <Island {...options} />);
+    });
+  } catch (error) {
+    // Solid's render() loses its disposer when rendering throws (a host's Trusted Types policy refusing
+    // the templates, say), and the session would stream on unseen: undo everything, then throw.
+    teardown();
+    throw error;
+  }
+  return teardown;
 }

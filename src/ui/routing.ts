@@ -1,23 +1,30 @@
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 
+/** The element's built-in routes: `memory` (the default) or `hash`. */
 export type Routing = 'memory' | 'hash';
 
-/** The island's place: `/` (the list), `/chat/:sid` or `/new`. */
-export interface Route {
+/**
+ * The island's router: where it is (`/` the list, `/chat/:sid`, `/new`) and how to go elsewhere.
+ * The island knows nothing else of URLs; an adapter maps these paths onto its host's routing.
+ */
+export interface IslandRouter {
+  /** The island's current path. */
   readonly path: Accessor<string>;
+  /** Goes to `to` (an island path); `replace` rewrites the current entry instead of adding one. */
   navigate(to: string, options?: { replace?: boolean }): void;
 }
 
+/** Routes kept inside the island: it never touches the host's URL, history or scroll position. */
+export function createMemoryRouter(): IslandRouter {
+  const [path, setPath] = createSignal('/');
+  return { path, navigate: (to) => setPath(to) };
+}
+
 /**
- * A history for the island's three routes. `memory` (the default) keeps it inside the island, so it
- * never touches the host's URL, history or scroll position; `hash` keeps it in `location.hash`, so
- * a chat can be linked to and the back button works. Call it under a Solid owner.
+ * Routes kept in `location.hash` (`#/chat/<sid>`), so a chat can be linked to and the back button
+ * works. Listens to `hashchange`/`popstate` until its owner is disposed: call it under a Solid owner.
  */
-export function createRoute(routing: Routing): Route {
-  if (routing === 'memory') {
-    const [path, setPath] = createSignal('/');
-    return { path, navigate: (to) => setPath(to) };
-  }
+export function createHashRouter(): IslandRouter {
   const current = () => location.hash.slice(1) || '/';
   const [path, setPath] = createSignal(current());
   const sync = () => setPath(current());
@@ -35,6 +42,12 @@ export function createRoute(routing: Routing): Route {
       setPath(to);
     },
   };
+}
+
+/** The router for `routing`: a built-in one by name, or the host's own adapter as it is. */
+export function createIslandRouter(routing: Routing | IslandRouter): IslandRouter {
+  if (typeof routing !== 'string') return routing;
+  return routing === 'hash' ? createHashRouter() : createMemoryRouter();
 }
 
 /** The open chat's sid in `/chat/:sid`, if that is where it is. */

@@ -2,9 +2,9 @@
 // The polling transport runs the stream's loop (issue 11 §2): same statuses, backoff, wake-ups and
 // cleanup, and no invented stream position.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RpcErrorCode, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';
+import { RpcError, RpcErrorCode, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';
 import type { StreamStatus } from '../../src/sdk/index.ts';
-import { createFakeServer, FakeRpcError, type FakeServer } from '../../mocks/fake-stream/index.ts';
+import { createFakeServer, type FakeServer } from '../../mocks/fake-stream/index.ts';
 import { collect } from '../support/collect.ts';
 import { fakeClient, flush, hangingFetch, message } from './harness.ts';
 
@@ -12,7 +12,7 @@ let server: FakeServer;
 let controller: AbortController;
 let rows: Conversation[];
 let messages: ChatMessage[];
-let failure: FakeRpcError | undefined;
+let failure: RpcError | undefined;
 
 const row = (seq: number, last = `m${seq}`): Conversation => ({
   sid: 'conv_1',
@@ -35,7 +35,7 @@ beforeEach(() => {
       if (failure) throw failure;
       if (method === 'conversation.list') return rows;
       if (method === 'conversation.list_messages') return messages;
-      throw new FakeRpcError(RpcErrorCode.MethodNotFound, method);
+      throw new RpcError('MethodNotFound', method);
     },
   });
   controller = new AbortController();
@@ -82,7 +82,7 @@ describe('poll', () => {
   });
 
   it('backs off by the tuning it is given, and resets after a stable period', async () => {
-    failure = new FakeRpcError(RpcErrorCode.InternalError, 'internal error');
+    failure = new RpcError('InternalError', 'internal error');
     const tuning = { backoff: { baseMs: 100, factor: 2, capMs: 1000 }, stableMs: 5000 };
     const { out } = poll({ tuning, environment: { random: () => 0.999 } });
     const seenAt: number[] = [];
@@ -100,7 +100,7 @@ describe('poll', () => {
     failure = undefined;
     await vi.advanceTimersByTimeAsync(5000);
     expect(out.states().at(-1)).toBe('connected');
-    failure = new FakeRpcError(RpcErrorCode.InternalError, 'internal error');
+    failure = new RpcError('InternalError', 'internal error');
     await vi.advanceTimersByTimeAsync(999);
     const last = out.statuses().at(-1)!;
     expect(last).toMatchObject({ state: 'reconnecting', attempt: 1 });
@@ -108,7 +108,7 @@ describe('poll', () => {
   });
 
   it('skips the wait on retryNow, on the online event and when the page becomes visible; offline while the device is', async () => {
-    failure = new FakeRpcError(RpcErrorCode.InternalError, 'internal error');
+    failure = new RpcError('InternalError', 'internal error');
     let online = false;
     let visible = false;
     const onlineEvents = new EventTarget();
@@ -163,7 +163,7 @@ describe('poll', () => {
   });
 
   it('stops on -32001 with the status of the answer, and asks no more', async () => {
-    failure = new FakeRpcError(RpcErrorCode.Unauthenticated, 'unauthenticated');
+    failure = new RpcError('Unauthenticated', 'unauthenticated');
     const { out } = poll();
     await out.done;
     expect(out.statuses()).toEqual([
@@ -177,7 +177,7 @@ describe('poll', () => {
 
   it('keeps polling the list when the open chat is gone', async () => {
     server.rpc = (method) => {
-      if (method === 'conversation.list_messages') throw new FakeRpcError(RpcErrorCode.NotFound, 'not found');
+      if (method === 'conversation.list_messages') throw new RpcError('NotFound', 'not found');
       return rows;
     };
     const { out } = poll();
@@ -195,7 +195,7 @@ describe('poll', () => {
     expect(vi.getTimerCount()).toBe(0);
 
     controller = new AbortController();
-    failure = new FakeRpcError(RpcErrorCode.InternalError, 'internal error');
+    failure = new RpcError('InternalError', 'internal error');
     const second = poll();
     await flush();
     expect(second.out.states().at(-1)).toBe('reconnecting');

@@ -188,7 +188,7 @@ describe('a consumer that pauses (issue 15, item 12)', () => {
       else conn.keepalive();
     }
     expect(conn.aborted).toBe(false);
-    expect(await next()).toEqual({ kind: 'event', event: { type: 'chatmessage.new', data: message(1) } });
+    expect(await next()).toEqual({ kind: 'event', event: { type: 'chatmessage.new', data: message(1) }, id: 'fakeepoch:1' });
     expect(subscription.stats.connections).toBe(1);
     // Reading again, a socket that stays silent is still caught.
     const after = items.next();

@@ -1,8 +1,8 @@
 import type { ChatMessage, Conversation } from '../../src/protocol/index.ts';
 import { createCommunicationClient, type CommunicationClient } from '../../src/sdk/index.ts';
-import { createFakeServer, FakeRpcError, type FakeConnection, type FakeServer } from '../../mocks/fake-stream/index.ts';
-import { sseFrame } from '../../mocks/backend/event-log.ts';
-import { CommunicationService, RpcFailure } from '../../mocks/backend/service.ts';
+import { formatFrame } from '../../src/protocol/index.ts';
+import { createFakeServer, type FakeConnection, type FakeServer } from '../../mocks/fake-stream/index.ts';
+import { CommunicationService } from '../../mocks/backend/service.ts';
 
 const CTX = 'world';
 
@@ -37,12 +37,7 @@ export function createFakeWorld(): FakeWorld {
   server.rpc = async (method, params, headers) => {
     const gate = held.get(method);
     if (gate) await gate;
-    try {
-      return service.call(CTX, headers.get('x-public-key') ?? '', method, params);
-    } catch (error) {
-      if (error instanceof RpcFailure) throw new FakeRpcError(error.code, error.message);
-      throw error;
-    }
+    return service.call(CTX, headers.get('x-public-key') ?? '', method, params);
   };
 
   const fetchWithFaults: typeof fetch = async (input, init) => {
@@ -56,16 +51,16 @@ export function createFakeWorld(): FakeWorld {
   // Every connection gets `ready`, then the service's events for its key, as the real backend does.
   const wire = (conn: FakeConnection) => {
     const key = conn.headers.get('x-public-key') ?? '';
-    conn.pushRaw(sseFrame('ready', { cursor: service.log.cursor, heartbeat_ms: 15_000 }));
-    const sub = {
+    conn.pushRaw(formatFrame({ type: 'ready', data: { cursor: service.log.cursor, heartbeat_ms: 15_000 } }));
+    const unsubscribe = service.log.subscribe({
       context: CTX,
       key,
-      write(frame: string) {
-        if (conn.ended) service.log.subscribers.delete(sub);
-        else conn.pushRaw(frame);
+      offer(event) {
+        const parts = event.framePartsFor(key);
+        if (conn.ended) unsubscribe();
+        else if (parts) conn.pushRaw(Buffer.concat(parts));
       },
-    };
-    service.log.subscribers.add(sub);
+    });
   };
   server.onConnection = wire;
 

@@ -37,11 +37,13 @@ interface History {
 function runHistory(ops: Op[]): History {
   const service = new CommunicationService({ logSize: 100_000 });
   const events: ServerEvent[] = [];
-  service.log.subscribers.add({
+  service.log.subscribe({
     context: CTX,
     key: ME,
-    write(frame) {
-      const data = /^data: (.*)$/m.exec(frame)![1]!;
+    offer(event) {
+      const parts = event.framePartsFor(ME);
+      if (!parts) return;
+      const data = /^data: (.*)$/m.exec(Buffer.concat(parts).toString())![1]!;
       const parsed = parseEventData(data);
       if (parsed.ok) events.push(parsed.value);
     },

@@ -5,10 +5,16 @@ import { extname, join, normalize } from 'node:path';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
+export interface StaticServerOptions {
+  /** Extra response headers for a request (a host page's Content-Security-Policy, say). Default none. */
+  headers?: (url: URL) => Record<string, string>;
+}
+
 /** Serves files under `root` on an ephemeral loopback port: the host pages and the built bundle. */
-export async function startStaticServer(root: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startStaticServer(root: string, options: StaticServerOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = normalize(decodeURIComponent(url.pathname));
     const file = join(root, path);
     if (!file.startsWith(root)) return void res.writeHead(403).end();
     try {
@@ -16,7 +22,7 @@ export async function startStaticServer(root: string): Promise<{ url: string; cl
     } catch {
       return void res.writeHead(404).end('not found');
     }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store', ...options.headers?.(url) });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -128,6 +128,7 @@ describe('dev backend RPC', () => {
   it.each([
     ['conversation.send_message', { content: 'x', nonce: 'n' }, 'sid'],
     ['conversation.send_message', { sid: 'conv_x', content: '   ', nonce: 'n' }, 'content'],
+    ['conversation.send_message', { sid: 'conv_x', content: ' \u200B\u2800\u2060 ', nonce: 'n' }, 'content'],
     ['conversation.send_message', { sid: 'conv_x', content: 'x'.repeat(4001), nonce: 'n' }, 'content'],
     ['conversation.send_message', { sid: 'conv_x', content: 'x', nonce: 'n'.repeat(65) }, 'nonce'],
     ['conversation.set', { participant_keys: ['alice'] }, 'participant_keys'],
@@ -140,6 +141,60 @@ describe('dev backend RPC', () => {
     const reply = await rpc(server.url, { context: freshContext(), key: 'alice' }, method, params);
     expect(reply.body.error?.code).toBe(RpcErrorCode.InvalidParams);
     expect(reply.body.error?.message).toContain(field);
+  });
+
+  it('keeps the two members of a direct message: changing them or naming it answers -32602 (issue 15)', async () => {
+    const context = freshContext();
+    const conv = await dm(context);
+    const tries = [
+      { participant_keys: ['bob', 'carol'] },
+      { participant_keys: ['alice', 'bob', 'carol'] },
+      { participant_keys: ['alice', 'bob'], name: 'Now a group' },
+    ];
+    const messages: string[] = [];
+    for (const params of tries) {
+      const reply = await rpc(server.url, { context, key: 'bob' }, 'conversation.set', { sid: conv.sid, ...params });
+      expect(reply.body.error?.code).toBe(RpcErrorCode.InvalidParams);
+      messages.push(reply.body.error!.message);
+    }
+    expect(messages[0]).toContain('a direct message keeps its members');
+    expect(messages[1]).toContain('a direct message keeps its members');
+    expect(messages[2]).toContain('a direct message has no name');
+    // Carol sees nothing of it; setting it as it is still works.
+    expect(await call(server.url, { context, key: 'carol' }, 'conversation.list', {})).toEqual([]);
+    const same = await call<Conversation>(server.url, { context, key: 'alice' }, 'conversation.set', { sid: conv.sid, participant_keys: ['bob', 'alice'] });
+    expect(same.participant_keys).toEqual(['bob', 'alice']);
+  });
+
+  it('lets a group change members; a new member sees the whole history; it never becomes a DM', async () => {
+    const context = freshContext();
+    const group = await call<Conversation>(server.url, { context, key: 'alice' }, 'conversation.set', { name: 'G', participant_keys: ['alice', 'bob'] });
+    await call(server.url, { context, key: 'alice' }, 'conversation.send_message', { sid: group.sid, content: 'before carol', nonce: 'g1' });
+    await call(server.url, { context, key: 'bob' }, 'conversation.set', { sid: group.sid, participant_keys: ['alice', 'bob', 'carol'] });
+    const history = await call<ChatMessage[]>(server.url, { context, key: 'carol' }, 'conversation.list_messages', { sid: group.sid });
+    expect(history.map((m) => m.content)).toEqual(['before carol']);
+    const unnamed = await call<Conversation>(server.url, { context, key: 'alice' }, 'conversation.set', { participant_keys: ['alice', 'bob', 'carol'] });
+    const toDm = await rpc(server.url, { context, key: 'alice' }, 'conversation.set', { sid: unnamed.sid, participant_keys: ['alice', 'bob'] });
+    expect(toDm.body.error?.code).toBe(RpcErrorCode.InvalidParams);
+    expect(toDm.body.error?.message).toContain('a group keeps a name or at least 3 members');
+  });
+
+  it('creates no state for refused or read-only requests; a context exists from its first write (issue 15 §5)', async () => {
+    const before = server.backend.stats().contexts;
+    for (let i = 0; i < 300; i++) {
+      const reply = await rpc(server.url, { context: freshContext('probe'), key: `mallory-${i}` }, 'contact.list', {});
+      expect(reply.body.error?.code).toBe(RpcErrorCode.Unauthenticated);
+    }
+    const unknown = freshContext('fresh');
+    expect(await call(server.url, { context: unknown, key: 'bob' }, 'contact.list', {})).toHaveLength(4);
+    expect(await call(server.url, { context: unknown, key: 'bob' }, 'conversation.list', {})).toEqual([]);
+    const missing = await rpc(server.url, { context: unknown, key: 'bob' }, 'conversation.send_message', { sid: 'conv_x', content: 'x', nonce: 'x' });
+    expect(missing.body.error?.code).toBe(RpcErrorCode.NotFound);
+    const refusedStream = await fetch(`${server.url}${SERVICE_PATH}/events`, { headers: { 'X-Hero-Context': freshContext(), 'X-Public-Key': 'mallory' } });
+    expect(refusedStream.status).toBe(401);
+    expect(server.backend.stats().contexts).toBe(before);
+    await dm(unknown);
+    expect(server.backend.stats().contexts).toBe(before + 1);
   });
 
   it('answers -32003 to a non-participant and -32004 for an unknown conversation', async () => {

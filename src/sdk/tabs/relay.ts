@@ -1,0 +1,74 @@
+import { parseCursor, ServerEventSchema, v, type Result, type Schema } from '../../protocol/index.ts';
+import type { StreamItem, StreamStatus } from '../subscription.ts';
+
+/**
+ * Version of the relay messages below. It is also part of the lock and channel name, so tabs running
+ * two versions of the island never share a stream (each version elects its own leader); the `v` field
+ * guards against anything else posting on the channel.
+ */
+export const RELAY_VERSION = 1;
+
+/** Every message on the channel (docs-shared-stream.md). `from` is the sending tab's random id. */
+export type RelayMessage =
+  /** Leader → all: one item of the real subscription, an event with its cursor `id`, or a status. */
+  | { v: 1; type: 'item'; from: string; item: StreamItem }
+  /** A tab that has just joined → leader: "what is the status?". */
+  | { v: 1; type: 'hello'; from: string }
+  /** Leader → the tab `to`: its status, then the `ready` of its live connection with its position as `id`. */
+  | { v: 1; type: 'state'; from: string; to: string; items: StreamItem[] }
+  /** Any tab → leader: skip the reconnect wait ("Retry now"). */
+  | { v: 1; type: 'retry'; from: string };
+
+// The variant's tag is checked before its fields, so in the fields it only needs to be a string.
+const Tag = v.string();
+const Version = v.literal(RELAY_VERSION);
+const TabId = v.sized(v.string(), 1, 64);
+const Count = v.integer();
+const CursorSchema: Schema<string> = v.check(v.string(), (text) => parseCursor(text).ok, 'expected a cursor <epoch>:<seq>');
+const Waiting = v.object({ state: Tag, at: v.number(), attempt: Count, reason: v.sized(v.string(), 0, 1000) });
+
+/** One schema per value of `tag`. */
+function variant<T>(tag: string, schemas: Record<string, Schema<unknown>>): Schema<T> {
+  return {
+    run(input, path, issues) {
+      const key = (input as Record<string, unknown> | null)?.[tag];
+      if (typeof key === 'string' && Object.hasOwn(schemas, key)) return schemas[key]!.run(input, path, issues) as T;
+      issues.push({ path: path ? `${path}.${tag}` : tag, message: `expected one of ${Object.keys(schemas).join(', ')}` });
+      return undefined as T;
+    },
+  };
+}
+
+const StatusSchema = variant<StreamStatus>('state', {
+  connecting: v.object({ state: Tag, attempt: Count }),
+  connected: v.object({ state: Tag, heartbeatMs: v.integer(1) }),
+  reconnecting: Waiting,
+  offline: Waiting,
+  unauthorized: v.object({ state: Tag, httpStatus: Count }),
+});
+
+const ItemSchema = variant<StreamItem>('kind', {
+  event: v.object({ kind: Tag, event: ServerEventSchema, id: v.optional(CursorSchema) }),
+  status: v.object({ kind: Tag, status: StatusSchema }),
+});
+
+const Ask = v.object({ v: Version, type: Tag, from: TabId });
+const MessageSchema = variant<RelayMessage>('type', {
+  item: v.object({ v: Version, type: Tag, from: TabId, item: ItemSchema }),
+  hello: Ask,
+  state: v.object({ v: Version, type: Tag, from: TabId, to: TabId, items: v.sized(v.array(ItemSchema), 1, 2) }),
+  retry: Ask,
+});
+
+/**
+ * Checks what arrived on the channel: another tab may run another build, or something else may post
+ * there. Never throws; the error says what is wrong in one line.
+ */
+export function parseRelayMessage(data: unknown): Result<RelayMessage> {
+  const version = (data as { v?: unknown } | null)?.v;
+  if (version !== RELAY_VERSION) {
+    return { ok: false, error: `relay message of version ${JSON.stringify(version) ?? 'undefined'} (this tab speaks ${RELAY_VERSION})` };
+  }
+  const parsed = v.parse(MessageSchema, data);
+  return parsed.ok ? parsed : { ok: false, error: `invalid relay message: ${v.describeIssues(parsed.error)}` };
+}

@@ -1,0 +1,279 @@
+import { parseCursor } from '../../protocol/index.ts';
+import { makeSubscription, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
+import { makeInbox } from './inbox.ts';
+import { parseRelayMessage, type RelayMessage } from './relay.ts';
+
+/** The part of `navigator.locks` used: an exclusive lock held while `callback`'s promise runs. */
+export interface TabLocks {
+  request(name: string, options: { signal?: AbortSignal }, callback: (lock: unknown) => Promise<void>): Promise<unknown>;
+}
+
+/** The part of a `BroadcastChannel` used. */
+export interface TabChannel {
+  postMessage(message: unknown): void;
+  close(): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onmessageerror: ((event: MessageEvent) => void) | null;
+}
+
+export type TabChannelConstructor = new (name: string) => TabChannel;
+
+export interface SharedStreamOptions extends SubscribeOptions {
+  /** Lock and channel name (`sharedStreamName`). */
+  name: string;
+  /** The real subscription, which only the leader runs. */
+  subscribe: (options: SubscribeOptions) => Subscription;
+  locks: TabLocks;
+  BroadcastChannel: TabChannelConstructor;
+  /** Where `pagehide` and `pageshow` come from (the window). Default: none. */
+  pageEvents?: EventTarget;
+  /** This tab's id on the channel. Default: a random UUID. */
+  tabId?: string;
+  /** Where the one line about dropped relay messages goes. Default `console.warn`. */
+  warn?: (message: string) => void;
+}
+
+/** A `Subscription` shared by the tabs of one identity, plus what side effects owned by one tab need. */
+export interface SharedSubscription extends Subscription {
+  /** Whether this tab runs the real stream now. */
+  readonly isLeader: boolean;
+  /** Called with `true` when this tab takes the lead and `false` when it lets go; returns the unsubscribe. */
+  onLeadershipChange(listener: (leading: boolean) => void): () => void;
+  /** Called in the leader with each item of the real stream as it is relayed; returns the unsubscribe. */
+  onRelay(listener: (item: StreamItem) => void): () => void;
+}
+
+/**
+ * One live stream for every tab of an identity (DESIGN §11, docs-shared-stream.md). Each tab asks for
+ * the lock `name` and listens on the channel `name`; the tab holding the lock runs the real
+ * subscription from its own position and posts every item; the others hand the relayed items to their
+ * consumer, dropping events they already have (a handover may replay a few). On `pagehide` the tab
+ * lets go of lock and channel (back/forward cache); on a persisted `pageshow` it joins again.
+ */
+export function makeSharedSubscription(options: SharedStreamOptions): SharedSubscription {
+  const { signal, locks } = options;
+  const tabId = options.tabId ?? crypto.randomUUID();
+  const warn = options.warn ?? ((message: string) => console.warn(`[hero-messaging] ${message}`));
+  const inbox = makeInbox<StreamItem>();
+  const done: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
+  const leadershipListeners = new Set<(leading: boolean) => void>();
+  const relayListeners = new Set<(item: StreamItem) => void>();
+
+  let position = options.lastEventId;
+  let real: Subscription | undefined;
+  let leading = false;
+  let lastStatus: StreamStatus = { state: 'connecting', attempt: 0 };
+  let lastReady: { cursor: string; heartbeat_ms: number } | undefined;
+  let channel: TabChannel | undefined;
+  let membership: AbortController | undefined;
+  let awaitingState = false;
+  let warned = false;
+
+  const dropped = (reason: string) => {
+    done.badFrames++;
+    if (warned) return;
+    warned = true;
+    warn(`dropped a message from another tab: ${reason}`);
+  };
+
+  type Outgoing = RelayMessage extends infer M ? (M extends RelayMessage ? Omit<M, 'v' | 'from'> : never) : never;
+  const post = (message: Outgoing) => {
+    try {
+      channel?.postMessage({ v: 1, from: tabId, ...message });
+    } catch (error) {
+      // A channel closed under us (the page is going away): nobody is left to tell.
+      if (!signal.aborted) warn(`could not post to the other tabs: ${(error as Error).message}`);
+    }
+  };
+
+  const setLeading = (next: boolean) => {
+    if (next === leading) return;
+    leading = next;
+    for (const listener of leadershipListeners) guard(() => listener(next));
+  };
+
+  function guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      console.error('[hero-messaging] a shared-stream listener failed', error);
+    }
+  }
+
+  /** Keeps what a tab joining later must be told. */
+  function note(item: StreamItem): void {
+    if (item.kind === 'status') {
+      lastStatus = item.status;
+      if (item.status.state !== 'connected') lastReady = undefined;
+      return;
+    }
+    if (item.id !== undefined) position = item.id;
+    if (item.event.type === 'ready') lastReady = item.event.data;
+  }
+
+  /**
+   * What a tab joining mid-stream is told: the status, and the `ready` of the live connection (gone
+   * by before it listened) with the leader's position, so that its consumer takes a snapshot.
+   */
+  function current(): StreamItem[] {
+    const items: StreamItem[] = [{ kind: 'status', status: lastStatus }];
+    if (lastReady) items.push({ kind: 'event', event: { type: 'ready', data: lastReady }, ...(position === undefined ? {} : { id: position }) });
+    return items;
+  }
+
+  /** An event the new leader replays after a handover that this tab has already passed on. */
+  function alreadyHave(item: StreamItem): boolean {
+    if (item.kind !== 'event' || item.id === undefined || position === undefined) return false;
+    if (item.event.type === 'ready' || item.event.type === 'resync') return false;
+    const next = parseCursor(item.id);
+    const held = parseCursor(position);
+    return next.ok && held.ok && next.value.epoch === held.value.epoch && next.value.seq <= held.value.seq;
+  }
+
+  function receive(item: StreamItem): void {
+    if (alreadyHave(item)) return;
+    if (item.kind === 'event' && item.id !== undefined) position = item.id;
+    // A status heard from the relay is as new as the state the leader would answer: no need for that.
+    if (item.kind === 'status') awaitingState = false;
+    inbox.push(item);
+  }
+
+  function onMessage(data: unknown): void {
+    const parsed = parseRelayMessage(data);
+    if (!parsed.ok) return dropped(parsed.error);
+    const message = parsed.value;
+    if (message.from === tabId) return;
+    switch (message.type) {
+      case 'item':
+        if (!leading) receive(message.item);
+        return;
+      case 'hello':
+        if (leading) post({ type: 'state', to: message.from, items: current() });
+        return;
+      case 'state':
+        if (leading || message.to !== tabId || !awaitingState) return;
+        awaitingState = false;
+        for (const item of message.items) receive(item);
+        return;
+      case 'retry':
+        if (leading) real?.retryNow();
+        return;
+    }
+  }
+
+  async function lead(member: AbortSignal): Promise<void> {
+    if (member.aborted) return;
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    member.addEventListener('abort', abort);
+    const subscription = options.subscribe({ signal: stop.signal, lastEventId: position, onBadFrame: options.onBadFrame });
+    real = subscription;
+    awaitingState = false;
+    setLeading(true);
+    const pump = async () => {
+      for await (const item of subscription) {
+        if (stop.signal.aborted) return;
+        note(item);
+        post({ type: 'item', item });
+        for (const listener of relayListeners) guard(() => listener(item));
+        inbox.push(item);
+        await inbox.drained(stop.signal);
+      }
+      // The real stream ends only when the server refuses the identity; the consumer ends with it.
+      if (!stop.signal.aborted && lastStatus.state !== 'unauthorized') inbox.close();
+    };
+    const released = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve()));
+    try {
+      // Letting go (pagehide, unmount) releases the lock at once; the real stream unwinds meanwhile.
+      await Promise.race([pump(), released]);
+    } catch (error) {
+      console.error('[hero-messaging] the shared stream failed', error);
+      inbox.close();
+    } finally {
+      member.removeEventListener('abort', abort);
+      stop.abort();
+      for (const key of ['badFrames', 'ignoredFrames', 'connections'] as const) done[key] += subscription.stats[key];
+      if (real === subscription) real = undefined;
+      setLeading(false);
+    }
+  }
+
+  function join(name: string): void {
+    const member = new AbortController();
+    membership = member;
+    channel = new options.BroadcastChannel(name);
+    channel.onmessage = (event) => onMessage(event.data);
+    channel.onmessageerror = () => dropped('a message that could not be deserialized');
+    awaitingState = true;
+    post({ type: 'hello' });
+    locks.request(name, { signal: member.signal }, () => lead(member.signal)).catch((error: unknown) => {
+      // Leaving the queue (pagehide, unmount) rejects with AbortError; anything else is worth a line.
+      if (!member.signal.aborted) warn(`the tab lock failed: ${(error as Error).message}`);
+    });
+  }
+
+  function leave(): void {
+    membership?.abort();
+    membership = undefined;
+    if (channel) {
+      channel.onmessage = null;
+      channel.onmessageerror = null;
+      channel.close();
+      channel = undefined;
+    }
+  }
+
+  async function* run(): AsyncGenerator<StreamItem> {
+    const { name } = options;
+    if (signal.aborted) return;
+    const onPageHide = () => leave();
+    const onPageShow = (event: Event) => {
+      if (!(event as PageTransitionEvent).persisted || membership || signal.aborted) return;
+      inbox.push({ kind: 'status', status: { state: 'connecting', attempt: 0 } });
+      join(name);
+    };
+    options.pageEvents?.addEventListener('pagehide', onPageHide);
+    options.pageEvents?.addEventListener('pageshow', onPageShow);
+    join(name);
+    try {
+      for (;;) {
+        const item = await inbox.take(signal);
+        if (item === undefined) return;
+        yield item;
+        if (item.kind === 'status' && item.status.state === 'unauthorized') return;
+      }
+    } finally {
+      options.pageEvents?.removeEventListener('pagehide', onPageHide);
+      options.pageEvents?.removeEventListener('pageshow', onPageShow);
+      leave();
+      inbox.close();
+    }
+  }
+
+  const total = (key: keyof SubscriptionStats) => done[key] + (real?.stats[key] ?? 0);
+  const shared = makeSubscription({
+    name: 'subscribe',
+    run,
+    retryNow: () => (leading ? real?.retryNow() : post({ type: 'retry' })),
+    lastEventId: () => position,
+    stats: {
+      get badFrames() {
+        return total('badFrames');
+      },
+      get ignoredFrames() {
+        return total('ignoredFrames');
+      },
+      get connections() {
+        return total('connections');
+      },
+    },
+  }) as SharedSubscription;
+  const listen =
+    <T>(listeners: Set<T>) =>
+    (listener: T) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    };
+  Object.defineProperty(shared, 'isLeader', { get: () => leading });
+  return Object.assign(shared, { onLeadershipChange: listen(leadershipListeners), onRelay: listen(relayListeners) });
+}

@@ -1,0 +1,69 @@
+import { Show, type Accessor } from 'solid-js';
+import type { Bubble } from '../sync/index.ts';
+import { useIsland } from './context.ts';
+import { clockTime, contactName, dayLabel, sameDay } from './format.ts';
+import { MessageText } from './MessageText.tsx';
+
+/**
+ * One message: a day separator when it starts a day, the sender's name in a group when the sender
+ * changes, the text, the time and its delivery state (sending, sent, or failed with Retry/Discard).
+ * `before` is the message above it (undefined for the chat's first).
+ */
+export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accessor<Bubble | undefined>; group: boolean }) {
+  const { session, me, now } = useIsland();
+  const b = () => props.bubble();
+  const own = () => b().sender_public_key === me;
+  const newDay = () => {
+    const before = props.before();
+    return !before || !sameDay(before.time, b().time);
+  };
+  const showSender = () => props.group && !own() && (newDay() || props.before()!.sender_public_key !== b().sender_public_key);
+  return (
+    <>
+      <Show when={newDay()}>
+        <div class="hm-day" role="separator">
+          {dayLabel(b().time, now())}
+        </div>
+      </Show>
+      <div
+        class="hm-msg"
+        classList={{ 'hm-own': own(), 'hm-pending': b().status === 'sending', 'hm-failed': b().status === 'failed' }}
+        data-key={b().key}
+        data-status={b().status}
+      >
+        <Show when={showSender()}>
+          <span class="hm-sender">{contactName(b().sender_public_key, session.store.view().contacts)}</span>
+        </Show>
+        <div class="hm-bubble">
+          <MessageText text={b().content} />
+          <span class="hm-meta">
+            <time dateTime={new Date(b().time).toISOString()}>{clockTime(b().time)}</time>
+            <Show when={b().status === 'sending'}>
+              <span class="hm-tick" aria-label="Sending">
+                {' '}
+                ⏱
+              </span>
+            </Show>
+            <Show when={b().status === 'sent' && own()}>
+              <span class="hm-tick" aria-label="Sent">
+                {' '}
+                ✓
+              </span>
+            </Show>
+          </span>
+        </div>
+        <Show when={b().status === 'failed'}>
+          <div class="hm-failed-note" title={b().error}>
+            Not sent.{' '}
+            <button type="button" class="hm-link" onClick={() => session.retry(b().nonce!)}>
+              Retry
+            </button>{' '}
+            <button type="button" class="hm-link" onClick={() => session.discard(b().nonce!)}>
+              Discard
+            </button>
+          </div>
+        </Show>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,127 @@
+import { createMemo, createSignal, type Accessor } from 'solid-js';
+
+/** Options of {@link createWindow}. */
+export interface WindowOptions<T> {
+  /** The whole list, in display order (an immutable array, replaced on change). */
+  list: Accessor<readonly T[]>;
+  /** A row's identity: the window holds its place by it while rows are added, removed or replaced. */
+  key: (item: T) => string;
+  /** The edge a pinned window follows: `end` (default: a chat, newest at the bottom) or `start` (newest at the top). */
+  edge?: 'start' | 'end';
+  /** Rows rendered while pinned, before {@link ListWindow.grow}. Default 30. */
+  pinned?: number;
+  /** Rows a step adds or moves by. Default 40. */
+  chunk?: number;
+  /** Never more rows than this in the window, however long the list. Default 200. */
+  max?: number;
+}
+
+/** Indices into the list: rows `start` (included) to `end` (excluded) are rendered. */
+export interface WindowRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * The part of a long list that is rendered. Pinned, it is the rows at one edge and follows that edge
+ * as rows arrive there; held, it keeps its first row (by key) and spans up to `max` rows from it, so
+ * what the reader sees stays rendered whatever arrives. It knows nothing of the DOM: the caller
+ * decides when to step (on scroll, on a key press) and keeps the viewport in place around a step.
+ */
+export interface ListWindow<T> {
+  readonly list: Accessor<readonly T[]>;
+  readonly key: (item: T) => string;
+  readonly range: Accessor<WindowRange>;
+  /** The rows in the window, in order. */
+  readonly rows: Accessor<readonly T[]>;
+  /** Whether the window follows its edge. */
+  readonly pinned: Accessor<boolean>;
+  /** Follows the edge again, keeping the pinned size. */
+  pin(): void;
+  /** Stops following the edge (or re-anchors a held window): the rendered rows stay, anchored at the first of them. */
+  hold(): void;
+  /** Moves the window `chunk` rows toward the start (holding it); false if the first row is rendered already. */
+  earlier(): boolean;
+  /** Moves the window `chunk` rows toward the end (holding it, or growing a pinned `start` window); false if the last row is rendered already. */
+  later(): boolean;
+  /** A pinned window renders `chunk` more rows at its edge (a tall viewport); false at `max` or when the whole list is rendered. */
+  grow(): boolean;
+  /** Pinned again at the initial size: for a new list (another chat). */
+  reset(): void;
+  /** Moves the window so that row `index` is rendered, `chunk` rows in from the side it came in on; false if it already was. */
+  reveal(index: number): boolean;
+}
+
+/** A window over `options.list`; see {@link ListWindow}. Call it under a Solid owner. */
+export function createWindow<T>(options: WindowOptions<T>): ListWindow<T> {
+  const { list, key, edge = 'end', pinned: initial = 30, chunk = 40, max = 200 } = options;
+  // The first rendered row's key while held; undefined while pinned.
+  const [anchor, setAnchor] = createSignal<string>();
+  const [size, setSize] = createSignal(initial);
+
+  const range = createMemo<WindowRange>(
+    () => {
+      const all = list();
+      const first = anchor();
+      const at = first === undefined ? -1 : all.findIndex((item) => key(item) === first);
+      // Held: from the anchor. Pinned, or the anchor's row is gone: the rows at the edge.
+      if (at >= 0) return { start: at, end: Math.min(all.length, at + max) };
+      const count = Math.min(size(), max);
+      return edge === 'end' ? { start: Math.max(0, all.length - count), end: all.length } : { start: 0, end: Math.min(all.length, count) };
+    },
+    { start: 0, end: 0 },
+    { equals: (a, b) => a.start === b.start && a.end === b.end },
+  );
+  const rows = createMemo(() => {
+    const { start, end } = range();
+    return list().slice(start, end);
+  });
+  const pinned = () => anchor() === undefined;
+  /** Holds the window with row `index` first. */
+  const startAt = (index: number) => {
+    const item = list()[index];
+    if (item !== undefined) setAnchor(key(item));
+  };
+
+  return {
+    list,
+    key,
+    range,
+    rows,
+    pinned,
+    pin: () => setAnchor(undefined),
+    hold: () => startAt(range().start),
+    earlier() {
+      const { start } = range();
+      if (start === 0) return false;
+      startAt(Math.max(0, start - chunk));
+      return true;
+    },
+    later() {
+      const { start, end } = range();
+      const length = list().length;
+      if (end >= length) return false;
+      if (pinned() && edge === 'start' && size() < max) setSize((n) => Math.min(max, n + chunk));
+      else startAt(Math.max(0, Math.min(start + chunk, length - max)));
+      return true;
+    },
+    grow() {
+      const { start, end } = range();
+      const whole = start === 0 && end === list().length;
+      if (!pinned() || whole || size() >= max) return false;
+      setSize((n) => Math.min(max, n + chunk));
+      return true;
+    },
+    reset() {
+      setAnchor(undefined);
+      setSize(initial);
+    },
+    reveal(index) {
+      const { start, end } = range();
+      const length = list().length;
+      if (index < 0 || index >= length || (index >= start && index < end)) return false;
+      startAt(index < start ? Math.max(0, index - chunk) : Math.max(0, Math.min(length, index + chunk + 1) - max));
+      return true;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defineHeroMessaging, type HeroMessagingElement, type HeroMessagingEventMap } from '../src/element.tsx';
+import { createFakeWorld, type FakeWorld } from './support/fake-world.ts';
+
+defineHeroMessaging();
+
+const listeners: (() => void)[] = [];
+afterEach(() => {
+  for (const remove of listeners.splice(0)) remove();
+  document.body.innerHTML = '';
+  localStorage.clear();
+});
+
+const identity = { 'osis-url': 'http://osis.test', context: 'world', 'public-key': 'bob' };
+
+function place(world: FakeWorld): HeroMessagingElement {
+  const el = document.createElement('hero-messaging');
+  for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
+  el.fetch = world.server.fetch;
+  document.body.append(el);
+  return el;
+}
+
+/** Every detail of one event type that reaches the document, in order. */
+function record<K extends keyof HeroMessagingEventMap>(type: K): HeroMessagingEventMap[K]['detail'][] {
+  const details: HeroMessagingEventMap[K]['detail'][] = [];
+  const listener = (e: Event) => details.push((e as HeroMessagingEventMap[K]).detail);
+  document.addEventListener(type, listener);
+  listeners.push(() => document.removeEventListener(type, listener));
+  return details;
+}
+
+const pill = (el: HTMLElement) => el.shadowRoot!.querySelector('.hm-status');
+const row = (el: HTMLElement, sid: string) => el.shadowRoot!.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
+
+describe('<hero-messaging> host events (issue 14, bug 6)', () => {
+  it('sends hm-status once per change, as { status }, and no hm-open while no chat is opened', async () => {
+    const world = createFakeWorld();
+    const statuses = record('hm-status');
+    const opens = record('hm-open');
+    const el = place(world);
+    await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
+    await waitFor(() => expect(row(el, world.dm.sid)).toBeTruthy());
+    expect(statuses).toEqual([{ status: 'connecting' }, { status: 'live' }]);
+    expect(opens).toEqual([]);
+  });
+
+  it('tells when the next try is while reconnecting, then live again', async () => {
+    const world = createFakeWorld();
+    const statuses = record('hm-status');
+    const el = place(world);
+    await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
+    const before = Date.now();
+    world.server.current!.close();
+    await waitFor(() => expect(statuses.some((s) => s.status === 'reconnecting')).toBe(true));
+    const reconnecting = statuses.find((s) => s.status === 'reconnecting')!;
+    expect(Object.keys(reconnecting).sort()).toEqual(['retryAt', 'status']);
+    expect(reconnecting.retryAt).toBeGreaterThanOrEqual(before);
+    // "Retry now", unless the jittered wait has already ended.
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.hm-status button')?.click();
+    await waitFor(() => expect(statuses.at(-1)).toEqual({ status: 'live' }));
+    // Neighbours always differ: nothing is repeated.
+    expect(statuses.every((s, i) => i === 0 || JSON.stringify(s) !== JSON.stringify(statuses[i - 1]))).toBe(true);
+  });
+
+  it('sends hm-open when the open chat changes, and only then', async () => {
+    const world = createFakeWorld();
+    const opens = record('hm-open');
+    const el = place(world);
+    await waitFor(() => expect(row(el, world.dm.sid)).toBeTruthy());
+    fireEvent.click(row(el, world.dm.sid)!);
+    await waitFor(() => expect(opens).toEqual([{ sid: world.dm.sid }]));
+    fireEvent.click(row(el, world.dm.sid)!);
+    fireEvent.click(row(el, world.group.sid)!);
+    await waitFor(() => expect(opens).toEqual([{ sid: world.dm.sid }, { sid: world.group.sid }]));
+    fireEvent.click(el.shadowRoot!.querySelector<HTMLButtonElement>('.hm-chat .hm-back')!);
+    await waitFor(() => expect(opens).toEqual([{ sid: world.dm.sid }, { sid: world.group.sid }, { sid: undefined }]));
+  });
+});

@@ -1,0 +1,314 @@
+// @vitest-environment node
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChatMessage } from '../../../src/protocol/index.ts';
+import { createCommunicationClient, type StreamItem } from '../../../src/sdk/index.ts';
+import { makeSharedSubscription, type SharedSubscription } from '../../../src/sdk/tabs/index.ts';
+import { createFakeServer, type FakeConnection, type FakeServer } from '../../../mocks/fake-stream/index.ts';
+import { collect } from '../../support/collect.ts';
+import { createFakeBrowser, type FakeBrowser, type FakeTab } from '../../support/fake-tabs.ts';
+
+const NAME = 'hero-messaging/stream/v1/test';
+
+let server: FakeServer;
+let browser: FakeBrowser;
+let opened: Tab[];
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  server = createFakeServer();
+  browser = createFakeBrowser();
+  opened = [];
+});
+afterEach(async () => {
+  for (const tab of opened) tab.close();
+  await settle();
+  vi.useRealTimers();
+});
+
+interface Tab {
+  fake: FakeTab;
+  sub: SharedSubscription;
+  out: ReturnType<typeof collect>;
+  warn: ReturnType<typeof vi.fn>;
+  close(): void;
+}
+
+function openTab(options: { lastEventId?: string; fake?: FakeTab } = {}): Tab {
+  const fake = options.fake ?? browser.tab();
+  const controller = new AbortController();
+  const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch, environment: { random: () => 0.5 } });
+  const warn = vi.fn();
+  const sub = makeSharedSubscription({
+    signal: controller.signal,
+    lastEventId: options.lastEventId,
+    name: NAME,
+    subscribe: client.subscribe,
+    locks: fake.locks,
+    BroadcastChannel: fake.BroadcastChannel,
+    pageEvents: fake.pageEvents,
+    warn,
+  });
+  const tab = { fake, sub, out: collect(sub), warn, close: () => controller.abort() };
+  opened.push(tab);
+  return tab;
+}
+
+/**
+ * Lets the tasks of the next 20 ms run: lock grants, channel deliveries, stream reads. (A timer of 0 ms
+ * set by another timer's callback waits for the clock to move, so the clock moves 1 ms at a time.)
+ */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await vi.advanceTimersByTimeAsync(1);
+}
+
+const open = () => server.connections.filter((c) => !c.ended);
+
+function message(seq: number): ChatMessage {
+  return { sid: `msg_${seq}`, conversation_sid: 'conv_1', sender_public_key: 'alice', content: `m${seq}`, created_at: 1_700_000_000, seq };
+}
+const seqs = (tab: Tab) => tab.out.events().flatMap((e) => (e.type === 'chatmessage.new' ? [e.data.seq] : []));
+
+async function live(tabs: Tab[], seq = 10): Promise<FakeConnection> {
+  await settle();
+  const connection = server.current!;
+  server.seq = seq;
+  connection.ready(1000);
+  await settle();
+  for (const tab of tabs) expect(tab.out.states().at(-1)).toBe('connected');
+  return connection;
+}
+
+describe('one stream shared by the tabs of an identity', () => {
+  it('ten tabs hold one connection, and each event reaches every tab once, with its cursor', async () => {
+    const tabs = Array.from({ length: 10 }, () => openTab());
+    const connection = await live(tabs);
+    expect(open()).toHaveLength(1);
+    expect(tabs.filter((t) => t.sub.isLeader)).toEqual([tabs[0]]);
+    connection.push({ type: 'chatmessage.new', data: message(11) });
+    connection.push({ type: 'chatmessage.new', data: message(12) });
+    await settle();
+    for (const tab of tabs) {
+      expect(tab.out.types()).toEqual(['ready', 'chatmessage.new', 'chatmessage.new']);
+      expect(seqs(tab)).toEqual([11, 12]);
+      expect(tab.sub.lastEventId).toBe('fakeepoch:12');
+    }
+  });
+
+  it('two tabs starting in the same task elect one leader; the other hears everything from the start', async () => {
+    const [a, b] = [openTab(), openTab()];
+    await live([a!, b!]);
+    expect(open()).toHaveLength(1);
+    expect([a!.sub.isLeader, b!.sub.isLeader].sort()).toEqual([false, true]);
+    for (const tab of [a!, b!]) expect(tab.out.states()).toEqual(['connecting', 'connected']);
+  });
+
+  it('a tab joining mid-stream is told the status and gets a ready to take its snapshot from', async () => {
+    const a = openTab();
+    const connection = await live([a]);
+    connection.push({ type: 'chatmessage.new', data: message(11) });
+    await settle();
+    const b = openTab();
+    await settle();
+    expect(b.out.items).toEqual<StreamItem[]>([
+      { kind: 'status', status: { state: 'connected', heartbeatMs: 1000 } },
+      { kind: 'event', event: { type: 'ready', data: { cursor: 'fakeepoch:10', heartbeat_ms: 1000 } }, id: 'fakeepoch:11' },
+    ]);
+    expect(b.sub.lastEventId).toBe('fakeepoch:11');
+    connection.push({ type: 'chatmessage.new', data: message(12) });
+    await settle();
+    expect(seqs(b)).toEqual([12]);
+    expect(open()).toHaveLength(1);
+  });
+
+  it('a joining tab shows the leader reconnecting, with the same moment of the next try', async () => {
+    const a = openTab();
+    const connection = await live([a]);
+    connection.error();
+    await settle();
+    const b = openTab();
+    await settle();
+    const leaderSays = a.out.statuses().at(-1)!;
+    expect(leaderSays.state).toBe('reconnecting');
+    expect(b.out.statuses()).toEqual([leaderSays]);
+    expect(b.out.types()).toEqual([]);
+  });
+
+  it('when the leader dies a waiting tab takes over from its cursor; no event is lost or doubled', async () => {
+    const [a, b, c] = [openTab(), openTab(), openTab()];
+    const first = await live([a!, b!, c!]);
+    first.push({ type: 'chatmessage.new', data: message(11) });
+    await settle();
+    a!.fake.crash();
+    first.error(); // its connection dies with it
+    await settle();
+    const second = server.current!;
+    expect(second).not.toBe(first);
+    expect(second.lastEventId).toBe('fakeepoch:11');
+    expect(open()).toHaveLength(1);
+    const leader = b!.sub.isLeader ? b! : c!;
+    const follower = leader === b ? c! : b!;
+    expect(leader.sub.isLeader).toBe(true);
+    // The server replays from the cursor; an event already relayed (11) comes again: harmless, dropped.
+    second.ready(1000);
+    second.push({ type: 'chatmessage.new', data: message(11) });
+    second.push({ type: 'chatmessage.new', data: message(12) });
+    await settle();
+    expect(seqs(follower)).toEqual([11, 12]);
+    expect(follower.out.types()).toEqual(['ready', 'chatmessage.new', 'ready', 'chatmessage.new']);
+    expect(seqs(leader)).toEqual([11, 11, 12]); // its own stream, as is; the merge rules dedupe by seq
+  });
+
+  it('a leader that closes its tab hands over as quickly, without waiting for anything', async () => {
+    const [a, b] = [openTab(), openTab()];
+    const first = await live([a!, b!]);
+    a!.close();
+    await settle();
+    expect(first.aborted).toBe(true);
+    expect(b!.sub.isLeader).toBe(true);
+    expect(open()).toHaveLength(1);
+    expect(server.current!.lastEventId).toBe('fakeepoch:10');
+  });
+
+  it('relays resync, and followers then resume from the new position', async () => {
+    const [a, b] = [openTab(), openTab()];
+    const connection = await live([a!, b!], 10);
+    server.seq = 40;
+    connection.push({ type: 'resync', data: { reason: 'position not in the replay log' } });
+    await settle();
+    expect(b!.out.types()).toEqual(['ready', 'resync']);
+    // The connection's ready said 10; after resync that is the position, in every tab.
+    expect(b!.sub.lastEventId).toBe('fakeepoch:10');
+    expect(a!.sub.lastEventId).toBe('fakeepoch:10');
+  });
+
+  it('"Retry now" in a follower reaches the leader', async () => {
+    const [a, b] = [openTab(), openTab()];
+    const first = await live([a!, b!]);
+    first.error();
+    await settle();
+    expect(b!.out.states().at(-1)).toBe('reconnecting');
+    const before = server.connections.length;
+    b!.sub.retryNow();
+    await settle();
+    expect(server.connections.length).toBe(before + 1);
+    expect(b!.out.states().at(-1)).toBe('connecting');
+  });
+
+  it('a refused identity ends the subscription in every tab', async () => {
+    server.failNext(401);
+    const [a, b] = [openTab(), openTab()];
+    await settle();
+    await Promise.all([a!.out.done, b!.out.done]);
+    for (const tab of [a!, b!]) expect(tab.out.states().at(-1)).toBe('unauthorized');
+    expect(browser.holder(NAME)).toBeUndefined();
+  });
+
+  it('drops malformed relay messages with one readable line, and goes on', async () => {
+    const [a, b] = [openTab(), openTab()];
+    const connection = await live([a!, b!]);
+    const stranger = new (browser.tab().BroadcastChannel)(NAME);
+    stranger.postMessage('hello');
+    stranger.postMessage({ v: 2, type: 'item', from: 'x' });
+    stranger.postMessage({ v: 1, type: 'item', from: 'x', item: { kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } } });
+    stranger.postMessage({ v: 1, type: 'item', from: 'x', item: { kind: 'status', status: { state: 'live' } } });
+    await settle();
+    connection.push({ type: 'chatmessage.new', data: message(11) });
+    await settle();
+    expect(b!.out.types()).toEqual(['ready', 'chatmessage.new']);
+    expect(b!.warn).toHaveBeenCalledTimes(1);
+    expect(b!.warn.mock.calls[0]![0]).toMatch(/dropped a message from another tab: relay message of version undefined/);
+    expect(b!.sub.stats.badFrames).toBe(4);
+    stranger.close();
+  });
+
+  it('tells who leads, and shows the leader each item it relays', async () => {
+    const [a, b] = [openTab(), openTab()];
+    const changes: boolean[] = [];
+    const relayed: string[] = [];
+    b!.sub.onLeadershipChange((leading) => changes.push(leading));
+    b!.sub.onRelay((item) => relayed.push(item.kind === 'event' ? item.event.type : item.status.state));
+    const first = await live([a!, b!]);
+    first.push({ type: 'chatmessage.new', data: message(11) });
+    await settle();
+    expect(relayed).toEqual([]);
+    a!.close();
+    await settle();
+    server.current!.ready(1000);
+    server.current!.push({ type: 'chatmessage.new', data: message(12) });
+    await settle();
+    expect(changes).toEqual([true]);
+    expect(relayed).toEqual(['connecting', 'connected', 'ready', 'chatmessage.new']);
+    b!.close();
+    await settle();
+    expect(changes).toEqual([true, false]);
+  });
+
+  it('leaves no lock, request, channel or connection behind once every tab is closed', async () => {
+    const tabs = [openTab(), openTab(), openTab()];
+    await live(tabs);
+    for (const tab of tabs) tab.close();
+    await settle();
+    await Promise.all(tabs.map((t) => t.out.done));
+    expect(browser.holder(NAME)).toBeUndefined();
+    expect(browser.waiting(NAME)).toBe(0);
+    expect(browser.openChannels(NAME)).toBe(0);
+    expect(open()).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('hidden tabs and the back/forward cache', () => {
+  it('pagehide lets go of the lock and the stream; pageshow joins again and resumes from the cursor', async () => {
+    const a = openTab();
+    const first = await live([a]);
+    first.push({ type: 'chatmessage.new', data: message(11) });
+    await settle();
+    a.fake.hide();
+    await settle();
+    expect(first.aborted).toBe(true);
+    expect(browser.holder(NAME)).toBeUndefined();
+    expect(browser.openChannels(NAME)).toBe(0);
+    a.fake.show();
+    await settle();
+    const second = server.current!;
+    expect(second.lastEventId).toBe('fakeepoch:11');
+    second.ready(1000);
+    await settle();
+    expect(a.out.states()).toEqual(['connecting', 'connected', 'connecting', 'connecting', 'connected']);
+    expect(a.out.types()).toEqual(['ready', 'chatmessage.new', 'ready']);
+  });
+
+  it('a hidden leader hands over to another tab, and rejoins as a follower when shown', async () => {
+    const [a, b] = [openTab(), openTab()];
+    const first = await live([a!, b!]);
+    a!.fake.hide();
+    await settle();
+    expect(first.aborted).toBe(true);
+    expect(b!.sub.isLeader).toBe(true);
+    const second = server.current!;
+    second.ready(1000);
+    second.push({ type: 'chatmessage.new', data: message(11) });
+    await settle();
+    expect(seqs(b!)).toEqual([11]);
+    expect(seqs(a!)).toEqual([]); // hidden: in the cache, not listening
+    a!.fake.show();
+    await settle();
+    expect(a!.sub.isLeader).toBe(false);
+    expect(open()).toHaveLength(1);
+    // Back as a follower: told the status and given a ready, so it takes a fresh snapshot.
+    expect(a!.out.items.slice(-3)).toEqual<StreamItem[]>([
+      { kind: 'status', status: { state: 'connecting', attempt: 0 } },
+      { kind: 'status', status: { state: 'connected', heartbeatMs: 1000 } },
+      { kind: 'event', event: { type: 'ready', data: { cursor: 'fakeepoch:10', heartbeat_ms: 1000 } }, id: 'fakeepoch:11' },
+    ]);
+  });
+
+  it('a pageshow that is not from the cache (a fresh load) changes nothing', async () => {
+    const a = openTab();
+    await live([a]);
+    a.fake.pageEvents.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
+    await settle();
+    expect(server.connections).toHaveLength(1);
+    expect(a.sub.isLeader).toBe(true);
+  });
+});

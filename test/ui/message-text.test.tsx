@@ -1,0 +1,63 @@
+import { fireEvent, render, waitFor } from '@solidjs/testing-library';
+import { createSignal } from 'solid-js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mountIsland } from '../../src/ui/index.ts';
+import { MessageText } from '../../src/ui/MessageText.tsx';
+import { createFakeWorld } from '../support/fake-world.ts';
+
+describe('<MessageText>', () => {
+  it('renders http(s) URLs as links that open in a new tab without access to the page', () => {
+    const { container } = render(() => <MessageText text="Agenda: https://example.com/plan. Bring snacks" />);
+    const text = container.querySelector('.hm-text')!;
+    expect(text.getAttribute('dir')).toBe('auto');
+    expect(text.textContent).toBe('Agenda: https://example.com/plan. Bring snacks');
+    const links = text.querySelectorAll('a');
+    expect(links).toHaveLength(1);
+    expect(links[0]!.getAttribute('href')).toBe('https://example.com/plan');
+    expect(links[0]!.textContent).toBe('https://example.com/plan');
+    expect(links[0]!.getAttribute('target')).toBe('_blank');
+    expect(links[0]!.getAttribute('rel')).toBe('noopener noreferrer');
+  });
+
+  it('never parses the text as HTML', () => {
+    const hostile = '<img src=x onerror="alert(1)"><b>bold</b> javascript:alert(1) <a href="javascript:alert(2)">x</a>';
+    const { container } = render(() => <MessageText text={hostile} />);
+    const text = container.querySelector('.hm-text')!;
+    expect(text.textContent).toBe(hostile);
+    expect(text.querySelector('img, b')).toBeNull();
+    expect(text.querySelectorAll('a')).toHaveLength(0);
+  });
+
+  it('follows a change of text', () => {
+    const [value, setValue] = createSignal('plain');
+    const { container } = render(() => <MessageText text={value()} />);
+    expect(container.querySelectorAll('a')).toHaveLength(0);
+    setValue('now http://a.example and https://b.example');
+    expect([...container.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual(['http://a.example', 'https://b.example']);
+    expect(container.textContent).toBe('now http://a.example and https://b.example');
+  });
+});
+
+describe('links in the open chat', () => {
+  const mounted: (() => void)[] = [];
+  afterEach(() => {
+    for (const dispose of mounted.splice(0)) dispose();
+    document.body.innerHTML = '';
+    localStorage.clear();
+  });
+
+  it('shows a URL in a message from someone else as a link, the rest as text', async () => {
+    const world = createFakeWorld();
+    const host = document.createElement('div');
+    document.body.append(host);
+    mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob') }));
+    await waitFor(() => expect(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy());
+    fireEvent.click(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
+    world.send('alice', world.dm.sid, 'Tickets: https://tickets.example/42, <b>not bold</b>');
+    await waitFor(() => expect(host.querySelector('.hm-msg:last-child .hm-text a')).toBeTruthy());
+    const text = host.querySelector('.hm-msg:last-child .hm-text')!;
+    expect(text.textContent).toBe('Tickets: https://tickets.example/42, <b>not bold</b>');
+    expect(text.querySelector('a')!.getAttribute('href')).toBe('https://tickets.example/42');
+    expect(text.querySelector('b')).toBeNull();
+  });
+});

@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mountIsland } from '../../src/ui/index.ts';
+import { createFakeWorld } from '../support/fake-world.ts';
+
+afterEach(() => {
+  vi.useRealTimers();
+  document.body.replaceChildren();
+  document.adoptedStyleSheets = [];
+});
+
+describe('mountIsland', () => {
+  it('undoes everything it started when rendering throws, then passes the error on', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const world = createFakeWorld();
+    const host = document.createElement('div');
+    document.body.append(host);
+    const timersBefore = vi.getTimerCount();
+    const options = { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob') };
+    // A failure in the middle of the first render, after the session has opened its stream.
+    const onStatus = () => {
+      throw new Error('rendering failed');
+    };
+    expect(() => mountIsland(host, { ...options, onStatus })).toThrow('rendering failed');
+    expect(host.childNodes).toHaveLength(0);
+    expect(document.adoptedStyleSheets).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(60_000);
+    // Nothing streams on unseen: no open stream, no request.
+    expect(world.server.connections.filter((conn) => !conn.aborted)).toHaveLength(0);
+    expect(world.server.rpcCalls).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(timersBefore);
+  });
+});
