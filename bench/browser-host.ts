@@ -31,7 +31,8 @@ export interface PageParams {
   context: string;
   keys: string;
   transport?: 'sse' | 'poll';
-  batch?: boolean;
+  /** Publish every store change at once (one render per event), through the element's injected environment. */
+  renderEach?: boolean;
 }
 
 /** Headless Chromium, the built bundle on a static server, and the dev backend, all on loopback. */
@@ -64,7 +65,7 @@ export async function startBenchHost(options: ServerOptions = {}): Promise<Bench
       page.on('pageerror', (error) => console.error(`[bench page] ${error.message}`));
       const query = new URLSearchParams({ osis: backend.url, context: params.context, keys: params.keys });
       if (params.transport) query.set('transport', params.transport);
-      if (params.batch === false) query.set('batch', '0');
+      if (params.renderEach) query.set('render', 'each');
       await page.goto(`${statics.url}/bench/pages/host.html?${query}`);
       return page;
     },

@@ -66,13 +66,13 @@ export async function burstRendering(options: BurstOptions = {}): Promise<BenchL
   const lines: BenchLine[] = [];
   try {
     // Before and after, side by side: rendering each event costs a render and a layout per event.
-    for (const batch of [false, true]) {
-      const { page, context, sid } = await host.dmPage({ keys: 'bob', batch }, { width: 1000, height: 800 });
+    for (const renderEach of [true, false]) {
+      const { page, context, sid } = await host.dmPage({ keys: 'bob', renderEach }, { width: 1000, height: 800 });
       const figures = await burst(host, page, context, sid, 'compare', compareCount);
-      lines.push({ name: 'burst.compare', params: { messages: compareCount, rendering: RENDERING[batch ? 'batched' : 'each'] }, figures });
+      lines.push({ name: 'burst.compare', params: { messages: compareCount, rendering: RENDERING[renderEach ? 'each' : 'batched'] }, figures });
       await page.context().close();
     }
-    const { page, context, sid } = await host.dmPage({ keys: 'bob', batch: true }, { width: 1000, height: 800 });
+    const { page, context, sid } = await host.dmPage({ keys: 'bob' }, { width: 1000, height: 800 });
     const first = await burst(host, page, context, sid, 'first', count);
     lines.push({ name: 'burst', params: { messages: count, chatBefore: 0, rendering: RENDERING.batched }, figures: first });
     const second = await burst(host, page, context, sid, 'second', count);

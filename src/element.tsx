@@ -1,4 +1,5 @@
 import type { CommunicationClient } from './sdk/index.ts';
+import type { SessionEnvironment } from './sync/index.ts';
 import { hostStatus, type HostStatus } from './ui/host-status.ts';
 import { adoptStyles, mountIsland, type Routing } from './ui/index.ts';
 
@@ -46,10 +47,10 @@ export class HeroMessagingElement extends HTMLElement {
   fetch: typeof fetch | undefined;
   /** Or a ready-made client; its identity must match the attributes. */
   client: CommunicationClient | undefined;
-  /** Default `true`: a burst of events renders at most once per frame; `false` renders each (to measure the difference). */
-  batch: boolean | undefined;
   /** Default `true`: the tabs of one identity share one live stream (one tab per browser holds it). */
   shareAcrossTabs: boolean | undefined;
+  /** Clock, timers, visibility and render schedule for the island; set before connecting (tests, benchmarks). Default: the page's. */
+  environment: Partial<SessionEnvironment> | undefined;
   private teardown: (() => void) | undefined;
   private showsProblem = false;
   // The last detail sent per event type, as JSON: a host hears of changes only. No chat is open
@@ -97,7 +98,7 @@ export class HeroMessagingElement extends HTMLElement {
         transport: (this.getAttribute('transport') as 'sse' | 'poll' | null) ?? 'sse',
         fetch: this.fetch,
         client: this.client,
-        batch: this.batch,
+        environment: this.environment,
         shareAcrossTabs: this.shareAcrossTabs ?? true,
         onUnread: (total) => this.emit('hm-unread', { total }),
         onStatus: (status) => this.emit('hm-status', hostStatus(status)),

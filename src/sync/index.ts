@@ -1,5 +1,8 @@
 export { createChatSession, makeChatSession } from './session.ts';
 export type { ChatSession, SessionOptions } from './session.ts';
+export { sessionEnvironment } from './environment.ts';
+export type { Schedule, SessionEnvironment } from './environment.ts';
+export type { SendResult } from './sender.ts';
 export type { ConnectionStatus } from './status.ts';
 export type { Bubble, ChatState, OpenChat, PendingSend } from './state.ts';
 export { outboxKey, OUTBOX_MAX_AGE_MS } from './outbox.ts';
@@ -7,4 +10,3 @@ export type { OutboxStorage } from './outbox.ts';
 export { totalUnread } from './merge.ts';
 export { findRow, indexOfRow, rowAt, rowCount, rowSlice } from './rows.ts';
 export type { Rows } from './rows.ts';
-export { duringFrame } from './tasks.ts';

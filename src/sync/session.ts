@@ -1,28 +1,19 @@
-import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
-import { LIMITS, type Conversation, type ServerEvent } from '../protocol/index.ts';
-import { backoffDelay, CommunicationError, type CommunicationClient, type StreamStatus, type Subscription } from '../sdk/index.ts';
-import {
-  applyConversation,
-  applyEvent,
-  applySnapshot,
-  clearUnread,
-  discardSend,
-  openChat,
-  prependOlder,
-  queueSend,
-  retrySend,
-  sendFailed,
-  sendSucceeded,
-} from './merge.ts';
-import { dueForRetry, loadOutbox, saveOutbox, type OutboxStorage } from './outbox.ts';
 import { findRow, rowSlice } from './rows.ts';
-import { initialState, type Snapshot } from './state.ts';
-import { connectionStatus, type ConnectionStatus } from './status.ts';
+import { getOwner, onCleanup, type Accessor } from 'solid-js';
+import { LIMITS, type Conversation, type ServerEvent } from '../protocol/index.ts';
+import type { CommunicationClient, StreamItem, Subscription } from '../sdk/index.ts';
+import { makeContacts } from './contacts.ts';
+import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
+import { applyConversation, applyEvent, openChat, prependOlder } from './merge.ts';
+import { loadOutbox, type OutboxStorage } from './outbox.ts';
+import { makeReadMarker } from './read-marker.ts';
+import { makeSender, type SendResult } from './sender.ts';
+import { makeSnapshotter } from './snapshotter.ts';
+import { initialState } from './state.ts';
+import { makeSessionHealth, type ConnectionStatus } from './status.ts';
 import { createChatStore, type ChatStore } from './store.ts';
-import { nextTask, timeSlicer } from './tasks.ts';
-
-/** Longest stretch of event handling before the browser gets a turn (renders, input). */
-const SLICE_MS = 10;
+import { runStreamLoop } from './stream-loop.ts';
+import { reportingSuccess } from './watch-client.ts';
 
 export interface SessionOptions {
   client: CommunicationClient;
@@ -36,16 +27,8 @@ export interface SessionOptions {
   pageSize?: number;
   /** Delay before `mark_read` goes out, so a burst makes one call. Default 300 ms. */
   markReadDelayMs?: number;
-  now?: () => number;
-  /** Jitter of the snapshot retry backoff. Default `Math.random`. */
-  random?: () => number;
-  newNonce?: () => string;
-  /** Default `true`: at most one render per frame however many events arrive (see `StoreOptions`). */
-  batch?: boolean;
-  /** Whether the person can see the island (marks read only then). Default: the document's visibility. */
-  isVisible?: () => boolean;
-  /** Source of `visibilitychange`. Default: `document` where there is one. */
-  visibilityEvents?: EventTarget;
+  /** Clock, randomness, timers, visibility and the render schedule; defaults in `sessionEnvironment`. */
+  environment?: Partial<SessionEnvironment>;
 }
 
 /** One mounted island's live state and actions (DESIGN §6–§8). */
@@ -55,7 +38,7 @@ export interface ChatSession {
   /** Opens a chat (or none) and fetches its newest messages. */
   open(sid: string | undefined): void;
   /** Sends `content` to the open chat; answers a readable reason when it cannot. */
-  send(content: string): { ok: true } | { ok: false; error: string };
+  send(content: string): SendResult;
   retry(nonce: string): void;
   discard(nonce: string): void;
   /** Fetches the page before the oldest message shown. */
@@ -75,249 +58,124 @@ export function createChatSession(options: SessionOptions): ChatSession {
   return session;
 }
 
+/** The session: the units below, wired to one store, one stream and one status. */
 export function makeChatSession(options: SessionOptions): ChatSession {
-  const { client } = options;
-  const me = client.identity.publicKey;
-  const now = options.now ?? Date.now;
+  const env = sessionEnvironment(options.environment);
+  const me = options.client.identity.publicKey;
   const pageSize = options.pageSize ?? LIMITS.pageDefault;
-  const newNonce = options.newNonce ?? (() => crypto.randomUUID());
-  const doc = typeof document === 'undefined' ? undefined : document;
-  const isVisible = options.isVisible ?? (() => doc?.visibilityState !== 'hidden');
-  const visibilityEvents = options.visibilityEvents ?? doc;
   const controller = new AbortController();
   const { signal } = controller;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  const later = (fn: () => void, ms: number) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms);
-    timers.add(t);
-    return t;
-  };
-
-  const store = createChatStore(initialState(me, loadOutbox(options.storage, options.outboxKey ?? '')), { batch: options.batch });
-  const update: ChatStore['update'] = (change) => {
-    const before = store.current().outbox;
-    store.update(change);
-    const after = store.current().outbox;
-    if (after !== before && options.outboxKey) saveOutbox(options.storage, options.outboxKey, after);
-  };
-
-  const [status, setStatus] = createSignal<ConnectionStatus>({ state: 'connecting' });
-  let stream: StreamStatus = { state: 'connecting', attempt: 0 };
-  let listFresh = false;
-  const showStatus = () => setStatus(connectionStatus(stream, listFresh));
-
-  // Snapshots: one at a time; events that arrive meanwhile are applied and kept to re-apply on top.
-  let inFlight: ServerEvent[] | undefined;
-  let wantList = false;
-  let wantChat = false;
-  let snapshotAttempt = 0;
-  let snapshotRetry: ReturnType<typeof setTimeout> | undefined;
-
-  function requestSnapshot(list: boolean): void {
-    wantList ||= list;
-    wantChat = true;
-    if (!inFlight) void runSnapshot();
-  }
-
-  async function runSnapshot(): Promise<void> {
-    const list = wantList;
-    const sid = store.current().open?.sid;
-    wantList = false;
-    wantChat = false;
-    inFlight = [];
-    try {
-      const [conversations, messages] = await Promise.all([
-        list ? client.listConversations(signal) : undefined,
-        sid ? client.listMessages({ sid, limit: pageSize }, signal) : undefined,
-      ]);
-      const snapshot: Snapshot = { conversations };
-      if (sid && messages) snapshot.chat = { sid, messages, hasOlder: messages.length >= pageSize };
-      const buffered = inFlight;
-      inFlight = undefined;
-      update((s) => applySnapshot(s, snapshot, buffered));
-      snapshotAttempt = 0;
-      if (list && stream.state === 'connected') {
-        listFresh = true;
-        showStatus();
-        onLive();
+  // A reply from the server while the stream waits says it is back: reconnect now (and refetch).
+  const client = reportingSuccess(options.client, () => wakeUp());
+  const store = createChatStore(initialState(me, loadOutbox(options.storage, options.outboxKey ?? '')), { schedule: env.schedulePublish });
+  const health = makeSessionHealth(() => {
+    sender.flushDue();
+    contacts.ensure();
+  });
+  const sender = makeSender({ client, store, env, signal, storage: options.storage, outboxKey: options.outboxKey });
+  const readMarker = makeReadMarker({ client, store, env, signal, delayMs: options.markReadDelayMs });
+  const contacts = makeContacts({ client, store, env, signal });
+  const snapshotter = makeSnapshotter({
+    client,
+    store,
+    env,
+    signal,
+    pageSize,
+    onTaken({ list, sid }) {
+      if (list) {
+        // The rows on screen before the status says Live: a snapshot is one render, not a burst.
+        store.flush();
+        health.update({ fresh: true });
       }
-      if (sid && sid === store.current().open?.sid) markReadSoon();
-    } catch (error) {
-      inFlight = undefined;
-      if (signal.aborted) return;
-      wantList ||= list;
-      wantChat = true;
-      if (error instanceof CommunicationError && error.code === -32001) {
-        stream = { state: 'unauthorized', httpStatus: 401 };
-        showStatus();
-        return;
-      }
-      if (error instanceof CommunicationError && (error.code === -32003 || error.code === -32004) && sid) {
-        // The open chat is gone or not ours: close it, keep the rest.
-        update((s) => (s.open?.sid === sid ? openChat(s, undefined) : s));
-      }
-      const delay = backoffDelay(snapshotAttempt++, options.random ?? Math.random);
-      console.warn(`[hero-messaging] snapshot failed, retrying in ${delay} ms: ${(error as Error).message}`);
-      snapshotRetry = later(() => {
-        snapshotRetry = undefined;
-        if (!inFlight && (wantList || wantChat)) void runSnapshot();
-      }, delay);
-      return;
-    }
-    if (wantList || wantChat) void runSnapshot();
-  }
-
-  function onEvent(event: ServerEvent): void {
-    if (event.type === 'ready' || event.type === 'resync') {
-      listFresh = false;
-      showStatus();
-      requestSnapshot(true);
-      return;
-    }
-    inFlight?.push(event);
-    const before = store.current();
-    update((s) => applyEvent(s, event));
-    const open = store.current().open;
-    if (!open) return;
-    if (event.type === 'chatmessage.new' && event.data.conversation_sid === open.sid && event.data.sender_public_key !== me) {
-      markReadSoon();
-    }
-    if (
-      event.type === 'conversation.updated' &&
-      event.data.sid === open.sid &&
-      !findRow(before.conversations, open.sid)
-    ) {
-      // The open chat just became visible to us (added to it): its history was not on the stream.
-      requestSnapshot(false);
-    }
-  }
-
-  function onStreamStatus(next: StreamStatus): void {
-    stream = next;
-    if (next.state !== 'connected') listFresh = false;
-    showStatus();
-  }
-
-  let markReadTimer: ReturnType<typeof setTimeout> | undefined;
-  function markReadSoon(): void {
-    const sid = store.current().open?.sid;
-    if (!sid || !isVisible()) return;
-    const row = findRow(store.current().conversations, sid);
-    if (!row || row.unread_count === 0) return;
-    update((s) => clearUnread(s, sid));
-    if (markReadTimer) return;
-    markReadTimer = later(() => {
-      markReadTimer = undefined;
-      const current = store.current().open?.sid;
-      if (current) client.markRead({ sid: current }, signal).catch(() => {});
-    }, options.markReadDelayMs ?? 300);
-  }
-
-  // Sends go out one at a time, so the server stores them in the order they were written.
-  let sending: Promise<void> = Promise.resolve();
-  function deliver(nonce: string): void {
-    sending = sending.then(() => deliverNow(nonce));
-  }
-
-  async function deliverNow(nonce: string): Promise<void> {
-    const pending = store.current().outbox.find((p) => p.nonce === nonce);
-    if (!pending || pending.state !== 'sending' || signal.aborted) return;
-    try {
-      const message = await client.sendMessage({ sid: pending.conversation_sid, content: pending.content, nonce }, signal);
-      update((s) => sendSucceeded(s, message));
-    } catch (error) {
-      if (signal.aborted) return;
-      const retryable = error instanceof CommunicationError ? error.retryable : true;
-      update((s) => sendFailed(s, nonce, (error as Error).message, retryable));
-    }
-  }
-
-  function onLive(): void {
-    for (const pending of dueForRetry(store.current().outbox, now())) {
-      update((s) => retrySend(s, pending.nonce));
-      deliver(pending.nonce);
-    }
-    if (store.current().contacts.length === 0) {
-      client
-        .listContacts(signal)
-        .then((contacts) => update((s) => ({ ...s, contacts })))
-        .catch(() => {});
-    }
-  }
+      if (sid && sid === store.current().open?.sid) readMarker.soon();
+    },
+    onRefused: () => health.update({ refused: true }),
+  });
 
   const subscription: Subscription =
     options.transport === 'poll'
-      ? client.poll({ signal, openChat: () => store.current().open?.sid })
-      : client.subscribe({ signal });
+      ? options.client.poll({ signal, openChat: () => store.current().open?.sid })
+      : options.client.subscribe({ signal });
 
-  void (async () => {
-    // A backlog read in one go (after a burst or a reconnect) arrives as one long run of microtasks;
-    // it is cut into short tasks so the page keeps rendering and answering input meanwhile.
-    const slice = timeSlicer(SLICE_MS);
-    try {
-      for await (const item of subscription) {
-        if (item.kind === 'status') onStreamStatus(item.status);
-        else onEvent(item.event);
-        if (slice.due()) {
-          await nextTask();
-          slice.reset();
-        }
-      }
-    } catch (error) {
-      console.error('[hero-messaging] the subscription loop failed', error);
+  function wakeUp(): void {
+    if (health.waiting) subscription.retryNow();
+    if (snapshotter.waiting) snapshotter.retryNow();
+  }
+
+  // Whether the next connection resumes from a position (replay) or starts afresh.
+  let resuming = false;
+
+  function onEvent(event: ServerEvent): void {
+    if (event.type === 'ready' || event.type === 'resync') {
+      // A resumed connection is replayed from its position; anything else needs the server's view again.
+      if (event.type === 'ready' && resuming && health.facts.fresh) return;
+      health.update({ fresh: false });
+      snapshotter.request(true);
+      return;
     }
+    snapshotter.observe(event);
+    const before = store.current();
+    store.update((s) => applyEvent(s, event));
+    const open = store.current().open;
+    if (!open) return;
+    if (event.type === 'chatmessage.new' && event.data.conversation_sid === open.sid && event.data.sender_public_key !== me) {
+      readMarker.soon();
+    }
+    if (event.type === 'conversation.updated' && event.data.sid === open.sid && !findRow(before.conversations, open.sid)) {
+      // The open chat just became visible to us (added to it): its history was not on the stream.
+      snapshotter.request(false);
+    }
+  }
+
+  function onItem(item: StreamItem): void {
+    if (item.kind === 'event') return onEvent(item.event);
+    const stream = item.status;
+    if (stream.state !== 'connected') {
+      // The next connection resumes from a position (replay) or starts afresh (poll, or no position yet):
+      // without replay to bring it up to date, the store is stale until the next snapshot.
+      resuming = subscription.lastEventId !== undefined;
+      if (!resuming) return health.update({ stream, fresh: false });
+    }
+    health.update({ stream });
+  }
+
+  void runStreamLoop(subscription, env, onItem).then(() => {
     // The loop only ends on abort or refusal; anything else must not leave a stale "live" behind.
-    if (!signal.aborted && (stream as StreamStatus).state !== 'unauthorized') {
-      stream = { state: 'offline', at: 0, attempt: 0, reason: 'subscription ended' };
-      listFresh = false;
-      showStatus();
-    }
-  })();
+    if (!signal.aborted) health.update({ ended: true });
+  });
 
-  const onVisibility = () => {
-    if (!isVisible()) return;
+  const stopWatchingVisibility = onBecomingVisible(env, () => {
     subscription.retryNow();
-    markReadSoon();
-  };
-  visibilityEvents?.addEventListener('visibilitychange', onVisibility);
+    readMarker.soon();
+  });
+
+  /** Something the person did: a good moment to end the stream's wait, should the server be back. */
+  const byPerson =
+    <A extends unknown[], R>(action: (...args: A) => R) =>
+    (...args: A): R => {
+      wakeUp();
+      return action(...args);
+    };
 
   return {
     store,
-    status,
-    open(sid) {
+    status: health.status,
+    open: byPerson((sid: string | undefined) => {
       if (store.current().open?.sid === sid) return;
-      update((s) => openChat(s, sid));
-      if (sid) requestSnapshot(false);
-    },
-    send(content) {
-      const text = content.trim();
-      const sid = store.current().open?.sid;
-      if (!sid) return { ok: false, error: 'no chat is open' };
-      if (text.length < LIMITS.contentMin) return { ok: false, error: 'the message is empty' };
-      if (text.length > LIMITS.contentMax) return { ok: false, error: `the message is longer than ${LIMITS.contentMax} characters` };
-      const nonce = newNonce();
-      update((s) => queueSend(s, { nonce, conversation_sid: sid, content: text, created_at: now(), state: 'sending' }));
-      deliver(nonce);
-      return { ok: true };
-    },
-    retry(nonce) {
-      update((s) => retrySend(s, nonce));
-      deliver(nonce);
-    },
-    discard(nonce) {
-      update((s) => discardSend(s, nonce));
-    },
-    async loadOlder() {
+      store.update((s) => openChat(s, sid));
+      if (sid) snapshotter.request(false);
+    }),
+    send: byPerson((content: string) => sender.send(store.current().open?.sid, content)),
+    retry: byPerson((nonce: string) => sender.retry(nonce)),
+    discard: byPerson((nonce: string) => sender.discard(nonce)),
+    loadOlder: byPerson(async () => {
       const open = store.current().open;
       const first = open?.messages[0];
       if (!open || !open.hasOlder || !first) return;
       const older = await client.listMessages({ sid: open.sid, before_seq: first.seq, limit: pageSize }, signal);
-      update((s) => prependOlder(s, open.sid, older, older.length >= pageSize));
-    },
-    async startConversation(participantKeys, name) {
+      store.update((s) => prependOlder(s, open.sid, older, older.length >= pageSize));
+    }),
+    startConversation: byPerson(async (participantKeys: string[], name?: string) => {
       const keys = [...new Set([me, ...participantKeys])];
       const title = name?.trim() ?? '';
       if (keys.length === 2 && title === '') {
@@ -327,24 +185,21 @@ export function makeChatSession(options: SessionOptions): ChatSession {
         if (existing) return existing.sid;
       }
       const conversation = await client.setConversation({ participant_keys: keys, ...(title ? { name: title } : {}) }, signal);
-      update((s) => applyConversation(s, conversation));
+      store.update((s) => applyConversation(s, conversation));
       return conversation.sid;
-    },
+    }),
     retryNow() {
       subscription.retryNow();
-      if (snapshotRetry !== undefined) {
-        clearTimeout(snapshotRetry);
-        timers.delete(snapshotRetry);
-        snapshotRetry = undefined;
-        if (!inFlight) void runSnapshot();
-      }
+      snapshotter.retryNow();
     },
     dispose() {
       controller.abort();
       store.dispose();
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      visibilityEvents?.removeEventListener('visibilitychange', onVisibility);
+      snapshotter.dispose();
+      readMarker.dispose();
+      contacts.dispose();
+      sender.dispose();
+      stopWatchingVisibility();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createSignal, type Accessor } from 'solid-js';
 import type { StreamStatus } from '../sdk/index.ts';
 
 /** What the island tells the person about its connection (DESIGN §6). */
@@ -10,18 +11,63 @@ export type ConnectionStatus =
   | { state: 'offline'; at: number }
   | { state: 'unauthorized' };
 
-/** The island's status for a stream status, given whether the last snapshot succeeded. */
-export function connectionStatus(stream: StreamStatus, snapshotFresh: boolean): ConnectionStatus {
+/** What the session knows about its connection, each fact from the part that learns it. */
+export interface SessionFacts {
+  /** What the subscription said last. */
+  stream: StreamStatus;
+  /** The store holds the server's view: a list snapshot landed and nothing since made it stale. */
+  fresh: boolean;
+  /** The server refused the identity on an RPC. */
+  refused: boolean;
+  /** The subscription loop stopped for good (not by the session's own disposal). */
+  ended: boolean;
+}
+
+/** The status shown for `facts`: `live` only while the stream is connected and the store is fresh. */
+export function connectionStatus(facts: SessionFacts): ConnectionStatus {
+  const { stream } = facts;
+  if (facts.refused || stream.state === 'unauthorized') return { state: 'unauthorized' };
+  if (facts.ended) return { state: 'offline', at: 0 };
   switch (stream.state) {
     case 'connecting':
       return { state: 'connecting' };
     case 'connected':
-      return snapshotFresh ? { state: 'live' } : { state: 'connecting' };
+      return facts.fresh ? { state: 'live' } : { state: 'connecting' };
     case 'reconnecting':
       return { state: 'reconnecting', at: stream.at };
     case 'offline':
       return { state: 'offline', at: stream.at };
-    case 'unauthorized':
-      return { state: 'unauthorized' };
   }
+}
+
+const sameStatus = (a: ConnectionStatus, b: ConnectionStatus) =>
+  a.state === b.state && (!('at' in a) || a.at === (b as { at: number }).at);
+
+/** The session's facts and the status signal derived from them. */
+export interface SessionHealth {
+  readonly status: Accessor<ConnectionStatus>;
+  readonly facts: Readonly<SessionFacts>;
+  /** The stream waits before its next try, so a sign that the server is back is worth acting on. */
+  readonly waiting: boolean;
+  update(change: Partial<SessionFacts>): void;
+}
+
+/** Facts start as "connecting, nothing fetched"; `onLive` runs each time the status turns `live`. */
+export function makeSessionHealth(onLive: () => void): SessionHealth {
+  const facts: SessionFacts = { stream: { state: 'connecting', attempt: 0 }, fresh: false, refused: false, ended: false };
+  const [status, setStatus] = createSignal<ConnectionStatus>(connectionStatus(facts), { equals: sameStatus });
+  return {
+    status,
+    facts,
+    get waiting() {
+      return facts.stream.state === 'reconnecting' || facts.stream.state === 'offline';
+    },
+    update(change) {
+      Object.assign(facts, change);
+      const before = status().state;
+      const next = connectionStatus(facts);
+      setStatus(next);
+      if (next.state === 'live' && before !== 'live') onLive();
+    },
+  };
 }

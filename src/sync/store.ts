@@ -1,16 +1,14 @@
 import { batch, createSignal, type Accessor } from 'solid-js';
+import type { Schedule } from './environment.ts';
 import { bubblesOf } from './merge.ts';
 import type { Bubble, ChatState } from './state.ts';
-import { oncePerFrame, type Schedule } from './tasks.ts';
 
 export interface StoreOptions {
   /**
-   * Default `true`: changes are published after the task that made them, at most once per frame
-   * (one render per frame for a burst of events).
-   * `false` publishes every change at once; kept to measure the difference.
+   * When changes reach the signals. The UI passes one that publishes at most once per frame (one
+   * render per frame for a burst of events); one that runs at once publishes every change.
    */
-  batch?: boolean;
-  schedule?: Schedule;
+  schedule: Schedule;
 }
 
 /**
@@ -26,22 +24,27 @@ export interface ChatStore {
   /** The plain state, always current, for pure functions. */
   current(): ChatState;
   update(change: (state: ChatState) => ChatState): void;
+  /** Calls `listener` after each change of the plain state; answers the function that stops it. */
+  watch(listener: (next: ChatState, previous: ChatState) => void): () => void;
   /** Publishes what is pending now. */
   flush(): void;
   /** Drops a pending publication. */
   dispose(): void;
 }
 
-export function createChatStore(initial: ChatState, options: StoreOptions = {}): ChatStore {
-  const schedule = options.schedule ?? oncePerFrame();
+export function createChatStore(initial: ChatState, options: StoreOptions): ChatStore {
+  const { schedule } = options;
   const cache = new WeakMap<object, Bubble>();
+  const listeners = new Set<(next: ChatState, previous: ChatState) => void>();
   let plain = initial;
   let published = initial;
+  let scheduled = false;
   let cancel: (() => void) | undefined;
   const [view, setView] = createSignal(initial);
   const [bubbles, setBubbles] = createSignal<readonly Bubble[]>(bubblesOf(initial, cache));
 
   const flush = () => {
+    scheduled = false;
     cancel = undefined;
     if (plain === published) return;
     const previous = published;
@@ -59,11 +62,19 @@ export function createChatStore(initial: ChatState, options: StoreOptions = {}):
     bubbles,
     current: () => plain,
     update(change) {
+      const previous = plain;
       const next = change(plain);
       if (next === plain) return;
       plain = next;
-      if (options.batch === false) flush();
-      else cancel ??= schedule(flush);
+      for (const listener of listeners) listener(next, previous);
+      if (scheduled) return;
+      scheduled = true;
+      // A schedule may run at once (publishing every change): `flush` clears the flag before this returns.
+      cancel = schedule(flush);
+    },
+    watch(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     flush() {
       cancel?.();
@@ -72,6 +83,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions = {}):
     dispose() {
       cancel?.();
       cancel = undefined;
+      scheduled = false;
     },
   };
 }

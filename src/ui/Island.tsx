@@ -1,10 +1,11 @@
 import { createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
 import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
-import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage } from '../sync/index.ts';
+import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
 import { IslandApp, type IslandRouter, type Routing } from './App.tsx';
 import { IslandContext } from './context.ts';
 import { adoptStyles } from './stylesheet.ts';
+import { pageEnvironment } from './frames.ts';
 import css from './styles.css?inline';
 
 export interface IslandOptions {
@@ -23,10 +24,13 @@ export interface IslandOptions {
   fetch?: typeof fetch;
   /** A ready-made client (tests, or a host that shares one); the identity fields must match it. */
   client?: CommunicationClient;
-  /** Default `true`: at most one render per frame however many events arrive. */
-  batch?: boolean;
   /** Default `false`: the tabs of this identity share one live stream (see `ClientOptions`). */
   shareAcrossTabs?: boolean;
+  /**
+   * Clock, randomness, timers, visibility and the render schedule of the session. Default: the
+   * page's (`document` visibility, at most one render per frame however many events arrive).
+   */
+  environment?: Partial<SessionEnvironment>;
   /** Where unsent messages are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
   onUnread?: (total: number) => void;
@@ -53,12 +57,14 @@ export function Island(props: IslandOptions) {
     publicKey: options.publicKey,
     fetch: options.fetch,
     shareAcrossTabs: options.shareAcrossTabs,
+    // One environment for the island: the stream's clock, randomness and timers are the session's.
+    environment: options.environment,
   });
   const origin = typeof location === 'undefined' ? '' : location.origin;
   const session = createChatSession({
     client,
     transport: options.transport,
-    batch: options.batch,
+    environment: { ...pageEnvironment(), ...options.environment },
     storage: options.storage ?? defaultStorage(),
     outboxKey: outboxKey(origin, options.context, options.publicKey),
   });

@@ -1,5 +1,5 @@
 import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
-import { duringFrame } from '../sync/index.ts';
+import { duringFrame } from './frames.ts';
 import { useIsland } from './context.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 import { createWindow, keepingPlace, Windowed } from './window/index.ts';

@@ -1,34 +1,39 @@
-import type { ChatMessage, Conversation } from '../../src/protocol/index.ts';
-import { createCommunicationClient, type CommunicationClient } from '../../src/sdk/index.ts';
-import { formatFrame } from '../../src/protocol/index.ts';
+import { formatFrame, parseCursor, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';
+import { createCommunicationClient, type ClientOptions, type CommunicationClient } from '../../src/sdk/index.ts';
 import { createFakeServer, type FakeConnection, type FakeServer } from '../../mocks/fake-stream/index.ts';
 import { CommunicationService } from '../../mocks/backend/service.ts';
 
 const CTX = 'world';
 
 /**
- * A fake router whose RPC answers come from the real in-memory service, and whose event stream carries
- * the service's events for the connected key, so component tests see realistic data while the test
- * keeps control of the connection (close, stall, fail, inject frames, delay replies).
+ * A fake router whose RPC answers come from the real in-memory service, and whose event stream follows
+ * the contract (DESIGN §5) for the connected key: `ready`, then the replay after `Last-Event-ID` from
+ * the service's event log, or `resync` when that position cannot be replayed, then live events. So
+ * component tests see realistic data and recovery, while the test keeps control of the connection
+ * (close, stall, fail, inject frames, delay replies). Left out: heartbeats and the backlog bound.
  */
 export interface FakeWorld {
   server: FakeServer;
   service: CommunicationService;
   dm: Conversation;
   group: Conversation;
-  /** A client for `key` over the fake fetch, reconnecting without jitter delay. */
-  client(key: string): CommunicationClient;
+  /** A client for `key` over the fake fetch, reconnecting without jitter delay unless `options` say otherwise. */
+  client(key: string, options?: Pick<ClientOptions, 'environment' | 'tuning'>): CommunicationClient;
   /** Acts as someone else, straight on the service (its events reach the stream). */
   send(from: string, sid: string, content: string, nonce?: string): ChatMessage;
   /** Holds RPC replies of `method` until the returned release is called. */
   hold(method: string): () => void;
   /** Fails the next RPC of `method` with a network error. */
   failNext(method: string): void;
-  connection(): Promise<FakeConnection>;
 }
 
-export function createFakeWorld(): FakeWorld {
-  const service = new CommunicationService({ logSize: 10_000 });
+export interface FakeWorldOptions {
+  /** Events the log keeps for replay; a reconnect from further back is told to resync. Default 10,000. */
+  logSize?: number;
+}
+
+export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
+  const service = new CommunicationService({ logSize: options.logSize ?? 10_000 });
   const server = createFakeServer();
   const held = new Map<string, Promise<void>>();
   const failing = new Set<string>();
@@ -48,10 +53,21 @@ export function createFakeWorld(): FakeWorld {
     return baseFetch(input, init);
   };
 
-  // Every connection gets `ready`, then the service's events for its key, as the real backend does.
+  // Every connection gets `ready`, the replay after its position or `resync`, then the service's
+  // events for its key, as the real backend does.
   const wire = (conn: FakeConnection) => {
     const key = conn.headers.get('x-public-key') ?? '';
     conn.pushRaw(formatFrame({ type: 'ready', data: { cursor: service.log.cursor, heartbeat_ms: 15_000 } }));
+    if (conn.lastEventId) {
+      const cursor = parseCursor(conn.lastEventId);
+      const seq = cursor.ok && cursor.value.epoch === service.log.epoch ? cursor.value.seq : undefined;
+      if (seq !== undefined && service.log.canReplayAfter(seq)) {
+        for (const event of service.log.eventsAfter(seq)) {
+          const parts = event.context === CTX ? event.framePartsFor(key) : undefined;
+          if (parts) conn.pushRaw(Buffer.concat(parts));
+        }
+      } else conn.pushRaw(formatFrame({ type: 'resync', data: { reason: cursor.ok ? 'position not in the replay log' : 'invalid cursor' } }));
+    }
     const unsubscribe = service.log.subscribe({
       context: CTX,
       key,
@@ -79,13 +95,14 @@ export function createFakeWorld(): FakeWorld {
     service,
     dm,
     group,
-    client: (key) =>
+    client: (key, options = {}) =>
       createCommunicationClient({
         baseUrl: 'http://osis.test',
         context: CTX,
         publicKey: key,
         fetch: fetchWithFaults,
-        environment: { random: () => 0 },
+        tuning: options.tuning,
+        environment: { random: () => 0, ...options.environment },
       }),
     send: (from, sid, content, nonce = `w-${n++}`) => call<ChatMessage>(from, 'conversation.send_message', { sid, content, nonce }),
     hold(method) {
@@ -97,6 +114,5 @@ export function createFakeWorld(): FakeWorld {
       };
     },
     failNext: (method) => void failing.add(method),
-    connection: () => server.nextConnection(),
   };
 }

@@ -19,6 +19,12 @@ function manualSchedule() {
   };
 }
 
+/** Publishes every change as it is made. */
+const atOnce = (flush: () => void) => {
+  flush();
+  return () => {};
+};
+
 describe('the chat store', () => {
   it('applies changes to the plain state at once and publishes a burst of them once', () => {
     const tasks = manualSchedule();
@@ -32,14 +38,14 @@ describe('the chat store', () => {
     expect(store.view()).toBe(store.current());
   });
 
-  it('publishes every change at once when batching is off', () => {
-    const store = createChatStore(openChat(initialState('bob'), 'c1'), { batch: false });
+  it('publishes every change at once with a schedule that runs at once', () => {
+    const store = createChatStore(openChat(initialState('bob'), 'c1'), { schedule: atOnce });
     store.update((s) => applyMessage(s, message(1)));
     expect(store.bubbles().map((b) => b.content)).toEqual(['text 1']);
   });
 
   it('keeps the Bubble object of a message that did not change', () => {
-    const store = createChatStore(openChat(initialState('bob'), 'c1'), { batch: false });
+    const store = createChatStore(openChat(initialState('bob'), 'c1'), { schedule: atOnce });
     store.update((s) => applyMessage(s, message(1)));
     const first = store.bubbles()[0];
     store.update((s) => applyMessage(s, message(2)));

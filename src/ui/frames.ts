@@ -1,12 +1,11 @@
-/** Runs `run` later; answers a function that cancels it. */
-export type Schedule = (run: () => void) => () => void;
+import type { Schedule, SessionEnvironment } from '../sync/index.ts';
 
 /**
  * Runs `run` as its own task once the current one ends: after every event of the current network
  * chunk, and before the next chunk when the browser has one waiting.
  */
 export const afterTask: Schedule = (run) => {
-  if (typeof MessageChannel === 'undefined' || typeof window === 'undefined') {
+  if (typeof MessageChannel === 'undefined') {
     const timer = setTimeout(run, 0);
     return () => clearTimeout(timer);
   }
@@ -20,11 +19,12 @@ export const afterTask: Schedule = (run) => {
   return () => channel.port1.close();
 };
 
+// One thread runs one frame callback at a time, so one flag for the page tells whether we are in one.
 let inFrame = false;
 /** How long a publication waits for a frame before it goes out anyway. */
 const FRAME_FALLBACK_MS = 100;
 
-/** Whether the caller runs inside a frame callback, where layout is about to happen anyway. */
+/** Whether the caller runs inside a publication's frame callback, where layout is about to happen anyway. */
 export const duringFrame = () => inFrame;
 
 /**
@@ -65,19 +65,13 @@ export function oncePerFrame(): Schedule {
   };
 }
 
-/** Resolves in a later task, so the browser can render and handle input in between. */
-export const nextTask = (): Promise<void> => new Promise((resolve) => afterTask(resolve));
-
-const clock = () => globalThis.performance?.now() ?? Date.now();
-
-/**
- * Cuts a long run of work into tasks of about `budgetMs`: call `due()` after each piece and await
- * `nextTask()` when it says so.
- */
-export function timeSlicer(budgetMs: number): { due(): boolean; reset(): void } {
-  let start = clock();
+/** The page's side of the session's environment: the document's visibility, frames, message tasks. */
+export function pageEnvironment(): Partial<SessionEnvironment> {
+  if (typeof document === 'undefined') return {};
   return {
-    due: () => clock() - start > budgetMs,
-    reset: () => void (start = clock()),
+    isVisible: () => document.visibilityState !== 'hidden',
+    visibilityEvents: document,
+    schedulePublish: oncePerFrame(),
+    nextTask: () => new Promise<void>((resolve) => void afterTask(resolve)),
   };
 }

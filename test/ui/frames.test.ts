@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { oncePerFrame } from '../../src/sync/tasks.ts';
+import { oncePerFrame } from '../../src/ui/frames.ts';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

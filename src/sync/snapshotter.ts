@@ -1,0 +1,102 @@
+import { RpcErrorCode, type ServerEvent } from '../protocol/index.ts';
+import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
+import type { SessionEnvironment } from './environment.ts';
+import { applySnapshot, openChat } from './merge.ts';
+import { makeRetryWait, reason } from './retry.ts';
+import type { Snapshot } from './state.ts';
+import type { ChatStore } from './store.ts';
+
+export interface SnapshotterOptions {
+  client: Pick<CommunicationClient, 'listConversations' | 'listMessages'>;
+  store: ChatStore;
+  env: SessionEnvironment;
+  /** Aborts the requests in flight and stops retries. */
+  signal: AbortSignal;
+  /** Messages per page of the open chat. */
+  pageSize: number;
+  /** A snapshot landed: whether it held the conversation list, and the chat it fetched. */
+  onTaken(taken: { list: boolean; sid: string | undefined }): void;
+  /** The server refused the identity: no retry until asked again. */
+  onRefused(): void;
+}
+
+/** Fetches snapshots (DESIGN §6–§7): one at a time, the events that arrive meanwhile applied on top, retried with backoff. */
+export interface Snapshotter {
+  /** Asks for the open chat's newest messages, and the conversation list too when `list`. */
+  request(list: boolean): void;
+  /** Hands over a live event (already applied); kept while a snapshot is in flight, to apply again on top of it. */
+  observe(event: ServerEvent): void;
+  /** A failed snapshot waits before it is tried again. */
+  readonly waiting: boolean;
+  /** Skips that wait. */
+  retryNow(): void;
+  dispose(): void;
+}
+
+export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
+  const { client, store, signal, pageSize } = options;
+  const retry = makeRetryWait(options.env);
+  let inFlight: ServerEvent[] | undefined;
+  let wantList = false;
+  let wantChat = false;
+
+  const want = (list: boolean) => {
+    wantList ||= list;
+    wantChat = true;
+  };
+
+  async function run(): Promise<void> {
+    retry.cancel();
+    const list = wantList;
+    const sid = store.current().open?.sid;
+    wantList = false;
+    wantChat = false;
+    inFlight = [];
+    try {
+      const [conversations, messages] = await Promise.all([
+        list ? client.listConversations(signal) : undefined,
+        sid ? client.listMessages({ sid, limit: pageSize }, signal) : undefined,
+      ]);
+      const snapshot: Snapshot = { conversations };
+      if (sid && messages) snapshot.chat = { sid, messages, hasOlder: messages.length >= pageSize };
+      const buffered = inFlight;
+      inFlight = undefined;
+      store.update((s) => applySnapshot(s, snapshot, buffered));
+      retry.reset();
+      options.onTaken({ list, sid });
+    } catch (error) {
+      inFlight = undefined;
+      if (signal.aborted) return;
+      want(list);
+      if (error instanceof CommunicationError && error.code === RpcErrorCode.Unauthenticated) {
+        options.onRefused();
+        return;
+      }
+      const gone = error instanceof CommunicationError && (error.code === RpcErrorCode.NotParticipant || error.code === RpcErrorCode.NotFound);
+      if (gone && sid) {
+        // The open chat is gone or not ours: close it, keep the rest.
+        store.update((s) => (s.open?.sid === sid ? openChat(s, undefined) : s));
+      }
+      // What failed stays wanted; a run started meanwhile (a new request) cancels this wait.
+      const delay = retry.after(() => void run());
+      console.warn(`[hero-messaging] snapshot failed, retrying in ${delay} ms: ${reason(error)}`);
+      return;
+    }
+    if (wantList || wantChat) void run();
+  }
+
+  return {
+    request(list) {
+      want(list);
+      if (!inFlight) void run();
+    },
+    observe(event) {
+      inFlight?.push(event);
+    },
+    get waiting() {
+      return retry.waiting;
+    },
+    retryNow: () => retry.now(),
+    dispose: () => retry.cancel(),
+  };
+}

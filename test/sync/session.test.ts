@@ -1,0 +1,336 @@
+import { rowAt, rowSlice } from '../../src/sync/rows.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RpcErrorCode, type ChatMessage, type ServerEvent } from '../../src/protocol/index.ts';
+import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
+import { makeChatSession, outboxKey, type SessionOptions } from '../../src/sync/index.ts';
+import { createFakeClient } from '../support/fake-client.ts';
+import { chatMessage } from '../support/messages.ts';
+import { row, testEnvironment } from '../support/session-env.ts';
+
+const settle = () => vi.advanceTimersByTimeAsync(0);
+const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
+const reconnecting: StreamStatus = { state: 'reconnecting', at: 60_000, attempt: 1, reason: 'stream ended' };
+const ready: ServerEvent = { type: 'ready', data: { cursor: 'e:5', heartbeat_ms: 15_000 } };
+const fromAlice = (seq: number, sid = 'c1'): ChatMessage => ({ ...chatMessage(seq), conversation_sid: sid });
+
+function start(options: Partial<SessionOptions> = {}) {
+  const client = createFakeClient();
+  const world = testEnvironment();
+  const session = makeChatSession({ client, environment: world.env, ...options });
+  const sub = client.subscription;
+  const methods = () => client.calls.map((c) => c.method);
+  const state = () => session.status().state;
+  /** A connection: `connecting` (from the subscription's position), `connected`, `ready`. */
+  const connect = async () => {
+    sub.status({ state: 'connecting', attempt: 0 });
+    sub.status(connected);
+    sub.event(ready);
+    await settle();
+  };
+  /** Connects and answers the first snapshot and the contacts. */
+  const goLive = async (rows = [row('c1', { unread_count: 2 })]) => {
+    await connect();
+    client.reply('conversation.list', rows);
+    await settle();
+    client.reply('contact.list', []);
+    await settle();
+    sub.lastEventId = 'e:5';
+  };
+  return { client, world, session, sub, methods, state, connect, goLive };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  // Failures the tests cause are logged; the units' own tests check those lines.
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('the chat session', () => {
+  it('goes live only once the first snapshot landed, then fetches the contacts and resends what waits', async () => {
+    const key = outboxKey('http://host', 'ctx', 'bob');
+    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', error: 'x' }];
+    const storage = new Map([[key, JSON.stringify(stored)]]);
+    const t = start({ storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) }, outboxKey: key });
+    expect(t.client.transport).toBe('sse');
+    await t.connect();
+    expect(t.state()).toBe('connecting');
+    expect(t.methods()).toEqual(['conversation.list']);
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.state()).toBe('live');
+    expect(t.methods().sort()).toEqual(['contact.list', 'conversation.list', 'conversation.send_message']);
+    expect(t.client.pending('conversation.send_message')[0]!.params).toEqual({ sid: 'c1', content: 'waiting', nonce: 'old' });
+  });
+
+  it('publishes the rows before the status says Live', async () => {
+    const t = start({ environment: { ...testEnvironment().env, schedulePublish: () => () => {} } });
+    await t.connect();
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.state()).toBe('live');
+    expect(rowSlice(t.session.store.view().conversations).map((c) => c.sid)).toEqual(['c1']);
+  });
+
+  it('shows Not authorised when an RPC says the identity is unknown, and stays so', async () => {
+    const t = start();
+    await t.connect();
+    t.client.failWith('conversation.list', new CommunicationError('rpc', 'unknown key', RpcErrorCode.Unauthenticated, 200));
+    await settle();
+    expect(t.state()).toBe('unauthorized');
+    t.sub.end();
+    await settle();
+    expect(t.state()).toBe('unauthorized');
+  });
+
+  it('shows Offline, not a stale Live, when the loop ends or fails without a refusal', async () => {
+    const ended = start();
+    await ended.goLive();
+    ended.sub.end();
+    await settle();
+    expect(ended.state()).toBe('offline');
+    const failed = start();
+    await failed.goLive();
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    failed.sub.fail(new Error('bug'));
+    await settle();
+    expect(failed.state()).toBe('offline');
+  });
+
+  it('recovers a resumed connection by replay: no new snapshot, live again at ready', async () => {
+    const t = start();
+    await t.goLive();
+    t.sub.status(reconnecting);
+    await settle();
+    expect(t.state()).toBe('reconnecting');
+    await t.connect();
+    expect(t.state()).toBe('live');
+    expect(t.client.pending('conversation.list')).toHaveLength(0);
+    t.sub.event({ type: 'chatmessage.new', data: fromAlice(6) });
+    await settle();
+    expect(rowAt(t.session.store.current().conversations, 0)!.last_message).toBe('text 6');
+  });
+
+  it('takes a new snapshot when a connection starts without a position, and is not live until it lands', async () => {
+    const t = start();
+    await t.goLive();
+    t.sub.lastEventId = undefined;
+    t.sub.status({ state: 'connecting', attempt: 0 });
+    t.sub.status(connected);
+    await settle();
+    expect(t.state()).toBe('connecting');
+    t.sub.event(ready);
+    await settle();
+    expect(t.state()).toBe('connecting');
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.state()).toBe('live');
+  });
+
+  it('does not say Live after a polling outage before the new snapshot lands', async () => {
+    const t = start({ transport: 'poll' });
+    await t.goLive();
+    t.sub.lastEventId = undefined;
+    t.sub.status(reconnecting);
+    t.sub.status(connected);
+    await settle();
+    expect(t.state()).toBe('connecting');
+    t.sub.event(ready);
+    await settle();
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.state()).toBe('live');
+  });
+
+  it('refetches on resync and is not live until the snapshot lands', async () => {
+    const t = start();
+    await t.goLive();
+    t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
+    await settle();
+    expect(t.state()).toBe('connecting');
+    expect(t.client.pending('conversation.list')).toHaveLength(1);
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.state()).toBe('live');
+  });
+
+  it('fetches the open chat’s history when it first becomes ours (we were added to it)', async () => {
+    const t = start();
+    await t.goLive();
+    t.session.open('c9');
+    t.client.reply('conversation.list_messages', []);
+    await settle();
+    t.sub.event({ type: 'conversation.updated', data: row('c9', { seq: 7 }) });
+    await settle();
+    expect(t.client.pending('conversation.list_messages')).toHaveLength(1);
+    // A later update of a row already held fetches nothing.
+    t.client.reply('conversation.list_messages', [fromAlice(7, 'c9')]);
+    await settle();
+    t.sub.event({ type: 'conversation.updated', data: row('c9', { seq: 8 }) });
+    await settle();
+    expect(t.client.pending('conversation.list_messages')).toHaveLength(0);
+  });
+
+  it('opening a chat with unread messages clears them once its messages are in, and tells the server', async () => {
+    const t = start();
+    await t.goLive();
+    t.session.open('c1');
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(2);
+    t.client.reply('conversation.list_messages', [fromAlice(1)]);
+    await settle();
+    // Opening the chat already open fetches nothing again.
+    t.session.open('c1');
+    expect(t.client.pending('conversation.list_messages')).toHaveLength(0);
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(t.client.pending('conversation.mark_read').map((c) => c.params)).toEqual([{ sid: 'c1' }]);
+  });
+
+  it('marks the open chat read when someone else writes in it, not for its own messages', async () => {
+    const t = start();
+    await t.goLive([row('c1', { unread_count: 0 })]);
+    t.session.open('c1');
+    t.client.reply('conversation.list_messages', []);
+    await settle();
+    t.sub.event({ type: 'conversation.updated', data: row('c1', { seq: 6, unread_count: 1 }) });
+    t.sub.event({ type: 'chatmessage.new', data: { ...fromAlice(7), sender_public_key: 'bob' } });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.client.pending('conversation.mark_read')).toHaveLength(0);
+    t.sub.event({ type: 'chatmessage.new', data: fromAlice(8) });
+    await settle();
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(t.client.pending('conversation.mark_read')).toHaveLength(1);
+  });
+
+  it('marks the chat opened while hidden as read when the page becomes visible, and retries the stream at once', async () => {
+    const t = start({ markReadDelayMs: 300 });
+    await t.goLive();
+    t.world.setVisible(false);
+    t.session.open('c1');
+    t.client.reply('conversation.list_messages', []);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(2);
+    expect(t.sub.retries).toBe(0);
+    t.world.setVisible(true);
+    expect(t.sub.retries).toBe(1);
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(t.client.pending('conversation.mark_read')).toHaveLength(1);
+  });
+
+  it('while the stream waits to reconnect, a successful RPC or a user action retries it at once (issue 14, bug 7)', async () => {
+    const t = start();
+    await t.goLive();
+    t.session.open('c1');
+    t.client.reply('conversation.list_messages', []);
+    await settle();
+    expect(t.sub.retries).toBe(0);
+    t.sub.status(reconnecting);
+    await settle();
+    t.session.send('hello');
+    expect(t.sub.retries).toBe(1);
+    await settle();
+    t.client.reply('conversation.send_message', { ...fromAlice(6), sender_public_key: 'bob', nonce: 'n1', content: 'hello' });
+    await settle();
+    expect(t.sub.retries).toBe(2);
+    t.session.retryNow();
+    expect(t.sub.retries).toBe(3);
+  });
+
+  it('a successful RPC also ends the wait of a failed snapshot', async () => {
+    const t = start();
+    await t.goLive();
+    t.session.open('c1');
+    t.client.reply('conversation.list_messages', []);
+    await settle();
+    t.session.send('hello');
+    await settle();
+    t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
+    await settle();
+    t.client.failWith('conversation.list', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    expect(t.client.pending('conversation.list')).toHaveLength(0);
+    t.client.reply('conversation.send_message', { ...fromAlice(6), sender_public_key: 'bob', nonce: 'n1', content: 'hello' });
+    await settle();
+    expect(t.client.pending('conversation.list')).toHaveLength(1);
+  });
+
+  it('retryNow also ends the wait of a failed snapshot', async () => {
+    const t = start();
+    await t.goLive();
+    t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
+    await settle();
+    t.client.failWith('conversation.list', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    t.session.retryNow();
+    expect(t.client.pending('conversation.list')).toHaveLength(1);
+  });
+
+  it('polls with the open chat from the store when the transport is poll', async () => {
+    const t = start({ transport: 'poll' });
+    expect(t.client.transport).toBe('poll');
+    t.session.open('c3');
+    expect(t.sub.options!.openChat!()).toBe('c3');
+  });
+
+  it('loads older messages below the first one shown', async () => {
+    const t = start({ pageSize: 2 });
+    await t.goLive();
+    t.session.open('c1');
+    t.client.reply('conversation.list_messages', [fromAlice(5), fromAlice(6)]);
+    await settle();
+    const older = t.session.loadOlder();
+    await settle();
+    expect(t.client.pending('conversation.list_messages')[0]!.params).toEqual({ sid: 'c1', before_seq: 5, limit: 2 });
+    t.client.reply('conversation.list_messages', [fromAlice(4)]);
+    await older;
+    expect(t.session.store.current().open).toMatchObject({ hasOlder: false });
+    expect(t.session.store.current().open!.messages.map((m) => m.seq)).toEqual([4, 5, 6]);
+    await t.session.loadOlder();
+    expect(t.client.pending('conversation.list_messages')).toHaveLength(0);
+  });
+
+  it('reuses a direct chat with the same person and creates a group otherwise', async () => {
+    const t = start();
+    await t.goLive([row('dm', { participant_keys: ['alice', 'bob'] })]);
+    await expect(t.session.startConversation(['alice'])).resolves.toBe('dm');
+    const group = t.session.startConversation(['alice', 'carol'], ' Crew ');
+    await settle();
+    expect(t.client.pending('conversation.set')[0]!.params).toEqual({ participant_keys: ['bob', 'alice', 'carol'], name: 'Crew' });
+    t.client.reply('conversation.set', row('g1', { name: 'Crew', participant_keys: ['bob', 'alice', 'carol'], seq: 9 }));
+    await expect(group).resolves.toBe('g1');
+    expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toContain('g1');
+  });
+
+  it('stops everything on dispose: the stream, every timer and retry, the visibility listener, the outbox', async () => {
+    const key = outboxKey('http://host', 'ctx', 'bob');
+    let writes = 0;
+    const t = start({ storage: { getItem: () => null, setItem: () => void writes++, removeItem: () => void writes++ }, outboxKey: key });
+    await t.connect();
+    t.client.reply('conversation.list', [row('c1', { unread_count: 2 })]);
+    await settle();
+    // Each part has something waiting: a contacts retry, a snapshot retry, a mark_read.
+    t.client.failWith('contact.list', new CommunicationError('network', 'fetch failed'));
+    t.session.open('c1');
+    t.client.reply('conversation.list_messages', []);
+    t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
+    await settle();
+    t.client.failWith('conversation.list', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    expect(vi.getTimerCount()).toBe(3);
+    t.session.dispose();
+    expect(t.sub.options!.signal.aborted).toBe(true);
+    await settle();
+    expect(vi.getTimerCount()).toBe(0);
+    t.world.setVisible(true);
+    expect(t.sub.retries).toBe(0);
+    t.session.send('after the end');
+    expect(writes).toBe(0);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(t.client.pending('conversation.list')).toHaveLength(0);
+  });
+});

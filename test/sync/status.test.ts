@@ -1,0 +1,62 @@
+// @vitest-environment node
+import { createRoot } from 'solid-js';
+import { describe, expect, it, vi } from 'vitest';
+import type { StreamStatus } from '../../src/sdk/index.ts';
+import { connectionStatus, makeSessionHealth, type SessionFacts } from '../../src/sync/status.ts';
+
+const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
+const facts = (over: Partial<SessionFacts>): SessionFacts => ({ stream: connected, fresh: true, refused: false, ended: false, ...over });
+
+describe('the connection status', () => {
+  it.each<[string, Partial<SessionFacts>, string]>([
+    ['connected and fresh', {}, 'live'],
+    ['connected, snapshot pending', { fresh: false }, 'connecting'],
+    ['connecting', { stream: { state: 'connecting', attempt: 0 } }, 'connecting'],
+    ['offline device', { stream: { state: 'offline', at: 5, attempt: 1, reason: 'x' } }, 'offline'],
+    ['stream refused (401)', { stream: { state: 'unauthorized', httpStatus: 401 } }, 'unauthorized'],
+    ['RPC refused while the stream is up', { refused: true }, 'unauthorized'],
+    ['loop ended while connected', { ended: true }, 'offline'],
+    ['loop ended while reconnecting', { ended: true, stream: { state: 'reconnecting', at: 9, attempt: 1, reason: 'x' } }, 'offline'],
+    ['refused, then the loop ended', { refused: true, ended: true }, 'unauthorized'],
+  ])('%s → %s', (_name, over, state) => {
+    expect(connectionStatus(facts(over)).state).toBe(state);
+  });
+
+  it('says when the next try is while reconnecting', () => {
+    expect(connectionStatus(facts({ stream: { state: 'reconnecting', at: 1234, attempt: 2, reason: 'x' } }))).toEqual({ state: 'reconnecting', at: 1234 });
+  });
+});
+
+describe('the session health', () => {
+  it('starts connecting, runs onLive on each turn to live only, and knows when the stream waits', () => {
+    createRoot((dispose) => {
+      const onLive = vi.fn();
+      const health = makeSessionHealth(onLive);
+      expect(health.status()).toEqual({ state: 'connecting' });
+      health.update({ stream: connected });
+      expect(health.status().state).toBe('connecting');
+      health.update({ fresh: true });
+      health.update({ fresh: true });
+      expect(health.status().state).toBe('live');
+      expect(onLive).toHaveBeenCalledTimes(1);
+      health.update({ stream: { state: 'reconnecting', at: 10, attempt: 1, reason: 'x' } });
+      expect(health.waiting).toBe(true);
+      health.update({ stream: { state: 'offline', at: 10, attempt: 1, reason: 'x' } });
+      expect(health.waiting).toBe(true);
+      health.update({ stream: connected });
+      expect(health.waiting).toBe(false);
+      expect(onLive).toHaveBeenCalledTimes(2);
+      dispose();
+    });
+  });
+
+  it('does not publish an unchanged status again', () => {
+    createRoot((dispose) => {
+      const health = makeSessionHealth(() => {});
+      const first = health.status();
+      health.update({ stream: { state: 'connecting', attempt: 3 } });
+      expect(health.status()).toBe(first);
+      dispose();
+    });
+  });
+});
