@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { burstRendering } from './burst.ts';
 import { deliveryLatency } from './delivery.ts';
 import { fanoutLatency } from './fanout.ts';
+import { longList } from './list.ts';
 import { mountLeaks } from './leaks.ts';
 import { bundleSize } from './size.ts';
 import { report, type BenchLine } from './support.ts';
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchLine[]>> = {
   fanout: () => fanoutLatency(quick ? { subscribers: [200], sends: 5 } : { subscribers: [1000, 5000], sends: 20 }),
   leaks: () => mountLeaks({ cycles: quick ? 20 : 200 }),
   tabs: () => tabSharing(quick ? { tabs: [1, 5], handovers: 5 } : { tabs: [1, 5, 20], handovers: 20 }),
+  list: () => longList(quick ? { conversations: [300], messages: 300 } : {}),
 };
 
 const chosen = values.only ?? Object.keys(BENCHMARKS);

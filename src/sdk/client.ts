@@ -42,7 +42,7 @@ export function createCommunicationClient(options: ClientOptions): Communication
   const identity: Identity = { baseUrl: options.baseUrl, context: options.context, publicKey: options.publicKey };
   const env = defaultEnvironment({ ...options.environment, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const tuning = { ...DEFAULT_STREAM_TUNING, ...options.tuning };
-  const call = makeRpcCall(identity, env.fetch);
+  const call = makeRpcCall(identity, env.fetch, { pause: () => new Promise<void>((resolve) => void env.setTimeout(resolve, 0)) });
   const stream = (subscribeOptions: SubscribeOptions) => subscribeEvents(identity, env, subscribeOptions, tuning);
   const share = options.shareAcrossTabs;
   const client: CommunicationClient = {

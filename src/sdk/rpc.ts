@@ -35,7 +35,7 @@ export type RpcCall = <M extends RpcMethod>(method: M, params: RpcParams<M>, sig
  * The one RPC helper: POST, identity headers, result validated against the protocol schema. A redirect
  * is an error (`http`, not retryable), never followed: the headers stay with the configured origin.
  */
-export function makeRpcCall(identity: Identity, fetchFn: typeof fetch): RpcCall {
+export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, slicing: ResultSlicing = {}): RpcCall {
   let nextId = 1;
   return async (method, params, signal) => {
     const url = serviceUrl(identity, 'rpc');
@@ -72,12 +72,49 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch): RpcCall 
       const { code, message } = envelope.value.error;
       throw new CommunicationError('rpc', `${code} ${message}`, code, res.status);
     }
-    const result = v.parse(RPC_RESULTS[method], envelope.value.result);
+    const result = await parseResult(RPC_RESULTS[method], envelope.value.result, slicing);
     if (!result.ok) {
       throw new CommunicationError('invalid_response', `${method}: unexpected result: ${describeIssues(result.error)}`, undefined, res.status);
     }
     return result.value as RpcResult<typeof method>;
   };
+}
+
+/** How a long list in a result is checked without holding the main thread. */
+export interface ResultSlicing {
+  /** Clock for the budget. Default `performance.now`. */
+  now?: () => number;
+  /** Lets the page run between slices. Default: a macrotask (`setTimeout(0)`). */
+  pause?: () => Promise<void>;
+  /** Checking time per slice, in ms. Default 8. */
+  budgetMs?: number;
+}
+
+/** Items checked between looks at the clock. */
+const STEP = 100;
+
+/**
+ * `v.parse`, but a list result (thousands of conversations) is checked a few hundred items at a time,
+ * pausing when a slice has used its budget, so the page paints and takes input meanwhile.
+ */
+async function parseResult<T>(schema: v.Schema<T>, input: unknown, slicing: ResultSlicing): Promise<ReturnType<typeof v.parse<T>>> {
+  if (!Array.isArray(input) || input.length <= STEP) return v.parse(schema, input);
+  const now = slicing.now ?? (() => performance.now());
+  const pause = slicing.pause ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+  const budget = slicing.budgetMs ?? 8;
+  const values: unknown[] = [];
+  let sliceStart = now();
+  for (let at = 0; at < input.length; at += STEP) {
+    if (now() - sliceStart > budget) {
+      await pause();
+      sliceStart = now();
+    }
+    // The list's own schema checks a part of it; issue paths are shifted back to the whole list's indices.
+    const part = v.parse(schema, input.slice(at, at + STEP));
+    if (!part.ok) return { ok: false, error: part.error.map((issue) => ({ ...issue, path: issue.path.replace(/^\d+/, (i) => String(Number(i) + at)) })) };
+    values.push(...(part.value as unknown[]));
+  }
+  return { ok: true, value: values as T };
 }
 
 export function errorText(error: unknown): string {

@@ -8,3 +8,5 @@ export type { Bubble, ChatState, OpenChat, PendingSend } from './state.ts';
 export { outboxKey, OUTBOX_MAX_AGE_MS } from './outbox.ts';
 export type { OutboxStorage } from './outbox.ts';
 export { totalUnread } from './merge.ts';
+export { findRow, indexOfRow, rowAt, rowCount, rowSlice } from './rows.ts';
+export type { Rows } from './rows.ts';

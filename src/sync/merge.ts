@@ -1,16 +1,11 @@
 import type { ChatMessage, Conversation, ServerEvent } from '../protocol/index.ts';
+import { findRow, putRow, removeRow, rowsOf, unreadSum } from './rows.ts';
 import type { Bubble, ChatState, OpenChat, PendingSend, Snapshot } from './state.ts';
 
 /**
  * The merge rules of DESIGN §7: pure functions from (state, input) to a new state. Every row carries
  * the `seq` of its last change, so replays, duplicates and snapshots taken at any moment are harmless.
  */
-
-const byActivity = (a: Conversation, b: Conversation) => b.last_message_time - a.last_message_time || b.seq - a.seq;
-
-function sortRows(rows: Conversation[]): Conversation[] {
-  return rows.sort(byActivity);
-}
 
 /** Inserts `message` by seq unless its sid is there; returns the same array when nothing changed. */
 function insertBySeq(messages: ChatMessage[], message: ChatMessage): ChatMessage[] {
@@ -28,12 +23,12 @@ function dropConfirmed(outbox: PendingSend[], me: string, messages: readonly Cha
   return confirmed.size === 0 ? outbox : outbox.filter((p) => !confirmed.has(p.nonce));
 }
 
-export function applyMessage(state: ChatState, message: ChatMessage): ChatState {
-  let { conversations, open, outbox } = state;
-  const index = conversations.findIndex((c) => c.sid === message.conversation_sid);
-  const row = conversations[index];
+/** What a message changes besides the open chat's list: its row's preview and unread, and the outbox. */
+function applyMessageElsewhere(state: ChatState, message: ChatMessage): ChatState {
+  let { conversations, outbox } = state;
+  const row = findRow(conversations, message.conversation_sid);
   if (row && message.seq > row.seq) {
-    const counts = message.sender_public_key !== state.me && open?.sid !== row.sid;
+    const counts = message.sender_public_key !== state.me && state.open?.sid !== row.sid;
     const patched: Conversation = {
       ...row,
       last_message: message.content,
@@ -41,44 +36,72 @@ export function applyMessage(state: ChatState, message: ChatMessage): ChatState 
       seq: message.seq,
       unread_count: row.unread_count + (counts ? 1 : 0),
     };
-    conversations = sortRows(conversations.map((c, i) => (i === index ? patched : c)));
-  }
-  if (open && open.sid === message.conversation_sid) {
-    // A message older than the loaded window arrives with the older pages, not as a hole.
-    const belowWindow = open.hasOlder && open.messages.length > 0 && message.seq < open.messages[0]!.seq;
-    if (!belowWindow) {
-      const messages = insertBySeq(open.messages, message);
-      if (messages !== open.messages) open = { ...open, messages };
-    }
+    conversations = putRow(conversations, patched);
   }
   if (message.sender_public_key === state.me && message.nonce) {
     outbox = outbox.filter((p) => p.nonce !== message.nonce);
   }
-  if (conversations === state.conversations && open === state.open && outbox.length === state.outbox.length) return state;
-  return { ...state, conversations, open, outbox };
+  if (conversations === state.conversations && outbox.length === state.outbox.length) return state;
+  return { ...state, conversations, outbox };
+}
+
+export function applyMessage(state: ChatState, message: ChatMessage): ChatState {
+  const next = applyMessageElsewhere(state, message);
+  const open = next.open;
+  if (!open || open.sid !== message.conversation_sid) return next;
+  // A message older than the loaded window arrives with the older pages, not as a hole.
+  const belowWindow = open.hasOlder && open.messages.length > 0 && message.seq < open.messages[0]!.seq;
+  if (belowWindow) return next;
+  const messages = insertBySeq(open.messages, message);
+  return messages === open.messages ? next : { ...next, open: { ...open, messages } };
+}
+
+/**
+ * `events.reduce(applyEvent, state)`, with one difference in cost: new messages at the end of the open
+ * chat are appended with one copy for the run, so a burst of k into a chat of n is O(n + k), not O(n·k).
+ */
+export function applyEvents(state: ChatState, events: readonly ServerEvent[]): ChatState {
+  let next = state;
+  let tail: ChatMessage[] = [];
+  const appendTail = () => {
+    if (tail.length === 0 || !next.open) return;
+    next = { ...next, open: { ...next.open, messages: next.open.messages.concat(tail) } };
+    tail = [];
+  };
+  for (const event of events) {
+    const open = next.open;
+    if (event.type === 'chatmessage.new' && open?.sid === event.data.conversation_sid) {
+      const newest = tail[tail.length - 1] ?? open.messages[open.messages.length - 1];
+      if (!newest || newest.seq < event.data.seq) {
+        next = applyMessageElsewhere(next, event.data);
+        tail.push(event.data);
+        continue;
+      }
+    }
+    appendTail();
+    next = applyEvent(next, event);
+  }
+  appendTail();
+  return next;
 }
 
 export function applyConversation(state: ChatState, conversation: Conversation): ChatState {
-  const index = state.conversations.findIndex((c) => c.sid === conversation.sid);
-  const row = state.conversations[index];
+  const row = findRow(state.conversations, conversation.sid);
   if (!conversation.participant_keys.includes(state.me)) {
     // Removed from it: the row goes.
     if (!row || conversation.seq <= row.seq) return state;
-    return { ...state, conversations: state.conversations.filter((c) => c.sid !== conversation.sid) };
+    return { ...state, conversations: removeRow(state.conversations, conversation.sid) };
   }
   if (row && conversation.seq <= row.seq) return state;
-  const rows = row ? state.conversations.map((c, i) => (i === index ? conversation : c)) : [...state.conversations, conversation];
-  return { ...state, conversations: sortRows(rows) };
+  return { ...state, conversations: putRow(state.conversations, conversation) };
 }
 
 export function applyRead(state: ChatState, read: { sid: string; reader_key: string; seq: number }): ChatState {
   if (read.reader_key !== state.me) return state;
-  const index = state.conversations.findIndex((c) => c.sid === read.sid);
-  const row = state.conversations[index];
+  const row = findRow(state.conversations, read.sid);
   if (!row || read.seq <= row.seq) return state;
-  const patched = { ...row, unread_count: 0, seq: read.seq };
-  // seq breaks ties of equal last_message_time, as on the server.
-  return { ...state, conversations: sortRows(state.conversations.map((c, i) => (i === index ? patched : c))) };
+  // seq breaks ties of equal last_message_time, as on the server, so the row may move.
+  return { ...state, conversations: putRow(state.conversations, { ...row, unread_count: 0, seq: read.seq }) };
 }
 
 /** Applies one stream event; `ready` and `resync` concern the supervisor, not the state. */
@@ -102,7 +125,7 @@ export function applyEvent(state: ChatState, event: ServerEvent): ChatState {
 export function applySnapshot(state: ChatState, snapshot: Snapshot, eventsInFlight: readonly ServerEvent[] = []): ChatState {
   let next = state;
   if (snapshot.conversations) {
-    next = { ...next, conversations: sortRows(snapshot.conversations.filter((c) => c.participant_keys.includes(state.me))) };
+    next = { ...next, conversations: rowsOf(snapshot.conversations.filter((c) => c.participant_keys.includes(state.me))) };
   }
   const chat = snapshot.chat;
   if (chat && next.open?.sid === chat.sid) {
@@ -125,7 +148,7 @@ export function applySnapshot(state: ChatState, snapshot: Snapshot, eventsInFlig
       outbox: dropConfirmed(next.outbox, state.me, chat.messages),
     };
   }
-  return eventsInFlight.reduce(applyEvent, next);
+  return applyEvents(next, eventsInFlight);
 }
 
 /** Opens a chat (or keeps it when it is open already); its messages come with the next snapshot. */
@@ -146,9 +169,9 @@ export function prependOlder(state: ChatState, sid: string, older: readonly Chat
 
 /** The open chat's unread shown as 0 right away; the server learns it through `mark_read`. */
 export function clearUnread(state: ChatState, sid: string): ChatState {
-  const row = state.conversations.find((c) => c.sid === sid);
+  const row = findRow(state.conversations, sid);
   if (!row || row.unread_count === 0) return state;
-  return { ...state, conversations: state.conversations.map((c) => (c.sid === sid ? { ...c, unread_count: 0 } : c)) };
+  return { ...state, conversations: putRow(state.conversations, { ...row, unread_count: 0 }) };
 }
 
 export function queueSend(state: ChatState, pending: PendingSend): ChatState {
@@ -230,5 +253,6 @@ export function bubblesOf(state: ChatState, cache?: WeakMap<object, Bubble>): Bu
 
 /** Unread over every conversation but the open one (which always shows 0). */
 export function totalUnread(state: ChatState): number {
-  return state.conversations.reduce((sum, c) => sum + (c.sid === state.open?.sid ? 0 : c.unread_count), 0);
+  const open = state.open && findRow(state.conversations, state.open.sid);
+  return unreadSum(state.conversations) - (open?.unread_count ?? 0);
 }

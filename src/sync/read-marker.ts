@@ -1,3 +1,4 @@
+import { findRow } from './rows.ts';
 import type { CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
 import { clearUnread } from './merge.ts';
@@ -53,7 +54,7 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
     soon() {
       const sid = store.current().open?.sid;
       if (!sid || !env.isVisible()) return;
-      const row = store.current().conversations.find((c) => c.sid === sid);
+      const row = findRow(store.current().conversations, sid);
       if (!row || row.unread_count === 0) return;
       store.update((s) => clearUnread(s, sid));
       if (due) return;

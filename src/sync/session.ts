@@ -1,3 +1,4 @@
+import { findRow, rowSlice } from './rows.ts';
 import { getOwner, onCleanup, type Accessor } from 'solid-js';
 import { LIMITS, type Conversation, type ServerEvent } from '../protocol/index.ts';
 import type { CommunicationClient, StreamItem, Subscription } from '../sdk/index.ts';
@@ -120,7 +121,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     if (event.type === 'chatmessage.new' && event.data.conversation_sid === open.sid && event.data.sender_public_key !== me) {
       readMarker.soon();
     }
-    if (event.type === 'conversation.updated' && event.data.sid === open.sid && !before.conversations.some((c) => c.sid === open.sid)) {
+    if (event.type === 'conversation.updated' && event.data.sid === open.sid && !findRow(before.conversations, open.sid)) {
       // The open chat just became visible to us (added to it): its history was not on the stream.
       snapshotter.request(false);
     }
@@ -178,7 +179,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       const keys = [...new Set([me, ...participantKeys])];
       const title = name?.trim() ?? '';
       if (keys.length === 2 && title === '') {
-        const existing = store.current().conversations.find(
+        const existing = rowSlice(store.current().conversations).find(
           (c: Conversation) => c.name === '' && c.participant_keys.length === 2 && keys.every((k) => c.participant_keys.includes(k)),
         );
         if (existing) return existing.sid;

@@ -1,4 +1,5 @@
 import type { ChatMessage, Contact, Conversation } from '../protocol/index.ts';
+import { emptyRows, type Rows } from './rows.ts';
 
 /** A message the person wrote that the server has not confirmed yet (DESIGN §8). */
 export interface PendingSend {
@@ -28,8 +29,8 @@ export interface OpenChat {
 export interface ChatState {
   /** The island's public key: "own" is decided by it alone. */
   me: string;
-  /** Newest activity first. */
-  conversations: Conversation[];
+  /** Newest activity first (see `rows.ts`: a change costs O(log n)). */
+  conversations: Rows;
   contacts: Contact[];
   open: OpenChat | undefined;
   /** Unconfirmed sends of every conversation, in the order they were written. */
@@ -37,7 +38,7 @@ export interface ChatState {
 }
 
 export function initialState(me: string, outbox: PendingSend[] = []): ChatState {
-  return { me, conversations: [], contacts: [], open: undefined, outbox };
+  return { me, conversations: emptyRows, contacts: [], open: undefined, outbox };
 }
 
 /** What a snapshot fetched: the list, and the open chat's newest page when there is one. */

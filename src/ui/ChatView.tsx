@@ -1,4 +1,5 @@
 import { Show } from 'solid-js';
+import { findRow } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { Composer } from './Composer.tsx';
 import { useIsland } from './context.ts';
@@ -10,7 +11,7 @@ import { StatusPill } from './StatusPill.tsx';
 export function ChatView(props: { sid: string | undefined; onBack(): void }) {
   const { session, me } = useIsland();
   const state = () => session.store.view();
-  const conv = () => state().conversations.find((c) => c.sid === props.sid);
+  const conv = () => (props.sid === undefined ? undefined : findRow(state().conversations, props.sid));
   const title = () => {
     const c = conv();
     return c ? conversationTitle(c, me, state().contacts) : props.sid ? 'Loading…' : 'Messages';

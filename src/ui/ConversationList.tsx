@@ -1,8 +1,10 @@
-import { Key } from '@solid-primitives/keyed';
-import { Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
+import type { Conversation } from '../protocol/index.ts';
+import { indexOfRow, rowCount, rowSlice } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
 import { contactName, conversationTitle, relativeTime } from './format.ts';
+import { createWindow, keepingPlace, Windowed, type Sequence } from './window/index.ts';
 
 export interface ConversationListProps {
   openSid: string | undefined;
@@ -10,21 +12,79 @@ export interface ConversationListProps {
   onNew(): void;
 }
 
-/** Conversations by last activity, with preview, time and unread badge; arrow keys move between them. */
+const ROW = 'button.hm-conv';
+const NEAR_EDGE_PX = 120;
+
+/**
+ * Conversations by last activity, with preview, time and unread badge, windowed: only the rows near
+ * the viewport are in the DOM (never more than 200), however many conversations there are. The list
+ * is one Tab stop (roving tabindex); arrow keys, Home and End move through the whole list, past the
+ * window's edges. Held away from the top, the window keeps its place in the list while rows jump to
+ * the top, so the reader keeps looking at the same stretch.
+ */
 export function ConversationList(props: ConversationListProps) {
   const { session, me, now } = useIsland();
-  const rows = () => session.store.view().conversations;
   const contacts = () => session.store.view().contacts;
-  let list: HTMLUListElement | undefined;
+  const rows = createMemo<Sequence<Conversation>>(() => {
+    const all = session.store.view().conversations;
+    return { length: rowCount(all), slice: (start, end) => rowSlice(all, start, end), indexOfKey: (sid) => indexOfRow(all, sid) };
+  });
+  const win = createWindow({ list: rows, key: (c) => c.sid, edge: 'start', pinned: 30, chunk: 40, max: 200, holdBy: 'index' });
+  // The row that takes the list's one Tab stop: the last one focused, else the open one, else the first.
+  const [focusSid, setFocusSid] = createSignal<string>();
+  let scroller: HTMLUListElement | undefined;
+
+  const tabStop = createMemo(() => {
+    const shown = win.rows();
+    for (const sid of [focusSid(), props.openSid]) if (sid !== undefined && shown.some((c) => c.sid === sid)) return sid;
+    return shown[0]?.sid;
+  });
+
+  /** Renders rows while what is rendered does not fill a screen and a half (a tall host). */
+  const fill = () => {
+    if (!scroller || !win.pinned()) return;
+    while (scroller.scrollHeight < scroller.clientHeight * 1.5 && win.grow());
+  };
+  createEffect(on(() => rows().length, () => queueMicrotask(fill)));
+
+  const onScroll = () => {
+    if (!scroller) return;
+    const { start, end } = win.range();
+    if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_EDGE_PX && end < rows().length) {
+      keepingPlace(scroller, ROW, () => win.later());
+    } else if (scroller.scrollTop < NEAR_EDGE_PX && start > 0) {
+      keepingPlace(scroller, ROW, () => win.earlier());
+    } else if (scroller.scrollTop === 0 && start === 0) {
+      win.pin();
+      fill();
+    } else if (win.pinned() && scroller.scrollTop > 0) {
+      // Leaving the top: the rendered stretch stays where it is while rows jump to the top.
+      win.hold();
+    }
+  };
+
+  /** Focuses row `index` of the whole list, bringing it into the window first. */
+  const focusRow = (index: number) => {
+    const total = rows().length;
+    if (total === 0) return;
+    const at = Math.max(0, Math.min(total - 1, index));
+    const sid = rows().slice(at, at + 1)[0]!.sid;
+    if (at === 0) win.pin();
+    else keepingPlace(scroller, ROW, () => win.reveal(at));
+    setFocusSid(sid);
+    const row = scroller?.querySelector<HTMLButtonElement>(`${ROW}[data-sid="${CSS.escape(sid)}"]`);
+    row?.focus();
+    row?.scrollIntoView({ block: 'nearest' });
+  };
 
   const onKeyDown = (e: KeyboardEvent) => {
-    if (!list || !['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(e.key)) return;
-    const items = [...list.querySelectorAll<HTMLButtonElement>('button.hm-conv')];
-    const root = list.getRootNode() as Document | ShadowRoot;
-    const at = items.indexOf(root.activeElement as HTMLButtonElement);
-    const next =
-      e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)));
-    items[next]?.focus();
+    const current = focusSid() ?? tabStop();
+    const at = current === undefined ? -1 : rows().indexOfKey!(current);
+    if (e.key === 'ArrowDown') focusRow(at + 1);
+    else if (e.key === 'ArrowUp') focusRow(at - 1);
+    else if (e.key === 'Home') focusRow(0);
+    else if (e.key === 'End') focusRow(rows().length - 1);
+    else return;
     e.preventDefault();
   };
 
@@ -36,25 +96,24 @@ export function ConversationList(props: ConversationListProps) {
           New chat
         </button>
       </header>
-      <Show
-        when={rows().length > 0}
-        fallback={<p class="hm-empty">No conversations yet. Start one with “New chat”.</p>}
-      >
-        <ul ref={list} class="hm-conv-list" onKeyDown={onKeyDown}>
-          <Key each={rows()} by={(c) => c.sid}>
-            {(conv) => {
+      <Show when={rows().length > 0} fallback={<p class="hm-empty">No conversations yet. Start one with “New chat”.</p>}>
+        <ul ref={scroller} class="hm-conv-list" onKeyDown={onKeyDown} onScroll={onScroll}>
+          <Windowed of={win}>
+            {(conv, index) => {
               // A row's key is its sid: it never changes while the row lives.
               const sid = conv().sid;
               const title = () => conversationTitle(conv(), me, contacts());
               const unread = () => (sid === props.openSid ? 0 : conv().unread_count);
               return (
-                <li>
+                <li aria-setsize={rows().length} aria-posinset={index() + 1}>
                   <button
                     type="button"
                     class="hm-conv"
                     classList={{ 'hm-conv-unread': unread() > 0 }}
                     aria-current={sid === props.openSid ? 'page' : undefined}
+                    tabIndex={tabStop() === sid ? 0 : -1}
                     data-sid={sid}
+                    onFocus={() => setFocusSid(sid)}
                     onClick={() => props.onOpen(sid)}
                   >
                     <Avatar name={title()} seed={sid} />
@@ -66,7 +125,13 @@ export function ConversationList(props: ConversationListProps) {
                         </time>
                       </span>
                       <span class="hm-conv-bottom">
-                        <span class="hm-conv-preview">{conv().last_message || `Created with ${conv().participant_keys.filter((k) => k !== me).map((k) => contactName(k, contacts())).join(', ')}`}</span>
+                        <span class="hm-conv-preview">
+                          {conv().last_message ||
+                            `Created with ${conv()
+                              .participant_keys.filter((k) => k !== me)
+                              .map((k) => contactName(k, contacts()))
+                              .join(', ')}`}
+                        </span>
                         <Show when={unread() > 0}>
                           <span class="hm-badge" aria-label={`${unread()} unread`}>
                             {unread() > 99 ? '99+' : unread()}
@@ -78,7 +143,7 @@ export function ConversationList(props: ConversationListProps) {
                 </li>
               );
             }}
-          </Key>
+          </Windowed>
         </ul>
       </Show>
     </nav>

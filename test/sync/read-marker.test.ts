@@ -1,3 +1,4 @@
+import { findRow, putRow } from '../../src/sync/rows.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
@@ -17,7 +18,7 @@ function setup(unread = 3) {
   const controller = new AbortController();
   const world = testEnvironment();
   const marker = makeReadMarker({ client, store, env: world.env, signal: controller.signal, delayMs: 300 });
-  const unreadOf = (sid: string) => store.current().conversations.find((c) => c.sid === sid)!.unread_count;
+  const unreadOf = (sid: string) => findRow(store.current().conversations, sid)!.unread_count;
   return { client, store, marker, unreadOf, world, controller };
 }
 
@@ -47,7 +48,7 @@ describe('the read marker', () => {
     const { client, store, marker } = setup();
     marker.soon();
     await vi.advanceTimersByTimeAsync(100);
-    store.update((s) => ({ ...s, conversations: s.conversations.map((c) => (c.sid === 'c1' ? { ...c, unread_count: 1 } : c)) }));
+    store.update((s) => ({ ...s, conversations: putRow(s.conversations, { ...findRow(s.conversations, 'c1')!, unread_count: 1 }) }));
     marker.soon();
     await vi.advanceTimersByTimeAsync(1000);
     expect(client.calls).toHaveLength(1);
@@ -106,7 +107,7 @@ describe('the read marker', () => {
     await settle();
     expect(client.calls).toHaveLength(3);
     // After a success, a new failure is said again, with the shortest delay.
-    store.update((s) => ({ ...s, conversations: s.conversations.map((c) => (c.sid === 'c1' ? { ...c, unread_count: 1 } : c)) }));
+    store.update((s) => ({ ...s, conversations: putRow(s.conversations, { ...findRow(s.conversations, 'c1')!, unread_count: 1 }) }));
     marker.soon();
     await vi.advanceTimersByTimeAsync(300);
     client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
@@ -122,7 +123,7 @@ describe('the read marker', () => {
     client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
     await settle();
     // A retry waits 500 ms; a new message meanwhile makes its own call, which fails too.
-    store.update((s) => ({ ...s, conversations: s.conversations.map((c) => (c.sid === 'c1' ? { ...c, unread_count: 1 } : c)) }));
+    store.update((s) => ({ ...s, conversations: putRow(s.conversations, { ...findRow(s.conversations, 'c1')!, unread_count: 1 }) }));
     marker.soon();
     await vi.advanceTimersByTimeAsync(300);
     client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));

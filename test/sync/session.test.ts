@@ -1,3 +1,4 @@
+import { rowAt, rowSlice } from '../../src/sync/rows.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage, type ServerEvent } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
@@ -71,7 +72,7 @@ describe('the chat session', () => {
     t.client.reply('conversation.list', [row('c1')]);
     await settle();
     expect(t.state()).toBe('live');
-    expect(t.session.store.view().conversations.map((c) => c.sid)).toEqual(['c1']);
+    expect(rowSlice(t.session.store.view().conversations).map((c) => c.sid)).toEqual(['c1']);
   });
 
   it('shows Not authorised when an RPC says the identity is unknown, and stays so', async () => {
@@ -110,7 +111,7 @@ describe('the chat session', () => {
     expect(t.client.pending('conversation.list')).toHaveLength(0);
     t.sub.event({ type: 'chatmessage.new', data: fromAlice(6) });
     await settle();
-    expect(t.session.store.current().conversations[0]!.last_message).toBe('text 6');
+    expect(rowAt(t.session.store.current().conversations, 0)!.last_message).toBe('text 6');
   });
 
   it('takes a new snapshot when a connection starts without a position, and is not live until it lands', async () => {
@@ -177,13 +178,13 @@ describe('the chat session', () => {
     const t = start();
     await t.goLive();
     t.session.open('c1');
-    expect(t.session.store.current().conversations[0]!.unread_count).toBe(2);
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(2);
     t.client.reply('conversation.list_messages', [fromAlice(1)]);
     await settle();
     // Opening the chat already open fetches nothing again.
     t.session.open('c1');
     expect(t.client.pending('conversation.list_messages')).toHaveLength(0);
-    expect(t.session.store.current().conversations[0]!.unread_count).toBe(0);
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
     await vi.advanceTimersByTimeAsync(300);
     expect(t.client.pending('conversation.mark_read').map((c) => c.params)).toEqual([{ sid: 'c1' }]);
   });
@@ -200,7 +201,7 @@ describe('the chat session', () => {
     expect(t.client.pending('conversation.mark_read')).toHaveLength(0);
     t.sub.event({ type: 'chatmessage.new', data: fromAlice(8) });
     await settle();
-    expect(t.session.store.current().conversations[0]!.unread_count).toBe(0);
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
     await vi.advanceTimersByTimeAsync(300);
     expect(t.client.pending('conversation.mark_read')).toHaveLength(1);
   });
@@ -212,11 +213,11 @@ describe('the chat session', () => {
     t.session.open('c1');
     t.client.reply('conversation.list_messages', []);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(t.session.store.current().conversations[0]!.unread_count).toBe(2);
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(2);
     expect(t.sub.retries).toBe(0);
     t.world.setVisible(true);
     expect(t.sub.retries).toBe(1);
-    expect(t.session.store.current().conversations[0]!.unread_count).toBe(0);
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
     await vi.advanceTimersByTimeAsync(300);
     expect(t.client.pending('conversation.mark_read')).toHaveLength(1);
   });
@@ -302,7 +303,7 @@ describe('the chat session', () => {
     expect(t.client.pending('conversation.set')[0]!.params).toEqual({ participant_keys: ['bob', 'alice', 'carol'], name: 'Crew' });
     t.client.reply('conversation.set', row('g1', { name: 'Crew', participant_keys: ['bob', 'alice', 'carol'], seq: 9 }));
     await expect(group).resolves.toBe('g1');
-    expect(t.session.store.current().conversations.map((c) => c.sid)).toContain('g1');
+    expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toContain('g1');
   });
 
   it('stops everything on dispose: the stream, every timer and retry, the visibility listener, the outbox', async () => {

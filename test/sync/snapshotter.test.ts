@@ -1,3 +1,4 @@
+import { rowAt, rowSlice } from '../../src/sync/rows.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
@@ -49,7 +50,7 @@ describe('the snapshotter', () => {
     client.reply('conversation.list', [row('c1')]);
     client.reply('conversation.list_messages', [chatMessage(1), chatMessage(2)]);
     await settle();
-    expect(store.current().conversations.map((c) => c.sid)).toEqual(['c1']);
+    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
     expect(store.current().open).toMatchObject({ sid: 'c1', loaded: true, hasOlder: true });
     expect(store.current().open!.messages.map((m) => m.seq)).toEqual([1, 2]);
     expect(taken).toEqual([{ list: true, sid: 'c1' }]);
@@ -93,7 +94,7 @@ describe('the snapshotter', () => {
     client.reply('conversation.list_messages', [chatMessage(1), chatMessage(2)]);
     await settle();
     expect(store.current().open!.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
-    expect(store.current().conversations[0]!.seq).toBe(3);
+    expect(rowAt(store.current().conversations, 0)!.seq).toBe(3);
   });
 
   it('retries a failed snapshot after the backoff delay, and says why', async () => {

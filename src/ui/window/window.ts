@@ -1,11 +1,25 @@
 import { createMemo, createSignal, type Accessor } from 'solid-js';
 
+/** What a window needs of a list: an array, or a structure with cheaper lookups (`rows.ts`). */
+export interface Sequence<T> {
+  readonly length: number;
+  slice(start: number, end: number): readonly T[];
+  /** Where the row with `key` is, or -1. Default: a linear search. */
+  indexOfKey?(key: string): number;
+}
+
 /** Options of {@link createWindow}. */
 export interface WindowOptions<T> {
-  /** The whole list, in display order (an immutable array, replaced on change). */
-  list: Accessor<readonly T[]>;
-  /** A row's identity: the window holds its place by it while rows are added, removed or replaced. */
+  /** The whole list, in display order (immutable, replaced on change). */
+  list: Accessor<Sequence<T>>;
+  /** A row's identity: rows are rendered by it. */
   key: (item: T) => string;
+  /**
+   * What a held window keeps: `key` (default) its first row, wherever it goes (a chat: rows only
+   * arrive at the ends); `index` its place in the list (a conversation list: rows jump to the top, and
+   * the reader keeps looking at the same stretch while they do).
+   */
+  holdBy?: 'key' | 'index';
   /** The edge a pinned window follows: `end` (default: a chat, newest at the bottom) or `start` (newest at the top). */
   edge?: 'start' | 'end';
   /** Rows rendered while pinned, before {@link ListWindow.grow}. Default 30. */
@@ -29,7 +43,7 @@ export interface WindowRange {
  * decides when to step (on scroll, on a key press) and keeps the viewport in place around a step.
  */
 export interface ListWindow<T> {
-  readonly list: Accessor<readonly T[]>;
+  readonly list: Accessor<Sequence<T>>;
   readonly key: (item: T) => string;
   readonly range: Accessor<WindowRange>;
   /** The rows in the window, in order. */
@@ -54,16 +68,17 @@ export interface ListWindow<T> {
 
 /** A window over `options.list`; see {@link ListWindow}. Call it under a Solid owner. */
 export function createWindow<T>(options: WindowOptions<T>): ListWindow<T> {
-  const { list, key, edge = 'end', pinned: initial = 30, chunk = 40, max = 200 } = options;
-  // The first rendered row's key while held; undefined while pinned.
-  const [anchor, setAnchor] = createSignal<string>();
+  const { list, key, edge = 'end', pinned: initial = 30, chunk = 40, max = 200, holdBy = 'key' } = options;
+  // The first rendered row's key (or index) while held; undefined while pinned.
+  const [anchor, setAnchor] = createSignal<string | number>();
+  const indexOf = (all: Sequence<T>, k: string) => (all.indexOfKey ? all.indexOfKey(k) : all.slice(0, all.length).findIndex((item) => key(item) === k));
   const [size, setSize] = createSignal(initial);
 
   const range = createMemo<WindowRange>(
     () => {
       const all = list();
       const first = anchor();
-      const at = first === undefined ? -1 : all.findIndex((item) => key(item) === first);
+      const at = first === undefined ? -1 : typeof first === 'number' ? Math.min(first, Math.max(0, all.length - max)) : indexOf(all, first);
       // Held: from the anchor. Pinned, or the anchor's row is gone: the rows at the edge.
       if (at >= 0) return { start: at, end: Math.min(all.length, at + max) };
       const count = Math.min(size(), max);
@@ -79,7 +94,8 @@ export function createWindow<T>(options: WindowOptions<T>): ListWindow<T> {
   const pinned = () => anchor() === undefined;
   /** Holds the window with row `index` first. */
   const startAt = (index: number) => {
-    const item = list()[index];
+    if (holdBy === 'index') return void setAnchor(Math.max(0, index));
+    const item = list().slice(index, index + 1)[0];
     if (item !== undefined) setAnchor(key(item));
   };
 

@@ -1,0 +1,52 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import type { Conversation } from '../../src/protocol/index.ts';
+import { makeRpcCall } from '../../src/sdk/rpc.ts';
+import { CommunicationError } from '../../src/sdk/errors.ts';
+
+const identity = { baseUrl: 'http://127.0.0.1:1', context: 'ctx', publicKey: 'alice' };
+const row = (i: number): Conversation => ({
+  sid: `c${i}`,
+  name: `Room ${i}`,
+  participant_keys: ['alice', 'bob'],
+  last_message: 'hi',
+  last_message_time: 1_700_000_000_000 + i,
+  unread_count: 0,
+  created_at: 1_700_000_000,
+  seq: i + 1,
+});
+const answering = (result: unknown): typeof fetch => async () => new Response(JSON.stringify({ jsonrpc: '2.0', id: 1, result }), { headers: { 'Content-Type': 'application/json' } });
+
+/** A clock that moves 1 ms each time it is read, and a pause that counts. */
+function slicing() {
+  let t = 0;
+  const seen = { pauses: 0 };
+  return { seen, options: { now: () => t++, pause: async () => void seen.pauses++, budgetMs: 8 } };
+}
+
+describe('a long list result', () => {
+  it('is checked in slices with pauses between them, and arrives whole and in order', async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => row(i));
+    const { seen, options } = slicing();
+    const call = makeRpcCall(identity, answering(rows), options);
+    const list = await call('conversation.list', {});
+    expect(list).toEqual(rows);
+    expect(seen.pauses).toBeGreaterThan(0);
+  });
+
+  it('names the bad item by its index in the whole list', async () => {
+    const rows: unknown[] = Array.from({ length: 1000 }, (_, i) => row(i));
+    rows[750] = { ...row(750), name: 7 };
+    const call = makeRpcCall(identity, answering(rows), slicing().options);
+    const failure = await call('conversation.list', {}).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CommunicationError);
+    expect((failure as Error).message).toMatch(/^conversation\.list: unexpected result: 750\.name: /);
+  });
+
+  it('is checked at once when it is short', async () => {
+    const { seen, options } = slicing();
+    const call = makeRpcCall(identity, answering([row(1), row(2)]), options);
+    expect(await call('conversation.list', {})).toHaveLength(2);
+    expect(seen.pauses).toBe(0);
+  });
+});

@@ -1,0 +1,89 @@
+import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Conversation } from '../../src/protocol/index.ts';
+import { mountIsland } from '../../src/ui/index.ts';
+import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
+
+// The conversation list of a person with many conversations (issue 13): windowed, walkable by
+// keyboard past the window's edges, and reordered correctly by a burst.
+
+const mounted: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of mounted.splice(0)) dispose();
+  document.body.innerHTML = '';
+  localStorage.clear();
+});
+
+/** A world where bob has `count` more groups, each with one message, the newest last. */
+function crowdedWorld(count: number): { world: FakeWorld; sids: string[] } {
+  const world = createFakeWorld();
+  const sids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const conv = world.service.call('world', 'carol', 'conversation.set', { name: `Room ${i}`, participant_keys: ['bob', 'carol', 'dave'] }) as Conversation;
+    world.send('carol', conv.sid, `hello ${i}`);
+    sids.push(conv.sid);
+  }
+  return { world, sids };
+}
+
+function mount(world: FakeWorld) {
+  const host = document.createElement('div');
+  document.body.append(host);
+  mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob') }));
+  return host;
+}
+
+const rows = (host: HTMLElement) => [...host.querySelectorAll<HTMLButtonElement>('button.hm-conv')];
+const focused = (host: HTMLElement) => (host.getRootNode() as Document).activeElement as HTMLElement | null;
+const key = (host: HTMLElement, k: string) => fireEvent.keyDown(focused(host)!, { key: k });
+
+describe('a list of 1,000 conversations', () => {
+  it('keeps at most 200 rows in the DOM, the newest first', async () => {
+    const { world, sids } = crowdedWorld(1000);
+    const host = mount(world);
+    await waitFor(() => expect(rows(host).length).toBeGreaterThan(0));
+    expect(rows(host).length).toBeLessThanOrEqual(200);
+    expect(rows(host)[0]!.dataset.sid).toBe(sids[999]);
+    expect(rows(host)[0]!.textContent).toContain('hello 999');
+    expect(host.querySelector('.hm-conv-list li')!.getAttribute('aria-setsize')).toBe(String(1000 + 2));
+  });
+
+  it('is one Tab stop, and arrow keys, Home and End walk the whole list past the window', async () => {
+    const { world, sids } = crowdedWorld(1000);
+    const host = mount(world);
+    await waitFor(() => expect(rows(host).length).toBeGreaterThan(0));
+    expect(rows(host).filter((r) => r.tabIndex === 0)).toHaveLength(1);
+    rows(host)[0]!.focus();
+    const shownAtFirst = rows(host).length;
+    for (let i = 0; i < shownAtFirst + 5; i++) key(host, 'ArrowDown');
+    // Past the first window's edge: the row is rendered and focused, and still the only Tab stop.
+    const expected = sids[999 - (shownAtFirst + 5)];
+    expect(focused(host)?.dataset.sid).toBe(expected);
+    expect(rows(host).filter((r) => r.tabIndex === 0).map((r) => r.dataset.sid)).toEqual([expected]);
+    key(host, 'End');
+    // The last two rows are the fake world's DM and group, older than every room.
+    expect(focused(host)?.closest('li')?.getAttribute('aria-posinset')).toBe(String(1002));
+    expect(rows(host).length).toBeLessThanOrEqual(200);
+    key(host, 'ArrowUp');
+    expect(focused(host)?.closest('li')?.getAttribute('aria-posinset')).toBe(String(1001));
+    key(host, 'Home');
+    expect(focused(host)?.dataset.sid).toBe(sids[999]);
+    expect(rows(host).length).toBeLessThanOrEqual(200);
+  });
+
+  it('reorders under a burst: each row previews its newest message, the busiest on top', async () => {
+    const { world, sids } = crowdedWorld(1000);
+    const host = mount(world);
+    await waitFor(() => expect(host.querySelector('.hm-status')?.textContent).toBe('Live'));
+    // 300 messages over 150 rooms, spread from the bottom of the list to the top.
+    for (let k = 0; k < 300; k++) world.send('dave', sids[(k * 7) % 150]!, `burst ${k}`);
+    await waitFor(() => expect(rows(host)[0]!.textContent).toContain('burst 299'));
+    const newest = new Map<string, string>();
+    for (let k = 0; k < 300; k++) newest.set(sids[(k * 7) % 150]!, `burst ${k}`);
+    const order = [...newest.entries()].reverse();
+    const shown = rows(host).slice(0, 20);
+    expect(shown.map((r) => r.dataset.sid)).toEqual(order.slice(0, 20).map(([sid]) => sid));
+    for (const row of shown) expect(row.querySelector('.hm-conv-preview')!.textContent).toBe(newest.get(row.dataset.sid!));
+    expect(rows(host).length).toBeLessThanOrEqual(200);
+  });
+});
