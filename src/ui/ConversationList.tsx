@@ -45,7 +45,10 @@ export function ConversationList(props: ConversationListProps) {
     if (!scroller || !win.pinned()) return;
     while (scroller.scrollHeight < scroller.clientHeight * 1.5 && win.grow());
   };
-  createEffect(on(() => rows().length, () => queueMicrotask(fill)));
+  // Only when the number of rows changes: reading the layout on every publication of a burst would
+  // force a layout per frame.
+  const count = createMemo(() => rows().length);
+  createEffect(on(count, () => queueMicrotask(fill)));
 
   const onScroll = () => {
     if (!scroller) return;
