@@ -6,18 +6,25 @@ import type { StreamItem, StreamStatus } from '../subscription.ts';
  * two versions of the island never share a stream (each version elects its own leader); the `v` field
  * guards against anything else posting on the channel.
  */
-export const RELAY_VERSION = 1;
+export const RELAY_VERSION = 2;
 
 /** Every message on the channel (docs-shared-stream.md). `from` is the sending tab's random id. */
 export type RelayMessage =
-  /** Leader → all: one item of the real subscription, an event with its cursor `id`, or a status. */
-  | { v: 1; type: 'item'; from: string; item: StreamItem }
+  /**
+   * Leader → all: items of the real subscription in order (events with their cursor `id`, statuses),
+   * as many as arrived in one task: one message per task, not per event, so a burst costs the leader
+   * a few posts, not thousands.
+   */
+  | { v: 2; type: 'items'; from: string; items: StreamItem[] }
   /** A tab that has just joined → leader: "what is the status?". */
-  | { v: 1; type: 'hello'; from: string }
+  | { v: 2; type: 'hello'; from: string }
   /** Leader → the tab `to`: its status, then the `ready` of its live connection with its position as `id`. */
-  | { v: 1; type: 'state'; from: string; to: string; items: StreamItem[] }
+  | { v: 2; type: 'state'; from: string; to: string; items: StreamItem[] }
   /** Any tab → leader: skip the reconnect wait ("Retry now"). */
-  | { v: 1; type: 'retry'; from: string };
+  | { v: 2; type: 'retry'; from: string };
+
+/** Items in one `items` message at most; the leader posts more in several. */
+export const MAX_RELAYED = 2000;
 
 // The variant's tag is checked before its fields, so in the fields it only needs to be a string.
 const Tag = v.string();
@@ -54,7 +61,7 @@ const ItemSchema = variant<StreamItem>('kind', {
 
 const Ask = v.object({ v: Version, type: Tag, from: TabId });
 const MessageSchema = variant<RelayMessage>('type', {
-  item: v.object({ v: Version, type: Tag, from: TabId, item: ItemSchema }),
+  items: v.object({ v: Version, type: Tag, from: TabId, items: v.sized(v.array(ItemSchema), 1, MAX_RELAYED) }),
   hello: Ask,
   state: v.object({ v: Version, type: Tag, from: TabId, to: TabId, items: v.sized(v.array(ItemSchema), 1, 2) }),
   retry: Ask,

@@ -1,7 +1,7 @@
 import { parseCursor } from '../../protocol/index.ts';
 import { makeSubscription, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
 import { makeInbox } from './inbox.ts';
-import { parseRelayMessage, type RelayMessage } from './relay.ts';
+import { MAX_RELAYED, parseRelayMessage, RELAY_VERSION, type RelayMessage } from './relay.ts';
 
 /** The part of `navigator.locks` used: an exclusive lock held while `callback`'s promise runs. */
 export interface TabLocks {
@@ -31,6 +31,25 @@ export interface SharedStreamOptions extends SubscribeOptions {
   tabId?: string;
   /** Where the one line about dropped relay messages goes. Default `console.warn`. */
   warn?: (message: string) => void;
+  /**
+   * Runs `fn` in a task of its own, soon: when the leader posts what it relayed. Default: a
+   * `MessageChannel` message (unlike a timer, not throttled in a hidden tab).
+   */
+  nextTask?: (fn: () => void) => void;
+}
+
+function messageTask(): (fn: () => void) => void {
+  const queue: (() => void)[] = [];
+  let port: MessagePort | undefined;
+  return (fn) => {
+    if (!port) {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => queue.shift()?.();
+      port = channel.port2;
+    }
+    queue.push(fn);
+    port.postMessage(null);
+  };
 }
 
 /** A `Subscription` shared by the tabs of one identity, plus what side effects owned by one tab need. */
@@ -79,11 +98,29 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   type Outgoing = RelayMessage extends infer M ? (M extends RelayMessage ? Omit<M, 'v' | 'from'> : never) : never;
   const post = (message: Outgoing) => {
     try {
-      channel?.postMessage({ v: 1, from: tabId, ...message });
+      channel?.postMessage({ v: RELAY_VERSION, from: tabId, ...message });
     } catch (error) {
       // A channel closed under us (the page is going away): nobody is left to tell.
       if (!signal.aborted) warn(`could not post to the other tabs: ${(error as Error).message}`);
     }
+  };
+
+  // What the leader relays is posted once per task: a backlog of thousands of events costs a few posts.
+  const nextTask = options.nextTask ?? messageTask();
+  let outgoing: StreamItem[] = [];
+  const flushRelay = () => {
+    const items = outgoing;
+    outgoing = [];
+    for (let at = 0; at < items.length; at += MAX_RELAYED) post({ type: 'items', items: items.slice(at, at + MAX_RELAYED) });
+  };
+  const relay = (item: StreamItem) => {
+    // A status goes out at once (with what waits before it): it is rare, and the last one may be the
+    // last word of a tab about to close.
+    if (item.kind === 'status') {
+      outgoing.push(item);
+      return flushRelay();
+    }
+    if (outgoing.push(item) === 1) nextTask(flushRelay);
   };
 
   const setLeading = (next: boolean) => {
@@ -144,11 +181,15 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     const message = parsed.value;
     if (message.from === tabId) return;
     switch (message.type) {
-      case 'item':
-        if (!leading) receive(message.item);
+      case 'items':
+        if (!leading) for (const item of message.items) receive(item);
         return;
       case 'hello':
-        if (leading) post({ type: 'state', to: message.from, items: current() });
+        // What is waiting to be relayed goes first, so the channel keeps the order of the stream.
+        if (leading) {
+          flushRelay();
+          post({ type: 'state', to: message.from, items: current() });
+        }
         return;
       case 'state': {
         if (leading || message.to !== tabId || !awaitingState) return;
@@ -182,7 +223,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       for await (const item of subscription) {
         if (stop.signal.aborted) return;
         note(item);
-        post({ type: 'item', item });
+        relay(item);
         for (const listener of relayListeners) guard(() => listener(item));
         inbox.push(item);
         await inbox.drained(stop.signal);
@@ -202,6 +243,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       stop.abort();
       for (const key of ['badFrames', 'ignoredFrames', 'connections'] as const) done[key] += subscription.stats[key];
       if (real === subscription) real = undefined;
+      flushRelay();
       setLeading(false);
     }
   }

@@ -7,7 +7,7 @@ import { createFakeServer, type FakeConnection, type FakeServer } from '../../..
 import { collect } from '../../support/collect.ts';
 import { createFakeBrowser, type FakeBrowser, type FakeTab } from '../../support/fake-tabs.ts';
 
-const NAME = 'hero-messaging/stream/v1/test';
+const NAME = 'hero-messaging/stream/v2/test';
 
 let server: FakeServer;
 let browser: FakeBrowser;
@@ -47,6 +47,7 @@ function openTab(options: { lastEventId?: string; fake?: FakeTab } = {}): Tab {
     BroadcastChannel: fake.BroadcastChannel,
     pageEvents: fake.pageEvents,
     warn,
+    nextTask: (fn) => void setTimeout(fn, 0),
   });
   const tab = { fake, sub, out: collect(sub), warn, close: () => controller.abort() };
   opened.push(tab);
@@ -203,14 +204,29 @@ describe('one stream shared by the tabs of an identity', () => {
     expect(browser.holder(NAME)).toBeUndefined();
   });
 
+  it('relays a burst in a few posts, not one per event, and in order', async () => {
+    const [a, b] = [openTab(), openTab()];
+    const connection = await live([a!, b!]);
+    const listener = new (browser.tab().BroadcastChannel)(NAME);
+    const posts: { type: string; items?: unknown[] }[] = [];
+    listener.onmessage = (event) => posts.push(event.data as { type: string; items?: unknown[] });
+    for (let seq = 11; seq <= 510; seq++) connection.push({ type: 'chatmessage.new', data: message(seq) });
+    await settle();
+    expect(seqs(b!)).toEqual(Array.from({ length: 500 }, (_, i) => 11 + i));
+    const relayed = posts.filter((p) => p.type === 'items');
+    expect(relayed.flatMap((p) => p.items)).toHaveLength(500);
+    expect(relayed.length).toBeLessThanOrEqual(10);
+    listener.close();
+  });
+
   it('drops malformed relay messages with one readable line, and goes on', async () => {
     const [a, b] = [openTab(), openTab()];
     const connection = await live([a!, b!]);
     const stranger = new (browser.tab().BroadcastChannel)(NAME);
     stranger.postMessage('hello');
-    stranger.postMessage({ v: 2, type: 'item', from: 'x' });
-    stranger.postMessage({ v: 1, type: 'item', from: 'x', item: { kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } } });
-    stranger.postMessage({ v: 1, type: 'item', from: 'x', item: { kind: 'status', status: { state: 'live' } } });
+    stranger.postMessage({ v: 3, type: 'items', from: 'x' });
+    stranger.postMessage({ v: 2, type: 'items', from: 'x', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } }] });
+    stranger.postMessage({ v: 2, type: 'items', from: 'x', items: [{ kind: 'status', status: { state: 'live' } }] });
     await settle();
     connection.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
