@@ -5,7 +5,7 @@ import { mediaType, redirectRefusal } from './response.ts';
 import { makeSseParser, type SseFrame } from './sse.ts';
 import { errorText, identityHeaders, serviceUrl, type Identity } from './rpc.ts';
 import { makeSubscription, type StreamItem, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
-import { clampHeartbeat, DEFAULT_STREAM_TUNING, formatDuration, type StreamTuning } from './tuning.ts';
+import { clampHeartbeat, DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 
 export { DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 
@@ -41,8 +41,8 @@ export function subscribeEvents(
   };
 
   // Every early return leaves the body to the loop, which aborts the request after each attempt.
-  async function* connect({ signal: connection, watchdog }: AttemptContext): AsyncGenerator<StreamItem, AttemptOutcome> {
-    watchdog.expect(tuning.connectTimeoutMs, `no response within ${formatDuration(tuning.connectTimeoutMs)}`);
+  async function* connect({ signal: connection, watchdog, expectAnswer }: AttemptContext): AsyncGenerator<StreamItem, AttemptOutcome> {
+    expectAnswer();
     const headers: Record<string, string> = { Accept: EVENT_STREAM, ...identityHeaders(identity) };
     if (position) headers['Last-Event-ID'] = position;
     let res: Response;
