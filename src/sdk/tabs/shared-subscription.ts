@@ -1,5 +1,5 @@
 import { parseCursor } from '../../protocol/index.ts';
-import { makeSubscription, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
+import { makeSubscription, STAT_KEYS, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
 import { makeInbox } from './inbox.ts';
 import { parseRelayMessage, type RelayMessage } from './relay.ts';
 
@@ -192,7 +192,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     } finally {
       member.removeEventListener('abort', abort);
       stop.abort();
-      for (const key of ['badFrames', 'ignoredFrames', 'connections'] as const) done[key] += subscription.stats[key];
+      for (const key of STAT_KEYS) done[key] += subscription.stats[key];
       if (real === subscription) real = undefined;
       setLeading(false);
     }
@@ -250,23 +250,15 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     }
   }
 
-  const total = (key: keyof SubscriptionStats) => done[key] + (real?.stats[key] ?? 0);
+  // Each figure counts what every real stream of this tab saw, the running one included.
+  const stats = {} as SubscriptionStats;
+  for (const key of STAT_KEYS) Object.defineProperty(stats, key, { get: () => done[key] + (real?.stats[key] ?? 0), enumerable: true });
   const shared = makeSubscription({
     name: 'subscribe',
     run,
     retryNow: () => (leading ? real?.retryNow() : post({ type: 'retry' })),
     lastEventId: () => position,
-    stats: {
-      get badFrames() {
-        return total('badFrames');
-      },
-      get ignoredFrames() {
-        return total('ignoredFrames');
-      },
-      get connections() {
-        return total('connections');
-      },
-    },
+    stats,
   }) as SharedSubscription;
   const listen =
     <T>(listeners: Set<T>) =>
