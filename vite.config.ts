@@ -24,8 +24,9 @@ export default defineConfig(({ mode }) => ({
           outDir: 'dist',
           emptyOutDir: false,
           target: 'es2022',
-          // Lib mode keeps ES output unminified for tree-shaking; this bundle is final, so minify it whole.
-          rolldownOptions: { output: { minify: true } },
+          // Lib mode keeps ES output unminified for tree-shaking; this bundle is final, so minify it whole
+          // and drop the /* @__PURE__ */ annotations, which only a later bundler would read.
+          rolldownOptions: { output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } } },
         }
       : { outDir: 'dist/app', target: 'es2022' },
   test: {

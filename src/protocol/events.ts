@@ -25,16 +25,10 @@ export type ServerEvent = { [T in keyof Payloads]: { type: T; data: v.Output<Pay
 export type ServerEventType = ServerEvent['type'];
 export const SERVER_EVENT_TYPES = Object.keys(PAYLOADS) as readonly ServerEventType[];
 
-const Envelope = v.object({ type: v.picklist(SERVER_EVENT_TYPES), data: v.unknown() });
-
-export const ServerEventSchema: v.Schema<ServerEvent> = {
-  run(input, path, issues) {
-    const before = issues.length;
-    const event = Envelope.run(input, path, issues);
-    if (issues.length > before) return event as ServerEvent;
-    return { type: event.type, data: PAYLOADS[event.type].run(event.data, path ? `${path}.data` : 'data', issues) } as ServerEvent;
-  },
-};
+export const ServerEventSchema = v.variant<ServerEvent>(
+  'type',
+  Object.fromEntries(Object.entries(PAYLOADS).map(([type, data]) => [type, v.object({ type: v.string(), data })])),
+);
 
 /** Why a frame was not accepted. `unknown_type` is to be ignored; the others are bad frames. */
 export interface FrameError {

@@ -56,39 +56,45 @@ const BySid = v.object({ sid: SidSchema });
 /**
  * The RPC methods of the contract (README.md), in two tables with the same keys: what each takes (the server
  * validates it) and what each answers (the SDK validates it). Two tables, so a client bundle carries
- * only the results' schemas.
+ * only the results' schemas: the params' are built in a function without side effects, so a bundle that
+ * never checks params drops them whole.
  */
-export const RPC_PARAMS = {
-  'conversation.list': Empty,
-  'conversation.get': BySid,
-  'conversation.set': v.object({
-    sid: v.optional(SidSchema),
-    name: v.optional(
-      v.sized(
-        v.map(v.string(), (s) => s.trim()),
-        0,
-        LIMITS.nameMax,
-        '',
-        `name is longer than ${LIMITS.nameMax} characters`,
+/* @__NO_SIDE_EFFECTS__ */
+function paramSchemas() {
+  return {
+    'conversation.list': Empty,
+    'conversation.get': BySid,
+    'conversation.set': v.object({
+      sid: v.optional(SidSchema),
+      name: v.optional(
+        v.sized(
+          v.map(v.string(), (s) => s.trim()),
+          0,
+          LIMITS.nameMax,
+          '',
+          `name is longer than ${LIMITS.nameMax} characters`,
+        ),
       ),
-    ),
-    participant_keys: v.sized(
-      v.array(PublicKeySchema),
-      LIMITS.participantsMin,
-      LIMITS.participantsMax,
-      `at least ${LIMITS.participantsMin} participants`,
-      `at most ${LIMITS.participantsMax} participants`,
-    ),
-  }),
-  'conversation.list_messages': v.object({
-    sid: SidSchema,
-    before_seq: v.optional(SeqSchema),
-    limit: v.optional(v.integer(1, LIMITS.pageMax)),
-  }),
-  'conversation.send_message': v.object({ sid: SidSchema, content: ContentSchema, nonce: NonceSchema }),
-  'conversation.mark_read': BySid,
-  'contact.list': Empty,
-};
+      participant_keys: v.sized(
+        v.array(PublicKeySchema),
+        LIMITS.participantsMin,
+        LIMITS.participantsMax,
+        `at least ${LIMITS.participantsMin} participants`,
+        `at most ${LIMITS.participantsMax} participants`,
+      ),
+    }),
+    'conversation.list_messages': v.object({
+      sid: SidSchema,
+      before_seq: v.optional(SeqSchema),
+      limit: v.optional(v.integer(1, LIMITS.pageMax)),
+    }),
+    'conversation.send_message': v.object({ sid: SidSchema, content: ContentSchema, nonce: NonceSchema }),
+    'conversation.mark_read': BySid,
+    'contact.list': Empty,
+  };
+}
+
+export const RPC_PARAMS = paramSchemas();
 
 export const RPC_RESULTS: { [M in keyof typeof RPC_PARAMS]: v.Schema<unknown> } = {
   'conversation.list': v.array(ConversationSchema),

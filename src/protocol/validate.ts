@@ -122,6 +122,19 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOutput<S>> {
   };
 }
 
+/** An object whose field `tag` names which of `variants` it is. */
+/* @__NO_SIDE_EFFECTS__ */
+export function variant<T>(tag: string, variants: Record<string, Schema<unknown>>): Schema<T> {
+  return {
+    run(input, path, issues) {
+      const key = (input as Record<string, unknown> | null)?.[tag];
+      return typeof key === 'string' && Object.hasOwn(variants, key)
+        ? (variants[key]!.run(input, path, issues) as T)
+        : fail(issues, path ? `${path}.${tag}` : tag, `expected one of ${Object.keys(variants).join(', ')}`);
+    },
+  };
+}
+
 /** Checks `input` against `schema`: its value, or every issue found. */
 export function parse<T>(schema: Schema<T>, input: unknown): Result<T, Issue[]> {
   const issues: Issue[] = [];

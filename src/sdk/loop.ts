@@ -2,7 +2,7 @@ import { backoffDelay } from './backoff.ts';
 import type { Environment } from './environment.ts';
 import { errorText } from './rpc.ts';
 import type { StreamItem, StreamStatus } from './subscription.ts';
-import type { StreamTuning } from './tuning.ts';
+import { formatDuration, type StreamTuning } from './tuning.ts';
 import { makeWakeableWait } from './wait.ts';
 import { makeWatchdog, type Watchdog } from './watchdog.ts';
 
@@ -19,6 +19,8 @@ export interface AttemptContext {
   readonly watchdog: Watchdog;
   /** A wait that `retryNow`, the `online` event and the page becoming visible end early. */
   sleep(ms: number): Promise<void>;
+  /** Starts the watchdog's wait for an answer: past `tuning.connectTimeoutMs` the attempt is abandoned. */
+  expectAnswer(): void;
 }
 
 /**
@@ -65,7 +67,8 @@ export function makeLoop(env: Environment, tuning: StreamTuning, signal: AbortSi
         signal.addEventListener('abort', abort);
         const dog = makeWatchdog(env, abort);
         watchdog = dog;
-        const steps = attempt({ signal: connection.signal, watchdog: dog, sleep: wait.sleep });
+        const expectAnswer = () => dog.expect(tuning.connectTimeoutMs, `no response within ${formatDuration(tuning.connectTimeoutMs)}`);
+        const steps = attempt({ signal: connection.signal, watchdog: dog, sleep: wait.sleep, expectAnswer });
         let upSince: number | undefined;
         let outcome: AttemptOutcome;
         try {

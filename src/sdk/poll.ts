@@ -4,7 +4,7 @@ import { CommunicationError } from './errors.ts';
 import { makeLoop, type AttemptContext, type AttemptOutcome } from './loop.ts';
 import { errorText } from './rpc.ts';
 import { makeSubscription, type StreamItem, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
-import { DEFAULT_STREAM_TUNING, formatDuration, type StreamTuning } from './tuning.ts';
+import { DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 
 export interface PollOptions extends SubscribeOptions {
   /** Default 2,000 ms. */
@@ -79,10 +79,10 @@ export function pollEvents(
     return items;
   }
 
-  async function* connect({ signal, watchdog, sleep }: AttemptContext): AsyncGenerator<StreamItem, AttemptOutcome> {
+  async function* connect({ signal, watchdog, sleep, expectAnswer }: AttemptContext): AsyncGenerator<StreamItem, AttemptOutcome> {
     let established = false;
     for (;;) {
-      watchdog.expect(tuning.connectTimeoutMs, `no answer within ${formatDuration(tuning.connectTimeoutMs)}`);
+      expectAnswer();
       let items: StreamItem[];
       try {
         items = await round(signal);

@@ -1,11 +1,11 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { parseCursor, parseEventData } from '../protocol/index.ts';
 import type { Environment } from './environment.ts';
 import { makeLoop, type AttemptContext, type AttemptOutcome } from './loop.ts';
 import { mediaType, redirectRefusal } from './response.ts';
+import { makeSseParser, type SseFrame } from './sse.ts';
 import { errorText, identityHeaders, serviceUrl, type Identity } from './rpc.ts';
 import { makeSubscription, type StreamItem, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
-import { clampHeartbeat, DEFAULT_STREAM_TUNING, formatDuration, type StreamTuning } from './tuning.ts';
+import { clampHeartbeat, DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 
 export { DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 
@@ -17,7 +17,7 @@ const EVENT_STREAM = 'text/event-stream';
 const retry = (reason: string): AttemptOutcome => ({ kind: 'retry', reason });
 
 /**
- * The self-healing event stream of DESIGN §6 on the shared loop: fetch + eventsource-parser, its own
+ * The self-healing event stream of DESIGN §6 on the shared loop: fetch + an event-stream parser, its own
  * position, a connect timeout and a silence watchdog, and a stop on 401/403.
  */
 export function subscribeEvents(
@@ -41,8 +41,8 @@ export function subscribeEvents(
   };
 
   // Every early return leaves the body to the loop, which aborts the request after each attempt.
-  async function* connect({ signal: connection, watchdog }: AttemptContext): AsyncGenerator<StreamItem, AttemptOutcome> {
-    watchdog.expect(tuning.connectTimeoutMs, `no response within ${formatDuration(tuning.connectTimeoutMs)}`);
+  async function* connect({ signal: connection, watchdog, expectAnswer }: AttemptContext): AsyncGenerator<StreamItem, AttemptOutcome> {
+    expectAnswer();
     const headers: Record<string, string> = { Accept: EVENT_STREAM, ...identityHeaders(identity) };
     if (position) headers['Last-Event-ID'] = position;
     let res: Response;
@@ -66,8 +66,7 @@ export function subscribeEvents(
 
     let readyCursor: string | undefined;
     const queue: StreamItem[] = [];
-    let overflow = false;
-    const onEvent = (frame: EventSourceMessage) => {
+    const onFrame = (frame: SseFrame) => {
       const parsed = parseEventData(frame.data, frame.event);
       if (!parsed.ok) {
         if (parsed.error.kind === 'unknown_type') stats.ignoredFrames++;
@@ -89,16 +88,7 @@ export function subscribeEvents(
       }
       queue.push({ kind: 'event', event, ...(position === undefined ? {} : { id: position }) });
     };
-    const parser = createParser({
-      onEvent,
-      onError(error) {
-        if (error.type === 'max-buffer-size-exceeded') {
-          overflow = true;
-          badFrame(`frame larger than ${tuning.maxFrameChars} characters`);
-        }
-      },
-      maxBufferSize: tuning.maxFrameChars,
-    });
+    const feed = makeSseParser(onFrame, () => badFrame(`frame larger than ${tuning.maxFrameChars} characters`), tuning.maxFrameChars);
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
     for (;;) {
@@ -114,15 +104,7 @@ export function subscribeEvents(
       // after each piece, so the consumer can pace itself instead of receiving thousands at once.
       const text = decoder.decode(chunk.value, { stream: true });
       for (let at = 0; at < text.length; at += FEED_CHARS) {
-        try {
-          parser.feed(text.slice(at, at + FEED_CHARS));
-        } catch {
-          overflow = true;
-        }
-        if (overflow) {
-          overflow = false;
-          parser.reset();
-        }
+        feed(text.slice(at, at + FEED_CHARS));
         yield* queue.splice(0);
       }
     }

@@ -32,6 +32,8 @@ export interface SubscriptionStats {
   connections: number;
 }
 
+export const STAT_KEYS = ['badFrames', 'ignoredFrames', 'connections'] as const;
+
 /**
  * A long-lived subscription: iterate it (once) for events and status changes until the signal aborts
  * or the server refuses the identity.

@@ -151,7 +151,7 @@ describe('poll', () => {
     expect(out.states()).toEqual(['connecting']);
     hang = false;
     await vi.advanceTimersByTimeAsync(1);
-    expect(out.statuses().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'no answer within 3 s' });
+    expect(out.statuses().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'no response within 3 s' });
     await vi.advanceTimersByTimeAsync(500);
     expect(out.states().at(-1)).toBe('connected');
   });

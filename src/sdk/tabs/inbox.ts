@@ -16,50 +16,43 @@ export interface Inbox<T> {
 export function makeInbox<T>(): Inbox<T> {
   const items: T[] = [];
   let closed = false;
-  let wakeReader: (() => void) | undefined;
-  let wakeWriters: (() => void)[] = [];
-
-  const until = (signal: AbortSignal, register: (wake: () => void) => void) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      signal.addEventListener('abort', done);
-      register(done);
-    });
-
-  const wakeAllWriters = () => {
-    const writers = wakeWriters;
-    wakeWriters = [];
-    for (const wake of writers) wake();
+  // The reader and the writers wait alike: every change wakes them all, and each looks again.
+  let waiters: (() => void)[] = [];
+  const changed = () => {
+    const woken = waiters;
+    waiters = [];
+    for (const wake of woken) wake();
+  };
+  const until = async (signal: AbortSignal, ready: () => boolean) => {
+    while (!ready() && !closed && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          signal.removeEventListener('abort', wake);
+          resolve();
+        };
+        signal.addEventListener('abort', wake);
+        waiters.push(wake);
+      });
+    }
   };
 
   return {
     push(item) {
       if (closed) return;
       items.push(item);
-      wakeReader?.();
+      changed();
     },
     async take(signal) {
-      while (items.length === 0) {
-        if (closed || signal.aborted) return undefined;
-        await until(signal, (wake) => (wakeReader = wake));
-        wakeReader = undefined;
-      }
-      const item = items.shift()!;
-      if (items.length === 0) wakeAllWriters();
+      await until(signal, () => items.length > 0);
+      const item = items.shift();
+      if (items.length === 0) changed();
       return item;
     },
-    async drained(signal) {
-      if (items.length === 0 || closed || signal.aborted) return;
-      await until(signal, (wake) => wakeWriters.push(wake));
-    },
+    drained: (signal) => until(signal, () => items.length === 0),
     close() {
       closed = true;
       items.length = 0;
-      wakeReader?.();
-      wakeAllWriters();
+      changed();
     },
   };
 }

@@ -34,19 +34,7 @@ const Count = v.integer();
 const CursorSchema: Schema<string> = v.check(v.string(), (text) => parseCursor(text).ok, 'expected a cursor <epoch>:<seq>');
 const Waiting = v.object({ state: Tag, at: v.number(), attempt: Count, reason: v.sized(v.string(), 0, 1000) });
 
-/** One schema per value of `tag`. */
-function variant<T>(tag: string, schemas: Record<string, Schema<unknown>>): Schema<T> {
-  return {
-    run(input, path, issues) {
-      const key = (input as Record<string, unknown> | null)?.[tag];
-      if (typeof key === 'string' && Object.hasOwn(schemas, key)) return schemas[key]!.run(input, path, issues) as T;
-      issues.push({ path: path ? `${path}.${tag}` : tag, message: `expected one of ${Object.keys(schemas).join(', ')}` });
-      return undefined as T;
-    },
-  };
-}
-
-const StatusSchema = variant<StreamStatus>('state', {
+const StatusSchema = v.variant<StreamStatus>('state', {
   connecting: v.object({ state: Tag, attempt: Count }),
   connected: v.object({ state: Tag, heartbeatMs: v.integer(1) }),
   reconnecting: Waiting,
@@ -54,13 +42,13 @@ const StatusSchema = variant<StreamStatus>('state', {
   unauthorized: v.object({ state: Tag, httpStatus: Count }),
 });
 
-const ItemSchema = variant<StreamItem>('kind', {
+const ItemSchema = v.variant<StreamItem>('kind', {
   event: v.object({ kind: Tag, event: ServerEventSchema, id: v.optional(CursorSchema) }),
   status: v.object({ kind: Tag, status: StatusSchema }),
 });
 
 const Ask = v.object({ v: Version, type: Tag, from: TabId });
-const MessageSchema = variant<RelayMessage>('type', {
+const MessageSchema = v.variant<RelayMessage>('type', {
   items: v.object({ v: Version, type: Tag, from: TabId, items: v.sized(v.array(ItemSchema), 1, MAX_RELAYED) }),
   hello: Ask,
   state: v.object({ v: Version, type: Tag, from: TabId, to: TabId, items: v.sized(v.array(ItemSchema), 1, 2) }),

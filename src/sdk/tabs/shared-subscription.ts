@@ -1,5 +1,5 @@
 import { parseCursor } from '../../protocol/index.ts';
-import { makeSubscription, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
+import { makeSubscription, STAT_KEYS, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
 import { makeInbox } from './inbox.ts';
 import { MAX_RELAYED, parseRelayMessage, RELAY_VERSION, type RelayMessage } from './relay.ts';
 
@@ -122,56 +122,33 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     }
     if (outgoing.push(item) === 1) nextTask(flushRelay);
   };
+  /** Tells each listener; one that throws is logged and the others still hear. */
+  function tell<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of listeners) {
+      try {
+        listener(value);
+      } catch (error) {
+        console.error('[hero-messaging] a shared-stream listener failed', error);
+      }
+    }
+  }
 
   const setLeading = (next: boolean) => {
-    if (next === leading) return;
-    leading = next;
-    for (const listener of leadershipListeners) guard(() => listener(next));
+    if (next !== leading) tell(leadershipListeners, (leading = next));
   };
 
-  function guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      console.error('[hero-messaging] a shared-stream listener failed', error);
-    }
-  }
-
-  /** Keeps what a tab joining later must be told. */
-  function note(item: StreamItem): void {
-    if (item.kind === 'status') {
-      lastStatus = item.status;
-      if (item.status.state !== 'connected') lastReady = undefined;
-      return;
-    }
-    if (item.id !== undefined) position = item.id;
-    if (item.event.type === 'ready') lastReady = item.event.data;
-  }
-
-  /**
-   * What a tab joining mid-stream is told: the status, and the `ready` of the live connection (gone
-   * by before it listened) with the leader's position, so that its consumer takes a snapshot.
-   */
-  function current(): StreamItem[] {
-    const items: StreamItem[] = [{ kind: 'status', status: lastStatus }];
-    if (lastReady) items.push({ kind: 'event', event: { type: 'ready', data: lastReady }, ...(position === undefined ? {} : { id: position }) });
-    return items;
-  }
-
-  /** An event the new leader replays after a handover that this tab has already passed on. */
-  function alreadyHave(item: StreamItem): boolean {
-    if (item.kind !== 'event' || item.id === undefined || position === undefined) return false;
-    if (item.event.type === 'ready' || item.event.type === 'resync') return false;
-    const next = parseCursor(item.id);
-    const held = parseCursor(position);
-    return next.ok && held.ok && next.value.epoch === held.value.epoch && next.value.seq <= held.value.seq;
-  }
-
   function receive(item: StreamItem): void {
-    if (alreadyHave(item)) return;
-    if (item.kind === 'event' && item.id !== undefined) position = item.id;
-    // A status heard from the relay is as new as the state the leader would answer: no need for that.
-    if (item.kind === 'status') awaitingState = false;
+    if (item.kind === 'status') {
+      // A status heard from the relay is as new as the state the leader would answer: no need for that.
+      awaitingState = false;
+    } else if (item.id !== undefined) {
+      // An event the new leader replays after a handover that this tab has already passed on.
+      const next = parseCursor(item.id);
+      const held = parseCursor(position);
+      const type = item.event.type;
+      if (type !== 'ready' && type !== 'resync' && next.ok && held.ok && next.value.epoch === held.value.epoch && next.value.seq <= held.value.seq) return;
+      position = item.id;
+    }
     inbox.push(item);
   }
 
@@ -184,13 +161,17 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       case 'items':
         if (!leading) for (const item of message.items) receive(item);
         return;
-      case 'hello':
+      case 'hello': {
+        if (!leading) return;
         // What is waiting to be relayed goes first, so the channel keeps the order of the stream.
-        if (leading) {
-          flushRelay();
-          post({ type: 'state', to: message.from, items: current() });
-        }
+        flushRelay();
+        // What a tab joining mid-stream is told: the status, and the `ready` of the live connection
+        // (gone by before it listened) with the leader's position, so that its consumer takes a snapshot.
+        const items: StreamItem[] = [{ kind: 'status', status: lastStatus }];
+        if (lastReady) items.push({ kind: 'event', event: { type: 'ready', data: lastReady }, ...(position === undefined ? {} : { id: position }) });
+        post({ type: 'state', to: message.from, items });
         return;
+      }
       case 'state': {
         if (leading || message.to !== tabId || !awaitingState) return;
         awaitingState = false;
@@ -213,8 +194,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   async function lead(member: AbortSignal): Promise<void> {
     if (member.aborted) return;
     const stop = new AbortController();
-    const abort = () => stop.abort();
-    member.addEventListener('abort', abort);
+    // Once for this lead; a member ends with its membership, so the listener goes with it.
+    member.addEventListener('abort', () => stop.abort());
     const subscription = options.subscribe({ signal: stop.signal, lastEventId: position, onBadFrame: options.onBadFrame });
     real = subscription;
     awaitingState = false;
@@ -222,26 +203,31 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     const pump = async () => {
       for await (const item of subscription) {
         if (stop.signal.aborted) return;
-        note(item);
+        // Keep what a tab joining later must be told.
+        if (item.kind === 'status') {
+          lastStatus = item.status;
+          if (item.status.state !== 'connected') lastReady = undefined;
+        } else {
+          if (item.id !== undefined) position = item.id;
+          if (item.event.type === 'ready') lastReady = item.event.data;
+        }
         relay(item);
-        for (const listener of relayListeners) guard(() => listener(item));
+        tell(relayListeners, item);
         inbox.push(item);
         await inbox.drained(stop.signal);
       }
       // The real stream ends only when the server refuses the identity; the consumer ends with it.
       if (!stop.signal.aborted && lastStatus.state !== 'unauthorized') inbox.close();
     };
-    const released = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve()));
     try {
       // Letting go (pagehide, unmount) releases the lock at once; the real stream unwinds meanwhile.
-      await Promise.race([pump(), released]);
+      await Promise.race([pump(), new Promise((resolve) => stop.signal.addEventListener('abort', resolve))]);
     } catch (error) {
       console.error('[hero-messaging] the shared stream failed', error);
       inbox.close();
     } finally {
-      member.removeEventListener('abort', abort);
       stop.abort();
-      for (const key of ['badFrames', 'ignoredFrames', 'connections'] as const) done[key] += subscription.stats[key];
+      for (const key of STAT_KEYS) done[key] += subscription.stats[key];
       if (real === subscription) real = undefined;
       flushRelay();
       setLeading(false);
@@ -300,23 +286,15 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     }
   }
 
-  const total = (key: keyof SubscriptionStats) => done[key] + (real?.stats[key] ?? 0);
+  // Each figure counts what every real stream of this tab saw, the running one included.
+  const stats = {} as SubscriptionStats;
+  for (const key of STAT_KEYS) Object.defineProperty(stats, key, { get: () => done[key] + (real?.stats[key] ?? 0), enumerable: true });
   const shared = makeSubscription({
     name: 'subscribe',
     run,
     retryNow: () => (leading ? real?.retryNow() : post({ type: 'retry' })),
     lastEventId: () => position,
-    stats: {
-      get badFrames() {
-        return total('badFrames');
-      },
-      get ignoredFrames() {
-        return total('ignoredFrames');
-      },
-      get connections() {
-        return total('connections');
-      },
-    },
+    stats,
   }) as SharedSubscription;
   const listen =
     <T>(listeners: Set<T>) =>
