@@ -21,7 +21,11 @@ export type RelayMessage =
   /** Leader → the tab `to`: its status, then the `ready` of its live connection with its position as `id`. */
   | { v: 2; type: 'state'; from: string; to: string; items: StreamItem[] }
   /** Any tab → leader: skip the reconnect wait ("Retry now"). */
-  | { v: 2; type: 'retry'; from: string };
+  | { v: 2; type: 'retry'; from: string }
+  /** A new leader → all: "who follows?"; each follower answers `hello`. */
+  | { v: 2; type: 'call'; from: string }
+  /** A tab that leaves (pagehide, unmount) → all: stop relaying for me. */
+  | { v: 2; type: 'bye'; from: string };
 
 /** Items in one `items` message at most; the leader posts more in several. */
 export const MAX_RELAYED = 2000;
@@ -53,6 +57,8 @@ const MessageSchema = v.variant<RelayMessage>('type', {
   hello: Ask,
   state: v.object({ v: Version, type: Tag, from: TabId, to: TabId, items: v.sized(v.array(ItemSchema), 1, 2) }),
   retry: Ask,
+  call: Ask,
+  bye: Ask,
 });
 
 /**

@@ -113,7 +113,10 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     outgoing = [];
     for (let at = 0; at < items.length; at += MAX_RELAYED) post({ type: 'items', items: items.slice(at, at + MAX_RELAYED) });
   };
+  // The tabs known to follow (their `hello`, less their `bye`): a leader alone posts no events.
+  const peers = new Set<string>();
   const relay = (item: StreamItem) => {
+    if (item.kind === 'event' && peers.size === 0) return;
     // A status goes out at once (with what waits before it): it is rare, and the last one may be the
     // last word of a tab about to close.
     if (item.kind === 'status') {
@@ -161,7 +164,17 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       case 'items':
         if (!leading) for (const item of message.items) receive(item);
         return;
+      case 'bye':
+        peers.delete(message.from);
+        return;
+      case 'call':
+        // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
+        if (leading) return;
+        awaitingState = true;
+        post({ type: 'hello' });
+        return;
       case 'hello': {
+        peers.add(message.from);
         if (!leading) return;
         // What is waiting to be relayed goes first, so the channel keeps the order of the stream.
         flushRelay();
@@ -198,6 +211,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     member.addEventListener('abort', () => stop.abort());
     const subscription = options.subscribe({ signal: stop.signal, lastEventId: position, onBadFrame: options.onBadFrame });
     real = subscription;
+    // The tabs that followed the last leader are not known yet: they answer this with `hello`.
+    post({ type: 'call' });
     awaitingState = false;
     setLeading(true);
     const pump = async () => {
@@ -252,6 +267,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     membership?.abort();
     membership = undefined;
     if (channel) {
+      post({ type: 'bye' });
       channel.onmessage = null;
       channel.onmessageerror = null;
       channel.close();

@@ -219,6 +219,31 @@ describe('one stream shared by the tabs of an identity', () => {
     listener.close();
   });
 
+  it('a leader alone posts no events; a tab that joins is relayed to, and one that leaves is not', async () => {
+    const a = openTab();
+    const connection = await live([a]);
+    const listener = new (browser.tab().BroadcastChannel)(NAME);
+    const events = () => posts.filter((p) => p.type === 'items').flatMap((p) => p.items!).filter((i) => (i as StreamItem).kind === 'event').length;
+    const posts: { type: string; items?: unknown[] }[] = [];
+    listener.onmessage = (event) => posts.push(event.data as { type: string; items?: unknown[] });
+    connection.push({ type: 'chatmessage.new', data: message(11) });
+    await settle();
+    expect(seqs(a)).toEqual([11]);
+    expect(events()).toBe(0);
+    const b = openTab();
+    await settle();
+    connection.push({ type: 'chatmessage.new', data: message(12) });
+    await settle();
+    expect(seqs(b)).toEqual([12]);
+    expect(events()).toBe(1);
+    b.close();
+    await settle();
+    connection.push({ type: 'chatmessage.new', data: message(13) });
+    await settle();
+    expect(events()).toBe(1);
+    listener.close();
+  });
+
   it('drops malformed relay messages with one readable line, and goes on', async () => {
     const [a, b] = [openTab(), openTab()];
     const connection = await live([a!, b!]);
