@@ -6,3 +6,5 @@ export { outboxKey, OUTBOX_MAX_AGE_MS } from './outbox.ts';
 export type { OutboxStorage } from './outbox.ts';
 export { totalUnread } from './merge.ts';
 export { duringFrame } from './tasks.ts';
+export { createDrafts, draftKey } from './drafts.ts';
+export type { Drafts } from './drafts.ts';

@@ -4,6 +4,8 @@ import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
 import { contactName, conversationTitle, relativeTime } from './format.ts';
 
+const DRAFT = 'Draft:';
+
 export interface ConversationListProps {
   openSid: string | undefined;
   onOpen(sid: string): void;
@@ -12,7 +14,7 @@ export interface ConversationListProps {
 
 /** Conversations by last activity, with preview, time and unread badge; arrow keys move between them. */
 export function ConversationList(props: ConversationListProps) {
-  const { session, me, now } = useIsland();
+  const { session, drafts, me, now } = useIsland();
   const rows = () => session.store.view().conversations;
   const contacts = () => session.store.view().contacts;
   let list: HTMLUListElement | undefined;
@@ -66,7 +68,7 @@ export function ConversationList(props: ConversationListProps) {
                         </time>
                       </span>
                       <span class="hm-conv-bottom">
-                        <span class="hm-conv-preview">{conv().last_message || `Created with ${conv().participant_keys.filter((k) => k !== me).map((k) => contactName(k, contacts())).join(', ')}`}</span>
+                        <span class="hm-conv-preview">{sid !== props.openSid && drafts.get(sid).trim() ? <><b class="hm-draft">{DRAFT}</b> {drafts.get(sid)}</> : conv().last_message || `Created with ${conv().participant_keys.filter((k) => k !== me).map((k) => contactName(k, contacts())).join(', ')}`}</span>
                         <Show when={unread() > 0}>
                           <span class="hm-badge" aria-label={`${unread()} unread`}>
                             {unread() > 99 ? '99+' : unread()}

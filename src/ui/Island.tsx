@@ -1,7 +1,7 @@
 import { createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
 import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
-import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage } from '../sync/index.ts';
+import { createChatSession, createDrafts, draftKey, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage } from '../sync/index.ts';
 import { IslandApp, type IslandRouter, type Routing } from './App.tsx';
 import { IslandContext } from './context.ts';
 import { adoptStyles } from './stylesheet.ts';
@@ -27,7 +27,7 @@ export interface IslandOptions {
   batch?: boolean;
   /** Default `false`: the tabs of this identity share one live stream (see `ClientOptions`). */
   shareAcrossTabs?: boolean;
-  /** Where unsent messages are kept. Default `localStorage` where available. */
+  /** Where unsent messages and drafts are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
   onUnread?: (total: number) => void;
   onStatus?: (status: ConnectionStatus) => void;
@@ -55,11 +55,13 @@ export function Island(props: IslandOptions) {
     shareAcrossTabs: options.shareAcrossTabs,
   });
   const origin = typeof location === 'undefined' ? '' : location.origin;
+  const storage = options.storage ?? defaultStorage();
+  const drafts = createDrafts(storage, (sid) => draftKey(origin, options.context, options.publicKey, sid));
   const session = createChatSession({
     client,
     transport: options.transport,
     batch: options.batch,
-    storage: options.storage ?? defaultStorage(),
+    storage,
     outboxKey: outboxKey(origin, options.context, options.publicKey),
   });
   const [now, setNow] = createSignal(Date.now());
@@ -68,7 +70,7 @@ export function Island(props: IslandOptions) {
   createEffect(() => options.onUnread?.(totalUnread(session.store.view())));
   createEffect(() => options.onStatus?.(session.status()));
   return (
-    <IslandContext.Provider value={{ session, me: options.publicKey, now }}>
+    <IslandContext.Provider value={{ session, drafts, me: options.publicKey, now }}>
       <IslandApp routing={options.routing ?? 'memory'} onOpen={options.onOpen} />
     </IslandContext.Provider>
   );
