@@ -8,3 +8,4 @@ export { totalUnread } from './merge.ts';
 export { duringFrame } from './tasks.ts';
 export { createDrafts, draftKey } from './drafts.ts';
 export type { Drafts } from './drafts.ts';
+export { firstUnread } from './unread.ts';

@@ -15,6 +15,7 @@ import {
   sendSucceeded,
 } from './merge.ts';
 import { dueForRetry, loadOutbox, saveOutbox, type OutboxStorage } from './outbox.ts';
+import { sendFailure } from './send-failure.ts';
 import { initialState, type Snapshot } from './state.ts';
 import { connectionStatus, type ConnectionStatus } from './status.ts';
 import { createChatStore, type ChatStore } from './store.ts';
@@ -230,7 +231,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     } catch (error) {
       if (signal.aborted) return;
       const retryable = error instanceof CommunicationError ? error.retryable : true;
-      update((s) => sendFailed(s, nonce, (error as Error).message, retryable));
+      update((s) => sendFailed(s, nonce, sendFailure(error), retryable));
     }
   }
 

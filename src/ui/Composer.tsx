@@ -7,6 +7,8 @@ const PLACEHOLDER = 'Write a message…';
 const MESSAGE = 'Message';
 const SEND = 'Send';
 const TOO_LONG = `Messages are limited to ${LIMITS.contentMax} characters.`;
+/** The counter shows, and is announced, only this close to the limit. */
+const NEAR_LIMIT = 200;
 
 /**
  * Enter sends, Shift+Enter is a newline; the limit shows as you near it. What is written is the open
@@ -53,8 +55,9 @@ export function Composer(props: { sid: string | undefined; disabled: boolean }) 
           }
         }}
       />
+      {/* Always in the tree, so that its first words are announced; empty far from the limit. */}
       <span class="hm-counter" classList={{ 'hm-counter-over': over() }} aria-live="polite">
-        {length()}/{LIMITS.contentMax}
+        {length() > LIMITS.contentMax - NEAR_LIMIT ? `${length()}/${LIMITS.contentMax}` : ''}
       </span>
       <button type="submit" class="hm-button hm-send" disabled={!canSend()}>
         {SEND}
