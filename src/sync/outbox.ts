@@ -48,7 +48,7 @@ export function loadOutbox(storage: OutboxStorage | undefined, key: string): Pen
   const entries: PendingSend[] = [];
   for (const item of raw) {
     const parsed = v.parse(EntrySchema, item);
-    if (parsed.ok) entries.push({ ...parsed.value, state: 'failed', error: parsed.value.error ?? 'not sent yet' });
+    if (parsed.ok) entries.push({ ...parsed.value, state: 'failed', error: parsed.value.error ?? 'the page closed before it went out' });
     else console.warn('[hero-messaging] dropped a corrupt outbox entry');
   }
   return entries;

@@ -3,7 +3,7 @@ import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
 import { discardSend, queueSend, retrySend, sendFailed, sendSucceeded } from './merge.ts';
 import { dueForRetry, saveOutbox, type OutboxStorage } from './outbox.ts';
-import { reason } from './retry.ts';
+import { sendFailure } from './send-failure.ts';
 import type { ChatStore } from './store.ts';
 
 export interface SenderOptions {
@@ -58,7 +58,7 @@ export function makeSender(options: SenderOptions): Sender {
     } catch (error) {
       if (signal.aborted) return;
       const retryable = error instanceof CommunicationError ? error.retryable : true;
-      store.update((s) => sendFailed(s, nonce, reason(error), retryable));
+      store.update((s) => sendFailed(s, nonce, sendFailure(error), retryable));
     }
   }
 

@@ -39,9 +39,9 @@ export function ChatView(props: { sid: string | undefined; onBack(): void }) {
         <StatusPill />
       </header>
       <Show when={props.sid} fallback={<p class="hm-empty hm-pick">Pick a conversation, or start a new one.</p>}>
-        <MessageList group={(conv()?.participant_keys.length ?? 0) > 2} />
+        <MessageList sid={props.sid!} group={(conv()?.participant_keys.length ?? 0) > 2} />
       </Show>
-      <Composer disabled={!props.sid || session.status().state === 'unauthorized'} />
+      <Composer sid={props.sid} disabled={!props.sid || session.status().state === 'unauthorized'} />
     </section>
   );
 }

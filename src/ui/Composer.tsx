@@ -1,21 +1,33 @@
-import { createSignal } from 'solid-js';
+import { createEffect, createSignal, on } from 'solid-js';
 import { LIMITS } from '../protocol/index.ts';
 import { useIsland } from './context.ts';
 
-/** Enter sends, Shift+Enter is a newline; the limit shows as you near it. */
-export function Composer(props: { disabled: boolean }) {
-  const { session } = useIsland();
-  const [text, setText] = createSignal('');
+const PLACEHOLDER_IDLE = 'Pick a conversation';
+const PLACEHOLDER = 'Write a message…';
+const MESSAGE = 'Message';
+const SEND = 'Send';
+const TOO_LONG = `Messages are limited to ${LIMITS.contentMax} characters.`;
+/** The counter shows, and is announced, only this close to the limit. */
+const NEAR_LIMIT = 200;
+
+/**
+ * Enter sends, Shift+Enter is a newline; the limit shows as you near it. What is written is the open
+ * chat's draft: kept as you type, back when you return to the chat, cleared when it is sent.
+ */
+export function Composer(props: { sid: string | undefined; disabled: boolean }) {
+  const { session, drafts } = useIsland();
+  const text = () => (props.sid ? drafts.get(props.sid) : '');
   const [error, setError] = createSignal<string>();
   const length = () => text().trim().length;
   const over = () => length() > LIMITS.contentMax;
   const canSend = () => !props.disabled && length() > 0 && !over();
+  createEffect(on(() => props.sid, () => setError(undefined), { defer: true }));
 
   const submit = () => {
     if (!canSend()) return;
     const result = session.send(text());
     if (result.ok) {
-      setText('');
+      drafts.set(props.sid!, '');
       setError(undefined);
     } else setError(result.error);
   };
@@ -31,11 +43,11 @@ export function Composer(props: { disabled: boolean }) {
       <textarea
         class="hm-input"
         rows={1}
-        aria-label="Message"
-        placeholder={props.disabled ? 'Pick a conversation' : 'Write a message…'}
+        aria-label={MESSAGE}
+        placeholder={props.disabled ? PLACEHOLDER_IDLE : PLACEHOLDER}
         disabled={props.disabled}
         value={text()}
-        onInput={(e) => setText(e.currentTarget.value)}
+        onInput={(e) => props.sid && drafts.set(props.sid, e.currentTarget.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
@@ -43,14 +55,15 @@ export function Composer(props: { disabled: boolean }) {
           }
         }}
       />
+      {/* Always in the tree, so that its first words are announced; empty far from the limit. */}
       <span class="hm-counter" classList={{ 'hm-counter-over': over() }} aria-live="polite">
-        {length()}/{LIMITS.contentMax}
+        {length() > LIMITS.contentMax - NEAR_LIMIT ? `${length()}/${LIMITS.contentMax}` : ''}
       </span>
       <button type="submit" class="hm-button hm-send" disabled={!canSend()}>
-        Send
+        {SEND}
       </button>
       <span class="hm-composer-error" role="alert">
-        {error() ?? (over() ? `Messages are limited to ${LIMITS.contentMax} characters.` : '')}
+        {error() ?? (over() ? TOO_LONG : '')}
       </span>
     </form>
   );

@@ -6,6 +6,8 @@ import { useIsland } from './context.ts';
 import { contactName, conversationTitle, relativeTime } from './format.ts';
 import { createWindow, keepingPlace, Windowed, type Sequence } from './window/index.ts';
 
+const DRAFT = 'Draft:';
+
 export interface ConversationListProps {
   openSid: string | undefined;
   onOpen(sid: string): void;
@@ -23,7 +25,7 @@ const NEAR_EDGE_PX = 120;
  * the top, so the reader keeps looking at the same stretch.
  */
 export function ConversationList(props: ConversationListProps) {
-  const { session, me, now } = useIsland();
+  const { session, drafts, me, now } = useIsland();
   const contacts = () => session.store.view().contacts;
   const rows = createMemo<Sequence<Conversation>>(() => {
     const all = session.store.view().conversations;
@@ -129,11 +131,17 @@ export function ConversationList(props: ConversationListProps) {
                       </span>
                       <span class="hm-conv-bottom">
                         <span class="hm-conv-preview">
-                          {conv().last_message ||
+                          {sid !== props.openSid && drafts.get(sid).trim() ? (
+                            <>
+                              <b class="hm-draft">{DRAFT}</b> {drafts.get(sid)}
+                            </>
+                          ) : (
+                            conv().last_message ||
                             `Created with ${conv()
                               .participant_keys.filter((k) => k !== me)
                               .map((k) => contactName(k, contacts()))
-                              .join(', ')}`}
+                              .join(', ')}`
+                          )}
                         </span>
                         <Show when={unread() > 0}>
                           <span class="hm-badge" aria-label={`${unread()} unread`}>

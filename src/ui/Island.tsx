@@ -1,7 +1,7 @@
 import { createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
 import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
-import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
+import { createChatSession, createDrafts, draftKey, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
 import { IslandApp, type IslandRouter, type Routing } from './App.tsx';
 import { IslandContext } from './context.ts';
 import { adoptStyles } from './stylesheet.ts';
@@ -31,7 +31,7 @@ export interface IslandOptions {
    * page's (`document` visibility, at most one render per frame however many events arrive).
    */
   environment?: Partial<SessionEnvironment>;
-  /** Where unsent messages are kept. Default `localStorage` where available. */
+  /** Where unsent messages and drafts are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
   onUnread?: (total: number) => void;
   onStatus?: (status: ConnectionStatus) => void;
@@ -61,11 +61,13 @@ export function Island(props: IslandOptions) {
     environment: options.environment,
   });
   const origin = typeof location === 'undefined' ? '' : location.origin;
+  const storage = options.storage ?? defaultStorage();
+  const drafts = createDrafts(storage, (sid) => draftKey(origin, options.context, options.publicKey, sid));
   const session = createChatSession({
     client,
     transport: options.transport,
     environment: { ...pageEnvironment(), ...options.environment },
-    storage: options.storage ?? defaultStorage(),
+    storage,
     outboxKey: outboxKey(origin, options.context, options.publicKey),
   });
   const [now, setNow] = createSignal(Date.now());
@@ -74,7 +76,7 @@ export function Island(props: IslandOptions) {
   createEffect(() => options.onUnread?.(totalUnread(session.store.view())));
   createEffect(() => options.onStatus?.(session.status()));
   return (
-    <IslandContext.Provider value={{ session, me: options.publicKey, now }}>
+    <IslandContext.Provider value={{ session, drafts, me: options.publicKey, now }}>
       <IslandApp routing={options.routing ?? 'memory'} onOpen={options.onOpen} />
     </IslandContext.Provider>
   );

@@ -4,9 +4,13 @@ import { useIsland } from './context.ts';
 import { clockTime, contactName, dayLabel, sameDay } from './format.ts';
 import { MessageText } from './MessageText.tsx';
 
+const NOT_SENT = 'Not sent';
+const RETRY = 'Retry';
+const DISCARD = 'Discard';
+
 /**
  * One message: a day separator when it starts a day, the sender's name in a group when the sender
- * changes, the text, the time and its delivery state (sending, sent, or failed with Retry/Discard).
+ * changes, the text, the time and its delivery state (sending, sent, or failed: why, in words, with Retry and Discard).
  * `before` is the message above it (undefined for the chat's first).
  */
 export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accessor<Bubble | undefined>; group: boolean }) {
@@ -53,13 +57,15 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
           </span>
         </div>
         <Show when={b().status === 'failed'}>
-          <div class="hm-failed-note" title={b().error}>
-            Not sent.{' '}
+          <div class="hm-failed-note">
+            {NOT_SENT}
+            {b().error ? `: ${b().error}. ` : '. '}
             <button type="button" class="hm-link" onClick={() => session.retry(b().nonce!)}>
-              Retry
-            </button>{' '}
+              {RETRY}
+            </button>
+            {' · '}
             <button type="button" class="hm-link" onClick={() => session.discard(b().nonce!)}>
-              Discard
+              {DISCARD}
             </button>
           </div>
         </Show>

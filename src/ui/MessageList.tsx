@@ -1,33 +1,53 @@
 import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import { duringFrame } from './frames.ts';
+import { findRow, firstUnread } from '../sync/index.ts';
 import { useIsland } from './context.ts';
+import { contactName } from './format.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 import { createWindow, keepingPlace, Windowed } from './window/index.ts';
+
+const MESSAGES = 'Messages';
+const LOADING_OLDER = 'Loading older messages…';
+const EMPTY = 'No messages yet. Say hello!';
+const NEW_MESSAGES = 'New messages';
+const LATEST = 'Jump to latest';
+const BELOW = (n: number) => `${n} ${n === 1 ? 'message' : 'messages'} below`;
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 80;
 const BUBBLE = '.hm-msg';
+/** Room kept under a failed send's note when it is scrolled into view (the list's padding). */
+const NOTE_MARGIN_PX = 12;
+/** Messages loaded at most (four pages) to find where the unread ones start. */
+const UNREAD_REACH = 200;
 
 /**
  * The open chat's bubbles, windowed: only those near the viewport are in the DOM (30 while pinned to
  * the bottom, more when the host is tall enough to show more, never more than 200). Stays pinned to
- * the bottom while the reader is there; otherwise counts what arrived below and offers to jump.
- * Scrolling up renders earlier bubbles, then loads older pages, without moving what is on screen.
+ * the bottom while the reader is there; scrolled up, it offers to jump to the latest and counts what is
+ * below. Scrolling up renders earlier bubbles, then loads older pages, without moving what is on screen.
+ * A chat opened with unread messages shows "New messages" above the first of them, and opens there
+ * when that is above the fold. Messages from others are read out by a hidden announcer: a live region
+ * over a windowed list would also read rows rendered by scrolling.
  */
-export function MessageList(props: { group: boolean }) {
+export function MessageList(props: { sid: string; group: boolean }) {
   const { session, me } = useIsland();
   const { view, bubbles } = session.store;
   const win = createWindow({ list: bubbles, key: (b) => b.key, edge: 'end', pinned: 30, chunk: 40, max: 200 });
   const [atBottom, setAtBottom] = createSignal(true);
-  const [unseen, setUnseen] = createSignal(0);
+  // Messages below the viewport while the reader is scrolled up.
+  const [below, setBelow] = createSignal(0);
   const [loadingOlder, setLoadingOlder] = createSignal(false);
+  // Key of the first message that was unread when the chat was opened.
+  const [divider, setDivider] = createSignal<string>();
+  const [heard, setHeard] = createSignal('');
   let scroller: HTMLDivElement | undefined;
 
   // Scrolled to the bottom once per frame, before it is painted: a burst of renders costs one layout.
   let scrollQueued = false;
   const toBottom = () => {
     win.pin();
-    setUnseen(0);
+    setBelow(0);
     setAtBottom(true);
     if (duringFrame()) {
       // Rendered at the start of a frame: layout happens now anyway.
@@ -51,6 +71,18 @@ export function MessageList(props: { group: boolean }) {
     if (scroller.clientHeight > 0 && scroller.scrollHeight <= scroller.clientHeight && win.range().start === 0 && view().open?.hasOlder) void showEarlier();
   };
 
+  /** The page before the oldest message loaded, published at once; false when it could not be had. */
+  const loadOlder = async () => {
+    try {
+      await session.loadOlder();
+      session.store.flush();
+      return true;
+    } catch (error) {
+      console.warn(`[hero-messaging] could not load older messages: ${(error as Error).message}`);
+      return false;
+    }
+  };
+
   const showEarlier = async () => {
     if (win.range().start > 0) {
       keepingPlace(scroller, BUBBLE, () => win.earlier());
@@ -60,15 +92,61 @@ export function MessageList(props: { group: boolean }) {
     // The rows rendered stay as the older page lands above them; then the window steps up into it.
     win.hold();
     setLoadingOlder(true);
-    try {
-      await session.loadOlder();
-      session.store.flush();
-    } catch (error) {
-      console.warn(`[hero-messaging] could not load older messages: ${(error as Error).message}`);
-    }
+    await loadOlder();
     keepingPlace(scroller, BUBBLE, () => {
       setLoadingOlder(false);
       win.earlier();
+    });
+  };
+
+  /** Messages below the viewport: rendered ones under its bottom edge, and those not rendered. */
+  const countBelow = () => {
+    const rows = scroller!.querySelectorAll(BUBBLE);
+    const edge = scroller!.getBoundingClientRect().bottom;
+    let n = bubbles().length - win.range().end;
+    for (let i = rows.length - 1; i >= 0 && rows[i]!.getBoundingClientRect().top >= edge; i--) n++;
+    return n;
+  };
+
+  // What was unread when this chat was opened; read as the route changes, before the chat is marked read.
+  let opened = { sid: '', unread: 0, seq: 0 };
+  createEffect(
+    on(
+      () => props.sid,
+      (sid) => {
+        const row = findRow(session.store.current().conversations, sid);
+        opened = { sid, unread: row?.unread_count ?? 0, seq: row?.seq ?? 0 };
+        setDivider(undefined);
+      },
+    ),
+  );
+
+  /** Finds the first unread message (loading older pages up to `UNREAD_REACH`), marks it, and opens there when it is above the fold. */
+  const toFirstUnread = async (sid: string) => {
+    const { unread, seq } = opened;
+    let found = firstUnread(bubbles(), me, unread, seq);
+    for (let page = 0; !found.complete && view().open?.hasOlder && bubbles().length < UNREAD_REACH && page < 4; page++) {
+      if (!(await loadOlder())) break;
+      if (opened.sid !== sid) return;
+      found = firstUnread(bubbles(), me, unread, seq);
+    }
+    if (found.index < 0) return;
+    setDivider(bubbles()[found.index]!.key);
+    win.reveal(found.index);
+    // After the scroll to the bottom that a newly loaded chat queues.
+    queueMicrotask(() => {
+      const line = scroller?.querySelector<HTMLElement>('.hm-unread');
+      if (!scroller || !line || opened.sid !== sid) return;
+      const top = line.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+      // Seen from the bottom already: the chat opens at the bottom, as any other.
+      if (top >= scroller.scrollHeight - scroller.clientHeight) {
+        if (!win.pinned()) toBottom();
+        return;
+      }
+      setAtBottom(false);
+      win.hold();
+      scroller.scrollTop = top;
+      setBelow(countBelow());
     });
   };
 
@@ -76,9 +154,15 @@ export function MessageList(props: { group: boolean }) {
   const openSid = createMemo(() => view().open?.sid);
   createEffect(
     on(openSid, () => {
-      setUnseen(0);
+      setBelow(0);
       win.reset();
       queueMicrotask(toBottom);
+    }),
+  );
+  const loadedSid = createMemo(() => (view().open?.loaded ? view().open?.sid : undefined));
+  createEffect(
+    on(loadedSid, (sid) => {
+      if (sid && sid === opened.sid && opened.unread > 0) void toFirstUnread(sid);
     }),
   );
 
@@ -86,14 +170,43 @@ export function MessageList(props: { group: boolean }) {
     on(
       () => {
         const list = bubbles();
-        return { length: list.length, last: list[list.length - 1] };
+        return { sid: openSid(), length: list.length, last: list[list.length - 1] };
       },
       (current, previous) => {
         if (!current.last || current.last.key === previous?.last?.key) return;
         if (atBottom() || (previous?.last && current.last.sender_public_key === me)) toBottom();
-        else if (previous?.last) setUnseen((n) => n + Math.max(1, current.length - previous.length));
+        else if (previous?.last) setBelow((n) => n + Math.max(1, current.length - previous.length));
+        if (previous?.last && current.sid === previous.sid) announce(previous.last.key);
       },
     ),
+  );
+
+  /** Reads out the messages from others after `lastKey` (the newest three, should a burst arrive). */
+  const announce = (lastKey: string) => {
+    const list = bubbles();
+    const said: string[] = [];
+    for (let i = list.length - 1; i >= 0 && list[i]!.key !== lastKey && said.length < 3; i--) {
+      const b = list[i]!;
+      if (b.sender_public_key !== me) said.unshift(`${contactName(b.sender_public_key, view().contacts)}: ${b.content}`);
+    }
+    if (said.length > 0) setHeard(said.join('\n'));
+  };
+
+  // A send that fails shows why under its bubble: the newest such note is scrolled into view.
+  const failed = createMemo(() => {
+    const list = bubbles();
+    // Unconfirmed bubbles (no sid) come last.
+    for (let i = list.length - 1; i >= 0 && list[i]!.sid === undefined; i--) if (list[i]!.status === 'failed') return list[i]!.key;
+    return undefined;
+  });
+  createEffect(
+    on(failed, (key) => {
+      // The newest failed bubble is the last one rendered, when it is rendered.
+      const row = key && scroller && [...scroller.querySelectorAll('.hm-failed')].pop();
+      if (!row) return;
+      const over = row.getBoundingClientRect().bottom - scroller.getBoundingClientRect().bottom;
+      if (over > 0) scroller.scrollTop += over + NOTE_MARGIN_PX;
+    }),
   );
 
   const onScroll = () => {
@@ -109,35 +222,49 @@ export function MessageList(props: { group: boolean }) {
     setAtBottom(bottom);
     if (bottom) {
       if (!win.pinned()) toBottom();
-      setUnseen(0);
+      setBelow(0);
     } else {
       // Leaving the bottom: what is rendered stays put while new messages arrive.
       win.hold();
+      setBelow(countBelow());
     }
     if (scroller.scrollTop < NEAR_TOP_PX) void showEarlier();
   };
 
   return (
     <div class="hm-messages-wrap">
-      <div ref={scroller} class="hm-messages" role="log" aria-live="polite" aria-label="Messages" onScroll={onScroll}>
+      {/* Not a live region itself (see above): `aria-live="off"` overrides the one `log` implies. */}
+      <div ref={scroller} class="hm-messages" role="log" aria-live="off" aria-label={MESSAGES} onScroll={onScroll}>
         <Show when={loadingOlder()}>
-          <p class="hm-older">Loading older messages…</p>
+          <p class="hm-older">{LOADING_OLDER}</p>
         </Show>
         <Show when={view().open?.loaded && bubbles().length === 0}>
-          <p class="hm-empty">No messages yet. Say hello!</p>
+          <p class="hm-empty">{EMPTY}</p>
         </Show>
         <Windowed of={win}>
           {(bubble, index) => {
             const before = createMemo(() => bubbles()[index() - 1]);
-            return <MessageBubble bubble={bubble} before={before} group={props.group} />;
+            return (
+              <>
+                <Show when={bubble().key === divider()}>
+                  <div class="hm-unread" role="separator">
+                    {NEW_MESSAGES}
+                  </div>
+                </Show>
+                <MessageBubble bubble={bubble} before={before} group={props.group} />
+              </>
+            );
           }}
         </Windowed>
       </div>
-      <Show when={unseen() > 0}>
-        <button type="button" class="hm-button hm-jump" onClick={toBottom}>
-          {unseen()} new {unseen() === 1 ? 'message' : 'messages'} ↓
+      <Show when={!atBottom()}>
+        <button type="button" class="hm-button hm-jump" aria-label={below() > 0 ? `${LATEST}, ${BELOW(below())}` : LATEST} onClick={toBottom}>
+          ↓{below() > 0 ? ` ${below()}` : ''}
         </button>
       </Show>
+      <p class="hm-sr" aria-live="polite">
+        {heard()}
+      </p>
     </div>
   );
 }

@@ -1,8 +1,10 @@
 import { createContext, useContext, type Accessor } from 'solid-js';
-import type { ChatSession } from '../sync/index.ts';
+import type { ChatSession, Drafts } from '../sync/index.ts';
 
 export interface IslandContextValue {
   session: ChatSession;
+  /** What is being written in each chat. */
+  drafts: Drafts;
   me: string;
   /** unix ms, ticking so relative times stay fresh */
   now: Accessor<number>;

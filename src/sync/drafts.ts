@@ -1,0 +1,65 @@
+import { createSignal, type Signal } from 'solid-js';
+import type { OutboxStorage } from './outbox.ts';
+
+/** The storage key of one chat's draft, per (origin, context, key) like the outbox's, and sid. */
+export function draftKey(origin: string, context: string, publicKey: string, sid: string): string {
+  return `hero-messaging:draft:${JSON.stringify([origin, context, publicKey, sid])}`;
+}
+
+/** Reads a draft; `''` when there is none, or (with one warning) when what is stored is not a draft. */
+export function loadDraft(storage: OutboxStorage | undefined, key: string): string {
+  try {
+    const text = storage?.getItem(key);
+    if (!text) return '';
+    const draft: unknown = JSON.parse(text);
+    // Stored as { text }: anything else was not written by this version of the island.
+    if (typeof (draft as { text?: unknown } | null)?.text === 'string') return (draft as { text: string }).text;
+  } catch {
+    // Not JSON, or storage refused to answer: warned about below, like a wrong shape.
+  }
+  console.warn('[hero-messaging] ignored a stored draft that could not be read');
+  return '';
+}
+
+/** Keeps a draft, or forgets it when it is only whitespace. Never throws (storage full or refused). */
+export function saveDraft(storage: OutboxStorage | undefined, key: string, text: string): void {
+  try {
+    if (text.trim() === '') storage?.removeItem(key);
+    else storage?.setItem(key, JSON.stringify({ text }));
+  } catch (error) {
+    console.warn(`[hero-messaging] cannot save the draft: ${String(error)}`);
+  }
+}
+
+/** What is being written in each chat, readable reactively (a list row shows it as "Draft: …"). */
+export interface Drafts {
+  /** The draft of chat `sid`, `''` when none (reactive). */
+  get(sid: string): string;
+  /** Keeps `text` as the draft of `sid` at once, in memory and in storage (where whitespace only is no draft). */
+  set(sid: string, text: string): void;
+}
+
+/**
+ * Drafts of one identity: read from `storage` the first time a chat asks, written on every change
+ * (a `setItem` of a few bytes costs less than a keystroke's render). `keyOf` is usually
+ * `(sid) => draftKey(origin, context, publicKey, sid)`. Without storage they live as long as the island.
+ */
+export function createDrafts(storage: OutboxStorage | undefined, keyOf: (sid: string) => string): Drafts {
+  const signals = new Map<string, Signal<string>>();
+  const signalOf = (sid: string) => {
+    let signal = signals.get(sid);
+    if (!signal) {
+      const [read, write] = createSignal(loadDraft(storage, keyOf(sid)));
+      signal = [read, write];
+      signals.set(sid, signal);
+    }
+    return signal;
+  };
+  return {
+    get: (sid) => signalOf(sid)[0](),
+    set(sid, text) {
+      signalOf(sid)[1](text);
+      saveDraft(storage, keyOf(sid), text);
+    },
+  };
+}

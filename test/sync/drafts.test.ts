@@ -1,0 +1,87 @@
+// @vitest-environment node
+import { createEffect, createRoot } from 'solid-js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createDrafts, draftKey, loadDraft, saveDraft } from '../../src/sync/drafts.ts';
+import { outboxKey } from '../../src/sync/outbox.ts';
+
+/** A `Storage` over a Map, counting its reads. */
+function memoryStorage(initial: Record<string, string> = {}) {
+  const map = new Map(Object.entries(initial));
+  let reads = 0;
+  return {
+    map,
+    get reads() {
+      return reads;
+    },
+    getItem: (k: string) => (reads++, map.get(k) ?? null),
+    setItem: (k: string, v: string) => void map.set(k, v),
+    removeItem: (k: string) => void map.delete(k),
+  };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('draft storage', () => {
+  it('keys a draft per origin, context, key and chat, beside the outbox of the same identity', () => {
+    const key = draftKey('https://a.test', 'ctx', 'pk', 's1');
+    expect(key).toBe('hero-messaging:draft:["https://a.test","ctx","pk","s1"]');
+    expect(outboxKey('https://a.test', 'ctx', 'pk')).toBe('hero-messaging:outbox:["https://a.test","ctx","pk"]');
+    expect(new Set([key, draftKey('https://b.test', 'ctx', 'pk', 's1'), draftKey('https://a.test', 'ctx', 'pk2', 's1'), draftKey('https://a.test', 'ctx', 'pk', 's2')]).size).toBe(4);
+    // No separator trick makes two identities share a key.
+    expect(draftKey('a', 'b","c', 'd', 'e')).not.toBe(draftKey('a', 'b', 'c","d', 'e'));
+  });
+
+  it('saves a draft as JSON and reads it back; whitespace only removes it', () => {
+    const storage = memoryStorage();
+    saveDraft(storage, 'k', '  two\nlines ');
+    expect(storage.map.get('k')).toBe(JSON.stringify({ text: '  two\nlines ' }));
+    expect(loadDraft(storage, 'k')).toBe('  two\nlines ');
+    saveDraft(storage, 'k', ' \n\t');
+    expect(storage.map.has('k')).toBe(false);
+    expect(loadDraft(storage, 'k')).toBe('');
+  });
+
+  it('reads bad JSON, a wrong shape or a refusing storage as no draft, with a warning, and never throws', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const storage = memoryStorage({ a: '{oops', b: '"just a string"', c: JSON.stringify({ text: ['x'] }), d: 'null' });
+    for (const key of ['a', 'b', 'c', 'd']) expect(loadDraft(storage, key)).toBe('');
+    expect(warn).toHaveBeenCalledTimes(4);
+    const refusing = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => {} };
+    expect(loadDraft(refusing, 'k')).toBe('');
+    expect(() => saveDraft(refusing, 'k', 'text')).not.toThrow();
+    expect(warn).toHaveBeenCalledTimes(6);
+    expect(loadDraft(undefined, 'k')).toBe('');
+    expect(warn).toHaveBeenCalledTimes(6);
+  });
+});
+
+describe('createDrafts', () => {
+  it('reads each chat from storage once, then answers from memory, reactively', () => {
+    const storage = memoryStorage({ [draftKey('o', 'c', 'me', 's1')]: JSON.stringify({ text: 'kept' }) });
+    createRoot((dispose) => {
+      const drafts = createDrafts(storage, (sid) => draftKey('o', 'c', 'me', sid));
+      expect(drafts.get('s1')).toBe('kept');
+      expect(drafts.get('s1')).toBe('kept');
+      expect(drafts.get('s2')).toBe('');
+      expect(storage.reads).toBe(2);
+      dispose();
+    });
+  });
+
+  it('updates a reader of one chat when its draft changes, and keeps whitespace in memory but not in storage', () => {
+    const storage = memoryStorage();
+    const seen: string[] = [];
+    const drafts = createRoot((dispose) => {
+      const d = createDrafts(storage, (sid) => `k:${sid}`);
+      createEffect(() => seen.push(d.get('s1')));
+      return Object.assign(d, { dispose });
+    });
+    drafts.set('s1', 'h');
+    drafts.set('s1', 'hi');
+    drafts.set('s2', 'elsewhere');
+    drafts.set('s1', ' ');
+    expect(seen).toEqual(['', 'h', 'hi', ' ']);
+    expect([...storage.map.keys()]).toEqual(['k:s2']);
+    drafts.dispose();
+  });
+});

@@ -1,0 +1,48 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { CommunicationError } from '../../src/sdk/index.ts';
+import { sendFailure } from '../../src/sync/send-failure.ts';
+import type { Bubble } from '../../src/sync/state.ts';
+import { firstUnread } from '../../src/sync/unread.ts';
+
+const bubble = (seq: number | undefined, from: string): Bubble => ({
+  key: `k${seq ?? 'p'}`,
+  sid: seq === undefined ? undefined : `m${seq}`,
+  seq,
+  sender_public_key: from,
+  content: '',
+  time: 0,
+  status: seq === undefined ? 'sending' : 'sent',
+});
+
+describe('firstUnread', () => {
+  const chat = [bubble(1, 'alice'), bubble(2, 'me'), bubble(3, 'alice'), bubble(4, 'carol'), bubble(5, 'me'), bubble(6, 'alice')];
+
+  it('is the count-th newest message from others, skipping own ones', () => {
+    expect(firstUnread(chat, 'me', 1, 6)).toEqual({ index: 5, complete: true });
+    expect(firstUnread(chat, 'me', 2, 6)).toEqual({ index: 3, complete: true });
+    expect(firstUnread(chat, 'me', 3, 6)).toEqual({ index: 2, complete: true });
+  });
+
+  it('ignores what arrived after the chat was opened, and unconfirmed sends', () => {
+    expect(firstUnread([...chat, bubble(7, 'alice'), bubble(undefined, 'me')], 'me', 1, 6)).toEqual({ index: 5, complete: true });
+  });
+
+  it('says when the loaded messages do not reach the first unread one', () => {
+    expect(firstUnread(chat, 'me', 10, 6)).toEqual({ index: 0, complete: false });
+    expect(firstUnread(chat, 'me', 0, 6)).toEqual({ index: -1, complete: false });
+    expect(firstUnread([], 'me', 2, 6)).toEqual({ index: -1, complete: false });
+  });
+});
+
+describe('sendFailure', () => {
+  it('says in words why a send failed', () => {
+    expect(sendFailure(new CommunicationError('network', 'network error: could not reach http://x/rpc (fetch failed)'))).toBe('the server could not be reached');
+    expect(sendFailure(new CommunicationError('rpc', '-32003 not a participant of this conversation', -32003, 200))).toBe(
+      'the server refused it (not a participant of this conversation)',
+    );
+    expect(sendFailure(new CommunicationError('http', 'conversation.send_message: HTTP 502', undefined, 502))).toBe('the server had a problem (HTTP 502)');
+    expect(sendFailure(new CommunicationError('invalid_response', 'conversation.send_message: response is not JSON'))).toBe('the server had a problem');
+    expect(sendFailure(new Error('boom'))).toBe('the server had a problem');
+  });
+});
