@@ -102,8 +102,8 @@ describe('the sender', () => {
     client.failWith('conversation.send_message', new CommunicationError('rpc', 'no such chat', RpcErrorCode.NotFound, 200));
     await settle();
     expect(outbox()).toEqual([
-      { nonce: 'n1', state: 'failed', error: 'fetch failed', retryable: true },
-      { nonce: 'n2', state: 'failed', error: 'no such chat', retryable: false },
+      { nonce: 'n1', state: 'failed', error: 'the server could not be reached', retryable: true },
+      { nonce: 'n2', state: 'failed', error: 'the server refused it (no such chat)', retryable: false },
     ]);
   });
 
@@ -113,7 +113,7 @@ describe('the sender', () => {
     await settle();
     client.failWith('conversation.send_message', new TypeError('boom'));
     await settle();
-    expect(outbox()).toEqual([{ nonce: 'n1', state: 'failed', error: 'boom', retryable: true }]);
+    expect(outbox()).toEqual([{ nonce: 'n1', state: 'failed', error: 'the server had a problem', retryable: true }]);
     sender.retry('n1');
     expect(outbox()[0]!.state).toBe('sending');
     await settle();
