@@ -27,11 +27,11 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
   const retry = makeRetryWait(env);
   let timer: unknown;
   let due = false;
+  // Chats cleared locally and not yet told to the server: left meanwhile or not, each is marked.
+  const cleared = new Set<string>();
 
-  // The chat open when the call goes out is the one marked: a chat left meanwhile was cleared already.
-  async function markOpen(): Promise<void> {
-    const sid = store.current().open?.sid;
-    if (!sid || signal.aborted) return;
+  async function mark(sid: string): Promise<void> {
+    if (signal.aborted) return;
     try {
       await client.markRead({ sid }, signal);
       retry.reset();
@@ -41,10 +41,11 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
         console.warn(`[hero-messaging] mark_read refused: ${reason(error)}`);
         return;
       }
-      // Retried while the chat stays open; said once per run of failures.
+      // Retried while the chat stays open (a chat left shows its unread again after the next snapshot);
+      // said once per run of failures.
       const first = retry.failures === 0;
       const delay = retry.after(() => {
-        if (store.current().open?.sid === sid) void markOpen();
+        if (store.current().open?.sid === sid) void mark(sid);
       });
       if (first) console.warn(`[hero-messaging] mark_read failed, retrying in ${delay} ms: ${reason(error)}`);
     }
@@ -57,16 +58,20 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
       const row = findRow(store.current().conversations, sid);
       if (!row || row.unread_count === 0) return;
       store.update((s) => clearUnread(s, sid));
+      cleared.add(sid);
       if (due) return;
       due = true;
       timer = env.setTimeout(() => {
         due = false;
-        void markOpen();
+        const sids = [...cleared];
+        cleared.clear();
+        for (const each of sids) void mark(each);
       }, delayMs);
     },
     dispose() {
       if (due) env.clearTimeout(timer);
       due = false;
+      cleared.clear();
       retry.cancel();
     },
   };

@@ -77,17 +77,19 @@ describe('the read marker', () => {
     expect(read.client.calls).toHaveLength(0);
   });
 
-  it('marks the chat open when the call goes out', async () => {
-    const { client, store, marker } = setup();
+  it('marks the chat it cleared, even when the person left it before the call went out', async () => {
+    const { client, store, marker, unreadOf } = setup();
     marker.soon();
     store.update((s) => openChat(s, 'c2'));
     await vi.advanceTimersByTimeAsync(300);
-    expect(client.calls.map((c) => c.params)).toEqual([{ sid: 'c2' }]);
+    // c2 was never shown as read here: it is not marked on the server behind the person's back.
+    expect(client.calls.map((c) => c.params)).toEqual([{ sid: 'c1' }]);
+    expect(unreadOf('c2')).toBe(2);
     const closed = setup();
     closed.marker.soon();
     closed.store.update((s) => openChat(s, undefined));
     await vi.advanceTimersByTimeAsync(300);
-    expect(closed.client.calls).toHaveLength(0);
+    expect(closed.client.calls.map((c) => c.params)).toEqual([{ sid: 'c1' }]);
   });
 
   it('retries a failed mark_read with backoff while the chat stays open, saying so once', async () => {
