@@ -2,6 +2,7 @@ import { Key } from '@solid-primitives/keyed';
 import { Show } from 'solid-js';
 import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
+import { EnableNotifications } from './EnableNotifications.tsx';
 import { contactName, conversationTitle, relativeTime } from './format.ts';
 
 export interface ConversationListProps {
@@ -32,6 +33,7 @@ export function ConversationList(props: ConversationListProps) {
     <nav class="hm-list" aria-label="Conversations">
       <header class="hm-list-header">
         <h2>Chats</h2>
+        <EnableNotifications />
         <button type="button" class="hm-button" onClick={() => props.onNew()}>
           New chat
         </button>
