@@ -19,6 +19,11 @@ export interface HeroMessagingAttributes {
   transport?: 'sse' | 'poll';
   /** `auto` (default) follows `prefers-color-scheme`; `light` or `dark` fixes the colours. */
   theme?: 'light' | 'dark' | 'auto';
+  /**
+   * Present (empty or `true`): desktop notifications of messages that arrive while the page is hidden,
+   * once the person allows them in the island. Absent or `false` (default): none.
+   */
+  notify?: '' | 'true' | 'false';
 }
 
 /** Events the element dispatches (bubbling, composed), each only when its detail changes. */
@@ -32,7 +37,7 @@ export interface HeroMessagingEventMap {
 }
 
 const REQUIRED = ['osis-url', 'context', 'public-key'] as const;
-const OBSERVED = [...REQUIRED, 'routing', 'transport', 'theme'];
+const OBSERVED = [...REQUIRED, 'routing', 'transport', 'theme', 'notify'];
 const THEMES = ['light', 'dark', 'auto'];
 // An adopted sheet, not a style="" attribute: a host's `style-src 'self'` blocks the attribute.
 const NOTE_CSS = '.hm-problem { font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0; }';
@@ -100,6 +105,7 @@ export class HeroMessagingElement extends HTMLElement {
         client: this.client,
         environment: this.environment,
         shareAcrossTabs: this.shareAcrossTabs ?? true,
+        notify: this.hasAttribute('notify') && this.getAttribute('notify') !== 'false',
         onUnread: (total) => this.emit('hm-unread', { total }),
         onStatus: (status) => this.emit('hm-status', hostStatus(status)),
         onOpen: (sid) => this.emit('hm-open', { sid }),
@@ -139,6 +145,8 @@ export class HeroMessagingElement extends HTMLElement {
     if (transport !== null && transport !== 'sse' && transport !== 'poll') return `transport must be "sse" or "poll", not "${transport}"`;
     const theme = this.getAttribute('theme');
     if (theme !== null && !THEMES.includes(theme)) return `theme must be "light", "dark" or "auto", not "${theme}"`;
+    const notify = this.getAttribute('notify');
+    if (notify !== null && !['', 'true', 'false'].includes(notify)) return `notify must be empty, "true" or "false", not "${notify}"`;
     const url = this.getAttribute('osis-url')!.trim();
     if (url !== '/' && !/^https?:\/\/[^\s/]+/.test(url) && !url.startsWith('/')) return `osis-url must be an http(s) URL or a path, not "${url}"`;
     return undefined;

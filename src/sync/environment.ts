@@ -13,6 +13,8 @@ export interface SessionEnvironment extends Pick<Environment, 'now' | 'random' |
   isVisible: () => boolean;
   /** Where `visibilitychange` events come from. Default: none. */
   visibilityEvents?: EventTarget;
+  /** Where `storage` events come from (other tabs' writes to the outbox). Default: none. */
+  storageEvents?: EventTarget;
   /** When a change to the store reaches the screen. Default: after the current task. */
   schedulePublish: Schedule;
   /** Resolves in a later task, so the page renders and answers input between slices of a backlog. Default: a 0 ms timer. */

@@ -191,11 +191,14 @@ export function sendFailed(state: ChatState, nonce: string, error: string, retry
   };
 }
 
-export function retrySend(state: ChatState, nonce: string): ChatState {
+/** A failed send tried again, by tab `owner` from `since` (unix ms). */
+export function retrySend(state: ChatState, nonce: string, owner?: string, since?: number): ChatState {
   return {
     ...state,
     outbox: state.outbox.map((p) =>
-      p.nonce === nonce ? { nonce: p.nonce, conversation_sid: p.conversation_sid, content: p.content, created_at: p.created_at, state: 'sending' as const } : p,
+      p.nonce === nonce
+        ? { nonce: p.nonce, conversation_sid: p.conversation_sid, content: p.content, created_at: p.created_at, state: 'sending' as const, owner, since }
+        : p,
     ),
   };
 }

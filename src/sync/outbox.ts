@@ -7,6 +7,12 @@ export type OutboxStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 /** An entry older than this is not resent on its own (DESIGN §8). */
 export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * How long a tab's try at a send counts as running. An entry still `sending` past it was left behind
+ * (its tab closed or crashed mid-send): it reads as failed, and the tab that flushes sends it.
+ */
+export const SEND_GRACE_MS = 30_000;
+
 const EntrySchema = v.object({
   nonce: NonceSchema,
   conversation_sid: v.sized(v.string(), 1, 128),
@@ -15,6 +21,8 @@ const EntrySchema = v.object({
   state: v.picklist(['sending', 'failed']),
   error: v.optional(v.string()),
   retryable: v.optional(v.boolean()),
+  owner: v.optional(v.sized(v.string(), 1, 64)),
+  since: v.optional(v.number()),
 });
 
 /** The storage key for one (origin, context, key). */
@@ -22,42 +30,72 @@ export function outboxKey(origin: string, context: string, publicKey: string): s
   return `hero-messaging:outbox:${JSON.stringify([origin, context, publicKey])}`;
 }
 
-/**
- * Reads the outbox. Entries still `sending` were interrupted (a reload), so they come back as failed
- * until retried. A corrupt entry is dropped with a readable warning; the rest is kept.
- */
-export function loadOutbox(storage: OutboxStorage | undefined, key: string): PendingSend[] {
-  let text: string | null = null;
+/** The stored text, or `undefined` when storage cannot be read (then nothing is known, not "empty"). */
+export function readStored(storage: OutboxStorage | undefined, key: string): string | null | undefined {
   try {
-    text = storage?.getItem(key) ?? null;
+    return storage?.getItem(key) ?? null;
   } catch (error) {
     console.warn(`[hero-messaging] cannot read the outbox: ${String(error)}`);
+    return undefined;
   }
-  if (!text) return [];
+}
+
+/**
+ * The outbox in `text`, as of `now`. An entry `sending` counts as being sent only while a tab's try at
+ * it is under `SEND_GRACE_MS` old; otherwise it reads as failed (`not sent yet`). A corrupt entry is
+ * dropped with a readable warning, the rest kept; text that is not a JSON list is `undefined`, with a
+ * warning. Never throws.
+ */
+export function parseOutbox(text: string | null, now: number): PendingSend[] | undefined {
+  if (text === null) return [];
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    console.warn('[hero-messaging] the stored outbox is not JSON; starting with an empty one');
-    return [];
+    raw = undefined;
   }
   if (!Array.isArray(raw)) {
-    console.warn('[hero-messaging] the stored outbox is not a list; starting with an empty one');
-    return [];
+    console.warn('[hero-messaging] the stored outbox is not a JSON list; ignored');
+    return undefined;
   }
   const entries: PendingSend[] = [];
   for (const item of raw) {
     const parsed = v.parse(EntrySchema, item);
-    if (parsed.ok) entries.push({ ...parsed.value, state: 'failed', error: parsed.value.error ?? 'the page closed before it went out' });
-    else console.warn('[hero-messaging] dropped a corrupt outbox entry');
+    if (!parsed.ok) {
+      console.warn('[hero-messaging] dropped a corrupt outbox entry');
+      continue;
+    }
+    const p: PendingSend = parsed.value;
+    if (p.state === 'failed' || !p.owner || !(now - p.since! < SEND_GRACE_MS)) {
+      p.state = 'failed';
+      p.error ??= 'the page closed before it went out';
+      delete p.owner;
+      delete p.since;
+    }
+    entries.push(p);
   }
   return entries;
 }
 
-export function saveOutbox(storage: OutboxStorage | undefined, key: string, outbox: readonly PendingSend[]): void {
+/** Reads the outbox (see `parseOutbox`). */
+export function loadOutbox(storage: OutboxStorage | undefined, key: string, now = Date.now()): PendingSend[] {
+  const text = readStored(storage, key);
+  return (text === undefined ? undefined : parseOutbox(text, now)) ?? [];
+}
+
+/**
+ * Changes the stored outbox as it is now (other tabs write it too): reads it, applies `change`, and
+ * writes the result when it differs. Does nothing when storage cannot be read.
+ */
+export function updateOutbox(storage: OutboxStorage | undefined, key: string, now: number, change: (stored: PendingSend[]) => PendingSend[]): void {
+  const text = readStored(storage, key);
+  if (text === undefined) return;
+  const next = change(parseOutbox(text, now) ?? []);
+  const json = next.length === 0 ? null : JSON.stringify(next);
+  if (json === text) return;
   try {
-    if (outbox.length === 0) storage?.removeItem(key);
-    else storage?.setItem(key, JSON.stringify(outbox));
+    if (json === null) storage?.removeItem(key);
+    else storage?.setItem(key, json);
   } catch (error) {
     console.warn(`[hero-messaging] cannot save the outbox: ${String(error)}`);
   }

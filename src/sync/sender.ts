@@ -2,8 +2,9 @@ import { LIMITS } from '../protocol/index.ts';
 import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
 import { discardSend, queueSend, retrySend, sendFailed, sendSucceeded } from './merge.ts';
-import { dueForRetry, saveOutbox, type OutboxStorage } from './outbox.ts';
+import { dueForRetry, type OutboxStorage } from './outbox.ts';
 import { sendFailure } from './send-failure.ts';
+import { makeSharedOutbox } from './shared-outbox.ts';
 import type { ChatStore } from './store.ts';
 
 export interface SenderOptions {
@@ -12,36 +13,36 @@ export interface SenderOptions {
   env: SessionEnvironment;
   /** Aborts the send in flight; later sends do not start. */
   signal: AbortSignal;
-  /** Where the outbox is kept. Default: nowhere (unsent messages do not survive a reload). */
+  /** Where the outbox is kept, shared by the tabs of the identity. Default: nowhere (unsent messages do not survive a reload). */
   storage?: OutboxStorage;
   /** Storage key of this identity's outbox (see `outboxKey`). */
   outboxKey?: string;
+  /** This tab's id in the shared outbox. Default: a random UUID. */
+  tabId?: string;
+  /** Called when another tab left a send behind (closed mid-send): time for the tab that flushes to flush. Default: nothing. */
+  onLeftBehind?: () => void;
 }
 
 /** Answer of `send`: a readable reason when the message cannot go out. */
 export type SendResult = { ok: true } | { ok: false; error: string };
 
-/** Optimistic sends and the outbox (DESIGN §8). */
+/** Optimistic sends and the outbox (DESIGN §8); who sends what across tabs: `SharedOutbox`. */
 export interface Sender {
   /** Shows `content` at once in chat `sid` and sends it after the sends before it. */
   send(sid: string | undefined, content: string): SendResult;
-  /** Sends a failed message again with its nonce. */
+  /** Sends a failed message again with its nonce, unless another tab is sending it now. */
   retry(nonce: string): void;
   discard(nonce: string): void;
-  /** Resends, on their own, the failed messages that are due; call when the stream is live. */
+  /** Resends, on their own, the failed messages that are due. Call it in one tab: see `SharedOutbox`. */
   flushDue(): void;
-  /** Stops saving the outbox. */
+  /** Stops saving the outbox and listening to other tabs. */
   dispose(): void;
 }
 
 export function makeSender(options: SenderOptions): Sender {
-  const { client, store, env, signal, storage, outboxKey } = options;
-  // Every change of the outbox is saved, whoever made it (a send, its echo on the stream, a discard).
-  const unwatch = outboxKey
-    ? store.watch((next, previous) => {
-        if (next.outbox !== previous.outbox) saveOutbox(storage, outboxKey, next.outbox);
-      })
-    : () => {};
+  const { client, store, env, signal } = options;
+  const tabId = options.tabId ?? crypto.randomUUID();
+  const shared = makeSharedOutbox({ ...options, tabId, onLeftBehind: options.onLeftBehind ?? (() => {}) });
 
   // Sends go out one at a time, so the server stores them in the order they were written.
   let sending: Promise<void> = Promise.resolve();
@@ -51,7 +52,7 @@ export function makeSender(options: SenderOptions): Sender {
 
   async function deliverNow(nonce: string): Promise<void> {
     const pending = store.current().outbox.find((p) => p.nonce === nonce);
-    if (!pending || pending.state !== 'sending' || signal.aborted) return;
+    if (pending?.state !== 'sending' || pending.owner !== tabId || signal.aborted) return;
     try {
       const message = await client.sendMessage({ sid: pending.conversation_sid, content: pending.content, nonce }, signal);
       store.update((s) => sendSucceeded(s, message));
@@ -63,7 +64,8 @@ export function makeSender(options: SenderOptions): Sender {
   }
 
   const retry = (nonce: string) => {
-    store.update((s) => retrySend(s, nonce));
+    if (store.current().outbox.find((p) => p.nonce === nonce)?.state !== 'failed' || shared.sentElsewhere(nonce)) return;
+    store.update((s) => retrySend(s, nonce, tabId, env.now()));
     deliver(nonce);
   };
 
@@ -74,7 +76,8 @@ export function makeSender(options: SenderOptions): Sender {
       if (text.length < LIMITS.contentMin) return { ok: false, error: 'the message is empty' };
       if (text.length > LIMITS.contentMax) return { ok: false, error: `the message is longer than ${LIMITS.contentMax} characters` };
       const nonce = env.newNonce();
-      store.update((s) => queueSend(s, { nonce, conversation_sid: sid, content: text, created_at: env.now(), state: 'sending' }));
+      const now = env.now();
+      store.update((s) => queueSend(s, { nonce, conversation_sid: sid, content: text, created_at: now, state: 'sending', owner: tabId, since: now }));
       deliver(nonce);
       return { ok: true };
     },
@@ -85,6 +88,6 @@ export function makeSender(options: SenderOptions): Sender {
     flushDue() {
       for (const pending of dueForRetry(store.current().outbox, env.now())) retry(pending.nonce);
     },
-    dispose: unwatch,
+    dispose: shared.dispose,
   };
 }

@@ -1,7 +1,7 @@
 import { findRow, rowSlice } from './rows.ts';
 import { getOwner, onCleanup, type Accessor } from 'solid-js';
-import { LIMITS, type Conversation, type ServerEvent } from '../protocol/index.ts';
-import type { CommunicationClient, StreamItem, Subscription } from '../sdk/index.ts';
+import { LIMITS, type ChatMessage, type Conversation, type ServerEvent } from '../protocol/index.ts';
+import { isSharedSubscription, type CommunicationClient, type StreamItem, type Subscription } from '../sdk/index.ts';
 import { makeContacts } from './contacts.ts';
 import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
 import { applyConversation, applyEvent, openChat, prependOlder } from './merge.ts';
@@ -23,6 +23,8 @@ export interface SessionOptions {
   storage?: OutboxStorage;
   /** Storage key of this identity's outbox (see `outboxKey`). */
   outboxKey?: string;
+  /** This tab's id in the outbox shared by the identity's tabs. Default: a random UUID. */
+  tabId?: string;
   /** Messages per page. Default 50. */
   pageSize?: number;
   /** Delay before `mark_read` goes out, so a burst makes one call. Default 300 ms. */
@@ -47,6 +49,12 @@ export interface ChatSession {
   startConversation(participantKeys: string[], name?: string): Promise<string>;
   /** Skips the reconnect wait. */
   retryNow(): void;
+  /**
+   * Calls `listener` with each new message from someone else, in ONE tab per person (the leader of
+   * the shared stream, or this tab when it has its own stream): for side effects such as a desktop
+   * notification. Returns the function that stops it.
+   */
+  onIncoming(listener: (message: ChatMessage) => void): () => void;
   /** Stops the stream, every timer and listener. */
   dispose(): void;
 }
@@ -67,12 +75,12 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   const { signal } = controller;
   // A reply from the server while the stream waits says it is back: reconnect now (and refetch).
   const client = reportingSuccess(options.client, () => wakeUp());
-  const store = createChatStore(initialState(me, loadOutbox(options.storage, options.outboxKey ?? '')), { schedule: env.schedulePublish });
+  const store = createChatStore(initialState(me, loadOutbox(options.storage, options.outboxKey ?? '', env.now())), { schedule: env.schedulePublish });
   const health = makeSessionHealth(() => {
-    sender.flushDue();
+    flush();
     contacts.ensure();
   });
-  const sender = makeSender({ client, store, env, signal, storage: options.storage, outboxKey: options.outboxKey });
+  const sender = makeSender({ ...options, client, store, env, signal, onLeftBehind: () => flush() });
   const readMarker = makeReadMarker({ client, store, env, signal, delayMs: options.markReadDelayMs });
   const contacts = makeContacts({ client, store, env, signal });
   const snapshotter = makeSnapshotter({
@@ -96,6 +104,29 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     options.transport === 'poll'
       ? options.client.poll({ signal, openChat: () => store.current().open?.sid })
       : options.client.subscribe({ signal });
+  const shared = isSharedSubscription(subscription) ? subscription : undefined;
+
+  // Side effects owed once per person happen in the tab that owns them: the leader, or a tab on its own.
+  const owns = () => !shared || shared.isLeader;
+  /** The outbox flush (see `SharedOutbox`): only while live, only in the owning tab. */
+  const flush = () => {
+    if (owns() && health.status().state === 'live') sender.flushDue();
+  };
+  const stopLeading = shared?.onLeadershipChange((leading) => leading && flush());
+
+  const incoming = new Set<(message: ChatMessage) => void>();
+  const arrived = (item: StreamItem) => {
+    if (item.kind !== 'event' || item.event.type !== 'chatmessage.new' || item.event.data.sender_public_key === me) return;
+    for (const listener of incoming) {
+      try {
+        listener(item.event.data);
+      } catch (error) {
+        // A listener's bug must not end the stream.
+        console.error('[hero-messaging] an incoming-message listener failed', error);
+      }
+    }
+  };
+  const stopRelay = shared?.onRelay(arrived);
 
   function wakeUp(): void {
     if (health.waiting) subscription.retryNow();
@@ -128,6 +159,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   }
 
   function onItem(item: StreamItem): void {
+    if (!shared) arrived(item);
     if (item.kind === 'event') return onEvent(item.event);
     const stream = item.status;
     if (stream.state !== 'connected') {
@@ -192,6 +224,10 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       subscription.retryNow();
       snapshotter.retryNow();
     },
+    onIncoming(listener) {
+      incoming.add(listener);
+      return () => void incoming.delete(listener);
+    },
     dispose() {
       controller.abort();
       store.dispose();
@@ -200,6 +236,9 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       contacts.dispose();
       sender.dispose();
       stopWatchingVisibility();
+      stopLeading?.();
+      stopRelay?.();
+      incoming.clear();
     },
   };
 }

@@ -13,6 +13,9 @@ export interface PendingSend {
   error?: string;
   /** Whether trying again as it is may help (network trouble) or not (the server refused it). */
   retryable?: boolean;
+  /** While `sending`: the tab whose try it is, and when the try began (unix ms); see `SEND_GRACE_MS`. */
+  owner?: string;
+  since?: number;
 }
 
 export interface OpenChat {

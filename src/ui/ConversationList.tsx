@@ -3,6 +3,7 @@ import type { Conversation } from '../protocol/index.ts';
 import { indexOfRow, rowCount, rowSlice } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
+import { EnableNotifications } from './EnableNotifications.tsx';
 import { contactName, conversationTitle, relativeTime } from './format.ts';
 import { createWindow, keepingPlace, Windowed, type Sequence } from './window/index.ts';
 
@@ -97,6 +98,7 @@ export function ConversationList(props: ConversationListProps) {
     <nav class="hm-list" aria-label="Conversations">
       <header class="hm-list-header">
         <h2>Chats</h2>
+        <EnableNotifications />
         <button type="button" class="hm-button" onClick={() => props.onNew()}>
           New chat
         </button>

@@ -4,6 +4,8 @@ import { createCommunicationClient, type CommunicationClient } from '../sdk/inde
 import { createChatSession, createDrafts, draftKey, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
 import { IslandApp, type IslandRouter, type Routing } from './App.tsx';
 import { IslandContext } from './context.ts';
+import { createNotifications, type NotificationApi } from './notifications.ts';
+import { createIslandRouter } from './routing.ts';
 import { adoptStyles } from './stylesheet.ts';
 import { pageEnvironment } from './frames.ts';
 import css from './styles.css?inline';
@@ -33,6 +35,12 @@ export interface IslandOptions {
   environment?: Partial<SessionEnvironment>;
   /** Where unsent messages and drafts are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
+  /** Default `false`. Desktop notifications of messages that arrive while the page is hidden, once the person allows them. */
+  notify?: boolean;
+  /** Default the global `Notification` (tests pass a fake). */
+  Notification?: NotificationApi;
+  /** Brings the tab forward when a notification is clicked. Default `window.focus()`. */
+  focus?: () => void;
   onUnread?: (total: number) => void;
   onStatus?: (status: ConnectionStatus) => void;
   onOpen?: (sid: string | undefined) => void;
@@ -61,12 +69,13 @@ export function Island(props: IslandOptions) {
     environment: options.environment,
   });
   const origin = typeof location === 'undefined' ? '' : location.origin;
+  const environment = { ...pageEnvironment(), ...options.environment };
   const storage = options.storage ?? defaultStorage();
   const drafts = createDrafts(storage, (sid) => draftKey(origin, options.context, options.publicKey, sid));
   const session = createChatSession({
     client,
     transport: options.transport,
-    environment: { ...pageEnvironment(), ...options.environment },
+    environment,
     storage,
     outboxKey: outboxKey(origin, options.context, options.publicKey),
   });
@@ -75,9 +84,20 @@ export function Island(props: IslandOptions) {
   onCleanup(() => clearInterval(tick));
   createEffect(() => options.onUnread?.(totalUnread(session.store.view())));
   createEffect(() => options.onStatus?.(session.status()));
+  // Made here, not in the app, so a clicked notification can open its chat.
+  const router = createIslandRouter(options.routing ?? 'memory');
+  const notifications = options.notify
+    ? createNotifications({
+        session,
+        api: options.Notification ?? (globalThis as { Notification?: NotificationApi }).Notification,
+        isVisible: environment.isVisible ?? (() => true),
+        open: (sid) => router.navigate(`/chat/${encodeURIComponent(sid)}`),
+        focus: options.focus,
+      })
+    : undefined;
   return (
-    <IslandContext.Provider value={{ session, drafts, me: options.publicKey, now }}>
-      <IslandApp routing={options.routing ?? 'memory'} onOpen={options.onOpen} />
+    <IslandContext.Provider value={{ session, drafts, me: options.publicKey, now, notifications }}>
+      <IslandApp routing={router} onOpen={options.onOpen} />
     </IslandContext.Provider>
   );
 }

@@ -1,5 +1,6 @@
 import { createContext, useContext, type Accessor } from 'solid-js';
 import type { ChatSession, Drafts } from '../sync/index.ts';
+import type { Notifications } from './notifications.ts';
 
 export interface IslandContextValue {
   session: ChatSession;
@@ -8,6 +9,8 @@ export interface IslandContextValue {
   me: string;
   /** unix ms, ticking so relative times stay fresh */
   now: Accessor<number>;
+  /** Desktop notifications, when the host turned them on (`notify`). */
+  notifications?: Notifications;
 }
 
 export const IslandContext = createContext<IslandContextValue>();

@@ -65,12 +65,13 @@ export function oncePerFrame(): Schedule {
   };
 }
 
-/** The page's side of the session's environment: the document's visibility, frames, message tasks. */
+/** The page's side of the session's environment: the document's visibility, frames, message tasks, other tabs' storage writes. */
 export function pageEnvironment(): Partial<SessionEnvironment> {
   if (typeof document === 'undefined') return {};
   return {
     isVisible: () => document.visibilityState !== 'hidden',
     visibilityEvents: document,
+    storageEvents: window,
     schedulePublish: oncePerFrame(),
     nextTask: () => new Promise<void>((resolve) => void afterTask(resolve)),
   };

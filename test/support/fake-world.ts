@@ -18,7 +18,7 @@ export interface FakeWorld {
   dm: Conversation;
   group: Conversation;
   /** A client for `key` over the fake fetch, reconnecting without jitter delay unless `options` say otherwise. */
-  client(key: string, options?: Pick<ClientOptions, 'environment' | 'tuning'>): CommunicationClient;
+  client(key: string, options?: Pick<ClientOptions, 'environment' | 'tuning' | 'shareAcrossTabs'>): CommunicationClient;
   /** Acts as someone else, straight on the service (its events reach the stream). */
   send(from: string, sid: string, content: string, nonce?: string): ChatMessage;
   /** Holds RPC replies of `method` until the returned release is called. */
@@ -102,6 +102,7 @@ export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
         publicKey: key,
         fetch: fetchWithFaults,
         tuning: options.tuning,
+        shareAcrossTabs: options.shareAcrossTabs,
         environment: { random: () => 0, ...options.environment },
       }),
     send: (from, sid, content, nonce = `w-${n++}`) => call<ChatMessage>(from, 'conversation.send_message', { sid, content, nonce }),

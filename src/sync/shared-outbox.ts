@@ -1,0 +1,141 @@
+import type { SessionEnvironment } from './environment.ts';
+import { parseOutbox, readStored, SEND_GRACE_MS, updateOutbox, type OutboxStorage } from './outbox.ts';
+import type { PendingSend } from './state.ts';
+import type { ChatStore } from './store.ts';
+
+export interface SharedOutboxOptions {
+  store: ChatStore;
+  env: SessionEnvironment;
+  /** Where the outbox is kept. Default: nowhere (nothing is shared or saved). */
+  storage?: OutboxStorage;
+  /** Storage key of this identity's outbox (see `outboxKey`). */
+  outboxKey?: string;
+  /** This tab's id, written as the owner of the tries it makes. */
+  tabId: string;
+  /** Called when another tab's try ran past the grace: its entry now reads as failed, due for a flush. */
+  onLeftBehind: () => void;
+}
+
+/**
+ * The outbox as one list for every tab of an identity (DESIGN §8, §11). The store's outbox is written
+ * through to storage entry by entry (a read-change-write of what is stored now, so the other tabs'
+ * entries stay), and what other tabs write (`storage` events) is merged into the store. Who sends
+ * what, so that each message is sent once:
+ *
+ * - A tab sends what the person does in it (a new message, a Retry), marking the entry `sending` with
+ *   itself as `owner` and the time its try began as `since`, before the RPC goes out.
+ * - An entry another tab is sending (`sending`, under `SEND_GRACE_MS` old) is not sent: not by a
+ *   Retry, not by a flush. Past the grace it reads as failed (its tab went away mid-send).
+ * - Failed entries are resent on their own (the flush after a reconnect) by ONE tab: the leader of
+ *   the shared stream, or the tab itself when it has its own stream. Before each try, the tab reads
+ *   storage again and leaves the entry alone if another tab has just claimed it.
+ *
+ * The server's nonce stays the last guard, for what no tab can see: a try still running past the grace.
+ */
+export interface SharedOutbox {
+  /** Whether another tab is sending `nonce` now (read from storage, and shown so in this tab). */
+  sentElsewhere(nonce: string): boolean;
+  /** Stops writing and listening. */
+  dispose(): void;
+}
+
+const mine = (p: PendingSend, tabId: string) => p.state === 'sending' && p.owner === tabId;
+const same = (a: PendingSend, b: PendingSend) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * `stored` as this tab should show it: what storage says, except this tab's own tries, which it knows
+ * better (kept even when missing there: a write of ours may not have been seen yet). Unchanged entries
+ * keep their objects, so their bubbles do not re-render.
+ */
+export function mergeStored(local: readonly PendingSend[], stored: readonly PendingSend[], tabId: string): PendingSend[] {
+  const byNonce = new Map(local.map((p) => [p.nonce, p]));
+  const merged = stored.map((p) => {
+    const held = byNonce.get(p.nonce);
+    return held && (mine(held, tabId) || same(held, p)) ? held : p;
+  });
+  for (const p of local) if (mine(p, tabId) && !stored.some((s) => s.nonce === p.nonce)) merged.push(p);
+  return merged.length === local.length && merged.every((p, i) => p === local[i]) ? (local as PendingSend[]) : merged;
+}
+
+export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
+  const { store, env, storage, outboxKey: key, tabId } = options;
+  if (!key) return { sentElsewhere: () => false, dispose() {} };
+  let merging = false;
+  let timer: unknown;
+
+  /** What storage holds now; `undefined` when it cannot be read or makes no sense (then the store is left as it is). */
+  const stored = () => {
+    const text = readStored(storage, key);
+    return text === undefined ? undefined : parseOutbox(text, env.now());
+  };
+
+  const merge = (entries: PendingSend[]) => {
+    merging = true;
+    try {
+      store.update((s) => {
+        const outbox = mergeStored(s.outbox, entries, tabId);
+        return outbox === s.outbox ? s : { ...s, outbox };
+      });
+    } finally {
+      merging = false;
+    }
+    watchGrace();
+  };
+
+  /** Wakes when the first of the other tabs' tries runs past the grace. */
+  function watchGrace(): void {
+    env.clearTimeout(timer);
+    const ends = store
+      .current()
+      .outbox.filter((p) => p.state === 'sending' && p.owner !== tabId && p.since !== undefined)
+      .map((p) => p.since! + SEND_GRACE_MS);
+    if (ends.length === 0) return;
+    timer = env.setTimeout(() => {
+      const entries = stored();
+      if (entries) merge(entries);
+      options.onLeftBehind();
+    }, Math.max(0, Math.min(...ends) - env.now()));
+  }
+
+  // Every change of the outbox made here is written, whoever made it (a send, its echo, a discard).
+  const unwatch = store.watch((next, previous) => {
+    if (merging || next.outbox === previous.outbox) return;
+    const before = new Map(previous.outbox.map((p) => [p.nonce, p]));
+    const after = new Set(next.outbox.map((p) => p.nonce));
+    updateOutbox(storage, key, env.now(), (list) => {
+      const kept = list.filter((p) => after.has(p.nonce) || !before.has(p.nonce));
+      for (const p of next.outbox) {
+        if (before.get(p.nonce) === p) continue;
+        const at = kept.findIndex((s) => s.nonce === p.nonce);
+        if (at >= 0) kept[at] = p;
+        else kept.push(p);
+      }
+      return kept;
+    });
+  });
+
+  const onStorage = (event: Event) => {
+    const changed = (event as StorageEvent).key;
+    // `key` null: the whole storage was cleared.
+    if (changed !== key && changed !== null) return;
+    const entries = stored();
+    if (entries) merge(entries);
+  };
+  env.storageEvents?.addEventListener('storage', onStorage);
+  watchGrace();
+
+  return {
+    sentElsewhere(nonce) {
+      const entries = stored();
+      const entry = entries?.find((p) => p.nonce === nonce);
+      if (!entry || entry.state !== 'sending' || entry.owner === tabId) return false;
+      merge(entries!);
+      return true;
+    },
+    dispose() {
+      unwatch();
+      env.clearTimeout(timer);
+      env.storageEvents?.removeEventListener('storage', onStorage);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { OutboxStorage } from '../../src/sync/index.ts';
+
+/**
+ * `localStorage` of one origin seen from several tabs: one store of strings, and a `storage` event
+ * (with `key`) delivered as a task to every OTHER tab after each change, as browsers do (the writing
+ * tab hears nothing). `corrupt` writes as another tab would, bypassing the outbox code.
+ */
+export interface FakeOrigin {
+  tab(): { storage: OutboxStorage; events: EventTarget };
+  readonly items: Map<string, string>;
+  /** Writes `value` under `key` from a tab that is none of the test's. */
+  write(key: string, value: string): void;
+}
+
+export function createFakeOrigin(): FakeOrigin {
+  const items = new Map<string, string>();
+  const tabs: EventTarget[] = [];
+  const changed = (from: EventTarget | undefined, key: string) => {
+    for (const events of tabs) {
+      if (events !== from) setTimeout(() => events.dispatchEvent(Object.assign(new Event('storage'), { key })), 0);
+    }
+  };
+  return {
+    items,
+    tab() {
+      const events = new EventTarget();
+      tabs.push(events);
+      return {
+        events,
+        storage: {
+          getItem: (key) => items.get(key) ?? null,
+          setItem(key, value) {
+            items.set(key, value);
+            changed(events, key);
+          },
+          removeItem(key) {
+            items.delete(key);
+            changed(events, key);
+          },
+        },
+      };
+    },
+    write(key, value) {
+      items.set(key, value);
+      changed(undefined, key);
+    },
+  };
+}

@@ -1,0 +1,305 @@
+import { rowAt } from '../../src/sync/rows.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChatMessage } from '../../src/protocol/index.ts';
+import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
+import { makeChatSession, outboxKey, type ChatSession, type PendingSend } from '../../src/sync/index.ts';
+import { SEND_GRACE_MS } from '../../src/sync/outbox.ts';
+import { createFakeClient, type FakeClient } from '../support/fake-client.ts';
+import { shareFakeStream } from '../support/fake-leadership.ts';
+import { createFakeOrigin, type FakeOrigin } from '../support/fake-storage.ts';
+import { row, testEnvironment } from '../support/session-env.ts';
+
+// Issue 12, item 6: one owner for the outbox's side effects across the tabs of one identity.
+
+const settle = () => vi.advanceTimersByTimeAsync(0);
+const KEY = outboxKey('http://host', 'ctx', 'bob');
+const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
+const echo = (nonce: string, content: string, seq = 10): ChatMessage => ({
+  sid: `m${seq}`,
+  conversation_sid: 'c1',
+  sender_public_key: 'bob',
+  content,
+  created_at: 1_700_000_000,
+  seq,
+  nonce,
+});
+
+interface Tab {
+  name: string;
+  client: FakeClient;
+  session: ChatSession;
+  lead(leading: boolean): void;
+  /** The outbox as this tab shows it. */
+  outbox(): Pick<PendingSend, 'content' | 'state' | 'error'>[];
+  /** The stream (re)connects and the snapshot lands: the tab turns Live. */
+  goLive(): Promise<void>;
+  /** The stream drops. */
+  drop(): Promise<void>;
+}
+
+let origin: FakeOrigin;
+const open: Tab[] = [];
+
+/** A tab of bob's in the same browser (one `localStorage`), leading the shared stream or not. */
+function tab(name: string, leading: boolean, options: { shared?: boolean } = {}): Tab {
+  const client = createFakeClient();
+  const { lead } = options.shared === false ? { lead: () => {} } : shareFakeStream(client, leading);
+  const { storage, events } = origin.tab();
+  let nonces = 0;
+  const { env } = testEnvironment({ storageEvents: events, newNonce: () => `${name}${++nonces}` });
+  const session = makeChatSession({ client, environment: env, storage, outboxKey: KEY, tabId: name });
+  session.open('c1');
+  const sub = client.subscription;
+  const t: Tab = {
+    name,
+    client,
+    session,
+    lead,
+    outbox: () => session.store.view().outbox.map((p) => ({ content: p.content, state: p.state, ...(p.error ? { error: p.error } : {}) })),
+    async goLive() {
+      sub.status({ state: 'connecting', attempt: 0 });
+      sub.status(connected);
+      sub.event({ type: 'ready', data: { cursor: 'e:5', heartbeat_ms: 15_000 } });
+      await settle();
+      // The chat opened at the start may still be on its way: the list comes after it.
+      for (let round = 0; round < 3; round++) {
+        for (const call of client.pending('conversation.list')) call.resolve([row('c1')]);
+        for (const call of client.pending('conversation.list_messages')) call.resolve([]);
+        for (const call of client.pending('contact.list')) call.resolve([]);
+        await settle();
+      }
+      expect(session.status().state).toBe('live');
+    },
+    async drop() {
+      sub.status({ state: 'reconnecting', at: Date.now() + 1000, attempt: 1, reason: 'stream ended' });
+      await settle();
+    },
+  };
+  open.push(t);
+  return t;
+}
+
+/** Every send_message RPC of these tabs, as `tab:content`. */
+const sends = (...tabs: Tab[]) =>
+  tabs.flatMap((t) => t.client.calls.filter((c) => c.method === 'conversation.send_message').map((c) => `${t.name}:${(c.params as { content: string }).content}`));
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(1_700_000_000_000);
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+  origin = createFakeOrigin();
+});
+afterEach(() => {
+  for (const t of open.splice(0)) t.session.dispose();
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('the outbox shared by the tabs of one identity', () => {
+  it('sends a message once, from the tab it was written in, though the leader flushes meanwhile', async () => {
+    const a = tab('a', false);
+    const b = tab('b', true);
+    await a.goLive();
+    await b.drop();
+    a.session.send('hello');
+    await settle();
+    // Pending in every tab.
+    expect(b.outbox()).toEqual([{ content: 'hello', state: 'sending' }]);
+    await b.goLive();
+    await settle();
+    expect(sends(a, b)).toEqual(['a:hello']);
+    a.client.reply('conversation.send_message', echo('a1', 'hello'));
+    await settle();
+    expect(a.outbox()).toEqual([]);
+    expect(b.outbox()).toEqual([]);
+    expect(origin.items.has(KEY)).toBe(false);
+    expect(sends(a, b)).toEqual(['a:hello']);
+  });
+
+  it('does not flush a send the leader has not heard of yet (written a moment ago in another tab)', async () => {
+    const a = tab('a', false);
+    const b = tab('b', true);
+    await a.goLive();
+    a.session.send('hello');
+    // The leader turns Live before the storage event reaches it.
+    await b.goLive();
+    await settle();
+    expect(sends(a, b)).toEqual(['a:hello']);
+  });
+
+  it('shows a failed send in every tab, and only the leader resends it after the reconnect', async () => {
+    const a = tab('a', false);
+    const b = tab('b', true);
+    await a.goLive();
+    await b.goLive();
+    a.session.send('hello');
+    await settle();
+    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'fetch failed' }]);
+    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'fetch failed' }]);
+
+    await a.drop();
+    await b.drop();
+    await a.goLive();
+    await b.goLive();
+    await settle();
+    expect(sends(a, b)).toEqual(['a:hello', 'b:hello']);
+    expect(b.client.pending('conversation.send_message')[0]!.params).toMatchObject({ nonce: 'a1' });
+    // The leader's try shows in the follower too.
+    expect(a.outbox()).toEqual([{ content: 'hello', state: 'sending' }]);
+    b.client.reply('conversation.send_message', echo('a1', 'hello'));
+    await settle();
+    expect(a.outbox()).toEqual([]);
+    expect(b.outbox()).toEqual([]);
+  });
+
+  it('keeps a follower from flushing until it takes the lead', async () => {
+    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', error: 'x' }];
+    origin.items.set(KEY, JSON.stringify(stored));
+    const a = tab('a', false);
+    await a.goLive();
+    expect(sends(a)).toEqual([]);
+    a.lead(true);
+    await settle();
+    expect(sends(a)).toEqual(['a:waiting']);
+  });
+
+  it('sends a message left behind by a closed tab once, from the leader, after the grace', async () => {
+    const a = tab('a', false);
+    const b = tab('b', true);
+    await a.goLive();
+    await b.goLive();
+    a.session.send('hello');
+    await settle();
+    // Tab a closes mid-send: its try is cut off, its entry stays `sending` in storage.
+    a.session.dispose();
+    expect(b.outbox()).toEqual([{ content: 'hello', state: 'sending' }]);
+    await vi.advanceTimersByTimeAsync(SEND_GRACE_MS - 1000);
+    expect(sends(b)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sends(b)).toEqual(['b:hello']);
+    b.client.reply('conversation.send_message', echo('a1', 'hello'));
+    await settle();
+    expect(b.outbox()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(SEND_GRACE_MS * 2);
+    expect(sends(b)).toEqual(['b:hello']);
+  });
+
+  it('shows a send left behind as failed in a tab that does not flush, for the person to retry', async () => {
+    const a = tab('a', false);
+    const b = tab('b', false);
+    await a.goLive();
+    a.session.send('hello');
+    await settle();
+    a.session.dispose();
+    await vi.advanceTimersByTimeAsync(SEND_GRACE_MS);
+    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'not sent yet' }]);
+    expect(sends(b)).toEqual([]);
+  });
+
+  it('leaves a Retry alone when another tab has just started sending the message', async () => {
+    const a = tab('a', false);
+    const b = tab('b', true);
+    await a.goLive();
+    await b.goLive();
+    a.session.send('hello');
+    await settle();
+    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    // Both people's clicks land before either tab hears of the other's.
+    b.session.retry('a1');
+    a.session.retry('a1');
+    await settle();
+    expect(sends(a, b)).toEqual(['a:hello', 'b:hello']);
+    expect(a.outbox()).toEqual([{ content: 'hello', state: 'sending' }]);
+  });
+
+  it('flushes in each tab that has its own stream, each taking only what no tab is sending', async () => {
+    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', error: 'x' }];
+    origin.items.set(KEY, JSON.stringify(stored));
+    const a = tab('a', false, { shared: false });
+    const b = tab('b', false, { shared: false });
+    await a.goLive();
+    await b.goLive();
+    await settle();
+    expect(sends(a, b)).toEqual(['a:waiting']);
+    expect(b.outbox()).toEqual([{ content: 'waiting', state: 'sending' }]);
+  });
+
+  it('drops what another tab wrote that makes no sense, with a warning, and keeps going', async () => {
+    const a = tab('a', true);
+    await a.goLive();
+    a.session.send('hello');
+    await settle();
+    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    origin.write(KEY, '{oops');
+    await settle();
+    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'fetch failed' }]);
+    const other = { nonce: 'z', conversation_sid: 'c1', content: 'from elsewhere', created_at: Date.now(), state: 'failed', error: 'x' };
+    origin.write(KEY, JSON.stringify([other, { nonce: 7 }, null]));
+    await settle();
+    expect(a.outbox()).toEqual([{ content: 'from elsewhere', state: 'failed', error: 'x' }]);
+    expect(console.warn).toHaveBeenCalledWith('[hero-messaging] the stored outbox is not a JSON list; ignored');
+    expect(console.warn).toHaveBeenCalledWith('[hero-messaging] dropped a corrupt outbox entry');
+    // Still sending and saving.
+    a.session.send('again');
+    await settle();
+    expect(sends(a)).toEqual(['a:hello', 'a:again']);
+    expect((JSON.parse(origin.items.get(KEY)!) as PendingSend[]).map((p) => p.content)).toEqual(['from elsewhere', 'again']);
+  });
+
+  it('stops listening to the other tabs once disposed', async () => {
+    const a = tab('a', true);
+    const b = tab('b', false);
+    b.session.dispose();
+    a.session.send('hello');
+    await settle();
+    expect(b.outbox()).toEqual([]);
+  });
+});
+
+describe('messages for side effects once per person', () => {
+  const fromAlice: ChatMessage = { ...echo('x', 'Are you there?', 11), sender_public_key: 'alice', nonce: undefined };
+
+  it('reach the leader only, and never for the person’s own messages', async () => {
+    const a = tab('a', false);
+    const b = tab('b', true);
+    const heard = { a: [] as string[], b: [] as string[] };
+    a.session.onIncoming((m) => heard.a.push(m.content));
+    b.session.onIncoming((m) => heard.b.push(m.content));
+    for (const t of [a, b]) {
+      t.client.subscription.event({ type: 'chatmessage.new', data: fromAlice });
+      t.client.subscription.event({ type: 'chatmessage.new', data: echo('n', 'mine', 12) });
+    }
+    await settle();
+    expect(heard).toEqual({ a: [], b: ['Are you there?'] });
+  });
+
+  it('reach a tab with its own stream, and stop when it is disposed or the listener is removed', async () => {
+    const a = tab('a', false, { shared: false });
+    const heard: string[] = [];
+    const stop = a.session.onIncoming((m) => heard.push(m.content));
+    a.client.subscription.event({ type: 'chatmessage.new', data: fromAlice });
+    await settle();
+    expect(heard).toEqual(['Are you there?']);
+    stop();
+    a.client.subscription.event({ type: 'chatmessage.new', data: { ...fromAlice, sid: 'm12', seq: 12 } });
+    await settle();
+    expect(heard).toEqual(['Are you there?']);
+  });
+
+  it('keep the stream going when a listener throws', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const a = tab('a', false, { shared: false });
+    a.session.onIncoming(() => {
+      throw new Error('bug');
+    });
+    await a.goLive();
+    a.client.subscription.event({ type: 'chatmessage.new', data: fromAlice });
+    await settle();
+    expect(a.session.status().state).toBe('live');
+    expect(rowAt(a.session.store.view().conversations, 0)!.last_message).toBe('Are you there?');
+  });
+});
