@@ -61,12 +61,14 @@ describe('the standalone app', () => {
   it('opens a chat from its deep link, keeps it across a reload, and follows back and forward', async () => {
     await page.goto(at(`/as/alice/chat/${dm.sid}`));
     await page.locator('.hm-msg', { hasText: 'Deep links work?' }).waitFor();
-    expect(await heading()).toBe('Bob');
+    // Names come with the contacts, fetched after the first snapshot.
+    await expect.poll(heading).toBe('Bob');
     expect(await page.locator(`button.hm-conv[data-sid="${dm.sid}"]`).getAttribute('aria-current')).toBe('page');
 
     await page.reload();
     await page.locator('.hm-msg', { hasText: 'Deep links work?' }).waitFor();
-    expect(await heading()).toBe('Bob');
+    // Names come with the contacts, fetched after the first snapshot.
+    await expect.poll(heading).toBe('Bob');
 
     await page.click(`button.hm-conv[data-sid="${group.sid}"]`);
     await page.waitForURL(at(`/as/alice/chat/${group.sid}`));

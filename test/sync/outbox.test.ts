@@ -26,8 +26,8 @@ describe('reading the stored outbox', () => {
     ]);
     expect(parseOutbox(text, NOW)!.map((p) => [p.nonce, p.state, p.owner, p.error, p.retryable])).toEqual([
       ['running', 'sending', 'a', undefined, undefined],
-      ['left', 'failed', undefined, 'not sent yet', undefined],
-      ['old-format', 'failed', undefined, 'not sent yet', undefined],
+      ['left', 'failed', undefined, 'the page closed before it went out', undefined],
+      ['old-format', 'failed', undefined, 'the page closed before it went out', undefined],
       ['refused', 'failed', undefined, 'no such chat', false],
     ]);
   });

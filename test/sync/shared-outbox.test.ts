@@ -136,8 +136,8 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
     await settle();
-    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'fetch failed' }]);
-    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'fetch failed' }]);
+    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'the server could not be reached' }]);
+    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'the server could not be reached' }]);
 
     await a.drop();
     await b.drop();
@@ -194,7 +194,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     a.session.dispose();
     await vi.advanceTimersByTimeAsync(SEND_GRACE_MS);
-    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'not sent yet' }]);
+    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'the page closed before it went out' }]);
     expect(sends(b)).toEqual([]);
   });
 
@@ -236,7 +236,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     origin.write(KEY, '{oops');
     await settle();
-    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'fetch failed' }]);
+    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'the server could not be reached' }]);
     const other = { nonce: 'z', conversation_sid: 'c1', content: 'from elsewhere', created_at: Date.now(), state: 'failed', error: 'x' };
     origin.write(KEY, JSON.stringify([other, { nonce: 7 }, null]));
     await settle();
