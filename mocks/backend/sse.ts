@@ -9,6 +9,15 @@ export interface StreamOptions {
 }
 
 /**
+ * Bytes a stream hands to its socket before it waits for `drain`. The response's own mark (16 KiB)
+ * would take a turn of the event loop per 16 KiB, which paces a burst of thousands of events at the
+ * server's busyness rather than the reader's; this (at most half the backlog bound) still bounds what
+ * a stream holds. Past the response's
+ * mark `write` has asked for `drain`, so the stream is always woken.
+ */
+const WRITE_WINDOW = 96 * 1024;
+
+/**
  * One open stream. It writes while the socket takes bytes; when the socket is full it stops and keeps
  * only its position, and on `drain` it goes on from the log's ring. So a replay of any size goes out
  * at the reader's pace, and a stream holds no more than one socket buffer of its own.
@@ -101,13 +110,15 @@ class Stream implements Subscriber {
     this.owed = 0;
   }
 
+  /** Writes one frame; answers whether the stream may write more before `drain`. */
   private write(parts: readonly Buffer[]): boolean {
-    if (parts.length === 1) return this.res.write(parts[0]);
-    let ok = true;
-    this.res.cork();
-    for (const part of parts) ok = this.res.write(part);
-    this.res.uncork();
-    return ok;
+    if (parts.length === 1) this.res.write(parts[0]);
+    else {
+      this.res.cork();
+      for (const part of parts) this.res.write(part);
+      this.res.uncork();
+    }
+    return this.res.writableLength < Math.min(WRITE_WINDOW, this.host.backlogBytes / 2);
   }
 
   /** Ends the stream. Cheap however much it had pending: the socket holds at most one buffer. */
