@@ -4,7 +4,7 @@ import { useIsland } from './context.ts';
 
 /** Enter sends, Shift+Enter is a newline; the limit shows as you near it. */
 export function Composer(props: { disabled: boolean }) {
-  const { session } = useIsland();
+  const { session, t } = useIsland();
   const [text, setText] = createSignal('');
   const [error, setError] = createSignal<string>();
   const length = () => text().trim().length;
@@ -31,8 +31,8 @@ export function Composer(props: { disabled: boolean }) {
       <textarea
         class="hm-input"
         rows={1}
-        aria-label="Message"
-        placeholder={props.disabled ? 'Pick a conversation' : 'Write a message…'}
+        aria-label={t.message}
+        placeholder={props.disabled ? t.pickFirst : t.writeMessage}
         disabled={props.disabled}
         value={text()}
         onInput={(e) => setText(e.currentTarget.value)}
@@ -47,10 +47,10 @@ export function Composer(props: { disabled: boolean }) {
         {length()}/{LIMITS.contentMax}
       </span>
       <button type="submit" class="hm-button hm-send" disabled={!canSend()}>
-        Send
+        {t.send}
       </button>
       <span class="hm-composer-error" role="alert">
-        {error() ?? (over() ? `Messages are limited to ${LIMITS.contentMax} characters.` : '')}
+        {error() ?? (over() ? t.tooLong(LIMITS.contentMax) : '')}
       </span>
     </form>
   );

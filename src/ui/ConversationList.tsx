@@ -23,7 +23,7 @@ const NEAR_EDGE_PX = 120;
  * the top, so the reader keeps looking at the same stretch.
  */
 export function ConversationList(props: ConversationListProps) {
-  const { session, me, now } = useIsland();
+  const { session, me, now, t, locale } = useIsland();
   const contacts = () => session.store.view().contacts;
   const rows = createMemo<Sequence<Conversation>>(() => {
     const all = session.store.view().conversations;
@@ -89,20 +89,20 @@ export function ConversationList(props: ConversationListProps) {
   };
 
   return (
-    <nav class="hm-list" aria-label="Conversations">
+    <nav class="hm-list" aria-label={t.conversations}>
       <header class="hm-list-header">
-        <h2>Chats</h2>
+        <h2>{t.chats}</h2>
         <button type="button" class="hm-button" onClick={() => props.onNew()}>
-          New chat
+          {t.newChat}
         </button>
       </header>
-      <Show when={rows().length > 0} fallback={<p class="hm-empty">No conversations yet. Start one with “New chat”.</p>}>
+      <Show when={rows().length > 0} fallback={<p class="hm-empty">{t.noChats}</p>}>
         <ul ref={scroller} class="hm-conv-list" onKeyDown={onKeyDown} onScroll={onScroll}>
           <Windowed of={win}>
             {(conv, index) => {
               // A row's key is its sid: it never changes while the row lives.
               const sid = conv().sid;
-              const title = () => conversationTitle(conv(), me, contacts());
+              const title = () => conversationTitle(conv(), me, contacts(), t.justYou);
               const unread = () => (sid === props.openSid ? 0 : conv().unread_count);
               return (
                 <li aria-setsize={rows().length} aria-posinset={index() + 1}>
@@ -119,21 +119,25 @@ export function ConversationList(props: ConversationListProps) {
                     <Avatar name={title()} seed={sid} />
                     <span class="hm-conv-main">
                       <span class="hm-conv-top">
-                        <span class="hm-conv-title">{title()}</span>
+                        <span class="hm-conv-title" dir="auto">
+                          {title()}
+                        </span>
                         <time class="hm-conv-time" dateTime={new Date(conv().last_message_time).toISOString()}>
-                          {relativeTime(conv().last_message_time, now())}
+                          {relativeTime(conv().last_message_time, now(), locale())}
                         </time>
                       </span>
                       <span class="hm-conv-bottom">
-                        <span class="hm-conv-preview">
+                        <span class="hm-conv-preview" dir="auto">
                           {conv().last_message ||
-                            `Created with ${conv()
-                              .participant_keys.filter((k) => k !== me)
-                              .map((k) => contactName(k, contacts()))
-                              .join(', ')}`}
+                            t.createdWith(
+                              conv()
+                                .participant_keys.filter((k) => k !== me)
+                                .map((k) => contactName(k, contacts()))
+                                .join(', '),
+                            )}
                         </span>
                         <Show when={unread() > 0}>
-                          <span class="hm-badge" aria-label={`${unread()} unread`}>
+                          <span class="hm-badge" aria-label={t.unread(unread())}>
                             {unread() > 99 ? '99+' : unread()}
                           </span>
                         </Show>

@@ -1,4 +1,4 @@
-import { createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
+import { createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js';
 import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
 import { createChatSession, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
@@ -6,6 +6,8 @@ import { IslandApp, type IslandRouter, type Routing } from './App.tsx';
 import { IslandContext } from './context.ts';
 import { adoptStyles } from './stylesheet.ts';
 import { pageEnvironment } from './frames.ts';
+import { usableLocale } from './format.ts';
+import { makeStrings, type Strings } from './strings.ts';
 import css from './styles.css?inline';
 
 export interface IslandOptions {
@@ -33,6 +35,10 @@ export interface IslandOptions {
   environment?: Partial<SessionEnvironment>;
   /** Where unsent messages are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
+  /** Texts replacing the English ones (see `strings.ts`; `validStrings` checks a host's), read reactively. Default: none. */
+  strings?: () => Partial<Strings>;
+  /** The language for dates and times (a BCP 47 tag), read reactively. Default: the browser's (`navigator.language`). */
+  lang?: () => string | undefined;
   onUnread?: (total: number) => void;
   onStatus?: (status: ConnectionStatus) => void;
   onOpen?: (sid: string | undefined) => void;
@@ -73,8 +79,12 @@ export function Island(props: IslandOptions) {
   onCleanup(() => clearInterval(tick));
   createEffect(() => options.onUnread?.(totalUnread(session.store.view())));
   createEffect(() => options.onStatus?.(session.status()));
+  const t = makeStrings(() => options.strings?.() ?? {});
+  const locale = createMemo(() => usableLocale(options.lang?.()) ?? usableLocale(globalThis.navigator?.language));
+  // The address as given, or this page's origin when the island talks to its own.
+  const server = options.baseUrl || origin;
   return (
-    <IslandContext.Provider value={{ session, me: options.publicKey, now }}>
+    <IslandContext.Provider value={{ session, me: options.publicKey, now, t, locale, server }}>
       <IslandApp routing={options.routing ?? 'memory'} onOpen={options.onOpen} />
     </IslandContext.Provider>
   );

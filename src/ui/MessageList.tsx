@@ -15,7 +15,7 @@ const BUBBLE = '.hm-msg';
  * Scrolling up renders earlier bubbles, then loads older pages, without moving what is on screen.
  */
 export function MessageList(props: { group: boolean }) {
-  const { session, me } = useIsland();
+  const { session, me, t } = useIsland();
   const { view, bubbles } = session.store;
   const win = createWindow({ list: bubbles, key: (b) => b.key, edge: 'end', pinned: 30, chunk: 40, max: 200 });
   const [atBottom, setAtBottom] = createSignal(true);
@@ -119,12 +119,12 @@ export function MessageList(props: { group: boolean }) {
 
   return (
     <div class="hm-messages-wrap">
-      <div ref={scroller} class="hm-messages" role="log" aria-live="polite" aria-label="Messages" onScroll={onScroll}>
+      <div ref={scroller} class="hm-messages" role="log" aria-live="polite" aria-label={t.messages} onScroll={onScroll}>
         <Show when={loadingOlder()}>
-          <p class="hm-older">Loading older messages…</p>
+          <p class="hm-older">{t.loadingOlder}</p>
         </Show>
         <Show when={view().open?.loaded && bubbles().length === 0}>
-          <p class="hm-empty">No messages yet. Say hello!</p>
+          <p class="hm-empty">{t.noMessages}</p>
         </Show>
         <Windowed of={win}>
           {(bubble, index) => {
@@ -135,7 +135,7 @@ export function MessageList(props: { group: boolean }) {
       </div>
       <Show when={unseen() > 0}>
         <button type="button" class="hm-button hm-jump" onClick={toBottom}>
-          {unseen()} new {unseen() === 1 ? 'message' : 'messages'} ↓
+          {t.newBelow(unseen())}
         </button>
       </Show>
     </div>

@@ -3,7 +3,7 @@ import { useIsland } from './context.ts';
 
 /** The connection, in words: Live, Connecting…, Reconnecting in 4 s… Retry now, Offline, Not authorised. */
 export function StatusPill() {
-  const { session, now } = useIsland();
+  const { session, now, t } = useIsland();
   const status = session.status;
   const seconds = () => {
     const s = status();
@@ -12,21 +12,21 @@ export function StatusPill() {
   return (
     <span class="hm-status" data-state={status().state} role="status">
       <Switch>
-        <Match when={status().state === 'live'}>Live</Match>
-        <Match when={status().state === 'connecting'}>Connecting…</Match>
+        <Match when={status().state === 'live'}>{t.live}</Match>
+        <Match when={status().state === 'connecting'}>{t.connecting}</Match>
         <Match when={status().state === 'reconnecting'}>
-          Reconnecting in {seconds()} s…{' '}
+          {t.reconnectingIn(seconds())}{' '}
           <button type="button" class="hm-link" onClick={() => session.retryNow()}>
-            Retry now
+            {t.retryNow}
           </button>
         </Match>
         <Match when={status().state === 'offline'}>
-          Offline{' '}
+          {t.offline}{' '}
           <button type="button" class="hm-link" onClick={() => session.retryNow()}>
-            Retry now
+            {t.retryNow}
           </button>
         </Match>
-        <Match when={status().state === 'unauthorized'}>Not authorised</Match>
+        <Match when={status().state === 'unauthorized'}>{t.notAuthorised}</Match>
       </Switch>
     </span>
   );

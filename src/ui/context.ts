@@ -1,11 +1,18 @@
 import { createContext, useContext, type Accessor } from 'solid-js';
 import type { ChatSession } from '../sync/index.ts';
+import type { Strings } from './strings.ts';
 
 export interface IslandContextValue {
   session: ChatSession;
   me: string;
   /** unix ms, ticking so relative times stay fresh */
   now: Accessor<number>;
+  /** The texts to show (reactive: a host may replace them at any time). */
+  t: Strings;
+  /** The host's language for dates and times; undefined: the browser's. */
+  locale: Accessor<string | undefined>;
+  /** The server's address as the person should read it in a message. */
+  server: string;
 }
 
 export const IslandContext = createContext<IslandContextValue>();
