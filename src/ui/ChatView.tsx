@@ -40,7 +40,7 @@ export function ChatView(props: { sid: string | undefined; onBack(): void }) {
         </div>
         <StatusPill />
       </header>
-      <Show when={props.sid} fallback={<p class="hm-empty hm-pick">{t.pick}</p>}>
+      <Show when={props.sid} fallback={<p class="hm-empty hm-pick">{session.loaded() && session.status().state !== 'unauthorized' ? t.pick : ''}</p>}>
         <MessageList group={(conv()?.participant_keys.length ?? 0) > 2} />
       </Show>
       <Composer disabled={!props.sid || session.status().state === 'unauthorized'} />

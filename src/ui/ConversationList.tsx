@@ -4,6 +4,8 @@ import { indexOfRow, rowCount, rowSlice } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
 import { contactName, conversationTitle, relativeTime } from './format.ts';
+import { ListState, useNewChatBlocked } from './ListState.tsx';
+import { StatusPill } from './StatusPill.tsx';
 import { createWindow, keepingPlace, Windowed, type Sequence } from './window/index.ts';
 
 export interface ConversationListProps {
@@ -25,6 +27,7 @@ const NEAR_EDGE_PX = 120;
 export function ConversationList(props: ConversationListProps) {
   const { session, me, now, t, locale } = useIsland();
   const contacts = () => session.store.view().contacts;
+  const blocked = useNewChatBlocked();
   const rows = createMemo<Sequence<Conversation>>(() => {
     const all = session.store.view().conversations;
     return { length: rowCount(all), slice: (start, end) => rowSlice(all, start, end), indexOfKey: (sid) => indexOfRow(all, sid) };
@@ -92,11 +95,12 @@ export function ConversationList(props: ConversationListProps) {
     <nav class="hm-list" aria-label={t.conversations}>
       <header class="hm-list-header">
         <h2>{t.chats}</h2>
-        <button type="button" class="hm-button" onClick={() => props.onNew()}>
+        <StatusPill />
+        <button type="button" class="hm-button" disabled={blocked() !== undefined} title={blocked()} onClick={() => props.onNew()}>
           {t.newChat}
         </button>
       </header>
-      <Show when={rows().length > 0} fallback={<p class="hm-empty">{t.noChats}</p>}>
+      <Show when={rows().length > 0} fallback={<ListState />}>
         <ul ref={scroller} class="hm-conv-list" onKeyDown={onKeyDown} onScroll={onScroll}>
           <Windowed of={win}>
             {(conv, index) => {

@@ -1,5 +1,6 @@
 import { Match, Switch } from 'solid-js';
 import { useIsland } from './context.ts';
+import { secondsUntil } from './format.ts';
 
 /** The connection, in words: Live, Connecting…, Reconnecting in 4 s… Retry now, Offline, Not authorised. */
 export function StatusPill() {
@@ -7,7 +8,7 @@ export function StatusPill() {
   const status = session.status;
   const seconds = () => {
     const s = status();
-    return s.state === 'reconnecting' ? Math.max(1, Math.ceil((s.at - now()) / 1000)) : 0;
+    return s.state === 'reconnecting' ? secondsUntil(s.at, now()) : 0;
   };
   return (
     <span class="hm-status" data-state={status().state} role="status">

@@ -52,6 +52,9 @@ const relative = (value: number, unit: Intl.RelativeTimeFormatUnit, locale: stri
   return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 };
 
+/** Whole seconds until `at` (unix ms), at least 1: a countdown never shows 0 while it still waits. */
+export const secondsUntil = (at: number, now: number): number => Math.max(1, Math.ceil((at - now) / 1000));
+
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 

@@ -9,7 +9,14 @@ export const en = {
   conversations: 'Conversations',
   chats: 'Chats',
   newChat: 'New chat',
-  noChats: 'No conversations yet. Start one with “New chat”.',
+  /** New chat is disabled until the list is in: why, as its tooltip. */
+  newChatLater: 'New chat works once the conversations are loaded.',
+  loadingChats: 'Loading conversations…',
+  noChats: 'No conversations yet. Start one with New chat.',
+  notKnown: 'This key is not known to the server. Check the public-key attribute.',
+  unreachable: (url: string) => `Can't reach the server at ${url}.`,
+  retryingIn: (seconds: number) => `Retrying in ${seconds} s…`,
+  tryingAgain: 'Trying again…',
   retryNow: 'Retry now',
   /** The preview of a conversation without messages. */
   createdWith: (names: string) => `Created with ${names}`,
@@ -27,6 +34,7 @@ export const en = {
   groupName: 'Group name (optional)',
   createGroup: 'Create group',
   startChat: 'Start chat',
+  cancel: 'Cancel',
   live: 'Live',
   connecting: 'Connecting…',
   reconnectingIn: (seconds: number) => `Reconnecting in ${seconds} s…`,
