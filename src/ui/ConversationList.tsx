@@ -8,10 +8,18 @@ import { ListState, useNewChatBlocked } from './ListState.tsx';
 import { StatusPill } from './StatusPill.tsx';
 import { createWindow, keepingPlace, Windowed, type Sequence } from './window/index.ts';
 
+/** What the island asks of the list from outside it. */
+export interface ListHandle {
+  /** Focuses the row of `sid` (rendering it first if it is outside the window), else the first row. */
+  focus(sid: string): void;
+}
+
 export interface ConversationListProps {
   openSid: string | undefined;
   onOpen(sid: string): void;
   onNew(): void;
+  /** Receives the list's handle once, at creation. */
+  handle?: (handle: ListHandle) => void;
 }
 
 const ROW = 'button.hm-conv';
@@ -79,6 +87,10 @@ export function ConversationList(props: ConversationListProps) {
     row?.focus();
     row?.scrollIntoView({ block: 'nearest' });
   };
+
+  // Handed over once: the island keeps it for as long as the list lives.
+  // eslint-disable-next-line solid/reactivity
+  props.handle?.({ focus: (sid) => focusRow(Math.max(0, rows().indexOfKey!(sid))) });
 
   const onKeyDown = (e: KeyboardEvent) => {
     const current = focusSid() ?? tabStop();

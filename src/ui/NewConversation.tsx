@@ -57,6 +57,9 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
         <button type="submit" class="hm-button" disabled={picked().length === 0 || busy()}>
           {picked().length > 1 ? t.createGroup : t.startChat}
         </button>
+        <button type="button" class="hm-button hm-cancel" onClick={() => props.onCancel()}>
+          {t.cancel}
+        </button>
         <span role="alert" class="hm-composer-error">
           {error() ?? ''}
         </span>
