@@ -1,9 +1,12 @@
+import { createSignal, type Accessor, type Setter } from 'solid-js';
 import type { CommunicationClient } from './sdk/index.ts';
 import type { SessionEnvironment } from './sync/index.ts';
 import { hostStatus, type HostStatus } from './ui/host-status.ts';
 import { adoptStyles, mountIsland, type Routing } from './ui/index.ts';
+import { validStrings, type Strings } from './ui/strings.ts';
 
 export type { HostStatus } from './ui/host-status.ts';
+export type { Strings } from './ui/strings.ts';
 
 /** Attributes of `<hero-messaging>`. */
 export interface HeroMessagingAttributes {
@@ -37,7 +40,7 @@ export interface HeroMessagingEventMap {
 }
 
 const REQUIRED = ['osis-url', 'context', 'public-key'] as const;
-const OBSERVED = [...REQUIRED, 'routing', 'transport', 'theme', 'notify'];
+const OBSERVED = [...REQUIRED, 'routing', 'transport', 'theme', 'notify', 'lang'];
 const THEMES = ['light', 'dark', 'auto'];
 // An adopted sheet, not a style="" attribute: a host's `style-src 'self'` blocks the attribute.
 const NOTE_CSS = '.hm-problem { font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0; }';
@@ -57,6 +60,10 @@ export class HeroMessagingElement extends HTMLElement {
   /** Clock, timers, visibility and render schedule for the island; set before connecting (tests, benchmarks). Default: the page's. */
   environment: Partial<SessionEnvironment> | undefined;
   private teardown: (() => void) | undefined;
+  private readonly texts: Accessor<Partial<Strings>>;
+  private readonly setTexts: Setter<Partial<Strings>>;
+  private readonly hostLang: Accessor<string | undefined>;
+  private readonly setHostLang: Setter<string | undefined>;
   private showsProblem = false;
   // The last detail sent per event type, as JSON: a host hears of changes only. No chat is open
   // before the island starts, so opening none at start is not news.
@@ -65,6 +72,26 @@ export class HeroMessagingElement extends HTMLElement {
   constructor() {
     super();
     this.attachShadow({ mode: 'open' });
+    // Signals, so that the running island follows a new table or language without restarting.
+    const [texts, setTexts] = createSignal<Partial<Strings>>({});
+    const [hostLang, setHostLang] = createSignal<string>();
+    this.texts = texts;
+    this.setTexts = setTexts;
+    this.hostLang = hostLang;
+    this.setHostLang = setHostLang;
+  }
+
+  /**
+   * Texts replacing the island's English ones, any time (see `Strings`): `{ newChat: 'Neuer Chat',
+   * unread: (n) => `${n} ungelesen` }`. Unknown keys and values of the wrong kind are reported once
+   * in the console and ignored. Default `{}`.
+   */
+  get strings(): Partial<Strings> {
+    return this.texts();
+  }
+
+  set strings(value: Partial<Strings>) {
+    this.setTexts(validStrings(value));
   }
 
   connectedCallback(): void {
@@ -80,6 +107,11 @@ export class HeroMessagingElement extends HTMLElement {
 
   attributeChangedCallback(name: string, previous: string | null, next: string | null): void {
     if (previous === next || !this.teardown) return;
+    // The language of dates and times follows at once; the texts are the host's to replace.
+    if (name === 'lang') {
+      this.setHostLang(this.language());
+      return;
+    }
     // The theme is applied by the styles (`:host([theme])`): the island restarts only to show or
     // clear the note about a bad value.
     if (name === 'theme' && !this.showsProblem && !this.problem()) return;
@@ -94,6 +126,7 @@ export class HeroMessagingElement extends HTMLElement {
     this.showsProblem = problem !== undefined;
     if (problem) return this.showProblem(problem);
     const osisUrl = this.getAttribute('osis-url')!.trim();
+    this.setHostLang(this.language());
     try {
       this.teardown = mountIsland(root, {
         baseUrl: osisUrl === '/' ? '' : osisUrl,
@@ -106,6 +139,8 @@ export class HeroMessagingElement extends HTMLElement {
         environment: this.environment,
         shareAcrossTabs: this.shareAcrossTabs ?? true,
         notify: this.hasAttribute('notify') && this.getAttribute('notify') !== 'false',
+        strings: this.texts,
+        lang: this.hostLang,
         onUnread: (total) => this.emit('hm-unread', { total }),
         onStatus: (status) => this.emit('hm-status', hostStatus(status)),
         onOpen: (sid) => this.emit('hm-open', { sid }),
@@ -133,6 +168,11 @@ export class HeroMessagingElement extends HTMLElement {
   private stop(): void {
     this.teardown?.();
     this.teardown = undefined;
+  }
+
+  /** The host's language: `lang` on the element or its nearest ancestor (the island falls back to the browser's). */
+  private language(): string | undefined {
+    return this.closest('[lang]')?.getAttribute('lang') || undefined;
   }
 
   /** What is wrong with the attributes, in words, or undefined. */

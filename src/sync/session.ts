@@ -1,5 +1,5 @@
 import { findRow, rowSlice } from './rows.ts';
-import { getOwner, onCleanup, type Accessor } from 'solid-js';
+import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
 import { LIMITS, type ChatMessage, type Conversation, type ServerEvent } from '../protocol/index.ts';
 import { isSharedSubscription, type CommunicationClient, type StreamItem, type Subscription } from '../sdk/index.ts';
 import { makeContacts } from './contacts.ts';
@@ -37,6 +37,8 @@ export interface SessionOptions {
 export interface ChatSession {
   readonly store: ChatStore;
   readonly status: Accessor<ConnectionStatus>;
+  /** The conversation list has been fetched at least once: until then, an empty list says nothing. */
+  readonly loaded: Accessor<boolean>;
   /** Opens a chat (or none) and fetches its newest messages. */
   open(sid: string | undefined): void;
   /** Sends `content` to the open chat; answers a readable reason when it cannot. */
@@ -75,6 +77,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   const { signal } = controller;
   // A reply from the server while the stream waits says it is back: reconnect now (and refetch).
   const client = reportingSuccess(options.client, () => wakeUp());
+  const [loaded, setLoaded] = createSignal(false);
   const store = createChatStore(initialState(me, loadOutbox(options.storage, options.outboxKey ?? '', env.now())), { schedule: env.schedulePublish });
   const health = makeSessionHealth(() => {
     flush();
@@ -93,6 +96,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       if (list) {
         // The rows on screen before the status says Live: a snapshot is one render, not a burst.
         store.flush();
+        setLoaded(true);
         health.update({ fresh: true });
       }
       if (sid && sid === store.current().open?.sid) readMarker.soon();
@@ -192,6 +196,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   return {
     store,
     status: health.status,
+    loaded,
     open: byPerson((sid: string | undefined) => {
       if (store.current().open?.sid === sid) return;
       store.update((s) => openChat(s, sid));

@@ -1,13 +1,17 @@
 import { createEffect, on, Show } from 'solid-js';
 import { ChatView } from './ChatView.tsx';
-import { ConversationList } from './ConversationList.tsx';
+import { ConversationList, type ListHandle } from './ConversationList.tsx';
 import { useIsland } from './context.ts';
 import { NewConversation } from './NewConversation.tsx';
 import { chatSid, createIslandRouter, type IslandRouter, type Routing } from './routing.ts';
 
 export type { IslandRouter, Routing } from './routing.ts';
 
-/** The list beside the open chat (or the new-conversation form), routed `/`, `/chat/:sid`, `/new`. */
+/**
+ * The list beside the open chat (or the new-conversation form), routed `/`, `/chat/:sid`, `/new`.
+ * Focus follows the person's moves, as in the chat apps they know: opening a chat puts it in the
+ * composer, going back (← or Esc) on that chat's row, New chat in its form, Cancel on New chat.
+ */
 export function IslandApp(props: { routing: Routing | IslandRouter; onOpen?: (sid: string | undefined) => void }) {
   const { session } = useIsland();
   // The element restarts the island when `routing` changes, so it is read once.
@@ -15,7 +19,31 @@ export function IslandApp(props: { routing: Routing | IslandRouter; onOpen?: (si
   const route = createIslandRouter(props.routing);
   const sid = () => chatSid(route.path());
   const creating = () => route.path() === '/new';
-  const openChat = (s: string, replace = false) => route.navigate(`/chat/${encodeURIComponent(s)}`, { replace });
+  let root!: HTMLDivElement;
+  let list: ListHandle | undefined;
+  // Where focus goes once the path a person's action asked for is shown (a host's router may show
+  // it later): only then, so that a host navigating on its own never has focus taken from it.
+  let focusAt: { path: string; focus(): void } | undefined;
+
+  /** Focuses the first of `selectors` that can take focus (a hidden control cannot). */
+  const focusFirst = (...selectors: string[]) => {
+    for (const selector of selectors) {
+      const el = root.querySelector<HTMLElement>(selector);
+      el?.focus();
+      if (el && (root.getRootNode() as Document | ShadowRoot).activeElement === el) return;
+    }
+  };
+  const go = (path: string, focus: () => void, replace = false) => {
+    focusAt = { path, focus };
+    route.navigate(path, { replace });
+  };
+  const openChat = (s: string, replace = false) =>
+    go(`/chat/${encodeURIComponent(s)}`, () => focusFirst('.hm-input', '.hm-chat .hm-back'), replace);
+  /** Back to the list, on the row of the chat that was open. */
+  const back = () => {
+    const was = sid();
+    go('/', () => (was === undefined ? focusFirst('.hm-list-header .hm-button') : list?.focus(was)));
+  };
 
   createEffect(
     on(sid, (current) => {
@@ -23,13 +51,32 @@ export function IslandApp(props: { routing: Routing | IslandRouter; onOpen?: (si
       props.onOpen?.(current);
     }),
   );
+  createEffect(
+    on(route.path, (path) => {
+      const pending = focusAt;
+      focusAt = undefined;
+      // After this update has reached the DOM: the list may have to render the row first.
+      if (pending?.path === path) queueMicrotask(pending.focus);
+    }),
+  );
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.isComposing || e.defaultPrevented || (!sid() && !creating())) return;
+    e.preventDefault();
+    back();
+  };
 
   return (
-    <div class="hm-root" data-view={sid() || creating() ? 'chat' : 'list'}>
-      <ConversationList openSid={sid()} onOpen={openChat} onNew={() => route.navigate('/new')} />
-      <main class="hm-pane">
-        <Show when={creating()} fallback={<ChatView sid={sid()} onBack={() => route.navigate('/')} />}>
-          <NewConversation onCreated={(s) => openChat(s, true)} onCancel={() => route.navigate('/')} />
+    <div ref={root} class="hm-root" data-view={sid() || creating() ? 'chat' : 'list'}>
+      <ConversationList
+        openSid={sid()}
+        onOpen={openChat}
+        onNew={() => go('/new', () => focusFirst('.hm-new input', '.hm-new .hm-cancel'))}
+        handle={(h) => (list = h)}
+      />
+      <main class="hm-pane" onKeyDown={onKeyDown}>
+        <Show when={creating()} fallback={<ChatView sid={sid()} onBack={back} />}>
+          <NewConversation onCreated={(s) => openChat(s, true)} onCancel={back} />
         </Show>
       </main>
     </div>

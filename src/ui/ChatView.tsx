@@ -9,36 +9,38 @@ import { StatusPill } from './StatusPill.tsx';
 
 /** Header with name, people and connection; the messages; the composer. */
 export function ChatView(props: { sid: string | undefined; onBack(): void }) {
-  const { session, me } = useIsland();
+  const { session, me, t } = useIsland();
   const state = () => session.store.view();
   const conv = () => (props.sid === undefined ? undefined : findRow(state().conversations, props.sid));
   const title = () => {
     const c = conv();
-    return c ? conversationTitle(c, me, state().contacts) : props.sid ? 'Loading…' : 'Messages';
+    return c ? conversationTitle(c, me, state().contacts, t.justYou) : props.sid ? t.loading : t.messages;
   };
   const people = () =>
     conv()
-      ?.participant_keys.map((k) => (k === me ? 'You' : contactName(k, state().contacts)))
+      ?.participant_keys.map((k) => (k === me ? t.you : contactName(k, state().contacts)))
       .join(', ') ?? '';
 
   return (
     <section class="hm-chat" aria-label={title()}>
       <header class="hm-chat-header">
-        <button type="button" class="hm-back" onClick={() => props.onBack()} aria-label="Back to conversations">
+        <button type="button" class="hm-back" onClick={() => props.onBack()} aria-label={t.back}>
           ←
         </button>
         <Show when={conv()}>
           <Avatar name={title()} seed={props.sid ?? ''} />
         </Show>
         <div class="hm-chat-title">
-          <h2>{title()}</h2>
+          <h2 dir="auto">{title()}</h2>
           <Show when={people()}>
-            <p class="hm-people">{people()}</p>
+            <p class="hm-people" dir="auto">
+              {people()}
+            </p>
           </Show>
         </div>
         <StatusPill />
       </header>
-      <Show when={props.sid} fallback={<p class="hm-empty hm-pick">Pick a conversation, or start a new one.</p>}>
+      <Show when={props.sid} fallback={<p class="hm-empty hm-pick">{session.loaded() && session.status().state !== 'unauthorized' ? t.pick : ''}</p>}>
         <MessageList sid={props.sid!} group={(conv()?.participant_keys.length ?? 0) > 2} />
       </Show>
       <Composer sid={props.sid} disabled={!props.sid || session.status().state === 'unauthorized'} />

@@ -2,11 +2,6 @@ import { createEffect, createSignal, on } from 'solid-js';
 import { LIMITS } from '../protocol/index.ts';
 import { useIsland } from './context.ts';
 
-const PLACEHOLDER_IDLE = 'Pick a conversation';
-const PLACEHOLDER = 'Write a message…';
-const MESSAGE = 'Message';
-const SEND = 'Send';
-const TOO_LONG = `Messages are limited to ${LIMITS.contentMax} characters.`;
 /** The counter shows, and is announced, only this close to the limit. */
 const NEAR_LIMIT = 200;
 
@@ -15,7 +10,7 @@ const NEAR_LIMIT = 200;
  * chat's draft: kept as you type, back when you return to the chat, cleared when it is sent.
  */
 export function Composer(props: { sid: string | undefined; disabled: boolean }) {
-  const { session, drafts } = useIsland();
+  const { session, drafts, t } = useIsland();
   const text = () => (props.sid ? drafts.get(props.sid) : '');
   const [error, setError] = createSignal<string>();
   const length = () => text().trim().length;
@@ -43,8 +38,8 @@ export function Composer(props: { sid: string | undefined; disabled: boolean }) 
       <textarea
         class="hm-input"
         rows={1}
-        aria-label={MESSAGE}
-        placeholder={props.disabled ? PLACEHOLDER_IDLE : PLACEHOLDER}
+        aria-label={t.message}
+        placeholder={props.disabled ? t.pickFirst : t.writeMessage}
         disabled={props.disabled}
         value={text()}
         onInput={(e) => props.sid && drafts.set(props.sid, e.currentTarget.value)}
@@ -60,10 +55,10 @@ export function Composer(props: { sid: string | undefined; disabled: boolean }) 
         {length() > LIMITS.contentMax - NEAR_LIMIT ? `${length()}/${LIMITS.contentMax}` : ''}
       </span>
       <button type="submit" class="hm-button hm-send" disabled={!canSend()}>
-        {SEND}
+        {t.send}
       </button>
       <span class="hm-composer-error" role="alert">
-        {error() ?? (over() ? TOO_LONG : '')}
+        {error() ?? (over() ? t.tooLong(LIMITS.contentMax) : '')}
       </span>
     </form>
   );

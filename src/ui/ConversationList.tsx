@@ -5,14 +5,22 @@ import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
 import { EnableNotifications } from './EnableNotifications.tsx';
 import { contactName, conversationTitle, relativeTime } from './format.ts';
+import { ListState, useNewChatBlocked } from './ListState.tsx';
+import { StatusPill } from './StatusPill.tsx';
 import { createWindow, keepingPlace, Windowed, type Sequence } from './window/index.ts';
 
-const DRAFT = 'Draft:';
+/** What the island asks of the list from outside it. */
+export interface ListHandle {
+  /** Focuses the row of `sid` (rendering it first if it is outside the window), else the first row. */
+  focus(sid: string): void;
+}
 
 export interface ConversationListProps {
   openSid: string | undefined;
   onOpen(sid: string): void;
   onNew(): void;
+  /** Receives the list's handle once, at creation. */
+  handle?: (handle: ListHandle) => void;
 }
 
 const ROW = 'button.hm-conv';
@@ -26,8 +34,9 @@ const NEAR_EDGE_PX = 120;
  * the top, so the reader keeps looking at the same stretch.
  */
 export function ConversationList(props: ConversationListProps) {
-  const { session, drafts, me, now } = useIsland();
+  const { session, drafts, me, now, t, locale } = useIsland();
   const contacts = () => session.store.view().contacts;
+  const blocked = useNewChatBlocked();
   const rows = createMemo<Sequence<Conversation>>(() => {
     const all = session.store.view().conversations;
     return { length: rowCount(all), slice: (start, end) => rowSlice(all, start, end), indexOfKey: (sid) => indexOfRow(all, sid) };
@@ -83,6 +92,10 @@ export function ConversationList(props: ConversationListProps) {
     row?.scrollIntoView({ block: 'nearest' });
   };
 
+  // Handed over once: the island keeps it for as long as the list lives.
+  // eslint-disable-next-line solid/reactivity
+  props.handle?.({ focus: (sid) => focusRow(Math.max(0, rows().indexOfKey!(sid))) });
+
   const onKeyDown = (e: KeyboardEvent) => {
     const current = focusSid() ?? tabStop();
     const at = current === undefined ? -1 : rows().indexOfKey!(current);
@@ -95,21 +108,22 @@ export function ConversationList(props: ConversationListProps) {
   };
 
   return (
-    <nav class="hm-list" aria-label="Conversations">
+    <nav class="hm-list" aria-label={t.conversations}>
       <header class="hm-list-header">
-        <h2>Chats</h2>
+        <h2>{t.chats}</h2>
+        <StatusPill />
         <EnableNotifications />
-        <button type="button" class="hm-button" onClick={() => props.onNew()}>
-          New chat
+        <button type="button" class="hm-button" disabled={blocked() !== undefined} title={blocked()} onClick={() => props.onNew()}>
+          {t.newChat}
         </button>
       </header>
-      <Show when={rows().length > 0} fallback={<p class="hm-empty">No conversations yet. Start one with “New chat”.</p>}>
+      <Show when={rows().length > 0} fallback={<ListState />}>
         <ul ref={scroller} class="hm-conv-list" onKeyDown={onKeyDown} onScroll={onScroll}>
           <Windowed of={win}>
             {(conv, index) => {
               // A row's key is its sid: it never changes while the row lives.
               const sid = conv().sid;
-              const title = () => conversationTitle(conv(), me, contacts());
+              const title = () => conversationTitle(conv(), me, contacts(), t.justYou);
               const unread = () => (sid === props.openSid ? 0 : conv().unread_count);
               return (
                 <li aria-setsize={rows().length} aria-posinset={index() + 1}>
@@ -126,27 +140,31 @@ export function ConversationList(props: ConversationListProps) {
                     <Avatar name={title()} seed={sid} />
                     <span class="hm-conv-main">
                       <span class="hm-conv-top">
-                        <span class="hm-conv-title">{title()}</span>
+                        <span class="hm-conv-title" dir="auto">
+                          {title()}
+                        </span>
                         <time class="hm-conv-time" dateTime={new Date(conv().last_message_time).toISOString()}>
-                          {relativeTime(conv().last_message_time, now())}
+                          {relativeTime(conv().last_message_time, now(), locale())}
                         </time>
                       </span>
                       <span class="hm-conv-bottom">
-                        <span class="hm-conv-preview">
+                        <span class="hm-conv-preview" dir="auto">
                           {sid !== props.openSid && drafts.get(sid).trim() ? (
                             <>
-                              <b class="hm-draft">{DRAFT}</b> {drafts.get(sid)}
+                              <b class="hm-draft">{t.draft}</b> {drafts.get(sid)}
                             </>
                           ) : (
                             conv().last_message ||
-                            `Created with ${conv()
-                              .participant_keys.filter((k) => k !== me)
-                              .map((k) => contactName(k, contacts()))
-                              .join(', ')}`
+                            t.createdWith(
+                              conv()
+                                .participant_keys.filter((k) => k !== me)
+                                .map((k) => contactName(k, contacts()))
+                                .join(', '),
+                            )
                           )}
                         </span>
                         <Show when={unread() > 0}>
-                          <span class="hm-badge" aria-label={`${unread()} unread`}>
+                          <span class="hm-badge" aria-label={t.unread(unread())}>
                             {unread() > 99 ? '99+' : unread()}
                           </span>
                         </Show>

@@ -1,4 +1,4 @@
-import { createEffect, createRoot, createSignal, onCleanup } from 'solid-js';
+import { createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js';
 import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
 import { createChatSession, createDrafts, draftKey, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
@@ -8,6 +8,8 @@ import { createNotifications, type NotificationApi } from './notifications.ts';
 import { createIslandRouter } from './routing.ts';
 import { adoptStyles } from './stylesheet.ts';
 import { pageEnvironment } from './frames.ts';
+import { usableLocale } from './format.ts';
+import { makeStrings, type Strings } from './strings.ts';
 import css from './styles.css?inline';
 
 export interface IslandOptions {
@@ -41,6 +43,10 @@ export interface IslandOptions {
   Notification?: NotificationApi;
   /** Brings the tab forward when a notification is clicked. Default `window.focus()`. */
   focus?: () => void;
+  /** Texts replacing the English ones (see `strings.ts`; `validStrings` checks a host's), read reactively. Default: none. */
+  strings?: () => Partial<Strings>;
+  /** The language for dates and times (a BCP 47 tag), read reactively. Default: the browser's (`navigator.language`). */
+  lang?: () => string | undefined;
   onUnread?: (total: number) => void;
   onStatus?: (status: ConnectionStatus) => void;
   onOpen?: (sid: string | undefined) => void;
@@ -95,8 +101,12 @@ export function Island(props: IslandOptions) {
         focus: options.focus,
       })
     : undefined;
+  const t = makeStrings(() => options.strings?.() ?? {});
+  const locale = createMemo(() => usableLocale(options.lang?.()) ?? usableLocale(globalThis.navigator?.language));
+  // The address as given, or this page's origin when the island talks to its own.
+  const server = options.baseUrl || origin;
   return (
-    <IslandContext.Provider value={{ session, drafts, me: options.publicKey, now, notifications }}>
+    <IslandContext.Provider value={{ session, drafts, me: options.publicKey, now, notifications, t, locale, server }}>
       <IslandApp routing={router} onOpen={options.onOpen} />
     </IslandContext.Provider>
   );

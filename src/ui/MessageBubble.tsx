@@ -4,9 +4,6 @@ import { useIsland } from './context.ts';
 import { clockTime, contactName, dayLabel, sameDay } from './format.ts';
 import { MessageText } from './MessageText.tsx';
 
-const NOT_SENT = 'Not sent';
-const RETRY = 'Retry';
-const DISCARD = 'Discard';
 
 /**
  * One message: a day separator when it starts a day, the sender's name in a group when the sender
@@ -14,7 +11,7 @@ const DISCARD = 'Discard';
  * `before` is the message above it (undefined for the chat's first).
  */
 export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accessor<Bubble | undefined>; group: boolean }) {
-  const { session, me, now } = useIsland();
+  const { session, me, now, t, locale } = useIsland();
   const b = () => props.bubble();
   const own = () => b().sender_public_key === me;
   const newDay = () => {
@@ -26,7 +23,7 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
     <>
       <Show when={newDay()}>
         <div class="hm-day" role="separator">
-          {dayLabel(b().time, now())}
+          {dayLabel(b().time, now(), locale())}
         </div>
       </Show>
       <div
@@ -36,20 +33,20 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
         data-status={b().status}
       >
         <Show when={showSender()}>
-          <span class="hm-sender">{contactName(b().sender_public_key, session.store.view().contacts)}</span>
+          <span class="hm-sender" dir="auto">{contactName(b().sender_public_key, session.store.view().contacts)}</span>
         </Show>
         <div class="hm-bubble">
           <MessageText text={b().content} />
           <span class="hm-meta">
-            <time dateTime={new Date(b().time).toISOString()}>{clockTime(b().time)}</time>
+            <time dateTime={new Date(b().time).toISOString()}>{clockTime(b().time, locale())}</time>
             <Show when={b().status === 'sending'}>
-              <span class="hm-tick" aria-label="Sending">
+              <span class="hm-tick" aria-label={t.sending}>
                 {' '}
                 ⏱
               </span>
             </Show>
             <Show when={b().status === 'sent' && own()}>
-              <span class="hm-tick" aria-label="Sent">
+              <span class="hm-tick" aria-label={t.sent}>
                 {' '}
                 ✓
               </span>
@@ -58,14 +55,13 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
         </div>
         <Show when={b().status === 'failed'}>
           <div class="hm-failed-note">
-            {NOT_SENT}
-            {b().error ? `: ${b().error}. ` : '. '}
+            {b().error ? t.notSentWhy(b().error!) : t.notSent}{' '}
             <button type="button" class="hm-link" onClick={() => session.retry(b().nonce!)}>
-              {RETRY}
+              {t.retry}
             </button>
             {' · '}
             <button type="button" class="hm-link" onClick={() => session.discard(b().nonce!)}>
-              {DISCARD}
+              {t.discard}
             </button>
           </div>
         </Show>

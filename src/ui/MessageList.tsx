@@ -6,12 +6,6 @@ import { contactName } from './format.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 import { createWindow, keepingPlace, Windowed } from './window/index.ts';
 
-const MESSAGES = 'Messages';
-const LOADING_OLDER = 'Loading older messages…';
-const EMPTY = 'No messages yet. Say hello!';
-const NEW_MESSAGES = 'New messages';
-const LATEST = 'Jump to latest';
-const BELOW = (n: number) => `${n} ${n === 1 ? 'message' : 'messages'} below`;
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 80;
@@ -31,7 +25,7 @@ const UNREAD_REACH = 200;
  * over a windowed list would also read rows rendered by scrolling.
  */
 export function MessageList(props: { sid: string; group: boolean }) {
-  const { session, me } = useIsland();
+  const { session, me, t } = useIsland();
   const { view, bubbles } = session.store;
   const win = createWindow({ list: bubbles, key: (b) => b.key, edge: 'end', pinned: 30, chunk: 40, max: 200 });
   const [atBottom, setAtBottom] = createSignal(true);
@@ -234,12 +228,12 @@ export function MessageList(props: { sid: string; group: boolean }) {
   return (
     <div class="hm-messages-wrap">
       {/* Not a live region itself (see above): `aria-live="off"` overrides the one `log` implies. */}
-      <div ref={scroller} class="hm-messages" role="log" aria-live="off" aria-label={MESSAGES} onScroll={onScroll}>
+      <div ref={scroller} class="hm-messages" role="log" aria-live="off" aria-label={t.messages} onScroll={onScroll}>
         <Show when={loadingOlder()}>
-          <p class="hm-older">{LOADING_OLDER}</p>
+          <p class="hm-older">{t.loadingOlder}</p>
         </Show>
         <Show when={view().open?.loaded && bubbles().length === 0}>
-          <p class="hm-empty">{EMPTY}</p>
+          <p class="hm-empty">{t.noMessages}</p>
         </Show>
         <Windowed of={win}>
           {(bubble, index) => {
@@ -248,7 +242,7 @@ export function MessageList(props: { sid: string; group: boolean }) {
               <>
                 <Show when={bubble().key === divider()}>
                   <div class="hm-unread" role="separator">
-                    {NEW_MESSAGES}
+                    {t.newMessages}
                   </div>
                 </Show>
                 <MessageBubble bubble={bubble} before={before} group={props.group} />
@@ -258,7 +252,7 @@ export function MessageList(props: { sid: string; group: boolean }) {
         </Windowed>
       </div>
       <Show when={!atBottom()}>
-        <button type="button" class="hm-button hm-jump" aria-label={below() > 0 ? `${LATEST}, ${BELOW(below())}` : LATEST} onClick={toBottom}>
+        <button type="button" class="hm-button hm-jump" aria-label={below() > 0 ? `${t.jumpToLatest}, ${t.below(below())}` : t.jumpToLatest} onClick={toBottom}>
           ↓{below() > 0 ? ` ${below()}` : ''}
         </button>
       </Show>

@@ -4,7 +4,7 @@ import { useIsland } from './context.ts';
 
 /** Pick one or more contacts and, for a group, an optional name. */
 export function NewConversation(props: { onCreated(sid: string): void; onCancel(): void }) {
-  const { session, me } = useIsland();
+  const { session, me, t } = useIsland();
   const [picked, setPicked] = createSignal<string[]>([]);
   const [name, setName] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -27,21 +27,21 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
   };
 
   return (
-    <form class="hm-new" onSubmit={create} aria-label="New conversation">
+    <form class="hm-new" onSubmit={create} aria-label={t.newConversation}>
       <header class="hm-chat-header">
-        <button type="button" class="hm-back" onClick={() => props.onCancel()} aria-label="Back">
+        <button type="button" class="hm-back" onClick={() => props.onCancel()} aria-label={t.back}>
           ←
         </button>
-        <h2>New conversation</h2>
+        <h2>{t.newConversation}</h2>
       </header>
       <fieldset class="hm-new-people">
-        <legend>People</legend>
-        <Show when={others().length > 0} fallback={<p class="hm-empty">Loading contacts…</p>}>
+        <legend>{t.people}</legend>
+        <Show when={others().length > 0} fallback={<p class="hm-empty">{t.loadingContacts}</p>}>
           <For each={others()}>
             {(contact) => (
               <label class="hm-check">
                 <input type="checkbox" checked={picked().includes(contact.public_key)} onChange={() => toggle(contact.public_key)} />
-                {contact.name}
+                <span dir="auto">{contact.name}</span>
               </label>
             )}
           </For>
@@ -49,13 +49,16 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
       </fieldset>
       <Show when={picked().length > 1}>
         <label class="hm-field">
-          Group name (optional)
+          {t.groupName}
           <input class="hm-textfield" maxLength={LIMITS.nameMax} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
       </Show>
       <div class="hm-new-actions">
         <button type="submit" class="hm-button" disabled={picked().length === 0 || busy()}>
-          {picked().length > 1 ? 'Create group' : 'Start chat'}
+          {picked().length > 1 ? t.createGroup : t.startChat}
+        </button>
+        <button type="button" class="hm-button hm-cancel" onClick={() => props.onCancel()}>
+          {t.cancel}
         </button>
         <span role="alert" class="hm-composer-error">
           {error() ?? ''}

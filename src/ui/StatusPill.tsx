@@ -1,33 +1,25 @@
-import { Match, Switch } from 'solid-js';
+import { Show } from 'solid-js';
 import { useIsland } from './context.ts';
+import { secondsUntil } from './format.ts';
 
-/** The connection, in words: Live, Connecting…, Reconnecting in 4 s… Retry now, Offline, Not authorised. */
+/** The connection, in words: Live, Connecting…, Reconnecting in 4 s… Retry now, Offline Retry now, Not authorised. */
 export function StatusPill() {
-  const { session, now } = useIsland();
+  const { session, now, t } = useIsland();
   const status = session.status;
-  const seconds = () => {
+  const text = () => {
     const s = status();
-    return s.state === 'reconnecting' ? Math.max(1, Math.ceil((s.at - now()) / 1000)) : 0;
+    if (s.state === 'reconnecting') return t.reconnectingIn(secondsUntil(s.at, now()));
+    return { live: t.live, connecting: t.connecting, offline: t.offline, unauthorized: t.notAuthorised }[s.state];
   };
   return (
     <span class="hm-status" data-state={status().state} role="status">
-      <Switch>
-        <Match when={status().state === 'live'}>Live</Match>
-        <Match when={status().state === 'connecting'}>Connecting…</Match>
-        <Match when={status().state === 'reconnecting'}>
-          Reconnecting in {seconds()} s…{' '}
-          <button type="button" class="hm-link" onClick={() => session.retryNow()}>
-            Retry now
-          </button>
-        </Match>
-        <Match when={status().state === 'offline'}>
-          Offline{' '}
-          <button type="button" class="hm-link" onClick={() => session.retryNow()}>
-            Retry now
-          </button>
-        </Match>
-        <Match when={status().state === 'unauthorized'}>Not authorised</Match>
-      </Switch>
+      {text()}
+      <Show when={status().state === 'reconnecting' || status().state === 'offline'}>
+        {' '}
+        <button type="button" class="hm-link" onClick={() => session.retryNow()}>
+          {t.retryNow}
+        </button>
+      </Show>
     </span>
   );
 }

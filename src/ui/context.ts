@@ -1,6 +1,7 @@
 import { createContext, useContext, type Accessor } from 'solid-js';
 import type { ChatSession, Drafts } from '../sync/index.ts';
 import type { Notifications } from './notifications.ts';
+import type { Strings } from './strings.ts';
 
 export interface IslandContextValue {
   session: ChatSession;
@@ -11,6 +12,12 @@ export interface IslandContextValue {
   now: Accessor<number>;
   /** Desktop notifications, when the host turned them on (`notify`). */
   notifications?: Notifications;
+  /** The texts to show (reactive: a host may replace them at any time). */
+  t: Strings;
+  /** The host's language for dates and times; undefined: the browser's. */
+  locale: Accessor<string | undefined>;
+  /** The server's address as the person should read it in a message. */
+  server: string;
 }
 
 export const IslandContext = createContext<IslandContextValue>();

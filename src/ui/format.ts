@@ -4,11 +4,11 @@ export function contactName(key: string, contacts: readonly Contact[]): string {
   return contacts.find((c) => c.public_key === key)?.name ?? key;
 }
 
-/** A conversation's title: its name, else the other person (a DM) or the others (a group). */
-export function conversationTitle(conv: Conversation, me: string, contacts: readonly Contact[]): string {
+/** A conversation's title: its name, else the other person (a DM) or the others (a group), else `alone`. */
+export function conversationTitle(conv: Conversation, me: string, contacts: readonly Contact[], alone: string): string {
   if (conv.name.trim() !== '') return conv.name;
   const others = conv.participant_keys.filter((k) => k !== me).map((k) => contactName(k, contacts));
-  return others.length === 0 ? 'Just you' : others.join(', ');
+  return others.length === 0 ? alone : others.join(', ');
 }
 
 export function initials(name: string): string {
@@ -24,14 +24,36 @@ export function hue(seed: string): number {
   return h % 360;
 }
 
-// Formatters are costly to make and a chat formats many times: one of each, made on first use.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatted(ms: number, options: Intl.DateTimeFormatOptions): string {
-  const key = JSON.stringify(options);
-  let formatter = formatters.get(key);
-  if (!formatter) formatters.set(key, (formatter = new Intl.DateTimeFormat(undefined, options)));
-  return formatter.format(ms);
+/**
+ * A language tag `Intl` accepts, or undefined (the browser's language): a host's `lang="xx_YY!"`
+ * must not break the island.
+ */
+export function usableLocale(tag: string | null | undefined): string | undefined {
+  try {
+    return tag ? Intl.getCanonicalLocales(tag)[0] : undefined;
+  } catch {
+    return undefined;
+  }
 }
+
+// Formatters are costly to make and a chat formats many times: one of each, made on first use.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+function formatter<F>(kind: 'd' | 'r', locale: string | undefined, options: object, make: () => F): F {
+  const key = kind + locale + JSON.stringify(options);
+  let made = formatters.get(key) as F | undefined;
+  if (!made) formatters.set(key, (made = make()) as Intl.DateTimeFormat);
+  return made;
+}
+const date = (ms: number, locale: string | undefined, options: Intl.DateTimeFormatOptions) =>
+  formatter('d', locale, options, () => new Intl.DateTimeFormat(locale, options)).format(ms);
+const relative = (value: number, unit: Intl.RelativeTimeFormatUnit, locale: string | undefined, style: 'short' | 'long' = 'short') => {
+  const text = formatter('r', locale, [style], () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style })).format(value, unit);
+  // "yesterday" starts a label: capitalised as a label is.
+  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
+};
+
+/** Whole seconds until `at` (unix ms), at least 1: a countdown never shows 0 while it still waits. */
+export const secondsUntil = (at: number, now: number): number => Math.max(1, Math.ceil((at - now) / 1000));
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -42,37 +64,40 @@ function startOfDay(ms: number): number {
   return d.getTime();
 }
 
-/** Short relative time for the list: now, 5 min, 14:05, Yesterday, Mon, 12 Mar. */
-export function relativeTime(ms: number, now: number): string {
+/**
+ * Short relative time for the list, in `locale` (default: the browser's): now, 5 min. ago, 14:05,
+ * Yesterday, Mon, 12 Mar.
+ */
+export function relativeTime(ms: number, now: number, locale?: string): string {
   const diff = now - ms;
-  if (diff < MINUTE) return 'now';
-  if (diff < 60 * MINUTE) return `${Math.floor(diff / MINUTE)} min`;
+  if (diff < MINUTE) return relative(0, 'second', locale);
+  if (diff < 60 * MINUTE) return relative(-Math.floor(diff / MINUTE), 'minute', locale);
   const days = Math.round((startOfDay(now) - startOfDay(ms)) / DAY);
-  if (days <= 0) return clockTime(ms);
-  if (days === 1) return 'Yesterday';
-  if (days < 7) return formatted(ms, { weekday: 'short' });
-  return formatted(ms, { day: 'numeric', month: 'short' });
+  if (days <= 0) return clockTime(ms, locale);
+  if (days === 1) return relative(-1, 'day', locale);
+  if (days < 7) return date(ms, locale, { weekday: 'short' });
+  return date(ms, locale, { day: 'numeric', month: 'short' });
 }
 
 // A chat shows many bubbles of the same minute (a burst, all of them): one formatting per minute.
-const clockTimes = new Map<number, string>();
+const clockTimes = new Map<string, string>();
 
-export function clockTime(ms: number): string {
-  const minute = Math.floor(ms / MINUTE);
-  let text = clockTimes.get(minute);
+/** Hours and minutes in `locale` (default: the browser's). */
+export function clockTime(ms: number, locale?: string): string {
+  const key = `${Math.floor(ms / MINUTE)}${locale}`;
+  let text = clockTimes.get(key);
   if (text === undefined) {
     if (clockTimes.size >= 1000) clockTimes.clear();
-    clockTimes.set(minute, (text = formatted(ms, { hour: '2-digit', minute: '2-digit' })));
+    clockTimes.set(key, (text = date(ms, locale, { hour: '2-digit', minute: '2-digit' })));
   }
   return text;
 }
 
-/** The label of a day separator: Today, Yesterday, or the date. */
-export function dayLabel(ms: number, now: number): string {
+/** The label of a day separator in `locale` (default: the browser's): Today, Yesterday, or the date. */
+export function dayLabel(ms: number, now: number, locale?: string): string {
   const days = Math.round((startOfDay(now) - startOfDay(ms)) / DAY);
-  if (days === 0) return 'Today';
-  if (days === 1) return 'Yesterday';
-  return formatted(ms, { weekday: 'long', day: 'numeric', month: 'long' });
+  if (days === 0 || days === 1) return relative(-days, 'day', locale, 'long');
+  return date(ms, locale, { weekday: 'long', day: 'numeric', month: 'long' });
 }
 
 export function sameDay(a: number, b: number): boolean {

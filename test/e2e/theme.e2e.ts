@@ -55,7 +55,7 @@ it('11. dark mode: theme="dark", or auto under a dark preference, renders dark; 
   await setTheme(page, 'light');
   expect(await colours(page)).toEqual(light);
   // The island kept running through every change of theme.
-  expect(await page.locator('hero-messaging .hm-status').getAttribute('data-state')).toBe('live');
+  expect(await page.locator('hero-messaging .hm-status').first().getAttribute('data-state')).toBe('live');
   await page.close();
 });
 

@@ -1,4 +1,4 @@
-import { formatFrame, parseCursor, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';
+import { formatFrame, parseCursor, RpcError, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';
 import { createCommunicationClient, type ClientOptions, type CommunicationClient } from '../../src/sdk/index.ts';
 import { createFakeServer, type FakeConnection, type FakeServer } from '../../mocks/fake-stream/index.ts';
 import { CommunicationService } from '../../mocks/backend/service.ts';
@@ -10,7 +10,9 @@ const CTX = 'world';
  * the contract (DESIGN §5) for the connected key: `ready`, then the replay after `Last-Event-ID` from
  * the service's event log, or `resync` when that position cannot be replayed, then live events. So
  * component tests see realistic data and recovery, while the test keeps control of the connection
- * (close, stall, fail, inject frames, delay replies). Left out: heartbeats and the backlog bound.
+ * (close, stall, fail, inject frames, delay replies). It fails closed as the backend does: a key the
+ * context does not know gets HTTP 401 on the stream and -32001 on RPC. Left out: heartbeats and the
+ * backlog bound.
  */
 export interface FakeWorld {
   server: FakeServer;
@@ -39,9 +41,13 @@ export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
   const failing = new Set<string>();
   const baseFetch = server.fetch;
 
+  const refusal = (headers: Headers) => service.authenticate(CTX, headers.get('x-public-key') ?? undefined);
+
   server.rpc = async (method, params, headers) => {
     const gate = held.get(method);
     if (gate) await gate;
+    const refused = refusal(headers);
+    if (refused) throw new RpcError('Unauthenticated', refused);
     return service.call(CTX, headers.get('x-public-key') ?? '', method, params);
   };
 
@@ -49,6 +55,8 @@ export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
     if (init?.method === 'POST') {
       const method = (JSON.parse(String(init.body)) as { method: string }).method;
       if (failing.delete(method)) throw new TypeError('fetch failed');
+    } else if (refusal(new Headers(init?.headers))) {
+      return new Response(JSON.stringify({ error: 'unknown public key' }), { status: 401 });
     }
     return baseFetch(input, init);
   };

@@ -75,6 +75,20 @@ describe('the chat session', () => {
     expect(rowSlice(t.session.store.view().conversations).map((c) => c.sid)).toEqual(['c1']);
   });
 
+  it('says it has loaded once the first list snapshot landed, and keeps saying so through an outage (issue 14, bug 3)', async () => {
+    const t = start();
+    expect(t.session.loaded()).toBe(false);
+    await t.connect();
+    t.sub.status(reconnecting);
+    await settle();
+    expect(t.session.loaded()).toBe(false);
+    await t.goLive([]);
+    expect(t.session.loaded()).toBe(true);
+    t.sub.status(reconnecting);
+    await settle();
+    expect(t.session.loaded()).toBe(true);
+  });
+
   it('shows Not authorised when an RPC says the identity is unknown, and stays so', async () => {
     const t = start();
     await t.connect();

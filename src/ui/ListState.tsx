@@ -1,0 +1,47 @@
+import { createMemo, Match, Show, Switch } from 'solid-js';
+import { useIsland } from './context.ts';
+import { secondsUntil } from './format.ts';
+
+/** Why New chat cannot work yet, in words, or undefined when it can. */
+export function useNewChatBlocked(): () => string | undefined {
+  const { session, t } = useIsland();
+  return () => (session.status().state === 'unauthorized' ? t.notKnown : session.loaded() ? undefined : t.newChatLater);
+}
+
+/**
+ * What the list says while it has no rows, and what to do next: the key is not known (check the
+ * attribute), the server cannot be reached yet (it retries; or retry now), or there are simply no
+ * conversations (start one). An empty list means "none" only once the server has sent it.
+ */
+export function ListState() {
+  const { session, t, now, server } = useIsland();
+  const status = session.status;
+  const waiting = () => status().state === 'reconnecting' || status().state === 'offline';
+  // Once a try has failed, the screen says so until the list is in, through the tries that follow.
+  const failed = createMemo((was: boolean) => was || waiting(), false);
+  const state = () =>
+    status().state === 'unauthorized' ? 'unauthorized' : session.loaded() ? 'empty' : failed() ? 'unreachable' : 'loading';
+  const retryAt = () => {
+    const s = status();
+    return 'at' in s ? s.at : 0;
+  };
+  return (
+    <div class="hm-empty hm-state" data-state={state()}>
+      <Switch fallback={t.loadingChats}>
+        <Match when={state() === 'unauthorized'}>{t.notKnown}</Match>
+        <Match when={state() === 'empty'}>{t.noChats}</Match>
+        <Match when={state() === 'unreachable'}>
+          <p>{t.unreachable(server)}</p>
+          <p>
+            {waiting() ? (retryAt() > 0 ? t.retryingIn(secondsUntil(retryAt(), now())) : '') : t.tryingAgain}{' '}
+            <Show when={waiting()}>
+              <button type="button" class="hm-link" onClick={() => session.retryNow()}>
+                {t.retryNow}
+              </button>
+            </Show>
+          </p>
+        </Match>
+      </Switch>
+    </div>
+  );
+}

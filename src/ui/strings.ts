@@ -1,0 +1,104 @@
+import type { Accessor } from 'solid-js';
+
+/**
+ * Every text the island shows, in English. A host replaces any of them (`element.strings = { … }`);
+ * the functions take the number or name that goes into the text, so a language can put it where it
+ * belongs and choose its own plural forms.
+ */
+export const en = {
+  conversations: 'Conversations',
+  chats: 'Chats',
+  newChat: 'New chat',
+  /** New chat is disabled until the list is in: why, as its tooltip. */
+  newChatLater: 'New chat works once the conversations are loaded.',
+  loadingChats: 'Loading conversations…',
+  noChats: 'No conversations yet. Start one with New chat.',
+  notKnown: 'This key is not known to the server. Check the public-key attribute.',
+  unreachable: (url: string) => `Can't reach the server at ${url}.`,
+  retryingIn: (seconds: number) => `Retrying in ${seconds} s…`,
+  tryingAgain: 'Trying again…',
+  retryNow: 'Retry now',
+  /** The preview of a conversation without messages. */
+  createdWith: (names: string) => `Created with ${names}`,
+  unread: (count: number) => `${count} unread`,
+  back: 'Back to conversations',
+  loading: 'Loading…',
+  messages: 'Messages',
+  you: 'You',
+  /** The title of a conversation with nobody else in it. */
+  justYou: 'Just you',
+  pick: 'Pick a conversation, or start a new one.',
+  newConversation: 'New conversation',
+  people: 'People',
+  loadingContacts: 'Loading contacts…',
+  groupName: 'Group name (optional)',
+  createGroup: 'Create group',
+  startChat: 'Start chat',
+  cancel: 'Cancel',
+  live: 'Live',
+  connecting: 'Connecting…',
+  reconnectingIn: (seconds: number) => `Reconnecting in ${seconds} s…`,
+  offline: 'Offline',
+  notAuthorised: 'Not authorised',
+  /** The composer's label. */
+  message: 'Message',
+  writeMessage: 'Write a message…',
+  pickFirst: 'Pick a conversation',
+  send: 'Send',
+  tooLong: (max: number) => `Messages are limited to ${max} characters.`,
+  loadingOlder: 'Loading older messages…',
+  noMessages: 'No messages yet. Say hello!',
+  newBelow: (count: number) => `${count} new ${count === 1 ? 'message' : 'messages'} ↓`,
+  sending: 'Sending',
+  sent: 'Sent',
+  notSent: 'Not sent.',
+  /** A failed send, with the reason in words (`sync/send-failure.ts`). */
+  notSentWhy: (reason: string) => `Not sent: ${reason}.`,
+  /** Before a draft's text in its conversation's row. */
+  draft: 'Draft:',
+  /** The divider above the first unread message. */
+  newMessages: 'New messages',
+  jumpToLatest: 'Jump to latest',
+  below: (count: number) => `${count} ${count === 1 ? 'message' : 'messages'} below`,
+  enableNotifications: 'Enable notifications',
+  retry: 'Retry',
+  discard: 'Discard',
+};
+
+/** The island's texts; a host's partial replacement is a `Partial<Strings>`. */
+export type Strings = typeof en;
+
+const reported = new Set<string>();
+
+/**
+ * The entries of `input` that can replace texts: a known key with a value of the same kind as the
+ * English one (a string, or a function). Anything else is reported once in the console and ignored,
+ * so a typo in a host's table shows up and breaks nothing.
+ */
+export function validStrings(input: unknown): Partial<Strings> {
+  const valid: Record<string, unknown> = {};
+  const problem = (text: string) => {
+    if (!reported.has(text)) console.warn(`[hero-messaging] strings: ${text}; ignored`);
+    reported.add(text);
+  };
+  if (input === null || typeof input !== 'object') {
+    if (input != null) problem(`expected an object, not ${typeof input}`);
+    return valid;
+  }
+  for (const [key, value] of Object.entries(input)) {
+    const english = (en as Record<string, unknown>)[key];
+    if (!Object.hasOwn(en, key)) problem(`unknown key "${key}"`);
+    else if (typeof value !== typeof english) problem(`"${key}" must be a ${typeof english}, not ${typeof value}`);
+    else valid[key] = value;
+  }
+  return valid as Partial<Strings>;
+}
+
+/** The texts to show: each a host's replacement from `overrides` if it has one, else English (reactive). */
+export function makeStrings(overrides: Accessor<Partial<Strings>>): Strings {
+  const strings = {} as Strings;
+  for (const key of Object.keys(en) as (keyof Strings)[]) {
+    Object.defineProperty(strings, key, { get: () => overrides()[key] ?? en[key], enumerable: true });
+  }
+  return strings;
+}

@@ -1,0 +1,91 @@
+import { waitFor } from '@solidjs/testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defineHeroMessaging, type HeroMessagingElement } from '../src/element.tsx';
+import { createFakeWorld, type FakeWorld } from './support/fake-world.ts';
+
+// Issue 14, item 6: the host's language for times, the host's texts for everything shown.
+
+defineHeroMessaging();
+
+afterEach(() => {
+  document.body.innerHTML = '';
+  localStorage.clear();
+  vi.restoreAllMocks();
+});
+
+function make(world: FakeWorld): HeroMessagingElement {
+  const el = document.createElement('hero-messaging');
+  el.setAttribute('osis-url', 'http://osis.test');
+  el.setAttribute('context', 'world');
+  el.setAttribute('public-key', 'bob');
+  el.fetch = world.server.fetch;
+  return el;
+}
+
+function place(world: FakeWorld, parent: HTMLElement = document.body): HeroMessagingElement {
+  const el = make(world);
+  parent.append(el);
+  return el;
+}
+
+const shadow = (el: HTMLElement) => el.shadowRoot!;
+const newChat = (el: HTMLElement) => shadow(el).querySelector('.hm-list-header .hm-button')?.textContent;
+const rowTime = (el: HTMLElement, sid: string) => shadow(el).querySelector(`button.hm-conv[data-sid="${sid}"] .hm-conv-time`)?.textContent;
+
+describe('<hero-messaging> in the host’s language', () => {
+  it('writes times in the language of its nearest ancestor with lang, and follows its own lang', async () => {
+    const world = createFakeWorld();
+    world.send('alice', world.dm.sid, 'Hallo');
+    const section = document.createElement('section');
+    section.lang = 'de';
+    document.body.append(section);
+    const el = place(world, section);
+    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe('Jetzt'));
+    el.setAttribute('lang', 'fr');
+    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe('Maintenant'));
+    // Still the same island: the language changed without a restart.
+    expect(world.server.connections).toHaveLength(1);
+    // Names read in their own direction whatever the host's.
+    expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-conv-title`)?.getAttribute('dir')).toBe('auto');
+  });
+
+  it('falls back to the browser’s language without a lang, or with one Intl cannot use', async () => {
+    const world = createFakeWorld();
+    world.send('alice', world.dm.sid, 'Hello');
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('de-DE');
+    const el = place(world);
+    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe('Jetzt'));
+    el.setAttribute('lang', 'xx_YY!');
+    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe('Jetzt'));
+    el.setAttribute('lang', 'en');
+    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe('Now'));
+  });
+
+  it('shows a host’s texts in place of the English ones, set before or after it starts', async () => {
+    const world = createFakeWorld();
+    const el = make(world);
+    el.strings = { newChat: 'Neuer Chat' };
+    document.body.append(el);
+    await waitFor(() => expect(newChat(el)).toBe('Neuer Chat'));
+    el.strings = { newChat: 'Neuer Chat', live: 'Verbunden', unread: (n) => `${n} ungelesen` };
+    await waitFor(() => expect(shadow(el).querySelector('.hm-status')?.textContent).toBe('Verbunden'));
+    await waitFor(() => expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-badge`)?.getAttribute('aria-label')).toBe('1 ungelesen'));
+    el.strings = {};
+    await waitFor(() => expect(newChat(el)).toBe('New chat'));
+    expect(el.strings).toEqual({});
+  });
+
+  it('reports unknown keys and values of the wrong kind once, and shows the rest', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const world = createFakeWorld();
+    const el = place(world);
+    const table = { newChat: 'Nuevo chat', newChatButton: 'x', chats: 7 } as never;
+    el.strings = table;
+    el.strings = table;
+    await waitFor(() => expect(newChat(el)).toBe('Nuevo chat'));
+    expect(el.strings).toEqual({ newChat: 'Nuevo chat' });
+    const lines = warn.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('strings'));
+    expect(lines).toHaveLength(2);
+    expect(shadow(el).querySelector('.hm-list-header h2')?.textContent).toBe('Chats');
+  });
+});

@@ -1,0 +1,130 @@
+import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { createSignal } from 'solid-js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Conversation } from '../../src/protocol/index.ts';
+import { mountIsland, type IslandOptions, type IslandRouter } from '../../src/ui/index.ts';
+import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
+
+// Issue 14, bugs 4 and 5, item 5: focus follows the person through list, chat and New chat, and Esc
+// goes back or cancels.
+
+const mounted: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of mounted.splice(0)) dispose();
+  document.body.innerHTML = '';
+  localStorage.clear();
+});
+
+function mount(world: FakeWorld, extra: Partial<IslandOptions> = {}) {
+  const host = document.createElement('div');
+  document.body.append(host);
+  mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob'), ...extra }));
+  return host;
+}
+
+const row = (host: HTMLElement, sid: string) => host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
+const focused = () => document.activeElement as HTMLElement | null;
+const composer = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea.hm-input')!;
+const newChat = (host: HTMLElement) => host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
+const view = (host: HTMLElement) => host.querySelector('.hm-root')!.getAttribute('data-view');
+
+async function live(host: HTMLElement) {
+  await waitFor(() => expect(host.querySelector('.hm-status')?.getAttribute('data-state')).toBe('live'));
+}
+
+describe('focus and keys', () => {
+  it('opening a chat puts focus in its composer; ← puts it back on that chat’s row', async () => {
+    const world = createFakeWorld();
+    const host = mount(world);
+    await live(host);
+    await waitFor(() => expect(row(host, world.dm.sid)).toBeTruthy());
+    fireEvent.click(row(host, world.dm.sid)!);
+    await waitFor(() => expect(focused()).toBe(composer(host)));
+    expect(composer(host).disabled).toBe(false);
+    fireEvent.click(host.querySelector('.hm-chat .hm-back')!);
+    expect(view(host)).toBe('list');
+    await waitFor(() => expect(focused()).toBe(row(host, world.dm.sid)));
+    expect(row(host, world.dm.sid)!.tabIndex).toBe(0);
+  });
+
+  it('Esc in a chat goes back to the list, on that chat’s row', async () => {
+    const world = createFakeWorld();
+    const host = mount(world);
+    await live(host);
+    await waitFor(() => expect(row(host, world.group.sid)).toBeTruthy());
+    fireEvent.click(row(host, world.group.sid)!);
+    await waitFor(() => expect(focused()).toBe(composer(host)));
+    fireEvent.keyDown(composer(host), { key: 'Escape' });
+    expect(view(host)).toBe('list');
+    await waitFor(() => expect(focused()).toBe(row(host, world.group.sid)));
+    // On the list, Esc has nowhere further to go.
+    fireEvent.keyDown(focused()!, { key: 'Escape' });
+    expect(focused()).toBe(row(host, world.group.sid));
+  });
+
+  it('going back to a chat far down a long list renders its row and focuses it', async () => {
+    const world = createFakeWorld();
+    const sids: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const conv = world.service.call('world', 'carol', 'conversation.set', { name: `Room ${i}`, participant_keys: ['bob', 'carol'].concat(i % 2 ? ['dave'] : ['alice']) }) as Conversation;
+      world.send('carol', conv.sid, `hello ${i}`);
+      sids.push(conv.sid);
+    }
+    // Opened by link: the list shows its first rows, far above this one.
+    const far = sids[10]!;
+    const [path, setPath] = createSignal(`/chat/${far}`);
+    const router: IslandRouter = { path, navigate: (to) => setPath(to) };
+    const host = mount(world, { routing: router });
+    await live(host);
+    await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Room 10'));
+    expect(row(host, far)).toBeNull();
+    fireEvent.click(host.querySelector('.hm-chat .hm-back')!);
+    await waitFor(() => expect(focused()?.dataset.sid).toBe(far));
+    expect(host.querySelectorAll('button.hm-conv').length).toBeLessThanOrEqual(200);
+  });
+
+  it('New chat focuses its form; Esc or Cancel goes back to the New chat button', async () => {
+    const world = createFakeWorld();
+    const host = mount(world, { publicKey: 'dave', client: world.client('dave') });
+    await live(host);
+    await waitFor(() => expect(newChat(host).disabled).toBe(false));
+    fireEvent.click(newChat(host));
+    await waitFor(() => expect(focused()?.closest('.hm-new')).toBeTruthy());
+    fireEvent.keyDown(focused()!, { key: 'Escape' });
+    expect(host.querySelector('.hm-new')).toBeNull();
+    await waitFor(() => expect(focused()).toBe(newChat(host)));
+    // With the contacts in, the form opens on its first box.
+    await waitFor(() => expect(world.server.rpcCalls.some((c) => c.method === 'contact.list')).toBe(true));
+    fireEvent.click(newChat(host));
+    await waitFor(() => expect(focused()?.getAttribute('type')).toBe('checkbox'));
+    const cancel = [...host.querySelectorAll<HTMLButtonElement>('.hm-new button')].find((b) => b.textContent === 'Cancel')!;
+    expect(cancel.classList.contains('hm-back')).toBe(false);
+    fireEvent.click(cancel);
+    expect(host.querySelector('.hm-new')).toBeNull();
+    await waitFor(() => expect(focused()).toBe(newChat(host)));
+  });
+
+  it('a chat started from New chat opens with focus in its composer', async () => {
+    const world = createFakeWorld();
+    const host = mount(world, { publicKey: 'dave', client: world.client('dave') });
+    await live(host);
+    await waitFor(() => expect(newChat(host).disabled).toBe(false));
+    fireEvent.click(newChat(host));
+    await waitFor(() => expect(host.querySelector('.hm-new input[type="checkbox"]')).toBeTruthy());
+    fireEvent.click(host.querySelector('.hm-new input[type="checkbox"]')!);
+    fireEvent.submit(host.querySelector('form.hm-new')!);
+    await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Alice'));
+    await waitFor(() => expect(focused()).toBe(composer(host)));
+  });
+
+  it('Esc while composing text in an input method does not leave the chat', async () => {
+    const world = createFakeWorld();
+    const host = mount(world);
+    await live(host);
+    await waitFor(() => expect(row(host, world.dm.sid)).toBeTruthy());
+    fireEvent.click(row(host, world.dm.sid)!);
+    await waitFor(() => expect(focused()).toBe(composer(host)));
+    fireEvent.keyDown(composer(host), { key: 'Escape', isComposing: true });
+    expect(view(host)).toBe('chat');
+  });
+});

@@ -1,0 +1,99 @@
+import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCommunicationClient } from '../../src/sdk/index.ts';
+import { mountIsland, type IslandOptions } from '../../src/ui/index.ts';
+import { createFakeWorld } from '../support/fake-world.ts';
+
+// Issue 14, bug 3: not authorised, server unreachable and "no conversations" are three screens,
+// each saying what to do next, and New chat is disabled while it cannot work.
+
+const mounted: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of mounted.splice(0)) dispose();
+  document.body.innerHTML = '';
+  localStorage.clear();
+  vi.restoreAllMocks();
+});
+
+function mount(options: Omit<IslandOptions, 'baseUrl' | 'context'>) {
+  const host = document.createElement('div');
+  document.body.append(host);
+  mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', ...options }));
+  return host;
+}
+
+const screen = (host: HTMLElement) => host.querySelector<HTMLElement>('.hm-list .hm-empty');
+const newChat = (host: HTMLElement) => host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
+const listPill = (host: HTMLElement) => host.querySelector('.hm-list .hm-status');
+
+describe('the list without conversations', () => {
+  it('with a key the server does not know, says so and what to check; New chat is disabled with the reason', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const world = createFakeWorld();
+    const host = mount({ publicKey: 'mallory', client: world.client('mallory') });
+    await waitFor(() => expect(screen(host)?.textContent).toBe('This key is not known to the server. Check the public-key attribute.'));
+    expect(screen(host)!.textContent).not.toContain('No conversations');
+    expect(newChat(host).disabled).toBe(true);
+    expect(newChat(host).title).toBe('This key is not known to the server. Check the public-key attribute.');
+    expect(listPill(host)?.textContent).toBe('Not authorised');
+  });
+
+  it('with a server it cannot reach, names the address, counts down to the next try and retries now on request', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    let calls = 0;
+    const unreachable: typeof fetch = async () => {
+      calls++;
+      throw new TypeError('fetch failed');
+    };
+    // The stream's waits before a retry never end on their own here: only Retry now tries again.
+    const held = new Set<object>();
+    const client = createCommunicationClient({
+      baseUrl: 'http://osis.test',
+      context: 'world',
+      publicKey: 'bob',
+      fetch: unreachable,
+      environment: {
+        random: () => 0.999,
+        setTimeout: (fn, ms) => {
+          if (ms < 500) return setTimeout(fn, ms);
+          const handle = {};
+          held.add(handle);
+          return handle;
+        },
+        clearTimeout: (handle) => (held.delete(handle as object) ? undefined : clearTimeout(handle as ReturnType<typeof setTimeout>)),
+      },
+    });
+    const host = mount({ publicKey: 'bob', client });
+    // Event-driven waits, generous: a loaded machine stretches the first failures.
+    await waitFor(() => expect(screen(host)?.dataset.state).toBe('unreachable'), { timeout: 5000 });
+    expect(screen(host)!.textContent).toContain("Can't reach the server at http://osis.test.");
+    expect(screen(host)!.textContent).toMatch(/Retrying in \d+ s… Retry now$/);
+    expect(screen(host)!.textContent).not.toContain('No conversations');
+    expect(newChat(host).disabled).toBe(true);
+    expect(newChat(host).title).toBe('New chat works once the conversations are loaded.');
+    expect(listPill(host)?.getAttribute('data-state')).toBe('reconnecting');
+    const before = calls;
+    fireEvent.click(screen(host)!.querySelector('button')!);
+    await waitFor(() => expect(calls).toBeGreaterThan(before), { timeout: 5000 });
+    expect(screen(host)?.dataset.state).toBe('unreachable');
+  });
+
+  it('with no conversations at all, says so and how to start one; New chat works', async () => {
+    const world = createFakeWorld();
+    const host = mount({ publicKey: 'dave', client: world.client('dave') });
+    await waitFor(() => expect(screen(host)?.textContent).toBe('No conversations yet. Start one with New chat.'));
+    expect(newChat(host).disabled).toBe(false);
+    expect(newChat(host).title).toBe('');
+    expect(listPill(host)?.textContent).toBe('Live');
+  });
+
+  it('says it is loading, not that there is nothing, before the first answer', async () => {
+    const world = createFakeWorld();
+    const release = world.hold('conversation.list');
+    const host = mount({ publicKey: 'dave', client: world.client('dave') });
+    await waitFor(() => expect(screen(host)?.textContent).toBe('Loading conversations…'));
+    expect(newChat(host).disabled).toBe(true);
+    release();
+    await waitFor(() => expect(screen(host)?.dataset.state).toBe('empty'));
+  });
+});
