@@ -8,7 +8,7 @@ import { createNotifications, type NotificationApi } from './notifications.ts';
 import { createIslandRouter } from './routing.ts';
 import { adoptStyles } from './stylesheet.ts';
 import { pageEnvironment } from './frames.ts';
-import { usableLocale } from './format.ts';
+import { usableLocale, warmFormatters } from './format.ts';
 import { makeStrings, type Strings } from './strings.ts';
 import css from './styles.css?inline';
 
@@ -103,6 +103,9 @@ export function Island(props: IslandOptions) {
     : undefined;
   const t = makeStrings(() => options.strings?.() ?? {});
   const locale = createMemo(() => usableLocale(options.lang?.()) ?? usableLocale(globalThis.navigator?.language));
+  // Its own task, once the island has mounted: not part of the mount, nor of the first rows' paint.
+  const warm = setTimeout(() => warmFormatters(locale()), 16);
+  onCleanup(() => clearTimeout(warm));
   // The address as given, or this page's origin when the island talks to its own.
   const server = options.baseUrl || origin;
   return (

@@ -100,6 +100,16 @@ export function dayLabel(ms: number, now: number, locale?: string): string {
   return date(ms, locale, { weekday: 'long', day: 'numeric', month: 'long' });
 }
 
+/**
+ * Makes the list's formatters for `locale` now. The first `Intl.RelativeTimeFormat` of a page loads its
+ * locale data (tens of ms): done while the island waits for its first answer, that time is not added to
+ * the task that paints the first rows.
+ */
+export function warmFormatters(locale?: string): void {
+  relative(0, 'second', locale);
+  clockTime(0, locale);
+}
+
 export function sameDay(a: number, b: number): boolean {
   return startOfDay(a) === startOfDay(b);
 }
