@@ -82,6 +82,8 @@ export function makeLoop(env: Environment, tuning: StreamTuning, signal: AbortSi
             if (upSince === undefined && item.kind === 'status' && item.status.state === 'connected') upSince = env.now();
             dog.pause();
             yield item;
+            // The consumer may have aborted while it held the item: nothing more for it.
+            if (signal.aborted) return;
             dog.resume();
           }
         } catch (error) {
@@ -91,8 +93,13 @@ export function makeLoop(env: Environment, tuning: StreamTuning, signal: AbortSi
           watchdog = undefined;
           signal.removeEventListener('abort', abort);
           connection.abort();
-          // Runs the attempt's own cleanup when the consumer stopped iterating midway.
-          await steps.return(undefined as never);
+          // Runs the attempt's own cleanup when the consumer stopped iterating midway; nothing it throws
+          // crosses the loop.
+          try {
+            await steps.return(undefined as never);
+          } catch (error) {
+            console.warn(`[hero-messaging] an attempt's cleanup failed: ${errorText(error)}`);
+          }
         }
         if (signal.aborted) return;
         if (outcome.kind === 'stop') {

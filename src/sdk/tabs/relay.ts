@@ -43,7 +43,7 @@ const StatusSchema = v.variant<StreamStatus>('state', {
   connected: v.object({ state: Tag, heartbeatMs: v.integer(1) }),
   reconnecting: Waiting,
   offline: Waiting,
-  unauthorized: v.object({ state: Tag, httpStatus: Count }),
+  unauthorized: v.object({ state: Tag, httpStatus: Count, rpcCode: v.optional(v.integer(-(2 ** 31), 0)) }),
 });
 
 const ItemSchema = v.variant<StreamItem>('kind', {

@@ -38,17 +38,25 @@ export interface SharedStreamOptions extends SubscribeOptions {
   nextTask?: (fn: () => void) => void;
 }
 
-function messageTask(): (fn: () => void) => void {
+/** A task queue on a `MessageChannel`, opened on first use and closed with `close`. */
+function messageTask(): { run: (fn: () => void) => void; close(): void } {
   const queue: (() => void)[] = [];
-  let port: MessagePort | undefined;
-  return (fn) => {
-    if (!port) {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => queue.shift()?.();
-      port = channel.port2;
-    }
-    queue.push(fn);
-    port.postMessage(null);
+  let channel: MessageChannel | undefined;
+  return {
+    run(fn) {
+      if (!channel) {
+        channel = new MessageChannel();
+        channel.port1.onmessage = () => queue.shift()?.();
+      }
+      queue.push(fn);
+      channel.port2.postMessage(null);
+    },
+    close() {
+      channel?.port1.close();
+      channel?.port2.close();
+      channel = undefined;
+      queue.length = 0;
+    },
   };
 }
 
@@ -86,6 +94,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   let channel: TabChannel | undefined;
   let membership: AbortController | undefined;
   let awaitingState = false;
+  // Where this tab stood when it last asked a leader for its state (join, or a new leader's call).
+  let joinedAt: string | undefined;
   let warned = false;
 
   const dropped = (reason: string) => {
@@ -106,7 +116,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   };
 
   // What the leader relays is posted once per task: a backlog of thousands of events costs a few posts.
-  const nextTask = options.nextTask ?? messageTask();
+  const tasks = options.nextTask ? { run: options.nextTask, close() {} } : messageTask();
   let outgoing: StreamItem[] = [];
   const flushRelay = () => {
     const items = outgoing;
@@ -123,7 +133,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       outgoing.push(item);
       return flushRelay();
     }
-    if (outgoing.push(item) === 1) nextTask(flushRelay);
+    if (outgoing.push(item) === 1) tasks.run(flushRelay);
   };
   /** Tells each listener; one that throws is logged and the others still hear. */
   function tell<T>(listeners: Set<(value: T) => void>, value: T): void {
@@ -171,6 +181,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
         if (leading) return;
         awaitingState = true;
+        joinedAt = position;
         post({ type: 'hello' });
         return;
       case 'hello': {
@@ -188,12 +199,12 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       case 'state': {
         if (leading || message.to !== tabId || !awaitingState) return;
         awaitingState = false;
-        const before = position;
         for (const item of message.items) receive(item);
         // Back behind the leader's position (a tab shown again from the cache): nothing replays what it
         // missed, so its consumer must take a snapshot, even if it would take a ready as a resumption.
         const ready = message.items.find((item) => item.kind === 'event' && item.event.type === 'ready');
-        if (before !== undefined && ready?.kind === 'event' && ready.id !== before) {
+        // Measured from where this tab stood when it asked: items relayed meanwhile may have moved it on.
+        if (joinedAt !== undefined && ready?.kind === 'event' && ready.id !== joinedAt) {
           inbox.push({ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: ready.id });
         }
         return;
@@ -207,8 +218,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   async function lead(member: AbortSignal): Promise<void> {
     if (member.aborted) return;
     const stop = new AbortController();
-    // Once for this lead; a member ends with its membership, so the listener goes with it.
-    member.addEventListener('abort', () => stop.abort());
+    const abort = () => stop.abort();
+    member.addEventListener('abort', abort, { once: true });
     const subscription = options.subscribe({ signal: stop.signal, lastEventId: position, onBadFrame: options.onBadFrame });
     real = subscription;
     // The tabs that followed the last leader are not known yet: they answer this with `hello`.
@@ -234,13 +245,19 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       // The real stream ends only when the server refuses the identity; the consumer ends with it.
       if (!stop.signal.aborted && lastStatus.state !== 'unauthorized') inbox.close();
     };
-    try {
-      // Letting go (pagehide, unmount) releases the lock at once; the real stream unwinds meanwhile.
-      await Promise.race([pump(), new Promise((resolve) => stop.signal.addEventListener('abort', resolve))]);
-    } catch (error) {
+    const failed = (error: unknown) => {
       console.error('[hero-messaging] the shared stream failed', error);
       inbox.close();
+    };
+    // Letting go (pagehide, unmount) releases the lock at once; the real stream unwinds meanwhile, and
+    // a failure while it does is still logged, never left unhandled.
+    const pumping = pump().catch((error: unknown) => {
+      if (!stop.signal.aborted) failed(error);
+    });
+    try {
+      await Promise.race([pumping, new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }))]);
     } finally {
+      member.removeEventListener('abort', abort);
       stop.abort();
       for (const key of STAT_KEYS) done[key] += subscription.stats[key];
       if (real === subscription) real = undefined;
@@ -256,6 +273,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     channel.onmessage = (event) => onMessage(event.data);
     channel.onmessageerror = () => dropped('a message that could not be deserialized');
     awaitingState = true;
+    joinedAt = position;
     post({ type: 'hello' });
     locks.request(name, { signal: member.signal }, () => lead(member.signal)).catch((error: unknown) => {
       // Leaving the queue (pagehide, unmount) rejects with AbortError; anything else is worth a line.
@@ -298,6 +316,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       options.pageEvents?.removeEventListener('pagehide', onPageHide);
       options.pageEvents?.removeEventListener('pageshow', onPageShow);
       leave();
+      tasks.close();
       inbox.close();
     }
   }
