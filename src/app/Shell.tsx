@@ -1,7 +1,7 @@
 import { For, type JSX } from 'solid-js';
 
 /** People the dev backend knows in every context. */
-export const CONTACTS = ['alice', 'bob', 'carol', 'dave'];
+const CONTACTS = ['alice', 'bob', 'carol', 'dave'];
 
 export const label = (key: string) => (key ? key[0]!.toUpperCase() + key.slice(1) : key);
 

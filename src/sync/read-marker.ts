@@ -41,8 +41,13 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
         console.warn(`[hero-messaging] mark_read refused: ${reason(error)}`);
         return;
       }
-      // Retried while the chat stays open (a chat left shows its unread again after the next snapshot);
-      // said once per run of failures.
+      // Retried while the chat stays open (a chat left shows its unread again after the next snapshot):
+      // a chat left already gets no wait of its own, which would replace the open chat's. Said once per
+      // run of failures.
+      if (store.current().open?.sid !== sid) {
+        console.warn(`[hero-messaging] mark_read failed for a chat no longer open: ${reason(error)}`);
+        return;
+      }
       const first = retry.failures === 0;
       const delay = retry.after(() => {
         if (store.current().open?.sid === sid) void mark(sid);

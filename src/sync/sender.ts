@@ -1,8 +1,9 @@
 import { LIMITS } from '../protocol/index.ts';
-import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
+import type { CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
 import { discardSend, queueSend, retrySend, sendFailed, sendSucceeded } from './merge.ts';
 import { dueForRetry, type OutboxStorage } from './outbox.ts';
+import { worthRetrying } from './retry.ts';
 import { sendFailure } from './send-failure.ts';
 import { makeSharedOutbox } from './shared-outbox.ts';
 import type { ChatStore } from './store.ts';
@@ -58,7 +59,7 @@ export function makeSender(options: SenderOptions): Sender {
       store.update((s) => sendSucceeded(s, message));
     } catch (error) {
       if (signal.aborted) return;
-      const retryable = error instanceof CommunicationError ? error.retryable : true;
+      const retryable = worthRetrying(error);
       store.update((s) => sendFailed(s, nonce, sendFailure(error), retryable));
     }
   }

@@ -3,20 +3,18 @@ import { ChatView } from './ChatView.tsx';
 import { ConversationList, type ListHandle } from './ConversationList.tsx';
 import { useIsland } from './context.ts';
 import { NewConversation } from './NewConversation.tsx';
-import { chatSid, createIslandRouter, type IslandRouter, type Routing } from './routing.ts';
-
-export type { IslandRouter, Routing } from './routing.ts';
+import { chatSid, type IslandRouter } from './routing.ts';
 
 /**
  * The list beside the open chat (or the new-conversation form), routed `/`, `/chat/:sid`, `/new`.
  * Focus follows the person's moves, as in the chat apps they know: opening a chat puts it in the
  * composer, going back (← or Esc) on that chat's row, New chat in its form, Cancel on New chat.
  */
-export function IslandApp(props: { routing: Routing | IslandRouter; onOpen?: (sid: string | undefined) => void }) {
+export function IslandApp(props: { router: IslandRouter; onOpen?: (sid: string | undefined) => void }) {
   const { session } = useIsland();
-  // The element restarts the island when `routing` changes, so it is read once.
+  // The island makes the router once (the element restarts the island when `routing` changes).
   // eslint-disable-next-line solid/reactivity
-  const route = createIslandRouter(props.routing);
+  const route = props.router;
   const sid = () => chatSid(route.path());
   const creating = () => route.path() === '/new';
   let root!: HTMLDivElement;

@@ -2,10 +2,10 @@ import { createEffect, createMemo, createRoot, createSignal, onCleanup } from 's
 import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
 import { createChatSession, createDrafts, draftKey, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
-import { IslandApp, type IslandRouter, type Routing } from './App.tsx';
+import { IslandApp } from './App.tsx';
 import { IslandContext } from './context.ts';
 import { createNotifications, type NotificationApi } from './notifications.ts';
-import { createIslandRouter } from './routing.ts';
+import { createIslandRouter, type IslandRouter, type Routing } from './routing.ts';
 import { adoptStyles } from './stylesheet.ts';
 import { pageEnvironment } from './frames.ts';
 import { usableLocale, warmFormatters } from './format.ts';
@@ -110,7 +110,7 @@ export function Island(props: IslandOptions) {
   const server = options.baseUrl || origin;
   return (
     <IslandContext.Provider value={{ session, drafts, me: options.publicKey, now, notifications, t, locale, server }}>
-      <IslandApp routing={router} onOpen={options.onOpen} />
+      <IslandApp router={router} onOpen={options.onOpen} />
     </IslandContext.Provider>
   );
 }

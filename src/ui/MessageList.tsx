@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
 import { duringFrame } from './frames.ts';
 import { findRow, firstUnread } from '../sync/index.ts';
 import { useIsland } from './context.ts';
@@ -39,6 +39,8 @@ export function MessageList(props: { sid: string; group: boolean }) {
 
   // Scrolled to the bottom once per frame, before it is painted: a burst of renders costs one layout.
   let scrollQueued = false;
+  let frame: number | undefined;
+  onCleanup(() => frame !== undefined && cancelAnimationFrame(frame));
   const toBottom = () => {
     win.pin();
     setBelow(0);
@@ -50,7 +52,7 @@ export function MessageList(props: { sid: string; group: boolean }) {
     }
     if (scrollQueued) return;
     scrollQueued = true;
-    requestAnimationFrame(() => {
+    frame = requestAnimationFrame(() => {
       scrollQueued = false;
       if (atBottom()) scrollToEnd();
     });

@@ -1,4 +1,4 @@
 export { Island, mountIsland } from './Island.tsx';
 export { adoptStyles } from './stylesheet.ts';
 export type { IslandOptions } from './Island.tsx';
-export type { IslandRouter, Routing } from './App.tsx';
+export type { IslandRouter, Routing } from './routing.ts';

@@ -48,7 +48,6 @@ export const en = {
   tooLong: (max: number) => `Messages are limited to ${max} characters.`,
   loadingOlder: 'Loading older messages…',
   noMessages: 'No messages yet. Say hello!',
-  newBelow: (count: number) => `${count} new ${count === 1 ? 'message' : 'messages'} ↓`,
   sending: 'Sending',
   sent: 'Sent',
   notSent: 'Not sent.',

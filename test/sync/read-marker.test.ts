@@ -148,6 +148,21 @@ describe('the read marker', () => {
     expect(client.calls).toHaveLength(1);
   });
 
+  it('keeps retrying the open chat when a chat left meanwhile fails after it', async () => {
+    const { client, store, marker } = setup();
+    marker.soon();
+    store.update((s) => openChat(s, 'c2'));
+    marker.soon();
+    store.update((s) => openChat(s, 'c1'));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(client.calls.map((c) => c.params)).toEqual([{ sid: 'c1' }, { sid: 'c2' }]);
+    client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
+    client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(client.calls.slice(2).map((c) => c.params)).toEqual([{ sid: 'c1' }]);
+  });
+
   it('logs a refusal with its reason and does not retry it', async () => {
     const { client, marker } = setup();
     marker.soon();

@@ -36,8 +36,8 @@ describe('the table of texts', () => {
       const t = makeStrings(overrides);
       expect(t.newChat).toBe('Neuer Chat');
       expect(t.send).toBe(en.send);
-      expect(t.newBelow(1)).toBe('1 new message ↓');
-      expect(t.newBelow(3)).toBe('3 new messages ↓');
+      expect(t.below(1)).toBe('1 message below');
+      expect(t.below(3)).toBe('3 messages below');
       setOverrides({ send: 'Senden' });
       expect(t.newChat).toBe('New chat');
       expect(t.send).toBe('Senden');
