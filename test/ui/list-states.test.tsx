@@ -65,7 +65,7 @@ describe('the list without conversations', () => {
     });
     const host = mount({ publicKey: 'bob', client });
     // Event-driven waits, generous: a loaded machine stretches the first failures.
-    await waitFor(() => expect(screen(host)?.dataset.state).toBe('unreachable'), { timeout: 5000 });
+    await waitFor(() => expect(screen(host)?.dataset.state).toBe('unreachable'), { timeout: 15_000 });
     expect(screen(host)!.textContent).toContain("Can't reach the server at http://osis.test.");
     expect(screen(host)!.textContent).toMatch(/Retrying in \d+ s… Retry now$/);
     expect(screen(host)!.textContent).not.toContain('No conversations');
@@ -74,7 +74,7 @@ describe('the list without conversations', () => {
     expect(listPill(host)?.getAttribute('data-state')).toBe('reconnecting');
     const before = calls;
     fireEvent.click(screen(host)!.querySelector('button')!);
-    await waitFor(() => expect(calls).toBeGreaterThan(before), { timeout: 5000 });
+    await waitFor(() => expect(calls).toBeGreaterThan(before), { timeout: 15_000 });
     expect(screen(host)?.dataset.state).toBe('unreachable');
   });
 
