@@ -244,6 +244,18 @@ describe('one stream shared by the tabs of an identity', () => {
     listener.close();
   });
 
+  it('a leader takes events from its own stream only, not from items another tab posts', async () => {
+    const [a, b] = [openTab(), openTab()];
+    await live([a!, b!]);
+    const other = new (browser.tab().BroadcastChannel)(NAME);
+    other.postMessage({ v: 2, type: 'items', from: 'x', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: message(99) }, id: 'fakeepoch:99' }] });
+    await settle();
+    expect(a!.sub.isLeader).toBe(true);
+    expect(seqs(a!)).toEqual([]);
+    expect(seqs(b!)).toEqual([99]);
+    other.close();
+  });
+
   it('drops malformed relay messages with one readable line, and goes on', async () => {
     const [a, b] = [openTab(), openTab()];
     const connection = await live([a!, b!]);
