@@ -9,3 +9,4 @@ export type { HeroMessagingAttributes, HeroMessagingEventMap, HostStatus } from 
 export { createCommunicationClient, CommunicationError } from './sdk/index.ts';
 export type * from './sdk/index.ts';
 export type { ConnectionStatus } from './sync/index.ts';
+export type { Strings } from './ui/strings.ts';
