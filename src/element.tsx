@@ -2,7 +2,7 @@ import { createSignal, type Accessor, type Setter } from 'solid-js';
 import type { CommunicationClient } from './sdk/index.ts';
 import type { SessionEnvironment } from './sync/index.ts';
 import { hostStatus, type HostStatus } from './ui/host-status.ts';
-import { adoptStyles, mountIsland, type Routing } from './ui/index.ts';
+import { adoptStyles, afterTask, mountIsland, type Routing } from './ui/index.ts';
 import { validStrings, type Strings } from './ui/strings.ts';
 
 export type { HostStatus } from './ui/host-status.ts';
@@ -60,6 +60,8 @@ export class HeroMessagingElement extends HTMLElement {
   /** Clock, timers, visibility and render schedule for the island; set before connecting (tests, benchmarks). Default: the page's. */
   environment: Partial<SessionEnvironment> | undefined;
   private teardown: (() => void) | undefined;
+  /** Cancels the start scheduled on connection. */
+  private pending: (() => void) | undefined;
   private readonly texts: Accessor<Partial<Strings>>;
   private readonly setTexts: Setter<Partial<Strings>>;
   private readonly hostLang: Accessor<string | undefined>;
@@ -95,7 +97,15 @@ export class HeroMessagingElement extends HTMLElement {
   }
 
   connectedCallback(): void {
-    if (!this.teardown) this.start();
+    if (this.teardown || this.pending) return;
+    // A problem with the attributes shows at once. The island mounts in a task of its own: a page that
+    // adds the element while it loads (its scripts, its first layout) does not get the mount added to
+    // the same long task.
+    if (this.problem()) return this.start();
+    this.pending = afterTask(() => {
+      this.pending = undefined;
+      if (this.isConnected && !this.teardown) this.start();
+    });
   }
 
   disconnectedCallback(): void {
@@ -166,6 +176,8 @@ export class HeroMessagingElement extends HTMLElement {
   }
 
   private stop(): void {
+    this.pending?.();
+    this.pending = undefined;
     this.teardown?.();
     this.teardown = undefined;
   }

@@ -57,6 +57,21 @@ describe('<hero-messaging>', () => {
     expect(shadow(a).adoptedStyleSheets).toEqual(sheets);
   });
 
+  it('mounts in the task after it is connected, and not at all when removed before that', async () => {
+    const world = createFakeWorld();
+    const el = place(world, identity);
+    // The page that added it finishes its own work first (its scripts, its first layout).
+    expect(shadow(el).querySelector('.hm-host')).toBeNull();
+    await waitFor(() => expect(shadow(el).querySelector('.hm-host')).not.toBeNull());
+    await waitFor(() => expect(statusText(el)).toBe('Live'));
+
+    const gone = place(world, { ...identity, 'public-key': 'carol' });
+    gone.remove();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(shadow(gone).querySelector('.hm-host')).toBeNull();
+    expect(world.server.connections.filter((c) => c.headers.get('x-public-key') === 'carol')).toHaveLength(0);
+  });
+
   it('restarts as the new user when public-key changes', async () => {
     const world = createFakeWorld();
     const el = place(world, identity);
@@ -128,7 +143,8 @@ describe('<hero-messaging>', () => {
     };
     document.body.append(el);
     const note = () => shadow(el).querySelector('p[role="alert"]');
-    expect(note()?.textContent).toBe('hero-messaging: could not start: refused by the page');
+    // The island mounts in the task after the connection.
+    await waitFor(() => expect(note()?.textContent).toBe('hero-messaging: could not start: refused by the page'));
     expect(shadow(el).querySelector('.hm-host')).toBeNull();
     el.client = world.client('bob');
     el.setAttribute('context', 'world ');
