@@ -1,7 +1,7 @@
 import { findRow, rowSlice } from './rows.ts';
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
 import { LIMITS, type ChatMessage, type Conversation, type ServerEvent } from '../protocol/index.ts';
-import { isSharedSubscription, type CommunicationClient, type StreamItem, type Subscription } from '../sdk/index.ts';
+import { isSharedSubscription, type CommunicationClient, type StreamItem, type StreamStatus, type Subscription } from '../sdk/index.ts';
 import { makeContacts } from './contacts.ts';
 import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
 import { applyConversation, applyEvent, openChat, prependOlder } from './merge.ts';
@@ -94,10 +94,16 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     pageSize,
     onTaken({ list, sid }) {
       if (list) {
-        // The rows on screen before the status says Live: a snapshot is one render, not a burst.
-        store.flush();
-        setLoaded(true);
-        health.update({ fresh: true });
+        // Rendering the rows is a task of its own: checking and merging thousands of rows is one task,
+        // painting them the next, so neither holds the page long. The rows are on screen before the
+        // status says Live (a snapshot is one render, not a burst), unless the store went stale meanwhile.
+        const taken = staleness;
+        void env.nextTask().then(() => {
+          if (signal.aborted) return;
+          store.flush();
+          setLoaded(true);
+          if (taken === staleness) health.update({ fresh: true });
+        });
       }
       if (sid && sid === store.current().open?.sid) readMarker.soon();
     },
@@ -139,12 +145,18 @@ export function makeChatSession(options: SessionOptions): ChatSession {
 
   // Whether the next connection resumes from a position (replay) or starts afresh.
   let resuming = false;
+  // Counts the times the store went stale: a snapshot taken before the last of them is not the server's view.
+  let staleness = 0;
+  const stale = (stream?: StreamStatus) => {
+    staleness++;
+    health.update(stream ? { stream, fresh: false } : { fresh: false });
+  };
 
   function onEvent(event: ServerEvent): void {
     if (event.type === 'ready' || event.type === 'resync') {
       // A resumed connection is replayed from its position; anything else needs the server's view again.
       if (event.type === 'ready' && resuming && health.facts.fresh) return;
-      health.update({ fresh: false });
+      stale();
       snapshotter.request(true);
       return;
     }
@@ -170,7 +182,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       // The next connection resumes from a position (replay) or starts afresh (poll, or no position yet):
       // without replay to bring it up to date, the store is stale until the next snapshot.
       resuming = subscription.lastEventId !== undefined;
-      if (!resuming) return health.update({ stream, fresh: false });
+      if (!resuming) return stale(stream);
     }
     health.update({ stream });
   }

@@ -75,6 +75,38 @@ describe('the chat session', () => {
     expect(rowSlice(t.session.store.view().conversations).map((c) => c.sid)).toEqual(['c1']);
   });
 
+  it('merges a list snapshot in one task and renders it in the next, so neither holds the page long', async () => {
+    const t = start({ environment: { ...testEnvironment().env, schedulePublish: () => () => {} } });
+    await t.connect();
+    t.client.reply('conversation.list', [row('c1')]);
+    // The answer's own task: merged into the store, not yet published, not yet Live.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
+    expect(rowSlice(t.session.store.view().conversations)).toEqual([]);
+    expect(t.state()).toBe('connecting');
+    expect(t.session.loaded()).toBe(false);
+    await settle();
+    expect(rowSlice(t.session.store.view().conversations).map((c) => c.sid)).toEqual(['c1']);
+    expect(t.state()).toBe('live');
+    expect(t.session.loaded()).toBe(true);
+  });
+
+  it('is not Live on a snapshot the server said was stale between its merge and its render', async () => {
+    const t = start();
+    await t.connect();
+    t.client.reply('conversation.list', [row('c1')]);
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
+    // Before the rows render, the server says the stream lost track: that snapshot may be stale.
+    t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
+    await settle();
+    expect(t.session.loaded()).toBe(true);
+    expect(t.state()).toBe('connecting');
+    t.client.reply('conversation.list', [row('c1'), row('c2')]);
+    await settle();
+    expect(t.state()).toBe('live');
+  });
+
   it('says it has loaded once the first list snapshot landed, and keeps saying so through an outage (issue 14, bug 3)', async () => {
     const t = start();
     expect(t.session.loaded()).toBe(false);

@@ -146,7 +146,9 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     expect(sends(a, b)).toEqual(['a:hello', 'b:hello']);
     expect(b.client.pending('conversation.send_message')[0]!.params).toMatchObject({ nonce: 'a1' });
-    // The leader's try shows in the follower too.
+    // The leader's try shows in the follower too, once the storage event of its write arrives (the
+    // leader flushed in a timer task, so the fake timers put that event a millisecond later).
+    await vi.advanceTimersByTimeAsync(1);
     expect(a.outbox()).toEqual([{ content: 'hello', state: 'sending' }]);
     b.client.reply('conversation.send_message', echo('a1', 'hello'));
     await settle();
