@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
 import type { Conversation } from '../protocol/index.ts';
 import { indexOfRow, rowCount, rowSlice } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
@@ -58,9 +58,15 @@ export function ConversationList(props: ConversationListProps) {
     while (scroller.scrollHeight < scroller.clientHeight * 1.5 && win.grow());
   };
   // Only when the number of rows changes: reading the layout on every publication of a burst would
-  // force a layout per frame.
+  // force a layout per frame. In the next frame, where the layout is due anyway: read at once, it
+  // would add the layout of a first screen of rows to the task that rendered them.
   const count = createMemo(() => rows().length);
-  createEffect(on(count, () => queueMicrotask(fill)));
+  createEffect(
+    on(count, () => {
+      const frame = requestAnimationFrame(fill);
+      onCleanup(() => cancelAnimationFrame(frame));
+    }),
+  );
 
   const onScroll = () => {
     if (!scroller) return;
