@@ -75,8 +75,10 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
       const page: Page = await browserContext.newPage();
       page.on('pageerror', (error) => console.error(`[list page] ${error.message}`));
       const query = new URLSearchParams({ osis: backend.url, context, key: ME });
+      const live = page.waitForEvent('console', { predicate: (m) => m.text() === 'list-bench: live', timeout: 120_000 });
       await page.goto(`${statics.url}/bench/pages/list.html?${query}`);
-      await page.waitForFunction(() => listBench.marks.live !== undefined && listBench.marks.firstRow !== undefined, undefined, { timeout: 120_000 });
+      await live;
+      // Nothing is asked of the page until the startup window (up to 500 ms after Live) has passed.
       await sleep(1000);
       const marks = await page.evaluate(() => listBench.marks);
       const responseEnd = await page.evaluate(() => listBench.listResponseEnd());
