@@ -94,16 +94,18 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     pageSize,
     onTaken({ list, sid }) {
       if (list) {
-        // Rendering the rows is a task of its own: checking and merging thousands of rows is one task,
-        // painting them the next, so neither holds the page long. The rows are on screen before the
-        // status says Live (a snapshot is one render, not a burst), unless the store went stale meanwhile.
+        // The rows, "loaded" and Live render together, in the store's next publication: a task of its
+        // own (or the next task at the latest), so checking and merging thousands of rows is one task
+        // and painting them the next, and neither holds the page long. Not Live if the store went
+        // stale meanwhile.
         const taken = staleness;
-        void env.nextTask().then(() => {
-          if (signal.aborted) return;
-          store.flush();
+        store.withNextPublication(() => {
           setLoaded(true);
           if (taken === staleness) health.update({ fresh: true });
         });
+        void env.nextTask().then(() => signal.aborted || store.flush());
+        // Names for the rows and the chat header as soon as there are rows to name.
+        contacts.ensure();
       }
       if (sid && sid === store.current().open?.sid) readMarker.soon();
     },

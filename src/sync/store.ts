@@ -28,6 +28,11 @@ export interface ChatStore {
   watch(listener: (next: ChatState, previous: ChatState) => void): () => void;
   /** Publishes what is pending now. */
   flush(): void;
+  /**
+   * Runs `then` once, with the next publication (in the same batch, so what it sets renders together
+   * with the state), or at the next `flush` should nothing be pending.
+   */
+  withNextPublication(then: () => void): void;
   /** Drops a pending publication. */
   dispose(): void;
 }
@@ -43,17 +48,22 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   const [view, setView] = createSignal(initial);
   const [bubbles, setBubbles] = createSignal<readonly Bubble[]>(bubblesOf(initial, cache));
 
+  let riders: (() => void)[] = [];
+
   const flush = () => {
     scheduled = false;
     cancel = undefined;
-    if (plain === published) return;
+    const ride = riders;
+    riders = [];
+    if (plain === published && ride.length === 0) return;
     const previous = published;
     published = plain;
     batch(() => {
-      setView(plain);
+      if (plain !== previous) setView(plain);
       if (plain.open !== previous.open || plain.outbox !== previous.outbox || plain.me !== previous.me) {
         setBubbles(bubblesOf(plain, cache));
       }
+      for (const then of ride) then();
     });
   };
 
@@ -80,10 +90,14 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
       cancel?.();
       flush();
     },
+    withNextPublication(then) {
+      riders.push(then);
+    },
     dispose() {
       cancel?.();
       cancel = undefined;
       scheduled = false;
+      riders = [];
     },
   };
 }

@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { createComputed, createRoot, createSignal } from 'solid-js';
 import { describe, expect, it } from 'vitest';
 import { applyMessage, openChat } from '../../src/sync/merge.ts';
 import { initialState } from '../../src/sync/state.ts';
@@ -26,6 +27,29 @@ const atOnce = (flush: () => void) => {
 };
 
 describe('the chat store', () => {
+  it('runs what rides with the next publication in the same batch, or at the next flush when nothing is pending', () => {
+    const tasks = manualSchedule();
+    const store = createChatStore(openChat(initialState('bob'), 'c1'), { schedule: tasks.schedule });
+    const [loaded, setLoaded] = createSignal(false);
+    const seen: [number, boolean][] = [];
+    createRoot(() => createComputed(() => seen.push([store.view().open!.messages.length, loaded()])));
+    store.update((s) => applyMessage(s, message(1)));
+    store.withNextPublication(() => setLoaded(true));
+    expect(loaded()).toBe(false);
+    tasks.run();
+    // One change seen, with both: never the rows without "loaded", nor the reverse.
+    expect(seen).toEqual([
+      [0, false],
+      [1, true],
+    ]);
+    let ran = 0;
+    store.withNextPublication(() => ran++);
+    store.flush();
+    expect(ran).toBe(1);
+    store.flush();
+    expect(ran).toBe(1);
+  });
+
   it('applies changes to the plain state at once and publishes a burst of them once', () => {
     const tasks = manualSchedule();
     const store = createChatStore(openChat(initialState('bob'), 'c1'), { schedule: tasks.schedule });
