@@ -15,6 +15,12 @@ export interface ClientOptions extends Identity {
   /** Reconnect, timeout and watchdog knobs of both transports; defaults follow DESIGN §5–§6. */
   tuning?: Partial<StreamTuning>;
   /**
+   * How long an RPC waits for its answer (headers and body). Past it the call fails with a retryable
+   * `network` error, so a server that accepts a request and never answers cannot hold a snapshot or
+   * a send forever. Default 30,000 ms.
+   */
+  rpcTimeoutMs?: number;
+  /**
    * Default `false`. When set, the tabs of this identity share one live stream (DESIGN §11): one tab
    * leads, the others consume its relay. Falls back to a stream per tab where Web Locks or
    * BroadcastChannel are missing. An object injects the platform parts (tests).
@@ -42,7 +48,12 @@ export function createCommunicationClient(options: ClientOptions): Communication
   const identity: Identity = { baseUrl: options.baseUrl, context: options.context, publicKey: options.publicKey };
   const env = defaultEnvironment({ ...options.environment, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const tuning = { ...DEFAULT_STREAM_TUNING, ...options.tuning };
-  const call = makeRpcCall(identity, env.fetch, { pause: () => new Promise<void>((resolve) => void env.setTimeout(resolve, 0)) });
+  const call = makeRpcCall(identity, env.fetch, {
+    timeoutMs: options.rpcTimeoutMs,
+    setTimeout: env.setTimeout,
+    clearTimeout: env.clearTimeout,
+    pause: () => new Promise<void>((resolve) => void env.setTimeout(resolve, 0)),
+  });
   const stream = (subscribeOptions: SubscribeOptions) => subscribeEvents(identity, env, subscribeOptions, tuning);
   const share = options.shareAcrossTabs;
   const client: CommunicationClient = {

@@ -12,6 +12,7 @@ import {
 } from '../protocol/index.ts';
 import { CommunicationError } from './errors.ts';
 import { redirectRefusal } from './response.ts';
+import { formatDuration } from './tuning.ts';
 
 export interface Identity {
   /** Base URL of the OSIS router, e.g. `http://127.0.0.1:8787` or `''` for same origin. */
@@ -35,33 +36,63 @@ export type RpcCall = <M extends RpcMethod>(method: M, params: RpcParams<M>, sig
  * The one RPC helper: POST, identity headers, result validated against the protocol schema. A redirect
  * is an error (`http`, not retryable), never followed: the headers stay with the configured origin.
  */
-export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, slicing: ResultSlicing = {}): RpcCall {
+export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: RpcOptions = {}): RpcCall {
   let nextId = 1;
+  const timeoutMs = options.timeoutMs ?? RPC_TIMEOUT_MS;
+  const setTimer = options.setTimeout ?? ((fn: () => void, ms: number): unknown => setTimeout(fn, ms));
+  const clearTimer = options.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   return async (method, params, signal) => {
     const url = serviceUrl(identity, 'rpc');
+    if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
+    // The caller's abort, or no answer in time: either ends the request.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const late = new CommunicationError('network', `${method}: no answer from ${url} within ${formatDuration(timeoutMs)}`);
+    let expire!: () => void;
+    const expired = new Promise<never>((_, reject) => (expire = () => reject(late)));
+    // Kept from rejecting unhandled when the answer comes first.
+    expired.catch(() => {});
+    const timer = setTimer(() => {
+      timedOut = true;
+      controller.abort();
+      expire();
+    }, timeoutMs);
+    /** `step`, unless the time runs out first (a `fetch` that ignores its signal included). */
+    const inTime = <T>(step: Promise<T>) => Promise.race([step, expired]);
+    let body: unknown;
     let res: Response;
     try {
-      res = await fetchFn(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...identityHeaders(identity) },
-        body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
-        signal,
-        redirect: 'manual',
-      });
-    } catch (error) {
-      if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
-      throw new CommunicationError('network', `network error: could not reach ${url} (${errorText(error)})`);
-    }
-    const redirected = redirectRefusal(res);
-    if (redirected) throw new CommunicationError('http', `${method}: ${redirected}`, undefined, res.status);
-    if (res.status === 413) throw new CommunicationError('http', `${method}: request too large (HTTP 413)`, undefined, 413);
-    let body: unknown;
-    try {
-      body = await res.json();
-    } catch {
-      if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
-      if (!res.ok) throw new CommunicationError('http', `${method}: HTTP ${res.status}`, undefined, res.status);
-      throw new CommunicationError('invalid_response', `${method}: response is not JSON`, undefined, res.status);
+      try {
+        res = await inTime(
+          fetchFn(url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', ...identityHeaders(identity) },
+            body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
+            signal: controller.signal,
+            redirect: 'manual',
+          }),
+        );
+      } catch (error) {
+        if (timedOut) throw late;
+        if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
+        throw new CommunicationError('network', `network error: could not reach ${url} (${errorText(error)})`);
+      }
+      const redirected = redirectRefusal(res);
+      if (redirected) throw new CommunicationError('http', `${method}: ${redirected}`, undefined, res.status);
+      if (res.status === 413) throw new CommunicationError('http', `${method}: request too large (HTTP 413)`, undefined, 413);
+      try {
+        body = await inTime(res.json());
+      } catch {
+        if (timedOut) throw late;
+        if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
+        if (!res.ok) throw new CommunicationError('http', `${method}: HTTP ${res.status}`, undefined, res.status);
+        throw new CommunicationError('invalid_response', `${method}: response is not JSON`, undefined, res.status);
+      }
+    } finally {
+      clearTimer(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
     const envelope = v.parse(RpcResponseSchema, body);
     if (!envelope.ok) {
@@ -72,12 +103,27 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, slicing: 
       const { code, message } = envelope.value.error;
       throw new CommunicationError('rpc', `${code} ${message}`, code, res.status);
     }
-    const result = await parseResult(RPC_RESULTS[method], envelope.value.result, slicing);
+    const result = await parseResult(RPC_RESULTS[method], envelope.value.result, options);
     if (!result.ok) {
       throw new CommunicationError('invalid_response', `${method}: unexpected result: ${describeIssues(result.error)}`, undefined, res.status);
     }
     return result.value as RpcResult<typeof method>;
   };
+}
+
+/** How long a call waits for its answer (headers and body) by default. */
+export const RPC_TIMEOUT_MS = 30_000;
+
+/** Options of `makeRpcCall`: the answer's deadline and how a long result is checked. */
+export interface RpcOptions extends ResultSlicing {
+  /**
+   * The answer (headers and body) must arrive within this; past it the request is abandoned and the
+   * call fails as a `network` error (retryable: the request may or may not have arrived). Default 30,000 ms.
+   */
+  timeoutMs?: number;
+  /** Timers for the deadline. Default: the platform's. */
+  setTimeout?: (fn: () => void, ms: number) => unknown;
+  clearTimeout?: (handle: unknown) => void;
 }
 
 /** How a long list in a result is checked without holding the main thread. */

@@ -53,6 +53,20 @@ describe('a server that accepts and never answers', () => {
     expect(stream.out.statuses().find((s) => s.state === 'reconnecting')).toMatchObject({ reason: 'no response within 300 ms' });
     expect(stream.out.states().slice(0, 3)).toEqual(['connecting', 'reconnecting', 'connecting']);
   });
+
+  it('fails an RPC after its deadline, as a network error worth retrying, and closes the request', async () => {
+    const silent = await serve(() => {});
+    const client = createCommunicationClient({ baseUrl: silent.url, context: 'demo', publicKey: 'alice', rpcTimeoutMs: 300 });
+    const started = Date.now();
+    const error = await client.listConversations().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommunicationError);
+    expect((error as CommunicationError).retryable).toBe(true);
+    expect((error as Error).message).toBe(`conversation.list: no answer from ${silent.url}/hero_osis_communication/rpc within 300 ms`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    // The abandoned request is closed from our side.
+    const request = silent.seen[0]!;
+    await new Promise<void>((resolve) => (request.socket.destroyed ? resolve() : request.socket.once('close', () => resolve())));
+  });
 });
 
 describe('a server that redirects', () => {
