@@ -57,32 +57,44 @@ export function applyMessage(state: ChatState, message: ChatMessage): ChatState 
 }
 
 /**
+ * A state whose open chat still lacks `tail` at its end: messages newer than its newest, whose other
+ * effects (row, preview, outbox) are applied already. Everything but `state.open.messages` is current.
+ * `tail` is owned by the run: it is appended to in place.
+ */
+export interface Appending {
+  readonly state: ChatState;
+  readonly tail: ChatMessage[];
+}
+
+/** Starts a run on `state`. */
+export const appending = (state: ChatState): Appending => ({ state, tail: [] });
+
+/**
+ * `applyEvent` on a run: a new message at the end of the open chat goes to the tail; one that goes
+ * anywhere else in it appends the tail first; the rest (other chats' messages, rows) never touches it.
+ */
+export function appendEvent(run: Appending, event: ServerEvent): Appending {
+  const { state, tail } = run;
+  const open = state.open;
+  if (event.type !== 'chatmessage.new' || open?.sid !== event.data.conversation_sid) return { state: applyEvent(state, event), tail };
+  const newest = tail[tail.length - 1] ?? open.messages[open.messages.length - 1];
+  if (newest && newest.seq >= event.data.seq) return appending(applyEvent(appended(run), event));
+  tail.push(event.data);
+  return { state: applyMessageElsewhere(state, event.data), tail };
+}
+
+/** The state of a run, its tail appended (one copy of the open chat's messages). */
+export function appended({ state, tail }: Appending): ChatState {
+  if (tail.length === 0 || !state.open) return state;
+  return { ...state, open: { ...state.open, messages: state.open.messages.concat(tail) } };
+}
+
+/**
  * `events.reduce(applyEvent, state)`, with one difference in cost: new messages at the end of the open
  * chat are appended with one copy for the run, so a burst of k into a chat of n is O(n + k), not O(n·k).
  */
 export function applyEvents(state: ChatState, events: readonly ServerEvent[]): ChatState {
-  let next = state;
-  let tail: ChatMessage[] = [];
-  const appendTail = () => {
-    if (tail.length === 0 || !next.open) return;
-    next = { ...next, open: { ...next.open, messages: next.open.messages.concat(tail) } };
-    tail = [];
-  };
-  for (const event of events) {
-    const open = next.open;
-    if (event.type === 'chatmessage.new' && open?.sid === event.data.conversation_sid) {
-      const newest = tail[tail.length - 1] ?? open.messages[open.messages.length - 1];
-      if (!newest || newest.seq < event.data.seq) {
-        next = applyMessageElsewhere(next, event.data);
-        tail.push(event.data);
-        continue;
-      }
-    }
-    appendTail();
-    next = applyEvent(next, event);
-  }
-  appendTail();
-  return next;
+  return appended(events.reduce(appendEvent, appending(state)));
 }
 
 export function applyConversation(state: ChatState, conversation: Conversation): ChatState {

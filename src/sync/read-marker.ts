@@ -58,11 +58,12 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
 
   return {
     soon() {
-      const sid = store.current().open?.sid;
+      // Rows and the open sid only (`peek`, `patch`): a burst of messages into the open chat stays queued.
+      const sid = store.peek().open?.sid;
       if (!sid || !env.isVisible()) return;
-      const row = findRow(store.current().conversations, sid);
+      const row = findRow(store.peek().conversations, sid);
       if (!row || row.unread_count === 0) return;
-      store.update((s) => clearUnread(s, sid));
+      store.patch((s) => clearUnread(s, sid));
       cleared.add(sid);
       if (due) return;
       due = true;

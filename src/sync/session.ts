@@ -4,7 +4,7 @@ import { LIMITS, type ChatMessage, type Conversation, type ServerEvent } from '.
 import { isSharedSubscription, type CommunicationClient, type StreamItem, type StreamStatus, type Subscription } from '../sdk/index.ts';
 import { makeContacts } from './contacts.ts';
 import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
-import { applyConversation, applyEvent, openChat, prependOlder } from './merge.ts';
+import { applyConversation, openChat, prependOlder } from './merge.ts';
 import { loadOutbox, type OutboxStorage } from './outbox.ts';
 import { makeReadMarker } from './read-marker.ts';
 import { makeSender, type SendResult } from './sender.ts';
@@ -163,9 +163,11 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       return;
     }
     snapshotter.observe(event);
-    const before = store.current();
-    store.update((s) => applyEvent(s, event));
-    const open = store.current().open;
+    // `peek`, not `current`: a burst into the open chat is appended once per publication, not once per
+    // message (see `ChatStore.apply`); what is asked here does not depend on the open chat's messages.
+    const before = store.peek();
+    store.apply(event);
+    const open = store.peek().open;
     if (!open) return;
     if (event.type === 'chatmessage.new' && event.data.conversation_sid === open.sid && event.data.sender_public_key !== me) {
       readMarker.soon();

@@ -1,6 +1,7 @@
 import { batch, createSignal, type Accessor } from 'solid-js';
+import type { ServerEvent } from '../protocol/index.ts';
 import type { Schedule } from './environment.ts';
-import { bubblesOf } from './merge.ts';
+import { appended, appendEvent, appending, bubblesOf, type Appending } from './merge.ts';
 import type { Bubble, ChatState } from './state.ts';
 
 export interface StoreOptions {
@@ -21,9 +22,26 @@ export interface ChatStore {
   readonly view: Accessor<ChatState>;
   /** The open chat's bubbles as last published (reactive). */
   readonly bubbles: Accessor<readonly Bubble[]>;
-  /** The plain state, always current, for pure functions. */
+  /** The plain state, always current (queued events applied), for pure functions. */
   current(): ChatState;
   update(change: (state: ChatState) => ChatState): void;
+  /**
+   * Applies a stream event (`applyEvent`), but a new message at the end of the open chat is only
+   * queued there (`appendEvent`): the queue is appended with one copy of the chat's messages before
+   * the state is next read (`current`), changed (`update`) or published, so a burst of k messages into
+   * a chat of n costs O(n + k), not O(n·k). `watch` listeners hear it then, as one change.
+   */
+  apply(event: ServerEvent): void;
+  /**
+   * The state with every event applied but the open chat's `messages`, which may lack the newest
+   * (queued by `apply`): for questions about the rows, the outbox, which chat is open. Appends nothing.
+   */
+  peek(): ChatState;
+  /**
+   * `update` for a change that neither reads nor replaces the open chat (the rows, the outbox): made
+   * on `peek()`'s state, so the queued messages stay queued.
+   */
+  patch(change: (state: ChatState) => ChatState): void;
   /** Calls `listener` after each change of the plain state; answers the function that stops it. */
   watch(listener: (next: ChatState, previous: ChatState) => void): () => void;
   /** Publishes what is pending now. */
@@ -43,6 +61,8 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   const listeners = new Set<(next: ChatState, previous: ChatState) => void>();
   let plain = initial;
   let published = initial;
+  // Events applied since the state was last settled, while a message waits in the open chat's queue.
+  let run: Appending | undefined;
   let scheduled = false;
   let cancel: (() => void) | undefined;
   const [view, setView] = createSignal(initial);
@@ -50,7 +70,32 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
 
   let riders: (() => void)[] = [];
 
+  const set = (next: ChatState) => {
+    const previous = plain;
+    if (next === previous) return;
+    plain = next;
+    for (const listener of listeners) listener(next, previous);
+    // A schedule may run at once (publishing every change): `flush` clears the flag before this returns.
+    publishSoon();
+  };
+
+  /** Appends the open chat's queue: `plain` is current again. */
+  const settle = () => {
+    if (!run) return;
+    const next = appended(run);
+    run = undefined;
+    set(next);
+  };
+
+  const publishSoon = () => {
+    if (scheduled) return;
+    scheduled = true;
+    cancel = schedule(flush);
+  };
+
   const flush = () => {
+    // Before the flag is cleared, so that the change it makes is not scheduled again.
+    settle();
     scheduled = false;
     cancel = undefined;
     const ride = riders;
@@ -70,17 +115,37 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   return {
     view,
     bubbles,
-    current: () => plain,
+    current() {
+      settle();
+      return plain;
+    },
     update(change) {
-      const previous = plain;
-      const next = change(plain);
-      if (next === plain) return;
-      plain = next;
-      for (const listener of listeners) listener(next, previous);
-      if (scheduled) return;
-      scheduled = true;
-      // A schedule may run at once (publishing every change): `flush` clears the flag before this returns.
-      cancel = schedule(flush);
+      settle();
+      set(change(plain));
+    },
+    apply(event) {
+      const next = appendEvent(run ?? appending(plain), event);
+      if (next.tail.length === 0) {
+        // Nothing queued (any more): an ordinary change.
+        run = undefined;
+        set(next.state);
+        return;
+      }
+      run = next;
+      publishSoon();
+    },
+    peek: () => run?.state ?? plain,
+    patch(change) {
+      if (!run) return set(change(plain));
+      const state = change(run.state);
+      if (state === run.state) return;
+      if (state.open !== run.state.open) {
+        // Not a patch after all: made again on the current state.
+        settle();
+        return set(change(plain));
+      }
+      run = { state, tail: run.tail };
+      publishSoon();
     },
     watch(listener) {
       listeners.add(listener);
@@ -98,6 +163,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
       cancel = undefined;
       scheduled = false;
       riders = [];
+      run = undefined;
     },
   };
 }

@@ -34,12 +34,19 @@ export const duringFrame = () => inFrame;
  * publishes after each task.
  */
 export function oncePerFrame(): Schedule {
+  // Whether something was published since the current frame began: then the next publication waits
+  // for the next frame. A frame's own publication counts for it, so a burst that goes on after it
+  // publishes in the next frame again, not once after a task and once more in the frame.
   let publishedThisFrame = false;
+  const published = () => {
+    if (publishedThisFrame) return;
+    publishedThisFrame = true;
+    requestAnimationFrame(() => void (publishedThisFrame = false));
+  };
   return (run) => {
     if (typeof requestAnimationFrame === 'undefined' || document.visibilityState === 'hidden') return afterTask(run);
     if (!publishedThisFrame) {
-      publishedThisFrame = true;
-      requestAnimationFrame(() => void (publishedThisFrame = false));
+      published();
       return afterTask(run);
     }
     // The next frame; or a timer, should frames stop (a tab hidden meanwhile) with this one pending.
@@ -57,6 +64,7 @@ export function oncePerFrame(): Schedule {
         run();
       } finally {
         inFrame = false;
+        published();
       }
     };
     const frame = requestAnimationFrame(() => fire(true));

@@ -174,4 +174,36 @@ describe('merge rules (DESIGN §7)', () => {
       { numRuns: 200 },
     );
   });
+
+  it('applying a run of events at once equals applying them one by one, with replays and late events', () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { minLength: 1, maxLength: 25 }),
+        fc.nat(3),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 4 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (ops, openPick, replays, cuts) => {
+          const h = runHistory(ops);
+          const openSid = openPick < 2 ? h.convSids[openPick] : undefined;
+          const start = applySnapshot(openChat(initialState(ME), openSid), h.snapshotAt(h.snapshotPoints[0]!, openSid));
+          // A stretch of events delivered again after later ones (a replay across a reconnect, a late copy).
+          const events = [...h.events];
+          for (const [at, from, length] of replays) {
+            const a = from % (h.events.length + 1);
+            events.splice(at % (events.length + 1), 0, ...h.events.slice(a, a + (length % 5)));
+          }
+          const oneByOne = events.reduce(applyEvent, start);
+          const points = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((x, y) => x - y);
+          let inRuns = start;
+          let from = 0;
+          for (const to of [...points, events.length]) {
+            inRuns = applyEvents(inRuns, events.slice(from, to));
+            from = to;
+          }
+          expect(inRuns).toEqual(oneByOne);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

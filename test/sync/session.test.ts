@@ -1,4 +1,4 @@
-import { rowAt, rowSlice } from '../../src/sync/rows.ts';
+import { findRow, rowAt, rowSlice } from '../../src/sync/rows.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage, type ServerEvent } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
@@ -250,6 +250,58 @@ describe('the chat session', () => {
     expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
     await vi.advanceTimersByTimeAsync(300);
     expect(t.client.pending('conversation.mark_read')).toHaveLength(1);
+  });
+
+  it('handles a burst queued for one publication as it does event by event: the same state, mark_read, refetch and incoming messages', async () => {
+    // What the server sends for each message: the message, then its conversation with bob's unread count.
+    const burst: ServerEvent[] = [];
+    for (let i = 1; i <= 50; i++) {
+      burst.push({ type: 'chatmessage.new', data: fromAlice(10 + 2 * i) });
+      burst.push({ type: 'conversation.updated', data: row('c1', { seq: 11 + 2 * i, unread_count: i, last_message: `text ${10 + 2 * i}` }) });
+      if (i === 20) burst.push({ type: 'chatmessage.new', data: { ...fromAlice(60, 'c2') } });
+      if (i === 30) burst.push({ type: 'conversation.updated', data: row('c1', { seq: 100, participant_keys: ['alice', 'carol'] }) });
+      if (i === 31) burst.push({ type: 'conversation.updated', data: row('c1', { seq: 101 }) });
+    }
+    const run = async (schedulePublish: (run: () => void) => () => void) => {
+      const t = start({ environment: { ...testEnvironment().env, schedulePublish } });
+      await t.goLive([row('c1', { unread_count: 0 }), row('c2')]);
+      t.session.open('c1');
+      t.client.reply('conversation.list_messages', [fromAlice(5)]);
+      await settle();
+      const incoming: string[] = [];
+      t.session.onIncoming((m) => incoming.push(m.sid));
+      const seen: number[] = [];
+      for (const event of burst) {
+        t.sub.event(event);
+        await settle();
+        seen.push(t.session.store.peek().open!.messages.length);
+      }
+      const state = t.session.store.current();
+      const calls = t.client.calls.map((c) => [c.method, c.params]);
+      await vi.advanceTimersByTimeAsync(300);
+      return { t, state, calls, later: t.client.calls.map((c) => [c.method, c.params]), incoming, seen };
+    };
+    const eachAtOnce = await run((publish) => {
+      publish();
+      return () => {};
+    });
+    const queued: (() => void)[] = [];
+    const batched = await run((publish) => {
+      queued.push(publish);
+      return () => {};
+    });
+    // Batched, nothing was appended until asked (the refetch of c1, made visible again, asked once).
+    expect(batched.seen.filter((n, i) => n !== batched.seen[i - 1]).length).toBeLessThan(4);
+    expect(eachAtOnce.seen.at(-1)).toBe(51);
+    expect(batched.state).toEqual(eachAtOnce.state);
+    expect(batched.calls).toEqual(eachAtOnce.calls);
+    expect(batched.later).toEqual(eachAtOnce.later);
+    expect(batched.later.filter(([method]) => method === 'conversation.mark_read')).toEqual([['conversation.mark_read', { sid: 'c1' }]]);
+    expect(batched.later.filter(([method]) => method === 'conversation.list_messages')).toHaveLength(2);
+    expect(batched.incoming).toEqual(eachAtOnce.incoming);
+    expect(findRow(batched.state.conversations, 'c1')!.unread_count).toBe(50);
+    queued.splice(0).forEach((publish) => publish());
+    expect(batched.t.session.store.view()).toBe(batched.t.session.store.current());
   });
 
   it('marks the chat opened while hidden as read when the page becomes visible, and retries the stream at once', async () => {

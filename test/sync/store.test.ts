@@ -1,10 +1,13 @@
 // @vitest-environment node
 import { createComputed, createRoot, createSignal } from 'solid-js';
 import { describe, expect, it } from 'vitest';
-import { applyMessage, openChat } from '../../src/sync/merge.ts';
-import { initialState } from '../../src/sync/state.ts';
+import type { ServerEvent } from '../../src/protocol/index.ts';
+import { applyEvent, applyMessage, applySnapshot, clearUnread, openChat } from '../../src/sync/merge.ts';
+import { findRow } from '../../src/sync/rows.ts';
+import { initialState, type ChatState } from '../../src/sync/state.ts';
 import { createChatStore } from '../../src/sync/store.ts';
 import { chatMessage as message } from '../support/messages.ts';
+import { row } from '../support/session-env.ts';
 
 function manualSchedule() {
   const queued: (() => void)[] = [];
@@ -83,5 +86,116 @@ describe('the chat store', () => {
     store.update((s) => applyMessage(s, message(1)));
     store.dispose();
     expect(tasks.pending).toBe(0);
+  });
+
+  describe('applying stream events', () => {
+    /** What the server sends for messages `from`..`to` (seq 2i): each, then its conversation (seq 2i + 1) with bob's unread count. */
+    const burst = (from: number, to: number): ServerEvent[] =>
+      Array.from({ length: to - from + 1 }, (_, i) => from + i).flatMap((i): ServerEvent[] => [
+        { type: 'chatmessage.new', data: message(2 * i) },
+        { type: 'conversation.updated', data: row('c1', { seq: 2 * i + 1, unread_count: i, last_message: `text ${2 * i}`, last_message_time: (1_700_000_000 + 2 * i) * 1000 }) },
+      ]);
+    const start = () => openChat(applySnapshot(initialState('bob'), { conversations: [row('c1'), row('c2')] }), 'c1');
+
+    it('gives the state of applying them one by one, published and heard once', () => {
+      const tasks = manualSchedule();
+      const store = createChatStore(start(), { schedule: tasks.schedule });
+      const heard: [ChatState, ChatState][] = [];
+      store.watch((next, previous) => heard.push([next, previous]));
+      const events = burst(1, 200);
+      for (const event of events) store.apply(event);
+      expect(tasks.pending).toBe(1);
+      // Rows are current before anything is appended; the messages wait.
+      expect(findRow(store.peek().conversations, 'c1')!.unread_count).toBe(200);
+      expect(store.peek().open!.messages).toHaveLength(0);
+      expect(heard).toHaveLength(0);
+      tasks.run();
+      const oneByOne = events.reduce(applyEvent, start());
+      expect(store.view()).toEqual(oneByOne);
+      expect(store.view()).toBe(store.current());
+      expect(store.bubbles()).toHaveLength(200);
+      // The listeners hear the run as one change, from the state before it.
+      expect(heard).toHaveLength(1);
+      expect(heard[0]![0]).toBe(store.current());
+      expect(heard[0]![1]).toEqual(start());
+    });
+
+    it('is current for a caller reading or changing the state in the middle of a burst', () => {
+      const tasks = manualSchedule();
+      const store = createChatStore(start(), { schedule: tasks.schedule });
+      let oneByOne = start();
+      for (const event of burst(1, 10)) {
+        store.apply(event);
+        oneByOne = applyEvent(oneByOne, event);
+      }
+      expect(store.current()).toEqual(oneByOne);
+      for (const event of burst(11, 20)) {
+        store.apply(event);
+        oneByOne = applyEvent(oneByOne, event);
+      }
+      store.update((s) => applyMessage(s, message(5)));
+      oneByOne = applyMessage(oneByOne, message(5));
+      expect(store.current()).toEqual(oneByOne);
+      // Older messages, replays and other chats' messages land where one by one puts them.
+      const late: ServerEvent[] = [
+        { type: 'chatmessage.new', data: message(42) },
+        { type: 'chatmessage.new', data: message(7) },
+        { type: 'chatmessage.new', data: { ...message(43), conversation_sid: 'c2' } },
+        { type: 'chatmessage.new', data: message(44) },
+        { type: 'chatmessage.new', data: message(44) },
+        { type: 'conversation.read', data: { sid: 'c1', reader_key: 'bob', seq: 45 } },
+      ];
+      for (const event of late) {
+        store.apply(event);
+        oneByOne = applyEvent(oneByOne, event);
+      }
+      tasks.run();
+      expect(store.view()).toEqual(oneByOne);
+    });
+
+    it('patches rows without appending what waits, and stays equal to one by one', () => {
+      const tasks = manualSchedule();
+      const store = createChatStore(start(), { schedule: tasks.schedule });
+      let oneByOne = start();
+      for (const event of burst(1, 30)) {
+        store.apply(event);
+        oneByOne = applyEvent(oneByOne, event);
+        if (event.type === 'chatmessage.new') {
+          store.patch((s) => clearUnread(s, 'c1'));
+          oneByOne = clearUnread(oneByOne, 'c1');
+          expect(store.peek().open!.messages).toHaveLength(0);
+        }
+      }
+      expect(findRow(store.peek().conversations, 'c1')!.unread_count).toBe(30);
+      tasks.run();
+      expect(store.view()).toEqual(oneByOne);
+    });
+
+    it('makes a patch that replaces the open chat on the current state', () => {
+      const store = createChatStore(start(), { schedule: manualSchedule().schedule });
+      store.apply({ type: 'chatmessage.new', data: message(1) });
+      store.patch((s) => openChat(s, 'c2'));
+      expect(store.current().open).toEqual({ sid: 'c2', messages: [], loaded: false, hasOlder: false });
+      store.patch((s) => openChat(s, 'c1'));
+      store.apply({ type: 'chatmessage.new', data: message(2) });
+      store.patch((s) => ({ ...s, open: { ...s.open!, loaded: true } }));
+      expect(store.current().open!.messages.map((m) => m.seq)).toEqual([2]);
+      expect(store.current().open!.loaded).toBe(true);
+    });
+
+    it('publishes each event at once with a schedule that runs at once', () => {
+      const store = createChatStore(start(), { schedule: atOnce });
+      store.apply({ type: 'chatmessage.new', data: message(1) });
+      expect(store.bubbles().map((b) => b.content)).toEqual(['text 1']);
+      expect(store.view()).toBe(store.current());
+    });
+
+    it('drops what waits on dispose', () => {
+      const tasks = manualSchedule();
+      const store = createChatStore(start(), { schedule: tasks.schedule });
+      store.apply({ type: 'chatmessage.new', data: message(1) });
+      store.dispose();
+      expect(tasks.pending).toBe(0);
+    });
   });
 });

@@ -33,6 +33,32 @@ describe('publishing once per frame', () => {
     expect(second).toHaveBeenCalledTimes(1);
   });
 
+  it('counts a publication made in a frame for that frame: a burst publishes once per frame, always in the frame', async () => {
+    const callbacks: FrameRequestCallback[] = [];
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => callbacks.push(cb));
+    const frame = () => {
+      for (const cb of callbacks.splice(0)) cb(performance.now());
+    };
+    const schedule = oncePerFrame();
+    const runs: string[] = [];
+    schedule(() => runs.push('first'));
+    await wait(5);
+    schedule(() => runs.push('in frame 1'));
+    frame();
+    expect(runs).toEqual(['first', 'in frame 1']);
+    // A change right after the frame's publication waits for the next frame, not for the next task.
+    schedule(() => runs.push('in frame 2'));
+    await wait(5);
+    expect(runs).toEqual(['first', 'in frame 1']);
+    frame();
+    expect(runs).toEqual(['first', 'in frame 1', 'in frame 2']);
+    // A frame with nothing to publish: the next change goes out after its task again.
+    frame();
+    schedule(() => runs.push('quiet'));
+    await wait(5);
+    expect(runs.at(-1)).toBe('quiet');
+  });
+
   it('still publishes when frames stop coming (the tab was hidden meanwhile)', async () => {
     vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 1);
     const schedule = oncePerFrame();

@@ -23,16 +23,16 @@ export function makeInbox<T>(): Inbox<T> {
     waiters = [];
     for (const wake of woken) wake();
   };
+  // One abort listener per signal, for as long as the inbox lives, rather than one per wait: the
+  // leader waits once per item of a burst. An abort wakes every waiter; each looks again.
+  const watched = new WeakSet<AbortSignal>();
   const until = async (signal: AbortSignal, ready: () => boolean) => {
     while (!ready() && !closed && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          signal.removeEventListener('abort', wake);
-          resolve();
-        };
-        signal.addEventListener('abort', wake);
-        waiters.push(wake);
-      });
+      if (!watched.has(signal)) {
+        watched.add(signal);
+        signal.addEventListener('abort', changed, { once: true });
+      }
+      await new Promise<void>((resolve) => waiters.push(resolve));
     }
   };
 
