@@ -1,4 +1,4 @@
-import { createEffect, on, Show } from 'solid-js';
+import { createEffect, createMemo, on, Show } from 'solid-js';
 import { ChatView } from './ChatView.tsx';
 import { ConversationList, type ListHandle } from './ConversationList.tsx';
 import { useIsland } from './context.ts';
@@ -15,7 +15,8 @@ export function IslandApp(props: { router: IslandRouter; onOpen?: (sid: string |
   // The island makes the router once (the element restarts the island when `routing` changes).
   // eslint-disable-next-line solid/reactivity
   const route = props.router;
-  const sid = () => chatSid(route.path());
+  // A memo: every row of the list and the chat read it, on each render of a burst.
+  const sid = createMemo(() => chatSid(route.path()));
   const creating = () => route.path() === '/new';
   let root!: HTMLDivElement;
   let list: ListHandle | undefined;
