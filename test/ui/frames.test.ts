@@ -59,6 +59,39 @@ describe('publishing once per frame', () => {
     expect(runs.at(-1)).toBe('quiet');
   });
 
+  it('spaces a long burst: after three frames in a row, at most one publication every 50 ms, until a frame has nothing', async () => {
+    const callbacks: FrameRequestCallback[] = [];
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => callbacks.push(cb));
+    const frame = () => {
+      for (const cb of callbacks.splice(0)) cb(performance.now());
+    };
+    const schedule = oncePerFrame();
+    const runs: string[] = [];
+    schedule(() => runs.push('first'));
+    await wait(5);
+    schedule(() => runs.push('frame 1'));
+    frame();
+    schedule(() => runs.push('frame 2'));
+    frame();
+    expect(runs).toEqual(['first', 'frame 1', 'frame 2']);
+    // Three publications within 100 ms: a burst. The next waits 50 ms from the last, then a frame.
+    const started = performance.now();
+    schedule(() => runs.push('spaced'));
+    frame();
+    await wait(20);
+    frame();
+    expect(runs).toHaveLength(3);
+    await wait(40);
+    frame();
+    expect(runs.at(-1)).toBe('spaced');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    // A frame with nothing to publish ends the burst: the next change goes out after its task.
+    frame();
+    schedule(() => runs.push('quiet'));
+    await wait(5);
+    expect(runs.at(-1)).toBe('quiet');
+  });
+
   it('still publishes when frames stop coming (the tab was hidden meanwhile)', async () => {
     vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 1);
     const schedule = oncePerFrame();
