@@ -65,6 +65,9 @@ export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
 
   /** What storage holds now; `undefined` when it cannot be read or makes no sense (then the store is left as it is). */
   const stored = () => {
+    // Settles a burst the store holds queued first: the outbox changes it makes (an echo confirming a
+    // send) are written to storage now, before storage is read and merged back.
+    store.current();
     const text = readStored(storage, key);
     return text === undefined ? undefined : parseOutbox(text, env.now());
   };

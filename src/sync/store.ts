@@ -159,6 +159,8 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
       riders.push(then);
     },
     dispose() {
+      // What a queued burst changed reaches the watchers (the outbox written to storage) before it goes.
+      settle();
       cancel?.();
       cancel = undefined;
       scheduled = false;

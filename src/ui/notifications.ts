@@ -45,7 +45,7 @@ export function createNotifications(options: NotificationsOptions): Notification
     session.onIncoming((message) => {
       if (api?.permission !== 'granted' || options.isVisible()) return;
       const text = message.content.replace(/\s+/g, ' ').trim();
-      const shown = new api(contactName(message.sender_public_key, session.store.current().contacts), {
+      const shown = new api(contactName(message.sender_public_key, session.store.peek().contacts), {
         body: text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text,
         tag: message.sid,
       });

@@ -2,7 +2,7 @@ import { rowAt } from '../../src/sync/rows.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
-import { makeChatSession, outboxKey, type ChatSession, type PendingSend } from '../../src/sync/index.ts';
+import { makeChatSession, outboxKey, type ChatSession, type PendingSend, type Schedule } from '../../src/sync/index.ts';
 import { SEND_GRACE_MS } from '../../src/sync/outbox.ts';
 import { createFakeClient, type FakeClient } from '../support/fake-client.ts';
 import { shareFakeStream } from '../support/fake-leadership.ts';
@@ -41,12 +41,16 @@ let origin: FakeOrigin;
 const open: Tab[] = [];
 
 /** A tab of bob's in the same browser (one `localStorage`), leading the shared stream or not. */
-function tab(name: string, leading: boolean, options: { shared?: boolean } = {}): Tab {
+function tab(name: string, leading: boolean, options: { shared?: boolean; schedulePublish?: Schedule } = {}): Tab {
   const client = createFakeClient();
   const { lead } = options.shared === false ? { lead: () => {} } : shareFakeStream(client, leading);
   const { storage, events } = origin.tab();
   let nonces = 0;
-  const { env } = testEnvironment({ storageEvents: events, newNonce: () => `${name}${++nonces}` });
+  const { env } = testEnvironment({
+    storageEvents: events,
+    newNonce: () => `${name}${++nonces}`,
+    ...(options.schedulePublish ? { schedulePublish: options.schedulePublish } : {}),
+  });
   const session = makeChatSession({ client, environment: env, storage, outboxKey: KEY, tabId: name });
   session.open('c1');
   const sub = client.subscription;
@@ -154,6 +158,25 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     expect(a.outbox()).toEqual([]);
     expect(b.outbox()).toEqual([]);
+  });
+
+  it('writes what a burst still held queued (an echo confirming a send) before it merges another tab\'s write', async () => {
+    // Publications wait (a burst in progress): the echo stays queued in the store.
+    const a = tab('a', false, { shared: false, schedulePublish: () => () => {} });
+    const b = tab('b', true, { shared: false });
+    await a.goLive();
+    await b.goLive();
+    a.session.send('hello');
+    await settle();
+    const echoed = echo('a1', 'hello');
+    a.client.subscription.event({ type: 'chatmessage.new', data: echoed });
+    await settle();
+    // Another tab writes the outbox before a's next publication.
+    b.session.send('other');
+    await vi.advanceTimersByTimeAsync(1);
+    const pending = a.session.store.current().outbox.map((p) => p.content);
+    expect(pending).toEqual(['other']);
+    expect(JSON.parse(origin.items.get(KEY)!).map((p: { content: string }) => p.content)).toEqual(['other']);
   });
 
   it('keeps a follower from flushing until it takes the lead', async () => {

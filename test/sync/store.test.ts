@@ -97,6 +97,18 @@ describe('the chat store', () => {
       ]);
     const start = () => openChat(applySnapshot(initialState('bob'), { conversations: [row('c1'), row('c2')] }), 'c1');
 
+    it('lets the watchers hear what is still queued when it is disposed', () => {
+      const tasks = manualSchedule();
+      const store = createChatStore(start(), { schedule: tasks.schedule });
+      const heard: number[] = [];
+      store.watch((next) => heard.push(next.open!.messages.length));
+      for (const event of burst(1, 10)) store.apply(event);
+      expect(heard).toEqual([]);
+      store.dispose();
+      expect(heard).toEqual([10]);
+      expect(tasks.pending).toBe(0);
+    });
+
     it('gives the state of applying them one by one, published and heard once', () => {
       const tasks = manualSchedule();
       const store = createChatStore(start(), { schedule: tasks.schedule });
