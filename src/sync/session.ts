@@ -97,11 +97,12 @@ export function makeChatSession(options: SessionOptions): ChatSession {
         // The rows, "loaded" and Live render together, in the store's next publication: a task of its
         // own (or the next task at the latest), so checking and merging thousands of rows is one task
         // and painting them the next, and neither holds the page long. Not Live if the store went
-        // stale meanwhile.
+        // stale meanwhile, or a newer list was asked for while this one was on its way.
         const taken = staleness;
+        const superseded = snapshotter.listWanted;
         store.withNextPublication(() => {
           setLoaded(true);
-          if (taken === staleness) health.update({ fresh: true });
+          if (taken === staleness && !superseded) health.update({ fresh: true });
         });
         void env.nextTask().then(() => signal.aborted || store.flush());
         // Names for the rows and the chat header as soon as there are rows to name.

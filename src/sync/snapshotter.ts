@@ -28,6 +28,8 @@ export interface Snapshotter {
   observe(event: ServerEvent): void;
   /** A failed snapshot waits before it is tried again. */
   readonly waiting: boolean;
+  /** A list snapshot is wanted still (asked for while one was in flight, or failed): what landed is not the latest view. */
+  readonly listWanted: boolean;
   /** Skips that wait. */
   retryNow(): void;
   dispose(): void;
@@ -95,6 +97,9 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
     },
     get waiting() {
       return retry.waiting;
+    },
+    get listWanted() {
+      return wantList;
     },
     retryNow: () => retry.now(),
     dispose: () => retry.cancel(),

@@ -107,6 +107,25 @@ describe('the chat session', () => {
     expect(t.state()).toBe('live');
   });
 
+  it('is not Live on a snapshot that was on its way while the stream dropped and came back: the newer one is', async () => {
+    const t = start();
+    await t.connect();
+    // The list is on its way; the stream drops with no position and comes back.
+    t.sub.status(reconnecting);
+    t.sub.status({ state: 'connecting', attempt: 1 });
+    t.sub.status(connected);
+    t.sub.event(ready);
+    await settle();
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.session.loaded()).toBe(true);
+    // Events between that list and the new stream are missing from it: not Live until the newer lands.
+    expect(t.state()).toBe('connecting');
+    t.client.reply('conversation.list', [row('c1'), row('c2')]);
+    await settle();
+    expect(t.state()).toBe('live');
+  });
+
   it('says it has loaded once the first list snapshot landed, and keeps saying so through an outage (issue 14, bug 3)', async () => {
     const t = start();
     expect(t.session.loaded()).toBe(false);
