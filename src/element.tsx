@@ -97,10 +97,15 @@ export class HeroMessagingElement extends HTMLElement {
   }
 
   connectedCallback(): void {
-    if (this.teardown || this.pending) return;
-    // A problem with the attributes shows at once. The island mounts in a task of its own: a page that
-    // adds the element while it loads (its scripts, its first layout) does not get the mount added to
-    // the same long task.
+    if (!this.teardown && !this.pending) this.begin();
+  }
+
+  /**
+   * A problem with the attributes shows at once. The island mounts in a task of its own: a page that
+   * adds the element (or fixes its attributes) while it loads does not get the mount added to its own
+   * long task.
+   */
+  private begin(): void {
     if (this.problem()) return this.start();
     this.pending = afterTask(() => {
       this.pending = undefined;
@@ -116,7 +121,7 @@ export class HeroMessagingElement extends HTMLElement {
   }
 
   attributeChangedCallback(name: string, previous: string | null, next: string | null): void {
-    if (previous === next || !this.teardown) return;
+    if (previous === next || (!this.teardown && !this.pending)) return;
     // The language of dates and times follows at once; the texts are the host's to replace.
     if (name === 'lang') {
       this.setHostLang(this.language());
@@ -126,7 +131,7 @@ export class HeroMessagingElement extends HTMLElement {
     // clear the note about a bad value.
     if (name === 'theme' && !this.showsProblem && !this.problem()) return;
     this.stop();
-    this.start();
+    this.begin();
   }
 
   private start(): void {

@@ -72,6 +72,22 @@ describe('<hero-messaging>', () => {
     expect(world.server.connections.filter((c) => c.headers.get('x-public-key') === 'carol')).toHaveLength(0);
   });
 
+  it('mounts in a later task when its attributes are fixed, and shows a problem made while it waits at once', async () => {
+    const world = createFakeWorld();
+    const el = place(world, { context: 'world', 'public-key': 'bob' });
+    const note = () => shadow(el).querySelector('p[role="alert"]')?.textContent;
+    expect(note()).toBe('hero-messaging: missing attribute osis-url');
+    el.setAttribute('osis-url', 'http://osis.test');
+    // Fixed in the host's task: the island mounts in the next one.
+    expect(note()).toBeUndefined();
+    expect(shadow(el).querySelector('.hm-host')).toBeNull();
+    el.setAttribute('transport', 'pigeon');
+    expect(note()).toBe('hero-messaging: transport must be "sse" or "poll", not "pigeon"');
+    el.setAttribute('transport', 'sse');
+    await waitFor(() => expect(statusText(el)).toBe('Live'));
+    expect(world.server.connections).toHaveLength(1);
+  });
+
   it('restarts as the new user when public-key changes', async () => {
     const world = createFakeWorld();
     const el = place(world, identity);
