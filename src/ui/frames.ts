@@ -46,26 +46,28 @@ export function oncePerFrame(): Schedule {
   // for the next frame. A frame's own publication counts for it, so a burst that goes on after it
   // publishes in the next frame again, not once after a task and once more in the frame.
   let publishedThisFrame = false;
-  // When the last few publications of the burst went out; emptied by a frame with nothing to publish.
+  // When the last few publications went out; a burst once BURST_RUN of them fall within
+  // BURST_WITHIN_MS, and until a frame begins with nothing to publish.
   const recent: number[] = [];
+  let bursting = false;
   // Publications waiting for a frame (or the burst's spacing).
   let waiting = 0;
   const published = () => {
-    recent.push(performance.now());
+    const now = performance.now();
+    recent.push(now);
     if (recent.length > BURST_RUN) recent.shift();
+    if (recent.length === BURST_RUN && now - recent[0]! <= BURST_WITHIN_MS) bursting = true;
     if (publishedThisFrame) return;
     publishedThisFrame = true;
     requestAnimationFrame(() => {
       publishedThisFrame = false;
-      if (waiting === 0) recent.length = 0;
+      if (waiting > 0) return;
+      bursting = false;
+      recent.length = 0;
     });
   };
   /** How long the next publication waits for the burst's spacing; 0 outside a burst. */
-  const burstWait = () => {
-    const now = performance.now();
-    if (recent.length < BURST_RUN || now - recent[0]! > BURST_WITHIN_MS) return 0;
-    return Math.max(0, recent[recent.length - 1]! + BURST_SPACING_MS - now);
-  };
+  const burstWait = () => (bursting ? Math.max(0, recent[recent.length - 1]! + BURST_SPACING_MS - performance.now()) : 0);
   return (run) => {
     if (typeof requestAnimationFrame === 'undefined' || document.visibilityState === 'hidden') return afterTask(run);
     const spacing = burstWait();

@@ -85,6 +85,19 @@ describe('publishing once per frame', () => {
     frame();
     expect(runs.at(-1)).toBe('spaced');
     expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    // And so on while the burst goes on, each 50 ms after the last, however long it lasts.
+    for (const next of ['spaced 2', 'spaced 3', 'spaced 4']) {
+      const last = performance.now();
+      schedule(() => runs.push(next));
+      frame();
+      await wait(20);
+      frame();
+      expect(runs.at(-1)).not.toBe(next);
+      await wait(40);
+      frame();
+      expect(runs.at(-1)).toBe(next);
+      expect(performance.now() - last).toBeGreaterThanOrEqual(45);
+    }
     // A frame with nothing to publish ends the burst: the next change goes out after its task.
     frame();
     schedule(() => runs.push('quiet'));
