@@ -17,7 +17,7 @@ export interface ClientOptions extends Identity {
   /**
    * How long an RPC waits for its answer (headers and body). Past it the call fails with a retryable
    * `network` error, so a server that accepts a request and never answers cannot hold a snapshot or
-   * a send forever. Default 30,000 ms.
+   * a send forever. Default 30,000 ms; 0 or Infinity: no deadline.
    */
   rpcTimeoutMs?: number;
   /**

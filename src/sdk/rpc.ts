@@ -39,6 +39,8 @@ export type RpcCall = <M extends RpcMethod>(method: M, params: RpcParams<M>, sig
 export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: RpcOptions = {}): RpcCall {
   let nextId = 1;
   const timeoutMs = options.timeoutMs ?? RPC_TIMEOUT_MS;
+  // 0, Infinity (or anything a timer cannot wait for): no deadline.
+  const deadline = timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS;
   const setTimer = options.setTimeout ?? ((fn: () => void, ms: number): unknown => setTimeout(fn, ms));
   const clearTimer = options.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   return async (method, params, signal) => {
@@ -54,11 +56,13 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
     const expired = new Promise<never>((_, reject) => (expire = () => reject(late)));
     // Kept from rejecting unhandled when the answer comes first.
     expired.catch(() => {});
-    const timer = setTimer(() => {
-      timedOut = true;
-      controller.abort();
-      expire();
-    }, timeoutMs);
+    const timer = deadline
+      ? setTimer(() => {
+          timedOut = true;
+          controller.abort();
+          expire();
+        }, timeoutMs)
+      : undefined;
     /** `step`, unless the time runs out first (a `fetch` that ignores its signal included). */
     const inTime = <T>(step: Promise<T>) => Promise.race([step, expired]);
     let body: unknown;
@@ -91,7 +95,7 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
         throw new CommunicationError('invalid_response', `${method}: response is not JSON`, undefined, res.status);
       }
     } finally {
-      clearTimer(timer);
+      if (deadline) clearTimer(timer);
       signal?.removeEventListener('abort', onAbort);
     }
     const envelope = v.parse(RpcResponseSchema, body);
@@ -113,12 +117,15 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
 
 /** How long a call waits for its answer (headers and body) by default. */
 export const RPC_TIMEOUT_MS = 30_000;
+/** The longest a timer can wait (2^31 − 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** Options of `makeRpcCall`: the answer's deadline and how a long result is checked. */
 export interface RpcOptions extends ResultSlicing {
   /**
    * The answer (headers and body) must arrive within this; past it the request is abandoned and the
-   * call fails as a `network` error (retryable: the request may or may not have arrived). Default 30,000 ms.
+   * call fails as a `network` error (retryable: the request may or may not have arrived). Default
+   * 30,000 ms; 0 or Infinity: no deadline.
    */
   timeoutMs?: number;
   /** Timers for the deadline. Default: the platform's. */

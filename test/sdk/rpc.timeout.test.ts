@@ -65,6 +65,15 @@ describe('an RPC with no answer', () => {
     expect((await failure(makeRpcCall(identity, fetchFn)('conversation.list', {}, controller.signal)))?.kind).toBe('aborted');
   });
 
+  it.each([0, Infinity, Number.NaN, 2 ** 40])('waits as long as it takes with a deadline of %s (a timer cannot wait for it)', async (timeoutMs) => {
+    const { fetchFn, signals } = silent();
+    const failed = failure(makeRpcCall(identity, fetchFn, { timeoutMs })('contact.list', {}));
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    expect(signals[0]!.aborted).toBe(false);
+    void failed;
+  });
+
   it('leaves no timer behind when the answer comes in time', async () => {
     const answer = (async () => new Response(JSON.stringify({ jsonrpc: '2.0', id: 1, result: [] }), { headers: jsonHeaders })) as typeof fetch;
     await expect(makeRpcCall(identity, answer)('contact.list', {})).resolves.toEqual([]);
