@@ -76,6 +76,8 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
       page.on('pageerror', (error) => console.error(`[list page] ${error.message}`));
       const query = new URLSearchParams({ osis: backend.url, context, key: ME });
       const live = page.waitForEvent('console', { predicate: (m) => m.text() === 'list-bench: live', timeout: 120_000 });
+      // Awaited below; should `goto` throw first, this must not end the run as an unhandled rejection later.
+      live.catch(() => {});
       await page.goto(`${statics.url}/bench/pages/list.html?${query}`);
       await live;
       // Nothing is asked of the page until the startup window (up to 500 ms after Live) has passed.
