@@ -3,6 +3,16 @@ import { oncePerFrame } from '../../src/ui/frames.ts';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Frames that come when the test says (`frame()`), a schedule, and what it ran, in order. */
+function framed() {
+  const callbacks: FrameRequestCallback[] = [];
+  vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => callbacks.push(cb));
+  const frame = () => {
+    for (const cb of callbacks.splice(0)) cb(performance.now());
+  };
+  return { frame, schedule: oncePerFrame(), runs: [] as string[] };
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
   Reflect.deleteProperty(document, 'visibilityState');
@@ -34,13 +44,7 @@ describe('publishing once per frame', () => {
   });
 
   it('counts a publication made in a frame for that frame: a burst publishes once per frame, always in the frame', async () => {
-    const callbacks: FrameRequestCallback[] = [];
-    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => callbacks.push(cb));
-    const frame = () => {
-      for (const cb of callbacks.splice(0)) cb(performance.now());
-    };
-    const schedule = oncePerFrame();
-    const runs: string[] = [];
+    const { frame, schedule, runs } = framed();
     schedule(() => runs.push('first'));
     await wait(5);
     schedule(() => runs.push('in frame 1'));
@@ -60,13 +64,7 @@ describe('publishing once per frame', () => {
   });
 
   it('spaces a long burst: after three frames in a row, at most one publication every 50 ms, until a frame has nothing', async () => {
-    const callbacks: FrameRequestCallback[] = [];
-    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => callbacks.push(cb));
-    const frame = () => {
-      for (const cb of callbacks.splice(0)) cb(performance.now());
-    };
-    const schedule = oncePerFrame();
-    const runs: string[] = [];
+    const { frame, schedule, runs } = framed();
     schedule(() => runs.push('first'));
     await wait(5);
     schedule(() => runs.push('frame 1'));
