@@ -8,6 +8,10 @@ import { chatMessage } from '../support/messages.ts';
 import { row, testEnvironment } from '../support/session-env.ts';
 
 const settle = () => vi.advanceTimersByTimeAsync(0);
+/** Lets the answer just given be merged, within the current task: no timer (no next task) runs. */
+const withinTask = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
 const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
 const reconnecting: StreamStatus = { state: 'reconnecting', at: 60_000, attempt: 1, reason: 'stream ended' };
 const ready: ServerEvent = { type: 'ready', data: { cursor: 'e:5', heartbeat_ms: 15_000 } };
@@ -49,6 +53,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** The newer list asked for lands: now the session is Live. */
+async function newerListGoesLive(t: ReturnType<typeof start>) {
+  t.client.reply('conversation.list', [row('c1'), row('c2')]);
+  await settle();
+  expect(t.state()).toBe('live');
+}
+
 describe('the chat session', () => {
   it('goes live only once the first snapshot landed, then fetches the contacts and resends what waits', async () => {
     const key = outboxKey('http://host', 'ctx', 'bob');
@@ -80,7 +91,7 @@ describe('the chat session', () => {
     await t.connect();
     t.client.reply('conversation.list', [row('c1')]);
     // The answer's own task: merged into the store, not yet published, not yet Live.
-    for (let i = 0; i < 10; i++) await Promise.resolve();
+    await withinTask();
     expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
     expect(rowSlice(t.session.store.view().conversations)).toEqual([]);
     expect(t.state()).toBe('connecting');
@@ -95,16 +106,14 @@ describe('the chat session', () => {
     const t = start();
     await t.connect();
     t.client.reply('conversation.list', [row('c1')]);
-    for (let i = 0; i < 10; i++) await Promise.resolve();
+    await withinTask();
     expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
     // Before the rows render, the server says the stream lost track: that snapshot may be stale.
     t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
     await settle();
     expect(t.session.loaded()).toBe(true);
     expect(t.state()).toBe('connecting');
-    t.client.reply('conversation.list', [row('c1'), row('c2')]);
-    await settle();
-    expect(t.state()).toBe('live');
+    await newerListGoesLive(t);
   });
 
   it('is not Live on a snapshot that was on its way while the stream dropped and came back: the newer one is', async () => {
@@ -121,9 +130,7 @@ describe('the chat session', () => {
     expect(t.session.loaded()).toBe(true);
     // Events between that list and the new stream are missing from it: not Live until the newer lands.
     expect(t.state()).toBe('connecting');
-    t.client.reply('conversation.list', [row('c1'), row('c2')]);
-    await settle();
-    expect(t.state()).toBe('live');
+    await newerListGoesLive(t);
   });
 
   it('says it has loaded once the first list snapshot landed, and keeps saying so through an outage (issue 14, bug 3)', async () => {
