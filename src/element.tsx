@@ -109,7 +109,7 @@ export class HeroMessagingElement extends HTMLElement {
     if (this.problem()) return this.start();
     this.pending = afterTask(() => {
       this.pending = undefined;
-      if (this.isConnected && !this.teardown) this.start();
+      if (!this.teardown) this.start();
     });
   }
 
