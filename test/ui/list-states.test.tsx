@@ -72,6 +72,9 @@ describe('the list without conversations', () => {
     expect(newChat(host).disabled).toBe(true);
     expect(newChat(host).title).toBe('New chat works once the conversations are loaded.');
     expect(listPill(host)?.getAttribute('data-state')).toBe('reconnecting');
+    // Retry now ends a wait: the stream is waiting for its next try before it is pressed (on a loaded
+    // machine the screen can say so a moment before the loop gets there).
+    await waitFor(() => expect(held.size).toBeGreaterThan(0), { timeout: 15_000 });
     const before = calls;
     fireEvent.click(screen(host)!.querySelector('button')!);
     await waitFor(() => expect(calls).toBeGreaterThan(before), { timeout: 15_000 });
