@@ -11,9 +11,13 @@ export interface Issue {
   readonly message: string;
 }
 
-/** Checks `input`, answering the (possibly transformed) value and pushing issues when it is wrong. */
+/**
+ * Checks `input`, answering the (possibly transformed) value and pushing issues when it is wrong.
+ * `path` is where `input` is, or `null` to skip building paths (the first, quick pass over input that
+ * is almost always valid: an issue then makes `parse` check again with them).
+ */
 export interface Schema<T> {
-  readonly run: (input: unknown, path: string, issues: Issue[]) => T;
+  readonly run: (input: unknown, path: string | null, issues: Issue[]) => T;
   /** An object field that may be absent. */
   readonly optional?: boolean;
 }
@@ -27,10 +31,13 @@ export type ObjectOutput<S extends Shape> = Simplify<
   { [K in Exclude<keyof S, OptionalKeys<S>>]: Output<S[K]> } & { [K in OptionalKeys<S>]?: Output<S[K]> }
 >;
 
-const fail = (issues: Issue[], path: string, message: string): never => {
-  issues.push({ path, message });
+const fail = (issues: Issue[], path: string | null, message: string): never => {
+  issues.push({ path: path ?? '', message });
   return undefined as never;
 };
+
+/** Where field `key` of the value at `path` is. */
+const within = (path: string | null, key: string | number): string | null => (path === null ? null : path ? `${path}.${key}` : `${key}`);
 
 const is = /* @__NO_SIDE_EFFECTS__ */
   <T>(test: (input: unknown) => boolean, message: string) =>
@@ -98,7 +105,7 @@ export function array<T>(item: Schema<T>): Schema<T[]> {
   return {
     run: (input, path, issues) =>
       Array.isArray(input)
-        ? input.map((value, i) => item.run(value, path ? `${path}.${i}` : `${i}`, issues))
+        ? input.map((value, i) => item.run(value, within(path, i), issues))
         : fail(issues, path, 'expected a list'),
   };
 }
@@ -106,16 +113,18 @@ export function array<T>(item: Schema<T>): Schema<T[]> {
 /** An object with these fields; others are left out of the value. */
 /* @__NO_SIDE_EFFECTS__ */
 export function object<S extends Shape>(shape: S): Schema<ObjectOutput<S>> {
-  const fields = Object.entries(shape);
+  const keys = Object.keys(shape);
+  const schemas = Object.values(shape);
   return {
     run(input, path, issues) {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail(issues, path, 'expected an object');
       const value: Record<string, unknown> = {};
-      for (const [key, schema] of fields) {
-        const at = path ? `${path}.${key}` : key;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        const schema = schemas[i]!;
         const field = (input as Record<string, unknown>)[key];
-        if (field !== undefined) value[key] = schema.run(field, at, issues);
-        else if (!schema.optional) fail(issues, at, 'is required');
+        if (field !== undefined) value[key] = schema.run(field, within(path, key), issues);
+        else if (!schema.optional) fail(issues, within(path, key), 'is required');
       }
       return value as ObjectOutput<S>;
     },
@@ -130,16 +139,20 @@ export function variant<T>(tag: string, variants: Record<string, Schema<unknown>
       const key = (input as Record<string, unknown> | null)?.[tag];
       return typeof key === 'string' && Object.hasOwn(variants, key)
         ? (variants[key]!.run(input, path, issues) as T)
-        : fail(issues, path ? `${path}.${tag}` : tag, `expected one of ${Object.keys(variants).join(', ')}`);
+        : fail(issues, within(path, tag), `expected one of ${Object.keys(variants).join(', ')}`);
     },
   };
 }
 
 /** Checks `input` against `schema`: its value, or every issue found. */
 export function parse<T>(schema: Schema<T>, input: unknown): Result<T, Issue[]> {
+  const quick: Issue[] = [];
+  const value = schema.run(input, null, quick);
+  if (quick.length === 0) return { ok: true, value };
+  // Wrong somewhere: again, naming where.
   const issues: Issue[] = [];
-  const value = schema.run(input, '', issues);
-  return issues.length > 0 ? { ok: false, error: issues } : { ok: true, value };
+  schema.run(input, '', issues);
+  return { ok: false, error: issues };
 }
 
 /** A readable, one-line account of what failed, naming the field: `content: content is empty`. */
