@@ -1,7 +1,10 @@
 import type { Environment } from '../sdk/index.ts';
 
-/** Runs `run` later; answers a function that cancels it. */
-export type Schedule = (run: () => void) => () => void;
+/**
+ * Runs `run` later; answers a function that cancels it. A publication's `run` answers how many
+ * changes it published, so that a schedule can tell a burst (many per publication) from a chat.
+ */
+export type Schedule = (run: () => number | void) => () => void;
 
 /**
  * What crosses the session's boundary with the world: the SDK's clock, randomness and timers, plus

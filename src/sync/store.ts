@@ -69,11 +69,14 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   const [bubbles, setBubbles] = createSignal<readonly Bubble[]>(bubblesOf(initial, cache));
 
   let riders: (() => void)[] = [];
+  // Changes made since the last publication (an event queued counts as one): the schedule's measure of a burst.
+  let changes = 0;
 
   const set = (next: ChatState) => {
     const previous = plain;
     if (next === previous) return;
     plain = next;
+    changes++;
     for (const listener of listeners) listener(next, previous);
     // A schedule may run at once (publishing every change): `flush` clears the flag before this returns.
     publishSoon();
@@ -84,6 +87,8 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
     if (!run) return;
     const next = appended(run);
     run = undefined;
+    // Its events were counted as they were queued.
+    changes--;
     set(next);
   };
 
@@ -93,14 +98,17 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
     cancel = schedule(flush);
   };
 
-  const flush = () => {
+  /** Publishes what is pending; answers how many changes that was. */
+  const flush = (): number => {
     // Before the flag is cleared, so that the change it makes is not scheduled again.
     settle();
     scheduled = false;
     cancel = undefined;
     const ride = riders;
     riders = [];
-    if (plain === published && ride.length === 0) return;
+    const carried = changes;
+    changes = 0;
+    if (plain === published && ride.length === 0) return 0;
     const previous = published;
     published = plain;
     batch(() => {
@@ -110,6 +118,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
       }
       for (const then of ride) then();
     });
+    return carried;
   };
 
   return {
@@ -132,6 +141,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
         return;
       }
       run = next;
+      changes++;
       publishSoon();
     },
     peek: () => run?.state ?? plain,
@@ -145,6 +155,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
         return set(change(plain));
       }
       run = { state, tail: run.tail };
+      changes++;
       publishSoon();
     },
     watch(listener) {
@@ -166,6 +177,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
       scheduled = false;
       riders = [];
       run = undefined;
+      changes = 0;
     },
   };
 }

@@ -27,47 +27,52 @@ const FRAME_FALLBACK_MS = 100;
 /** Whether the caller runs inside a publication's frame callback, where layout is about to happen anyway. */
 export const duringFrame = () => inFrame;
 
-/** Publications this close together, one after another, make a burst. */
-const BURST_RUN = 5;
-const BURST_WITHIN_MS = 100;
+/** A publication that carries this many changes is part of a burst: a chat, however lively, carries one or two. */
+const BURST_CHANGES = 8;
+/** A burst ends when this long passes with nothing to publish. */
+const BURST_QUIET_MS = 100;
 /** During a burst, the least time from one publication to the next: the events get the time between. */
 const BURST_SPACING_MS = 33;
 
 /**
  * A schedule for publishing to the screen (one per store): at once (after the current task) when
  * nothing was published in the current frame, else at the start of the next frame. A quiet chat
- * shows a message with no delay; a burst renders at most once per frame, and once it has rendered
- * five times within 100 ms (a chat, however lively, does not), at most once every 33 ms (two frames)
- * until 100 ms pass with nothing to render: thousands of messages are read in the time saved, and
- * nobody reads 30 screens a second. A hidden page (no frames) publishes after each task.
+ * shows a message with no delay. Once a publication carries many changes (a burst: the events of a
+ * network chunk), the next go out at most every 33 ms (two frames) until 100 ms pass with nothing
+ * to publish: thousands of messages are read in the time saved, and nobody reads 30 screens a
+ * second. A hidden page (no frames) publishes after each task.
  */
 export function oncePerFrame(): Schedule {
   // Whether something was published since the current frame began: then the next publication waits
   // for the next frame. A frame's own publication counts for it, so a burst that goes on after it
   // publishes in the next frame again, not once after a task and once more in the frame.
   let publishedThisFrame = false;
-  // When the last few publications went out; a burst once BURST_RUN of them fall within
-  // BURST_WITHIN_MS, and until BURST_WITHIN_MS pass with nothing to publish. (Not a frame: the events of
-  // a burst come in network chunks, and a frame may well begin between two of them.)
-  const recent: number[] = [];
+  // When the last publication went out, and whether a burst is on.
+  let last: number | undefined;
   let bursting = false;
-  const published = () => {
-    const now = performance.now();
-    recent.push(now);
-    if (recent.length > BURST_RUN) recent.shift();
-    if (recent.length === BURST_RUN && now - recent[0]! <= BURST_WITHIN_MS) bursting = true;
+  /** This frame has its publication. */
+  const claimFrame = () => {
     if (publishedThisFrame) return;
     publishedThisFrame = true;
     requestAnimationFrame(() => void (publishedThisFrame = false));
   };
+  const publish = (run: () => number | void) => {
+    let changes: number | void = 1;
+    try {
+      changes = run();
+    } finally {
+      last = performance.now();
+      if ((changes ?? 1) >= BURST_CHANGES) bursting = true;
+      claimFrame();
+    }
+  };
   /** How long the next publication waits for the burst's spacing; 0 outside a burst. */
   const burstWait = () => {
     const now = performance.now();
-    const last = recent[recent.length - 1];
-    if (last === undefined || now - last > BURST_WITHIN_MS) {
-      // Quiet for a while: whatever comes next starts afresh.
+    if (last === undefined || now - last > BURST_QUIET_MS) {
+      // Quiet for a while: whatever comes next starts afresh. (Not a frame with nothing to publish:
+      // a burst comes in network chunks, and a frame may well begin between two of them.)
       bursting = false;
-      recent.length = 0;
       return 0;
     }
     return bursting ? Math.max(0, last + BURST_SPACING_MS - now) : 0;
@@ -76,8 +81,8 @@ export function oncePerFrame(): Schedule {
     if (typeof requestAnimationFrame === 'undefined' || document.visibilityState === 'hidden') return afterTask(run);
     const spacing = burstWait();
     if (!publishedThisFrame && spacing === 0) {
-      published();
-      return afterTask(run);
+      claimFrame();
+      return afterTask(() => publish(run));
     }
     // The next frame (once the burst's spacing has passed); or a timer, should frames stop (a tab
     // hidden meanwhile) with this one pending.
@@ -94,10 +99,9 @@ export function oncePerFrame(): Schedule {
       cancel();
       inFrame = framed;
       try {
-        run();
+        publish(run);
       } finally {
         inFrame = false;
-        published();
       }
     };
     const nextFrame = () => void (frame = requestAnimationFrame(() => fire(true)));

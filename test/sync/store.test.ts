@@ -10,13 +10,14 @@ import { chatMessage as message } from '../support/messages.ts';
 import { row } from '../support/session-env.ts';
 
 function manualSchedule() {
-  const queued: (() => void)[] = [];
+  const queued: (() => number | void)[] = [];
   return {
-    schedule: (flush: () => void) => {
+    schedule: (flush: () => number | void) => {
       queued.push(flush);
       return () => queued.splice(queued.indexOf(flush), 1);
     },
-    run: () => queued.splice(0).forEach((flush) => flush()),
+    /** Runs what is scheduled; answers how many changes each publication said it carried. */
+    run: () => queued.splice(0).map((flush) => flush()),
     get pending() {
       return queued.length;
     },
@@ -130,6 +131,23 @@ describe('the chat store', () => {
       expect(heard).toHaveLength(1);
       expect(heard[0]![0]).toBe(store.current());
       expect(heard[0]![1]).toEqual(start());
+    });
+
+    it('tells its schedule how many changes each publication carried, a burst or a chat', () => {
+      const tasks = manualSchedule();
+      const store = createChatStore(start(), { schedule: tasks.schedule });
+      for (const event of burst(1, 50)) store.apply(event);
+      expect(tasks.run()).toEqual([100]);
+      // Read in the middle (the queue appended) and changed: still one change per event and per update.
+      for (const event of burst(51, 55)) store.apply(event);
+      expect(store.current().open!.messages).toHaveLength(55);
+      store.update((s) => clearUnread(s, 'c1'));
+      for (const event of burst(56, 57)) store.apply(event);
+      expect(tasks.run()).toEqual([15]);
+      // A chat: one message, one publication of one change.
+      store.apply(burst(58, 58)[0]!);
+      expect(tasks.run()).toEqual([1]);
+      expect(tasks.run()).toEqual([]);
     });
 
     it('is current for a caller reading or changing the state in the middle of a burst', () => {

@@ -56,8 +56,7 @@ describe('publishing once per frame', () => {
     expect(runs).toEqual(['first', 'in frame 1']);
     frame();
     expect(runs).toEqual(['first', 'in frame 1', 'in frame 2']);
-    // A frame with nothing to publish, and a while with nothing (three publications in a row made a
-    // burst, which ends after 100 ms of quiet): the next change goes out after its task again.
+    // A frame with nothing to publish, and a while with nothing: the next change goes out after its task again.
     frame();
     await wait(110);
     schedule(() => runs.push('quiet'));
@@ -65,31 +64,36 @@ describe('publishing once per frame', () => {
     expect(runs.at(-1)).toBe('quiet');
   });
 
-  it('spaces a long burst: after five publications within 100 ms, at most one every 33 ms, until 100 ms pass with nothing', async () => {
+  it('does not space a lively chat: publications of a change or two each go out in their frames', async () => {
     const { frame, schedule, runs } = framed();
-    schedule(() => runs.push('first'));
-    await wait(5);
-    for (const name of ['frame 1', 'frame 2', 'frame 3', 'frame 4']) {
-      schedule(() => runs.push(name));
-      frame();
-    }
-    // A chat where a few messages come close together is not a burst: each went out in its frame.
-    expect(runs).toEqual(['first', 'frame 1', 'frame 2', 'frame 3', 'frame 4']);
-    // Five publications within 100 ms: a burst. The next waits 33 ms from the last, then a frame.
     const started = performance.now();
-    schedule(() => runs.push('spaced'));
+    for (const name of ['first', 'frame 1', 'frame 2', 'frame 3', 'frame 4', 'frame 5', 'frame 6']) {
+      schedule(() => {
+        runs.push(name);
+        return 2;
+      });
+      frame();
+      await wait(1);
+    }
+    expect(runs).toEqual(['first', 'frame 1', 'frame 2', 'frame 3', 'frame 4', 'frame 5', 'frame 6']);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('spaces a burst: once a publication carries eight changes, at most one every 33 ms, until 100 ms pass with nothing', async () => {
+    const { frame, schedule, runs } = framed();
+    const publishing = (name: string, changes: number) => () => {
+      runs.push(name);
+      return changes;
+    };
+    schedule(publishing('first', 1));
+    await wait(5);
+    schedule(publishing('chunk', 8));
     frame();
-    await wait(20);
-    frame();
-    expect(runs).toHaveLength(5);
-    await wait(40);
-    frame();
-    expect(runs.at(-1)).toBe('spaced');
-    expect(performance.now() - started).toBeGreaterThanOrEqual(30);
-    // And so on while the burst goes on, each 33 ms after the last, however long it lasts.
-    for (const next of ['spaced 2', 'spaced 3', 'spaced 4']) {
+    expect(runs).toEqual(['first', 'chunk']);
+    // That one carried eight changes (a network chunk of a burst): the next waits 33 ms from it, then a frame.
+    for (const next of ['spaced 1', 'spaced 2', 'spaced 3']) {
       const last = performance.now();
-      schedule(() => runs.push(next));
+      schedule(publishing(next, 1));
       frame();
       await wait(20);
       frame();
@@ -102,7 +106,7 @@ describe('publishing once per frame', () => {
     // A burst comes in network chunks: a frame that begins between two of them does not end it.
     frame();
     const between = performance.now();
-    schedule(() => runs.push('next chunk'));
+    schedule(publishing('next chunk', 1));
     frame();
     await wait(60);
     frame();
@@ -111,7 +115,7 @@ describe('publishing once per frame', () => {
     // 100 ms with nothing to publish ends it: the next change goes out after its task.
     await wait(110);
     frame();
-    schedule(() => runs.push('quiet'));
+    schedule(publishing('quiet', 1));
     await wait(5);
     expect(runs.at(-1)).toBe('quiet');
   });
