@@ -13,6 +13,8 @@ interface BenchPage {
   open(key: string, sid: string): Promise<void>;
   watch(key: string): void;
   arrival(text: string): number | undefined;
+  arrivals(): string[];
+  elements: Map<string, HTMLElement>;
 }
 declare const bench: BenchPage;
 
@@ -49,6 +51,16 @@ export async function tabSharing(options: { tabs: number[]; handovers: number })
     }
     return false;
   };
+  /** What a follower shows, for a run that lost its message. */
+  const describe = (page: Page) =>
+    page.evaluate(() => {
+      const shadow = bench.elements.get('alice')!.shadowRoot!;
+      return {
+        status: shadow.querySelector<HTMLElement>('.hm-status')?.dataset.state,
+        bubbles: [...shadow.querySelectorAll('.hm-msg .hm-text')].map((node) => node.textContent),
+        arrivals: bench.arrivals(),
+      };
+    });
   const lines: BenchLine[] = [];
   try {
     for (const share of [false, true]) {
@@ -88,6 +100,7 @@ export async function tabSharing(options: { tabs: number[]; handovers: number })
         if (seenAt === undefined) await sleep(20);
       }
       if (seenAt !== undefined) handovers.push(seenAt - closedAt);
+      else console.error(`tabs.handover: run ${run} lost its message; the followers: ${JSON.stringify(await Promise.all(followers.map(describe)))}`);
       await profile.close();
     }
     lines.push({
