@@ -8,6 +8,7 @@ export type { Environment } from './environment.ts';
 export type { StreamTuning } from './tuning.ts';
 export type { PollOptions } from './poll.ts';
 export type {
+  StreamBatch,
   StreamItem,
   StreamStatus,
   Subscription,

@@ -1,7 +1,7 @@
 import { backoffDelay } from './backoff.ts';
 import type { Environment } from './environment.ts';
 import { errorText } from './rpc.ts';
-import type { StreamItem, StreamStatus } from './subscription.ts';
+import type { StreamBatch, StreamStatus } from './subscription.ts';
 import { formatDuration, type StreamTuning } from './tuning.ts';
 import { makeWakeableWait } from './wait.ts';
 import { makeWatchdog, type Watchdog } from './watchdog.ts';
@@ -24,13 +24,13 @@ export interface AttemptContext {
 }
 
 /**
- * One connection of a transport: yields its items, a `connected` status once it is established,
- * and returns why it ended. It never throws on purpose; if it does, the loop retries.
+ * One connection of a transport: yields its items in batches (`StreamBatch`), a `connected` status
+ * once it is established, and returns why it ended. It never throws on purpose; if it does, the loop retries.
  */
-export type Attempt = (context: AttemptContext) => AsyncGenerator<StreamItem, AttemptOutcome>;
+export type Attempt = (context: AttemptContext) => AsyncGenerator<StreamBatch, AttemptOutcome>;
 
 export interface Loop {
-  run(): AsyncGenerator<StreamItem>;
+  run(): AsyncGenerator<StreamBatch>;
   /** Ends the current wait, if there is one. */
   retryNow(): void;
 }
@@ -43,9 +43,9 @@ export interface Loop {
  */
 export function makeLoop(env: Environment, tuning: StreamTuning, signal: AbortSignal, attempt: Attempt): Loop {
   const wait = makeWakeableWait(env, signal);
-  const status = (s: StreamStatus): StreamItem => ({ kind: 'status', status: s });
+  const status = (s: StreamStatus): StreamBatch => [{ kind: 'status', status: s }];
 
-  async function* run(): AsyncGenerator<StreamItem> {
+  async function* run(): AsyncGenerator<StreamBatch> {
     let watchdog: Watchdog | undefined;
     const onOnline = () => wait.wake();
     const onVisibility = () => {
@@ -78,11 +78,11 @@ export function makeLoop(env: Environment, tuning: StreamTuning, signal: AbortSi
               outcome = step.value;
               break;
             }
-            const item = step.value;
-            if (upSince === undefined && item.kind === 'status' && item.status.state === 'connected') upSince = env.now();
+            const batch = step.value;
+            if (upSince === undefined && batch.some((item) => item.kind === 'status' && item.status.state === 'connected')) upSince = env.now();
             dog.pause();
-            yield item;
-            // The consumer may have aborted while it held the item: nothing more for it.
+            yield batch;
+            // The consumer may have aborted while it held the batch: nothing more for it.
             if (signal.aborted) return;
             dog.resume();
           }

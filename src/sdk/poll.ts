@@ -3,7 +3,7 @@ import type { Environment } from './environment.ts';
 import { CommunicationError } from './errors.ts';
 import { makeLoop, type AttemptContext, type AttemptOutcome } from './loop.ts';
 import { errorText } from './rpc.ts';
-import { makeSubscription, type StreamItem, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
+import { makeSubscription, type StreamBatch, type StreamItem, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
 import { DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 
 export interface PollOptions extends SubscribeOptions {
@@ -79,7 +79,7 @@ export function pollEvents(
     return items;
   }
 
-  async function* connect({ signal, watchdog, sleep, expectAnswer }: AttemptContext): AsyncGenerator<StreamItem, AttemptOutcome> {
+  async function* connect({ signal, watchdog, sleep, expectAnswer }: AttemptContext): AsyncGenerator<StreamBatch, AttemptOutcome> {
     let established = false;
     for (;;) {
       expectAnswer();
@@ -95,10 +95,12 @@ export function pollEvents(
       if (!established) {
         established = true;
         stats.connections++;
-        yield { kind: 'status', status: { state: 'connected', heartbeatMs: intervalMs } };
-        yield { kind: 'event', event: { type: 'resync', data: { reason: POLL_RESYNC_REASON } } };
+        yield [
+          { kind: 'status', status: { state: 'connected', heartbeatMs: intervalMs } },
+          { kind: 'event', event: { type: 'resync', data: { reason: POLL_RESYNC_REASON } } },
+        ];
       }
-      yield* items;
+      if (items.length > 0) yield items;
       await sleep(intervalMs);
       if (signal.aborted) return { kind: 'retry', reason: 'aborted' };
     }

@@ -4,7 +4,7 @@ import { makeLoop, type AttemptContext, type AttemptOutcome } from './loop.ts';
 import { mediaType, redirectRefusal } from './response.ts';
 import { makeSseParser, type SseFrame } from './sse.ts';
 import { errorText, identityHeaders, serviceUrl, type Identity } from './rpc.ts';
-import { makeSubscription, type StreamItem, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
+import { makeSubscription, type StreamBatch, type StreamItem, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
 import { clampHeartbeat, DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 
 export { DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
@@ -41,7 +41,7 @@ export function subscribeEvents(
   };
 
   // Every early return leaves the body to the loop, which aborts the request after each attempt.
-  async function* connect({ signal: connection, watchdog, expectAnswer }: AttemptContext): AsyncGenerator<StreamItem, AttemptOutcome> {
+  async function* connect({ signal: connection, watchdog, expectAnswer }: AttemptContext): AsyncGenerator<StreamBatch, AttemptOutcome> {
     expectAnswer();
     const headers: Record<string, string> = { Accept: EVENT_STREAM, ...identityHeaders(identity) };
     if (position) headers['Last-Event-ID'] = position;
@@ -100,12 +100,12 @@ export function subscribeEvents(
       }
       if (chunk.done) return retry('stream ended');
       watchdog.activity();
-      // A large read (a backlog after a burst) is parsed a piece at a time, its events handed on
-      // after each piece, so the consumer can pace itself instead of receiving thousands at once.
+      // A large read (a backlog after a burst) is parsed a piece at a time, its events handed on as
+      // one batch after each piece, so the consumer can pace itself instead of receiving thousands at once.
       const text = decoder.decode(chunk.value, { stream: true });
       for (let at = 0; at < text.length; at += FEED_CHARS) {
         feed(text.slice(at, at + FEED_CHARS));
-        yield* queue.splice(0);
+        if (queue.length > 0) yield queue.splice(0);
       }
     }
   }

@@ -23,6 +23,12 @@ export type StreamItem =
   | { kind: 'event'; event: ServerEvent; id?: string }
   | { kind: 'status'; status: StreamStatus };
 
+/**
+ * Items as they came: what one network read held, or a status on its own. Handing a burst on a batch
+ * at a time costs one step of each async iteration per read rather than per event.
+ */
+export type StreamBatch = readonly StreamItem[];
+
 export interface SubscriptionStats {
   /** Frames dropped because they failed validation. */
   badFrames: number;
@@ -36,9 +42,11 @@ export const STAT_KEYS = ['badFrames', 'ignoredFrames', 'connections'] as const;
 
 /**
  * A long-lived subscription: iterate it (once) for events and status changes until the signal aborts
- * or the server refuses the identity.
+ * or the server refuses the identity; or iterate `batches()` instead.
  */
 export interface Subscription extends AsyncIterable<StreamItem> {
+  /** The same items, a batch at a time (see `StreamBatch`): for a consumer of bursts. Iterate this or the subscription, once. */
+  batches(): AsyncIterable<StreamBatch>;
   /** Skips the wait before the next reconnect. */
   retryNow(): void;
   /** The position the next connection resumes from (`<epoch>:<seq>`). */
@@ -58,18 +66,25 @@ export interface SubscribeOptions {
 /** Wraps a transport's loop as a `Subscription` that can be iterated once. */
 export function makeSubscription(parts: {
   name: string;
-  run: () => AsyncGenerator<StreamItem>;
+  run: () => AsyncGenerator<StreamBatch>;
   retryNow: () => void;
   lastEventId: () => string | undefined;
   stats: SubscriptionStats;
 }): Subscription {
   let started = false;
+  const start = () => {
+    if (started) throw new Error(`a subscription can be iterated once; call ${parts.name}() again for another`);
+    started = true;
+    return parts.run();
+  };
   return {
     [Symbol.asyncIterator]() {
-      if (started) throw new Error(`a subscription can be iterated once; call ${parts.name}() again for another`);
-      started = true;
-      return parts.run();
+      const batches = start();
+      return (async function* () {
+        for await (const batch of batches) yield* batch;
+      })();
     },
+    batches: start,
     retryNow: parts.retryNow,
     get lastEventId() {
       return parts.lastEventId();

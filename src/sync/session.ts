@@ -180,6 +180,8 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   }
 
   function onItem(item: StreamItem): void {
+    // Disposed while the stream loop held a batch: the rest of it is for nobody.
+    if (signal.aborted) return;
     if (!shared) arrived(item);
     if (item.kind === 'event') return onEvent(item.event);
     const stream = item.status;

@@ -5,10 +5,10 @@ import type { SessionEnvironment } from './environment.ts';
 export const SLICE_MS = 10;
 
 /**
- * Consumes `subscription` until it ends, handing each item to `onItem`. A backlog read in one go
- * (after a burst or a reconnect) arrives as one long run of microtasks; it is cut into short tasks
- * (`env.nextTask`) so the page keeps rendering and answering input meanwhile. Never throws: a
- * failure of the loop is logged and ends it like any other end. Resolves when the loop has ended.
+ * Consumes `subscription` until it ends, a batch at a time, handing each item to `onItem`. A backlog
+ * read in one go (after a burst or a reconnect) arrives as one long run of microtasks; it is cut into
+ * short tasks (`env.nextTask`) so the page keeps rendering and answering input meanwhile. Never throws:
+ * a failure of the loop is logged and ends it like any other end. Resolves when the loop has ended.
  */
 export async function runStreamLoop(
   subscription: Subscription,
@@ -18,11 +18,13 @@ export async function runStreamLoop(
 ): Promise<void> {
   let sliceStart = env.now();
   try {
-    for await (const item of subscription) {
-      onItem(item);
-      if (env.now() - sliceStart > sliceMs) {
-        await env.nextTask();
-        sliceStart = env.now();
+    for await (const batch of subscription.batches()) {
+      for (const item of batch) {
+        onItem(item);
+        if (env.now() - sliceStart > sliceMs) {
+          await env.nextTask();
+          sliceStart = env.now();
+        }
       }
     }
   } catch (error) {

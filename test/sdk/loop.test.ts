@@ -49,7 +49,7 @@ describe('the loop both transports run', () => {
     const loop = makeLoop(env, DEFAULT_STREAM_TUNING, controller.signal, attempt);
     const items: StreamItem[] = [];
     void (async () => {
-      for await (const item of loop.run()) items.push(item);
+      for await (const batch of loop.run()) items.push(...batch);
     })();
     await flush();
     expect(items.at(-1)).toMatchObject({ kind: 'status', status: { state: 'reconnecting', reason: 'internal error (boom)' } });
@@ -63,7 +63,7 @@ describe('the loop both transports run', () => {
       return { kind: 'stop', status: { state: 'unauthorized', httpStatus: 403 } };
     };
     const items: StreamItem[] = [];
-    for await (const item of makeLoop(env, DEFAULT_STREAM_TUNING, controller.signal, attempt).run()) items.push(item);
+    for await (const batch of makeLoop(env, DEFAULT_STREAM_TUNING, controller.signal, attempt).run()) items.push(...batch);
     expect(items.map((i) => (i.kind === 'status' ? i.status.state : i.event.type))).toEqual(['connecting', 'unauthorized']);
     expect(onlineEvents.listeners + visibilityEvents.listeners).toBe(0);
   });
@@ -74,8 +74,8 @@ describe('the loop both transports run', () => {
     const attempt: Attempt = async function* ({ signal }) {
       aborted = signal;
       try {
-        yield connected;
-        yield connected;
+        yield [connected];
+        yield [connected];
         return { kind: 'retry', reason: 'unreachable' };
       } finally {
         cleaned = true;

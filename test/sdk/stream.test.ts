@@ -1,7 +1,7 @@
 // @vitest-environment node
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCommunicationClient, type StreamStatus } from '../../src/sdk/index.ts';
+import { createCommunicationClient, type StreamBatch, type StreamStatus } from '../../src/sdk/index.ts';
 import type { ChatMessage } from '../../src/protocol/index.ts';
 import { createFakeServer, frame, type FakeServer } from '../../mocks/fake-stream/index.ts';
 import { collect } from '../support/collect.ts';
@@ -259,6 +259,26 @@ describe('subscribe', () => {
 });
 
 describe('a consumer that pauses between items', () => {
+  it('hands on what one read held as one batch, in order, and is iterated one way or the other, once', async () => {
+    const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch });
+    const subscription = client.subscribe({ signal: controller.signal });
+    const batches: StreamBatch[] = [];
+    void (async () => {
+      for await (const batch of subscription.batches()) batches.push(batch);
+    })();
+    expect(() => subscription[Symbol.asyncIterator]()).toThrow('a subscription can be iterated once');
+    const conn = await server.nextConnection();
+    conn.ready(1000);
+    await flush();
+    const burst = Array.from({ length: 20 }, (_, i) => frame({ type: 'chatmessage.new', data: message(i + 1) }, `fakeepoch:${i + 1}`)).join('');
+    conn.pushRaw(new TextEncoder().encode(burst));
+    await flush();
+    const last = batches.at(-1)!;
+    expect(last.map((item) => item.kind === 'event' && item.event.type === 'chatmessage.new' && item.event.data.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(last.at(-1)).toMatchObject({ id: 'fakeepoch:20' });
+    expect(subscription.lastEventId).toBe('fakeepoch:20');
+  });
+
   it('never opens a connection after the signal aborted while it paused', async () => {
     const { subscription } = (() => {
       const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch });

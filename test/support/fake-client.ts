@@ -116,6 +116,10 @@ function createFakeSubscription(): FakeSubscription {
   const stats: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   const sub: FakeSubscription = {
     async *[Symbol.asyncIterator]() {
+      for await (const batch of sub.batches()) yield* batch;
+    },
+    /** Each item put is a batch of its own. */
+    async *batches() {
       started = true;
       const signal = sub.options?.signal;
       const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
@@ -127,7 +131,7 @@ function createFakeSubscription(): FakeSubscription {
         const next = queue.shift()!;
         if ('end' in next) return;
         if ('error' in next) throw next.error;
-        yield next.item;
+        yield [next.item];
       }
     },
     status: (status) => put({ item: { kind: 'status', status } }),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StreamItem } from '../../src/sdk/index.ts';
+import { makeSubscription } from '../../src/sdk/subscription.ts';
 import { runStreamLoop } from '../../src/sync/stream-loop.ts';
 import { createFakeClient } from '../support/fake-client.ts';
 import { testEnvironment } from '../support/session-env.ts';
@@ -38,6 +39,29 @@ describe('the stream loop', () => {
     // Each item takes 4 ms: the slice of 10 ms is over after the third.
     await runStreamLoop(subscription, env, () => void (clock += 4), 10);
     expect(nextTask).toHaveBeenCalledTimes(1);
+  });
+
+  it('hands on a batch (a burst read in one go) item by item, giving the page its turns in the middle of it', async () => {
+    let clock = 0;
+    const turns: number[] = [];
+    const nextTask = vi.fn(async () => void turns.push(seen.length));
+    const { env } = testEnvironment({ now: () => clock, nextTask });
+    const burst: StreamItem[] = Array.from({ length: 10 }, (_, i) => ({ kind: 'event', event: ready, id: `e:${i + 1}` }));
+    const subscription = makeSubscription({
+      name: 'subscribe',
+      run: async function* () {
+        yield [{ kind: 'status', status: { state: 'connecting', attempt: 0 } }];
+        yield burst;
+      },
+      retryNow: () => {},
+      lastEventId: () => undefined,
+      stats: { badFrames: 0, ignoredFrames: 0, connections: 0 },
+    });
+    const seen: StreamItem[] = [];
+    // Each item takes 4 ms: a turn after every third.
+    await runStreamLoop(subscription, env, (item) => void (seen.push(item), (clock += 4)), 10);
+    expect(seen).toEqual([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }, ...burst]);
+    expect(turns).toEqual([3, 6, 9]);
   });
 
   it('logs a failure of the loop and ends instead of throwing', async () => {

@@ -1,5 +1,5 @@
 import { parseCursor } from '../../protocol/index.ts';
-import { makeSubscription, STAT_KEYS, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
+import { makeSubscription, STAT_KEYS, type StreamBatch, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
 import { makeInbox } from './inbox.ts';
 import { MAX_RELAYED, parseRelayMessage, RELAY_VERSION, type RelayMessage } from './relay.ts';
 
@@ -81,7 +81,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   const { signal, locks } = options;
   const tabId = options.tabId ?? crypto.randomUUID();
   const warn = options.warn ?? ((message: string) => console.warn(`[hero-messaging] ${message}`));
-  const inbox = makeInbox<StreamItem>();
+  const inbox = makeInbox<StreamBatch>();
   const done: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   const leadershipListeners = new Set<(leading: boolean) => void>();
   const relayListeners = new Set<(item: StreamItem) => void>();
@@ -150,19 +150,23 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     if (next !== leading) tell(leadershipListeners, (leading = next));
   };
 
-  function receive(item: StreamItem): void {
-    if (item.kind === 'status') {
-      // A status heard from the relay is as new as the state the leader would answer: no need for that.
-      awaitingState = false;
-    } else if (item.id !== undefined) {
-      // An event the new leader replays after a handover that this tab has already passed on.
-      const next = parseCursor(item.id);
-      const held = parseCursor(position);
-      const type = item.event.type;
-      if (type !== 'ready' && type !== 'resync' && next.ok && held.ok && next.value.epoch === held.value.epoch && next.value.seq <= held.value.seq) return;
-      position = item.id;
-    }
-    inbox.push(item);
+  /** Hands the consumer what the leader relayed, as one batch, less what this tab has passed on already. */
+  function receive(items: readonly StreamItem[]): void {
+    const batch = items.filter((item) => {
+      if (item.kind === 'status') {
+        // A status heard from the relay is as new as the state the leader would answer: no need for that.
+        awaitingState = false;
+      } else if (item.id !== undefined) {
+        // An event the new leader replays after a handover that this tab has already passed on.
+        const next = parseCursor(item.id);
+        const held = parseCursor(position);
+        const type = item.event.type;
+        if (type !== 'ready' && type !== 'resync' && next.ok && held.ok && next.value.epoch === held.value.epoch && next.value.seq <= held.value.seq) return false;
+        position = item.id;
+      }
+      return true;
+    });
+    if (batch.length > 0) inbox.push(batch);
   }
 
   function onMessage(data: unknown): void {
@@ -172,7 +176,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     if (message.from === tabId) return;
     switch (message.type) {
       case 'items':
-        if (!leading) for (const item of message.items) receive(item);
+        if (!leading) receive(message.items);
         return;
       case 'bye':
         peers.delete(message.from);
@@ -199,13 +203,13 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       case 'state': {
         if (leading || message.to !== tabId || !awaitingState) return;
         awaitingState = false;
-        for (const item of message.items) receive(item);
+        receive(message.items);
         // Back behind the leader's position (a tab shown again from the cache): nothing replays what it
         // missed, so its consumer must take a snapshot, even if it would take a ready as a resumption.
         const ready = message.items.find((item) => item.kind === 'event' && item.event.type === 'ready');
         // Measured from where this tab stood when it asked: items relayed meanwhile may have moved it on.
         if (joinedAt !== undefined && ready?.kind === 'event' && ready.id !== joinedAt) {
-          inbox.push({ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: ready.id });
+          inbox.push([{ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: ready.id }]);
         }
         return;
       }
@@ -227,19 +231,21 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     awaitingState = false;
     setLeading(true);
     const pump = async () => {
-      for await (const item of subscription) {
+      for await (const batch of subscription.batches()) {
         if (stop.signal.aborted) return;
-        // Keep what a tab joining later must be told.
-        if (item.kind === 'status') {
-          lastStatus = item.status;
-          if (item.status.state !== 'connected') lastReady = undefined;
-        } else {
-          if (item.id !== undefined) position = item.id;
-          if (item.event.type === 'ready') lastReady = item.event.data;
+        for (const item of batch) {
+          // Keep what a tab joining later must be told.
+          if (item.kind === 'status') {
+            lastStatus = item.status;
+            if (item.status.state !== 'connected') lastReady = undefined;
+          } else {
+            if (item.id !== undefined) position = item.id;
+            if (item.event.type === 'ready') lastReady = item.event.data;
+          }
+          relay(item);
+          tell(relayListeners, item);
         }
-        relay(item);
-        tell(relayListeners, item);
-        inbox.push(item);
+        inbox.push(batch);
         await inbox.drained(stop.signal);
       }
       // The real stream ends only when the server refuses the identity; the consumer ends with it.
@@ -293,13 +299,13 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     }
   }
 
-  async function* run(): AsyncGenerator<StreamItem> {
+  async function* run(): AsyncGenerator<StreamBatch> {
     const { name } = options;
     if (signal.aborted) return;
     const onPageHide = () => leave();
     const onPageShow = (event: Event) => {
       if (!(event as PageTransitionEvent).persisted || membership || signal.aborted) return;
-      inbox.push({ kind: 'status', status: { state: 'connecting', attempt: 0 } });
+      inbox.push([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }]);
       join(name);
     };
     options.pageEvents?.addEventListener('pagehide', onPageHide);
@@ -307,10 +313,10 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     join(name);
     try {
       for (;;) {
-        const item = await inbox.take(signal);
-        if (item === undefined) return;
-        yield item;
-        if (item.kind === 'status' && item.status.state === 'unauthorized') return;
+        const batch = await inbox.take(signal);
+        if (batch === undefined) return;
+        yield batch;
+        if (batch.some((item) => item.kind === 'status' && item.status.state === 'unauthorized')) return;
       }
     } finally {
       options.pageEvents?.removeEventListener('pagehide', onPageHide);
