@@ -222,11 +222,18 @@ export function discardSend(state: ChatState, nonce: string): ChatState {
 /**
  * The open chat as bubbles: confirmed by seq, then the unconfirmed ones in the order written.
  * With a `cache` (one per identity), a message or pending send that did not change keeps its Bubble
- * object, so renderers can compare by reference.
+ * object, so renderers can compare by reference. With the `previous` bubbles of the same cache and
+ * the messages they were made of, a message at the same place is not even looked up: a burst appended
+ * to a long chat costs a comparison per message it had.
  */
-export function bubblesOf(state: ChatState, cache?: WeakMap<object, Bubble>): Bubble[] {
+export function bubblesOf(
+  state: ChatState,
+  cache?: WeakMap<object, Bubble>,
+  previous?: { messages: readonly ChatMessage[]; bubbles: readonly Bubble[] },
+): Bubble[] {
   const open = state.open;
   if (!open) return [];
+  const before = previous?.messages ?? [];
   const cached = <T extends object>(source: T, make: (source: T) => Bubble): Bubble => {
     let bubble = cache?.get(source);
     if (!bubble) {
@@ -235,8 +242,8 @@ export function bubblesOf(state: ChatState, cache?: WeakMap<object, Bubble>): Bu
     }
     return bubble;
   };
-  const bubbles: Bubble[] = open.messages.map((message) =>
-    cached(message, (m) => ({
+  const bubbles: Bubble[] = open.messages.map((message, i) =>
+    before[i] === message ? previous!.bubbles[i]! : cached(message, (m) => ({
       key: m.sender_public_key === state.me && m.nonce ? `n:${m.nonce}` : `s:${m.sid}`,
       sid: m.sid,
       seq: m.seq,

@@ -66,7 +66,9 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   let scheduled = false;
   let cancel: (() => void) | undefined;
   const [view, setView] = createSignal(initial);
-  const [bubbles, setBubbles] = createSignal<readonly Bubble[]>(bubblesOf(initial, cache));
+  // The bubbles last published and the messages they were made of (for `bubblesOf`'s `previous`).
+  let made = { messages: initial.open?.messages ?? [], bubbles: bubblesOf(initial, cache), me: initial.me };
+  const [bubbles, setBubbles] = createSignal<readonly Bubble[]>(made.bubbles);
 
   let riders: (() => void)[] = [];
   // Changes made since the last publication (an event queued counts as one): the schedule's measure of a burst.
@@ -114,7 +116,9 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
     batch(() => {
       if (plain !== previous) setView(plain);
       if (plain.open !== previous.open || plain.outbox !== previous.outbox || plain.me !== previous.me) {
-        setBubbles(bubblesOf(plain, cache));
+        const next = bubblesOf(plain, cache, plain.me === made.me ? made : undefined);
+        made = { messages: plain.open?.messages ?? [], bubbles: next, me: plain.me };
+        setBubbles(next);
       }
       for (const then of ride) then();
     });

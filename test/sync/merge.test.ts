@@ -40,4 +40,25 @@ describe('merge rules', () => {
     ]);
     expect(bubblesOf(state)[2]!.error).toBe('network error');
   });
+
+  it('makes the bubbles again from the previous ones: the same where a message stayed in place, new where it did not', () => {
+    const cache = new WeakMap();
+    let state = applySnapshot(opened(), { chat: { sid: 'c1', messages: [1, 2, 3].map((s) => msg(s)), hasOlder: false } });
+    state = queueSend(state, { nonce: 'n1', conversation_sid: 'c1', content: 'mine', created_at: 0, state: 'sending' });
+    const first = bubblesOf(state, cache);
+    const previous = { messages: state.open!.messages, bubbles: first };
+    // Two more at the end, and the second one replaced by an object the cache has not seen.
+    state = applyEvent(applyEvent(state, { type: 'chatmessage.new', data: msg(4) }), { type: 'chatmessage.new', data: msg(5) });
+    const messages = [...state.open!.messages];
+    messages[1] = { ...messages[1]!, content: 'edited' };
+    state = { ...state, open: { ...state.open!, messages } };
+    const next = bubblesOf(state, cache, previous);
+    expect(next).toEqual(bubblesOf(state));
+    expect(next[0]).toBe(first[0]);
+    expect(next[1]).not.toBe(first[1]);
+    expect(next[1]!.content).toBe('edited');
+    expect(next[2]).toBe(first[2]);
+    // The pending send is last, whatever its place was before.
+    expect(next.map((b) => b.key)).toEqual(['s:m1', 's:m2', 's:m3', 's:m4', 's:m5', 'n:n1']);
+  });
 });
