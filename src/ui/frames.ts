@@ -5,10 +5,6 @@ import type { Schedule, SessionEnvironment } from '../sync/index.ts';
  * chunk, and before the next chunk when the browser has one waiting.
  */
 export const afterTask: Schedule = (run) => {
-  if (typeof MessageChannel === 'undefined') {
-    const timer = setTimeout(run, 0);
-    return () => clearTimeout(timer);
-  }
   // A message task runs as soon as the current one ends; a timer may wait for the timer queue.
   const channel = new MessageChannel();
   channel.port1.onmessage = () => {
