@@ -38,6 +38,14 @@ export interface SharedStreamOptions extends SubscribeOptions {
   nextTask?: (fn: () => void) => void;
 }
 
+/** Whether a tab at `mine` has not had every event up to `theirs` (the leader's position); not when it never had a position. */
+function behind(mine: string | undefined, theirs: string): boolean {
+  if (mine === undefined) return false;
+  const a = parseCursor(mine);
+  const b = parseCursor(theirs);
+  return !a.ok || !b.ok || a.value.epoch !== b.value.epoch || b.value.seq > a.value.seq;
+}
+
 /** A task queue on a `MessageChannel`, opened on first use and closed with `close`. */
 function messageTask(): { run: (fn: () => void) => void; close(): void } {
   const queue: (() => void)[] = [];
@@ -93,9 +101,9 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   let lastReady: { cursor: string; heartbeat_ms: number } | undefined;
   let channel: TabChannel | undefined;
   let membership: AbortController | undefined;
-  let awaitingState = false;
-  // Where this tab stood when it last asked a leader for its state (join, or a new leader's call).
-  let joinedAt: string | undefined;
+  // Whether this tab waits for the leader's state, asked on joining or by a new leader's call; where it
+  // stood when it asked; whether a status was relayed since (then the state's is no news).
+  let asked: { by: 'join' | 'call'; at: string | undefined; heard?: boolean } | undefined;
   let warned = false;
 
   const dropped = (reason: string) => {
@@ -153,10 +161,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   /** Hands the consumer what the leader relayed, as one batch, less what this tab has passed on already. */
   function receive(items: readonly StreamItem[]): void {
     const batch = items.filter((item) => {
-      if (item.kind === 'status') {
-        // A status heard from the relay is as new as the state the leader would answer: no need for that.
-        awaitingState = false;
-      } else if (item.id !== undefined) {
+      if (item.kind === 'status' && asked) asked.heard = true;
+      if (item.kind === 'event' && item.id !== undefined) {
         // An event the new leader replays after a handover that this tab has already passed on.
         const next = parseCursor(item.id);
         const held = parseCursor(position);
@@ -184,8 +190,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       case 'call':
         // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
         if (leading) return;
-        awaitingState = true;
-        joinedAt = position;
+        asked = { by: 'call', at: position };
         post({ type: 'hello' });
         return;
       case 'hello': {
@@ -201,14 +206,19 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         return;
       }
       case 'state': {
-        if (leading || message.to !== tabId || !awaitingState) return;
-        awaitingState = false;
-        receive(message.items);
-        // Back behind the leader's position (a tab shown again from the cache): nothing replays what it
-        // missed, so its consumer must take a snapshot, even if it would take a ready as a resumption.
+        if (leading || message.to !== tabId || !asked) return;
+        // Where this tab stands against the leader: for a tab joining, where it stood when it asked
+        // (what was relayed meanwhile may have moved it on); for one answering a call, where it stands
+        // now, since the new leader relays nothing before it knows who follows.
+        const mine = asked.by === 'join' ? asked.at : position;
+        const heard = asked.heard;
+        asked = undefined;
+        receive(heard ? message.items.filter((item) => item.kind !== 'status') : message.items);
+        // Behind the leader's position (a tab shown again from the cache, or one the new leader had not
+        // relayed to yet): nothing replays what it missed, so its consumer must take a snapshot, even if
+        // it would take a ready as a resumption.
         const ready = message.items.find((item) => item.kind === 'event' && item.event.type === 'ready');
-        // Measured from where this tab stood when it asked: items relayed meanwhile may have moved it on.
-        if (joinedAt !== undefined && ready?.kind === 'event' && ready.id !== joinedAt) {
+        if (ready?.kind === 'event' && ready.id !== undefined && behind(mine, ready.id)) {
           inbox.push([{ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: ready.id }]);
         }
         return;
@@ -228,7 +238,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     real = subscription;
     // The tabs that followed the last leader are not known yet: they answer this with `hello`.
     post({ type: 'call' });
-    awaitingState = false;
+    asked = undefined;
     setLeading(true);
     const pump = async () => {
       for await (const batch of subscription.batches()) {
@@ -278,8 +288,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     channel = new options.BroadcastChannel(name);
     channel.onmessage = (event) => onMessage(event.data);
     channel.onmessageerror = () => dropped('a message that could not be deserialized');
-    awaitingState = true;
-    joinedAt = position;
+    asked = { by: 'join', at: position };
     post({ type: 'hello' });
     locks.request(name, { signal: member.signal }, () => lead(member.signal)).catch((error: unknown) => {
       // Leaving the queue (pagehide, unmount) rejects with AbortError; anything else is worth a line.

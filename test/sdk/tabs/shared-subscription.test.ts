@@ -159,6 +159,53 @@ describe('one stream shared by the tabs of an identity', () => {
     expect(seqs(leader)).toEqual([11, 11, 12]); // its own stream, as is; the merge rules dedupe by seq
   });
 
+  it('a follower the new leader did not know, and so relayed nothing to at first, takes a snapshot: nothing is lost', async () => {
+    const a = openTab();
+    const first = await live([a]);
+    // B is slow: its lock request reaches the browser late, and it answers the new leader late.
+    const slow = browser.tab();
+    const lockRequests: (() => void)[] = [];
+    let holding = false;
+    const held: (() => void)[] = [];
+    const b = openTab({
+      fake: {
+        ...slow,
+        locks: { request: (...args) => new Promise((resolve, reject) => void lockRequests.push(() => void slow.locks.request(...args).then(resolve, reject))) },
+        BroadcastChannel: class extends slow.BroadcastChannel {
+          override postMessage(message: unknown) {
+            if (holding) held.push(() => super.postMessage(message));
+            else super.postMessage(message);
+          }
+        },
+      },
+    });
+    await settle();
+    // C joins after B said hello, so never heard it, and is first in line for the lock.
+    const c = openTab();
+    await settle();
+    for (const request of lockRequests.splice(0)) request();
+    holding = true;
+    a.close();
+    first.error();
+    await settle();
+    expect(c.sub.isLeader).toBe(true);
+    // C's stream delivers a message before B's answer to its call arrives: C knows no follower yet.
+    const second = server.current!;
+    second.ready(1000);
+    second.push({ type: 'chatmessage.new', data: message(11) });
+    await settle();
+    expect(seqs(c)).toEqual([11]);
+    holding = false;
+    for (const post of held.splice(0)) post();
+    await settle();
+    // B missed 11: it is told to resync (its consumer takes a snapshot, which has 11), and is then relayed to.
+    expect(seqs(b)).toEqual([]);
+    expect(b.out.items.at(-1)).toEqual({ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: 'fakeepoch:11' });
+    second.push({ type: 'chatmessage.new', data: message(12) });
+    await settle();
+    expect(seqs(b).at(-1)).toBe(12);
+  });
+
   it('a leader that closes its tab hands over as quickly, without waiting for anything', async () => {
     const [a, b] = [openTab(), openTab()];
     const first = await live([a!, b!]);
