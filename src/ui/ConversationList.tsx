@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
+import { createComputed, createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
 import type { Conversation } from '../protocol/index.ts';
 import { indexOfRow, rowCount, rowSlice } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
@@ -101,6 +101,23 @@ export function ConversationList(props: ConversationListProps) {
   // Handed over once: the island keeps it for as long as the list lives.
   // eslint-disable-next-line solid/reactivity
   props.handle?.({ focus: (sid) => focusRow(Math.max(0, rows().indexOfKey!(sid))) });
+
+  // A focused row that a new message moves to the top is moved in the DOM, and that drops its focus:
+  // noted before the rows render, given back after.
+  let hadFocus: HTMLElement | undefined;
+  createComputed(
+    on(rows, () => {
+      const active = (scroller?.getRootNode() as Document | ShadowRoot | undefined)?.activeElement;
+      hadFocus = active instanceof HTMLElement && scroller!.contains(active) ? active : undefined;
+    }),
+  );
+  createEffect(
+    on(rows, () => {
+      const row = hadFocus;
+      hadFocus = undefined;
+      if (row?.isConnected && (row.getRootNode() as Document | ShadowRoot).activeElement !== row) row.focus({ preventScroll: true });
+    }),
+  );
 
   const onKeyDown = (e: KeyboardEvent) => {
     const current = focusSid() ?? tabStop();

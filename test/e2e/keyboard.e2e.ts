@@ -47,8 +47,8 @@ async function walk(page: Page): Promise<string> {
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');
   await expect.poll(() => bubbleTexts(page)).toContain(text);
-  // Esc: back on the list, on the chat's row (now first: it has the newest message); the narrow
-  // layout shows the list again.
+  // Esc: back on the list, on the chat's row (first once the server has the message: a row moved to
+  // the top keeps its focus); the narrow layout shows the list again.
   await page.keyboard.press('Escape');
   await expect.poll(() => focused(page)).toBe(`row ${second}`);
   expect(await view(page)).toBe('list');
@@ -96,5 +96,26 @@ it('19. narrow (390 px): the same walk, and ← back from a chat lands on its ro
   await page.keyboard.press('Enter');
   await expect.poll(() => focused(page)).toBe(`row ${opened}`);
   expect(await page.locator('hero-messaging .hm-list').isVisible()).toBe(true);
+  await page.close();
+});
+
+it('20. a message for the focused row moves it to the top, and the keyboard focus stays on it', async () => {
+  const page = await h.page('bob', { width: 1280, height: 800 });
+  await waitLive(page);
+  await page.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"]`).waitFor();
+  const [first, second] = await page.locator('hero-messaging .hm-conv-title').allTextContents();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  expect(await focused(page)).toBe(`row ${first}`);
+  await page.keyboard.press('ArrowDown');
+  expect(await focused(page)).toBe(`row ${second}`);
+  const rowOf = (title: string) => page.locator('hero-messaging button.hm-conv', { hasText: title });
+  const sid = await rowOf(second!).getAttribute('data-sid');
+  await h.client('alice').sendMessage({ sid: sid!, content: `For the focused row ${Date.now()}`, nonce: `f-${Date.now()}` });
+  await expect.poll(() => page.locator('hero-messaging .hm-conv-title').first().textContent()).toBe(second);
+  expect(await focused(page)).toBe(`row ${second}`);
+  // And the walk goes on from there: the row that was first is now below it.
+  await page.keyboard.press('ArrowDown');
+  expect(await focused(page)).toBe(`row ${first}`);
   await page.close();
 });
