@@ -38,12 +38,11 @@ export interface SharedStreamOptions extends SubscribeOptions {
   nextTask?: (fn: () => void) => void;
 }
 
-/** Whether a tab at `mine` has not had every event up to `theirs` (the leader's position); not when it never had a position. */
-function behind(mine: string | undefined, theirs: string): boolean {
-  if (mine === undefined) return false;
-  const a = parseCursor(mine);
-  const b = parseCursor(theirs);
-  return !a.ok || !b.ok || a.value.epoch !== b.value.epoch || b.value.seq > a.value.seq;
+/** Whether a tab at position `held` has had the event at `id`: the same epoch, and not before it. */
+function hasHad(held: string | undefined, id: string): boolean {
+  const a = parseCursor(held);
+  const b = parseCursor(id);
+  return a.ok && b.ok && a.value.epoch === b.value.epoch && b.value.seq <= a.value.seq;
 }
 
 /** A task queue on a `MessageChannel`, opened on first use and closed with `close`. */
@@ -164,10 +163,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       if (item.kind === 'status' && asked) asked.heard = true;
       if (item.kind === 'event' && item.id !== undefined) {
         // An event the new leader replays after a handover that this tab has already passed on.
-        const next = parseCursor(item.id);
-        const held = parseCursor(position);
         const type = item.event.type;
-        if (type !== 'ready' && type !== 'resync' && next.ok && held.ok && next.value.epoch === held.value.epoch && next.value.seq <= held.value.seq) return false;
+        if (type !== 'ready' && type !== 'resync' && hasHad(position, item.id)) return false;
         position = item.id;
       }
       return true;
@@ -218,7 +215,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         // relayed to yet): nothing replays what it missed, so its consumer must take a snapshot, even if
         // it would take a ready as a resumption.
         const ready = message.items.find((item) => item.kind === 'event' && item.event.type === 'ready');
-        if (ready?.kind === 'event' && ready.id !== undefined && behind(mine, ready.id)) {
+        if (ready?.kind === 'event' && ready.id !== undefined && mine !== undefined && !hasHad(mine, ready.id)) {
           inbox.push([{ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: ready.id }]);
         }
         return;
