@@ -19,6 +19,8 @@ export interface FakeCall {
 export interface FakeSubscription extends Subscription {
   status(status: StreamStatus): void;
   event(event: ServerEvent): void;
+  /** Several events as one batch, as one network read of a burst brings them. */
+  events(...events: ServerEvent[]): void;
   /** The loop ends (as after a 401, or a bug). */
   end(): void;
   /** The loop throws. */
@@ -105,7 +107,7 @@ export function createFakeClient(publicKey = 'bob'): FakeClient {
 }
 
 function createFakeSubscription(): FakeSubscription {
-  type Next = { item: StreamItem } | { end: true } | { error: unknown };
+  type Next = { items: StreamItem[] } | { end: true } | { error: unknown };
   const queue: Next[] = [];
   let wake: (() => void) | undefined;
   let started = false;
@@ -118,7 +120,7 @@ function createFakeSubscription(): FakeSubscription {
     async *[Symbol.asyncIterator]() {
       for await (const batch of sub.batches()) yield* batch;
     },
-    /** Each item put is a batch of its own. */
+    /** Each item put is a batch of its own; `events` puts several in one. */
     async *batches() {
       started = true;
       const signal = sub.options?.signal;
@@ -131,11 +133,12 @@ function createFakeSubscription(): FakeSubscription {
         const next = queue.shift()!;
         if ('end' in next) return;
         if ('error' in next) throw next.error;
-        yield [next.item];
+        yield next.items;
       }
     },
-    status: (status) => put({ item: { kind: 'status', status } }),
-    event: (event) => put({ item: { kind: 'event', event } }),
+    status: (status) => put({ items: [{ kind: 'status', status }] }),
+    event: (event) => put({ items: [{ kind: 'event', event }] }),
+    events: (...events) => put({ items: events.map((event) => ({ kind: 'event', event })) }),
     end: () => put({ end: true }),
     fail: (error) => put({ error }),
     retries: 0,

@@ -77,6 +77,15 @@ describe('the chat session', () => {
     expect(t.client.pending('conversation.send_message')[0]!.params).toEqual({ sid: 'c1', content: 'waiting', nonce: 'old' });
   });
 
+  it('hands nothing more of a batch to a session disposed while the stream loop held it', async () => {
+    const t = start();
+    await t.goLive([row('c1'), row('c2')]);
+    t.session.onIncoming(() => t.session.dispose());
+    t.sub.events({ type: 'chatmessage.new', data: fromAlice(6, 'c2') }, { type: 'chatmessage.new', data: fromAlice(7, 'c2') });
+    await settle();
+    expect(findRow(t.session.store.current().conversations, 'c2')!.last_message).toBe('text 6');
+  });
+
   it('publishes the rows before the status says Live', async () => {
     const t = start({ environment: { ...testEnvironment().env, schedulePublish: () => () => {} } });
     await t.connect();
