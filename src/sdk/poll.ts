@@ -107,7 +107,7 @@ export function pollEvents(
   }
 
   const loop = makeLoop(env, tuning, options.signal, connect);
-  return makeSubscription({ name: 'poll', run: loop.run, retryNow: loop.retryNow, lastEventId: () => undefined, stats });
+  return makeSubscription({ name: 'poll', signal: options.signal, run: loop.run, retryNow: loop.retryNow, lastEventId: () => undefined, stats });
 }
 
 /** The `unauthorized` status for an RPC failure that refuses the identity, if it is one. */

@@ -111,5 +111,5 @@ export function subscribeEvents(
   }
 
   const loop = makeLoop(env, tuning, signal, connect);
-  return makeSubscription({ name: 'subscribe', run: loop.run, retryNow: loop.retryNow, lastEventId: () => position, stats });
+  return makeSubscription({ name: 'subscribe', signal, run: loop.run, retryNow: loop.retryNow, lastEventId: () => position, stats });
 }

@@ -66,6 +66,8 @@ export interface SubscribeOptions {
 /** Wraps a transport's loop as a `Subscription` that can be iterated once. */
 export function makeSubscription(parts: {
   name: string;
+  /** The subscription's signal: item by item, nothing more of a batch is handed on once it aborts. */
+  signal: AbortSignal;
   run: () => AsyncGenerator<StreamBatch>;
   retryNow: () => void;
   lastEventId: () => string | undefined;
@@ -81,7 +83,12 @@ export function makeSubscription(parts: {
     [Symbol.asyncIterator]() {
       const batches = start();
       return (async function* () {
-        for await (const batch of batches) yield* batch;
+        for await (const batch of batches) {
+          for (const item of batch) {
+            yield item;
+            if (parts.signal.aborted) return;
+          }
+        }
       })();
     },
     batches: start,

@@ -279,6 +279,26 @@ describe('a consumer that pauses between items', () => {
     expect(subscription.lastEventId).toBe('fakeepoch:20');
   });
 
+  it('item by item, hands on nothing more of a batch once the signal aborts', async () => {
+    const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch });
+    const subscription = client.subscribe({ signal: controller.signal });
+    const seen: number[] = [];
+    const done = (async () => {
+      for await (const item of subscription) {
+        if (item.kind !== 'event' || item.event.type !== 'chatmessage.new') continue;
+        seen.push(item.event.data.seq);
+        controller.abort();
+      }
+    })();
+    const conn = await server.nextConnection();
+    conn.ready(1000);
+    await flush();
+    conn.pushRaw(new TextEncoder().encode([1, 2, 3].map((seq) => frame({ type: 'chatmessage.new', data: message(seq) }, `fakeepoch:${seq}`)).join('')));
+    await flush();
+    await done;
+    expect(seen).toEqual([1]);
+  });
+
   it('never opens a connection after the signal aborted while it paused', async () => {
     const { subscription } = (() => {
       const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch });

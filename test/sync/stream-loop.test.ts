@@ -49,6 +49,7 @@ describe('the stream loop', () => {
     const burst: StreamItem[] = Array.from({ length: 10 }, (_, i) => ({ kind: 'event', event: ready, id: `e:${i + 1}` }));
     const subscription = makeSubscription({
       name: 'subscribe',
+      signal: new AbortController().signal,
       run: async function* () {
         yield [{ kind: 'status', status: { state: 'connecting', attempt: 0 } }];
         yield burst;

@@ -338,6 +338,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   for (const key of STAT_KEYS) Object.defineProperty(stats, key, { get: () => done[key] + (real?.stats[key] ?? 0), enumerable: true });
   const shared = makeSubscription({
     name: 'subscribe',
+    signal,
     run,
     retryNow: () => (leading ? real?.retryNow() : post({ type: 'retry' })),
     lastEventId: () => position,
