@@ -18,8 +18,11 @@ export type RelayMessage =
   | { v: 2; type: 'items'; from: string; items: StreamItem[] }
   /** A tab that has just joined → leader: "what is the status?". */
   | { v: 2; type: 'hello'; from: string }
-  /** Leader → the tab `to`: its status, then the `ready` of its live connection with its position as `id`. */
-  | { v: 2; type: 'state'; from: string; to: string; items: StreamItem[] }
+  /**
+   * Leader → the tab `to`: its status, then the `ready` of its live connection with its position as
+   * `id`; `withheld`, the position of the last event it posted to nobody (it knew no follower yet).
+   */
+  | { v: 2; type: 'state'; from: string; to: string; items: StreamItem[]; withheld?: string }
   /** Any tab → leader: skip the reconnect wait ("Retry now"). */
   | { v: 2; type: 'retry'; from: string }
   /** A new leader → all: "who follows?"; each follower answers `hello`. */
@@ -55,7 +58,7 @@ const Ask = v.object({ v: Version, type: Tag, from: TabId });
 const MessageSchema = v.variant<RelayMessage>('type', {
   items: v.object({ v: Version, type: Tag, from: TabId, items: v.sized(v.array(ItemSchema), 1, MAX_RELAYED) }),
   hello: Ask,
-  state: v.object({ v: Version, type: Tag, from: TabId, to: TabId, items: v.sized(v.array(ItemSchema), 1, 2) }),
+  state: v.object({ v: Version, type: Tag, from: TabId, to: TabId, items: v.sized(v.array(ItemSchema), 1, 2), withheld: v.optional(CursorSchema) }),
   retry: Ask,
   call: Ask,
   bye: Ask,

@@ -132,8 +132,13 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   };
   // The tabs known to follow (their `hello`, less their `bye`): a leader alone posts no events.
   const peers = new Set<string>();
+  // The position of the last event this leader posted to nobody: a tab it did not know yet missed it.
+  let withheld: string | undefined;
   const relay = (item: StreamItem) => {
-    if (item.kind === 'event' && peers.size === 0) return;
+    if (item.kind === 'event' && peers.size === 0) {
+      withheld = item.id ?? withheld;
+      return;
+    }
     // A status goes out at once (with what waits before it): it is rare, and the last one may be the
     // last word of a tab about to close.
     if (item.kind === 'status') {
@@ -199,24 +204,23 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         // (gone by before it listened) with the leader's position, so that its consumer takes a snapshot.
         const items: StreamItem[] = [{ kind: 'status', status: lastStatus }];
         if (lastReady) items.push({ kind: 'event', event: { type: 'ready', data: lastReady }, ...(position === undefined ? {} : { id: position }) });
-        post({ type: 'state', to: message.from, items });
+        post({ type: 'state', to: message.from, items, ...(withheld === undefined ? {} : { withheld }) });
         return;
       }
       case 'state': {
         if (leading || message.to !== tabId || !asked) return;
-        // Where this tab stands against the leader: for a tab joining, where it stood when it asked
-        // (what was relayed meanwhile may have moved it on); for one answering a call, where it stands
-        // now, since the new leader relays nothing before it knows who follows.
-        const mine = asked.by === 'join' ? asked.at : position;
-        const heard = asked.heard;
+        const { by, at, heard } = asked;
         asked = undefined;
         receive(heard ? message.items.filter((item) => item.kind !== 'status') : message.items);
-        // Behind the leader's position (a tab shown again from the cache, or one the new leader had not
-        // relayed to yet): nothing replays what it missed, so its consumer must take a snapshot, even if
-        // it would take a ready as a resumption.
+        // Nothing replays what this tab missed, so its consumer must take a snapshot, even if it would
+        // take a ready as a resumption: a tab joining behind the leader's position (shown again from the
+        // cache; measured from where it stood when it asked, as what was relayed since moved it on), or
+        // one answering a call that the new leader withheld an event from before it knew it followed.
         const ready = message.items.find((item) => item.kind === 'event' && item.event.type === 'ready');
-        if (ready?.kind === 'event' && ready.id !== undefined && mine !== undefined && !hasHad(mine, ready.id)) {
-          inbox.push([{ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: ready.id }]);
+        const missed = by === 'join' ? ready?.kind === 'event' && ready.id !== undefined && at !== undefined && !hasHad(at, ready.id) : message.withheld !== undefined && !hasHad(at, message.withheld);
+        if (missed) {
+          const id = ready?.kind === 'event' && ready.id !== undefined ? ready.id : message.withheld;
+          inbox.push([{ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, ...(id === undefined ? {} : { id }) }]);
         }
         return;
       }
@@ -236,6 +240,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     // The tabs that followed the last leader are not known yet: they answer this with `hello`.
     post({ type: 'call' });
     asked = undefined;
+    withheld = undefined;
     setLeading(true);
     const pump = async () => {
       for await (const batch of subscription.batches()) {

@@ -159,32 +159,45 @@ describe('one stream shared by the tabs of an identity', () => {
     expect(seqs(leader)).toEqual([11, 11, 12]); // its own stream, as is; the merge rules dedupe by seq
   });
 
+  /** A tab whose lock request reaches the browser only on `admit()`, and whose posts wait while `hold` is on. */
+  function slowTab() {
+    const tab = browser.tab();
+    const requests: (() => void)[] = [];
+    const held: (() => void)[] = [];
+    const slow = { holding: false };
+    const fake: FakeTab = {
+      ...tab,
+      locks: { request: (...args) => new Promise((resolve, reject) => void requests.push(() => void tab.locks.request(...args).then(resolve, reject))) },
+      BroadcastChannel: class extends tab.BroadcastChannel {
+        override postMessage(message: unknown) {
+          if (slow.holding) held.push(() => super.postMessage(message));
+          else super.postMessage(message);
+        }
+      },
+    };
+    return {
+      tab: openTab({ fake }),
+      admit: () => requests.splice(0).forEach((request) => request()),
+      hold: () => void (slow.holding = true),
+      release: () => {
+        slow.holding = false;
+        held.splice(0).forEach((post) => post());
+      },
+    };
+  }
+  const resyncAt = (id: string): StreamItem => ({ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id });
+
   it('a follower the new leader did not know, and so relayed nothing to at first, takes a snapshot: nothing is lost', async () => {
     const a = openTab();
     const first = await live([a]);
     // B is slow: its lock request reaches the browser late, and it answers the new leader late.
-    const slow = browser.tab();
-    const lockRequests: (() => void)[] = [];
-    let holding = false;
-    const held: (() => void)[] = [];
-    const b = openTab({
-      fake: {
-        ...slow,
-        locks: { request: (...args) => new Promise((resolve, reject) => void lockRequests.push(() => void slow.locks.request(...args).then(resolve, reject))) },
-        BroadcastChannel: class extends slow.BroadcastChannel {
-          override postMessage(message: unknown) {
-            if (holding) held.push(() => super.postMessage(message));
-            else super.postMessage(message);
-          }
-        },
-      },
-    });
+    const b = slowTab();
     await settle();
     // C joins after B said hello, so never heard it, and is first in line for the lock.
     const c = openTab();
     await settle();
-    for (const request of lockRequests.splice(0)) request();
-    holding = true;
+    b.admit();
+    b.hold();
     a.close();
     first.error();
     await settle();
@@ -195,15 +208,61 @@ describe('one stream shared by the tabs of an identity', () => {
     second.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
     expect(seqs(c)).toEqual([11]);
-    holding = false;
-    for (const post of held.splice(0)) post();
+    b.release();
     await settle();
     // B missed 11: it is told to resync (its consumer takes a snapshot, which has 11), and is then relayed to.
-    expect(seqs(b)).toEqual([]);
-    expect(b.out.items.at(-1)).toEqual({ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: 'fakeepoch:11' });
+    expect(seqs(b.tab)).toEqual([]);
+    expect(b.tab.out.items.at(-1)).toEqual(resyncAt('fakeepoch:11'));
     second.push({ type: 'chatmessage.new', data: message(12) });
     await settle();
-    expect(seqs(b).at(-1)).toBe(12);
+    expect(seqs(b.tab).at(-1)).toBe(12);
+  });
+
+  it('a follower that answers after another one did still learns what the new leader withheld before either', async () => {
+    const a = openTab();
+    const first = await live([a]);
+    const [b, d] = [slowTab(), slowTab()];
+    await settle();
+    const c = openTab();
+    await settle();
+    b.admit();
+    d.admit();
+    b.hold();
+    d.hold();
+    a.close();
+    first.error();
+    await settle();
+    expect(c.sub.isLeader).toBe(true);
+    const second = server.current!;
+    second.ready(1000);
+    second.push({ type: 'chatmessage.new', data: message(11) });
+    await settle();
+    // D answers first: C now relays, and 12 reaches B too, which moves B's position past the gap at 11.
+    d.release();
+    await settle();
+    expect(d.tab.out.items.at(-1)).toEqual(resyncAt('fakeepoch:11'));
+    second.push({ type: 'chatmessage.new', data: message(12) });
+    await settle();
+    expect(seqs(b.tab)).toEqual([12]);
+    b.release();
+    await settle();
+    expect(b.tab.out.types().at(-1)).toBe('resync');
+  });
+
+  it('a follower the new leader relayed everything to takes no snapshot after the handover', async () => {
+    const [a, b, c] = [openTab(), openTab(), openTab()];
+    const first = await live([a!, b!, c!]);
+    a!.close();
+    first.error();
+    await settle();
+    const second = server.current!;
+    second.ready(1000);
+    second.push({ type: 'chatmessage.new', data: message(11) });
+    await settle();
+    for (const tab of [b!, c!]) {
+      expect(seqs(tab)).toEqual([11]);
+      expect(tab.out.types()).not.toContain('resync');
+    }
   });
 
   it('a leader that closes its tab hands over as quickly, without waiting for anything', async () => {
