@@ -105,14 +105,15 @@ export function ConversationList(props: ConversationListProps) {
   // A focused row that a new message moves to the top is moved in the DOM, and that drops its focus:
   // noted before the rows render, given back after.
   let hadFocus: HTMLElement | undefined;
+  const order = createMemo(() => session.store.view().conversations);
   createComputed(
-    on(rows, () => {
+    on(order, () => {
       const active = (scroller?.getRootNode() as Document | ShadowRoot | undefined)?.activeElement;
       hadFocus = active instanceof HTMLElement && scroller!.contains(active) ? active : undefined;
     }),
   );
   createEffect(
-    on(rows, () => {
+    on(order, () => {
       const row = hadFocus;
       hadFocus = undefined;
       if (row?.isConnected && (row.getRootNode() as Document | ShadowRoot).activeElement !== row) row.focus({ preventScroll: true });
