@@ -187,66 +187,64 @@ describe('one stream shared by the tabs of an identity', () => {
   }
   const resyncAt = (id: string): StreamItem => ({ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id });
 
-  it('a follower the new leader did not know, and so relayed nothing to at first, takes a snapshot: nothing is lost', async () => {
+  /**
+   * A leads; `slow` slow tabs join, then C, which never heard their hellos and is first in line for the
+   * lock. A closes while the slow tabs' posts are held: C takes over, and its stream delivers 11 before
+   * any slow tab's answer to its call arrives, so C knows no follower yet.
+   */
+  async function handOverAheadOfSlowTabs(slow: number) {
     const a = openTab();
     const first = await live([a]);
-    // B is slow: its lock request reaches the browser late, and it answers the new leader late.
-    const b = slowTab();
+    const tabs = Array.from({ length: slow }, () => slowTab());
     await settle();
-    // C joins after B said hello, so never heard it, and is first in line for the lock.
     const c = openTab();
     await settle();
-    b.admit();
-    b.hold();
+    for (const tab of tabs) {
+      tab.admit();
+      tab.hold();
+    }
     a.close();
     first.error();
     await settle();
     expect(c.sub.isLeader).toBe(true);
-    // C's stream delivers a message before B's answer to its call arrives: C knows no follower yet.
     const second = server.current!;
     second.ready(1000);
     second.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
     expect(seqs(c)).toEqual([11]);
-    b.release();
+    return { tabs, second };
+  }
+
+  it('a follower the new leader did not know, and so relayed nothing to at first, takes a snapshot: nothing is lost', async () => {
+    const {
+      tabs: [b],
+      second,
+    } = await handOverAheadOfSlowTabs(1);
+    b!.release();
     await settle();
     // B missed 11: it is told to resync (its consumer takes a snapshot, which has 11), and is then relayed to.
-    expect(seqs(b.tab)).toEqual([]);
-    expect(b.tab.out.items.at(-1)).toEqual(resyncAt('fakeepoch:11'));
+    expect(seqs(b!.tab)).toEqual([]);
+    expect(b!.tab.out.items.at(-1)).toEqual(resyncAt('fakeepoch:11'));
     second.push({ type: 'chatmessage.new', data: message(12) });
     await settle();
-    expect(seqs(b.tab).at(-1)).toBe(12);
+    expect(seqs(b!.tab).at(-1)).toBe(12);
   });
 
   it('a follower that answers after another one did still learns what the new leader withheld before either', async () => {
-    const a = openTab();
-    const first = await live([a]);
-    const [b, d] = [slowTab(), slowTab()];
-    await settle();
-    const c = openTab();
-    await settle();
-    b.admit();
-    d.admit();
-    b.hold();
-    d.hold();
-    a.close();
-    first.error();
-    await settle();
-    expect(c.sub.isLeader).toBe(true);
-    const second = server.current!;
-    second.ready(1000);
-    second.push({ type: 'chatmessage.new', data: message(11) });
-    await settle();
+    const {
+      tabs: [b, d],
+      second,
+    } = await handOverAheadOfSlowTabs(2);
     // D answers first: C now relays, and 12 reaches B too, which moves B's position past the gap at 11.
-    d.release();
+    d!.release();
     await settle();
-    expect(d.tab.out.items.at(-1)).toEqual(resyncAt('fakeepoch:11'));
+    expect(d!.tab.out.items.at(-1)).toEqual(resyncAt('fakeepoch:11'));
     second.push({ type: 'chatmessage.new', data: message(12) });
     await settle();
-    expect(seqs(b.tab)).toEqual([12]);
-    b.release();
+    expect(seqs(b!.tab)).toEqual([12]);
+    b!.release();
     await settle();
-    expect(b.tab.out.types().at(-1)).toBe('resync');
+    expect(b!.tab.out.types().at(-1)).toBe('resync');
   });
 
   it('a follower the new leader relayed everything to takes no snapshot after the handover', async () => {
