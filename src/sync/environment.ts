@@ -2,9 +2,11 @@ import type { Environment } from '../sdk/index.ts';
 
 /**
  * Runs `run` later; answers a function that cancels it. A publication's `run` answers how many
- * changes it published, so that a schedule can tell a burst (many per publication) from a chat.
+ * changes it published, so that a schedule can tell a burst (many per publication) from a chat;
+ * `pending`, if given, answers how many wait for it so far, so that a schedule can tell when they
+ * stop coming.
  */
-export type Schedule = (run: () => number | void) => () => void;
+export type Schedule = (run: () => number | void, pending?: () => number) => () => void;
 
 /**
  * What crosses the session's boundary with the world: the SDK's clock, randomness and timers, plus

@@ -97,7 +97,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   const publishSoon = () => {
     if (scheduled) return;
     scheduled = true;
-    cancel = schedule(flush);
+    cancel = schedule(flush, () => changes);
   };
 
   /** Publishes what is pending; answers how many changes that was. */

@@ -36,7 +36,8 @@ const BURST_SPACING_MS = 33;
  * shows a message with no delay. Once a publication carries many changes (a burst: the events of a
  * network chunk), the next go out at most every 33 ms (two frames) until 100 ms pass with nothing
  * to publish: thousands of messages are read in the time saved, and nobody reads 30 screens a
- * second. A hidden page (no frames) publishes after each task.
+ * second. But when the changes stop coming (told by `pending`), the burst's last publication goes
+ * out without waiting for the spacing. A hidden page (no frames) publishes after each task.
  */
 export function oncePerFrame(): Schedule {
   // Whether something was published since the current frame began: then the next publication waits
@@ -73,7 +74,7 @@ export function oncePerFrame(): Schedule {
     }
     return bursting ? Math.max(0, last + BURST_SPACING_MS - now) : 0;
   };
-  return (run) => {
+  return (run, pending) => {
     if (typeof requestAnimationFrame === 'undefined' || document.visibilityState === 'hidden') return afterTask(run);
     const spacing = burstWait();
     if (!publishedThisFrame && spacing === 0) {
@@ -84,11 +85,13 @@ export function oncePerFrame(): Schedule {
     // hidden meanwhile) with this one pending.
     let done = false;
     let frame: number | undefined;
+    let probe: (() => void) | undefined;
     const cancel = () => {
       done = true;
       if (frame !== undefined) cancelAnimationFrame(frame);
       clearTimeout(spaced);
       clearTimeout(timer);
+      probe?.();
     };
     const fire = (framed: boolean) => {
       if (done) return;
@@ -100,10 +103,29 @@ export function oncePerFrame(): Schedule {
         inFrame = false;
       }
     };
-    const nextFrame = () => void (frame = requestAnimationFrame(() => fire(true)));
+    const nextFrame = () => void (frame ??= requestAnimationFrame(() => fire(true)));
     const spaced = spacing > 0 ? setTimeout(nextFrame, spacing) : undefined;
     if (spacing === 0) nextFrame();
     const timer = setTimeout(() => fire(false), spacing + FRAME_FALLBACK_MS);
+    if (spacing > 0 && pending) {
+      // The spacing gives time to events still coming. Once a whole task passes with none added, they
+      // have stopped (or pause for the network): the page has nothing else to do, so the publication
+      // goes out now, or in the next frame if this one had its own, not when the spacing ends.
+      let seen = pending();
+      const check = () => {
+        if (done) return;
+        const now = pending();
+        if (now !== seen) {
+          seen = now;
+          probe = afterTask(check);
+        } else if (!publishedThisFrame) fire(false);
+        else {
+          clearTimeout(spaced);
+          nextFrame();
+        }
+      };
+      probe = afterTask(check);
+    }
     return cancel;
   };
 }

@@ -120,6 +120,47 @@ describe('publishing once per frame', () => {
     expect(runs.at(-1)).toBe('quiet');
   });
 
+  it('publishes the last of a burst once its changes stop coming, without waiting for the spacing', async () => {
+    const { frame, schedule, runs } = framed();
+    const publishing = (name: string, changes: number) => () => {
+      runs.push(name);
+      return changes;
+    };
+    // Changes keep coming while `streaming`: each look finds more than the last.
+    let streaming = true;
+    let changes = 0;
+    const pending = () => (streaming ? ++changes : changes);
+    schedule(publishing('first', 1));
+    await wait(5);
+    schedule(publishing('chunk', 8));
+    frame();
+    expect(runs).toEqual(['first', 'chunk']);
+
+    // While events come, the spacing holds; once they stop, this frame has had its publication, so the
+    // next frame carries the last one, well before the 33 ms are up.
+    const since = performance.now();
+    schedule(publishing('last of the burst', 3), pending);
+    await wait(10);
+    expect(runs.at(-1)).toBe('chunk');
+    streaming = false;
+    await wait(5);
+    expect(runs.at(-1)).toBe('chunk');
+    frame();
+    expect(runs.at(-1)).toBe('last of the burst');
+    expect(performance.now() - since).toBeLessThan(33);
+
+    // The next burst chunk, in a frame that has had no publication: out after the task that found the
+    // changes had stopped, with no frame.
+    frame();
+    streaming = true;
+    schedule(publishing('after a pause', 2), pending);
+    await wait(5);
+    expect(runs.at(-1)).toBe('last of the burst');
+    streaming = false;
+    await wait(5);
+    expect(runs.at(-1)).toBe('after a pause');
+  });
+
   it('still publishes when frames stop coming (the tab was hidden meanwhile)', async () => {
     vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 1);
     const schedule = oncePerFrame();
