@@ -85,13 +85,11 @@ export function oncePerFrame(): Schedule {
     // hidden meanwhile) with this one pending.
     let done = false;
     let frame: number | undefined;
-    let probe: (() => void) | undefined;
     const cancel = () => {
       done = true;
       if (frame !== undefined) cancelAnimationFrame(frame);
       clearTimeout(spaced);
       clearTimeout(timer);
-      probe?.();
     };
     const fire = (framed: boolean) => {
       if (done) return;
@@ -104,27 +102,21 @@ export function oncePerFrame(): Schedule {
       }
     };
     const nextFrame = () => void (frame ??= requestAnimationFrame(() => fire(true)));
-    const spaced = spacing > 0 ? setTimeout(nextFrame, spacing) : undefined;
-    if (spacing === 0) nextFrame();
+    const spaced = spacing ? setTimeout(nextFrame, spacing) : nextFrame();
     const timer = setTimeout(() => fire(false), spacing + FRAME_FALLBACK_MS);
-    if (spacing > 0 && pending) {
+    if (spacing && pending) {
       // The spacing gives time to events still coming. Once a whole task passes with none added, they
       // have stopped (or pause for the network): the page has nothing else to do, so the publication
-      // goes out now, or in the next frame if this one had its own, not when the spacing ends.
+      // goes out now, or in the next frame if this one had its own, not when the spacing ends. (A look
+      // still queued when the publication went out finds it done.)
       let seen = pending();
       const check = () => {
         if (done) return;
-        const now = pending();
-        if (now !== seen) {
-          seen = now;
-          probe = afterTask(check);
-        } else if (!publishedThisFrame) fire(false);
-        else {
-          clearTimeout(spaced);
-          nextFrame();
-        }
+        if (seen !== (seen = pending())) afterTask(check);
+        else if (publishedThisFrame) nextFrame();
+        else fire(false);
       };
-      probe = afterTask(check);
+      afterTask(check);
     }
     return cancel;
   };
