@@ -103,20 +103,23 @@ export function ConversationList(props: ConversationListProps) {
   props.handle?.({ focus: (sid) => focusRow(Math.max(0, rows().indexOfKey!(sid))) });
 
   // A focused row that a new message moves to the top is moved in the DOM, and that drops its focus:
-  // noted before the rows render, given back after.
-  let hadFocus: HTMLElement | undefined;
+  // noted before the rows render, given back after. Should it leave the window (the list held further
+  // down), the focus stays at its place, on the row that took it, rather than falling out of the list.
+  let hadFocus: { row: HTMLElement; at: number } | undefined;
   const order = createMemo(() => session.store.view().conversations);
   createComputed(
     on(order, () => {
       const active = (scroller?.getRootNode() as Document | ShadowRoot | undefined)?.activeElement;
-      hadFocus = active instanceof HTMLElement && scroller!.contains(active) ? active : undefined;
+      hadFocus = active instanceof HTMLElement && scroller!.contains(active) ? { row: active, at: [...scroller!.querySelectorAll(ROW)].indexOf(active) } : undefined;
     }),
   );
   createEffect(
     on(order, () => {
-      const row = hadFocus;
+      const had = hadFocus;
       hadFocus = undefined;
-      if (row?.isConnected && (row.getRootNode() as Document | ShadowRoot).activeElement !== row) row.focus({ preventScroll: true });
+      if (!had) return;
+      const row = had.row.isConnected ? had.row : scroller?.querySelectorAll<HTMLElement>(ROW)[had.at];
+      if (row && (row.getRootNode() as Document | ShadowRoot).activeElement !== row) row.focus({ preventScroll: true });
     }),
   );
 

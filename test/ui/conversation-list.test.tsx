@@ -71,6 +71,28 @@ describe('a list of 1,000 conversations', () => {
     expect(rows(host).length).toBeLessThanOrEqual(200);
   });
 
+  it('keeps the keyboard focus in place when the focused row jumps to the top, out of the window', async () => {
+    const { world, sids } = crowdedWorld(1000);
+    const host = mount(world);
+    await waitFor(() => expect(host.querySelector('.hm-status')?.textContent).toBe('Live'));
+    rows(host)[0]!.focus();
+    // Far enough down that the window no longer holds the top of the list.
+    for (let i = 0; i < 250; i++) key(host, 'ArrowDown');
+    const walkedTo = sids[999 - 250]!;
+    expect(focused(host)?.dataset.sid).toBe(walkedTo);
+    expect(rows(host)[0]!.closest('li')!.getAttribute('aria-posinset')).not.toBe('1');
+
+    world.send('dave', walkedTo, 'news for the focused row');
+    // Its row leaves the window for the top. The focus stays where it was, on the row that took its
+    // place (the one that was just above it), and that row is the list's Tab stop.
+    await waitFor(() => expect(focused(host)?.dataset.sid).toBe(sids[999 - 249]));
+    expect(focused(host)?.closest('li')?.getAttribute('aria-posinset')).toBe(String(251));
+    expect(rows(host).filter((r) => r.tabIndex === 0).map((r) => r.dataset.sid)).toEqual([sids[999 - 249]]);
+    // The list goes on from there.
+    key(host, 'ArrowDown');
+    expect(focused(host)?.dataset.sid).toBe(sids[999 - 251]);
+  });
+
   it('reorders under a burst: each row previews its newest message, the busiest on top', async () => {
     const { world, sids } = crowdedWorld(1000);
     const host = mount(world);
