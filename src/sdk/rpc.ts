@@ -148,7 +148,8 @@ const STEP = 100;
 
 /**
  * `v.parse`, but a list result (thousands of conversations) is checked a few hundred items at a time,
- * pausing when a slice has used its budget, so the page paints and takes input meanwhile.
+ * pausing when a slice has used its budget, so the page paints and takes input meanwhile, and once
+ * more before the list is handed back.
  */
 async function parseResult<T>(schema: v.Schema<T>, input: unknown, slicing: ResultSlicing): Promise<ReturnType<typeof v.parse<T>>> {
   if (!Array.isArray(input) || input.length <= STEP) return v.parse(schema, input);
@@ -167,6 +168,9 @@ async function parseResult<T>(schema: v.Schema<T>, input: unknown, slicing: Resu
     if (!part.ok) return { ok: false, error: part.error.map((issue) => ({ ...issue, path: issue.path.replace(/^\d+/, (i) => String(Number(i) + at)) })) };
     values.push(...(part.value as unknown[]));
   }
+  // A list long enough to be sliced is handed back in a task of its own: what the caller does with
+  // thousands of items (merging, sorting) is not added to the last slice's task.
+  await pause();
   return { ok: true, value: values as T };
 }
 

@@ -34,6 +34,20 @@ describe('a long list result', () => {
     expect(seen.pauses).toBeGreaterThan(0);
   });
 
+  it('is handed back after a pause of its own, so that what the caller does with it is not added to the last slice', async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => row(i));
+    const log: string[] = [];
+    let t = 0;
+    const call = makeRpcCall(identity, answering(rows), {
+      now: () => (log.push('clock'), t++),
+      pause: async () => void log.push('pause'),
+      budgetMs: 8,
+    });
+    const list = await call('conversation.list', {});
+    expect(list).toHaveLength(2000);
+    expect(log.at(-1)).toBe('pause');
+  });
+
   it('names the bad item by its index in the whole list', async () => {
     const rows: unknown[] = Array.from({ length: 1000 }, (_, i) => row(i));
     rows[750] = { ...row(750), name: 7 };
