@@ -159,11 +159,17 @@ export class HeroMessagingElement extends HTMLElement {
         onUnread: (total) => this.emit('hm-unread', { total }),
         onStatus: (status) => this.emit('hm-status', hostStatus(status)),
         onOpen: (sid) => this.emit('hm-open', { sid }),
+        // The island has undone itself: the note takes its place.
+        onFailure: (error) => this.couldNotStart(error),
       });
     } catch (error) {
-      // A host whose Trusted Types policy refuses `hero-messaging` ends up here, among others.
-      this.showProblem(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+      this.couldNotStart(error);
     }
+  }
+
+  /** A host whose Trusted Types policy refuses `hero-messaging` ends up here, among others. */
+  private couldNotStart(error: unknown): void {
+    this.showProblem(`could not start: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Shows `problem` inside the element instead of the island. */

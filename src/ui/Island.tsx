@@ -7,7 +7,7 @@ import { IslandContext } from './context.ts';
 import { createNotifications, type NotificationApi } from './notifications.ts';
 import { createIslandRouter, type IslandRouter, type Routing } from './routing.ts';
 import { adoptStyles } from './stylesheet.ts';
-import { pageEnvironment } from './frames.ts';
+import { afterTask, pageEnvironment } from './frames.ts';
 import { usableLocale, warmFormatters } from './format.ts';
 import { makeStrings, type Strings } from './strings.ts';
 import css from './styles.css?inline';
@@ -50,6 +50,12 @@ export interface IslandOptions {
   onUnread?: (total: number) => void;
   onStatus?: (status: ConnectionStatus) => void;
   onOpen?: (sid: string | undefined) => void;
+  /**
+   * The views render in the task after the session starts. Should that throw (a host's Trusted Types
+   * policy refusing the templates, say), this is told; `mountIsland` has torn the island down by then.
+   * Default: the error is thrown on, from that task.
+   */
+  onFailure?: (error: unknown) => void;
 }
 
 function defaultStorage(): OutboxStorage | undefined {
@@ -108,16 +114,31 @@ export function Island(props: IslandOptions) {
   onCleanup(() => clearTimeout(warm));
   // The address as given, or this page's origin when the island talks to its own.
   const server = options.baseUrl || origin;
+  // The UI renders in the task after the session starts: its requests are on their way sooner, and
+  // neither half of a cold start (code the page runs for the first time) holds the page as long.
+  const [shown, setShown] = createSignal(false);
+  onCleanup(
+    afterTask(() => {
+      try {
+        setShown(true);
+      } catch (error) {
+        if (!options.onFailure) throw error;
+        options.onFailure(error);
+      }
+    }),
+  );
   return (
     <IslandContext.Provider value={{ session, drafts, me: options.publicKey, now, notifications, t, locale, server }}>
-      <IslandApp router={router} onOpen={options.onOpen} />
+      {shown() && <IslandApp router={router} onOpen={options.onOpen} />}
     </IslandContext.Provider>
   );
 }
 
 /**
  * Renders the island into `target` (an element or a shadow root), its styles adopted by target's root;
- * returns the teardown. If rendering throws, all it started is undone before the error reaches the caller.
+ * returns the teardown. The session starts at once and its views render in the next task. If rendering
+ * throws, all it started is undone before the error reaches the caller: thrown from this call, or told
+ * to `onFailure` when the views fail.
  */
 export function mountIsland(target: Element | ShadowRoot, options: IslandOptions): () => void {
   const releaseStyles = adoptStyles(target, css);
@@ -133,7 +154,16 @@ export function mountIsland(target: Element | ShadowRoot, options: IslandOptions
   try {
     createRoot((disposeRoot) => {
       dispose = disposeRoot;
-      insert(container, <Island {...options} />);
+      const props: IslandOptions = {
+        ...options,
+        onFailure(error) {
+          teardown();
+          if (!options.onFailure) throw error;
+          options.onFailure(error);
+        },
+      };
+      // One spread, not props beside it: Solid would merge them with code the bundle has no other use for.
+      insert(container, <Island {...props} />);
     });
   } catch (error) {
     // Solid's render() loses its disposer when rendering throws (a host's Trusted Types policy refusing

@@ -74,7 +74,14 @@ describe('the list without conversations', () => {
     expect(listPill(host)?.getAttribute('data-state')).toBe('reconnecting');
     // Retry now ends a wait: the stream is waiting for its next try before it is pressed (on a loaded
     // machine the screen can say so a moment before the loop gets there).
-    await waitFor(() => expect(held.size).toBeGreaterThan(0), { timeout: 15_000 });
+    // The button shows only while a wait is on, not during a try.
+    await waitFor(
+      () => {
+        expect(held.size).toBeGreaterThan(0);
+        expect(screen(host)?.querySelector('button')).not.toBeNull();
+      },
+      { timeout: 15_000 },
+    );
     const before = calls;
     fireEvent.click(screen(host)!.querySelector('button')!);
     await waitFor(() => expect(calls).toBeGreaterThan(before), { timeout: 15_000 });

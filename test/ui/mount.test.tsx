@@ -29,4 +29,27 @@ describe('mountIsland', () => {
     expect(world.server.rpcCalls).toHaveLength(0);
     expect(vi.getTimerCount()).toBe(timersBefore);
   });
+
+  it('undoes everything when its views fail to render in the next task, and tells onFailure', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const world = createFakeWorld();
+    const host = document.createElement('div');
+    document.body.append(host);
+    const timersBefore = vi.getTimerCount();
+    const failures: unknown[] = [];
+    // The views read the texts as they render; the session does not.
+    const strings = () => {
+      throw new Error('views failed');
+    };
+    mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob'), strings, onFailure: (error) => failures.push(error) });
+    // The views come a task after the session started.
+    expect(failures).toHaveLength(0);
+    await vi.waitFor(() => expect(failures).toHaveLength(1));
+    expect((failures[0] as Error).message).toBe('views failed');
+    expect(host.childNodes).toHaveLength(0);
+    expect(document.adoptedStyleSheets).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(world.server.connections.filter((conn) => !conn.aborted)).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(timersBefore);
+  });
 });

@@ -209,6 +209,7 @@ describe('the Enable notifications control', () => {
     for (const page of pages) await live(page);
     expect(pages.map(enable)).toEqual([undefined, undefined, undefined, undefined]);
     // The control itself is there when it should be.
-    expect(enable(mount(world, fakeNotification('default').api))).toBeDefined();
+    const asking = mount(world, fakeNotification('default').api);
+    await waitFor(() => expect(enable(asking)).toBeDefined());
   });
 });
