@@ -36,8 +36,9 @@ const BURST_SPACING_MS = 33;
  * shows a message with no delay. Once a publication carries many changes (a burst: the events of a
  * network chunk), the next go out at most every 33 ms (two frames) until 100 ms pass with nothing
  * to publish: thousands of messages are read in the time saved, and nobody reads 30 screens a
- * second. But when the changes stop coming (told by `pending`), the burst's last publication goes
- * out without waiting for the spacing. A hidden page (no frames) publishes after each task.
+ * second. But once the changes stop coming (told by `pending`: none in a whole task, nor until the
+ * next frame), the burst's last publication goes out in that frame, without waiting for the spacing.
+ * A hidden page (no frames) publishes after each task.
  */
 export function oncePerFrame(): Schedule {
   // Whether something was published since the current frame began: then the next publication waits
@@ -105,16 +106,19 @@ export function oncePerFrame(): Schedule {
     const spaced = spacing ? setTimeout(nextFrame, spacing) : nextFrame();
     const timer = setTimeout(() => fire(false), spacing + FRAME_FALLBACK_MS);
     if (spacing && pending) {
-      // The spacing gives time to events still coming. Once a whole task passes with none added, they
-      // have stopped (or pause for the network): the page has nothing else to do, so the publication
-      // goes out now, or in the next frame if this one had its own, not when the spacing ends. (A look
+      // The spacing gives the time to events still coming. Once a whole task passes with none added,
+      // and none comes before the next frame either, they have stopped: the publication goes out in
+      // that frame, not when the spacing ends. Events that resume meanwhile keep the spacing. (A look
       // still queued when the publication went out finds it done.)
       let seen = pending();
       const check = () => {
         if (done) return;
-        if (seen !== (seen = pending())) afterTask(check);
-        else if (publishedThisFrame) nextFrame();
-        else fire(false);
+        if (seen !== (seen = pending())) return void afterTask(check);
+        requestAnimationFrame(() => {
+          if (done) return;
+          if (seen === pending()) fire(true);
+          else check();
+        });
       };
       afterTask(check);
     }
