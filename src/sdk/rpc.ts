@@ -108,6 +108,8 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
       throw new CommunicationError('rpc', `${code} ${message}`, code, res.status);
     }
     const result = await parseResult(RPC_RESULTS[method], envelope.value.result, options);
+    // A long list was checked across tasks: whoever asked may have gone meanwhile.
+    if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
     if (!result.ok) {
       throw new CommunicationError('invalid_response', `${method}: unexpected result: ${describeIssues(result.error)}`, undefined, res.status);
     }
@@ -168,7 +170,7 @@ async function parseResult<T>(schema: v.Schema<T>, input: unknown, slicing: Resu
     if (!part.ok) return { ok: false, error: part.error.map((issue) => ({ ...issue, path: issue.path.replace(/^\d+/, (i) => String(Number(i) + at)) })) };
     values.push(...(part.value as unknown[]));
   }
-  // A list long enough to be sliced is handed back in a task of its own: what the caller does with
+  // A list longer than one step is handed back in a task of its own: what the caller does with
   // thousands of items (merging, sorting) is not added to the last slice's task.
   await pause();
   return { ok: true, value: values as T };

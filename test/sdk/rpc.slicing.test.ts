@@ -48,6 +48,21 @@ describe('a long list result', () => {
     expect(log.at(-1)).toBe('pause');
   });
 
+  it('rejects as aborted when its signal aborts while the list is being checked', async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => row(i));
+    const controller = new AbortController();
+    let t = 0;
+    const call = makeRpcCall(identity, answering(rows), {
+      now: () => t++,
+      // The page goes on between slices: the island is removed meanwhile.
+      pause: async () => controller.abort(),
+      budgetMs: 8,
+    });
+    const failure = await call('conversation.list', {}, controller.signal).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CommunicationError);
+    expect((failure as CommunicationError).kind).toBe('aborted');
+  });
+
   it('names the bad item by its index in the whole list', async () => {
     const rows: unknown[] = Array.from({ length: 1000 }, (_, i) => row(i));
     rows[750] = { ...row(750), name: 7 };
