@@ -144,6 +144,27 @@ describe('dev backend event stream', () => {
     }
   });
 
+  it('writes a burst whole and in order, with a frame written in the middle of it in its place', async () => {
+    const { context, conv } = await setup();
+    const bob = await stream({ context, key: 'bob' });
+    await bob.waitFor((f) => f.json.type === 'ready');
+    // One synchronous run of the server, as a burst is: its frames reach the socket together.
+    const expected: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      server.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content: `m${i}`, nonce: `m${i}` });
+      expected.push(`m${i}`);
+      if (i === 49) {
+        server.backend.injectRaw(context, 'bob', 'event: resync\ndata: {"type":"resync","data":{"reason":"between"}}\n\n');
+        expected.push('resync');
+      }
+    }
+    await bob.waitFor(isMessage('m99'));
+    const seen = bob.frames
+      .filter((f) => f.json.type === 'chatmessage.new' || f.json.type === 'resync')
+      .map((f) => (f.json.type === 'resync' ? 'resync' : f.json.data.content));
+    expect(seen).toEqual(expected);
+  });
+
   it('writes keepalive comments every heartbeat_ms', async () => {
     const s = await stream({ context: freshContext(), key: 'dave' });
     await s.waitFor((f) => f.json.type === 'ready');
