@@ -120,6 +120,48 @@ describe('publishing once per frame', () => {
     expect(runs.at(-1)).toBe('quiet');
   });
 
+  it('spaces a burst by what its publications cost: four times the last one, at least 33 ms and at most 100', async () => {
+    const { frame, schedule, runs } = framed();
+    /** A publication of a burst that keeps the page busy for `ms` (a slow device, many new rows). */
+    const costing = (name: string, ms: number) => () => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+      runs.push(name);
+      return 8;
+    };
+    schedule(() => void runs.push('first'));
+    await wait(5);
+    schedule(costing('costs 20 ms', 20));
+    frame();
+    expect(runs).toEqual(['first', 'costs 20 ms']);
+    // The next waits 80 ms from the end of that one, not 33: the events get four fifths of the page.
+    let since = performance.now();
+    schedule(costing('costs 60 ms', 60));
+    await wait(50);
+    frame();
+    expect(runs.at(-1)).toBe('costs 20 ms');
+    await wait(40);
+    frame();
+    expect(runs.at(-1)).toBe('costs 60 ms');
+    expect(performance.now() - since).toBeGreaterThanOrEqual(80);
+    // Four times 60 would be 240 ms: a burst still moves on screen every 100 ms.
+    since = performance.now();
+    schedule(costing('cheap', 0));
+    await wait(70);
+    frame();
+    expect(runs.at(-1)).toBe('costs 60 ms');
+    await wait(40);
+    frame();
+    expect(runs.at(-1)).toBe('cheap');
+    expect(performance.now() - since).toBeLessThan(150);
+    // A cheap one brings the spacing back to 33 ms.
+    since = performance.now();
+    schedule(costing('after a cheap one', 0));
+    await wait(40);
+    frame();
+    expect(runs.at(-1)).toBe('after a cheap one');
+  });
+
   it('publishes the last of a burst in the frame after its changes stop coming, without waiting for the spacing', async () => {
     const { frame, schedule, runs } = framed();
     const publishing = (name: string, changes: number) => () => {
