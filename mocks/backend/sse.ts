@@ -13,8 +13,8 @@ export interface StreamOptions {
  * `drain`. The response's own mark (16 KiB)
  * would take a turn of the event loop per 16 KiB, which paces a burst of thousands of events at the
  * server's busyness rather than the reader's; this (at most half the backlog bound) still bounds what
- * a stream holds. Past the response's
- * mark `write` has asked for `drain`, so the stream is always woken.
+ * a stream holds. A window past the response's mark has asked for `drain`; under it (a backlog bound
+ * under 32 KiB) the stream goes on once its write is handed over, so it is always woken.
  */
 const WRITE_WINDOW = 96 * 1024;
 

@@ -29,9 +29,9 @@ const BURST_CHANGES = 8;
 const BURST_QUIET_MS = 100;
 /** During a burst, the least time from one publication to the next: the events get the time between. */
 const BURST_SPACING_MS = 33;
-/** During a burst, drawing takes at most a fifth of the page's time: the next publication waits four times the last one's cost. */
+/** During a burst, the next publication waits four times as long as the last one's script took: drawing gets about a fifth of the page. */
 const BURST_COST_FACTOR = 4;
-/** The most a burst's spacing grows to: it still moves on screen ten times a second. */
+/** The most a burst's spacing grows to, from the end of the last publication. */
 const BURST_SPACING_MAX_MS = 100;
 
 /**
@@ -39,7 +39,7 @@ const BURST_SPACING_MAX_MS = 100;
  * nothing was published in the current frame, else at the start of the next frame. A quiet chat
  * shows a message with no delay. Once a publication carries many changes (a burst: the events of a
  * network chunk), the next go out at most every 33 ms (two frames), or four times as long as the
- * last publication took (up to 100 ms: a slow device draws less often), until 100 ms pass with
+ * last publication's script took (up to 100 ms: a slow device draws less often), until 100 ms pass with
  * nothing to publish: thousands of messages are read in the time saved, and nobody reads 30 screens
  * a second. But once the changes stop coming (told by `pending`: none in a whole task, nor until the
  * next frame), the burst's last publication goes out in that frame, without waiting for the spacing.
@@ -54,7 +54,7 @@ export function oncePerFrame(): Schedule {
   let last: number | undefined;
   let bursting = false;
   // The spacing after the last publication: longer when it cost more (a slow device, a big change).
-  let spacing = BURST_SPACING_MS;
+  let burstSpacing = BURST_SPACING_MS;
   /** This frame has its publication. */
   const claimFrame = () => {
     if (publishedThisFrame) return;
@@ -68,7 +68,7 @@ export function oncePerFrame(): Schedule {
       changes = run();
     } finally {
       last = performance.now();
-      spacing = Math.min(BURST_SPACING_MAX_MS, Math.max(BURST_SPACING_MS, (last - started) * BURST_COST_FACTOR));
+      burstSpacing = Math.min(BURST_SPACING_MAX_MS, Math.max(BURST_SPACING_MS, (last - started) * BURST_COST_FACTOR));
       if ((changes ?? 1) >= BURST_CHANGES) bursting = true;
       claimFrame();
     }
@@ -82,7 +82,7 @@ export function oncePerFrame(): Schedule {
       bursting = false;
       return 0;
     }
-    return bursting ? Math.max(0, last + spacing - now) : 0;
+    return bursting ? Math.max(0, last + burstSpacing - now) : 0;
   };
   return (run, pending) => {
     if (typeof requestAnimationFrame === 'undefined' || document.visibilityState === 'hidden') return afterTask(run);
