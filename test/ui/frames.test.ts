@@ -143,30 +143,23 @@ describe('publishing once per frame', () => {
     schedule(costing('costs 20 ms', 20));
     frame();
     expect(runs).toEqual(['first', 'costs 20 ms']);
+    /** Schedules a publication costing `cost` ms: it goes out in the first frame `ms` after the last one ended, not a frame earlier. */
+    const spacedBy = (ms: number, name: string, cost: number) => {
+      const before = runs.at(-1);
+      schedule(costing(name, cost));
+      pass(ms - 1);
+      frame();
+      expect(runs.at(-1)).toBe(before);
+      pass(1);
+      frame();
+      expect(runs.at(-1)).toBe(name);
+    };
     // The next waits 80 ms from the end of that one, not 33: the events get four fifths of the page.
-    schedule(costing('costs 60 ms', 60));
-    pass(79);
-    frame();
-    expect(runs.at(-1)).toBe('costs 20 ms');
-    pass(1);
-    frame();
-    expect(runs.at(-1)).toBe('costs 60 ms');
+    spacedBy(80, 'costs 60 ms', 60);
     // Four times 60 would be 240 ms: the wait stops at 100.
-    schedule(costing('cheap', 0));
-    pass(99);
-    frame();
-    expect(runs.at(-1)).toBe('costs 60 ms');
-    pass(1);
-    frame();
-    expect(runs.at(-1)).toBe('cheap');
+    spacedBy(100, 'cheap', 0);
     // A cheap one brings the spacing back to 33 ms.
-    schedule(costing('after a cheap one', 0));
-    pass(32);
-    frame();
-    expect(runs.at(-1)).toBe('cheap');
-    pass(1);
-    frame();
-    expect(runs.at(-1)).toBe('after a cheap one');
+    spacedBy(33, 'after a cheap one', 0);
   });
 
   it('publishes the last of a burst in the frame after its changes stop coming, without waiting for the spacing', async () => {
