@@ -142,3 +142,22 @@ it('tells a reader that fell out of the ring while it was not reading to resync,
   res.destroy();
   await small.close();
 });
+
+it('goes on with a reader that keeps up under a backlog bound smaller than the socket mark (--backlog-bytes 24000)', async () => {
+  // The stream's window is then 12,000 bytes, under the response's 16 KiB mark: a write past the
+  // window still goes through at once, so no `drain` ever comes to wake the stream.
+  const tight = await withBackend({ backlogBytes: 24_000 });
+  const context = freshContext();
+  const conv = await call<Conversation>(tight.url, { context, key: 'alice' }, 'conversation.set', { participant_keys: ['alice', 'bob'] });
+  const reader = await openStream(tight.url, { context, key: 'bob' });
+  await reader.waitFor((f) => f.json.type === 'ready');
+  // One synchronous run of about 19 KB: past the window, under the bound.
+  for (let i = 0; i < 30; i++) {
+    tight.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content: `t${i}`, nonce: `t${i}` });
+  }
+  await reader.waitFor((f) => f.json.type === 'chatmessage.new' && f.json.data.content === 't29', 5_000);
+  expect(reader.frames.filter((f) => f.json.type === 'chatmessage.new').map((f) => f.json.data.content)).toEqual(Array.from({ length: 30 }, (_, i) => `t${i}`));
+  expect(tight.backend.stats().droppedSlow).toBe(0);
+  reader.close();
+  await tight.close();
+});
