@@ -147,6 +147,31 @@ describe('<hero-messaging>', () => {
     expect(unreadTotals.every((t, i) => i === 0 || t !== unreadTotals[i - 1])).toBe(true);
   });
 
+  it('tells hm-unread 0, then the whole list’s total, never that of the first part it shows first', async () => {
+    const world = createFakeWorld();
+    // A long list: its newest part is shown before the rest is checked.
+    for (let i = 0; i < 1500; i++) {
+      const conv = world.service.call('world', 'carol', 'conversation.set', { name: `Room ${i}`, participant_keys: ['bob', 'carol'] }) as { sid: string };
+      world.send('carol', conv.sid, `hello ${i}`);
+    }
+    const totals: number[] = [];
+    document.addEventListener('hm-unread', (e) => totals.push((e as CustomEvent<{ total: number }>).detail.total));
+    const el = place(world, identity);
+    await waitFor(() => expect(statusText(el)).toBe('Live'), { timeout: 10_000 });
+    await waitFor(() => expect(totals.at(-1)).toBe(1501));
+    expect(totals).toEqual([0, 1501]);
+  });
+
+  it('tells hm-unread 0 when it starts again as someone whose list is not in', async () => {
+    const world = createFakeWorld();
+    const totals: number[] = [];
+    document.addEventListener('hm-unread', (e) => totals.push((e as CustomEvent<{ total: number }>).detail.total));
+    const el = place(world, identity);
+    await waitFor(() => expect(totals.at(-1)).toBe(1));
+    el.setAttribute('public-key', 'nobody-known');
+    await waitFor(() => expect(totals.at(-1)).toBe(0));
+  });
+
   it('shows why it could not start, and starts when the cause is gone', async () => {
     const world = createFakeWorld();
     const el = document.createElement('hero-messaging');

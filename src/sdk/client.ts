@@ -31,7 +31,11 @@ export interface ClientOptions extends Identity {
 /** A framework-free client of the OSIS `communication` domain. */
 export interface CommunicationClient {
   readonly identity: Readonly<Identity>;
-  listConversations(signal?: AbortSignal): Promise<Conversation[]>;
+  /**
+   * Every conversation of the caller, newest activity first. A long list is checked a part at a time;
+   * `onFirst` gets the first part (the newest conversations) before the rest is checked.
+   */
+  listConversations(signal?: AbortSignal, onFirst?: (first: Conversation[]) => void): Promise<Conversation[]>;
   getConversation(params: RpcParams<'conversation.get'>, signal?: AbortSignal): Promise<Conversation>;
   setConversation(params: RpcParams<'conversation.set'>, signal?: AbortSignal): Promise<Conversation>;
   listMessages(params: RpcParams<'conversation.list_messages'>, signal?: AbortSignal): Promise<ChatMessage[]>;
@@ -58,7 +62,7 @@ export function createCommunicationClient(options: ClientOptions): Communication
   const share = options.shareAcrossTabs;
   const client: CommunicationClient = {
     identity,
-    listConversations: (signal) => call('conversation.list', {}, signal),
+    listConversations: (signal, onFirst) => call('conversation.list', {}, signal, onFirst),
     getConversation: (params, signal) => call('conversation.get', params, signal),
     setConversation: (params, signal) => call('conversation.set', params, signal),
     listMessages: (params, signal) => call('conversation.list_messages', params, signal),

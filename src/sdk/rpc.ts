@@ -30,7 +30,11 @@ export function serviceUrl(identity: Identity, route: 'rpc' | 'events' | 'health
   return `${identity.baseUrl.replace(/\/+$/, '')}${SERVICE_PATH}/${route}`;
 }
 
-export type RpcCall = <M extends RpcMethod>(method: M, params: RpcParams<M>, signal?: AbortSignal) => Promise<RpcResult<M>>;
+/**
+ * `onFirst`: for a list result long enough to be checked in slices, its first part (checked, in the
+ * server's order) as soon as that part is checked, before the rest; not called for a short list.
+ */
+export type RpcCall = <M extends RpcMethod>(method: M, params: RpcParams<M>, signal?: AbortSignal, onFirst?: (first: RpcResult<M>) => void) => Promise<RpcResult<M>>;
 
 /**
  * The one RPC helper: POST, identity headers, result validated against the protocol schema. A redirect
@@ -43,7 +47,7 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
   const deadline = timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS;
   const setTimer = options.setTimeout ?? ((fn: () => void, ms: number): unknown => setTimeout(fn, ms));
   const clearTimer = options.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
-  return async (method, params, signal) => {
+  return async (method, params, signal, onFirst) => {
     const url = serviceUrl(identity, 'rpc');
     if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
     // The caller's abort, or no answer in time: either ends the request.
@@ -107,7 +111,7 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
       const { code, message } = envelope.value.error;
       throw new CommunicationError('rpc', `${code} ${message}`, code, res.status);
     }
-    const result = await parseResult(RPC_RESULTS[method], envelope.value.result, options);
+    const result = await parseResult(RPC_RESULTS[method], envelope.value.result, options, onFirst as ((first: unknown[]) => void) | undefined);
     // A long list was checked across tasks: whoever asked may have gone meanwhile.
     if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
     if (!result.ok) {
@@ -153,7 +157,7 @@ const STEP = 100;
  * pausing when a slice has used its budget, so the page paints and takes input meanwhile, and once
  * more before the list is handed back.
  */
-async function parseResult<T>(schema: v.Schema<T>, input: unknown, slicing: ResultSlicing): Promise<ReturnType<typeof v.parse<T>>> {
+async function parseResult<T>(schema: v.Schema<T>, input: unknown, slicing: ResultSlicing, onFirst?: (first: unknown[]) => void): Promise<ReturnType<typeof v.parse<T>>> {
   if (!Array.isArray(input) || input.length <= STEP) return v.parse(schema, input);
   const now = slicing.now ?? (() => performance.now());
   const pause = slicing.pause ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
@@ -169,6 +173,18 @@ async function parseResult<T>(schema: v.Schema<T>, input: unknown, slicing: Resu
     const part = v.parse(schema, input.slice(at, at + STEP));
     if (!part.ok) return { ok: false, error: part.error.map((issue) => ({ ...issue, path: issue.path.replace(/^\d+/, (i) => String(Number(i) + at)) })) };
     values.push(...(part.value as unknown[]));
+    if (at === 0 && onFirst) {
+      // The caller may show the first part (a screen of the newest rows) while the rest is checked:
+      // a pause, so that it paints first.
+      try {
+        onFirst(values.slice());
+      } catch (error) {
+        // The caller's own trouble: not a reason to fail the call.
+        console.warn(`[hero-messaging] the first part of a list was not taken: ${errorText(error)}`);
+      }
+      await pause();
+      sliceStart = now();
+    }
   }
   // A list longer than one step is handed back in a task of its own: what the caller does with
   // thousands of items (merging, sorting) is not added to the last slice's task.

@@ -1,4 +1,4 @@
-import { RpcErrorCode, type ServerEvent } from '../protocol/index.ts';
+import { RpcErrorCode, type Conversation, type ServerEvent } from '../protocol/index.ts';
 import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
 import { applySnapshot, openChat } from './merge.ts';
@@ -39,6 +39,8 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
   const { client, store, signal, pageSize } = options;
   const retry = makeRetryWait(options.env);
   let inFlight: ServerEvent[] | undefined;
+  /** A list snapshot has landed: a first part would replace a whole list that is on screen. */
+  let listed = false;
   let wantList = false;
   let wantChat = false;
 
@@ -53,17 +55,25 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
     const sid = store.current().open?.sid;
     wantList = false;
     wantChat = false;
-    inFlight = [];
+    const buffer: ServerEvent[] = (inFlight = []);
+    // Until the first list lands, the list has nothing to show: the first part of a long one (the
+    // newest conversations, a screen of rows and more) is shown as soon as it is checked, the events
+    // meanwhile on top, and the whole list replaces it when it is in.
+    // Only while this run is the one in flight: a run given up (its chat page failed first) may still
+    // be checking its list, an older view than the run after it.
+    const onFirst = (first: Conversation[]) => {
+      if (!listed && inFlight === buffer && !signal.aborted) store.update((s) => applySnapshot(s, { conversations: first }, buffer));
+    };
     try {
       const [conversations, messages] = await Promise.all([
-        list ? client.listConversations(signal) : undefined,
+        list ? client.listConversations(signal, onFirst) : undefined,
         sid ? client.listMessages({ sid, limit: pageSize }, signal) : undefined,
       ]);
       const snapshot: Snapshot = { conversations };
       if (sid && messages) snapshot.chat = { sid, messages, hasOlder: messages.length >= pageSize };
-      const buffered = inFlight;
       inFlight = undefined;
-      store.update((s) => applySnapshot(s, snapshot, buffered));
+      store.update((s) => applySnapshot(s, snapshot, buffer));
+      listed ||= list;
       retry.reset();
       options.onTaken({ list, sid });
     } catch (error) {

@@ -153,7 +153,7 @@ export function ConversationList(props: ConversationListProps) {
               const title = () => conversationTitle(conv(), me, contacts(), t.justYou);
               const unread = () => (sid === props.openSid ? 0 : conv().unread_count);
               return (
-                <li aria-setsize={rows().length} aria-posinset={index() + 1}>
+                <li aria-setsize={session.loaded() ? rows().length : -1} aria-posinset={index() + 1}>
                   <button
                     type="button"
                     class="hm-conv"

@@ -94,7 +94,8 @@ export function Island(props: IslandOptions) {
   const [now, setNow] = createSignal(Date.now());
   const tick = setInterval(() => setNow(Date.now()), 1000);
   onCleanup(() => clearInterval(tick));
-  createEffect(() => options.onUnread?.(totalUnread(session.store.view())));
+  // 0 until the list is in: the first part of a long list, shown before the rest, has only part of the total.
+  createEffect(() => options.onUnread?.(session.loaded() ? totalUnread(session.store.view()) : 0));
   createEffect(() => options.onStatus?.(session.status()));
   // Made here, not in the app, so a clicked notification can open its chat.
   const router = createIslandRouter(options.routing ?? 'memory');

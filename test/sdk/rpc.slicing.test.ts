@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Conversation } from '../../src/protocol/index.ts';
 import { makeRpcCall } from '../../src/sdk/rpc.ts';
 import { CommunicationError } from '../../src/sdk/errors.ts';
@@ -70,6 +70,40 @@ describe('a long list result', () => {
     const failure = await call('conversation.list', {}).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CommunicationError);
     expect((failure as Error).message).toMatch(/^conversation\.list: unexpected result: 750\.name: /);
+  });
+
+  it('hands its first part over as soon as that part is checked, then pauses so that it can paint', async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => row(i));
+    const log: string[] = [];
+    let t = 0;
+    const call = makeRpcCall(identity, answering(rows), { now: () => t++, pause: async () => void log.push('pause'), budgetMs: 8 });
+    const list = await call('conversation.list', {}, undefined, (first) => log.push(`first ${first.length}: ${first[0]!.sid}…${first.at(-1)!.sid}`));
+    expect(list).toEqual(rows);
+    expect(log.slice(0, 2)).toEqual(['first 100: c0…c99', 'pause']);
+    expect(log.filter((l) => l.startsWith('first'))).toHaveLength(1);
+  });
+
+  it('hands nothing over when the first part is not valid, nor when the list is short', async () => {
+    const rows: unknown[] = Array.from({ length: 1000 }, (_, i) => row(i));
+    rows[3] = { ...row(3), seq: 'x' };
+    const first: unknown[] = [];
+    const bad = makeRpcCall(identity, answering(rows), slicing().options);
+    await expect(bad('conversation.list', {}, undefined, (f) => first.push(f))).rejects.toThrow(/3\.seq/);
+    const short = makeRpcCall(identity, answering([row(1), row(2)]), slicing().options);
+    expect(await short('conversation.list', {}, undefined, (f) => first.push(f))).toHaveLength(2);
+    expect(first).toEqual([]);
+  });
+
+  it('is answered whole when what it hands over first throws', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const rows = Array.from({ length: 2000 }, (_, i) => row(i));
+    const call = makeRpcCall(identity, answering(rows), slicing().options);
+    const list = await call('conversation.list', {}, undefined, () => {
+      throw new Error('the caller broke');
+    });
+    expect(list).toEqual(rows);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('the caller broke'));
+    warn.mockRestore();
   });
 
   it('is checked at once when it is short', async () => {

@@ -8,6 +8,8 @@ export interface FakeCall {
   params: unknown;
   signal: AbortSignal | undefined;
   settled: boolean;
+  /** What the caller asked to be given the first part of a long list with (`listConversations`). */
+  onFirst?: (first: never) => void;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -51,12 +53,13 @@ export interface FakeClient extends CommunicationClient {
 
 export function createFakeClient(publicKey = 'bob'): FakeClient {
   const calls: FakeCall[] = [];
-  const call = <T,>(method: string, params: unknown, signal?: AbortSignal): Promise<T> =>
+  const call = <T,>(method: string, params: unknown, signal?: AbortSignal, onFirst?: (first: never) => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const entry: FakeCall = {
         method,
         params,
         signal,
+        onFirst,
         settled: false,
         resolve: (v) => ((entry.settled = true), resolve(v as T)),
         reject: (e) => ((entry.settled = true), reject(e)),
@@ -85,7 +88,7 @@ export function createFakeClient(publicKey = 'bob'): FakeClient {
       c.reject(error);
       return c;
     },
-    listConversations: (signal) => call<Conversation[]>('conversation.list', {}, signal),
+    listConversations: (signal, onFirst) => call<Conversation[]>('conversation.list', {}, signal, onFirst),
     getConversation: (params, signal) => call<Conversation>('conversation.get', params, signal),
     setConversation: (params, signal) => call<Conversation>('conversation.set', params, signal),
     listMessages: (params: RpcParams<'conversation.list_messages'>, signal) => call<ChatMessage[]>('conversation.list_messages', params, signal),

@@ -97,6 +97,52 @@ describe('the snapshotter', () => {
     expect(rowAt(store.current().conversations, 0)!.seq).toBe(3);
   });
 
+  it('shows the first part of the first list at once, the events meanwhile on top, until the whole list replaces it', async () => {
+    const { client, store, taken, snapshotter } = setup('c1');
+    snapshotter.request(true);
+    const event = { type: 'chatmessage.new', data: chatMessage(3) } as const;
+    store.update((s) => applyEvent(s, event));
+    snapshotter.observe(event);
+    const call = client.pending('conversation.list')[0]!;
+    call.onFirst!([row('c1', { seq: 2, unread_count: 1 }), row('c2', { unread_count: 2 })] as never);
+    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2']);
+    // The message that came meanwhile is on top of the first part too.
+    expect(rowAt(store.current().conversations, 0)!.seq).toBe(3);
+    expect(taken).toEqual([]);
+    client.reply('conversation.list', [row('c1', { seq: 2 }), row('c2'), row('c3')]);
+    client.reply('conversation.list_messages', [chatMessage(1), chatMessage(2)]);
+    await settle();
+    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2', 'c3']);
+    expect(rowAt(store.current().conversations, 0)!.seq).toBe(3);
+    expect(taken).toEqual([{ list: true, sid: 'c1' }]);
+  });
+
+  it('takes no first part from a run given up while its list was still being checked', async () => {
+    const { client, store, snapshotter } = setup('c1');
+    snapshotter.request(true);
+    const given = client.pending('conversation.list')[0]!;
+    client.failWith('conversation.list_messages', networkError());
+    await settle();
+    snapshotter.retryNow();
+    await settle();
+    const current = client.pending('conversation.list').at(-1)!;
+    expect(current).not.toBe(given);
+    given.onFirst!([row('old')] as never);
+    expect(rowSlice(store.current().conversations)).toEqual([]);
+    current.onFirst!([row('c1')] as never);
+    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
+  });
+
+  it('never puts a first part in place of a list that has landed', async () => {
+    const { client, store, snapshotter } = setup();
+    snapshotter.request(true);
+    client.reply('conversation.list', [row('c1'), row('c2'), row('c3')]);
+    await settle();
+    snapshotter.request(true);
+    client.pending('conversation.list')[0]!.onFirst!([row('c9')] as never);
+    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2', 'c3']);
+  });
+
   it('retries a failed snapshot after the backoff delay, and says why', async () => {
     const { client, taken, snapshotter } = setup();
     snapshotter.request(true);

@@ -34,6 +34,9 @@ function mount(world: FakeWorld) {
 }
 
 const rows = (host: HTMLElement) => [...host.querySelectorAll<HTMLButtonElement>('button.hm-conv')];
+/** The newest rows show before the rest of a long list is checked; the set size is known once it is all in. */
+const wholeList = (host: HTMLElement, size: number) =>
+  waitFor(() => expect(host.querySelector('.hm-conv-list li')?.getAttribute('aria-setsize')).toBe(String(size)));
 const focused = (host: HTMLElement) => (host.getRootNode() as Document).activeElement as HTMLElement | null;
 const key = (host: HTMLElement, k: string) => fireEvent.keyDown(focused(host)!, { key: k });
 
@@ -41,7 +44,7 @@ describe('a list of 1,000 conversations', () => {
   it('keeps at most 200 rows in the DOM, the newest first', async () => {
     const { world, sids } = crowdedWorld(1000);
     const host = mount(world);
-    await waitFor(() => expect(rows(host).length).toBeGreaterThan(0));
+    await wholeList(host, 1002);
     expect(rows(host).length).toBeLessThanOrEqual(200);
     expect(rows(host)[0]!.dataset.sid).toBe(sids[999]);
     expect(rows(host)[0]!.textContent).toContain('hello 999');
@@ -51,7 +54,7 @@ describe('a list of 1,000 conversations', () => {
   it('is one Tab stop, and arrow keys, Home and End walk the whole list past the window', async () => {
     const { world, sids } = crowdedWorld(1000);
     const host = mount(world);
-    await waitFor(() => expect(rows(host).length).toBeGreaterThan(0));
+    await wholeList(host, 1002);
     expect(rows(host).filter((r) => r.tabIndex === 0)).toHaveLength(1);
     rows(host)[0]!.focus();
     const shownAtFirst = rows(host).length;
