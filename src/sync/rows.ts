@@ -103,10 +103,21 @@ function build(sorted: readonly Conversation[]): Node | undefined {
 
 export const emptyRows: Rows = { order: undefined, bySid: undefined };
 
-/** The rows of a snapshot; a sid that comes twice keeps its last row. */
+/**
+ * The rows of a snapshot; a sid that comes twice keeps its last row. The list order is built now; the
+ * treap by sid, half the work, the first time it is read (the first lookup or change), not in the task
+ * that puts thousands of rows on screen.
+ */
 export function rowsOf(list: readonly Conversation[]): Rows {
   const unique = [...new Map(list.map((c) => [c.sid, c])).values()];
-  return { order: build([...unique].sort(byActivity)), bySid: build(unique.sort(bySid)) };
+  const order = build([...unique].sort(byActivity));
+  let sids: Node | undefined | null = null;
+  return {
+    order,
+    get bySid() {
+      return sids === null ? (sids = build(unique.sort(bySid))) : sids;
+    },
+  };
 }
 
 export function rowCount(rows: Rows): number {
