@@ -110,9 +110,13 @@ export function Island(props: IslandOptions) {
     : undefined;
   const t = makeStrings(() => options.strings?.() ?? {});
   const locale = createMemo(() => usableLocale(options.lang?.()) ?? usableLocale(globalThis.navigator?.language));
-  // Its own task, once the island has mounted: not part of the mount, nor of the first rows' paint.
-  const warm = setTimeout(() => warmFormatters(locale()), 16);
-  onCleanup(() => clearTimeout(warm));
+  // In tasks of their own, once the island has mounted: not part of the mount, nor of the first rows' paint.
+  let stopWarming = () => {};
+  const warm = setTimeout(() => (stopWarming = warmFormatters(locale())), 16);
+  onCleanup(() => {
+    clearTimeout(warm);
+    stopWarming();
+  });
   // The address as given, or this page's origin when the island talks to its own.
   const server = options.baseUrl || origin;
   // The UI renders in the task after the session starts: its requests are on their way sooner, and

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { clockTime, dayLabel, relativeTime, usableLocale } from '../../src/ui/format.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { clockTime, dayLabel, relativeTime, usableLocale, warmFormatters } from '../../src/ui/format.ts';
 
 const noon = new Date(2024, 2, 14, 12, 0).getTime();
 const MIN = 60_000;
@@ -35,5 +35,41 @@ describe('times in the host’s language', () => {
     expect(usableLocale('xx_YY!')).toBeUndefined();
     expect(usableLocale('')).toBeUndefined();
     expect(usableLocale(null)).toBeUndefined();
+  });
+});
+
+describe('warming the formatters', () => {
+  it('loads the language a step per task, the clock and relative formats last', () => {
+    const later: (() => void)[] = [];
+    const made = { locale: vi.spyOn(Intl, 'Locale'), date: vi.spyOn(Intl, 'DateTimeFormat'), relative: vi.spyOn(Intl, 'RelativeTimeFormat') };
+    warmFormatters('nl-BE', (step) => later.push(step));
+    // The first step ran at once; each of the others waits for a task of its own.
+    expect(made.locale).toHaveBeenCalledWith('nl-BE');
+    expect(later).toHaveLength(1);
+    let steps = 1;
+    while (later.length > 0) {
+      later.shift()!();
+      steps++;
+    }
+    expect(steps).toBe(5);
+    expect(made.date).toHaveBeenCalledWith('nl-BE', { hour: '2-digit', minute: '2-digit' });
+    expect(made.relative).toHaveBeenCalledWith('nl-BE', { numeric: 'auto', style: 'short' });
+    vi.restoreAllMocks();
+  });
+
+  it('stops when cancelled, and goes on past a step that throws', () => {
+    const later: (() => void)[] = [];
+    const stop = warmFormatters('en', (step) => later.push(step));
+    stop();
+    later.shift()!();
+    expect(later).toHaveLength(0);
+    vi.spyOn(Intl, 'Collator').mockImplementation(() => {
+      throw new RangeError('no collation data');
+    });
+    const steps: (() => void)[] = [];
+    warmFormatters('en', (step) => steps.push(step));
+    expect(() => steps.shift()!()).not.toThrow();
+    expect(steps).toHaveLength(1);
+    vi.restoreAllMocks();
   });
 });
