@@ -58,9 +58,9 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
     const buffer: ServerEvent[] = (inFlight = []);
     // Until the first list lands, the list has nothing to show: the first part of a long one (the
     // newest conversations, a screen of rows and more) is shown as soon as it is checked, the events
-    // meanwhile on top, and the whole list replaces it when it is in.
-    // Only while this run is the one in flight: a run given up (its chat page failed first) may still
-    // be checking its list, an older view than the run after it.
+    // meanwhile on top, and the whole list replaces it when it is in. Only while this run is the one in
+    // flight: a run given up (its chat page failed first) may still be checking its list, an older view
+    // than the run after it.
     const onFirst = (first: Conversation[]) => {
       if (!listed && inFlight === buffer && !signal.aborted) store.update((s) => applySnapshot(s, { conversations: first }, buffer));
     };
