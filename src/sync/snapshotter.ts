@@ -58,28 +58,38 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
     const buffer: ServerEvent[] = (inFlight = []);
     // Until the first list lands, the list has nothing to show: the first part of a long one (the
     // newest conversations, a screen of rows and more) is shown as soon as it is checked, the events
-    // meanwhile on top, and the whole list replaces it when it is in. Only while this run is the one in
-    // flight: a run given up (its chat page failed first) may still be checking its list, an older view
-    // than the run after it.
+    // meanwhile on top, and the whole list replaces it when it is in. A run waits for both its answers,
+    // so no other run is in flight meanwhile.
     const onFirst = (first: Conversation[]) => {
-      if (!listed && inFlight === buffer && !signal.aborted) store.update((s) => applySnapshot(s, { conversations: first }, buffer));
+      if (!listed && !signal.aborted) store.update((s) => applySnapshot(s, { conversations: first }, buffer));
     };
+    // What this run asked for and did not get: wanted again, and tried again after a wait.
+    let listFailed = list;
     try {
-      const [conversations, messages] = await Promise.all([
+      const [rows, page] = await Promise.allSettled([
         list ? client.listConversations(signal, onFirst) : undefined,
         sid ? client.listMessages({ sid, limit: pageSize }, signal) : undefined,
       ]);
+      // Whichever answer came is shown: a list the server cannot send (or the island cannot check)
+      // does not keep the open chat empty, nor a failed chat page the list.
+      const conversations = rows.status === 'fulfilled' ? rows.value : undefined;
+      const messages = page.status === 'fulfilled' ? page.value : undefined;
+      listFailed = list && !conversations;
       const snapshot: Snapshot = { conversations };
       if (sid && messages) snapshot.chat = { sid, messages, hasOlder: messages.length >= pageSize };
-      inFlight = undefined;
-      store.update((s) => applySnapshot(s, snapshot, buffer));
-      listed ||= list;
+      if (!signal.aborted && (conversations || snapshot.chat)) {
+        inFlight = undefined;
+        store.update((s) => applySnapshot(s, snapshot, buffer));
+        listed ||= !!conversations;
+        options.onTaken({ list: !!conversations, sid: snapshot.chat?.sid });
+      }
+      if (rows.status === 'rejected') throw rows.reason;
+      if (page.status === 'rejected') throw page.reason;
       retry.reset();
-      options.onTaken({ list, sid });
     } catch (error) {
       inFlight = undefined;
       if (signal.aborted) return;
-      want(list);
+      want(listFailed);
       if (error instanceof CommunicationError && error.code === RpcErrorCode.Unauthenticated) {
         options.onRefused();
         return;

@@ -385,6 +385,8 @@ describe('the chat session', () => {
     t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
     await settle();
     t.client.failWith('conversation.list', new CommunicationError('network', 'fetch failed'));
+    // The snapshot waits for both its answers before it waits to try again.
+    t.client.reply('conversation.list_messages', []);
     await settle();
     expect(t.client.pending('conversation.list')).toHaveLength(0);
     t.client.reply('conversation.send_message', { ...fromAlice(6), sender_public_key: 'bob', nonce: 'n1', content: 'hello' });
@@ -453,6 +455,8 @@ describe('the chat session', () => {
     t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
     await settle();
     t.client.failWith('conversation.list', new CommunicationError('network', 'fetch failed'));
+    // The snapshot waits for both its answers before it waits to try again.
+    t.client.reply('conversation.list_messages', []);
     await settle();
     expect(vi.getTimerCount()).toBe(3);
     t.session.dispose();

@@ -117,20 +117,38 @@ describe('the snapshotter', () => {
     expect(taken).toEqual([{ list: true, sid: 'c1' }]);
   });
 
-  it('takes no first part from a run given up while its list was still being checked', async () => {
-    const { client, store, snapshotter } = setup('c1');
+  it('shows its list when the chat page fails (its first part too), then tries only the chat again', async () => {
+    const { client, store, taken, snapshotter } = setup('c1');
     snapshotter.request(true);
-    const given = client.pending('conversation.list')[0]!;
+    const call = client.pending('conversation.list')[0]!;
     client.failWith('conversation.list_messages', networkError());
     await settle();
-    snapshotter.retryNow();
-    await settle();
-    const current = client.pending('conversation.list').at(-1)!;
-    expect(current).not.toBe(given);
-    given.onFirst!([row('old')] as never);
-    expect(rowSlice(store.current().conversations)).toEqual([]);
-    current.onFirst!([row('c1')] as never);
+    // No other run starts while this one still waits for its list.
+    expect(client.pending('conversation.list')).toEqual([call]);
+    call.onFirst!([row('c1')] as never);
     expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
+    client.reply('conversation.list', [row('c1'), row('c2')]);
+    await settle();
+    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2']);
+    expect(taken).toEqual([{ list: true, sid: undefined }]);
+    expect(snapshotter.listWanted).toBe(false);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(client.pending('conversation.list_messages')).toHaveLength(1);
+    expect(client.pending('conversation.list')).toHaveLength(0);
+  });
+
+  it('shows the open chat’s page when the list fails, and tries the list again', async () => {
+    const { client, store, taken, snapshotter } = setup('c1');
+    snapshotter.request(true);
+    client.failWith('conversation.list', networkError());
+    client.reply('conversation.list_messages', [chatMessage(1), chatMessage(2)]);
+    await settle();
+    expect(store.current().open).toMatchObject({ sid: 'c1', loaded: true });
+    expect(store.current().open!.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(taken).toEqual([{ list: false, sid: 'c1' }]);
+    expect(snapshotter.listWanted).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(client.pending('conversation.list')).toHaveLength(1);
   });
 
   it('never puts a first part in place of a list that has landed', async () => {
@@ -187,15 +205,18 @@ describe('the snapshotter', () => {
   it.each([
     ['not a participant', RpcErrorCode.NotParticipant],
     ['not found', RpcErrorCode.NotFound],
-  ])('closes an open chat that is gone (%s) and keeps the list coming', async (_name, code) => {
+  ])('closes an open chat that is gone (%s) and keeps the list that came with it', async (_name, code) => {
     const { client, store, snapshotter } = setup('gone');
     snapshotter.request(true);
     client.failWith('conversation.list_messages', rpcError(code));
     client.reply('conversation.list', [row('c1')]);
     await settle();
     expect(store.current().open).toBeUndefined();
+    // The list that came with it is kept at once, not fetched again.
+    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
+    expect(snapshotter.listWanted).toBe(false);
     await vi.advanceTimersByTimeAsync(500);
-    expect(client.pending('conversation.list')).toHaveLength(1);
+    expect(client.pending('conversation.list')).toHaveLength(0);
     expect(client.pending('conversation.list_messages')).toHaveLength(0);
   });
 

@@ -1,5 +1,5 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Conversation } from '../../src/protocol/index.ts';
 import { mountIsland } from '../../src/ui/index.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
@@ -112,3 +112,28 @@ describe('a list of 1,000 conversations', () => {
     expect(rows(host).length).toBeLessThanOrEqual(200);
   });
 });
+
+describe('a list the server cannot send whole', () => {
+  it('shows its newest rows, and a chat opened from them loads', async () => {
+    const { world, sids } = crowdedWorld(600);
+    // The server answers with one bad row, past the first part.
+    const answer = world.server.rpc;
+    world.server.rpc = async (method, params, headers) => {
+      const result = await answer(method, params, headers);
+      return method === 'conversation.list' ? (result as Conversation[]).map((c, i) => (i === 500 ? { ...c, seq: 'x' } : c)) : result;
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const host = mount(world);
+    await waitFor(() => expect(rows(host).length).toBeGreaterThan(0));
+    expect(rows(host)[0]!.dataset.sid).toBe(sids[599]);
+    fireEvent.click(rows(host)[3]!);
+    // Its messages come, though the list still cannot be checked.
+    await waitFor(() => expect([...host.querySelectorAll('.hm-msg .hm-bubble')].map((b) => b.textContent)).toContainEqual(expect.stringContaining('hello 596')), {
+      timeout: 5_000,
+    });
+    expect(host.querySelector('.hm-conv-list li')!.getAttribute('aria-setsize')).toBe('-1');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('500.seq'));
+    warn.mockRestore();
+  });
+});
+
