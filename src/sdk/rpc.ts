@@ -111,7 +111,7 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
       const { code, message } = envelope.value.error;
       throw new CommunicationError('rpc', `${code} ${message}`, code, res.status);
     }
-    const result = await parseResult(RPC_RESULTS[method], envelope.value.result, options, onFirst as ((first: unknown[]) => void) | undefined);
+    const result = await parseResult(RPC_RESULTS[method], envelope.value.result, options, onFirst as ((first: unknown[]) => void) | undefined, signal);
     // A long list was checked across tasks: whoever asked may have gone meanwhile.
     if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
     if (!result.ok) {
@@ -155,9 +155,16 @@ const STEP = 100;
 /**
  * `v.parse`, but a list result (thousands of conversations) is checked a few hundred items at a time,
  * pausing when a slice has used its budget, so the page paints and takes input meanwhile, and once
- * more before the list is handed back.
+ * more before the list is handed back. Once `signal` aborts it stops at the next pause, with no
+ * issues: the caller answers for the abort.
  */
-async function parseResult<T>(schema: v.Schema<T>, input: unknown, slicing: ResultSlicing, onFirst?: (first: unknown[]) => void): Promise<ReturnType<typeof v.parse<T>>> {
+async function parseResult<T>(
+  schema: v.Schema<T>,
+  input: unknown,
+  slicing: ResultSlicing,
+  onFirst?: (first: unknown[]) => void,
+  signal?: AbortSignal,
+): Promise<ReturnType<typeof v.parse<T>>> {
   if (!Array.isArray(input) || input.length <= STEP) return v.parse(schema, input);
   const now = slicing.now ?? (() => performance.now());
   const pause = slicing.pause ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
@@ -167,6 +174,7 @@ async function parseResult<T>(schema: v.Schema<T>, input: unknown, slicing: Resu
   for (let at = 0; at < input.length; at += STEP) {
     if (now() - sliceStart > budget) {
       await pause();
+      if (signal?.aborted) return { ok: false, error: [] };
       sliceStart = now();
     }
     // The list's own schema checks a part of it; issue paths are shifted back to the whole list's indices.
@@ -183,6 +191,7 @@ async function parseResult<T>(schema: v.Schema<T>, input: unknown, slicing: Resu
         console.warn(`[hero-messaging] the first part of a list was not taken: ${errorText(error)}`);
       }
       await pause();
+      if (signal?.aborted) return { ok: false, error: [] };
       sliceStart = now();
     }
   }

@@ -111,6 +111,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       if (sid && sid === store.current().open?.sid) readMarker.soon();
     },
     onRefused: () => health.update({ refused: true }),
+    onRetryAt: (at) => health.update({ snapshotRetryAt: at }),
   });
 
   const subscription: Subscription =

@@ -18,6 +18,8 @@ export interface SnapshotterOptions {
   onTaken(taken: { list: boolean; sid: string | undefined }): void;
   /** The server refused the identity: no retry until asked again. */
   onRefused(): void;
+  /** A failed snapshot is tried again at `at` (unix ms); 0 when a try starts. */
+  onRetryAt?(at: number): void;
 }
 
 /** Fetches snapshots (DESIGN §6–§7): one at a time, the events that arrive meanwhile applied on top, retried with backoff. */
@@ -51,6 +53,7 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
 
   async function run(): Promise<void> {
     retry.cancel();
+    options.onRetryAt?.(0);
     const list = wantList;
     const sid = store.current().open?.sid;
     wantList = false;
@@ -101,6 +104,7 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
       }
       // What failed stays wanted; a run started meanwhile (a new request) cancels this wait.
       const delay = retry.after(() => void run());
+      options.onRetryAt?.(options.env.now() + delay);
       console.warn(`[hero-messaging] snapshot failed, retrying in ${delay} ms: ${reason(error)}`);
       return;
     }

@@ -21,6 +21,8 @@ export interface SessionFacts {
   refused: boolean;
   /** The subscription loop stopped for good (not by the session's own disposal). */
   ended: boolean;
+  /** A snapshot failed and is tried again at this time (unix ms); 0 while none waits. */
+  snapshotRetryAt: number;
 }
 
 /** The status shown for `facts`: `live` only while the stream is connected and the store is fresh. */
@@ -32,7 +34,10 @@ export function connectionStatus(facts: SessionFacts): ConnectionStatus {
     case 'connecting':
       return { state: 'connecting' };
     case 'connected':
-      return facts.fresh ? { state: 'live' } : { state: 'connecting' };
+      // Connected, but the server's view could not be had (an error, or an answer the island cannot
+      // check): the person sees when it is tried again, and can try now.
+      if (facts.fresh) return { state: 'live' };
+      return facts.snapshotRetryAt > 0 ? { state: 'reconnecting', at: facts.snapshotRetryAt } : { state: 'connecting' };
     case 'reconnecting':
       return { state: 'reconnecting', at: stream.at };
     case 'offline':
@@ -54,7 +59,7 @@ export interface SessionHealth {
 
 /** Facts start as "connecting, nothing fetched"; `onLive` runs each time the status turns `live`. */
 export function makeSessionHealth(onLive: () => void): SessionHealth {
-  const facts: SessionFacts = { stream: { state: 'connecting', attempt: 0 }, fresh: false, refused: false, ended: false };
+  const facts: SessionFacts = { stream: { state: 'connecting', attempt: 0 }, fresh: false, refused: false, ended: false, snapshotRetryAt: 0 };
   const [status, setStatus] = createSignal<ConnectionStatus>(connectionStatus(facts), { equals: sameStatus });
   return {
     status,

@@ -52,15 +52,29 @@ describe('a long list result', () => {
     const rows = Array.from({ length: 2000 }, (_, i) => row(i));
     const controller = new AbortController();
     let t = 0;
+    let pauses = 0;
     const call = makeRpcCall(identity, answering(rows), {
       now: () => t++,
       // The page goes on between slices: the island is removed meanwhile.
-      pause: async () => controller.abort(),
+      pause: async () => (pauses++, controller.abort()),
       budgetMs: 8,
     });
     const failure = await call('conversation.list', {}, controller.signal).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CommunicationError);
     expect((failure as CommunicationError).kind).toBe('aborted');
+    // Nothing more of the list is checked for no one: no further slice, no further pause.
+    expect(pauses).toBe(1);
+  });
+
+  it('stops right after its first part when its signal aborts there', async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => row(i));
+    const controller = new AbortController();
+    const log: string[] = [];
+    let t = 0;
+    const call = makeRpcCall(identity, answering(rows), { now: () => t++, pause: async () => void log.push('pause'), budgetMs: 1000 });
+    const failure = await call('conversation.list', {}, controller.signal, () => (log.push('first'), controller.abort())).catch((error: unknown) => error);
+    expect((failure as CommunicationError).kind).toBe('aborted');
+    expect(log).toEqual(['first', 'pause']);
   });
 
   it('names the bad item by its index in the whole list', async () => {

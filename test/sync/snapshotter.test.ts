@@ -20,6 +20,7 @@ function setup(open?: string) {
   const controller = new AbortController();
   const taken: { list: boolean; sid: string | undefined }[] = [];
   const onRefused = vi.fn();
+  const retryAt: number[] = [];
   const snapshotter = makeSnapshotter({
     client,
     store,
@@ -28,8 +29,9 @@ function setup(open?: string) {
     pageSize: 2,
     onTaken: (t) => taken.push(t),
     onRefused,
+    onRetryAt: (at) => retryAt.push(at),
   });
-  return { client, store, controller, taken, onRefused, snapshotter };
+  return { client, store, controller, taken, onRefused, retryAt, snapshotter };
 }
 
 let warn: ReturnType<typeof vi.spyOn>;
@@ -161,16 +163,19 @@ describe('the snapshotter', () => {
     expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2', 'c3']);
   });
 
-  it('retries a failed snapshot after the backoff delay, and says why', async () => {
-    const { client, taken, snapshotter } = setup();
+  it('retries a failed snapshot after the backoff delay, and says why and when', async () => {
+    const { client, taken, retryAt, snapshotter } = setup();
     snapshotter.request(true);
     client.failWith('conversation.list', networkError());
     await settle();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('snapshot failed, retrying in 500 ms: fetch failed'));
     expect(snapshotter.waiting).toBe(true);
+    expect(retryAt).toEqual([0, Date.now() + 500]);
     await vi.advanceTimersByTimeAsync(499);
     expect(client.pending('conversation.list')).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
+    // The wait is over: a try is under way.
+    expect(retryAt.at(-1)).toBe(0);
     client.reply('conversation.list', []);
     await settle();
     expect(taken).toEqual([{ list: true, sid: undefined }]);

@@ -5,12 +5,15 @@ import type { StreamStatus } from '../../src/sdk/index.ts';
 import { connectionStatus, makeSessionHealth, type SessionFacts } from '../../src/sync/status.ts';
 
 const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
-const facts = (over: Partial<SessionFacts>): SessionFacts => ({ stream: connected, fresh: true, refused: false, ended: false, ...over });
+const facts = (over: Partial<SessionFacts>): SessionFacts => ({ stream: connected, fresh: true, refused: false, ended: false, snapshotRetryAt: 0, ...over });
 
 describe('the connection status', () => {
   it.each<[string, Partial<SessionFacts>, string]>([
     ['connected and fresh', {}, 'live'],
     ['connected, snapshot pending', { fresh: false }, 'connecting'],
+    ['connected, a failed snapshot waiting', { fresh: false, snapshotRetryAt: 5 }, 'reconnecting'],
+    ['connected and fresh, a later snapshot waiting', { snapshotRetryAt: 5 }, 'live'],
+    ['a failed snapshot waiting while the stream reconnects', { fresh: false, snapshotRetryAt: 5, stream: { state: 'reconnecting', at: 9, attempt: 1, reason: 'x' } }, 'reconnecting'],
     ['connecting', { stream: { state: 'connecting', attempt: 0 } }, 'connecting'],
     ['offline device', { stream: { state: 'offline', at: 5, attempt: 1, reason: 'x' } }, 'offline'],
     ['stream refused (401)', { stream: { state: 'unauthorized', httpStatus: 401 } }, 'unauthorized'],
@@ -24,6 +27,10 @@ describe('the connection status', () => {
 
   it('says when the next try is while reconnecting', () => {
     expect(connectionStatus(facts({ stream: { state: 'reconnecting', at: 1234, attempt: 2, reason: 'x' } }))).toEqual({ state: 'reconnecting', at: 1234 });
+  });
+
+  it("says when a failed snapshot is tried again while the stream is up", () => {
+    expect(connectionStatus(facts({ fresh: false, snapshotRetryAt: 4321 }))).toEqual({ state: 'reconnecting', at: 4321 });
   });
 });
 

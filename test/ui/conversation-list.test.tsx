@@ -114,7 +114,7 @@ describe('a list of 1,000 conversations', () => {
 });
 
 describe('a list the server cannot send whole', () => {
-  it('shows its newest rows, and a chat opened from them loads', async () => {
+  it('shows its newest rows, a chat opened from them loads, and the person can try the list again', async () => {
     const { world, sids } = crowdedWorld(600);
     // The server answers with one bad row, past the first part.
     const answer = world.server.rpc;
@@ -133,6 +133,14 @@ describe('a list the server cannot send whole', () => {
     });
     expect(host.querySelector('.hm-conv-list li')!.getAttribute('aria-setsize')).toBe('-1');
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('500.seq'));
+    // The person is told that the list is tried again and when, and can try now: once the server
+    // sends a list the island can check, the whole list is in and the island is Live.
+    const status = host.querySelector<HTMLElement>('.hm-status')!;
+    await waitFor(() => expect(status.textContent).toMatch(/^Reconnecting in \d+ s… Retry now$/));
+    world.server.rpc = answer;
+    fireEvent.click(status.querySelector('button')!);
+    await waitFor(() => expect(status.textContent).toBe('Live'));
+    expect(host.querySelector('.hm-conv-list li')!.getAttribute('aria-setsize')).toBe('602');
     warn.mockRestore();
   });
 });
