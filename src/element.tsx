@@ -172,8 +172,13 @@ export class HeroMessagingElement extends HTMLElement {
     this.showProblem(`could not start: ${error instanceof Error ? error.message : String(error)}`);
   }
 
-  /** Shows `problem` inside the element instead of the island. */
+  /**
+   * Shows `problem` inside the element instead of the island, and tells the host that nothing is
+   * connected, nor tries to be, and nothing is known unread (not the last island's figures).
+   */
   private showProblem(problem: string): void {
+    this.emit('hm-status', { status: 'offline' });
+    this.emit('hm-unread', { total: 0 });
     const note = document.createElement('p');
     note.setAttribute('role', 'alert');
     note.className = 'hm-problem';

@@ -64,6 +64,37 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
     expect(statuses.every((s, i) => i === 0 || JSON.stringify(s) !== JSON.stringify(statuses[i - 1]))).toBe(true);
   });
 
+  it('says offline, with nothing unread, when a bad attribute stops the island, and live again once it is fixed', async () => {
+    const world = createFakeWorld();
+    const statuses = record('hm-status');
+    const totals = record('hm-unread');
+    const el = place(world);
+    await waitFor(() => expect(statuses.at(-1)).toEqual({ status: 'live' }));
+    el.setAttribute('routing', 'nowhere');
+    expect(el.shadowRoot!.querySelector('p[role="alert"]')?.textContent).toContain('routing must be');
+    // Not the last island's "live": nothing is connected now, nor tries to be.
+    expect(statuses.at(-1)).toEqual({ status: 'offline' });
+    expect(totals.at(-1)).toEqual({ total: 0 });
+    el.removeAttribute('routing');
+    await waitFor(() => expect(statuses.at(-1)).toEqual({ status: 'live' }));
+  });
+
+  it('says offline when the island could not start', async () => {
+    const world = createFakeWorld();
+    const statuses = record('hm-status');
+    const el = document.createElement('hero-messaging');
+    for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
+    el.client = {
+      ...world.client('bob'),
+      subscribe: () => {
+        throw new Error('refused by the page');
+      },
+    };
+    document.body.append(el);
+    await waitFor(() => expect(el.shadowRoot!.querySelector('p[role="alert"]')?.textContent).toContain('could not start'));
+    expect(statuses.at(-1)).toEqual({ status: 'offline' });
+  });
+
   it('sends hm-open when the open chat changes, and only then', async () => {
     const world = createFakeWorld();
     const opens = record('hm-open');
