@@ -26,7 +26,13 @@ export default defineConfig(({ mode }) => ({
           target: 'es2022',
           // Lib mode keeps ES output unminified for tree-shaking; this bundle is final, so minify it whole
           // and drop the /* @__PURE__ */ annotations, which only a later bundler would read.
-          rolldownOptions: { output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } } },
+          // Every function of the island runs in its first second (mount, first list, first events), so
+          // the first line asks Chromium to compile them all while it streams the file, on a background
+          // thread, rather than one by one on the page's main thread as each is first called (V8's
+          // explicit compile hints; other engines ignore the comment).
+          rolldownOptions: {
+            output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false }, postBanner: '//# allFunctionsCalledOnLoad' },
+          },
         }
       : { outDir: 'dist/app', target: 'es2022' },
   test: {

@@ -29,6 +29,11 @@ describe('the bundle a host loads', () => {
     expect(gzip, `hero-messaging.js is ${gzip} bytes gzipped`).toBeLessThanOrEqual(GZIP_BUDGET);
   });
 
+  it('asks the browser, on its first line, to compile all of it while the file streams in', () => {
+    // V8's explicit compile hint only counts as the first thing in the file.
+    expect(bundle!.code.startsWith('//# allFunctionsCalledOnLoad\n')).toBe(true);
+  });
+
   it('contains neither @solidjs/router nor the standalone app', () => {
     // The router writes to history and listens document-wide, which an embedded island must never do
     // to its host: it is the standalone app's (src/app) alone.
