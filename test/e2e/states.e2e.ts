@@ -111,5 +111,17 @@ it('17. times follow the lang of the element, and a right-to-left host mirrors t
   expect(boxes.theirsFromRight).toBeLessThan(30);
   expect(boxes.listLeft).toBeGreaterThan(boxes.paneLeft);
   await page.screenshot({ path: `${OUTPUT_DIR}/states-rtl-1280.png` });
+  // In one pane, the back button sits at the right and its arrow points right, to where the list is.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const back = page.locator('hero-messaging .hm-back');
+  await back.waitFor();
+  const arrow = await back.evaluate((button) => {
+    const box = button.getBoundingClientRect();
+    const header = button.parentElement!.getBoundingClientRect();
+    return { fromRight: header.right - box.right, transform: getComputedStyle(button).transform };
+  });
+  expect(arrow.fromRight).toBeLessThan(30);
+  expect(arrow.transform).toBe('matrix(-1, 0, 0, 1, 0, 0)');
+  await page.screenshot({ path: `${OUTPUT_DIR}/states-rtl-390.png` });
   await page.close();
 });
