@@ -1,21 +1,21 @@
 import { createSignal, type Signal } from 'solid-js';
-import type { OutboxStorage } from './outbox.ts';
+import { readStored, writeStored, type OutboxStorage } from './storage.ts';
 
 /** The storage key of one chat's draft, per (origin, context, key) like the outbox's, and sid. */
 export function draftKey(origin: string, context: string, publicKey: string, sid: string): string {
   return `hero-messaging:draft:${JSON.stringify([origin, context, publicKey, sid])}`;
 }
 
-/** Reads a draft; `''` when there is none, or (with one warning) when what is stored is not a draft. */
+/** Reads a draft; `''` when there is none, or (with one warning) when storage refuses or what is stored is not a draft. */
 export function loadDraft(storage: OutboxStorage | undefined, key: string): string {
+  const text = readStored(storage, key, 'draft');
+  if (!text) return '';
   try {
-    const text = storage?.getItem(key);
-    if (!text) return '';
     const draft: unknown = JSON.parse(text);
     // Stored as { text }: anything else was not written by this version of the island.
     if (typeof (draft as { text?: unknown } | null)?.text === 'string') return (draft as { text: string }).text;
   } catch {
-    // Not JSON, or storage refused to answer: warned about below, like a wrong shape.
+    // Not JSON: warned about below, like a wrong shape.
   }
   console.warn('[hero-messaging] ignored a stored draft that could not be read');
   return '';
@@ -23,12 +23,7 @@ export function loadDraft(storage: OutboxStorage | undefined, key: string): stri
 
 /** Keeps a draft, or forgets it when it is only whitespace. Never throws (storage full or refused). */
 export function saveDraft(storage: OutboxStorage | undefined, key: string, text: string): void {
-  try {
-    if (text.trim() === '') storage?.removeItem(key);
-    else storage?.setItem(key, JSON.stringify({ text }));
-  } catch (error) {
-    console.warn(`[hero-messaging] cannot save the draft: ${String(error)}`);
-  }
+  writeStored(storage, key, text.trim() === '' ? null : JSON.stringify({ text }), 'draft');
 }
 
 /** What is being written in each chat, readable reactively (a list row shows it as "Draft: …"). */

@@ -1,8 +1,8 @@
 import { ContentSchema, NonceSchema, v } from '../protocol/index.ts';
 import type { PendingSend } from './state.ts';
+import { readStored, writeStored, type OutboxStorage } from './storage.ts';
 
-/** Where unsent messages wait across reloads: the part of `Storage` the outbox uses. */
-export type OutboxStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+export type { OutboxStorage } from './storage.ts';
 
 /** An entry older than this is not resent on its own (DESIGN §8). */
 export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -30,15 +30,8 @@ export function outboxKey(origin: string, context: string, publicKey: string): s
   return `hero-messaging:outbox:${JSON.stringify([origin, context, publicKey])}`;
 }
 
-/** The stored text, or `undefined` when storage cannot be read (then nothing is known, not "empty"). */
-export function readStored(storage: OutboxStorage | undefined, key: string): string | null | undefined {
-  try {
-    return storage?.getItem(key) ?? null;
-  } catch (error) {
-    console.warn(`[hero-messaging] cannot read the outbox: ${String(error)}`);
-    return undefined;
-  }
-}
+/** The stored outbox's text, or `undefined` when storage cannot be read (then nothing is known, not "empty"). */
+export const readOutbox = (storage: OutboxStorage | undefined, key: string): string | null | undefined => readStored(storage, key, 'outbox');
 
 /**
  * The outbox in `text`, as of `now`. An entry `sending` counts as being sent only while a tab's try at
@@ -79,7 +72,7 @@ export function parseOutbox(text: string | null, now: number): PendingSend[] | u
 
 /** Reads the outbox (see `parseOutbox`). */
 export function loadOutbox(storage: OutboxStorage | undefined, key: string, now = Date.now()): PendingSend[] {
-  const text = readStored(storage, key);
+  const text = readOutbox(storage, key);
   return (text === undefined ? undefined : parseOutbox(text, now)) ?? [];
 }
 
@@ -88,17 +81,11 @@ export function loadOutbox(storage: OutboxStorage | undefined, key: string, now 
  * writes the result when it differs. Does nothing when storage cannot be read.
  */
 export function updateOutbox(storage: OutboxStorage | undefined, key: string, now: number, change: (stored: PendingSend[]) => PendingSend[]): void {
-  const text = readStored(storage, key);
+  const text = readOutbox(storage, key);
   if (text === undefined) return;
   const next = change(parseOutbox(text, now) ?? []);
   const json = next.length === 0 ? null : JSON.stringify(next);
-  if (json === text) return;
-  try {
-    if (json === null) storage?.removeItem(key);
-    else storage?.setItem(key, json);
-  } catch (error) {
-    console.warn(`[hero-messaging] cannot save the outbox: ${String(error)}`);
-  }
+  if (json !== text) writeStored(storage, key, json, 'outbox');
 }
 
 /** Entries to resend on their own when the stream is live: not older than a day, not refused. */

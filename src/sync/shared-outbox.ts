@@ -1,5 +1,5 @@
 import type { SessionEnvironment } from './environment.ts';
-import { parseOutbox, readStored, SEND_GRACE_MS, updateOutbox, type OutboxStorage } from './outbox.ts';
+import { parseOutbox, readOutbox, SEND_GRACE_MS, updateOutbox, type OutboxStorage } from './outbox.ts';
 import type { PendingSend } from './state.ts';
 import type { ChatStore } from './store.ts';
 
@@ -68,7 +68,7 @@ export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
     // Settles a burst the store holds queued first: the outbox changes it makes (an echo confirming a
     // send) are written to storage now, before storage is read and merged back.
     store.current();
-    const text = readStored(storage, key);
+    const text = readOutbox(storage, key);
     return text === undefined ? undefined : parseOutbox(text, env.now());
   };
 
