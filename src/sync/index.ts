@@ -4,6 +4,7 @@ export { sessionEnvironment } from './environment.ts';
 export type { Schedule, SessionEnvironment } from './environment.ts';
 export type { SendResult } from './sender.ts';
 export type { ConnectionStatus } from './status.ts';
+export { waitsToRetry } from './status.ts';
 export type { Bubble, ChatState, OpenChat, PendingSend } from './state.ts';
 export { outboxKey, OUTBOX_MAX_AGE_MS } from './outbox.ts';
 export type { OutboxStorage } from './outbox.ts';

@@ -45,6 +45,9 @@ export function connectionStatus(facts: SessionFacts): ConnectionStatus {
   }
 }
 
+/** The status waits for its next try, which the person can make now ("Retry now"). */
+export const waitsToRetry = (status: ConnectionStatus): boolean => status.state === 'reconnecting' || status.state === 'offline';
+
 const sameStatus = (a: ConnectionStatus, b: ConnectionStatus) =>
   a.state === b.state && (!('at' in a) || a.at === (b as { at: number }).at);
 

@@ -1,4 +1,5 @@
 import { createMemo, Match, Show, Switch } from 'solid-js';
+import { waitsToRetry } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { secondsUntil } from './format.ts';
 
@@ -16,7 +17,7 @@ export function useNewChatBlocked(): () => string | undefined {
 export function ListState() {
   const { session, t, now, server } = useIsland();
   const status = session.status;
-  const waiting = () => status().state === 'reconnecting' || status().state === 'offline';
+  const waiting = () => waitsToRetry(status());
   // Once a try has failed, the screen says so until the list is in, through the tries that follow.
   const failed = createMemo((was: boolean) => was || waiting(), false);
   const state = () =>

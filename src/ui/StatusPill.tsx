@@ -1,4 +1,5 @@
 import { Show } from 'solid-js';
+import { waitsToRetry } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { secondsUntil } from './format.ts';
 
@@ -14,7 +15,7 @@ export function StatusPill() {
   return (
     <span class="hm-status" data-state={status().state} role="status">
       {text()}
-      <Show when={status().state === 'reconnecting' || status().state === 'offline'}>
+      <Show when={waitsToRetry(status())}>
         {' '}
         <button type="button" class="hm-link" onClick={() => session.retryNow()}>
           {t.retryNow}
