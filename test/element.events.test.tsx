@@ -79,22 +79,6 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
     await waitFor(() => expect(statuses.at(-1)).toEqual({ status: 'live' }));
   });
 
-  it('says offline when the island could not start', async () => {
-    const world = createFakeWorld();
-    const statuses = record('hm-status');
-    const el = document.createElement('hero-messaging');
-    for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
-    el.client = {
-      ...world.client('bob'),
-      subscribe: () => {
-        throw new Error('refused by the page');
-      },
-    };
-    document.body.append(el);
-    await waitFor(() => expect(el.shadowRoot!.querySelector('p[role="alert"]')?.textContent).toContain('could not start'));
-    expect(statuses.at(-1)).toEqual({ status: 'offline' });
-  });
-
   it('sends hm-open when the open chat changes, and only then', async () => {
     const world = createFakeWorld();
     const opens = record('hm-open');

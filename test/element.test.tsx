@@ -172,8 +172,11 @@ describe('<hero-messaging>', () => {
     await waitFor(() => expect(totals.at(-1)).toBe(0));
   });
 
-  it('shows why it could not start, and starts when the cause is gone', async () => {
+  it('shows why it could not start (telling the host it is offline), and starts when the cause is gone', async () => {
     const world = createFakeWorld();
+    const statuses: string[] = [];
+    const onStatus = (e: Event) => statuses.push((e as CustomEvent<{ status: string }>).detail.status);
+    document.addEventListener('hm-status', onStatus);
     const el = document.createElement('hero-messaging');
     for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
     el.client = {
@@ -187,10 +190,13 @@ describe('<hero-messaging>', () => {
     // The island mounts in the task after the connection.
     await waitFor(() => expect(note()?.textContent).toBe('hero-messaging: could not start: refused by the page'));
     expect(shadow(el).querySelector('.hm-host')).toBeNull();
+    expect(statuses.at(-1)).toBe('offline');
     el.client = world.client('bob');
     el.setAttribute('context', 'world ');
     await waitFor(() => expect(statusText(el)).toBe('Live'));
     expect(note()).toBeNull();
+    expect(statuses.at(-1)).toBe('live');
+    document.removeEventListener('hm-status', onStatus);
   });
 
   it.each([
