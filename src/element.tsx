@@ -177,8 +177,6 @@ export class HeroMessagingElement extends HTMLElement {
    * connected, nor tries to be, and nothing is known unread (not the last island's figures).
    */
   private showProblem(problem: string): void {
-    this.emit('hm-status', { status: 'offline' });
-    this.emit('hm-unread', { total: 0 });
     const note = document.createElement('p');
     note.setAttribute('role', 'alert');
     note.className = 'hm-problem';
@@ -189,6 +187,9 @@ export class HeroMessagingElement extends HTMLElement {
       releaseStyles();
       note.remove();
     };
+    // Last: a host that fixes the attribute as soon as it hears finds the note in place to take away.
+    this.emit('hm-status', { status: 'offline' });
+    this.emit('hm-unread', { total: 0 });
   }
 
   private stop(): void {

@@ -79,6 +79,18 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
     await waitFor(() => expect(statuses.at(-1)).toEqual({ status: 'live' }));
   });
 
+  it('starts again when the host fixes the attribute as soon as it hears offline', async () => {
+    const world = createFakeWorld();
+    const el = place(world);
+    await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
+    const fix = (e: Event) => (e as CustomEvent<{ status: string }>).detail.status === 'offline' && el.removeAttribute('routing');
+    document.addEventListener('hm-status', fix);
+    listeners.push(() => document.removeEventListener('hm-status', fix));
+    el.setAttribute('routing', 'nowhere');
+    await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
+    expect(el.shadowRoot!.querySelector('p[role="alert"]')).toBeNull();
+  });
+
   it('sends hm-open when the open chat changes, and only then', async () => {
     const world = createFakeWorld();
     const opens = record('hm-open');
