@@ -18,7 +18,7 @@ export interface SnapshotterOptions {
   onTaken(taken: { list: boolean; sid: string | undefined }): void;
   /** The server refused the identity: no retry until asked again. */
   onRefused(): void;
-  /** A failed snapshot is tried again at `at` (unix ms); 0 when a try starts. */
+  /** A snapshot whose list failed is tried again at `at` (unix ms); 0 when a try starts. */
   onRetryAt?(at: number): void;
 }
 
@@ -104,7 +104,8 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
       }
       // What failed stays wanted; a run started meanwhile (a new request) cancels this wait.
       const delay = retry.after(() => void run());
-      options.onRetryAt?.(options.env.now() + delay);
+      // Only a missing list keeps the view from being the server's: a chat page alone does not.
+      if (listFailed) options.onRetryAt?.(options.env.now() + delay);
       console.warn(`[hero-messaging] snapshot failed, retrying in ${delay} ms: ${reason(error)}`);
       return;
     }

@@ -120,7 +120,7 @@ describe('the snapshotter', () => {
   });
 
   it('shows its list when the chat page fails (its first part too), then tries only the chat again', async () => {
-    const { client, store, taken, snapshotter } = setup('c1');
+    const { client, store, taken, retryAt, snapshotter } = setup('c1');
     snapshotter.request(true);
     const call = client.pending('conversation.list')[0]!;
     client.failWith('conversation.list_messages', networkError());
@@ -134,13 +134,15 @@ describe('the snapshotter', () => {
     expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2']);
     expect(taken).toEqual([{ list: true, sid: undefined }]);
     expect(snapshotter.listWanted).toBe(false);
+    // The list is in: a chat page tried again is no wait to tell the person about.
+    expect(retryAt).toEqual([0]);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(client.pending('conversation.list_messages')).toHaveLength(1);
     expect(client.pending('conversation.list')).toHaveLength(0);
   });
 
   it('shows the open chat’s page when the list fails, and tries the list again', async () => {
-    const { client, store, taken, snapshotter } = setup('c1');
+    const { client, store, taken, retryAt, snapshotter } = setup('c1');
     snapshotter.request(true);
     client.failWith('conversation.list', networkError());
     client.reply('conversation.list_messages', [chatMessage(1), chatMessage(2)]);
@@ -149,6 +151,7 @@ describe('the snapshotter', () => {
     expect(store.current().open!.messages.map((m) => m.seq)).toEqual([1, 2]);
     expect(taken).toEqual([{ list: false, sid: 'c1' }]);
     expect(snapshotter.listWanted).toBe(true);
+    expect(retryAt).toEqual([0, Date.now() + 500]);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(client.pending('conversation.list')).toHaveLength(1);
   });
