@@ -21,7 +21,7 @@ export interface SessionFacts {
   refused: boolean;
   /** The subscription loop stopped for good (not by the session's own disposal). */
   ended: boolean;
-  /** A snapshot failed and is tried again at this time (unix ms); 0 while none waits. */
+  /** A snapshot whose list failed is tried again at this time (unix ms); 0 while none waits. */
   snapshotRetryAt: number;
 }
 
