@@ -3,7 +3,7 @@ export type { ChatSession, SessionOptions } from './session.ts';
 export { sessionEnvironment } from './environment.ts';
 export type { Schedule, SessionEnvironment } from './environment.ts';
 export type { SendResult } from './sender.ts';
-export type { ConnectionStatus } from './status.ts';
+export type { ConnectionStatus, ListProblem } from './status.ts';
 export { waitsToRetry } from './status.ts';
 export type { Bubble, ChatState, OpenChat, PendingSend } from './state.ts';
 export { outboxKey, OUTBOX_MAX_AGE_MS } from './outbox.ts';

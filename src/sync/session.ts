@@ -10,7 +10,7 @@ import { makeReadMarker } from './read-marker.ts';
 import { makeSender, type SendResult } from './sender.ts';
 import { makeSnapshotter } from './snapshotter.ts';
 import { initialState } from './state.ts';
-import { makeSessionHealth, type ConnectionStatus } from './status.ts';
+import { listProblemOf, makeSessionHealth, type ConnectionStatus, type ListProblem } from './status.ts';
 import { createChatStore, type ChatStore } from './store.ts';
 import { runStreamLoop } from './stream-loop.ts';
 import { reportingSuccess } from './watch-client.ts';
@@ -39,6 +39,8 @@ export interface ChatSession {
   readonly status: Accessor<ConnectionStatus>;
   /** The conversation list has been fetched at least once: until then, an empty list says nothing. */
   readonly loaded: Accessor<boolean>;
+  /** Why the list is not in while the stream is up, until a list lands; undefined otherwise. */
+  readonly listProblem: Accessor<ListProblem | undefined>;
   /** Opens a chat (or none) and fetches its newest messages. */
   open(sid: string | undefined): void;
   /** Sends `content` to the open chat; answers a readable reason when it cannot. */
@@ -78,6 +80,8 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   // A reply from the server while the stream waits says it is back: reconnect now (and refetch).
   const client = reportingSuccess(options.client, () => wakeUp());
   const [loaded, setLoaded] = createSignal(false);
+  const [streamUp, setStreamUp] = createSignal(false);
+  const [listProblem, setListProblem] = createSignal<ListProblem>();
   const store = createChatStore(initialState(me, loadOutbox(options.storage, options.outboxKey ?? '', env.now())), { schedule: env.schedulePublish });
   const health = makeSessionHealth(() => {
     flush();
@@ -94,6 +98,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     pageSize,
     onTaken({ list, sid }) {
       if (list) {
+        setListProblem(undefined);
         // The rows, "loaded" and Live render together, in the store's next publication: a task of its
         // own (or the next task at the latest), so checking and merging thousands of rows is one task
         // and painting them the next, and neither holds the page long. Not Live if the store went
@@ -111,7 +116,11 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       if (sid && sid === store.current().open?.sid) readMarker.soon();
     },
     onRefused: () => health.update({ refused: true }),
-    onRetryAt: (at) => health.update({ snapshotRetryAt: at }),
+    onRetryAt(at, error) {
+      // Kept through the tries that follow, until a list lands.
+      if (at > 0) setListProblem(listProblemOf(error));
+      health.update({ snapshotRetryAt: at });
+    },
   });
 
   const subscription: Subscription =
@@ -186,6 +195,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     if (!shared) arrived(item);
     if (item.kind === 'event') return onEvent(item.event);
     const stream = item.status;
+    setStreamUp(stream.state === 'connected');
     if (stream.state !== 'connected') {
       // The next connection resumes from a position (replay) or starts afresh (poll, or no position yet):
       // without replay to bring it up to date, the store is stale until the next snapshot.
@@ -217,6 +227,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     store,
     status: health.status,
     loaded,
+    listProblem: () => (streamUp() ? listProblem() : undefined),
     open: byPerson((sid: string | undefined) => {
       if (store.current().open?.sid === sid) return;
       store.update((s) => openChat(s, sid));

@@ -18,8 +18,8 @@ export interface SnapshotterOptions {
   onTaken(taken: { list: boolean; sid: string | undefined }): void;
   /** The server refused the identity: no retry until asked again. */
   onRefused(): void;
-  /** A snapshot whose list failed is tried again at `at` (unix ms); 0 when a try starts. */
-  onRetryAt?(at: number): void;
+  /** A snapshot whose list failed with `error` is tried again at `at` (unix ms); `at` 0 when a try starts. */
+  onRetryAt?(at: number, error?: unknown): void;
 }
 
 /** Fetches snapshots (DESIGN §6–§7): one at a time, the events that arrive meanwhile applied on top, retried with backoff. */
@@ -105,7 +105,7 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
       // What failed stays wanted; a run started meanwhile (a new request) cancels this wait.
       const delay = retry.after(() => void run());
       // Only a missing list keeps the view from being the server's: a chat page alone does not.
-      if (listFailed) options.onRetryAt?.(options.env.now() + delay);
+      if (listFailed) options.onRetryAt?.(options.env.now() + delay, error);
       console.warn(`[hero-messaging] snapshot failed, retrying in ${delay} ms: ${reason(error)}`);
       return;
     }

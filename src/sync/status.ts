@@ -1,5 +1,5 @@
 import { createSignal, type Accessor } from 'solid-js';
-import type { StreamStatus } from '../sdk/index.ts';
+import { CommunicationError, type StreamStatus } from '../sdk/index.ts';
 
 /** What the island tells the person about its connection (DESIGN §6). */
 export type ConnectionStatus =
@@ -43,6 +43,20 @@ export function connectionStatus(facts: SessionFacts): ConnectionStatus {
     case 'offline':
       return { state: 'offline', at: stream.at };
   }
+}
+
+/**
+ * Why the conversation list is not in while the stream is up: the server answered the list with an
+ * error (`failing`), or with a list the island cannot check (`unreadable`). A list that got no answer
+ * at all is the unreachable case, which the status says alone.
+ */
+export type ListProblem = 'failing' | 'unreadable';
+
+/** The problem a failed list call shows, if it is one of {@link ListProblem}. */
+export function listProblemOf(error: unknown): ListProblem | undefined {
+  if (!(error instanceof CommunicationError)) return undefined;
+  if (error.kind === 'invalid_response') return 'unreadable';
+  return error.kind === 'http' || error.kind === 'rpc' ? 'failing' : undefined;
 }
 
 /** The status waits for its next try, which the person can make now ("Retry now"). */

@@ -11,8 +11,9 @@ export function useNewChatBlocked(): () => string | undefined {
 
 /**
  * What the list says while it has no rows, and what to do next: the key is not known (check the
- * attribute), the server cannot be reached yet (it retries; or retry now), or there are simply no
- * conversations (start one). An empty list means "none" only once the server has sent it.
+ * attribute), the server cannot be reached, or answers the list with an error or with one the island
+ * cannot read (it retries; or retry now), or there are simply no conversations (start one). An empty
+ * list means "none" only once the server has sent it.
  */
 export function ListState() {
   const { session, t, now, server } = useIsland();
@@ -22,6 +23,7 @@ export function ListState() {
   const failed = createMemo((was: boolean) => was || waiting(), false);
   const state = () =>
     status().state === 'unauthorized' ? 'unauthorized' : session.loaded() ? 'empty' : failed() ? 'unreachable' : 'loading';
+  const problem = session.listProblem;
   const retryAt = () => {
     const s = status();
     return 'at' in s ? s.at : 0;
@@ -32,7 +34,7 @@ export function ListState() {
         <Match when={state() === 'unauthorized'}>{t.notKnown}</Match>
         <Match when={state() === 'empty'}>{t.noChats}</Match>
         <Match when={state() === 'unreachable'}>
-          <p>{t.unreachable(server)}</p>
+          <p>{problem() === 'unreadable' ? t.listUnreadable(server) : problem() === 'failing' ? t.listFailing(server) : t.unreachable(server)}</p>
           <p>
             {waiting() ? (retryAt() > 0 ? t.retryingIn(secondsUntil(retryAt(), now())) : '') : t.tryingAgain}{' '}
             <Show when={waiting()}>

@@ -15,6 +15,10 @@ export const en = {
   noChats: 'No conversations yet. Start one with New chat.',
   notKnown: 'This key is not known to the server. Check the public-key attribute.',
   unreachable: (url: string) => `Can't reach the server at ${url}.`,
+  /** The server is up but answered the conversation list with an error. */
+  listFailing: (url: string) => `The server at ${url} couldn't send the conversation list.`,
+  /** The server is up but sent a conversation list that is not what the island expects. */
+  listUnreadable: (url: string) => `The server at ${url} sent a conversation list this app can't read.`,
   retryingIn: (seconds: number) => `Retrying in ${seconds} s…`,
   tryingAgain: 'Trying again…',
   retryNow: 'Retry now',

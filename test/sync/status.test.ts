@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { createRoot } from 'solid-js';
 import { describe, expect, it, vi } from 'vitest';
-import type { StreamStatus } from '../../src/sdk/index.ts';
-import { connectionStatus, makeSessionHealth, type SessionFacts } from '../../src/sync/status.ts';
+import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
+import { connectionStatus, listProblemOf, makeSessionHealth, type SessionFacts } from '../../src/sync/status.ts';
 
 const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
 const facts = (over: Partial<SessionFacts>): SessionFacts => ({ stream: connected, fresh: true, refused: false, ended: false, snapshotRetryAt: 0, ...over });
@@ -65,5 +65,17 @@ describe('the session health', () => {
       expect(health.status()).toBe(first);
       dispose();
     });
+  });
+});
+
+describe('why a list failed while the server is up', () => {
+  it.each<[string, unknown, string | undefined]>([
+    ['an answer off the contract', new CommunicationError('invalid_response', 'result[0].sid: expected a string'), 'unreadable'],
+    ['a JSON-RPC error', new CommunicationError('rpc', 'database is down', -32603), 'failing'],
+    ['an HTTP failure', new CommunicationError('http', 'HTTP 502', undefined, 502), 'failing'],
+    ['no answer', new CommunicationError('network', 'fetch failed'), undefined],
+    ['something else', new TypeError('boom'), undefined],
+  ])('%s is %s', (_, error, problem) => {
+    expect(listProblemOf(error)).toBe(problem);
   });
 });

@@ -1,5 +1,6 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RpcError } from '../../src/protocol/index.ts';
 import { createCommunicationClient } from '../../src/sdk/index.ts';
 import { mountIsland, type IslandOptions } from '../../src/ui/index.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
@@ -86,6 +87,30 @@ describe('the list without conversations', () => {
     fireEvent.click(screen(host)!.querySelector('button')!);
     await waitFor(() => expect(calls).toBeGreaterThan(before), { timeout: 15_000 });
     expect(screen(host)?.dataset.state).toBe('unreachable');
+  });
+
+  it('with the server up, says whether it failed to send the list or sent one the island cannot read, and gets it on Retry now', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const world = createFakeWorld();
+    const answer = world.server.rpc;
+    let list: 'error' | 'bad' | 'good' = 'error';
+    world.server.rpc = async (method, params, headers) => {
+      if (method === 'conversation.list' && list === 'error') throw new RpcError('InternalError', 'database is down');
+      const result = await answer(method, params, headers);
+      return method === 'conversation.list' && list === 'bad' ? [{ sid: 42 }] : result;
+    };
+    const host = mount({ publicKey: 'bob', client: world.client('bob') });
+    const retry = () => fireEvent.click(screen(host)!.querySelector('button')!);
+    await waitFor(() => expect(screen(host)?.textContent).toMatch(/^The server at http:\/\/osis\.test couldn't send the conversation list\.Retrying in \d+ s… Retry now$/));
+    expect(screen(host)!.dataset.state).toBe('unreachable');
+    list = 'bad';
+    retry();
+    await waitFor(() => expect(screen(host)?.textContent).toMatch(/^The server at http:\/\/osis\.test sent a conversation list this app can't read\.Retrying in/));
+    list = 'good';
+    retry();
+    await waitFor(() => expect(host.querySelectorAll('button.hm-conv').length).toBeGreaterThan(0));
+    expect(listPill(host)?.textContent).toBe('Live');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('database is down'));
   });
 
   it('with no conversations at all, says so and how to start one; New chat works', async () => {
