@@ -41,7 +41,8 @@ export function ConversationList(props: ConversationListProps) {
     const all = session.store.view().conversations;
     return { length: rowCount(all), slice: (start, end) => rowSlice(all, start, end), indexOfKey: (sid) => indexOfRow(all, sid) };
   });
-  const win = createWindow({ list: rows, key: (c) => c.sid, edge: 'start', pinned: 30, chunk: 40, max: 200, holdBy: 'index' });
+  // Pinned, 20 rows: a screen and a half of a laptop's list; `fill` adds what a taller one needs.
+  const win = createWindow({ list: rows, key: (c) => c.sid, edge: 'start', pinned: 20, chunk: 40, max: 200, holdBy: 'index' });
   // The row that takes the list's one Tab stop: the last one focused, else the open one, else the first.
   const [focusSid, setFocusSid] = createSignal<string>();
   let scroller: HTMLUListElement | undefined;
@@ -52,10 +53,15 @@ export function ConversationList(props: ConversationListProps) {
     return shown[0]?.sid;
   });
 
-  /** Renders rows while what is rendered does not fill a screen and a half (a tall host). */
+  /**
+   * Renders rows while what is rendered does not fill a screen and a half (a tall host): as many more
+   * as the rows rendered say are missing, not a chunk, since every row rendered at the top is work in
+   * each frame of a burst that moves rows there.
+   */
   const fill = () => {
     if (!scroller || !win.pinned()) return;
-    while (scroller.scrollHeight < scroller.clientHeight * 1.5 && win.grow());
+    const want = scroller.clientHeight * 1.5;
+    while (scroller.scrollHeight < want && win.grow(Math.ceil(((want - scroller.scrollHeight) * win.rows().length) / scroller.scrollHeight)));
   };
   // Only when the number of rows changes: reading the layout on every publication of a burst would
   // force a layout per frame. In the next frame, where the layout is due anyway: read at once, it

@@ -66,3 +66,17 @@ it('16. a burst over the whole list reorders it: each row previews its newest me
   await expect.poll(shown, { timeout: 10_000 }).toEqual(expected.map((c) => ({ sid: c.sid, preview: c.last_message })));
   expect(await rowsIn(page).count()).toBeLessThanOrEqual(200);
 });
+
+it('21. in a tall host the list renders a screen and a half of rows, not a chunk more', async () => {
+  const page = await h.page('bob', { width: 1000, height: 2400 });
+  await waitLive(page);
+  const scroller = page.locator('hero-messaging .hm-conv-list');
+  const fill = () =>
+    scroller.evaluate((el) => {
+      const rows = el.querySelectorAll('button.hm-conv');
+      const rowHeight = rows[1]!.getBoundingClientRect().top - rows[0]!.getBoundingClientRect().top;
+      return { filled: el.scrollHeight >= el.clientHeight * 1.5, spareRows: Math.floor((el.scrollHeight - el.clientHeight * 1.5) / rowHeight) };
+    });
+  // Every rendered row is work in each frame of a burst: one screen and a half, and at most a row over.
+  await expect.poll(fill).toEqual({ filled: true, spareRows: 0 });
+});

@@ -58,8 +58,8 @@ export interface ListWindow<T> {
   earlier(): boolean;
   /** Moves the window `chunk` rows toward the end (holding it, or growing a pinned `start` window); false if the last row is rendered already. */
   later(): boolean;
-  /** A pinned window renders `chunk` more rows at its edge (a tall viewport); false at `max` or when the whole list is rendered. */
-  grow(): boolean;
+  /** A pinned window renders `by` (default `chunk`) more rows at its edge (a tall viewport); false at `max` or when the whole list is rendered. */
+  grow(by?: number): boolean;
   /** Pinned again at the initial size: for a new list (another chat). */
   reset(): void;
   /** Moves the window so that row `index` is rendered, `chunk` rows in from the side it came in on; false if it already was. */
@@ -121,11 +121,11 @@ export function createWindow<T>(options: WindowOptions<T>): ListWindow<T> {
       else startAt(Math.max(0, Math.min(start + chunk, length - max)));
       return true;
     },
-    grow() {
+    grow(by = chunk) {
       const { start, end } = range();
       const whole = start === 0 && end === list().length;
       if (!pinned() || whole || size() >= max) return false;
-      setSize((n) => Math.min(max, n + chunk));
+      setSize((n) => Math.min(max, n + Math.max(1, by)));
       return true;
     },
     reset() {

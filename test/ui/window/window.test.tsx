@@ -85,6 +85,14 @@ describe('createWindow', () => {
     expect(win.grow()).toBe(false);
   });
 
+  it('grows by as many rows as asked, at least one', () => {
+    const { win } = setup(rows(0, 20), { max: 10 });
+    expect(win.grow(4)).toBe(true);
+    expect(win.range()).toEqual({ start: 13, end: 20 });
+    expect(win.grow(0)).toBe(true);
+    expect(win.range()).toEqual({ start: 12, end: 20 });
+  });
+
   it('reset pins it again at the first size (another chat)', () => {
     const { win, setList } = setup(rows(0, 20));
     win.grow();
