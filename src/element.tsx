@@ -187,9 +187,14 @@ export class HeroMessagingElement extends HTMLElement {
       releaseStyles();
       note.remove();
     };
-    // Last: a host that fixes the attribute as soon as it hears finds the note in place to take away.
-    this.emit('hm-status', { status: 'offline' });
-    this.emit('hm-unread', { total: 0 });
+    // Told once the host's own script is done, and only if the note is still there: a host that adds
+    // the element and then sets its attributes never hears of a note it never saw. Status last: a host
+    // that fixes the attribute as soon as it hears finds the note in place to take away.
+    queueMicrotask(() => {
+      if (!note.isConnected) return;
+      this.emit('hm-unread', { total: 0 });
+      if (note.isConnected) this.emit('hm-status', { status: 'offline' });
+    });
   }
 
   private stop(): void {

@@ -72,7 +72,8 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
     await waitFor(() => expect(statuses.at(-1)).toEqual({ status: 'live' }));
     el.setAttribute('routing', 'nowhere');
     expect(el.shadowRoot!.querySelector('p[role="alert"]')?.textContent).toContain('routing must be');
-    // Not the last island's "live": nothing is connected now, nor tries to be.
+    // Not the last island's "live": nothing is connected now, nor tries to be; told once the host's script is done.
+    await Promise.resolve();
     expect(statuses.at(-1)).toEqual({ status: 'offline' });
     expect(totals.at(-1)).toEqual({ total: 0 });
     el.removeAttribute('routing');
@@ -89,6 +90,17 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
     el.setAttribute('routing', 'nowhere');
     await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
     expect(el.shadowRoot!.querySelector('p[role="alert"]')).toBeNull();
+  });
+
+  it('says nothing of a missing attribute to a host that adds the element first and sets its attributes next', async () => {
+    const world = createFakeWorld();
+    const statuses = record('hm-status');
+    const el = document.createElement('hero-messaging');
+    el.fetch = world.server.fetch;
+    document.body.append(el);
+    for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
+    await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
+    expect(statuses).toEqual([{ status: 'connecting' }, { status: 'live' }]);
   });
 
   it('sends hm-open when the open chat changes, and only then', async () => {
