@@ -1,4 +1,4 @@
-import { waitFor } from '@solidjs/testing-library';
+import { fireEvent, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineHeroMessaging, type HeroMessagingElement } from '../src/element.tsx';
 import { createFakeWorld, type FakeWorld } from './support/fake-world.ts';
@@ -73,6 +73,22 @@ describe('<hero-messaging> in the host’s language', () => {
     el.strings = {};
     await waitFor(() => expect(newChat(el)).toBe('New chat'));
     expect(el.strings).toEqual({});
+  });
+
+  it('says why a send failed in the host’s words', async () => {
+    const world = createFakeWorld();
+    const el = make(world);
+    // The world's client: its sends can be made to fail.
+    el.client = world.client('bob');
+    el.strings = { notSentWhy: (reason) => `Nicht gesendet: ${reason}.`, failedUnreachable: 'Server nicht erreichbar', retry: 'Nochmal', discard: 'Verwerfen' };
+    document.body.append(el);
+    await waitFor(() => expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy());
+    fireEvent.click(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
+    const input = await waitFor(() => shadow(el).querySelector<HTMLTextAreaElement>('textarea:not(:disabled)')!);
+    world.failNext('conversation.send_message');
+    fireEvent.input(input, { target: { value: 'hallo' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(shadow(el).querySelector('.hm-failed-note')?.textContent).toBe('Nicht gesendet: Server nicht erreichbar. Nochmal · Verwerfen'));
   });
 
   it('reports unknown keys and values of the wrong kind once, and shows the rest', async () => {

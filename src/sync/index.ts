@@ -3,6 +3,7 @@ export type { ChatSession, SessionOptions } from './session.ts';
 export { sessionEnvironment } from './environment.ts';
 export type { Schedule, SessionEnvironment } from './environment.ts';
 export type { SendResult } from './sender.ts';
+export type { SendFailure } from './send-failure.ts';
 export type { ConnectionStatus, ListProblem } from './status.ts';
 export { waitsToRetry } from './status.ts';
 export type { Bubble, ChatState, OpenChat, PendingSend } from './state.ts';

@@ -1,5 +1,6 @@
 import type { ChatMessage, Conversation, ServerEvent } from '../protocol/index.ts';
 import { findRow, putRow, removeRow, rowsOf, unreadSum } from './rows.ts';
+import type { SendFailure } from './send-failure.ts';
 import type { Bubble, ChatState, OpenChat, PendingSend, Snapshot } from './state.ts';
 
 /**
@@ -195,7 +196,7 @@ export function sendSucceeded(state: ChatState, message: ChatMessage): ChatState
   return applyMessage(state, message);
 }
 
-export function sendFailed(state: ChatState, nonce: string, error: string, retryable: boolean): ChatState {
+export function sendFailed(state: ChatState, nonce: string, error: SendFailure, retryable: boolean): ChatState {
   if (!state.outbox.some((p) => p.nonce === nonce)) return state;
   return {
     ...state,

@@ -1,4 +1,5 @@
 import { ContentSchema, NonceSchema, v } from '../protocol/index.ts';
+import type { SendFailure } from './send-failure.ts';
 import type { PendingSend } from './state.ts';
 import { readStored, writeStored, type OutboxStorage } from './storage.ts';
 
@@ -13,13 +14,20 @@ export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
  */
 export const SEND_GRACE_MS = 30_000;
 
+const FailureSchema = v.variant<SendFailure>('why', {
+  unreachable: v.object({ why: v.literal('unreachable') }),
+  closed: v.object({ why: v.literal('closed') }),
+  refused: v.object({ why: v.literal('refused'), said: v.sized(v.string(), 0, 2000) }),
+  trouble: v.object({ why: v.literal('trouble'), status: v.optional(v.integer(100, 599)) }),
+});
+
 const EntrySchema = v.object({
   nonce: NonceSchema,
   conversation_sid: v.sized(v.string(), 1, 128),
   content: ContentSchema,
   created_at: v.number(),
   state: v.picklist(['sending', 'failed']),
-  error: v.optional(v.string()),
+  error: v.optional(FailureSchema),
   retryable: v.optional(v.boolean()),
   owner: v.optional(v.sized(v.string(), 1, 64)),
   since: v.optional(v.number()),
@@ -53,6 +61,9 @@ export function parseOutbox(text: string | null, now: number): PendingSend[] | u
   }
   const entries: PendingSend[] = [];
   for (const item of raw) {
+    // A reason the island cannot read (version 0.1 stored it in English words) is dropped, the message kept.
+    const reason = item as { error?: unknown } | null;
+    if (reason?.error !== undefined && !v.parse(FailureSchema, reason.error).ok) delete reason.error;
     const parsed = v.parse(EntrySchema, item);
     if (!parsed.ok) {
       console.warn('[hero-messaging] dropped a corrupt outbox entry');
@@ -60,8 +71,9 @@ export function parseOutbox(text: string | null, now: number): PendingSend[] | u
     }
     const p: PendingSend = parsed.value;
     if (p.state === 'failed' || !p.owner || !(now - p.since! < SEND_GRACE_MS)) {
+      // Left behind while it was being sent: its page closed first.
+      if (p.state === 'sending') p.error = { why: 'closed' };
       p.state = 'failed';
-      p.error ??= 'the page closed before it went out';
       delete p.owner;
       delete p.since;
     }

@@ -1,17 +1,26 @@
 import { CommunicationError } from '../sdk/index.ts';
 
-const UNREACHABLE = 'the server could not be reached';
-const REFUSED = 'the server refused it';
-const TROUBLE = 'the server had a problem';
+/**
+ * Why a send failed, as data: the words are the UI's (`strings.ts`), so they are in the host's
+ * language. Kept as it is in the stored outbox.
+ */
+export type SendFailure =
+  | { why: 'unreachable' }
+  /** The page closed (or its tab crashed) before the send went out. */
+  | { why: 'closed' }
+  /** The server refused it, saying `said`. */
+  | { why: 'refused'; said: string }
+  /** The server had a problem; `status` is the HTTP status when there was one. */
+  | { why: 'trouble'; status?: number };
 
 /**
- * Why a send failed, in words a person reads next to Retry / Discard ("Not sent: …"): the SDK's
+ * Why `error` failed a send, for the person next to Retry / Discard ("Not sent: …"): the SDK's
  * messages name URLs and codes, which help a developer but not the person writing.
  */
-export function sendFailure(error: unknown): string {
-  if (!(error instanceof CommunicationError)) return TROUBLE;
-  if (error.kind === 'network') return UNREACHABLE;
+export function sendFailure(error: unknown): SendFailure {
+  if (!(error instanceof CommunicationError)) return { why: 'trouble' };
+  if (error.kind === 'network') return { why: 'unreachable' };
   // A JSON-RPC error's message is "<code> <what the server said>"; what it said is worth showing.
-  if (error.kind === 'rpc') return `${REFUSED} (${error.message.replace(/^-?\d+ /, '')})`;
-  return error.status ? `${TROUBLE} (HTTP ${error.status})` : TROUBLE;
+  if (error.kind === 'rpc') return { why: 'refused', said: error.message.replace(/^-?\d+ /, '') };
+  return error.status ? { why: 'trouble', status: error.status } : { why: 'trouble' };
 }

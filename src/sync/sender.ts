@@ -24,8 +24,8 @@ export interface SenderOptions {
   onLeftBehind?: () => void;
 }
 
-/** Answer of `send`: a readable reason when the message cannot go out. */
-export type SendResult = { ok: true } | { ok: false; error: string };
+/** Answer of `send`: why the message cannot go out (no chat open, nothing written, too long), when it cannot. */
+export type SendResult = { ok: true } | { ok: false; error: 'no-chat' | 'empty' | 'too-long' };
 
 /** Optimistic sends and the outbox (DESIGN §8); who sends what across tabs: `SharedOutbox`. */
 export interface Sender {
@@ -73,9 +73,9 @@ export function makeSender(options: SenderOptions): Sender {
   return {
     send(sid, content) {
       const text = content.trim();
-      if (!sid) return { ok: false, error: 'no chat is open' };
-      if (text.length < LIMITS.contentMin) return { ok: false, error: 'the message is empty' };
-      if (text.length > LIMITS.contentMax) return { ok: false, error: `the message is longer than ${LIMITS.contentMax} characters` };
+      if (!sid) return { ok: false, error: 'no-chat' };
+      if (text.length < LIMITS.contentMin) return { ok: false, error: 'empty' };
+      if (text.length > LIMITS.contentMax) return { ok: false, error: 'too-long' };
       const nonce = env.newNonce();
       const now = env.now();
       store.update((s) => queueSend(s, { nonce, conversation_sid: sid, content: text, created_at: now, state: 'sending', owner: tabId, since: now }));

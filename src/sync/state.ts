@@ -1,5 +1,6 @@
 import type { ChatMessage, Contact, Conversation } from '../protocol/index.ts';
 import { emptyRows, type Rows } from './rows.ts';
+import type { SendFailure } from './send-failure.ts';
 
 /** A message the person wrote that the server has not confirmed yet (DESIGN §8). */
 export interface PendingSend {
@@ -10,7 +11,7 @@ export interface PendingSend {
   created_at: number;
   state: 'sending' | 'failed';
   /** Why the last try failed. */
-  error?: string;
+  error?: SendFailure;
   /** Whether trying again as it is may help (network trouble) or not (the server refused it). */
   retryable?: boolean;
   /** While `sending`: the tab whose try it is, and when the try began (unix ms); see `SEND_GRACE_MS`. */
@@ -60,6 +61,6 @@ export interface Bubble {
   /** unix ms */
   time: number;
   status: 'sent' | 'sending' | 'failed';
-  error?: string;
+  error?: SendFailure;
   nonce?: string;
 }

@@ -24,7 +24,7 @@ export function Composer(props: { sid: string | undefined; disabled: boolean }) 
     if (result.ok) {
       drafts.set(props.sid!, '');
       setError(undefined);
-    } else setError(result.error);
+    } else setError(result.error === 'too-long' ? t.tooLong(LIMITS.contentMax) : result.error === 'empty' ? t.writeMessage : t.pickFirst);
   };
 
   return (

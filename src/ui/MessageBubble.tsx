@@ -1,9 +1,13 @@
 import { Show, type Accessor } from 'solid-js';
-import type { Bubble } from '../sync/index.ts';
+import type { Bubble, SendFailure } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { clockTime, contactName, dayLabel, sameDay } from './format.ts';
 import { MessageText } from './MessageText.tsx';
+import type { Strings } from './strings.ts';
 
+/** Why a send failed, in the island's words. */
+const failure = (t: Strings, f: SendFailure) =>
+  f.why === 'refused' ? t.failedRefused(f.said) : f.why === 'trouble' ? t.failedTrouble(f.status) : f.why === 'closed' ? t.failedClosed : t.failedUnreachable;
 
 /**
  * One message: a day separator when it starts a day, the sender's name in a group when the sender
@@ -55,7 +59,7 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
         </div>
         <Show when={b().status === 'failed'}>
           <div class="hm-failed-note">
-            {b().error ? t.notSentWhy(b().error!) : t.notSent}{' '}
+            {b().error ? t.notSentWhy(failure(t, b().error!)) : t.notSent}{' '}
             <button type="button" class="hm-link" onClick={() => session.retry(b().nonce!)}>
               {t.retry}
             </button>

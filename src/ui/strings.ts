@@ -55,8 +55,14 @@ export const en = {
   sending: 'Sending',
   sent: 'Sent',
   notSent: 'Not sent.',
-  /** A failed send, with the reason in words (`sync/send-failure.ts`). */
+  /** A failed send, with the reason: one of the four below (`sync/send-failure.ts`). */
   notSentWhy: (reason: string) => `Not sent: ${reason}.`,
+  failedUnreachable: 'the server could not be reached',
+  failedClosed: 'the page closed before it went out',
+  /** The server refused the message, saying `said` (in the server's words). */
+  failedRefused: (said: string) => `the server refused it (${said})`,
+  /** The server had a problem; `status` is the HTTP status, when there was one. */
+  failedTrouble: (status?: number) => `the server had a problem${status ? ` (HTTP ${status})` : ''}`,
   /** Before a draft's text in its conversation's row. */
   draft: 'Draft:',
   /** The divider above the first unread message. */

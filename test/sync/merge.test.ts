@@ -26,7 +26,7 @@ describe('merge rules', () => {
     let state = applySnapshot(opened(), { chat: { sid: 'c1', messages: [msg(1)], hasOlder: false } });
     state = queueSend(state, { nonce: 'n1', conversation_sid: 'c1', content: 'mine', created_at: 0, state: 'sending' });
     state = queueSend(state, { nonce: 'n2', conversation_sid: 'c1', content: 'other', created_at: 0, state: 'sending' });
-    state = sendFailed(state, 'n2', 'network error', true);
+    state = sendFailed(state, 'n2', { why: 'unreachable' }, true);
     expect(bubblesOf(state).map((b) => [b.key, b.status])).toEqual([
       ['s:m1', 'sent'],
       ['n:n1', 'sending'],
@@ -38,7 +38,7 @@ describe('merge rules', () => {
       ['n:n1', 'sent'],
       ['n:n2', 'failed'],
     ]);
-    expect(bubblesOf(state)[2]!.error).toBe('network error');
+    expect(bubblesOf(state)[2]!.error).toEqual({ why: 'unreachable' });
   });
 
   it('makes the bubbles again from the previous ones: the same where a message stayed in place, new where it did not', () => {

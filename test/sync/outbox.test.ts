@@ -10,7 +10,7 @@ const entry = (nonce: string, over: Partial<PendingSend> = {}): PendingSend => (
   content: nonce,
   created_at: NOW - 5000,
   state: 'failed',
-  error: 'x',
+  error: { why: 'unreachable' },
   ...over,
 });
 
@@ -22,14 +22,22 @@ describe('reading the stored outbox', () => {
       entry('running', { state: 'sending', owner: 'a', since: NOW - SEND_GRACE_MS + 1, error: undefined }),
       entry('left', { state: 'sending', owner: 'a', since: NOW - SEND_GRACE_MS, error: undefined }),
       entry('old-format', { state: 'sending', error: undefined }),
-      entry('refused', { retryable: false, error: 'no such chat' }),
+      entry('refused', { retryable: false, error: { why: 'refused', said: 'no such chat' } }),
     ]);
     expect(parseOutbox(text, NOW)!.map((p) => [p.nonce, p.state, p.owner, p.error, p.retryable])).toEqual([
       ['running', 'sending', 'a', undefined, undefined],
-      ['left', 'failed', undefined, 'the page closed before it went out', undefined],
-      ['old-format', 'failed', undefined, 'the page closed before it went out', undefined],
-      ['refused', 'failed', undefined, 'no such chat', false],
+      ['left', 'failed', undefined, { why: 'closed' }, undefined],
+      ['old-format', 'failed', undefined, { why: 'closed' }, undefined],
+      ['refused', 'failed', undefined, { why: 'refused', said: 'no such chat' }, false],
     ]);
+  });
+
+  it('keeps an entry whose reason it cannot read (in words, as version 0.1 stored it), without the reason', () => {
+    const { error, ...kept } = entry('words');
+    expect(error).toBeDefined();
+    for (const unreadable of ['the server could not be reached', { why: 'refused' }, { why: 'bored' }, 7]) {
+      expect(parseOutbox(JSON.stringify([{ ...kept, error: unreadable, retryable: true }]), NOW)).toEqual([{ ...kept, retryable: true }]);
+    }
   });
 
   it('drops a corrupt entry with a warning and answers undefined for text that is not a list', () => {
@@ -55,8 +63,8 @@ describe('merging what other tabs stored', () => {
   it('keeps the objects of unchanged entries, and the same list when nothing changed', () => {
     const local = [entry('a'), entry('b')];
     expect(mergeStored(local, local.map((p) => ({ ...p })), 'me')).toBe(local);
-    const merged = mergeStored(local, [{ ...local[0]! }, { ...local[1]!, error: 'y' }], 'me');
+    const merged = mergeStored(local, [{ ...local[0]! }, { ...local[1]!, error: { why: 'trouble' } }], 'me');
     expect(merged[0]).toBe(local[0]);
-    expect(merged[1]).toEqual({ ...local[1], error: 'y' });
+    expect(merged[1]).toEqual({ ...local[1], error: { why: 'trouble' } });
   });
 });

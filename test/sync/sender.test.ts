@@ -48,9 +48,9 @@ afterEach(() => vi.useRealTimers());
 
 describe('the sender', () => {
   it.each([
-    [undefined, 'hi', 'no chat is open'],
-    ['c1', '   ', 'the message is empty'],
-    ['c1', 'x'.repeat(4001), 'the message is longer than 4000 characters'],
+    [undefined, 'hi', 'no-chat'],
+    ['c1', '   ', 'empty'],
+    ['c1', 'x'.repeat(4001), 'too-long'],
   ])('refuses a message it cannot send, with a reason (chat %s)', (sid, text, error) => {
     const { client, sender, outbox } = setup();
     expect(sender.send(sid, text)).toEqual({ ok: false, error });
@@ -102,8 +102,8 @@ describe('the sender', () => {
     client.failWith('conversation.send_message', new CommunicationError('rpc', 'no such chat', RpcErrorCode.NotFound, 200));
     await settle();
     expect(outbox()).toEqual([
-      { nonce: 'n1', state: 'failed', error: 'the server could not be reached', retryable: true },
-      { nonce: 'n2', state: 'failed', error: 'the server refused it (no such chat)', retryable: false },
+      { nonce: 'n1', state: 'failed', error: { why: 'unreachable' }, retryable: true },
+      { nonce: 'n2', state: 'failed', error: { why: 'refused', said: 'no such chat' }, retryable: false },
     ]);
   });
 
@@ -113,7 +113,7 @@ describe('the sender', () => {
     await settle();
     client.failWith('conversation.send_message', new TypeError('boom'));
     await settle();
-    expect(outbox()).toEqual([{ nonce: 'n1', state: 'failed', error: 'the server had a problem', retryable: true }]);
+    expect(outbox()).toEqual([{ nonce: 'n1', state: 'failed', error: { why: 'trouble' }, retryable: true }]);
     sender.retry('n1');
     expect(outbox()[0]!.state).toBe('sending');
     await settle();
@@ -166,7 +166,7 @@ describe('the sender', () => {
       content: nonce,
       created_at: now - 1000,
       state: 'failed',
-      error: 'not sent yet',
+      error: { why: 'closed' },
       ...over,
     });
     const { client, sender } = setup([

@@ -140,8 +140,8 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
     await settle();
-    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'the server could not be reached' }]);
-    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'the server could not be reached' }]);
+    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: { why: 'unreachable' } }]);
+    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: { why: 'unreachable' } }]);
 
     await a.drop();
     await b.drop();
@@ -180,7 +180,7 @@ describe('the outbox shared by the tabs of one identity', () => {
   });
 
   it('keeps a follower from flushing until it takes the lead', async () => {
-    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', error: 'x' }];
+    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', error: { why: 'closed' } }];
     origin.items.set(KEY, JSON.stringify(stored));
     const a = tab('a', false);
     await a.goLive();
@@ -219,7 +219,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     a.session.dispose();
     await vi.advanceTimersByTimeAsync(SEND_GRACE_MS);
-    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'the page closed before it went out' }]);
+    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: { why: 'closed' } }]);
     expect(sends(b)).toEqual([]);
   });
 
@@ -241,7 +241,7 @@ describe('the outbox shared by the tabs of one identity', () => {
   });
 
   it('flushes in each tab that has its own stream, each taking only what no tab is sending', async () => {
-    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', error: 'x' }];
+    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', error: { why: 'closed' } }];
     origin.items.set(KEY, JSON.stringify(stored));
     const a = tab('a', false, { shared: false });
     const b = tab('b', false, { shared: false });
@@ -261,11 +261,11 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     origin.write(KEY, '{oops');
     await settle();
-    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: 'the server could not be reached' }]);
-    const other = { nonce: 'z', conversation_sid: 'c1', content: 'from elsewhere', created_at: Date.now(), state: 'failed', error: 'x' };
+    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: { why: 'unreachable' } }]);
+    const other = { nonce: 'z', conversation_sid: 'c1', content: 'from elsewhere', created_at: Date.now(), state: 'failed', error: { why: 'closed' } };
     origin.write(KEY, JSON.stringify([other, { nonce: 7 }, null]));
     await settle();
-    expect(a.outbox()).toEqual([{ content: 'from elsewhere', state: 'failed', error: 'x' }]);
+    expect(a.outbox()).toEqual([{ content: 'from elsewhere', state: 'failed', error: { why: 'closed' } }]);
     expect(console.warn).toHaveBeenCalledWith('[hero-messaging] the stored outbox is not a JSON list; ignored');
     expect(console.warn).toHaveBeenCalledWith('[hero-messaging] dropped a corrupt outbox entry');
     // Still sending and saving.

@@ -36,13 +36,14 @@ describe('firstUnread', () => {
 });
 
 describe('sendFailure', () => {
-  it('says in words why a send failed', () => {
-    expect(sendFailure(new CommunicationError('network', 'network error: could not reach http://x/rpc (fetch failed)'))).toBe('the server could not be reached');
-    expect(sendFailure(new CommunicationError('rpc', '-32003 not a participant of this conversation', -32003, 200))).toBe(
-      'the server refused it (not a participant of this conversation)',
-    );
-    expect(sendFailure(new CommunicationError('http', 'conversation.send_message: HTTP 502', undefined, 502))).toBe('the server had a problem (HTTP 502)');
-    expect(sendFailure(new CommunicationError('invalid_response', 'conversation.send_message: response is not JSON'))).toBe('the server had a problem');
-    expect(sendFailure(new Error('boom'))).toBe('the server had a problem');
+  it('says why a send failed, keeping what the server said and no URL or code', () => {
+    expect(sendFailure(new CommunicationError('network', 'network error: could not reach http://x/rpc (fetch failed)'))).toEqual({ why: 'unreachable' });
+    expect(sendFailure(new CommunicationError('rpc', '-32003 not a participant of this conversation', -32003, 200))).toEqual({
+      why: 'refused',
+      said: 'not a participant of this conversation',
+    });
+    expect(sendFailure(new CommunicationError('http', 'conversation.send_message: HTTP 502', undefined, 502))).toEqual({ why: 'trouble', status: 502 });
+    expect(sendFailure(new CommunicationError('invalid_response', 'conversation.send_message: response is not JSON'))).toEqual({ why: 'trouble' });
+    expect(sendFailure(new Error('boom'))).toEqual({ why: 'trouble' });
   });
 });
