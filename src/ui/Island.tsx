@@ -1,7 +1,7 @@
 import { createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js';
 import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
-import { createChatSession, createDrafts, draftKey, outboxKey, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
+import { createChatSession, createDrafts, draftKey, outboxKey, sessionEnvironment, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
 import { IslandApp } from './App.tsx';
 import { IslandContext } from './context.ts';
 import { createNotifications, type NotificationApi } from './notifications.ts';
@@ -91,9 +91,18 @@ export function Island(props: IslandOptions) {
     storage,
     outboxKey: outboxKey(origin, options.context, options.publicKey),
   });
-  const [now, setNow] = createSignal(Date.now());
-  const tick = setInterval(() => setNow(Date.now()), 1000);
-  onCleanup(() => clearInterval(tick));
+  // The island's one clock for what it shows ("5 min"), on the session's clock and timers.
+  const clock = sessionEnvironment(environment);
+  const [now, setNow] = createSignal(clock.now());
+  let tick: unknown;
+  const ticking = () => {
+    tick = clock.setTimeout(() => {
+      setNow(clock.now());
+      ticking();
+    }, 1000);
+  };
+  ticking();
+  onCleanup(() => clock.clearTimeout(tick));
   // 0 until the list is in: the first part of a long list, shown before the rest, has only part of the total.
   createEffect(() => options.onUnread?.(session.loaded() ? totalUnread(session.store.view()) : 0));
   createEffect(() => options.onStatus?.(session.status()));
