@@ -196,11 +196,11 @@ export function sendSucceeded(state: ChatState, message: ChatMessage): ChatState
   return applyMessage(state, message);
 }
 
-export function sendFailed(state: ChatState, nonce: string, error: SendFailure, retryable: boolean): ChatState {
+export function sendFailed(state: ChatState, nonce: string, failure: SendFailure, retryable: boolean): ChatState {
   if (!state.outbox.some((p) => p.nonce === nonce)) return state;
   return {
     ...state,
-    outbox: state.outbox.map((p) => (p.nonce === nonce ? { ...p, state: 'failed' as const, error, retryable } : p)),
+    outbox: state.outbox.map((p) => (p.nonce === nonce ? { ...p, state: 'failed' as const, failure, retryable } : p)),
   };
 }
 
@@ -266,7 +266,7 @@ export function bubblesOf(
         content: p.content,
         time: p.created_at,
         status: p.state,
-        error: p.error,
+        failure: p.failure,
         nonce: p.nonce,
       })),
     );

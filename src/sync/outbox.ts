@@ -27,7 +27,7 @@ const EntrySchema = v.object({
   content: ContentSchema,
   created_at: v.number(),
   state: v.picklist(['sending', 'failed']),
-  error: v.optional(FailureSchema),
+  failure: v.optional(FailureSchema),
   retryable: v.optional(v.boolean()),
   owner: v.optional(v.sized(v.string(), 1, 64)),
   since: v.optional(v.number()),
@@ -61,9 +61,9 @@ export function parseOutbox(text: string | null, now: number): PendingSend[] | u
   }
   const entries: PendingSend[] = [];
   for (const item of raw) {
-    // A reason the island cannot read (version 0.1 stored it in English words) is dropped, the message kept.
-    const reason = item as { error?: unknown } | null;
-    if (reason?.error !== undefined && !v.parse(FailureSchema, reason.error).ok) delete reason.error;
+    // A reason the island cannot read is dropped, the message kept.
+    const reason = item as { failure?: unknown } | null;
+    if (reason?.failure !== undefined && !v.parse(FailureSchema, reason.failure).ok) delete reason.failure;
     const parsed = v.parse(EntrySchema, item);
     if (!parsed.ok) {
       console.warn('[hero-messaging] dropped a corrupt outbox entry');
@@ -72,7 +72,7 @@ export function parseOutbox(text: string | null, now: number): PendingSend[] | u
     const p: PendingSend = parsed.value;
     if (p.state === 'failed' || !p.owner || !(now - p.since! < SEND_GRACE_MS)) {
       // Left behind while it was being sent: its page closed first.
-      if (p.state === 'sending') p.error = { why: 'closed' };
+      if (p.state === 'sending') p.failure = { why: 'closed' };
       p.state = 'failed';
       delete p.owner;
       delete p.since;

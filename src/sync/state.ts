@@ -10,8 +10,11 @@ export interface PendingSend {
   /** unix ms, when it was written */
   created_at: number;
   state: 'sending' | 'failed';
-  /** Why the last try failed. */
-  error?: SendFailure;
+  /**
+   * Why the last try failed. Stored as `failure`, a field version 0.1 did not have: its `error` held
+   * English words, and a tab of either version ignores the other's field rather than drop the entry.
+   */
+  failure?: SendFailure;
   /** Whether trying again as it is may help (network trouble) or not (the server refused it). */
   retryable?: boolean;
   /** While `sending`: the tab whose try it is, and when the try began (unix ms); see `SEND_GRACE_MS`. */
@@ -61,6 +64,6 @@ export interface Bubble {
   /** unix ms */
   time: number;
   status: 'sent' | 'sending' | 'failed';
-  error?: SendFailure;
+  failure?: SendFailure;
   nonce?: string;
 }

@@ -59,7 +59,7 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
         </div>
         <Show when={b().status === 'failed'}>
           <div class="hm-failed-note">
-            {b().error ? t.notSentWhy(failure(t, b().error!)) : t.notSent}{' '}
+            {b().failure ? t.notSentWhy(failure(t, b().failure!)) : t.notSent}{' '}
             <button type="button" class="hm-link" onClick={() => session.retry(b().nonce!)}>
               {t.retry}
             </button>

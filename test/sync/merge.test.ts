@@ -38,7 +38,7 @@ describe('merge rules', () => {
       ['n:n1', 'sent'],
       ['n:n2', 'failed'],
     ]);
-    expect(bubblesOf(state)[2]!.error).toEqual({ why: 'unreachable' });
+    expect(bubblesOf(state)[2]!.failure).toEqual({ why: 'unreachable' });
   });
 
   it('makes the bubbles again from the previous ones: the same where a message stayed in place, new where it did not', () => {

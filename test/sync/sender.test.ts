@@ -35,7 +35,7 @@ function setup(stored: PendingSend[] = [], withKey = true) {
     storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void (writes++, storage.set(k, v)), removeItem: (k) => void storage.delete(k) },
     outboxKey: withKey ? KEY : undefined,
   });
-  const outbox = () => store.current().outbox.map((p) => ({ nonce: p.nonce, state: p.state, error: p.error, retryable: p.retryable }));
+  const outbox = () => store.current().outbox.map((p) => ({ nonce: p.nonce, state: p.state, failure: p.failure, retryable: p.retryable }));
   const saved = () => (storage.has(KEY) ? (JSON.parse(storage.get(KEY)!) as PendingSend[]).map((p) => p.content) : undefined);
   return { client, store, controller, sender, outbox, saved, storage, writes: () => writes };
 }
@@ -93,7 +93,7 @@ describe('the sender', () => {
   });
 
   it('marks a failed send with its reason; network trouble may be retried, a refusal not', async () => {
-    const { client, sender, outbox } = setup();
+    const { client, sender, outbox, storage } = setup();
     sender.send('c1', 'one');
     sender.send('c1', 'two');
     await settle();
@@ -102,8 +102,14 @@ describe('the sender', () => {
     client.failWith('conversation.send_message', new CommunicationError('rpc', 'no such chat', RpcErrorCode.NotFound, 200));
     await settle();
     expect(outbox()).toEqual([
-      { nonce: 'n1', state: 'failed', error: { why: 'unreachable' }, retryable: true },
-      { nonce: 'n2', state: 'failed', error: { why: 'refused', said: 'no such chat' }, retryable: false },
+      { nonce: 'n1', state: 'failed', failure: { why: 'unreachable' }, retryable: true },
+      { nonce: 'n2', state: 'failed', failure: { why: 'refused', said: 'no such chat' }, retryable: false },
+    ]);
+    // Stored as `failure`: a tab of version 0.1, which reads `error` as words, keeps the entries.
+    const stored = JSON.parse([...storage.values()][0]!) as Record<string, unknown>[];
+    expect(stored.map((p) => [p.failure, 'error' in p])).toEqual([
+      [{ why: 'unreachable' }, false],
+      [{ why: 'refused', said: 'no such chat' }, false],
     ]);
   });
 
@@ -113,7 +119,7 @@ describe('the sender', () => {
     await settle();
     client.failWith('conversation.send_message', new TypeError('boom'));
     await settle();
-    expect(outbox()).toEqual([{ nonce: 'n1', state: 'failed', error: { why: 'trouble' }, retryable: true }]);
+    expect(outbox()).toEqual([{ nonce: 'n1', state: 'failed', failure: { why: 'trouble' }, retryable: true }]);
     sender.retry('n1');
     expect(outbox()[0]!.state).toBe('sending');
     await settle();
@@ -166,7 +172,7 @@ describe('the sender', () => {
       content: nonce,
       created_at: now - 1000,
       state: 'failed',
-      error: { why: 'closed' },
+      failure: { why: 'closed' },
       ...over,
     });
     const { client, sender } = setup([

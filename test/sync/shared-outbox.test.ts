@@ -30,7 +30,7 @@ interface Tab {
   session: ChatSession;
   lead(leading: boolean): void;
   /** The outbox as this tab shows it. */
-  outbox(): Pick<PendingSend, 'content' | 'state' | 'error'>[];
+  outbox(): Pick<PendingSend, 'content' | 'state' | 'failure'>[];
   /** The stream (re)connects and the snapshot lands: the tab turns Live. */
   goLive(): Promise<void>;
   /** The stream drops. */
@@ -59,7 +59,7 @@ function tab(name: string, leading: boolean, options: { shared?: boolean; schedu
     client,
     session,
     lead,
-    outbox: () => session.store.view().outbox.map((p) => ({ content: p.content, state: p.state, ...(p.error ? { error: p.error } : {}) })),
+    outbox: () => session.store.view().outbox.map((p) => ({ content: p.content, state: p.state, ...(p.failure ? { failure: p.failure } : {}) })),
     async goLive() {
       sub.status({ state: 'connecting', attempt: 0 });
       sub.status(connected);
@@ -140,8 +140,8 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
     await settle();
-    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: { why: 'unreachable' } }]);
-    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: { why: 'unreachable' } }]);
+    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }]);
+    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }]);
 
     await a.drop();
     await b.drop();
@@ -180,7 +180,7 @@ describe('the outbox shared by the tabs of one identity', () => {
   });
 
   it('keeps a follower from flushing until it takes the lead', async () => {
-    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', error: { why: 'closed' } }];
+    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', failure: { why: 'closed' } }];
     origin.items.set(KEY, JSON.stringify(stored));
     const a = tab('a', false);
     await a.goLive();
@@ -219,7 +219,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     a.session.dispose();
     await vi.advanceTimersByTimeAsync(SEND_GRACE_MS);
-    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', error: { why: 'closed' } }]);
+    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'closed' } }]);
     expect(sends(b)).toEqual([]);
   });
 
@@ -241,7 +241,7 @@ describe('the outbox shared by the tabs of one identity', () => {
   });
 
   it('flushes in each tab that has its own stream, each taking only what no tab is sending', async () => {
-    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', error: { why: 'closed' } }];
+    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', failure: { why: 'closed' } }];
     origin.items.set(KEY, JSON.stringify(stored));
     const a = tab('a', false, { shared: false });
     const b = tab('b', false, { shared: false });
@@ -261,11 +261,11 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     origin.write(KEY, '{oops');
     await settle();
-    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', error: { why: 'unreachable' } }]);
-    const other = { nonce: 'z', conversation_sid: 'c1', content: 'from elsewhere', created_at: Date.now(), state: 'failed', error: { why: 'closed' } };
+    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }]);
+    const other = { nonce: 'z', conversation_sid: 'c1', content: 'from elsewhere', created_at: Date.now(), state: 'failed', failure: { why: 'closed' } };
     origin.write(KEY, JSON.stringify([other, { nonce: 7 }, null]));
     await settle();
-    expect(a.outbox()).toEqual([{ content: 'from elsewhere', state: 'failed', error: { why: 'closed' } }]);
+    expect(a.outbox()).toEqual([{ content: 'from elsewhere', state: 'failed', failure: { why: 'closed' } }]);
     expect(console.warn).toHaveBeenCalledWith('[hero-messaging] the stored outbox is not a JSON list; ignored');
     expect(console.warn).toHaveBeenCalledWith('[hero-messaging] dropped a corrupt outbox entry');
     // Still sending and saving.
