@@ -43,7 +43,7 @@ export interface ChatSession {
   readonly listProblem: Accessor<ListProblem | undefined>;
   /** Opens a chat (or none) and fetches its newest messages. */
   open(sid: string | undefined): void;
-  /** Sends `content` to the open chat; answers a readable reason when it cannot. */
+  /** Sends `content` to the open chat; answers why not (a code) when it cannot. */
   send(content: string): SendResult;
   retry(nonce: string): void;
   discard(nonce: string): void;
@@ -98,7 +98,6 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     pageSize,
     onTaken({ list, sid }) {
       if (list) {
-        setListProblem(undefined);
         // The rows, "loaded" and Live render together, in the store's next publication: a task of its
         // own (or the next task at the latest), so checking and merging thousands of rows is one task
         // and painting them the next, and neither holds the page long. Not Live if the store went
@@ -106,6 +105,8 @@ export function makeChatSession(options: SessionOptions): ChatSession {
         const taken = staleness;
         const superseded = snapshotter.listWanted;
         store.withNextPublication(() => {
+          // With the rows, not before them: the empty list would say "Can't reach the server" meanwhile.
+          setListProblem(undefined);
           setLoaded(true);
           if (taken === staleness && !superseded) health.update({ fresh: true });
         });

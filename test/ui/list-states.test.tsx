@@ -107,8 +107,14 @@ describe('the list without conversations', () => {
     retry();
     await waitFor(() => expect(screen(host)?.textContent).toMatch(/^The server at http:\/\/osis\.test sent a conversation list this app can't read\.Retrying in/));
     list = 'good';
+    // Every screen on the way to the rows: none says the server cannot be reached.
+    const screens: string[] = [];
+    const observer = new MutationObserver(() => screens.push(screen(host)?.textContent ?? 'rows'));
+    observer.observe(host, { childList: true, subtree: true, characterData: true });
     retry();
     await waitFor(() => expect(host.querySelectorAll('button.hm-conv').length).toBeGreaterThan(0));
+    observer.disconnect();
+    expect(screens.filter((text) => text.includes("Can't reach"))).toEqual([]);
     expect(listPill(host)?.textContent).toBe('Live');
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('database is down'));
   });
