@@ -1,5 +1,5 @@
 import { ContentSchema, NonceSchema, v } from '../protocol/index.ts';
-import type { SendFailure } from './send-failure.ts';
+import { SAID_MAX, type SendFailure } from './send-failure.ts';
 import type { PendingSend } from './state.ts';
 import { readStored, writeStored, type OutboxStorage } from './storage.ts';
 
@@ -17,7 +17,7 @@ export const SEND_GRACE_MS = 30_000;
 const FailureSchema = v.variant<SendFailure>('why', {
   unreachable: v.object({ why: v.literal('unreachable') }),
   closed: v.object({ why: v.literal('closed') }),
-  refused: v.object({ why: v.literal('refused'), said: v.sized(v.string(), 0, 2000) }),
+  refused: v.object({ why: v.literal('refused'), said: v.sized(v.string(), 0, SAID_MAX) }),
   trouble: v.object({ why: v.literal('trouble'), status: v.optional(v.integer(100, 599)) }),
 });
 

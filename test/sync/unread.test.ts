@@ -45,5 +45,7 @@ describe('sendFailure', () => {
     expect(sendFailure(new CommunicationError('http', 'conversation.send_message: HTTP 502', undefined, 502))).toEqual({ why: 'trouble', status: 502 });
     expect(sendFailure(new CommunicationError('invalid_response', 'conversation.send_message: response is not JSON'))).toEqual({ why: 'trouble' });
     expect(sendFailure(new Error('boom'))).toEqual({ why: 'trouble' });
+    // No more than the stored outbox keeps, so the reason survives a reload.
+    expect(sendFailure(new CommunicationError('rpc', `-32602 ${'x'.repeat(5000)}`, -32602, 200))).toEqual({ why: 'refused', said: 'x'.repeat(2000) });
   });
 });
