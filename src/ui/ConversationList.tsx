@@ -74,6 +74,20 @@ export function ConversationList(props: ConversationListProps) {
     }),
   );
 
+  /**
+   * The list's element, and `fill` again whenever it changes size: a host that grows taller after the
+   * rows are in (a resized window, a drawer opened, a container shown) would otherwise have rows it
+   * cannot scroll to. In the next frame, with the new layout.
+   */
+  const watch = (el: HTMLUListElement) => {
+    scroller = el;
+    if (typeof ResizeObserver === 'undefined') return;
+    // At most one call per frame (the observer reports once per frame); a detached list fills nothing.
+    const observer = new ResizeObserver(() => requestAnimationFrame(fill));
+    observer.observe(el);
+    onCleanup(() => observer.disconnect());
+  };
+
   const onScroll = () => {
     if (!scroller) return;
     const { start, end } = win.range();
@@ -151,7 +165,7 @@ export function ConversationList(props: ConversationListProps) {
         </button>
       </header>
       <Show when={rows().length > 0} fallback={<ListState />}>
-        <ul ref={scroller} class="hm-conv-list" onKeyDown={onKeyDown} onScroll={onScroll}>
+        <ul ref={watch} class="hm-conv-list" onKeyDown={onKeyDown} onScroll={onScroll}>
           <Windowed of={win}>
             {(conv, index) => {
               // A row's key is its sid: it never changes while the row lives.

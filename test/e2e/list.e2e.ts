@@ -80,3 +80,17 @@ it('21. in a tall host the list renders a screen and a half of rows, not a chunk
   // Every rendered row is work in each frame of a burst: one screen and a half, and at most a row over.
   await expect.poll(fill).toEqual({ filled: true, spareRows: 0 });
 });
+
+it('22. a list that grows taller after the rows are in gets the rows to fill it, and scrolls', async () => {
+  const page = await h.page('bob', { width: 1000, height: 500 });
+  await waitLive(page);
+  const rows = rowsIn(page);
+  await expect.poll(() => rows.count()).toBeGreaterThan(0);
+  // The window is made taller than the rows rendered for the short one: without more rows nothing would scroll.
+  await page.setViewportSize({ width: 1000, height: 1600 });
+  const scroller = page.locator('hero-messaging .hm-conv-list');
+  await expect.poll(() => scroller.evaluate((el) => el.scrollHeight >= el.clientHeight * 1.5)).toBe(true);
+  await page.mouse.move(150, 800);
+  await page.mouse.wheel(0, 1200);
+  await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+});
