@@ -1,5 +1,45 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium, type Browser } from 'playwright-core';
+
+/** The playwright-core whose own `--disable-features` list {@link DISABLED_FEATURES} repeats. */
+const PLAYWRIGHT = '1.65.';
+
+/**
+ * Features turned off. Chromium takes only the last `--disable-features` it is given, and playwright
+ * passes its own list before ours: so ours repeats playwright-core's (chromiumSwitches.ts) and adds
+ * the last two. Without them, Chromium 156 loads its omnibox popups, two WebUI pages in a renderer
+ * of their own, for every new browser context: traced, about 1.9 cores' worth for some 1.5 s after
+ * each page opens, on this 2-core machine exactly when a test or benchmark measures the page.
+ */
+const DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+];
+
+function checkPlaywright(): void {
+  const { version } = createRequire(import.meta.url)('playwright-core/package.json') as { version: string };
+  if (!version.startsWith(PLAYWRIGHT)) {
+    throw new Error(
+      `launchChromium repeats playwright-core ${PLAYWRIGHT}x's --disable-features list, but playwright-core is ${version}: ` +
+        'compare its chromiumSwitches.ts with DISABLED_FEATURES in test/e2e/support/browser.ts, then update PLAYWRIGHT.',
+    );
+  }
+}
 
 /** Debian's Chromium, or `CHROME_PATH`. Never downloads a browser. */
 export function chromiumPath(): string {
@@ -10,6 +50,7 @@ export function chromiumPath(): string {
 }
 
 export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  checkPlaywright();
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: [
@@ -21,6 +62,7 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      `--disable-features=${DISABLED_FEATURES.join(',')}`,
     ],
   });
   return {
