@@ -7,7 +7,7 @@ import { EnableNotifications } from './EnableNotifications.tsx';
 import { contactName, conversationTitle, relativeTime } from './format.ts';
 import { ListState, useNewChatBlocked } from './ListState.tsx';
 import { StatusPill } from './StatusPill.tsx';
-import { createWindow, keepingPlace, Windowed, type Sequence } from './window/index.ts';
+import { createWindow, keepingPlace, onResize, Windowed, type Sequence } from './window/index.ts';
 
 /** What the island asks of the list from outside it. */
 export interface ListHandle {
@@ -81,11 +81,8 @@ export function ConversationList(props: ConversationListProps) {
    */
   const watch = (el: HTMLUListElement) => {
     scroller = el;
-    if (typeof ResizeObserver === 'undefined') return;
-    // At most one call per frame (the observer reports once per frame); a detached list fills nothing.
-    const observer = new ResizeObserver(() => requestAnimationFrame(fill));
-    observer.observe(el);
-    onCleanup(() => observer.disconnect());
+    // A detached list fills nothing.
+    onResize(el, () => requestAnimationFrame(fill));
   };
 
   const onScroll = () => {

@@ -1,10 +1,10 @@
-import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import { duringFrame } from './frames.ts';
 import { findRow, firstUnread } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { contactName } from './format.ts';
 import { MessageBubble } from './MessageBubble.tsx';
-import { createWindow, keepingPlace, Windowed } from './window/index.ts';
+import { createWindow, keepingPlace, onResize, Windowed } from './window/index.ts';
 
 
 const NEAR_BOTTOM_PX = 48;
@@ -205,10 +205,26 @@ export function MessageList(props: { sid: string; group: boolean }) {
     }),
   );
 
+  // A reader at the bottom stays there when the chat changes size (a window made shorter, a keyboard
+  // opened): nothing else scrolls, so the newest bubbles would slip under the bottom edge. A taller
+  // chat gets the bubbles to fill it. `height` is the size the observer last reported: a scroll event
+  // dispatched at another, before the observer reports it, comes from the resize, not from the reader
+  // leaving the bottom. (No observer, no size, and scroll events are all the reader's.)
+  let height: number | undefined;
+  /** Scrolls to the bottom again, at the present size, if the reader was there; answers whether. */
+  const stayAtBottom = () => {
+    height = scroller!.clientHeight;
+    if (!atBottom()) return false;
+    scrollToEnd();
+    return true;
+  };
+  onMount(() => onResize(scroller!, stayAtBottom));
+
   const onScroll = () => {
     // Pinned, with new bubbles rendered and the scroll to them due this frame: a scroll event now
-    // comes from the content changing, not from the reader, and must not unpin the list.
-    if (!scroller || (scrollQueued && win.pinned())) return;
+    // comes from the content changing, not from the reader, and must not unpin the list. Nor must
+    // one read at a size not handled yet (above).
+    if (!scroller || (scrollQueued && win.pinned()) || (height !== undefined && scroller.clientHeight !== height && stayAtBottom())) return;
     const bottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
     // More below than rendered: the next chunk goes under the reader.
     if (bottom && win.range().end < bubbles().length) {

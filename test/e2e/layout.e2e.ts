@@ -91,3 +91,39 @@ it('10. a reader scrolled up stays put while other chats and this one get messag
   expect(await topRow()).toEqual(before);
 });
 
+
+it('23. a reader at the bottom stays there when the chat gets shorter or taller; one scrolled up stays put', async () => {
+  const alice = h.client('alice');
+  const resized = await alice.setConversation({ name: 'Resized', participant_keys: ['alice', 'bob'] });
+  for (let i = 0; i < 120; i++) await alice.sendMessage({ sid: resized.sid, content: `size ${i}`, nonce: `size-${i}` });
+  await h.client('bob').markRead({ sid: resized.sid });
+  const page = await h.page('bob', { width: 1000, height: 800 });
+  await waitLive(page);
+  await page.locator(`hero-messaging button.hm-conv[data-sid="${resized.sid}"]`).click();
+  await expect.poll(() => page.locator('hero-messaging .hm-msg .hm-text').last().textContent()).toBe('size 119');
+  const scroller = page.locator('hero-messaging .hm-messages');
+  const view = () =>
+    scroller.evaluate((el) => {
+      const last = [...el.querySelectorAll('.hm-msg')].pop()!;
+      return {
+        atBottom: el.scrollHeight - el.scrollTop - el.clientHeight < 2,
+        lastShown: last.getBoundingClientRect().bottom <= el.getBoundingClientRect().bottom + 1,
+        overflows: el.scrollHeight > el.clientHeight,
+      };
+    });
+  await expect.poll(view).toEqual({ atBottom: true, lastShown: true, overflows: true });
+  // Shorter (a window made smaller, a keyboard opened), much taller, and back, in quick steps as a
+  // window dragged to another size: the newest message stays in sight, and a tall chat can be scrolled.
+  for (const height of [400, 2600, 800, 2600, 400, 800]) {
+    await page.setViewportSize({ width: 1000, height });
+    await expect.poll(view).toEqual({ atBottom: true, lastShown: true, overflows: true });
+  }
+
+  // A reader scrolled up is not taken to the bottom by a resize.
+  await page.mouse.move(700, 400);
+  await page.mouse.wheel(0, -600);
+  await expect.poll(async () => (await view()).atBottom).toBe(false);
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await view()).atBottom).toBe(false);
+});
