@@ -3,14 +3,15 @@ import { createRequire } from 'node:module';
 import { chromium, type Browser } from 'playwright-core';
 
 /** The playwright-core whose own `--disable-features` list {@link DISABLED_FEATURES} repeats. */
-const PLAYWRIGHT = '1.65.';
+const PLAYWRIGHT = '1.65.1';
 
 /**
  * Features turned off. Chromium takes only the last `--disable-features` it is given, and playwright
- * passes its own list before ours: so ours repeats playwright-core's (chromiumSwitches.ts) and adds
- * the last two. Without them, Chromium 156 loads its omnibox popups, two WebUI pages in a renderer
- * of their own, for every new browser context: traced, about 1.9 cores' worth for some 1.5 s after
- * each page opens, on this 2-core machine exactly when a test or benchmark measures the page.
+ * passes its own list before ours: so ours repeats playwright-core's (its chromiumSwitches.ts, bundled
+ * in lib/coreBundle.js) and adds the last two. Without them, Chromium 156 loads its omnibox popups,
+ * two WebUI pages in a renderer of their own, for every new browser context: traced, about 1.9 cores'
+ * worth for some 1.5 s after each page opens, on a 2-core machine exactly while a test or benchmark
+ * measures the page.
  */
 const DISABLED_FEATURES = [
   'AvoidUnnecessaryBeforeUnloadCheckSync',
@@ -27,16 +28,19 @@ const DISABLED_FEATURES = [
   'NetworkTimeServiceQuerying',
   'AimEnabled',
   'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
   'WebUIOmniboxPopup',
   'WebUIOmniboxAimPopup',
 ];
 
 function checkPlaywright(): void {
   const { version } = createRequire(import.meta.url)('playwright-core/package.json') as { version: string };
-  if (!version.startsWith(PLAYWRIGHT)) {
+  if (version !== PLAYWRIGHT) {
     throw new Error(
-      `launchChromium repeats playwright-core ${PLAYWRIGHT}x's --disable-features list, but playwright-core is ${version}: ` +
-        'compare its chromiumSwitches.ts with DISABLED_FEATURES in test/e2e/support/browser.ts, then update PLAYWRIGHT.',
+      `launchChromium repeats playwright-core ${PLAYWRIGHT}'s --disable-features list, but playwright-core is ${version}: ` +
+        'compare its list (search node_modules/playwright-core/lib/coreBundle.js for "disabledFeatures = [") ' +
+        'with DISABLED_FEATURES in test/e2e/support/browser.ts, then update PLAYWRIGHT.',
     );
   }
 }
