@@ -7,6 +7,33 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
+type Page = Awaited<ReturnType<Harness['page']>>;
+
+/**
+ * A chat `name` of `count` messages from Alice (`${prefix} ${i}`), read by Bob already (a chat with
+ * unread messages would open at the first of them, not at the bottom), opened in a page of `size`
+ * once its newest bubble shows. Answers the page, the chat's sid and its scroller.
+ */
+async function openReadChat(name: string, prefix: string, count: number, size?: { width: number; height?: number }) {
+  const alice = h.client('alice');
+  const chat = await alice.setConversation({ name, participant_keys: ['alice', 'bob'] });
+  for (let i = 0; i < count; i++) await alice.sendMessage({ sid: chat.sid, content: `${prefix} ${i}`, nonce: `${prefix}-${i}` });
+  await h.client('bob').markRead({ sid: chat.sid });
+  const page: Page = await h.page('bob', size);
+  await waitLive(page);
+  await page.locator(`hero-messaging button.hm-conv[data-sid="${chat.sid}"]`).click();
+  await expect.poll(() => page.locator('hero-messaging .hm-msg .hm-text').last().textContent()).toBe(`${prefix} ${count - 1}`);
+  return { page, sid: chat.sid, scroller: page.locator('hero-messaging .hm-messages') };
+}
+
+/** The bubble at the top of the chat's viewport, and where it is. */
+const topRow = (scroller: ReturnType<Page['locator']>) =>
+  scroller.evaluate((el) => {
+    const top = el.getBoundingClientRect().top;
+    const row = [...el.querySelectorAll<HTMLElement>('.hm-msg')].find((r) => r.getBoundingClientRect().bottom > top)!;
+    return { text: row.querySelector('.hm-text')!.textContent, offset: Math.round(row.getBoundingClientRect().top - top) };
+  });
+
 it('8. a narrow host (360 px) gets one pane with back navigation; both widths are screenshotted', async () => {
   await h.client('alice').sendMessage({ sid: h.dm.sid, content: 'Layout check', nonce: 'l-1' });
   const wide = await h.page('bob', { width: 1000 });
@@ -35,16 +62,7 @@ it('8. a narrow host (360 px) gets one pane with back navigation; both widths ar
 });
 
 it('9. a tall host is filled: more bubbles are rendered until the chat can scroll, and older pages load from the top', async () => {
-  const alice = h.client('alice');
-  const tall = await alice.setConversation({ name: 'Tall', participant_keys: ['alice', 'bob'] });
-  for (let i = 0; i < 120; i++) await alice.sendMessage({ sid: tall.sid, content: `tall ${i}`, nonce: `tall-${i}` });
-  // Read already: a chat with unread messages would open at the first of them, not at the bottom.
-  await h.client('bob').markRead({ sid: tall.sid });
-  const page = await h.page('bob', { width: 1000, height: 2400 });
-  await waitLive(page);
-  await page.locator(`hero-messaging button.hm-conv[data-sid="${tall.sid}"]`).click();
-  await expect.poll(() => page.locator('hero-messaging .hm-msg .hm-text').last().textContent()).toBe('tall 119');
-  const scroller = page.locator('hero-messaging .hm-messages');
+  const { page, scroller } = await openReadChat('Tall', 'tall', 120, { width: 1000, height: 2400 });
   // More than the 30 kept while pinned, and more than the first page of 50 (an older page was fetched
   // although nothing could be scrolled yet): enough to overflow the tall scroller, newest at the bottom.
   await expect
@@ -55,15 +73,7 @@ it('9. a tall host is filled: more bubbles are rendered until the chat can scrol
 });
 
 it('10. a reader scrolled up stays put while other chats and this one get messages', async () => {
-  const alice = h.client('alice');
-  const long = await alice.setConversation({ name: 'Long read', participant_keys: ['alice', 'bob'] });
-  for (let i = 0; i < 150; i++) await alice.sendMessage({ sid: long.sid, content: `read ${i}`, nonce: `read-${i}` });
-  await h.client('bob').markRead({ sid: long.sid });
-  const page = await h.page('bob');
-  await waitLive(page);
-  await page.locator(`hero-messaging button.hm-conv[data-sid="${long.sid}"]`).click();
-  await expect.poll(() => page.locator('hero-messaging .hm-msg .hm-text').last().textContent()).toBe('read 149');
-  const scroller = page.locator('hero-messaging .hm-messages');
+  const { page, sid, scroller } = await openReadChat('Long read', 'read', 150);
   // Scroll up a few screens, as a reader would.
   for (let i = 0; i < 6; i++) {
     await scroller.evaluate((el) => {
@@ -72,36 +82,21 @@ it('10. a reader scrolled up stays put while other chats and this one get messag
     });
     await new Promise((r) => setTimeout(r, 100));
   }
-  // The bubble at the top of the viewport, and where it is.
-  const topRow = () =>
-    scroller.evaluate((el) => {
-      const top = el.getBoundingClientRect().top;
-      const row = [...el.querySelectorAll<HTMLElement>('.hm-msg')].find((r) => r.getBoundingClientRect().bottom > top)!;
-      return { text: row.querySelector('.hm-text')!.textContent, offset: Math.round(row.getBoundingClientRect().top - top) };
-    });
-  const before = await topRow();
+  const before = await topRow(scroller);
   expect(before.text).not.toBe('read 149');
   await h.client('carol').sendMessage({ sid: h.group.sid, content: 'elsewhere', nonce: 'else-1' });
   await expect.poll(() => page.locator(`hero-messaging button.hm-conv[data-sid="${h.group.sid}"] .hm-conv-preview`).textContent()).toBe('elsewhere');
   // The jump button counts the messages below the reader: one more when one arrives.
   const below = async () => Number((await page.locator('hero-messaging .hm-jump').textContent())!.replace(/\D/g, ''));
   const counted = await below();
-  await alice.sendMessage({ sid: long.sid, content: 'read 150', nonce: 'read-150' });
+  await h.client('alice').sendMessage({ sid, content: 'read 150', nonce: 'read-150' });
   await expect.poll(below).toBe(counted + 1);
-  expect(await topRow()).toEqual(before);
+  expect(await topRow(scroller)).toEqual(before);
 });
 
 
 it('23. a reader at the bottom stays there when the chat gets shorter or taller; one scrolled up stays put', async () => {
-  const alice = h.client('alice');
-  const resized = await alice.setConversation({ name: 'Resized', participant_keys: ['alice', 'bob'] });
-  for (let i = 0; i < 120; i++) await alice.sendMessage({ sid: resized.sid, content: `size ${i}`, nonce: `size-${i}` });
-  await h.client('bob').markRead({ sid: resized.sid });
-  const page = await h.page('bob', { width: 1000, height: 800 });
-  await waitLive(page);
-  await page.locator(`hero-messaging button.hm-conv[data-sid="${resized.sid}"]`).click();
-  await expect.poll(() => page.locator('hero-messaging .hm-msg .hm-text').last().textContent()).toBe('size 119');
-  const scroller = page.locator('hero-messaging .hm-messages');
+  const { page, scroller } = await openReadChat('Resized', 'size', 120, { width: 1000, height: 800 });
   const view = () =>
     scroller.evaluate((el) => {
       const last = [...el.querySelectorAll('.hm-msg')].pop()!;
@@ -124,15 +119,9 @@ it('23. a reader at the bottom stays there when the chat gets shorter or taller;
     el.scrollTop -= el.clientHeight;
   });
   await page.locator('hero-messaging .hm-jump').waitFor();
-  const topRow = () =>
-    scroller.evaluate((el) => {
-      const top = el.getBoundingClientRect().top;
-      const row = [...el.querySelectorAll<HTMLElement>('.hm-msg')].find((r) => r.getBoundingClientRect().bottom > top)!;
-      return { text: row.querySelector('.hm-text')!.textContent, offset: Math.round(row.getBoundingClientRect().top - top) };
-    });
-  const before = await topRow();
+  const before = await topRow(scroller);
   await page.setViewportSize({ width: 1000, height: 600 });
   await new Promise((r) => setTimeout(r, 300));
-  expect(await topRow()).toEqual(before);
+  expect(await topRow(scroller)).toEqual(before);
   expect(await page.locator('hero-messaging .hm-jump').isVisible()).toBe(true);
 });
