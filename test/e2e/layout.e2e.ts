@@ -95,7 +95,7 @@ it('10. a reader scrolled up stays put while other chats and this one get messag
 });
 
 
-it('23. a reader at the bottom stays there when the chat gets shorter or taller; one scrolled up stays put', async () => {
+it('23. a reader at the bottom stays there when the chat gets shorter or taller (a window resized, a draft of many lines); one scrolled up stays put', async () => {
   const { page, scroller } = await openReadChat('Resized', 'size', 120, { width: 1000, height: 800 });
   const view = () =>
     scroller.evaluate((el) => {
@@ -113,6 +113,17 @@ it('23. a reader at the bottom stays there when the chat gets shorter or taller;
     await page.setViewportSize({ width: 1000, height });
     await expect.poll(view).toEqual({ atBottom: true, lastShown: true, overflows: true });
   }
+
+  // A draft of several lines grows the composer, and so shortens the chat: the newest message stays in sight.
+  const input = page.locator('hero-messaging textarea');
+  await input.click();
+  await page.keyboard.type('a draft');
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('of many lines');
+  }
+  expect(await input.evaluate((el) => el.getBoundingClientRect().height)).toBeGreaterThan(100);
+  await expect.poll(view).toEqual({ atBottom: true, lastShown: true, overflows: true });
 
   // A reader scrolled up is not taken to the bottom by a resize: the bubble at the top stays where it was.
   await scroller.evaluate((el) => {
