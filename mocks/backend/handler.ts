@@ -5,7 +5,9 @@ import { refusedHost } from './host-check.ts';
 import { loadJournal, openJournal, type Journal, type JournalIo, type JournalRecord } from './journal.ts';
 import { lockDataDir } from './lock.ts';
 import { seedDemo } from './seed.ts';
+import { callSeed, makeSeedStreamWire } from './seed-shape.ts';
 import { CommunicationService } from './service.ts';
+import { FULL_STREAM_WIRE, parseShape, type BackendShape } from './shape.ts';
 import { EventStreams } from './sse.ts';
 
 /** Knobs of the dev backend. */
@@ -40,6 +42,12 @@ export interface BackendOptions {
   allowHosts?: readonly string[] | true;
   /** Seed the `demo` context when it is not stored yet. Default true. */
   seed?: boolean;
+  /**
+   * How much of the contract it speaks on the wire: `'full'`, or `'seed'`, only what the production
+   * server ships (no replay, `ready`, `seq`, `nonce`, unread counts or read markers; see
+   * `seed-shape.ts`). The data is the same either way. Default `'full'`.
+   */
+  shape?: BackendShape;
 }
 
 export interface BackendStats {
@@ -53,6 +61,8 @@ export interface BackendStats {
   /** Events and bytes the replay log holds. */
   log: { events: number; bytes: number };
   droppedSlow: number;
+  /** Times a subscriber fell behind past the bound and was told to resync instead (seed shape). */
+  resyncedSlow: number;
   /** Contexts held in memory (seeded, restored, or written to). */
   contexts: number;
 }
@@ -73,6 +83,7 @@ export interface Backend {
 
 export function createBackend(options: BackendOptions = {}): Backend {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const seedShape = (parseShape(options.shape) ?? 'full') === 'seed';
   const origins = [...DEFAULT_ALLOWED_ORIGINS, ...(options.allowOrigins ?? [])];
   const release = options.dataDir ? lockDataDir(options.dataDir) : undefined;
   let history: JournalRecord[] = [];
@@ -91,7 +102,9 @@ export function createBackend(options: BackendOptions = {}): Backend {
   const streams = new EventStreams(service.log, {
     heartbeatMs,
     backlogBytes: options.backlogBytes ?? 1024 * 1024,
+    wire: seedShape ? makeSeedStreamWire() : FULL_STREAM_WIRE,
   });
+  const call = seedShape ? callSeed : (s: CommunicationService, ...rest: Parameters<CommunicationService['call']>) => s.call(...rest);
 
   function identity(req: IncomingMessage, url: URL, fromQuery: boolean) {
     const header = (name: string) => {
@@ -155,7 +168,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
     const who = identity(req, url, false);
     if (who.refusal) return void sendJson(res, 200, rpcError(id, RpcErrorCode.Unauthenticated, `unauthenticated: ${who.refusal}`));
     try {
-      const result = service.call(who.context!, who.key!, request.method, request.params);
+      const result = call(service, who.context!, who.key!, request.method, request.params);
       if (request.id === undefined) return void res.writeHead(204).end();
       sendJson(res, 200, { jsonrpc: '2.0', id, result });
     } catch (error) {
@@ -176,6 +189,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
       bufferedBytes: streams.buffered,
       log: service.log.held,
       droppedSlow: streams.droppedSlow,
+      resyncedSlow: streams.resyncedSlow,
       contexts: service.contextCount,
     }),
     injectRaw: (context, key, raw) => streams.injectRaw(context, key, raw),

@@ -6,3 +6,5 @@ export { heroBackend } from './vite-plugin.ts';
 export { DEFAULT_CONTACTS } from './world.ts';
 export { DEMO_CONTEXT } from './seed.ts';
 export { DataDirLockedError } from './lock.ts';
+export { BACKEND_SHAPES, parseShape } from './shape.ts';
+export type { BackendShape } from './shape.ts';

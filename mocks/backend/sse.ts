@@ -1,11 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formatFrame, KEEPALIVE_FRAME, parseCursor } from '../../src/protocol/index.ts';
+import { parseCursor } from '../../src/protocol/index.ts';
 import type { EventLog, LoggedEvent, Subscriber } from './event-log.ts';
+import { FULL_STREAM_WIRE, type StreamWire } from './shape.ts';
 
 export interface StreamOptions {
   heartbeatMs: number;
-  /** A subscriber whose unsent backlog passes this many bytes is disconnected. */
+  /** A subscriber whose unsent backlog passes this many bytes is cut off, or told to resync (`wire.onLag`). */
   backlogBytes: number;
+  /** How frames are written. Default: the whole contract. */
+  wire?: StreamWire;
+}
+
+interface StreamHost {
+  backlogBytes: number;
+  wire: StreamWire;
+  onClose(stream: Stream, slow: boolean): void;
+  onLag(): void;
 }
 
 /**
@@ -34,6 +44,8 @@ class Stream implements Subscriber {
   private waiting = false;
   private unsubscribe?: () => void;
   private closed = false;
+  /** Fell behind past the bound: a resync is owed before anything else. */
+  private lagged = false;
   /** Frames written in this turn of the event loop, handed to the socket at its end as one piece. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -43,7 +55,7 @@ class Stream implements Subscriber {
     readonly key: string,
     private readonly res: ServerResponse,
     private readonly log: EventLog,
-    private readonly host: { backlogBytes: number; onClose(stream: Stream, slow: boolean): void },
+    private readonly host: StreamHost,
     start: { position: number; replayUpTo: number },
   ) {
     this.position = start.position;
@@ -72,14 +84,20 @@ class Stream implements Subscriber {
     if (this.closed) return;
     if (!this.waiting) {
       this.position = event.seq;
-      const parts = event.framePartsFor(this.key);
+      const parts = this.host.wire.framePartsFor(event, this.key);
       if (parts && !this.write(parts)) this.waiting = true;
       return;
     }
-    const parts = event.framePartsFor(this.key);
+    const parts = this.host.wire.framePartsFor(event, this.key);
     if (!parts) return;
     this.owed += size(parts);
-    if (this.backlog > this.host.backlogBytes) this.close(true);
+    if (this.backlog <= this.host.backlogBytes) return;
+    if (this.host.wire.onLag === 'cut off') return this.close(true);
+    // Keeps going without what it missed: it holds only its position, and refetches once told.
+    if (!this.lagged) this.host.onLag();
+    this.lagged = true;
+    this.position = event.seq;
+    this.owed = 0;
   }
 
   /** Writes raw text now (keepalives, tests' injected frames), unless the socket is full. */
@@ -91,19 +109,25 @@ class Stream implements Subscriber {
   private pump(): void {
     if (this.closed) return;
     this.waiting = false;
-    if (!this.log.canReplayAfter(this.position)) {
-      // Fell out of the ring while the socket was full: the reader refetches, then goes on live.
-      this.position = this.log.lastSeq;
-      this.owed = 0;
-      if (!this.write([Buffer.from(formatFrame({ type: 'resync', data: { reason: 'position not in the replay log' } }))])) {
-        this.waiting = true;
+    const lost = !this.log.canReplayAfter(this.position);
+    if (lost || this.lagged) {
+      // Fell out of the ring, or behind past the bound, while the socket was full: the reader
+      // refetches, then goes on from the log (live, when its place in the ring is gone).
+      if (lost) {
+        this.position = this.log.lastSeq;
+        this.owed = 0;
       }
-      return;
+      this.lagged = false;
+      const reason = lost ? 'position not in the replay log' : 'fell behind';
+      if (!this.write([Buffer.from(this.host.wire.resync(reason))])) {
+        this.waiting = true;
+        return;
+      }
     }
     for (const event of this.log.eventsAfter(this.position)) {
       this.position = event.seq;
       if (event.context !== this.context) continue;
-      const parts = event.framePartsFor(this.key);
+      const parts = this.host.wire.framePartsFor(event, this.key);
       if (!parts) continue;
       if (event.seq > this.replayUpTo) this.owed = Math.max(0, this.owed - size(parts));
       if (!this.write(parts)) {
@@ -164,20 +188,25 @@ function size(parts: readonly Buffer[]): number {
 
 /**
  * The `/events` side of the backend: `ready` first, then replay after `Last-Event-ID` or `resync`,
- * then live frames; keepalive comments on one shared timer; slow consumers cut off.
+ * then live frames; keepalive comments on one shared timer; slow consumers cut off. A `wire` that
+ * speaks less leaves out what it does not speak.
  */
 export class EventStreams {
   private readonly open = new Set<Stream>();
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly wire: StreamWire;
   /** Subscribers cut off for a backlog over the bound, since start. */
   droppedSlow = 0;
+  /** Times a subscriber fell behind past the bound and was told to resync (`wire.onLag`), since start. */
+  resyncedSlow = 0;
 
   constructor(
     private readonly log: EventLog,
     private readonly options: StreamOptions,
   ) {
+    this.wire = options.wire ?? FULL_STREAM_WIRE;
     this.timer = setInterval(() => {
-      for (const stream of this.open) stream.writeRaw(KEEPALIVE_FRAME);
+      for (const stream of this.open) stream.writeRaw(this.wire.keepalive);
     }, options.heartbeatMs);
     this.timer.unref?.();
   }
@@ -208,24 +237,29 @@ export class EventStreams {
       Connection: 'keep-alive',
     });
     res.socket?.setNoDelay(true);
-    res.write(formatFrame({ type: 'ready', data: { cursor: this.log.cursor, heartbeat_ms: this.options.heartbeatMs } }));
+    const hello = this.wire.hello(this.log.cursor, this.options.heartbeatMs);
+    // Without a first frame, the headers go out now: the reader knows it is connected.
+    if (hello === undefined) res.flushHeaders();
+    else res.write(hello);
     const now = this.log.lastSeq;
     let position = now;
     const last = req.headers['last-event-id'];
-    if (typeof last === 'string' && last !== '') {
+    if (this.wire.resumes && typeof last === 'string' && last !== '') {
       const cursor = parseCursor(last);
       if (cursor.ok && cursor.value.epoch === this.log.epoch && this.log.canReplayAfter(cursor.value.seq)) {
         position = cursor.value.seq;
       } else {
-        res.write(formatFrame({ type: 'resync', data: { reason: resyncReason(cursor, this.log.epoch) } }));
+        res.write(this.wire.resync(resyncReason(cursor, this.log.epoch)));
       }
     }
     const stream = new Stream(context, key, res, this.log, {
       backlogBytes: this.options.backlogBytes,
+      wire: this.wire,
       onClose: (s, slow) => {
         this.open.delete(s);
         if (slow) this.droppedSlow++;
       },
+      onLag: () => this.resyncedSlow++,
     }, { position, replayUpTo: now });
     this.open.add(stream);
     stream.open();

@@ -61,6 +61,8 @@ export interface RawStream {
   status: number;
   frames: RawFrame[];
   comments: string[];
+  /** Everything received so far, as written on the wire. */
+  text(): string;
   /** Resolves with the first frame (from the start) that matches, or fails after `timeoutMs`. */
   waitFor(match: (frame: RawFrame) => boolean, timeoutMs?: number): Promise<RawFrame>;
   /** Resolves when the server ends the stream. */
@@ -82,6 +84,7 @@ export async function openStream(
   const res = await fetch(`${base}${SERVICE_PATH}/events`, { headers, signal: controller.signal });
   const frames: RawFrame[] = [];
   const comments: string[] = [];
+  let text = '';
   const waiters = new Set<() => void>();
   const parser = createParser({
     onEvent(e) {
@@ -100,6 +103,7 @@ export async function openStream(
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        text += value;
         parser.feed(value);
       }
     } catch {
@@ -110,6 +114,7 @@ export async function openStream(
     status: res.status,
     frames,
     comments,
+    text: () => text,
     ended,
     close: () => controller.abort(),
     waitFor(match, timeoutMs = 3000) {
