@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
+import { parseShape } from './mocks/backend/shape.ts';
 import { heroBackend } from './mocks/backend/vite-plugin.ts';
 
 // `vite` / `vite build`: the standalone app (dev shell) with the dev backend mounted in dev.
@@ -11,7 +12,7 @@ import { heroBackend } from './mocks/backend/vite-plugin.ts';
 const solidRuntime = fileURLToPath(new URL('./src/ui/solid-web.ts', import.meta.url));
 
 export default defineConfig(({ mode }) => ({
-  plugins: [solid({ solid: { moduleName: solidRuntime } }), mode === 'test' || mode === 'lib' ? [] : heroBackend({ dataDir: process.env.HERO_DATA_DIR ?? '.data' })],
+  plugins: [solid({ solid: { moduleName: solidRuntime } }), mode === 'test' || mode === 'lib' ? [] : heroBackend({ dataDir: process.env.HERO_DATA_DIR ?? '.data', shape: parseShape(process.env.HERO_SHAPE, 'HERO_SHAPE') })],
   // The app routes on real paths (src/app): an SPA answers any of them with index.html, deep links
   // included; the dev backend's middleware comes first and keeps /hero_osis_communication/*.
   appType: 'spa',

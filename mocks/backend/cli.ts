@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import { DataDirLockedError } from './lock.ts';
 import { startBackendServer } from './server.ts';
+import { parseShape } from './shape.ts';
 
 const USAGE = `usage: npm run backend -- [--port 8787] [--host 127.0.0.1] [--data DIR] [--heartbeat-ms N]
-       [--log-size N] [--log-bytes N] [--backlog-bytes N] [--allow-origin ORIGIN ...] [--allow-host NAME ...] [--no-seed]`;
+       [--log-size N] [--log-bytes N] [--backlog-bytes N] [--allow-origin ORIGIN ...] [--allow-host NAME ...] [--no-seed]
+       [--shape full|seed]   seed: only what the production server speaks (no replay, ready, seq, nonce,
+                             unread counts or read markers)`;
 
 function positiveInt(name: string, text: string | undefined, fallback?: number): number | undefined {
   if (text === undefined) return fallback;
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
       'allow-origin': { type: 'string', multiple: true },
       'allow-host': { type: 'string', multiple: true },
       'no-seed': { type: 'boolean' },
+      shape: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,8 +49,10 @@ async function main(): Promise<void> {
     allowOrigins: values['allow-origin'],
     allowHosts: values['allow-host'],
     seed: !values['no-seed'],
+    shape: parseShape(values.shape, '--shape'),
   });
   console.log(`listening on ${running.url}`);
+  if (values.shape === 'seed') console.log('speaking the seed shape: only what the production server ships');
   const stop = () => {
     void running.close().then(() => process.exit(0));
   };

@@ -7,13 +7,18 @@ import { DataDirLockedError } from './lock.ts';
 interface MountableServer {
   middlewares: { use(fn: (req: IncomingMessage, res: ServerResponse, next: () => void) => void): void };
   httpServer?: { once(e: 'close', f: () => void): unknown } | null;
-  config: { server: { allowedHosts?: string[] | true }; preview?: { allowedHosts?: string[] | true } };
+  config: {
+    server: { allowedHosts?: string[] | true };
+    preview?: { allowedHosts?: string[] | true };
+    logger: { info(message: string): void };
+  };
 }
 
 /**
  * Serves the dev backend under `/hero_osis_communication/*` on the Vite dev (and preview) server,
  * so `npm run dev` is the app and its backend on one origin. Host names Vite allows (`allowedHosts`)
- * are allowed by the backend too.
+ * are allowed by the backend too. `shape: 'seed'` (`npm run dev:seed`) speaks only what the production
+ * server ships.
  */
 export function heroBackend(options: BackendOptions = {}): Plugin {
   const mount = (server: MountableServer, allowedHosts: string[] | true | undefined) => {
@@ -35,6 +40,7 @@ export function heroBackend(options: BackendOptions = {}): Plugin {
       return backend;
     };
     open();
+    if (options.shape === 'seed') server.config.logger.info(`  dev backend: seed shape (only what the production server ships)`);
     server.middlewares.use((req, res, next) => {
       if (!req.url?.startsWith(`${SERVICE_PATH}/`)) return next();
       const current = closed ? undefined : open();
