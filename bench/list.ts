@@ -42,7 +42,7 @@ async function sendAll(clients: Map<string, CommunicationClient>, sends: { from:
     while (next < sends.length) {
       const send = sends[next++]!;
       const message = await clients.get(send.from)!.sendMessage({ sid: send.sid, content: send.content, nonce: `burst-${send.content}` });
-      done.push({ sid: send.sid, content: send.content, seq: message.seq, at: epochNow() });
+      done.push({ sid: send.sid, content: send.content, seq: message.seq ?? NaN, at: epochNow() });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

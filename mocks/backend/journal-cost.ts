@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Conversation } from '../../src/protocol/index.ts';
+import type { FullConversation as Conversation } from '../../src/protocol/index.ts';
 import { openJournal } from './journal.ts';
 import { CommunicationService } from './service.ts';
 

@@ -1,6 +1,6 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChatMessage } from '../../src/protocol/index.ts';
+import type { FullChatMessage as ChatMessage } from '../../src/protocol/index.ts';
 import type { ConversationRecord, ReadMark } from './world.ts';
 
 /** One accepted change, as a line of the append-only journal. */

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../src/protocol/index.ts';
+import type { FullChatMessage as ChatMessage } from '../../src/protocol/index.ts';
 import type { JournalRecord } from './journal.ts';
 import type { CommunicationService } from './service.ts';
 

@@ -6,8 +6,8 @@ import {
   isRpcMethod,
   LIMITS,
   v,
-  type ChatMessage,
-  type Conversation,
+  type FullChatMessage as ChatMessage,
+  type FullConversation as Conversation,
   type RpcMethod,
   type RpcParams,
 } from '../../src/protocol/index.ts';

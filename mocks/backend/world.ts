@@ -1,4 +1,4 @@
-import type { ChatMessage, Contact, Conversation } from '../../src/protocol/index.ts';
+import type { Contact, FullChatMessage as ChatMessage, FullConversation as Conversation } from '../../src/protocol/index.ts';
 
 /** A conversation as stored; the per-caller fields of `Conversation` are derived from it. */
 export interface ConversationRecord {

@@ -7,7 +7,8 @@ export const ReadyPayloadSchema = v.object({
   heartbeat_ms: v.integer(1),
 });
 export const ConversationReadPayloadSchema = v.object({ sid: SidSchema, reader_key: PublicKeySchema, seq: SeqSchema });
-export const ResyncPayloadSchema = v.object({ reason: v.string() });
+/** A resync's payload: a server may send a reason, or nothing at all. */
+export const ResyncPayloadSchema = v.object({ reason: v.optional(v.string()) });
 
 /** The payload of every event type of the contract (README.md). */
 const PAYLOADS = {
@@ -30,6 +31,8 @@ export const ServerEventSchema = v.variant<ServerEvent>(
   Object.fromEntries(Object.entries(PAYLOADS).map(([type, data]) => [type, v.object({ type: v.string(), data })])),
 );
 
+const RESYNC: ServerEvent = { type: 'resync', data: {} };
+
 /** Why a frame was not accepted. `unknown_type` is to be ignored; the others are bad frames. */
 export interface FrameError {
   kind: 'invalid_json' | 'invalid_shape' | 'unknown_type' | 'type_mismatch';
@@ -45,9 +48,16 @@ export function parseEventData(data: string, eventName?: string): Result<ServerE
   try {
     json = JSON.parse(data);
   } catch {
+    // `event: resync` says all there is to say, whatever its data.
+    if (eventName === 'resync') return { ok: true, value: RESYNC };
     return { ok: false, error: { kind: 'invalid_json', message: `frame data is not JSON: ${preview(data)}` } };
   }
   const type = (json as { type?: unknown } | null)?.type;
+  // A resync with or without a payload, announced by its `event:` line, its type, or both.
+  if ((type === 'resync' && (eventName ?? 'resync') === 'resync') || (eventName === 'resync' && type === undefined)) {
+    const reason = (json as { data?: { reason?: unknown } } | null)?.data?.reason;
+    return { ok: true, value: typeof reason === 'string' ? { type: 'resync', data: { reason } } : RESYNC };
+  }
   if (typeof type !== 'string') {
     return { ok: false, error: { kind: 'invalid_shape', message: 'frame data has no string "type"' } };
   }

@@ -25,20 +25,27 @@ export const PublicKeySchema = text(256);
 export const SeqSchema = v.integer();
 const TimeSchema = v.check(v.number(), (t) => t >= 0, 'must not be negative');
 
+/**
+ * A conversation as the caller sees it. A server that speaks only the least of the contract (see
+ * README.md, "What a server must speak") leaves out `seq`, `unread_count`, and the preview of a
+ * conversation without messages; the island then works from what it has seen itself.
+ */
 export const ConversationSchema = v.object({
   sid: SidSchema,
   name: v.sized(v.string(), 0, LIMITS.nameMax),
   participant_keys: v.array(PublicKeySchema),
-  last_message: v.string(),
+  last_message: v.nullish(v.string()),
   /** unix ms */
-  last_message_time: TimeSchema,
+  last_message_time: v.nullish(TimeSchema),
   /** for the caller */
-  unread_count: v.integer(),
+  unread_count: v.nullish(v.integer()),
   /** unix s */
   created_at: TimeSchema,
-  seq: SeqSchema,
+  seq: v.nullish(SeqSchema),
 });
 export type Conversation = v.Output<typeof ConversationSchema>;
+/** A conversation with every field of the whole contract, as the dev backend writes it. */
+export type FullConversation = Conversation & { last_message: string; last_message_time: number; unread_count: number; seq: number };
 
 export const ChatMessageSchema = v.object({
   sid: SidSchema,
@@ -47,10 +54,14 @@ export const ChatMessageSchema = v.object({
   content: v.string(),
   /** unix s */
   created_at: TimeSchema,
-  nonce: v.optional(v.sized(v.string(), 0, LIMITS.nonceMax)),
-  seq: SeqSchema,
+  /** Echoed by a server that stores it; absent otherwise. */
+  nonce: v.nullish(v.sized(v.string(), 0, LIMITS.nonceMax)),
+  /** Absent from a server without sequence numbers: such messages are ordered by `created_at`, then `sid`. */
+  seq: v.nullish(SeqSchema),
 });
 export type ChatMessage = v.Output<typeof ChatMessageSchema>;
+/** A message with its `seq`, as the dev backend writes it. */
+export type FullChatMessage = ChatMessage & { seq: number };
 
 export const ContactSchema = v.object({ public_key: PublicKeySchema, name: v.string() });
 export type Contact = v.Output<typeof ContactSchema>;

@@ -20,6 +20,8 @@ export interface Schema<T> {
   readonly run: (input: unknown, path: string | null, issues: Issue[]) => T;
   /** An object field that may be absent. */
   readonly optional?: boolean;
+  /** An object field that may be absent or `null` (left out of the value). */
+  readonly nullish?: boolean;
 }
 
 export type Output<S> = S extends Schema<infer T> ? T : never;
@@ -100,6 +102,9 @@ export const integer = /* @__NO_SIDE_EFFECTS__ */ (min = 0, max = Number.MAX_SAF
 
 export const optional = /* @__NO_SIDE_EFFECTS__ */ <T>(schema: Schema<T>): Schema<T | undefined> & { optional: true } => ({ ...schema, optional: true });
 
+/** `optional`, and `null` counts as absent too (as a server writes a field it has no value for). */
+export const nullish = /* @__NO_SIDE_EFFECTS__ */ <T>(schema: Schema<T>): Schema<T | undefined> & { optional: true } => ({ ...schema, optional: true, nullish: true });
+
 /* @__NO_SIDE_EFFECTS__ */
 export function array<T>(item: Schema<T>): Schema<T[]> {
   return {
@@ -123,7 +128,7 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOutput<S>> {
         const key = keys[i]!;
         const schema = schemas[i]!;
         const field = (input as Record<string, unknown>)[key];
-        if (field !== undefined) value[key] = schema.run(field, within(path, key), issues);
+        if (field !== undefined && !(field === null && schema.nullish)) value[key] = schema.run(field, within(path, key), issues);
         else if (!schema.optional) fail(issues, within(path, key), 'is required');
       }
       return value as ObjectOutput<S>;

@@ -42,8 +42,10 @@ export function pollEvents(
 ): Subscription {
   const intervalMs = options.intervalMs ?? 2000;
   const stats: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
-  const rowSeq = new Map<string, number>();
-  const lastMessageSeq = new Map<string, number>();
+  // What the last round saw: each row as a version (its seq, or where the server has none, the row
+  // itself), and the sids of the open chat's page.
+  const rowVersion = new Map<string, string>();
+  const pageSids = new Map<string, Set<string>>();
 
   async function openChatMessages(sid: string, signal: AbortSignal): Promise<ChatMessage[]> {
     try {
@@ -63,16 +65,16 @@ export function pollEvents(
     const sid = options.openChat?.();
     if (sid !== undefined) {
       const messages = await openChatMessages(sid, signal);
-      const after = lastMessageSeq.get(sid) ?? -1;
+      const seen = pageSids.get(sid);
       for (const message of messages) {
-        if (message.seq > after) items.push({ kind: 'event', event: { type: 'chatmessage.new', data: message } });
+        if (!seen?.has(message.sid)) items.push({ kind: 'event', event: { type: 'chatmessage.new', data: message } });
       }
-      const newest = messages[messages.length - 1];
-      if (newest) lastMessageSeq.set(sid, Math.max(after, newest.seq));
+      pageSids.set(sid, new Set(messages.map((m) => m.sid)));
     }
     for (const row of await rpc.listConversations(signal)) {
-      if (row.seq > (rowSeq.get(row.sid) ?? -1)) {
-        rowSeq.set(row.sid, row.seq);
+      const version = row.seq === undefined ? JSON.stringify(row) : `${row.seq}`;
+      if (rowVersion.get(row.sid) !== version) {
+        rowVersion.set(row.sid, version);
         items.push({ kind: 'event', event: { type: 'conversation.updated', data: row } });
       }
     }

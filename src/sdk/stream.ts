@@ -62,10 +62,14 @@ export function subscribeEvents(
     }
     stats.connections++;
     const silence = `no data for ${tuning.silenceFactor} heartbeats`;
-    watchdog.expect(tuning.initialHeartbeatMs * tuning.silenceFactor, silence);
+    // Up on the answer: a server that sends no `ready` is heard by the default heartbeat.
+    let heartbeatMs = tuning.initialHeartbeatMs;
+    let resumable = position !== undefined;
+    let said = heartbeatMs;
+    watchdog.expect(heartbeatMs * tuning.silenceFactor, silence);
+    const queue: StreamItem[] = [{ kind: 'status', status: { state: 'connected', heartbeatMs, resumable } }];
 
     let readyCursor: string | undefined;
-    const queue: StreamItem[] = [];
     const onFrame = (frame: SseFrame) => {
       const parsed = parseEventData(frame.data, frame.event);
       if (!parsed.ok) {
@@ -75,20 +79,27 @@ export function subscribeEvents(
       }
       const event = parsed.value;
       if (event.type === 'ready') {
-        const heartbeatMs = clampHeartbeat(event.data.heartbeat_ms, tuning);
+        heartbeatMs = clampHeartbeat(event.data.heartbeat_ms, tuning);
         readyCursor = event.data.cursor;
         if (position === undefined) position = readyCursor;
         watchdog.expect(heartbeatMs * tuning.silenceFactor, silence);
-        queue.push({ kind: 'status', status: { state: 'connected', heartbeatMs } });
       } else if (event.type === 'resync') {
         // The old position is useless now; what follows this connection's ready is what counts.
         position = readyCursor ?? position;
       } else if (frame.id !== undefined && parseCursor(frame.id).ok) {
         position = frame.id;
       }
+      // Said again when the connection gains a position to resume from (its `ready`, or a first
+      // `id:`), or a heartbeat of its own.
+      if ((!resumable && position !== undefined) || heartbeatMs !== said) {
+        resumable = position !== undefined;
+        said = heartbeatMs;
+        queue.push({ kind: 'status', status: { state: 'connected', heartbeatMs, resumable } });
+      }
       queue.push({ kind: 'event', event, ...(position === undefined ? {} : { id: position }) });
     };
     const feed = makeSseParser(onFrame, () => badFrame(`frame larger than ${tuning.maxFrameChars} characters`), tuning.maxFrameChars);
+    yield queue.splice(0);
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
     for (;;) {

@@ -4,10 +4,14 @@ import type { ServerEvent } from '../protocol/index.ts';
 export type StreamStatus =
   | { state: 'connecting'; attempt: number }
   /**
-   * Events flow: the stream's server said `ready`, or a polling round succeeded. `heartbeatMs` is the
-   * stream's heartbeat (clamped, see `StreamTuning.minHeartbeatMs`) or the polling interval.
+   * Events flow: the server answered the stream with `200 text/event-stream`, or a polling round
+   * succeeded. `heartbeatMs` is the stream's heartbeat (from its `ready`, clamped, see
+   * `StreamTuning.minHeartbeatMs`; the default until then) or the polling interval. `resumable`: the
+   * connection holds a position (from `ready` or an `id:` line), so a reconnect replays what it
+   * missed; without one, every reconnect starts afresh and the consumer needs a new snapshot. A
+   * stream reports `connected` again when it gains a position.
    */
-  | { state: 'connected'; heartbeatMs: number }
+  | { state: 'connected'; heartbeatMs: number; resumable?: boolean }
   /** Waiting until `at` (unix ms) before the next try. */
   | { state: 'reconnecting'; at: number; attempt: number; reason: string }
   /** Like reconnecting, but the device reports no network; the `online` event ends the wait. */

@@ -11,7 +11,7 @@ export { outboxKey, OUTBOX_MAX_AGE_MS } from './outbox.ts';
 export type { OutboxStorage } from './outbox.ts';
 export { totalUnread } from './merge.ts';
 export { findRow, indexOfRow, rowAt, rowCount, rowSlice } from './rows.ts';
-export type { Rows } from './rows.ts';
+export type { Row, Rows } from './rows.ts';
 export { createDrafts, draftKey } from './drafts.ts';
 export type { Drafts } from './drafts.ts';
 export { firstUnread } from './unread.ts';

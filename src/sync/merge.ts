@@ -1,22 +1,118 @@
 import type { ChatMessage, Conversation, ServerEvent } from '../protocol/index.ts';
-import { findRow, putRow, removeRow, rowsOf, unreadSum } from './rows.ts';
+import { findRow, putRow, removeRow, rowsOf, unreadSum, type Row } from './rows.ts';
 import type { SendFailure } from './send-failure.ts';
 import type { Bubble, ChatState, OpenChat, PendingSend, Snapshot } from './state.ts';
 
 /**
- * The merge rules of DESIGN §7: pure functions from (state, input) to a new state. Every row carries
+ * The merge rules: pure functions from (state, input) to a new state. Every row and message carries
  * the `seq` of its last change, so replays, duplicates and snapshots taken at any moment are harmless.
+ * From a server without `seq`, messages are told apart by `sid` and ordered by `created_at`, then in
+ * the order the server gave them (its list, its stream), and a row remembers the sids it has counted
+ * (`Row.counted`), so that a message that arrives both on the stream and in a snapshot is shown and
+ * counted once.
  */
 
-/** Inserts `message` by seq unless its sid is there; returns the same array when nothing changed. */
-function insertBySeq(messages: ChatMessage[], message: ChatMessage): ChatMessage[] {
+/** How many sids a row without `seq` remembers: far more than a snapshot's flight ever overlaps. */
+const COUNTED_MAX = 100;
+
+/**
+ * Order in a chat: by `seq` where both messages have one, else by `created_at` (0 for two of the same
+ * second, which keep the order they came in: a sort is stable, and `insertMessage` puts a message
+ * after those of its second). Not by `sid` within a second: a server's sids need not follow time.
+ */
+export function compareMessages(a: ChatMessage, b: ChatMessage): number {
+  if (a.seq !== undefined && b.seq !== undefined) return a.seq - b.seq;
+  return a.created_at - b.created_at;
+}
+
+/** Whether `message`'s sid is among the newest of `messages` that sort level with it (a copy would). */
+function amongLevel(messages: readonly ChatMessage[], message: ChatMessage): boolean {
+  for (let i = messages.length - 1; i >= 0 && compareMessages(messages[i]!, message) >= 0; i--) {
+    if (messages[i]!.sid === message.sid) return true;
+  }
+  return false;
+}
+
+/** Inserts `message` in order unless its sid is there; returns the same array when nothing changed. */
+function insertMessage(messages: ChatMessage[], message: ChatMessage): ChatMessage[] {
   const last = messages[messages.length - 1];
-  // The common case, a new message after the newest: one seq is one message, so it cannot be there.
-  if (!last || last.seq < message.seq) return [...messages, message];
+  // The common case, a new message after the newest: it sorts after every message, so its sid (which
+  // sorts it level with itself) cannot be there.
+  if (!last || compareMessages(last, message) < 0) return [...messages, message];
   let i = messages.length;
-  while (i > 0 && messages[i - 1]!.seq > message.seq) i--;
+  while (i > 0 && compareMessages(messages[i - 1]!, message) > 0) i--;
   if (messages.some((m) => m.sid === message.sid)) return messages;
   return [...messages.slice(0, i), message, ...messages.slice(i)];
+}
+
+/**
+ * A conversation from the server as a row, filling in what the server left out from the row it
+ * replaces: the preview (or, for a conversation without messages, its creation time), the unread
+ * count (a server without one leaves the island to count what arrives), and the sids counted so far.
+ */
+export function rowOf(conversation: Conversation, previous?: Row): Row {
+  const row: Row = {
+    ...conversation,
+    last_message: conversation.last_message ?? previous?.last_message ?? '',
+    last_message_time: conversation.last_message_time ?? previous?.last_message_time ?? conversation.created_at * 1000,
+    unread_count: conversation.unread_count ?? previous?.unread_count ?? 0,
+  };
+  if (conversation.seq === undefined && previous?.counted) row.counted = previous.counted;
+  if (conversation.last_message === undefined && previous?.preview_sid !== undefined) row.preview_sid = previous.preview_sid;
+  return row;
+}
+
+const complete = (c: Conversation) =>
+  c.seq !== undefined && c.unread_count !== undefined && c.last_message !== undefined && c.last_message_time !== undefined;
+
+/** Whether `message` changes `row` (newer by seq), and how; the same row when it does not. */
+function rowAfter(row: Row, message: ChatMessage, counts: boolean): Row {
+  if (message.seq !== undefined && row.seq !== undefined) {
+    if (message.seq <= row.seq) return row;
+    return {
+      ...row,
+      last_message: message.content,
+      last_message_time: message.created_at * 1000,
+      seq: message.seq,
+      unread_count: row.unread_count + (counts ? 1 : 0),
+    };
+  }
+  // No seq: the preview follows the newest message by time, to the second as `created_at` goes. In
+  // the same second, only a message not seen yet after one the stream brought is known to be newer;
+  // after the server's own row it may be older, and the `conversation.updated` that follows every
+  // message says. The unread count takes a message it has not counted yet.
+  const seen = row.counted?.includes(message.sid) ?? false;
+  const time = message.created_at * 1000;
+  const shown = Math.floor(row.last_message_time / 1000) * 1000;
+  const newer = time > shown || (time === shown && !seen && row.preview_sid !== undefined);
+  const last_message_time = newer ? Math.max(time, row.last_message_time) : row.last_message_time;
+  const last_message = newer ? message.content : row.last_message;
+  if (seen && last_message === row.last_message && last_message_time === row.last_message_time) return row;
+  const patched: Row = { ...row, last_message, last_message_time, ...(newer ? { preview_sid: message.sid } : {}) };
+  if (!seen) {
+    patched.unread_count += counts ? 1 : 0;
+    patched.counted = [...(row.counted ?? []).slice(1 - COUNTED_MAX), message.sid];
+  }
+  return patched;
+}
+
+/** Whether the island has had `message` already: in the open chat, or counted in its row. */
+function had(state: ChatState, message: ChatMessage): boolean {
+  const open = state.open;
+  if (open?.sid === message.conversation_sid && open.messages.some((m) => m.sid === message.sid)) return true;
+  return findRow(state.conversations, message.conversation_sid)?.counted?.includes(message.sid) ?? false;
+}
+
+/**
+ * An own message without `nonce` (a server that does not echo it), seen for the first time, takes the
+ * nonce of the oldest unconfirmed send of its conversation with the same content: the person sees one
+ * bubble, theirs, in the place of the pending one.
+ */
+function claimPending(state: ChatState, message: ChatMessage): ChatMessage {
+  if (message.nonce !== undefined || message.sender_public_key !== state.me || state.outbox.length === 0) return message;
+  const pending = state.outbox.find((p) => p.conversation_sid === message.conversation_sid && p.content === message.content);
+  if (!pending || had(state, message)) return message;
+  return { ...message, nonce: pending.nonce };
 }
 
 function dropConfirmed(outbox: PendingSend[], me: string, messages: readonly ChatMessage[]): PendingSend[] {
@@ -28,16 +124,10 @@ function dropConfirmed(outbox: PendingSend[], me: string, messages: readonly Cha
 function applyMessageElsewhere(state: ChatState, message: ChatMessage): ChatState {
   let { conversations, outbox } = state;
   const row = findRow(conversations, message.conversation_sid);
-  if (row && message.seq > row.seq) {
+  if (row) {
     const counts = message.sender_public_key !== state.me && state.open?.sid !== row.sid;
-    const patched: Conversation = {
-      ...row,
-      last_message: message.content,
-      last_message_time: message.created_at * 1000,
-      seq: message.seq,
-      unread_count: row.unread_count + (counts ? 1 : 0),
-    };
-    conversations = putRow(conversations, patched);
+    const patched = rowAfter(row, message, counts);
+    if (patched !== row) conversations = putRow(conversations, patched);
   }
   if (message.sender_public_key === state.me && message.nonce) {
     outbox = outbox.filter((p) => p.nonce !== message.nonce);
@@ -47,13 +137,14 @@ function applyMessageElsewhere(state: ChatState, message: ChatMessage): ChatStat
 }
 
 export function applyMessage(state: ChatState, message: ChatMessage): ChatState {
+  message = claimPending(state, message);
   const next = applyMessageElsewhere(state, message);
   const open = next.open;
   if (!open || open.sid !== message.conversation_sid) return next;
   // A message older than the loaded window arrives with the older pages, not as a hole.
-  const belowWindow = open.hasOlder && open.messages.length > 0 && message.seq < open.messages[0]!.seq;
+  const belowWindow = open.hasOlder && open.messages.length > 0 && compareMessages(message, open.messages[0]!) < 0;
   if (belowWindow) return next;
-  const messages = insertBySeq(open.messages, message);
+  const messages = insertMessage(open.messages, message);
   return messages === open.messages ? next : { ...next, open: { ...open, messages } };
 }
 
@@ -79,9 +170,13 @@ export function appendEvent(run: Appending, event: ServerEvent): Appending {
   const open = state.open;
   if (event.type !== 'chatmessage.new' || open?.sid !== event.data.conversation_sid) return { state: applyEvent(state, event), tail };
   const newest = tail[tail.length - 1] ?? open.messages[open.messages.length - 1];
-  if (newest && newest.seq >= event.data.seq) return appending(applyEvent(appended(run), event));
-  tail.push(event.data);
-  return { state: applyMessageElsewhere(state, event.data), tail };
+  const order = newest ? compareMessages(newest, event.data) : -1;
+  // Level with the newest (without seq: the same second) goes at the end too, unless it is a copy.
+  const atEnd = order < 0 || (order === 0 && event.data.seq === undefined && !amongLevel(open.messages, event.data) && !amongLevel(tail, event.data));
+  if (!atEnd) return appending(applyEvent(appended(run), event));
+  const message = claimPending(state, event.data);
+  tail.push(message);
+  return { state: applyMessageElsewhere(state, message), tail };
 }
 
 /** The state of a run, its tail appended (one copy of the open chat's messages). */
@@ -98,21 +193,27 @@ export function applyEvents(state: ChatState, events: readonly ServerEvent[]): C
   return appended(events.reduce(appendEvent, appending(state)));
 }
 
+/** Whether `conversation` is news for `row`: newer by seq, or (without seq) not older by its last message. */
+function newerThan(conversation: Conversation, row: Row): boolean {
+  if (conversation.seq !== undefined && row.seq !== undefined) return conversation.seq > row.seq;
+  return conversation.last_message_time === undefined || conversation.last_message_time >= row.last_message_time;
+}
+
 export function applyConversation(state: ChatState, conversation: Conversation): ChatState {
   const row = findRow(state.conversations, conversation.sid);
   if (!conversation.participant_keys.includes(state.me)) {
     // Removed from it: the row goes.
-    if (!row || conversation.seq <= row.seq) return state;
+    if (!row || !newerThan(conversation, row)) return state;
     return { ...state, conversations: removeRow(state.conversations, conversation.sid) };
   }
-  if (row && conversation.seq <= row.seq) return state;
-  return { ...state, conversations: putRow(state.conversations, conversation) };
+  if (row && !newerThan(conversation, row)) return state;
+  return { ...state, conversations: putRow(state.conversations, rowOf(conversation, row)) };
 }
 
 export function applyRead(state: ChatState, read: { sid: string; reader_key: string; seq: number }): ChatState {
   if (read.reader_key !== state.me) return state;
   const row = findRow(state.conversations, read.sid);
-  if (!row || read.seq <= row.seq) return state;
+  if (!row || (row.seq !== undefined && read.seq <= row.seq)) return state;
   // seq breaks ties of equal last_message_time, as on the server, so the row may move.
   return { ...state, conversations: putRow(state.conversations, { ...row, unread_count: 0, seq: read.seq }) };
 }
@@ -138,18 +239,23 @@ export function applyEvent(state: ChatState, event: ServerEvent): ChatState {
 export function applySnapshot(state: ChatState, snapshot: Snapshot, eventsInFlight: readonly ServerEvent[] = []): ChatState {
   let next = state;
   if (snapshot.conversations) {
-    next = { ...next, conversations: rowsOf(snapshot.conversations.filter((c) => c.participant_keys.includes(state.me))) };
+    const mine = snapshot.conversations.filter((c) => c.participant_keys.includes(state.me));
+    // What the server left out of a row comes from the row it replaces (looked up only then: the
+    // first list of thousands need not build the index by sid).
+    const rows = mine.map((c) => rowOf(c, complete(c) ? undefined : findRow(state.conversations, c.sid)));
+    next = { ...next, conversations: rowsOf(rows) };
   }
   const chat = snapshot.chat;
   if (chat && next.open?.sid === chat.sid) {
-    let messages = [...chat.messages].sort((a, b) => a.seq - b.seq);
+    let messages = [...chat.messages].sort(compareMessages);
     let hasOlder = chat.hasOlder;
     // Messages never change once stored: older ones already loaded stay, when the page joins them
     // without a gap, so a reconnect does not take away history the reader scrolled up to.
     const first = messages[0];
     const current = next.open.messages;
-    if (first && current.some((m) => m.sid === first.sid)) {
-      const older = current.filter((m) => m.seq < first.seq);
+    const joint = first ? current.findIndex((m) => m.sid === first.sid) : -1;
+    if (joint >= 0) {
+      const older = current.slice(0, joint);
       if (older.length > 0) {
         messages = [...older, ...messages];
         hasOlder = next.open.hasOlder;
@@ -171,12 +277,12 @@ export function openChat(state: ChatState, sid: string | undefined): ChatState {
   return { ...state, open };
 }
 
-/** Older messages fetched with `before_seq`, put in front. */
+/** Older messages (from before the first one shown), put in front; those shown already are left out. */
 export function prependOlder(state: ChatState, sid: string, older: readonly ChatMessage[], hasOlder: boolean): ChatState {
   const open = state.open;
   if (!open || open.sid !== sid) return state;
-  let messages = open.messages;
-  for (const message of older) messages = insertBySeq(messages, message);
+  const shown = new Set(open.messages.map((m) => m.sid));
+  const messages = [...older.filter((m) => !shown.has(m.sid)).sort(compareMessages), ...open.messages];
   return { ...state, open: { ...open, messages, hasOlder } };
 }
 
@@ -191,9 +297,14 @@ export function queueSend(state: ChatState, pending: PendingSend): ChatState {
   return { ...state, outbox: [...state.outbox, pending] };
 }
 
-/** The server stored it: the bubble becomes the server's message, the preview follows. */
-export function sendSucceeded(state: ChatState, message: ChatMessage): ChatState {
-  return applyMessage(state, message);
+/**
+ * The server stored the send of `nonce` as `message`: the bubble becomes the server's message, the
+ * preview follows. A server that does not echo the nonce is matched by the send: the answer takes the
+ * nonce, unless a copy from the stream took the pending send's place already.
+ */
+export function sendSucceeded(state: ChatState, message: ChatMessage, nonce: string): ChatState {
+  const waiting = message.nonce === undefined && state.outbox.some((p) => p.nonce === nonce);
+  return applyMessage(state, waiting ? { ...message, nonce } : message);
 }
 
 export function sendFailed(state: ChatState, nonce: string, failure: SendFailure, retryable: boolean): ChatState {

@@ -1,5 +1,6 @@
 import { findRow } from './rows.ts';
-import type { CommunicationClient } from '../sdk/index.ts';
+import { RpcErrorCode } from '../protocol/index.ts';
+import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
 import { clearUnread } from './merge.ts';
 import { makeRetryWait, reason, worthRetrying } from './retry.ts';
@@ -29,14 +30,21 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
   let due = false;
   // Chats cleared locally and not yet told to the server: left meanwhile or not, each is marked.
   const cleared = new Set<string>();
+  // A server without `mark_read` (-32601) is not asked again: the chat is still shown read here.
+  let unsupported = false;
 
   async function mark(sid: string): Promise<void> {
-    if (signal.aborted) return;
+    if (signal.aborted || unsupported) return;
     try {
       await client.markRead({ sid }, signal);
       retry.reset();
     } catch (error) {
       if (signal.aborted) return;
+      if (error instanceof CommunicationError && error.code === RpcErrorCode.MethodNotFound) {
+        unsupported = true;
+        console.info('[hero-messaging] the server has no conversation.mark_read: chats are marked read in this island only');
+        return;
+      }
       if (!worthRetrying(error)) {
         console.warn(`[hero-messaging] mark_read refused: ${reason(error)}`);
         return;

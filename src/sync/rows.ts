@@ -1,6 +1,22 @@
 import type { Conversation } from '../protocol/index.ts';
 
 /**
+ * A conversation as the list holds it: the preview and the unread count always present (a server may
+ * leave them out, see `rowOf` in merge.ts), and, from a server without `seq`, the sids of the latest
+ * messages already counted in it, so that a message seen twice (on the stream and in a snapshot)
+ * counts once.
+ */
+export type Row = Conversation & {
+  last_message: string;
+  /** unix ms; a conversation without messages sorts by when it was created. */
+  last_message_time: number;
+  unread_count: number;
+  counted?: readonly string[];
+  /** Without `seq`: the message whose content the preview shows, when one from the stream set it. */
+  preview_sid?: string;
+};
+
+/**
  * The conversation list as a persistent (immutable) structure: two treaps over the same rows, one in
  * list order (newest activity first) and one by `sid`. Every change copies only the path it touches,
  * so a message that moves one row to the top costs O(log n), not a sort of the whole list, and an
@@ -16,7 +32,7 @@ export interface Rows {
 }
 
 interface Node {
-  readonly row: Conversation;
+  readonly row: Row;
   readonly priority: number;
   readonly left: Node | undefined;
   readonly right: Node | undefined;
@@ -24,11 +40,11 @@ interface Node {
   readonly unread: number;
 }
 
-type Compare = (a: Conversation, b: Conversation) => number;
+type Compare = (a: Row, b: Row) => number;
 
 /** List order, as the server sorts: last activity, then `seq`, then `sid` so that the order is total. */
 export const byActivity: Compare = (a, b) =>
-  b.last_message_time - a.last_message_time || b.seq - a.seq || (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
+  b.last_message_time - a.last_message_time || (b.seq ?? 0) - (a.seq ?? 0) || (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
 const bySid: Compare = (a, b) => (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
 
 /** FNV-1a of the sid: a deterministic priority. */
@@ -44,12 +60,12 @@ const above = (p: number, sid: string, q: number, qsid: string) => p > q || (p =
 const sizeOf = (n: Node | undefined) => n?.size ?? 0;
 const unreadOf = (n: Node | undefined) => n?.unread ?? 0;
 
-function node(row: Conversation, priority: number, left: Node | undefined, right: Node | undefined): Node {
+function node(row: Row, priority: number, left: Node | undefined, right: Node | undefined): Node {
   return { row, priority, left, right, size: sizeOf(left) + 1 + sizeOf(right), unread: unreadOf(left) + row.unread_count + unreadOf(right) };
 }
 
 /** Rows below `row` to the left, the rest to the right. */
-function split(t: Node | undefined, row: Conversation, cmp: Compare): [Node | undefined, Node | undefined] {
+function split(t: Node | undefined, row: Row, cmp: Compare): [Node | undefined, Node | undefined] {
   if (!t) return [undefined, undefined];
   if (cmp(t.row, row) < 0) {
     const [l, r] = split(t.right, row, cmp);
@@ -66,7 +82,7 @@ function join(a: Node | undefined, b: Node | undefined): Node | undefined {
   return node(b.row, b.priority, join(a, b.left), b.right);
 }
 
-function insert(t: Node | undefined, row: Conversation, priority: number, cmp: Compare): Node {
+function insert(t: Node | undefined, row: Row, priority: number, cmp: Compare): Node {
   if (!t) return node(row, priority, undefined, undefined);
   if (above(priority, row.sid, t.priority, t.row.sid)) {
     const [l, r] = split(t, row, cmp);
@@ -77,7 +93,7 @@ function insert(t: Node | undefined, row: Conversation, priority: number, cmp: C
     : node(t.row, t.priority, t.left, insert(t.right, row, priority, cmp));
 }
 
-function remove(t: Node | undefined, row: Conversation, cmp: Compare): Node | undefined {
+function remove(t: Node | undefined, row: Row, cmp: Compare): Node | undefined {
   if (!t) return undefined;
   const c = cmp(row, t.row);
   if (c === 0) return join(t.left, t.right);
@@ -85,9 +101,9 @@ function remove(t: Node | undefined, row: Conversation, cmp: Compare): Node | un
 }
 
 /** The treap of rows already in `cmp` order, in O(n) (a Cartesian tree built with a stack). */
-function build(sorted: readonly Conversation[]): Node | undefined {
+function build(sorted: readonly Row[]): Node | undefined {
   // Mutable while building; frozen in spirit once returned.
-  type Draft = { row: Conversation; priority: number; left?: Draft; right?: Draft };
+  type Draft = { row: Row; priority: number; left?: Draft; right?: Draft };
   const stack: Draft[] = [];
   for (const row of sorted) {
     const d: Draft = { row, priority: priorityOf(row.sid) };
@@ -108,7 +124,7 @@ export const emptyRows: Rows = { order: undefined, bySid: undefined };
  * treap by sid, half the work, the first time it is read (the first lookup or change), not in the task
  * that puts thousands of rows on screen.
  */
-export function rowsOf(list: readonly Conversation[]): Rows {
+export function rowsOf(list: readonly Row[]): Rows {
   const unique = [...new Map(list.map((c) => [c.sid, c])).values()];
   const order = build([...unique].sort(byActivity));
   let sids: Node | undefined | null = null;
@@ -125,7 +141,7 @@ export function rowCount(rows: Rows): number {
 }
 
 /** The row of `sid`, in O(log n). */
-export function findRow(rows: Rows, sid: string): Conversation | undefined {
+export function findRow(rows: Rows, sid: string): Row | undefined {
   let t = rows.bySid;
   while (t) {
     if (sid === t.row.sid) return t.row;
@@ -135,7 +151,7 @@ export function findRow(rows: Rows, sid: string): Conversation | undefined {
 }
 
 /** Puts `row` in (replacing the row of the same sid), in O(log n). */
-export function putRow(rows: Rows, row: Conversation): Rows {
+export function putRow(rows: Rows, row: Row): Rows {
   const old = findRow(rows, row.sid);
   if (old === row) return rows;
   const priority = priorityOf(row.sid);
@@ -152,7 +168,7 @@ export function removeRow(rows: Rows, sid: string): Rows {
 }
 
 /** The row at `index` in list order, in O(log n). */
-export function rowAt(rows: Rows, index: number): Conversation | undefined {
+export function rowAt(rows: Rows, index: number): Row | undefined {
   let t = rows.order;
   let i = index;
   while (t) {
@@ -186,8 +202,8 @@ export function indexOfRow(rows: Rows, sid: string): number {
 }
 
 /** Rows `start` (inclusive) to `end` (exclusive) in list order, in O(log n + k). */
-export function rowSlice(rows: Rows, start = 0, end = rowCount(rows)): Conversation[] {
-  const out: Conversation[] = [];
+export function rowSlice(rows: Rows, start = 0, end = rowCount(rows)): Row[] {
+  const out: Row[] = [];
   const walk = (t: Node | undefined, offset: number) => {
     if (!t || offset >= end || offset + t.size <= start) return;
     const at = offset + sizeOf(t.left);

@@ -56,7 +56,7 @@ export function makeSender(options: SenderOptions): Sender {
     if (pending?.state !== 'sending' || pending.owner !== tabId || signal.aborted) return;
     try {
       const message = await client.sendMessage({ sid: pending.conversation_sid, content: pending.content, nonce }, signal);
-      store.update((s) => sendSucceeded(s, message));
+      store.update((s) => sendSucceeded(s, message, nonce));
     } catch (error) {
       if (signal.aborted) return;
       const retryable = worthRetrying(error);

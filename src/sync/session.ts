@@ -157,23 +157,21 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     if (snapshotter.waiting) snapshotter.retryNow();
   }
 
-  // Whether the next connection resumes from a position (replay) or starts afresh.
+  // Whether the next connection resumes from a position (replay) or starts afresh; whether one is up.
   let resuming = false;
+  let up = false;
   // Counts the times the store went stale: a snapshot taken before the last of them is not the server's view.
   let staleness = 0;
-  const stale = (stream?: StreamStatus) => {
+  const stale = (stream?: StreamStatus, refetch = false) => {
     staleness++;
     health.update(stream ? { stream, fresh: false } : { fresh: false });
+    if (refetch) snapshotter.request(true);
   };
 
   function onEvent(event: ServerEvent): void {
-    if (event.type === 'ready' || event.type === 'resync') {
-      // A resumed connection is replayed from its position; anything else needs the server's view again.
-      if (event.type === 'ready' && resuming && health.facts.fresh) return;
-      stale();
-      snapshotter.request(true);
-      return;
-    }
+    // `ready` gave the stream its position and heartbeat; the snapshot follows the connection itself.
+    if (event.type === 'ready') return;
+    if (event.type === 'resync') return stale(undefined, true);
     snapshotter.observe(event);
     // `peek`, not `current`: a burst into the open chat is appended once per publication, not once per
     // message (see `ChatStore.apply`); what is asked here does not depend on the open chat's messages.
@@ -196,8 +194,15 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     if (!shared) arrived(item);
     if (item.kind === 'event') return onEvent(item.event);
     const stream = item.status;
-    setStreamUp(stream.state === 'connected');
-    if (stream.state !== 'connected') {
+    const wasUp = up;
+    up = stream.state === 'connected';
+    setStreamUp(up);
+    if (stream.state === 'connected') {
+      // A connection that did not resume from a position (the first, or any from a server without
+      // ids) carries only what happens from now on: what happened before it, the snapshot must bring,
+      // and one asked for before the stream was up (the one at mount) may have been taken too early.
+      if (!wasUp && (!resuming || !health.facts.fresh)) return stale(stream, true);
+    } else {
       // The next connection resumes from a position (replay) or starts afresh (poll, or no position yet):
       // without replay to bring it up to date, the store is stale until the next snapshot.
       resuming = subscription.lastEventId !== undefined;
@@ -205,6 +210,14 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     }
     health.update({ stream });
   }
+
+  // The first row never waits for the stream: the snapshot is asked for now, beside it (after the
+  // code that created the session has opened its chat, so that one run fetches both).
+  let mounted = false;
+  queueMicrotask(() => {
+    mounted = true;
+    if (!signal.aborted) snapshotter.request(true);
+  });
 
   void runStreamLoop(subscription, env, onItem).then(() => {
     // The loop only ends on abort or refusal; anything else must not leave a stale "live" behind.
@@ -232,7 +245,8 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     open: byPerson((sid: string | undefined) => {
       if (store.current().open?.sid === sid) return;
       store.update((s) => openChat(s, sid));
-      if (sid) snapshotter.request(false);
+      // Before the snapshot at mount has started, that one fetches the chat too.
+      if (sid && mounted) snapshotter.request(false);
     }),
     send: byPerson((content: string) => sender.send(store.current().open?.sid, content)),
     retry: byPerson((nonce: string) => sender.retry(nonce)),
@@ -241,8 +255,16 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       const open = store.current().open;
       const first = open?.messages[0];
       if (!open || !open.hasOlder || !first) return;
-      const older = await client.listMessages({ sid: open.sid, before_seq: first.seq, limit: pageSize }, signal);
-      store.update((s) => prependOlder(s, open.sid, older, older.length >= pageSize));
+      if (first.seq !== undefined) {
+        const older = await client.listMessages({ sid: open.sid, before_seq: first.seq, limit: pageSize }, signal);
+        return store.update((s) => prependOlder(s, open.sid, older, older.length >= pageSize));
+      }
+      // A server without seq pages no further back than its newest `LIMITS.pageMax` messages: ask for
+      // a longer page of the newest, and take what comes before the first one shown.
+      const limit = Math.min(LIMITS.pageMax, open.messages.length + pageSize);
+      const newest = await client.listMessages({ sid: open.sid, limit }, signal);
+      const older = newest.slice(0, Math.max(0, newest.findIndex((m) => m.sid === first.sid)));
+      store.update((s) => prependOlder(s, open.sid, older, newest.length >= limit && limit < LIMITS.pageMax));
     }),
     startConversation: byPerson(async (participantKeys: string[], name?: string) => {
       const keys = [...new Set([me, ...participantKeys])];

@@ -8,17 +8,25 @@ export interface FirstUnread {
   complete: boolean;
 }
 
+/** Where a chat stood when it was opened: its row's `seq` (absent from a server without one) and last activity (unix ms). */
+export interface OpenedAt {
+  seq: number | undefined;
+  time: number;
+}
+
 /**
  * The first unread message of a chat opened with `count` unread: the `count`-th newest message from
- * others among those the server had stored when the chat was opened (`seq <= seqAtOpen`, the row's
- * `seq` then). Own messages never count as unread, and later ones are newer than the divider anyway.
+ * others among those the server had stored when the chat was opened (`seq <= at.seq`; without seq,
+ * not newer than the row's last activity then). Own messages never count as unread, and later ones
+ * are newer than the divider anyway.
  */
-export function firstUnread(bubbles: readonly Bubble[], me: string, count: number, seqAtOpen: number): FirstUnread {
+export function firstUnread(bubbles: readonly Bubble[], me: string, count: number, at: OpenedAt): FirstUnread {
   let index = -1;
   let found = 0;
+  const before = (b: Bubble) => (b.seq !== undefined && at.seq !== undefined ? b.seq <= at.seq : b.time <= at.time);
   for (let i = bubbles.length - 1; i >= 0 && found < count; i--) {
     const b = bubbles[i]!;
-    if (b.seq === undefined || b.seq > seqAtOpen || b.sender_public_key === me) continue;
+    if (b.sid === undefined || !before(b) || b.sender_public_key === me) continue;
     index = i;
     found++;
   }

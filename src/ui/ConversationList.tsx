@@ -1,6 +1,5 @@
 import { createComputed, createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
-import type { Conversation } from '../protocol/index.ts';
-import { indexOfRow, rowCount, rowSlice } from '../sync/index.ts';
+import { indexOfRow, rowCount, rowSlice, type Row } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
 import { EnableNotifications } from './EnableNotifications.tsx';
@@ -37,7 +36,7 @@ export function ConversationList(props: ConversationListProps) {
   const { session, drafts, me, now, t, locale } = useIsland();
   const contacts = () => session.store.view().contacts;
   const blocked = useNewChatBlocked();
-  const rows = createMemo<Sequence<Conversation>>(() => {
+  const rows = createMemo<Sequence<Row>>(() => {
     const all = session.store.view().conversations;
     return { length: rowCount(all), slice: (start, end) => rowSlice(all, start, end), indexOfKey: (sid) => indexOfRow(all, sid) };
   });

@@ -105,13 +105,13 @@ export function MessageList(props: { sid: string; group: boolean }) {
   };
 
   // What was unread when this chat was opened; read as the route changes, before the chat is marked read.
-  let opened = { sid: '', unread: 0, seq: 0 };
+  let opened = { sid: '', unread: 0, at: { seq: 0 as number | undefined, time: 0 } };
   createEffect(
     on(
       () => props.sid,
       (sid) => {
         const row = findRow(session.store.current().conversations, sid);
-        opened = { sid, unread: row?.unread_count ?? 0, seq: row?.seq ?? 0 };
+        opened = { sid, unread: row?.unread_count ?? 0, at: { seq: row?.seq, time: row?.last_message_time ?? 0 } };
         setDivider(undefined);
       },
     ),
@@ -119,12 +119,12 @@ export function MessageList(props: { sid: string; group: boolean }) {
 
   /** Finds the first unread message (loading older pages up to `UNREAD_REACH`), marks it, and opens there when it is above the fold. */
   const toFirstUnread = async (sid: string) => {
-    const { unread, seq } = opened;
-    let found = firstUnread(bubbles(), me, unread, seq);
+    const { unread, at } = opened;
+    let found = firstUnread(bubbles(), me, unread, at);
     for (let page = 0; !found.complete && view().open?.hasOlder && bubbles().length < UNREAD_REACH && page < 4; page++) {
       if (!(await loadOlder())) break;
       if (opened.sid !== sid) return;
-      found = firstUnread(bubbles(), me, unread, seq);
+      found = firstUnread(bubbles(), me, unread, at);
     }
     if (found.index < 0) return;
     setDivider(bubbles()[found.index]!.key);

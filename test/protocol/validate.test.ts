@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { ChatMessageSchema, RPC_PARAMS, RpcResponseSchema, describeIssues, v } from '../../src/protocol/index.ts';
+import { ChatMessageSchema, ConversationSchema, RPC_PARAMS, RpcResponseSchema, describeIssues, v } from '../../src/protocol/index.ts';
 
 const failure = (schema: v.Schema<unknown>, input: unknown) => {
   const parsed = v.parse(schema, input);
@@ -25,6 +25,19 @@ describe('the contract validator', () => {
   it('accepts optional fields when absent and checks them when present', () => {
     expect(v.parse(RPC_PARAMS['conversation.list_messages'], { sid: 'c1' }).ok).toBe(true);
     expect(failure(RPC_PARAMS['conversation.list_messages'], { sid: 'c1', before_seq: -1 })).toMatch(/^before_seq: /);
+  });
+
+  it('takes objects from a server without seq, nonce, unread_count or a preview, absent or null', () => {
+    const message = { sid: 'm1', conversation_sid: 'c1', sender_public_key: 'alice', content: 'hi', created_at: 1 };
+    expect(v.parse(ChatMessageSchema, message)).toEqual({ ok: true, value: message });
+    expect(v.parse(ChatMessageSchema, { ...message, seq: null, nonce: null })).toEqual({ ok: true, value: message });
+    const conversation = { sid: 'c1', name: '', participant_keys: ['alice', 'bob'], created_at: 1 };
+    expect(v.parse(ConversationSchema, { ...conversation, unread_count: null, last_message: null, last_message_time: null, seq: null })).toEqual({
+      ok: true,
+      value: conversation,
+    });
+    // Present, they are checked as ever.
+    expect(failure(ConversationSchema, { ...conversation, unread_count: 'two' })).toBe('unread_count: expected a number');
   });
 
   it('wants exactly one of result and error in a JSON-RPC response', () => {

@@ -53,6 +53,32 @@ function poll(overrides: Parameters<typeof fakeClient>[1] = {}, openChat: string
 const waits = (statuses: StreamStatus[]) => statuses.flatMap((s) => (s.state === 'reconnecting' ? [s.at] : []));
 
 describe('poll', () => {
+  it('against a server without seq, hands on each message once by sid and a row when it changes', async () => {
+    const bareMessage = (n: number): ChatMessage => {
+      const { seq: _seq, ...m } = message(n);
+      return m;
+    };
+    const bareRow = (last: string): Conversation => {
+      const { seq: _seq, unread_count: _unread, ...c } = row(1, last);
+      return c;
+    };
+    rows = [bareRow('m1')];
+    messages = [bareMessage(1)];
+    const { out } = poll();
+    await flush();
+    await vi.advanceTimersByTimeAsync(1000);
+    messages = [bareMessage(1), bareMessage(2)];
+    rows = [bareRow('m2')];
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(out.events().filter((e) => e.type !== 'resync')).toEqual([
+      { type: 'chatmessage.new', data: bareMessage(1) },
+      { type: 'conversation.updated', data: bareRow('m1') },
+      { type: 'chatmessage.new', data: bareMessage(2) },
+      { type: 'conversation.updated', data: bareRow('m2') },
+    ]);
+  });
+
   it('says connected, then resync for a snapshot; never a ready, never a cursor', async () => {
     const { subscription, out } = poll();
     await flush();

@@ -52,7 +52,7 @@ describe('connect timeout (issue 15, item 8)', () => {
     const conn = await server.nextConnection();
     conn.ready(1000);
     await flush();
-    expect(out.states()).toEqual(['connecting', 'reconnecting', 'connecting', 'connected']);
+    expect(out.states()).toEqual(['connecting', 'reconnecting', 'connecting', 'connected', 'connected']);
   });
 
   it('takes its limit from tuning', async () => {
@@ -70,7 +70,7 @@ describe('content type (issue 15, item 9)', () => {
       const conn = await server.nextConnection();
       conn.ready(1000);
       await flush();
-      expect(out.states()).toEqual(['connecting', 'connected']);
+      expect(out.states()).toEqual(['connecting', 'connected', 'connected']);
     },
   );
 
@@ -94,7 +94,8 @@ describe('heartbeat_ms from ready (issue 15, item 10)', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(out.statuses()).toEqual([
       { state: 'connecting', attempt: 0 },
-      { state: 'connected', heartbeatMs: 300_000 },
+      { state: 'connected', heartbeatMs: 15_000, resumable: false },
+      { state: 'connected', heartbeatMs: 300_000, resumable: true },
     ]);
     expect(conn.aborted).toBe(false);
     // Silence is still noticed: 2.5 × 5 minutes.
@@ -110,7 +111,7 @@ describe('heartbeat_ms from ready (issue 15, item 10)', () => {
     const conn = await server.nextConnection();
     conn.ready(1);
     await vi.advanceTimersByTimeAsync(2_499);
-    expect(out.statuses().at(-1)).toEqual({ state: 'connected', heartbeatMs: 1000 });
+    expect(out.statuses().at(-1)).toEqual({ state: 'connected', heartbeatMs: 1000, resumable: true });
     expect(conn.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(conn.aborted).toBe(true);
@@ -121,7 +122,7 @@ describe('heartbeat_ms from ready (issue 15, item 10)', () => {
     const conn = await server.nextConnection();
     conn.ready(60_000);
     await flush();
-    expect(out.statuses().at(-1)).toEqual({ state: 'connected', heartbeatMs: 20_000 });
+    expect(out.statuses().at(-1)).toEqual({ state: 'connected', heartbeatMs: 20_000, resumable: true });
   });
 });
 
@@ -179,7 +180,8 @@ describe('a consumer that pauses (issue 15, item 12)', () => {
     const connected = next();
     const conn = await server.nextConnection();
     conn.ready(1000);
-    expect(await connected).toMatchObject({ kind: 'status', status: { state: 'connected' } });
+    expect(await connected).toMatchObject({ kind: 'status', status: { state: 'connected', resumable: false } });
+    expect(await next()).toMatchObject({ kind: 'status', status: { state: 'connected', resumable: true } });
     expect(await next()).toMatchObject({ kind: 'event', event: { type: 'ready' } });
     // The consumer pauses a minute (a hidden tab's throttled task) while the server keeps writing.
     for (let i = 0; i < 60; i++) {
@@ -214,7 +216,7 @@ describe('a throttled hidden tab (timers fire late)', () => {
       conn.keepalive();
     }
     expect(conn.aborted).toBe(false);
-    expect(out.states()).toEqual(['connecting', 'connected']);
+    expect(out.states()).toEqual(['connecting', 'connected', 'connected']);
     expect(subscription.stats.connections).toBe(1);
   });
 

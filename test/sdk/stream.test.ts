@@ -72,7 +72,13 @@ describe('subscribe', () => {
     const second = await server.nextConnection();
     expect(second.lastEventId).toBe('fakeepoch:11');
     expect(out.types()).toEqual(['ready', 'chatmessage.new']);
-    expect(out.states()).toEqual(['connecting', 'connected', 'reconnecting', 'connecting']);
+    // Up on the answer, and up again with a position (from ready); the second connection resumes at once.
+    expect(out.states()).toEqual(['connecting', 'connected', 'connected', 'reconnecting', 'connecting', 'connected']);
+    expect(out.statuses().filter((s) => s.state === 'connected')).toEqual([
+      { state: 'connected', heartbeatMs: 15_000, resumable: false },
+      { state: 'connected', heartbeatMs: 1000, resumable: true },
+      { state: 'connected', heartbeatMs: 15_000, resumable: true },
+    ]);
   });
 
   it('backs off 1, 2, 4 … 30 s with full jitter, and resets after a stable connection', async () => {
@@ -286,7 +292,7 @@ describe('a consumer that pauses between items', () => {
     const done = (async () => {
       for await (const item of subscription) {
         if (item.kind !== 'event' || item.event.type !== 'chatmessage.new') continue;
-        seen.push(item.event.data.seq);
+        seen.push(item.event.data.seq!);
         controller.abort();
       }
     })();
@@ -312,5 +318,69 @@ describe('a consumer that pauses between items', () => {
     const next = await iterator.next();
     expect(next.done).toBe(true);
     expect(server.connections).toHaveLength(0);
+  });
+});
+
+describe('a server that sends no ready and no ids (the production server as shipped)', () => {
+  /** A frame as that server writes it: the tagged JSON on a `data:` line, nothing else. */
+  const bare = (type: string, data?: unknown) => `data: ${JSON.stringify(data === undefined ? { type } : { type, data })}\n\n`;
+  const seqless = (n: number): ChatMessage => {
+    const { seq: _seq, ...rest } = message(n);
+    return rest;
+  };
+
+  it('is connected as soon as the server answers 200 text/event-stream, before any byte of the body', async () => {
+    const { out } = subscribe();
+    await server.nextConnection();
+    await flush();
+    expect(out.statuses()).toEqual([
+      { state: 'connecting', attempt: 0 },
+      { state: 'connected', heartbeatMs: 15_000, resumable: false },
+    ]);
+  });
+
+  it('hands on bare data frames without a position, and reconnects without Last-Event-ID', async () => {
+    const { subscription, out } = subscribe();
+    const first = await server.nextConnection();
+    first.pushRaw(bare('chatmessage.new', seqless(1)));
+    await flush();
+    expect(out.items.at(-1)).toEqual({ kind: 'event', event: { type: 'chatmessage.new', data: seqless(1) } });
+    expect(subscription.lastEventId).toBeUndefined();
+    first.close();
+    await vi.advanceTimersByTimeAsync(1000);
+    const second = await server.nextConnection();
+    expect(second.lastEventId).toBeNull();
+    await flush();
+    expect(out.statuses().at(-1)).toEqual({ state: 'connected', heartbeatMs: 15_000, resumable: false });
+  });
+
+  it('keeps a connection that only sends a bare ":" keepalive every 15 s, and drops one silent for 37.5 s', async () => {
+    const { out } = subscribe();
+    const conn = await server.nextConnection();
+    for (let i = 0; i < 4; i++) {
+      await vi.advanceTimersByTimeAsync(15_000);
+      conn.pushRaw(':\n\n');
+    }
+    expect(conn.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(37_499);
+    expect(conn.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(conn.aborted).toBe(true);
+    expect(out.statuses().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'no data for 2.5 heartbeats' });
+  });
+
+  it.each([
+    ['{"type":"resync"} alone', bare('resync')],
+    ['{"type":"resync"} with a payload', bare('resync', { reason: 'lagged by 12' })],
+    ['event: resync with the tagged JSON', `event: resync\n${bare('resync')}`],
+    ['event: resync with data that is not JSON', 'event: resync\ndata: lagged\n\n'],
+    ['event: resync with JSON of another shape', 'event: resync\ndata: {"skipped":12}\n\n'],
+  ])('takes %s as a resync', async (_name, raw) => {
+    const { out, subscription } = subscribe();
+    const conn = await server.nextConnection();
+    conn.pushRaw(raw);
+    await flush();
+    expect(out.types()).toEqual(['resync']);
+    expect(subscription.stats.badFrames).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEventData, type ChatMessage, type Conversation, type ServerEvent } from '../../src/protocol/index.ts';
 import { CommunicationService } from '../../mocks/backend/service.ts';
-import { applyEvent, applyEvents, applySnapshot, bubblesOf, openChat } from '../../src/sync/merge.ts';
+import { applyEvent, applyEvents, applySnapshot, bubblesOf, openChat, sendSucceeded } from '../../src/sync/merge.ts';
 import { rowSlice } from '../../src/sync/rows.ts';
 import { initialState, type ChatState, type Snapshot } from '../../src/sync/state.ts';
 
@@ -31,7 +31,7 @@ interface History {
   finalRows: Conversation[];
   finalMessages: (sid: string) => ChatMessage[];
   convSids: string[];
-  ownNonces: { nonce: string; sid: string }[];
+  ownNonces: { nonce: string; sid: string; content: string }[];
 }
 
 function runHistory(ops: Op[]): History {
@@ -50,7 +50,7 @@ function runHistory(ops: Op[]): History {
   });
   const snapshots: { atEvent: number; rows: Conversation[]; messages: Map<string, ChatMessage[]> }[] = [];
   const convSids: string[] = [];
-  const ownNonces: { nonce: string; sid: string }[] = [];
+  const ownNonces: { nonce: string; sid: string; content: string }[] = [];
   const take = () => {
     const rows = service.call(CTX, ME, 'conversation.list', {}) as Conversation[];
     const messages = new Map<string, ChatMessage[]>();
@@ -75,7 +75,7 @@ function runHistory(ops: Op[]): History {
       if (op.kind === 'send') {
         const nonce = `nonce-${n}`;
         service.call(CTX, USERS[op.from]!, 'conversation.send_message', { sid, content: op.text, nonce });
-        if (USERS[op.from] === ME) ownNonces.push({ nonce, sid });
+        if (USERS[op.from] === ME) ownNonces.push({ nonce, sid, content: op.text });
       } else if (op.kind === 'read') {
         service.call(CTX, USERS[op.who]!, 'conversation.mark_read', { sid });
       } else {
@@ -205,5 +205,107 @@ describe('merge rules (DESIGN §7)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  describe('from a server without seq, nonce, unread_count or conversation.read (the production server as shipped)', () => {
+    const bareMessage = ({ seq: _seq, nonce: _nonce, ...m }: ChatMessage): ChatMessage => m;
+    const bareRow = ({ seq: _seq, unread_count: _unread, ...c }: Conversation): Conversation => c;
+    const bare = (events: ServerEvent[]): ServerEvent[] =>
+      events.flatMap((e): ServerEvent[] => {
+        if (e.type === 'chatmessage.new') return [{ type: e.type, data: bareMessage(e.data) }];
+        if (e.type === 'conversation.updated') return [{ type: e.type, data: bareRow(e.data) }];
+        return [];
+      });
+    /**
+     * What is comparable without seq: the rows but for their unread counts (counted here since the
+     * list came), by sid (rows active in the same millisecond are in sid order here, seq order there).
+     */
+    const comparable = (rows: readonly Conversation[]) =>
+      rows
+        .map(({ sid, name, participant_keys, last_message, last_message_time }) => ({ sid, name, participant_keys, last_message, last_message_time }))
+        .sort((x, y) => (x.sid < y.sid ? -1 : 1));
+
+    it('a snapshot taken after the stream came up, plus the stream, yields the server view: each message once, in order, one bubble per send', () => {
+      fc.assert(
+        fc.property(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.nat(), fc.nat(), fc.nat(), fc.nat(), fc.nat(3), (ops, a, b, c, d, openPick) => {
+          const h = runHistory(ops);
+          const events = h.events;
+          const n = events.length;
+          // No replay: the stream starts at j, and the snapshot the connection asks for is taken after it.
+          const j = h.snapshotPoints[a % h.snapshotPoints.length]!;
+          const later = h.snapshotPoints.filter((point) => point >= j);
+          const k = later[b % later.length]!;
+          const q = k + (c % (n - k + 1)); // events applied before the snapshot lands
+          const r = j + (d % (k - j + 1)); // buffered while in flight: [r, q)
+          const rows = h.finalRows.map((row) => row.sid);
+          const openSid = openPick < 2 && rows.includes(h.convSids[openPick]!) ? h.convSids[openPick] : undefined;
+          const own = h.ownNonces.filter((o) => o.sid === openSid);
+
+          let state: ChatState = initialState(ME);
+          state = { ...state, outbox: own.map(({ nonce, sid, content }) => ({ nonce, conversation_sid: sid, content, created_at: 0, state: 'sending' as const })) };
+          state = openChat(state, openSid);
+          const snapshot = h.snapshotAt(k, openSid);
+          const bareSnapshot: Snapshot = {
+            conversations: snapshot.conversations!.map(bareRow),
+            chat: snapshot.chat && { ...snapshot.chat, messages: snapshot.chat.messages.map(bareMessage) },
+          };
+          for (const event of bare(events.slice(j, q))) state = applyEvent(state, event);
+          state = applySnapshot(state, bareSnapshot, bare(events.slice(r, q)));
+          for (const event of bare(events.slice(q))) state = applyEvent(state, event);
+          // Every send's answer comes back in the end: the stored message, without its nonce.
+          if (openSid !== undefined) {
+            const sent = h.finalMessages(openSid).filter((m) => m.sender_public_key === ME);
+            own.forEach((o, i) => (state = sendSucceeded(state, bareMessage(sent[i]!), o.nonce)));
+          }
+
+          const list = rowSlice(state.conversations);
+          expect(comparable(list)).toEqual(comparable(h.finalRows));
+          expect(list.map((row) => row.last_message_time)).toEqual(h.finalRows.map((row) => row.last_message_time));
+          expect(state.outbox).toEqual([]);
+          if (openSid !== undefined) {
+            expect(state.open!.messages.map(bareMessage)).toEqual(h.finalMessages(openSid).map(bareMessage));
+            const keys = bubblesOf(state).map((bubble) => bubble.key);
+            expect(new Set(keys).size).toBe(keys.length);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+  
+    it('applying a run of events at once equals applying them one by one, with replays and late copies', () => {
+      fc.assert(
+        fc.property(
+          fc.array(opArb, { minLength: 1, maxLength: 25 }),
+          fc.nat(3),
+          fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 4 }),
+          fc.array(fc.nat(), { maxLength: 4 }),
+          (ops, openPick, replays, cuts) => {
+            const h = runHistory(ops);
+            const openSid = openPick < 2 ? h.convSids[openPick] : undefined;
+            const first = h.snapshotAt(h.snapshotPoints[0]!, openSid);
+            const start = applySnapshot(openChat(initialState(ME), openSid), {
+              conversations: first.conversations!.map(bareRow),
+              chat: first.chat && { ...first.chat, messages: first.chat.messages.map(bareMessage) },
+            });
+            const all = bare(h.events);
+            const events = [...all];
+            for (const [at, from, length] of replays) {
+              const a = from % (all.length + 1);
+              events.splice(at % (events.length + 1), 0, ...all.slice(a, a + (length % 5)));
+            }
+            const oneByOne = events.reduce(applyEvent, start);
+            const points = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((x, y) => x - y);
+            let inRuns = start;
+            let from = 0;
+            for (const to of [...points, events.length]) {
+              inRuns = applyEvents(inRuns, events.slice(from, to));
+              from = to;
+            }
+            expect(inRuns).toEqual(oneByOne);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
   });
 });

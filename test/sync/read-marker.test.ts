@@ -190,4 +190,21 @@ describe('the read marker', () => {
     expect(warn).not.toHaveBeenCalled();
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('asks a server without mark_read (-32601) once, says so once, and keeps clearing chats here', async () => {
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    const { client, store, marker, unreadOf } = setup();
+    marker.soon();
+    await vi.advanceTimersByTimeAsync(300);
+    client.failWith('conversation.mark_read', new CommunicationError('rpc', '-32601 method not found', RpcErrorCode.MethodNotFound, 200));
+    await settle();
+    expect(info).toHaveBeenCalledTimes(1);
+    // More unread arrives in the open chat, and the reader sees it.
+    store.update((s) => ({ ...s, conversations: putRow(s.conversations, { ...findRow(s.conversations, 'c1')!, unread_count: 2 }) }));
+    marker.soon();
+    expect(unreadOf('c1')).toBe(0);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(client.calls.filter((c) => c.method === 'conversation.mark_read')).toHaveLength(1);
+    expect(warn).not.toHaveBeenCalled();
+  });
 });

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Conversation } from '../../src/protocol/index.ts';
+import type { FullConversation as Conversation } from '../../src/protocol/index.ts';
 import { byActivity, emptyRows, findRow, indexOfRow, putRow, removeRow, rowAt, rowCount, rowsOf, rowSlice, unreadSum, type Rows } from '../../src/sync/rows.ts';
 
 const row = (sid: string, time: number, seq: number, unread = 0): Conversation => ({

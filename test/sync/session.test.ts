@@ -31,9 +31,14 @@ function start(options: Partial<SessionOptions> = {}) {
     sub.event(ready);
     await settle();
   };
-  /** Connects and answers the first snapshot and the contacts. */
+  /**
+   * Connects and answers the snapshot asked for at mount, the one the connection asks for (the first
+   * may have been taken before the stream was up), and the contacts.
+   */
   const goLive = async (rows = [row('c1', { unread_count: 2 })]) => {
     await connect();
+    client.reply('conversation.list', rows);
+    await settle();
     client.reply('conversation.list', rows);
     await settle();
     client.reply('contact.list', []);
@@ -70,10 +75,16 @@ describe('the chat session', () => {
     await t.connect();
     expect(t.state()).toBe('connecting');
     expect(t.methods()).toEqual(['conversation.list']);
+    // The list asked for at mount shows its rows, but may predate the stream: not Live on it.
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.session.loaded()).toBe(true);
+    expect(t.state()).toBe('connecting');
+    expect(t.methods()).toEqual(['conversation.list', 'contact.list', 'conversation.list']);
     t.client.reply('conversation.list', [row('c1')]);
     await settle();
     expect(t.state()).toBe('live');
-    expect(t.methods().sort()).toEqual(['contact.list', 'conversation.list', 'conversation.send_message']);
+    expect(t.methods().sort()).toEqual(['contact.list', 'conversation.list', 'conversation.list', 'conversation.send_message']);
     expect(t.client.pending('conversation.send_message')[0]!.params).toEqual({ sid: 'c1', content: 'waiting', nonce: 'old' });
   });
 
@@ -91,6 +102,8 @@ describe('the chat session', () => {
     await t.connect();
     t.client.reply('conversation.list', [row('c1')]);
     await settle();
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
     expect(t.state()).toBe('live');
     expect(rowSlice(t.session.store.view().conversations).map((c) => c.sid)).toEqual(['c1']);
   });
@@ -98,13 +111,14 @@ describe('the chat session', () => {
   it('merges a list snapshot in one task and renders it in the next, so neither holds the page long', async () => {
     const t = start({ environment: { ...testEnvironment().env, schedulePublish: () => () => {} } });
     await t.connect();
+    t.client.reply('conversation.list', []);
+    await settle();
     t.client.reply('conversation.list', [row('c1')]);
     // The answer's own task: merged into the store, not yet published, not yet Live.
     await withinTask();
     expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
     expect(rowSlice(t.session.store.view().conversations)).toEqual([]);
     expect(t.state()).toBe('connecting');
-    expect(t.session.loaded()).toBe(false);
     await settle();
     expect(rowSlice(t.session.store.view().conversations).map((c) => c.sid)).toEqual(['c1']);
     expect(t.state()).toBe('live');
@@ -114,6 +128,8 @@ describe('the chat session', () => {
   it('is not Live on a snapshot the server said was stale between its merge and its render', async () => {
     const t = start();
     await t.connect();
+    t.client.reply('conversation.list', []);
+    await settle();
     t.client.reply('conversation.list', [row('c1')]);
     await withinTask();
     expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
@@ -209,6 +225,50 @@ describe('the chat session', () => {
     t.client.reply('conversation.list', [row('c1')]);
     await settle();
     expect(t.state()).toBe('live');
+  });
+
+  it('asks for the list at mount, before the stream says anything, and shows it though the stream never comes up', async () => {
+    const t = start();
+    await withinTask();
+    expect(t.methods()).toEqual(['conversation.list']);
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.session.loaded()).toBe(true);
+    expect(rowSlice(t.session.store.view().conversations).map((c) => c.sid)).toEqual(['c1']);
+    // Nothing from the stream yet: not Live, and nothing asked twice.
+    expect(t.state()).toBe('connecting');
+    expect(t.methods()).toEqual(['conversation.list', 'contact.list']);
+  });
+
+  it('fetches the open chat with the list at mount, in one run', async () => {
+    const t = start();
+    t.session.open('c1');
+    await withinTask();
+    expect(t.methods().sort()).toEqual(['conversation.list', 'conversation.list_messages']);
+  });
+
+  it('from a server without ids, refetches at every reconnect, and is Live without a ready', async () => {
+    const t = start();
+    const up: StreamStatus = { state: 'connected', heartbeatMs: 15_000, resumable: false };
+    t.sub.status({ state: 'connecting', attempt: 0 });
+    t.sub.status(up);
+    await settle();
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.state()).toBe('live');
+    for (let i = 1; i <= 2; i++) {
+      t.sub.status(reconnecting);
+      t.sub.status({ state: 'connecting', attempt: i });
+      t.sub.status(up);
+      await settle();
+      expect(t.state()).toBe('connecting');
+      t.client.reply('conversation.list', [row('c1'), row(`c${i + 1}`)]);
+      await settle();
+      expect(t.state()).toBe('live');
+    }
+    expect(t.methods().filter((m) => m === 'conversation.list')).toHaveLength(4);
   });
 
   it('does not say Live after a polling outage before the new snapshot lands', async () => {
@@ -429,6 +489,26 @@ describe('the chat session', () => {
     expect(t.client.pending('conversation.list_messages')).toHaveLength(0);
   });
 
+  it('from a server without seq, loads older messages as a longer page of the newest, up to 200', async () => {
+    const t = start({ pageSize: 2 });
+    await t.goLive();
+    t.session.open('c1');
+    const bare = (n: number): ChatMessage => {
+      const { seq: _seq, ...m } = fromAlice(n);
+      return m;
+    };
+    t.client.reply('conversation.list_messages', [bare(5), bare(6)]);
+    await settle();
+    expect(t.session.store.current().open).toMatchObject({ hasOlder: true });
+    const older = t.session.loadOlder();
+    await settle();
+    expect(t.client.pending('conversation.list_messages')[0]!.params).toEqual({ sid: 'c1', limit: 4 });
+    t.client.reply('conversation.list_messages', [bare(3), bare(4), bare(5), bare(6)]);
+    await older;
+    expect(t.session.store.current().open!.messages.map((m) => m.sid)).toEqual(['m3', 'm4', 'm5', 'm6']);
+    expect(t.session.store.current().open).toMatchObject({ hasOlder: true });
+  });
+
   it('reuses a direct chat with the same person and creates a group otherwise', async () => {
     const t = start();
     await t.goLive([row('dm', { participant_keys: ['alice', 'bob'] })]);
@@ -446,6 +526,8 @@ describe('the chat session', () => {
     let writes = 0;
     const t = start({ storage: { getItem: () => null, setItem: () => void writes++, removeItem: () => void writes++ }, outboxKey: key });
     await t.connect();
+    t.client.reply('conversation.list', [row('c1', { unread_count: 2 })]);
+    await settle();
     t.client.reply('conversation.list', [row('c1', { unread_count: 2 })]);
     await settle();
     // Each part has something waiting: a contacts retry, a snapshot retry, a mark_read.

@@ -43,7 +43,7 @@ const Waiting = v.object({ state: Tag, at: v.number(), attempt: Count, reason: v
 
 const StatusSchema = v.variant<StreamStatus>('state', {
   connecting: v.object({ state: Tag, attempt: Count }),
-  connected: v.object({ state: Tag, heartbeatMs: v.integer(1) }),
+  connected: v.object({ state: Tag, heartbeatMs: v.integer(1), resumable: v.optional(v.boolean()) }),
   reconnecting: Waiting,
   offline: Waiting,
   unauthorized: v.object({ state: Tag, httpStatus: Count, rpcCode: v.optional(v.integer(-(2 ** 31), 0)) }),

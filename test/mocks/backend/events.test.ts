@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCursor, parseCursor, type ChatMessage, type Conversation } from '../../../src/protocol';
+import { formatCursor, parseCursor, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol';
 import type { RunningBackend } from '../../../mocks/backend';
 import { call, freshContext, openStream, withBackend, type RawStream } from '../../support/backend';
 

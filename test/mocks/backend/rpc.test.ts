@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RpcErrorCode, SERVICE_PATH, type ChatMessage, type Conversation } from '../../../src/protocol/index.ts';
+import { RpcErrorCode, SERVICE_PATH, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol/index.ts';
 import type { RunningBackend } from '../../../mocks/backend/index.ts';
 import { call, freshContext, rpc, withBackend } from '../../support/backend.ts';
 

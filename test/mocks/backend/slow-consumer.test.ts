@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { request, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { formatCursor, type ChatMessage, type Conversation } from '../../../src/protocol';
+import { formatCursor, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol';
 import type { RunningBackend } from '../../../mocks/backend';
 import { call, freshContext, openStream, withBackend } from '../../support/backend';
 
