@@ -22,7 +22,8 @@ export function ChatView(props: { sid: string | undefined; onBack(): void }) {
       .join(', ') ?? '';
 
   return (
-    <section class="hm-chat" aria-label={title()}>
+    // Named (a landmark) only with a chat open: two islands showing none must not have two "Messages".
+    <section class="hm-chat" aria-label={props.sid ? title() : undefined}>
       <header class="hm-chat-header">
         <button type="button" class="hm-back" onClick={() => props.onBack()} aria-label={t.back}>
           ←

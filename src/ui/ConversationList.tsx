@@ -37,6 +37,7 @@ export function ConversationList(props: ConversationListProps) {
   const { session, drafts, me, now, t, locale } = useIsland();
   const contacts = () => session.store.view().contacts;
   const blocked = useNewChatBlocked();
+  const myName = () => contacts().find((c) => c.public_key === me)?.name;
   const rows = createMemo<Sequence<Conversation>>(() => {
     const all = session.store.view().conversations;
     return { length: rowCount(all), slice: (start, end) => rowSlice(all, start, end), indexOfKey: (sid) => indexOfRow(all, sid) };
@@ -152,7 +153,7 @@ export function ConversationList(props: ConversationListProps) {
   };
 
   return (
-    <nav class="hm-list" aria-label={t.conversations}>
+    <nav class="hm-list" aria-label={myName() ? t.conversationsOf(myName()!) : t.conversations}>
       <header class="hm-list-header">
         <h2>{t.chats}</h2>
         <StatusPill />

@@ -22,6 +22,12 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
     const before = props.before();
     return !before || !sameDay(before.time, b().time);
   };
+  /** Retry and Discard take their note away, and focus with it: it goes to the composer, the next thing to do. */
+  const act = (e: MouseEvent & { currentTarget: HTMLElement }, action: 'retry' | 'discard') => {
+    const input = e.currentTarget.closest('.hm-chat')?.querySelector<HTMLElement>('.hm-input');
+    session[action](b().nonce!);
+    input?.focus();
+  };
   const showSender = () => props.group && !own() && (newDay() || props.before()!.sender_public_key !== b().sender_public_key);
   return (
     <>
@@ -60,11 +66,11 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
         <Show when={b().status === 'failed'}>
           <div class="hm-failed-note">
             {b().failure ? t.notSentWhy(failure(t, b().failure!)) : t.notSent}{' '}
-            <button type="button" class="hm-link" onClick={() => session.retry(b().nonce!)}>
+            <button type="button" class="hm-link" onClick={(e) => act(e, 'retry')}>
               {t.retry}
             </button>
             {' · '}
-            <button type="button" class="hm-link" onClick={() => session.discard(b().nonce!)}>
+            <button type="button" class="hm-link" onClick={(e) => act(e, 'discard')}>
               {t.discard}
             </button>
           </div>

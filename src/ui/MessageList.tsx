@@ -249,7 +249,8 @@ export function MessageList(props: { sid: string; group: boolean }) {
   return (
     <div class="hm-messages-wrap">
       {/* Not a live region itself (see above): `aria-live="off"` overrides the one `log` implies. */}
-      <div ref={scroller} class="hm-messages" role="log" aria-live="off" aria-label={t.messages} onScroll={onScroll}>
+      {/* A Tab stop, so that the history can be scrolled from the keyboard. */}
+      <div ref={scroller} class="hm-messages" role="log" aria-live="off" aria-label={t.messages} tabIndex={0} onScroll={onScroll}>
         <Show when={loadingOlder()}>
           <p class="hm-older">{t.loadingOlder}</p>
         </Show>

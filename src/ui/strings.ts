@@ -7,6 +7,8 @@ import type { Accessor } from 'solid-js';
  */
 export const en = {
   conversations: 'Conversations',
+  /** The list's label once the person's name is known: two islands on a page must not share one. */
+  conversationsOf: (name: string) => `${name}'s conversations`,
   chats: 'Chats',
   newChat: 'New chat',
   /** New chat is disabled until the list is in: why, as its tooltip. */

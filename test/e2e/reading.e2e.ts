@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/axe.ts';
 import { bubbleTexts, OUTPUT_DIR, openChat, send, startHarness, waitLive, type Harness } from './support/harness.ts';
 
 let h: Harness;
@@ -40,6 +41,7 @@ describe('reading and writing as people expect (issue 14)', () => {
     await input(bob).press('Enter');
     expect(await preview(bob, h.dm.sid)).toBe('Draft: line1');
     await bob.screenshot({ path: `${OUTPUT_DIR}/reading-draft-row-1280.png` });
+    await expectAccessible(bob, 'reading-draft-row-1280');
     await openChat(bob, h.dm.sid);
     expect(await input(bob).inputValue()).toBe('line1');
     await bob.reload();
@@ -89,6 +91,7 @@ describe('reading and writing as people expect (issue 14)', () => {
       expect(below).toBeGreaterThan(50);
       expect(below).toBeLessThan(100);
       await bob.screenshot({ path: `${OUTPUT_DIR}/reading-unread-${width}.png` });
+      await expectAccessible(bob, `reading-unread-${width}`);
       await jump.click();
       await expect.poll(async () => (await bubbleTexts(bob)).at(-1)).toBe('unread 99');
       await expect
@@ -127,6 +130,7 @@ describe('reading and writing as people expect (issue 14)', () => {
       })
       .toBe(true);
     await bob.screenshot({ path: `${OUTPUT_DIR}/reading-failed-1280.png` });
+    await expectAccessible(bob, 'reading-failed-1280');
     proxy.accept();
     await bob.context().close();
   });

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectAccessible } from './support/axe.ts';
 import { OUTPUT_DIR, openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
 
 // Issue 14, bug 3 and item 6 in a real browser: the list's three honest states, each screenshotted at
@@ -23,13 +24,17 @@ function listState(page: Page) {
   });
 }
 
-/** Screenshots at 1280 and 390 px, light and dark; at 390 the list's own pill shows the connection. */
+/**
+ * Screenshots at 1280 and 390 px, light and dark, each scanned with axe-core (no serious or critical
+ * violation); at 390 the list's own pill shows the connection.
+ */
 async function screenshots(page: Page, name: string, pill: string) {
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: `${OUTPUT_DIR}/states-${name}-${width}-${scheme}.png` });
+      await expectAccessible(page, `states-${name}-${width}-${scheme}`);
     }
     const shown = page.locator('hero-messaging .hm-list .hm-status');
     expect(await shown.isVisible()).toBe(width === 390);
@@ -111,6 +116,7 @@ it('17. times follow the lang of the element, and a right-to-left host mirrors t
   expect(boxes.theirsFromRight).toBeLessThan(30);
   expect(boxes.listLeft).toBeGreaterThan(boxes.paneLeft);
   await page.screenshot({ path: `${OUTPUT_DIR}/states-rtl-1280.png` });
+  await expectAccessible(page, 'states-rtl-1280');
   // In one pane, the back button sits at the right and its arrow points right, to where the list is.
   await page.setViewportSize({ width: 390, height: 844 });
   const back = page.locator('hero-messaging .hm-back');
@@ -123,5 +129,6 @@ it('17. times follow the lang of the element, and a right-to-left host mirrors t
   expect(arrow.fromRight).toBeLessThan(30);
   expect(arrow.transform).toBe('matrix(-1, 0, 0, 1, 0, 0)');
   await page.screenshot({ path: `${OUTPUT_DIR}/states-rtl-390.png` });
+  await expectAccessible(page, 'states-rtl-390');
   await page.close();
 });

@@ -127,4 +127,34 @@ describe('focus and keys', () => {
     fireEvent.keyDown(composer(host), { key: 'Escape', isComposing: true });
     expect(view(host)).toBe('chat');
   });
+
+  it('Retry and Discard under a failed send leave focus in the composer, not on the page (issue 27)', async () => {
+    const world = createFakeWorld();
+    const host = mount(world);
+    await live(host);
+    await waitFor(() => expect(row(host, world.dm.sid)).toBeTruthy());
+    fireEvent.click(row(host, world.dm.sid)!);
+    await waitFor(() => expect(focused()).toBe(composer(host)));
+    for (const action of ['Retry', 'Discard']) {
+      world.failNext('conversation.send_message');
+      fireEvent.input(composer(host), { target: { value: `try ${action}` } });
+      fireEvent.keyDown(composer(host), { key: 'Enter' });
+      await waitFor(() => expect(host.querySelector('.hm-failed-note')).toBeTruthy());
+      const button = [...host.querySelectorAll<HTMLButtonElement>('.hm-failed-note button')].find((b) => b.textContent === action)!;
+      button.focus();
+      fireEvent.click(button);
+      await waitFor(() => expect(host.querySelector('.hm-failed-note')).toBeNull());
+      expect(focused()).toBe(composer(host));
+    }
+  });
+
+  it('the history is a Tab stop, so it can be scrolled from the keyboard (issue 27)', async () => {
+    const world = createFakeWorld();
+    const host = mount(world);
+    await live(host);
+    await waitFor(() => expect(row(host, world.dm.sid)).toBeTruthy());
+    fireEvent.click(row(host, world.dm.sid)!);
+    await waitFor(() => expect(host.querySelector('[role="log"]')).toBeTruthy());
+    expect(host.querySelector<HTMLElement>('[role="log"]')!.tabIndex).toBe(0);
+  });
 });
