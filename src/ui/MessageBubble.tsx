@@ -45,10 +45,12 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
         <Show when={showSender()}>
           <span class="hm-sender" dir="auto">{contactName(b().sender_public_key, session.store.view().contacts)}</span>
         </Show>
-        <div class="hm-bubble">
+        {/* `dir="auto"` on the block: a Latin message in a right-to-left host reads, and aligns, left to right. */}
+        <div class="hm-bubble" dir="auto">
           <MessageText text={b().content} />
           <span class="hm-meta">
-            <time dateTime={new Date(b().time).toISOString()}>{clockTime(b().time, locale())}</time>
+            {/* Its own `dir`: skipped when the bubble finds its direction, which the time must not decide. */}
+            <time dir="auto" dateTime={new Date(b().time).toISOString()}>{clockTime(b().time, locale())}</time>
             <Show when={b().status === 'sending'}>
               <span class="hm-tick" aria-label={t.sending}>
                 {' '}
