@@ -4,7 +4,7 @@ import { indexOfRow, rowCount, rowSlice } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
 import { EnableNotifications } from './EnableNotifications.tsx';
-import { contactName, conversationTitle, relativeTime } from './format.ts';
+import { contactName, conversationTitle, listTime } from './format.ts';
 import { ListState, useNewChatBlocked } from './ListState.tsx';
 import { StatusPill } from './StatusPill.tsx';
 import { createWindow, keepingPlace, onResize, Windowed, type Sequence } from './window/index.ts';
@@ -189,7 +189,7 @@ export function ConversationList(props: ConversationListProps) {
                           {title()}
                         </span>
                         <time class="hm-conv-time" dateTime={new Date(conv().last_message_time).toISOString()}>
-                          {relativeTime(conv().last_message_time, now(), locale())}
+                          {listTime(conv().last_message_time, now(), locale())}
                         </time>
                       </span>
                       <span class="hm-conv-bottom">

@@ -90,7 +90,7 @@ it('17. times follow the lang of the element, and a right-to-left host mirrors t
   await waitLive(page);
   const time = page.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-time`);
   await page.evaluate(() => document.querySelector('hero-messaging')!.setAttribute('lang', 'de'));
-  await expect.poll(() => time.textContent()).toMatch(/^(Jetzt|Vor \d+ Min\.)$/);
+  await expect.poll(() => time.textContent()).toMatch(/^\d{1,2}:\d\d$/);
 
   await page.evaluate(() => {
     document.documentElement.dir = 'rtl';
