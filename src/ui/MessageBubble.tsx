@@ -1,7 +1,7 @@
 import { Show, type Accessor } from 'solid-js';
 import type { Bubble, SendFailure } from '../sync/index.ts';
 import { useIsland } from './context.ts';
-import { clockTime, contactName, dayLabel, sameDay } from './format.ts';
+import { clockTime, contactName, dayLabel, sameDay, sameGroup } from './format.ts';
 import { MessageText } from './MessageText.tsx';
 import type { Strings } from './strings.ts';
 
@@ -10,11 +10,13 @@ const failure = (t: Strings, f: SendFailure) =>
   f.why === 'refused' ? t.failedRefused(f.said) : f.why === 'trouble' ? t.failedTrouble(f.status) : f.why === 'closed' ? t.failedClosed : t.failedUnreachable;
 
 /**
- * One message: a day separator when it starts a day, the sender's name in a group when the sender
- * changes, the text, the time and its delivery state (sending, sent, or failed: why, in words, with Retry and Discard).
- * `before` is the message above it (undefined for the chat's first).
+ * One message: a day separator when it starts a day, the sender's name in a group chat when a run of
+ * messages from one sender starts, the text, the time and its delivery state (sending, sent, or failed:
+ * why, in words, with Retry and Discard). Messages of one sender a few minutes apart are drawn as one
+ * group (`sameGroup`): close together, the last with the tail. `before` and `after` are the messages
+ * around it (undefined at the chat's ends).
  */
-export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accessor<Bubble | undefined>; group: boolean }) {
+export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accessor<Bubble | undefined>; after: Accessor<Bubble | undefined>; group: boolean }) {
   const { session, me, now, t, locale } = useIsland();
   const b = () => props.bubble();
   const own = () => b().sender_public_key === me;
@@ -28,7 +30,8 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
     session[action](b().nonce!);
     input?.focus();
   };
-  const showSender = () => props.group && !own() && (newDay() || props.before()!.sender_public_key !== b().sender_public_key);
+  const continues = () => sameGroup(props.before(), b());
+  const showSender = () => props.group && !own() && !continues();
   return (
     <>
       <Show when={newDay()}>
@@ -38,7 +41,13 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
       </Show>
       <div
         class="hm-msg"
-        classList={{ 'hm-own': own(), 'hm-pending': b().status === 'sending', 'hm-failed': b().status === 'failed' }}
+        classList={{
+          'hm-own': own(),
+          'hm-pending': b().status === 'sending',
+          'hm-failed': b().status === 'failed',
+          'hm-cont': continues(),
+          'hm-tail': !sameGroup(b(), props.after()),
+        }}
         data-key={b().key}
         data-status={b().status}
       >

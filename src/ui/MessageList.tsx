@@ -260,6 +260,7 @@ export function MessageList(props: { sid: string; group: boolean }) {
         <Windowed of={win}>
           {(bubble, index) => {
             const before = createMemo(() => bubbles()[index() - 1]);
+            const after = createMemo(() => bubbles()[index() + 1]);
             return (
               <>
                 <Show when={bubble().key === divider()}>
@@ -267,7 +268,7 @@ export function MessageList(props: { sid: string; group: boolean }) {
                     {t.newMessages}
                   </div>
                 </Show>
-                <MessageBubble bubble={bubble} before={before} group={props.group} />
+                <MessageBubble bubble={bubble} before={before} after={after} group={props.group} />
               </>
             );
           }}

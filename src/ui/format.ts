@@ -136,3 +136,11 @@ export function warmFormatters(locale: string | undefined, next: (step: () => vo
 export function sameDay(a: number, b: number): boolean {
   return startOfDay(a) === startOfDay(b);
 }
+
+/** Messages this close in time, from one sender on one day, are drawn as one group. */
+export const GROUP_MS = 5 * MINUTE;
+
+/** Whether `b` goes on the group of `a`, the message before it: same sender, same day, within {@link GROUP_MS}. */
+export function sameGroup(a: { sender_public_key: string; time: number } | undefined, b: { sender_public_key: string; time: number } | undefined): boolean {
+  return !!a && !!b && a.sender_public_key === b.sender_public_key && sameDay(a.time, b.time) && b.time - a.time < GROUP_MS;
+}

@@ -72,6 +72,9 @@ export const en = {
   jumpToLatest: 'Jump to latest',
   below: (count: number) => `${count} ${count === 1 ? 'message' : 'messages'} below`,
   enableNotifications: 'Enable notifications',
+  /** Under the start of a long message, and under the whole of it once opened. */
+  showMore: 'Show more',
+  showLess: 'Show less',
   retry: 'Retry',
   discard: 'Discard',
 };

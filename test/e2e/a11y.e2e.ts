@@ -14,6 +14,8 @@ beforeAll(async () => {
   await carol.sendMessage({ sid: h.group.sid, content: 'Crew, assemble', nonce: 'a-1' });
   await alice.sendMessage({ sid: h.group.sid, content: 'On my way', nonce: 'a-2' });
   await alice.sendMessage({ sid: h.group.sid, content: 'Bringing snacks, see https://example.com/snacks', nonce: 'a-3' });
+  // A long one, shown folded with "Show more".
+  await alice.sendMessage({ sid: h.group.sid, content: `The plan, in full: ${'we meet, we talk, we eat. '.repeat(160)}`.slice(0, 4000), nonce: 'a-3b' });
   await h.client('bob').sendMessage({ sid: h.group.sid, content: 'See you there', nonce: 'a-4' });
   await h.client('bob').markRead({ sid: h.group.sid });
   await alice.sendMessage({ sid: h.dm.sid, content: 'Are we still on for tonight?', nonce: 'a-5' });
@@ -41,7 +43,8 @@ it('the list, a chat and New chat have no serious or critical violation, light a
   const found = await lookAt(page, 'a11y-list');
   await page.setViewportSize({ width: 1280, height: 800 });
   await openChat(page, h.group.sid);
-  await page.locator('hero-messaging .hm-msg').nth(3).waitFor();
+  await page.locator('hero-messaging .hm-msg').nth(4).waitFor();
+  expect(await page.locator('hero-messaging .hm-more').textContent()).toBe('Show more');
   Object.assign(found, await lookAt(page, 'a11y-chat'));
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.locator('hero-messaging .hm-chat .hm-back').evaluate((b: HTMLElement) => b.click());

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { clockTime, dayLabel, initials, listTime, peopleLine, usableLocale, warmFormatters } from '../../src/ui/format.ts';
+import { clockTime, dayLabel, initials, listTime, peopleLine, sameGroup, usableLocale, warmFormatters } from '../../src/ui/format.ts';
 
 const noon = new Date(2024, 2, 14, 12, 0).getTime();
 const MIN = 60_000;
@@ -89,5 +89,18 @@ describe('avatars and the people line (issue 27)', () => {
     ];
     expect(peopleLine(['a', 'me', 'c'], 'me', contacts, 'You')).toBe('Alice, Carol, You');
     expect(peopleLine(['a', 'c'], 'me', contacts, 'You')).toBe('Alice, Carol');
+  });
+});
+
+describe('groups of messages (issue 27)', () => {
+  const at = (sender: string, time: number) => ({ sender_public_key: sender, time });
+  it('puts a message on the group before it: same sender, same day, under five minutes apart', () => {
+    expect(sameGroup(at('a', noon), at('a', noon + 4 * MIN))).toBe(true);
+    expect(sameGroup(at('a', noon), at('a', noon + 5 * MIN))).toBe(false);
+    expect(sameGroup(at('a', noon), at('b', noon + MIN))).toBe(false);
+    const lateEvening = new Date(2024, 2, 14, 23, 58).getTime();
+    expect(sameGroup(at('a', lateEvening), at('a', lateEvening + 3 * MIN))).toBe(false);
+    expect(sameGroup(undefined, at('a', noon))).toBe(false);
+    expect(sameGroup(at('a', noon), undefined)).toBe(false);
   });
 });
