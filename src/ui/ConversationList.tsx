@@ -170,6 +170,9 @@ export function ConversationList(props: ConversationListProps) {
               const sid = conv().sid;
               const title = () => conversationTitle(conv(), me, contacts(), t.justYou);
               const unread = () => (sid === props.openSid ? 0 : conv().unread_count);
+              // The newest send of this chat that failed, if it is newer than the last message.
+              const unsent = () => session.store.view().outbox.findLast((p) => p.conversation_sid === sid && p.created_at >= conv().last_message_time);
+              const failed = () => (unsent()?.state === 'failed' ? unsent() : undefined);
               return (
                 <li aria-setsize={session.loaded() ? rows().length : -1} aria-posinset={index() + 1}>
                   <button
@@ -197,6 +200,10 @@ export function ConversationList(props: ConversationListProps) {
                           {sid !== props.openSid && drafts.get(sid).trim() ? (
                             <>
                               <b class="hm-draft">{t.draft}</b> {drafts.get(sid)}
+                            </>
+                          ) : failed() ? (
+                            <>
+                              <b class="hm-draft">{t.unsentPreview}</b> {failed()?.content}
                             </>
                           ) : (
                             conv().last_message ||

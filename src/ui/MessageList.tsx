@@ -170,7 +170,10 @@ export function MessageList(props: { sid: string; group: boolean }) {
       },
       (current, previous) => {
         if (!current.last || current.last.key === previous?.last?.key) return;
-        if (atBottom() || (previous?.last && current.last.sender_public_key === me)) toBottom();
+        const own = previous?.last && current.last.sender_public_key === me;
+        // A reply reads what came before it: the divider has done its work.
+        if (own && current.sid === previous.sid) setDivider(undefined);
+        if (atBottom() || own) toBottom();
         else if (previous?.last) setBelow((n) => n + Math.max(1, current.length - previous.length));
         if (previous?.last && current.sid === previous.sid) announce(previous.last.key);
       },

@@ -25,11 +25,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** A page of Bob's whose host wraps the element in its own `<main>`, as a host page does. */
+/** A page whose host wraps the element in its own `<main>`, under its own `<h1>`, as a host page does. */
 async function hostPage(key: string, options: Parameters<Harness['page']>[1] = {}): Promise<Page> {
   const page = await h.page(key, options);
   await page.evaluate(() => {
     const main = document.createElement('main');
+    // The page's own heading, out of sight: the island's headings are h2, under it.
+    main.innerHTML = '<h1 style="position: absolute; clip-path: inset(50%)">Host page</h1>';
     document.body.append(main);
     main.append(document.querySelector('hero-messaging')!);
   });
@@ -66,6 +68,20 @@ it('the three problem states have no serious or critical violation: unknown key,
   await away.locator('hero-messaging .hm-state[data-state="unreachable"] .hm-link').waitFor({ timeout: 10_000 });
   Object.assign(found, await lookAt(away, 'a11y-unreachable'));
   await away.context().close();
+
+  // The list held back: rows to come are sketched.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const slow = await h.browser.newContext();
+  await slow.route('**/*', async (route) => {
+    if (route.request().postData()?.includes('"conversation.list"')) await held;
+    await route.continue();
+  });
+  const loading = await hostPage('bob', { browserContext: slow });
+  await loading.locator('hero-messaging .hm-state[data-state="loading"] .hm-skel').first().waitFor();
+  Object.assign(found, await lookAt(loading, 'a11y-loading'));
+  release();
+  await slow.close();
 
   // The server answers everything but the conversation list, which fails with HTTP 500.
   const browserContext = await h.browser.newContext();

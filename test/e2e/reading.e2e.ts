@@ -74,6 +74,8 @@ describe('reading and writing as people expect (issue 14)', () => {
       const divider = bob.locator('hero-messaging .hm-unread');
       await divider.waitFor();
       expect(await divider.textContent()).toBe('New messages');
+      // Not in the colour of errors (issue 27).
+      expect(await divider.evaluate((el) => getComputedStyle(el).color)).not.toBe('rgb(183, 28, 28)');
       // The message right under the divider is the first unread one.
       const under = await bob.evaluate(() => {
         let el = document.querySelector('hero-messaging')!.shadowRoot!.querySelector('.hm-unread')!.nextElementSibling;
@@ -123,6 +125,9 @@ describe('reading and writing as people expect (issue 14)', () => {
     const note = bob.locator('hero-messaging .hm-failed-note');
     await note.waitFor({ timeout: 15_000 });
     expect(await note.textContent()).toBe('Not sent: the server could not be reached. Retry · Discard');
+    // Not in the own colour, as if sent; and its row says so too (issue 27).
+    expect(await bob.locator('hero-messaging .hm-failed .hm-bubble').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(253, 234, 234)');
+    expect(await preview(bob, long.sid)).toBe('Not sent: lost in the void');
     await expect
       .poll(async () => {
         const place = (await placeInList(bob, '.hm-failed-note'))!;

@@ -93,10 +93,11 @@ describe('focus and keys', () => {
     fireEvent.keyDown(focused()!, { key: 'Escape' });
     expect(host.querySelector('.hm-new')).toBeNull();
     await waitFor(() => expect(focused()).toBe(newChat(host)));
-    // With the contacts in, the form opens on its first box.
+    // With the contacts in, the form opens on its search field, above the people (issue 27).
     await waitFor(() => expect(world.server.rpcCalls.some((c) => c.method === 'contact.list')).toBe(true));
     fireEvent.click(newChat(host));
-    await waitFor(() => expect(focused()?.getAttribute('type')).toBe('checkbox'));
+    await waitFor(() => expect(focused()?.getAttribute('type')).toBe('search'));
+    await waitFor(() => expect(host.querySelector('.hm-new input[type="checkbox"]')).toBeTruthy());
     const cancel = [...host.querySelectorAll<HTMLButtonElement>('.hm-new button')].find((b) => b.textContent === 'Cancel')!;
     expect(cancel.classList.contains('hm-back')).toBe(false);
     fireEvent.click(cancel);

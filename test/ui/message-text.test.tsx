@@ -8,16 +8,16 @@ import { en } from '../../src/ui/strings.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
 
 /** The text alone, with the island's English texts (all it reads of the island). */
-const renderText = (text: () => string) =>
+const renderText = (text: string) =>
   render(() => (
     <IslandContext.Provider value={{ t: en } as IslandContextValue}>
-      <MessageText text={text()} />
+      <MessageText text={text} />
     </IslandContext.Provider>
   ));
 
 describe('<MessageText>', () => {
   it('renders http(s) URLs as links that open in a new tab without access to the page', () => {
-    const { container } = renderText(() => "Agenda: https://example.com/plan. Bring snacks");
+    const { container } = renderText('Agenda: https://example.com/plan. Bring snacks');
     const text = container.querySelector('.hm-text')!;
     expect(text.textContent).toBe('Agenda: https://example.com/plan. Bring snacks');
     const links = text.querySelectorAll('a');
@@ -30,7 +30,7 @@ describe('<MessageText>', () => {
 
   it('never parses the text as HTML', () => {
     const hostile = '<img src=x onerror="alert(1)"><b>bold</b> javascript:alert(1) <a href="javascript:alert(2)">x</a>';
-    const { container } = renderText(() => hostile);
+    const { container } = renderText(hostile);
     const text = container.querySelector('.hm-text')!;
     expect(text.textContent).toBe(hostile);
     expect(text.querySelector('img, b')).toBeNull();
@@ -39,7 +39,11 @@ describe('<MessageText>', () => {
 
   it('follows a change of text', () => {
     const [value, setValue] = createSignal('plain');
-    const { container } = renderText(value);
+    const { container } = render(() => (
+      <IslandContext.Provider value={{ t: en } as IslandContextValue}>
+        <MessageText text={value()} />
+      </IslandContext.Provider>
+    ));
     expect(container.querySelectorAll('a')).toHaveLength(0);
     setValue('now http://a.example and https://b.example');
     expect([...container.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual(['http://a.example', 'https://b.example']);
@@ -50,7 +54,7 @@ describe('<MessageText>', () => {
 describe('a long message (issue 27)', () => {
   it('shows its start, cut between words, and "Show more"; opened, all of it and "Show less"', () => {
     const long = `${'word '.repeat(800)}end`.slice(0, 4000);
-    const { container } = renderText(() => long);
+    const { container } = renderText(long);
     const text = container.querySelector('.hm-text')!;
     const more = text.querySelector<HTMLButtonElement>('button.hm-more')!;
     expect(more.textContent).toBe('Show more');
@@ -71,7 +75,7 @@ describe('a long message (issue 27)', () => {
     expect(collapsed('x'.repeat(1201))).toBe(`${'x'.repeat(600)}…`);
     const lines = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n');
     expect(collapsed(lines)).toBe(`${Array.from({ length: 12 }, (_, i) => `line ${i}`).join('\n')}…`);
-    const { container } = renderText(() => 'Just a line');
+    const { container } = renderText('Just a line');
     expect(container.querySelector('button')).toBeNull();
   });
 });
