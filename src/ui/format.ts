@@ -11,9 +11,14 @@ export function conversationTitle(conv: Conversation, me: string, contacts: read
   return others.length === 0 ? alone : others.join(', ');
 }
 
-/** The first letter of the first and the last word ("Ada Lovelace": AL), one for a single word ("Bob": B). */
+/**
+ * The first letter of the first and the last word ("Ada Lovelace": AL), one for a single word ("Bob":
+ * B); words that start with a letter come first ("Room 42": R).
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/[\s,]+/).filter(Boolean);
+  const all = name.trim().split(/[\s,]+/).filter(Boolean);
+  const lettered = all.filter((w) => /^\p{L}/u.test(w));
+  const words = lettered.length > 0 ? lettered : all;
   const first = (word = '?') => [...word][0]!;
   return (words.length > 1 ? first(words[0]) + first(words.at(-1)) : first(words[0])).toUpperCase();
 }

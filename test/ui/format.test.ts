@@ -79,7 +79,10 @@ describe('avatars and the people line (issue 27)', () => {
     expect(initials('Ada King Lovelace')).toBe('AL');
     expect(initials('alice, carol')).toBe('AC');
     expect(initials('  ')).toBe('?');
-    expect(initials('😀 party')).toBe('😀P');
+    expect(initials('😀 party')).toBe('P');
+    expect(initials('😀')).toBe('😀');
+    expect(initials('Busy 390')).toBe('B');
+    expect(initials('42')).toBe('4');
   });
 
   it('names the others first and You last', () => {
