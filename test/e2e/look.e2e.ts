@@ -135,3 +135,33 @@ describe('direction (issue 27)', () => {
     await page.context().close();
   });
 });
+
+describe('New chat (issue 27)', () => {
+  it('leaves room under its header, keeps its fields a readable width, and fits at 320, 390 and 1280 px', async () => {
+    const page = await h.page('bob', { width: 1280, height: 800 });
+    await waitLive(page);
+    await page.locator('hero-messaging .hm-list-header .hm-button').click();
+    await page.locator('hero-messaging .hm-new input[type="checkbox"]').nth(1).waitFor();
+    await page.locator('hero-messaging .hm-new input[type="checkbox"]').nth(0).check();
+    await page.locator('hero-messaging .hm-new input[type="checkbox"]').nth(1).check();
+    const form = () =>
+      page.evaluate(() => {
+        const root = document.querySelector('hero-messaging')!.shadowRoot!;
+        const box = (s: string) => root.querySelector(s)!.getBoundingClientRect();
+        return {
+          belowHeader: Math.round(box('.hm-new legend').top - box('.hm-new .hm-chat-header').bottom),
+          search: box('.hm-new input[type="search"]').width,
+          groupName: box('.hm-field .hm-textfield').width,
+        };
+      });
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 800 });
+      const { belowHeader, search, groupName } = await form();
+      expect(belowHeader).toBeGreaterThanOrEqual(12);
+      expect(Math.max(search, groupName)).toBeLessThanOrEqual(480);
+      expect({ width, overflowing: await overflowing(page) }).toEqual({ width, overflowing: [] });
+      await page.screenshot({ path: `${OUTPUT_DIR}/look-new-group-${width}.png` });
+    }
+    await page.context().close();
+  });
+});
