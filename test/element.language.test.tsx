@@ -1,6 +1,7 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineHeroMessaging, type HeroMessagingElement } from '../src/element.tsx';
+import { clockTime } from '../src/ui/format.ts';
 import { createFakeWorld, type FakeWorld } from './support/fake-world.ts';
 
 // Issue 14, item 6: the host's language for times, the host's texts for everything shown.
@@ -35,14 +36,16 @@ const rowTime = (el: HTMLElement, sid: string) => shadow(el).querySelector(`butt
 describe('<hero-messaging> in the host’s language', () => {
   it('writes times in the language of its nearest ancestor with lang, and follows its own lang', async () => {
     const world = createFakeWorld();
-    world.send('alice', world.dm.sid, 'Hallo');
+    const sent = world.send('alice', world.dm.sid, 'Hallo').created_at * 1000;
     const section = document.createElement('section');
     section.lang = 'de';
     document.body.append(section);
     const el = place(world, section);
-    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe('Jetzt'));
-    el.setAttribute('lang', 'fr');
-    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe('Maintenant'));
+    // Today's messages show the clock, as the language writes it: 07:05 in German, 7:05 AM in English.
+    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe(clockTime(sent, 'de')));
+    el.setAttribute('lang', 'en-US');
+    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe(clockTime(sent, 'en-US')));
+    expect(clockTime(sent, 'en-US')).not.toBe(clockTime(sent, 'de'));
     // Still the same island: the language changed without a restart.
     expect(world.server.connections).toHaveLength(1);
     // Names read in their own direction whatever the host's.
@@ -51,14 +54,14 @@ describe('<hero-messaging> in the host’s language', () => {
 
   it('falls back to the browser’s language without a lang, or with one Intl cannot use', async () => {
     const world = createFakeWorld();
-    world.send('alice', world.dm.sid, 'Hello');
+    const sent = world.send('alice', world.dm.sid, 'Hello').created_at * 1000;
     vi.spyOn(navigator, 'language', 'get').mockReturnValue('de-DE');
     const el = place(world);
-    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe('Jetzt'));
+    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe(clockTime(sent, 'de-DE')));
     el.setAttribute('lang', 'xx_YY!');
-    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe('Jetzt'));
+    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe(clockTime(sent, 'de-DE')));
     el.setAttribute('lang', 'en');
-    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe('Now'));
+    await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe(clockTime(sent, 'en')));
   });
 
   it('shows a host’s texts in place of the English ones, set before or after it starts', async () => {

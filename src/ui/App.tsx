@@ -73,11 +73,11 @@ export function IslandApp(props: { router: IslandRouter; onOpen?: (sid: string |
         onNew={() => go('/new', () => focusFirst('.hm-new input', '.hm-new .hm-cancel'))}
         handle={(h) => (list = h)}
       />
-      <main class="hm-pane" onKeyDown={onKeyDown}>
+      <div class="hm-pane" onKeyDown={onKeyDown}>
         <Show when={creating()} fallback={<ChatView sid={sid()} onBack={back} />}>
           <NewConversation onCreated={(s) => openChat(s, true)} onCancel={back} />
         </Show>
-      </main>
+      </div>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { findRow } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { Composer } from './Composer.tsx';
 import { useIsland } from './context.ts';
-import { contactName, conversationTitle } from './format.ts';
+import { conversationTitle, peopleLine } from './format.ts';
 import { MessageList } from './MessageList.tsx';
 import { StatusPill } from './StatusPill.tsx';
 
@@ -16,13 +16,14 @@ export function ChatView(props: { sid: string | undefined; onBack(): void }) {
     const c = conv();
     return c ? conversationTitle(c, me, state().contacts, t.justYou) : props.sid ? t.loading : t.messages;
   };
-  const people = () =>
-    conv()
-      ?.participant_keys.map((k) => (k === me ? t.you : contactName(k, state().contacts)))
-      .join(', ') ?? '';
+  const people = () => {
+    const c = conv();
+    return c ? peopleLine(c.participant_keys, me, state().contacts, t.you) : '';
+  };
 
   return (
-    <section class="hm-chat" aria-label={title()}>
+    // Named (a landmark) only with a chat open: two islands showing none must not have two "Messages".
+    <section class="hm-chat" aria-label={props.sid ? title() : undefined}>
       <header class="hm-chat-header">
         <button type="button" class="hm-back" onClick={() => props.onBack()} aria-label={t.back}>
           ←

@@ -38,6 +38,7 @@ export function Composer(props: { sid: string | undefined; disabled: boolean }) 
       <textarea
         class="hm-input"
         rows={1}
+        dir="auto"
         aria-label={t.message}
         placeholder={props.disabled ? t.pickFirst : t.writeMessage}
         disabled={props.disabled}

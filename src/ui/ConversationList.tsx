@@ -3,7 +3,7 @@ import { indexOfRow, rowCount, rowSlice, type Row } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
 import { EnableNotifications } from './EnableNotifications.tsx';
-import { contactName, conversationTitle, relativeTime } from './format.ts';
+import { contactName, conversationTitle, listTime } from './format.ts';
 import { ListState, useNewChatBlocked } from './ListState.tsx';
 import { StatusPill } from './StatusPill.tsx';
 import { createWindow, keepingPlace, onResize, Windowed, type Sequence } from './window/index.ts';
@@ -36,6 +36,7 @@ export function ConversationList(props: ConversationListProps) {
   const { session, drafts, me, now, t, locale } = useIsland();
   const contacts = () => session.store.view().contacts;
   const blocked = useNewChatBlocked();
+  const myName = () => contacts().find((c) => c.public_key === me)?.name;
   const rows = createMemo<Sequence<Row>>(() => {
     const all = session.store.view().conversations;
     return { length: rowCount(all), slice: (start, end) => rowSlice(all, start, end), indexOfKey: (sid) => indexOfRow(all, sid) };
@@ -151,7 +152,7 @@ export function ConversationList(props: ConversationListProps) {
   };
 
   return (
-    <nav class="hm-list" aria-label={t.conversations}>
+    <nav class="hm-list" aria-label={myName() ? t.conversationsOf(myName()!) : t.conversations}>
       <header class="hm-list-header">
         <h2>{t.chats}</h2>
         <StatusPill />
@@ -168,6 +169,9 @@ export function ConversationList(props: ConversationListProps) {
               const sid = conv().sid;
               const title = () => conversationTitle(conv(), me, contacts(), t.justYou);
               const unread = () => (sid === props.openSid ? 0 : conv().unread_count);
+              // The newest send of this chat that failed, if it is newer than the last message.
+              const unsent = () => session.store.view().outbox.findLast((p) => p.conversation_sid === sid && p.created_at >= conv().last_message_time);
+              const failed = () => (unsent()?.state === 'failed' ? unsent() : undefined);
               return (
                 <li aria-setsize={session.loaded() ? rows().length : -1} aria-posinset={index() + 1}>
                   <button
@@ -187,7 +191,7 @@ export function ConversationList(props: ConversationListProps) {
                           {title()}
                         </span>
                         <time class="hm-conv-time" dateTime={new Date(conv().last_message_time).toISOString()}>
-                          {relativeTime(conv().last_message_time, now(), locale())}
+                          {listTime(conv().last_message_time, now(), locale())}
                         </time>
                       </span>
                       <span class="hm-conv-bottom">
@@ -195,6 +199,10 @@ export function ConversationList(props: ConversationListProps) {
                           {sid !== props.openSid && drafts.get(sid).trim() ? (
                             <>
                               <b class="hm-draft">{t.draft}</b> {drafts.get(sid)}
+                            </>
+                          ) : failed() ? (
+                            <>
+                              <b class="hm-draft">{t.unsentPreview}</b> {failed()?.content}
                             </>
                           ) : (
                             conv().last_message ||

@@ -1,4 +1,4 @@
-import { createMemo, Match, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, For, Match, Show, Switch } from 'solid-js';
 import { waitsToRetry } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { secondsUntil } from './format.ts';
@@ -10,13 +10,13 @@ export function useNewChatBlocked(): () => string | undefined {
 }
 
 /**
- * What the list says while it has no rows, and what to do next: the key is not known (check the
- * attribute), the server cannot be reached, or answers the list with an error or with one the island
+ * What the list says while it has no rows, and what to do next: the key is not known (the person is
+ * told in their words, the page's developer in the console), the server cannot be reached, or answers the list with an error or with one the island
  * cannot read (it retries; or retry now), or there are simply no conversations (start one). An empty
- * list means "none" only once the server has sent it.
+ * list means "none" only once the server has sent it; until then, rows to come are sketched.
  */
 export function ListState() {
-  const { session, t, now, server } = useIsland();
+  const { session, t, now, server, me } = useIsland();
   const status = session.status;
   const waiting = () => waitsToRetry(status());
   // Once a try has failed, the screen says so until the list is in, through the tries that follow.
@@ -24,13 +24,23 @@ export function ListState() {
   const state = () =>
     status().state === 'unauthorized' ? 'unauthorized' : session.loaded() ? 'empty' : failed() ? 'unreachable' : 'loading';
   const problem = session.listProblem;
+  createEffect(() => {
+    if (state() === 'unauthorized') console.warn(`[hero-messaging] the server does not know public-key "${me}": check the element's public-key attribute`);
+  });
   const retryAt = () => {
     const s = status();
     return 'at' in s ? s.at : 0;
   };
   return (
     <div class="hm-empty hm-state" data-state={state()}>
-      <Switch fallback={t.loadingChats}>
+      <Switch
+        fallback={
+          <>
+            <For each={[0, 1, 2, 3, 4]}>{() => <div class="hm-skel" aria-hidden="true" />}</For>
+            <span class="hm-sr">{t.loadingChats}</span>
+          </>
+        }
+      >
         <Match when={state() === 'unauthorized'}>{t.notKnown}</Match>
         <Match when={state() === 'empty'}>{t.noChats}</Match>
         <Match when={state() === 'unreachable'}>

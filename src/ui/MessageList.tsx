@@ -170,7 +170,10 @@ export function MessageList(props: { sid: string; group: boolean }) {
       },
       (current, previous) => {
         if (!current.last || current.last.key === previous?.last?.key) return;
-        if (atBottom() || (previous?.last && current.last.sender_public_key === me)) toBottom();
+        const own = previous?.last && current.last.sender_public_key === me;
+        // A reply reads what came before it: the divider has done its work.
+        if (own && current.sid === previous.sid) setDivider(undefined);
+        if (atBottom() || own) toBottom();
         else if (previous?.last) setBelow((n) => n + Math.max(1, current.length - previous.length));
         if (previous?.last && current.sid === previous.sid) announce(previous.last.key);
       },
@@ -249,7 +252,8 @@ export function MessageList(props: { sid: string; group: boolean }) {
   return (
     <div class="hm-messages-wrap">
       {/* Not a live region itself (see above): `aria-live="off"` overrides the one `log` implies. */}
-      <div ref={scroller} class="hm-messages" role="log" aria-live="off" aria-label={t.messages} onScroll={onScroll}>
+      {/* A Tab stop, so that the history can be scrolled from the keyboard. */}
+      <div ref={scroller} class="hm-messages" role="log" aria-live="off" aria-label={t.messages} tabIndex={0} onScroll={onScroll}>
         <Show when={loadingOlder()}>
           <p class="hm-older">{t.loadingOlder}</p>
         </Show>
@@ -259,6 +263,7 @@ export function MessageList(props: { sid: string; group: boolean }) {
         <Windowed of={win}>
           {(bubble, index) => {
             const before = createMemo(() => bubbles()[index() - 1]);
+            const after = createMemo(() => bubbles()[index() + 1]);
             return (
               <>
                 <Show when={bubble().key === divider()}>
@@ -266,7 +271,7 @@ export function MessageList(props: { sid: string; group: boolean }) {
                     {t.newMessages}
                   </div>
                 </Show>
-                <MessageBubble bubble={bubble} before={before} group={props.group} />
+                <MessageBubble bubble={bubble} before={before} after={after} group={props.group} />
               </>
             );
           }}

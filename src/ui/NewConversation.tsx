@@ -1,15 +1,19 @@
 import { createSignal, For, Show } from 'solid-js';
 import { LIMITS } from '../protocol/index.ts';
+import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
 
-/** Pick one or more contacts and, for a group, an optional name. */
+/** Find and pick one or more contacts (each with an avatar) and, for a group, an optional name. */
 export function NewConversation(props: { onCreated(sid: string): void; onCancel(): void }) {
   const { session, me, t } = useIsland();
   const [picked, setPicked] = createSignal<string[]>([]);
   const [name, setName] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
+  const [query, setQuery] = createSignal('');
   const others = () => session.store.view().contacts.filter((c) => c.public_key !== me);
+  // Those picked stay picked while a search hides them.
+  const shown = () => others().filter((c) => c.name.toLocaleLowerCase().includes(query().trim().toLocaleLowerCase()));
   const toggle = (key: string) => setPicked((p) => (p.includes(key) ? p.filter((k) => k !== key) : [...p, key]));
 
   const create = async (e: Event) => {
@@ -34,35 +38,41 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
         </button>
         <h2>{t.newConversation}</h2>
       </header>
-      <fieldset class="hm-new-people">
-        <legend>{t.people}</legend>
-        <Show when={others().length > 0} fallback={<p class="hm-empty">{t.loadingContacts}</p>}>
-          <For each={others()}>
-            {(contact) => (
-              <label class="hm-check">
-                <input type="checkbox" checked={picked().includes(contact.public_key)} onChange={() => toggle(contact.public_key)} />
-                <span dir="auto">{contact.name}</span>
-              </label>
-            )}
-          </For>
+      <div class="hm-new-body">
+        <input type="search" class="hm-textfield" aria-label={t.findPeople} placeholder={t.findPeople} value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
+        <fieldset class="hm-new-people">
+          <legend>{t.people}</legend>
+          <Show when={others().length > 0} fallback={<p class="hm-empty">{t.loadingContacts}</p>}>
+            <For each={shown()} fallback={<p class="hm-empty">{t.nobodyFound}</p>}>
+              {(contact) => (
+                <label class="hm-check">
+                  <Avatar name={contact.name} seed={contact.public_key} />
+                  <span class="hm-check-name" dir="auto">
+                    {contact.name}
+                  </span>
+                  <input type="checkbox" checked={picked().includes(contact.public_key)} onChange={() => toggle(contact.public_key)} />
+                </label>
+              )}
+            </For>
+          </Show>
+        </fieldset>
+        <Show when={picked().length > 1}>
+          <label class="hm-field">
+            {t.groupName}
+            <input class="hm-textfield" maxLength={LIMITS.nameMax} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
         </Show>
-      </fieldset>
-      <Show when={picked().length > 1}>
-        <label class="hm-field">
-          {t.groupName}
-          <input class="hm-textfield" maxLength={LIMITS.nameMax} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-      </Show>
-      <div class="hm-new-actions">
-        <button type="submit" class="hm-button" disabled={picked().length === 0 || busy()}>
-          {picked().length > 1 ? t.createGroup : t.startChat}
-        </button>
-        <button type="button" class="hm-button hm-cancel" onClick={() => props.onCancel()}>
-          {t.cancel}
-        </button>
-        <span role="alert" class="hm-composer-error">
-          {error() ?? ''}
-        </span>
+        <div class="hm-new-actions">
+          <button type="submit" class="hm-button" disabled={picked().length === 0 || busy()}>
+            {picked().length > 1 ? t.createGroup : t.startChat}
+          </button>
+          <button type="button" class="hm-button hm-cancel" onClick={() => props.onCancel()}>
+            {t.cancel}
+          </button>
+          <span role="alert" class="hm-composer-error">
+            {error() ?? ''}
+          </span>
+        </div>
       </div>
     </form>
   );

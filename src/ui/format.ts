@@ -11,10 +11,22 @@ export function conversationTitle(conv: Conversation, me: string, contacts: read
   return others.length === 0 ? alone : others.join(', ');
 }
 
+/**
+ * The first letter of the first and the last word ("Ada Lovelace": AL), one for a single word ("Bob":
+ * B); words that start with a letter come first ("Room 42": R).
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/[\s,]+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0]![0], words[1]![0]] : [...(words[0] ?? '?')].slice(0, 2);
-  return letters.join('').toUpperCase();
+  const all = name.trim().split(/[\s,]+/).filter(Boolean);
+  const lettered = all.filter((w) => /^\p{L}/u.test(w));
+  const words = lettered.length > 0 ? lettered : all;
+  const first = (word = '?') => [...word][0]!;
+  return (words.length > 1 ? first(words[0]) + first(words.at(-1)) : first(words[0])).toUpperCase();
+}
+
+/** The people of a conversation for its header: the others by name, then `you` last ("Alice, Carol, You"). */
+export function peopleLine(keys: readonly string[], me: string, contacts: readonly Contact[], you: string): string {
+  const others = keys.filter((k) => k !== me).map((k) => contactName(k, contacts));
+  return (keys.includes(me) ? [...others, you] : others).join(', ');
 }
 
 /** A stable hue for an avatar. */
@@ -46,8 +58,8 @@ function formatter<F>(kind: 'd' | 'r', locale: string | undefined, options: obje
 }
 const date = (ms: number, locale: string | undefined, options: Intl.DateTimeFormatOptions) =>
   formatter('d', locale, options, () => new Intl.DateTimeFormat(locale, options)).format(ms);
-const relative = (value: number, unit: Intl.RelativeTimeFormatUnit, locale: string | undefined, style: 'short' | 'long' = 'short') => {
-  const text = formatter('r', locale, [style], () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style })).format(value, unit);
+const relative = (value: number, unit: Intl.RelativeTimeFormatUnit, locale: string | undefined) => {
+  const text = formatter('r', locale, [], () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(value, unit);
   // "yesterday" starts a label: capitalised as a label is.
   return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 };
@@ -65,30 +77,27 @@ function startOfDay(ms: number): number {
 }
 
 /**
- * Short relative time for the list, in `locale` (default: the browser's): now, 5 min. ago, 14:05,
- * Yesterday, Mon, 12 Mar.
+ * The time of a row of the list, in `locale` (default: the browser's), one scheme as chat apps have it:
+ * the clock today (4:55 PM), the weekday this week (Mon), the date before (12 Mar; 12 Mar 2023 in
+ * another year).
  */
-export function relativeTime(ms: number, now: number, locale?: string): string {
-  const diff = now - ms;
-  if (diff < MINUTE) return relative(0, 'second', locale);
-  if (diff < 60 * MINUTE) return relative(-Math.floor(diff / MINUTE), 'minute', locale);
+export function listTime(ms: number, now: number, locale?: string): string {
   const days = Math.round((startOfDay(now) - startOfDay(ms)) / DAY);
   if (days <= 0) return clockTime(ms, locale);
-  if (days === 1) return relative(-1, 'day', locale);
   if (days < 7) return date(ms, locale, { weekday: 'short' });
-  return date(ms, locale, { day: 'numeric', month: 'short' });
+  return date(ms, locale, { day: 'numeric', month: 'short', year: new Date(ms).getFullYear() === new Date(now).getFullYear() ? undefined : 'numeric' });
 }
 
 // A chat shows many bubbles of the same minute (a burst, all of them): one formatting per minute.
 const clockTimes = new Map<string, string>();
 
-/** Hours and minutes in `locale` (default: the browser's). */
+/** Hours and minutes as `locale` writes them (default: the browser's): 4:55 PM, 16:55. */
 export function clockTime(ms: number, locale?: string): string {
   const key = `${Math.floor(ms / MINUTE)}${locale}`;
   let text = clockTimes.get(key);
   if (text === undefined) {
     if (clockTimes.size >= 1000) clockTimes.clear();
-    clockTimes.set(key, (text = date(ms, locale, { hour: '2-digit', minute: '2-digit' })));
+    clockTimes.set(key, (text = date(ms, locale, { timeStyle: 'short' })));
   }
   return text;
 }
@@ -96,7 +105,7 @@ export function clockTime(ms: number, locale?: string): string {
 /** The label of a day separator in `locale` (default: the browser's): Today, Yesterday, or the date. */
 export function dayLabel(ms: number, now: number, locale?: string): string {
   const days = Math.round((startOfDay(now) - startOfDay(ms)) / DAY);
-  if (days === 0 || days === 1) return relative(-days, 'day', locale, 'long');
+  if (days === 0 || days === 1) return relative(-days, 'day', locale);
   return date(ms, locale, { weekday: 'long', day: 'numeric', month: 'long' });
 }
 
@@ -113,7 +122,7 @@ export function warmFormatters(locale: string | undefined, next: (step: () => vo
     () => new Intl.Collator(locale).compare('a', 'b'),
     () => new Intl.NumberFormat(locale).format(0),
     () => clockTime(0, locale),
-    () => relative(0, 'second', locale),
+    () => relative(0, 'day', locale),
   ];
   let cancelled = false;
   const run = () => {
@@ -131,4 +140,12 @@ export function warmFormatters(locale: string | undefined, next: (step: () => vo
 
 export function sameDay(a: number, b: number): boolean {
   return startOfDay(a) === startOfDay(b);
+}
+
+/** Messages this close in time, from one sender on one day, are drawn as one group. */
+export const GROUP_MS = 5 * MINUTE;
+
+/** Whether `b` goes on the group of `a`, the message before it: same sender, same day, within {@link GROUP_MS}. */
+export function sameGroup(a: { sender_public_key: string; time: number } | undefined, b: { sender_public_key: string; time: number } | undefined): boolean {
+  return !!a && !!b && a.sender_public_key === b.sender_public_key && sameDay(a.time, b.time) && b.time - a.time < GROUP_MS;
 }

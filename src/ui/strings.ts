@@ -7,13 +7,16 @@ import type { Accessor } from 'solid-js';
  */
 export const en = {
   conversations: 'Conversations',
+  /** The list's label once the person's name is known: two islands on a page must not share one. */
+  conversationsOf: (name: string) => `${name}'s conversations`,
   chats: 'Chats',
   newChat: 'New chat',
   /** New chat is disabled until the list is in: why, as its tooltip. */
   newChatLater: 'New chat works once the conversations are loaded.',
   loadingChats: 'Loading conversations…',
   noChats: 'No conversations yet. Start one with New chat.',
-  notKnown: 'This key is not known to the server. Check the public-key attribute.',
+  /** The person's key is unknown to the server (the console tells the page's developer what to check). */
+  notKnown: "The server doesn't recognise your account, so your chats can't be shown here.",
   unreachable: (url: string) => `Can't reach the server at ${url}.`,
   /** The server is up but answered the conversation list with an error. */
   listFailing: (url: string) => `The server at ${url} couldn't send the conversation list.`,
@@ -34,6 +37,9 @@ export const en = {
   pick: 'Pick a conversation, or start a new one.',
   newConversation: 'New conversation',
   people: 'People',
+  /** The search field of New chat, and its answer when nobody matches. */
+  findPeople: 'Search people',
+  nobodyFound: 'Nobody by that name.',
   loadingContacts: 'Loading contacts…',
   groupName: 'Group name (optional)',
   createGroup: 'Create group',
@@ -63,6 +69,8 @@ export const en = {
   failedRefused: (said: string) => `the server refused it (${said})`,
   /** The server had a problem; `status` is the HTTP status, when there was one. */
   failedTrouble: (status?: number) => `the server had a problem${status ? ` (HTTP ${status})` : ''}`,
+  /** Before the text of a message that failed to send, in its conversation's row. */
+  unsentPreview: 'Not sent:',
   /** Before a draft's text in its conversation's row. */
   draft: 'Draft:',
   /** The divider above the first unread message. */
@@ -70,6 +78,9 @@ export const en = {
   jumpToLatest: 'Jump to latest',
   below: (count: number) => `${count} ${count === 1 ? 'message' : 'messages'} below`,
   enableNotifications: 'Enable notifications',
+  /** Under the start of a long message, and under the whole of it once opened. */
+  showMore: 'Show more',
+  showLess: 'Show less',
   retry: 'Retry',
   discard: 'Discard',
 };

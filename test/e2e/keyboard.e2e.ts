@@ -21,7 +21,7 @@ function focused(page: Page) {
     if (!el) return 'nothing';
     if (el.matches('button.hm-conv')) return `row ${el.querySelector('.hm-conv-title')!.textContent}`;
     if (el.matches('textarea')) return 'composer';
-    if (el.matches('input[type="checkbox"]')) return `checkbox ${el.parentElement!.textContent}`;
+    if (el.matches('input[type="checkbox"]')) return `checkbox ${el.closest('label')!.querySelector('.hm-check-name')!.textContent}`;
     return `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? el.textContent}`;
   });
 }
@@ -57,6 +57,9 @@ async function walk(page: Page): Promise<string> {
   await page.keyboard.press('Shift+Tab');
   expect(await focused(page)).toBe('button New chat');
   await page.keyboard.press('Enter');
+  // New chat opens on its search field; the people come next.
+  await expect.poll(() => focused(page)).toBe('input Search people');
+  await page.keyboard.press('Tab');
   await expect.poll(() => focused(page)).toBe('checkbox Alice');
   await page.keyboard.press('Space');
   expect(await page.locator('hero-messaging .hm-new button[type="submit"]').isEnabled()).toBe(true);
@@ -66,7 +69,7 @@ async function walk(page: Page): Promise<string> {
   expect(await page.locator('hero-messaging .hm-new').count()).toBe(0);
   // Again, this time leaving by its Cancel button.
   await page.keyboard.press('Enter');
-  await expect.poll(() => focused(page)).toBe('checkbox Alice');
+  await expect.poll(() => focused(page)).toBe('input Search people');
   const cancel = page.locator('hero-messaging .hm-new .hm-cancel');
   expect(await cancel.isVisible()).toBe(true);
   for (let i = 0; i < 10 && (await focused(page)) !== 'button Cancel'; i++) await page.keyboard.press('Tab');

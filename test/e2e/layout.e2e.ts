@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectAccessible } from './support/axe.ts';
 import { OUTPUT_DIR, startHarness, waitLive, type Harness } from './support/harness.ts';
 
 let h: Harness;
@@ -44,18 +45,21 @@ it('8. a narrow host (360 px) gets one pane with back navigation; both widths ar
   expect(await wide.locator('hero-messaging .hm-chat').isVisible()).toBe(true);
   expect(await wide.locator('hero-messaging .hm-back').first().isVisible()).toBe(false);
   await wide.screenshot({ path: `${OUTPUT_DIR}/layout-wide-1000.png` });
+  await expectAccessible(wide, 'layout-wide-1000');
 
   const narrow = await h.page('bob', { width: 360 });
   await waitLive(narrow);
   expect(await narrow.locator('hero-messaging .hm-list').isVisible()).toBe(true);
   expect(await narrow.locator('hero-messaging .hm-pane').isVisible()).toBe(false);
   await narrow.screenshot({ path: `${OUTPUT_DIR}/layout-narrow-360-list.png` });
+  await expectAccessible(narrow, 'layout-narrow-360-list');
   await narrow.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"]`).click();
   await narrow.locator('hero-messaging .hm-msg').first().waitFor();
   expect(await narrow.locator('hero-messaging .hm-list').isVisible()).toBe(false);
   const back = narrow.locator('hero-messaging .hm-chat .hm-back');
   expect(await back.isVisible()).toBe(true);
   await narrow.screenshot({ path: `${OUTPUT_DIR}/layout-narrow-360-chat.png` });
+  await expectAccessible(narrow, 'layout-narrow-360-chat');
   await back.click();
   await expect.poll(() => narrow.locator('hero-messaging .hm-list').isVisible()).toBe(true);
   expect(await narrow.locator('hero-messaging .hm-pane').isVisible()).toBe(false);
@@ -70,6 +74,7 @@ it('9. a tall host is filled: more bubbles are rendered until the chat can scrol
     .toEqual({ overflows: true, atBottom: true });
   expect(await page.locator('hero-messaging .hm-msg').count()).toBeGreaterThan(50);
   await page.screenshot({ path: `${OUTPUT_DIR}/layout-tall-2400.png` });
+  await expectAccessible(page, 'layout-tall-2400');
 });
 
 it('10. a reader scrolled up stays put while other chats and this one get messages', async () => {

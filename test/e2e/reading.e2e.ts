@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/axe.ts';
 import { bubbleTexts, OUTPUT_DIR, openChat, send, startHarness, waitLive, type Harness } from './support/harness.ts';
 
 let h: Harness;
@@ -40,6 +41,7 @@ describe('reading and writing as people expect (issue 14)', () => {
     await input(bob).press('Enter');
     expect(await preview(bob, h.dm.sid)).toBe('Draft: line1');
     await bob.screenshot({ path: `${OUTPUT_DIR}/reading-draft-row-1280.png` });
+    await expectAccessible(bob, 'reading-draft-row-1280');
     await openChat(bob, h.dm.sid);
     expect(await input(bob).inputValue()).toBe('line1');
     await bob.reload();
@@ -72,6 +74,8 @@ describe('reading and writing as people expect (issue 14)', () => {
       const divider = bob.locator('hero-messaging .hm-unread');
       await divider.waitFor();
       expect(await divider.textContent()).toBe('New messages');
+      // Not in the colour of errors (issue 27).
+      expect(await divider.evaluate((el) => getComputedStyle(el).color)).not.toBe('rgb(183, 28, 28)');
       // The message right under the divider is the first unread one.
       const under = await bob.evaluate(() => {
         let el = document.querySelector('hero-messaging')!.shadowRoot!.querySelector('.hm-unread')!.nextElementSibling;
@@ -89,6 +93,7 @@ describe('reading and writing as people expect (issue 14)', () => {
       expect(below).toBeGreaterThan(50);
       expect(below).toBeLessThan(100);
       await bob.screenshot({ path: `${OUTPUT_DIR}/reading-unread-${width}.png` });
+      await expectAccessible(bob, `reading-unread-${width}`);
       await jump.click();
       await expect.poll(async () => (await bubbleTexts(bob)).at(-1)).toBe('unread 99');
       await expect
@@ -120,6 +125,9 @@ describe('reading and writing as people expect (issue 14)', () => {
     const note = bob.locator('hero-messaging .hm-failed-note');
     await note.waitFor({ timeout: 15_000 });
     expect(await note.textContent()).toBe('Not sent: the server could not be reached. Retry · Discard');
+    // Not in the own colour, as if sent; and its row says so too (issue 27).
+    expect(await bob.locator('hero-messaging .hm-failed .hm-bubble').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(253, 234, 234)');
+    expect(await preview(bob, long.sid)).toBe('Not sent: lost in the void');
     await expect
       .poll(async () => {
         const place = (await placeInList(bob, '.hm-failed-note'))!;
@@ -127,6 +135,7 @@ describe('reading and writing as people expect (issue 14)', () => {
       })
       .toBe(true);
     await bob.screenshot({ path: `${OUTPUT_DIR}/reading-failed-1280.png` });
+    await expectAccessible(bob, 'reading-failed-1280');
     proxy.accept();
     await bob.context().close();
   });

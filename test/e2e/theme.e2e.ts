@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectAccessible } from './support/axe.ts';
 import { OUTPUT_DIR, openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
 
 let h: Harness;
@@ -37,6 +38,7 @@ it('11. dark mode: theme="dark", or auto under a dark preference, renders dark; 
   expect(light.background).toBe(LIGHT_BG);
   expect(light.pill).toBe('rgb(231, 246, 236)');
   await page.screenshot({ path: `${OUTPUT_DIR}/theme-light-1280.png` });
+  await expectAccessible(page, 'theme-light-1280');
 
   await setTheme(page, 'dark');
   const dark = await colours(page);
@@ -45,6 +47,7 @@ it('11. dark mode: theme="dark", or auto under a dark preference, renders dark; 
   // The status pill follows the theme too.
   expect(dark.pill).toBe('rgb(22, 53, 34)');
   await page.screenshot({ path: `${OUTPUT_DIR}/theme-dark-1280.png` });
+  await expectAccessible(page, 'theme-dark-1280');
 
   await setTheme(page, null);
   expect((await colours(page)).background).toBe(LIGHT_BG);
@@ -80,8 +83,10 @@ it('13. at 390 px the composer has a 16 px font and sits at the bottom of the sc
   expect(composer!.y + composer!.height).toBeGreaterThan(844 - 4);
   await input.fill('Typed on a phone, https://example.com/a-link-that-is-rather-long-for-a-narrow-screen');
   await page.screenshot({ path: `${OUTPUT_DIR}/theme-light-390.png` });
+  await expectAccessible(page, 'theme-light-390');
   await page.emulateMedia({ colorScheme: 'dark' });
   expect((await colours(page)).background).toBe(DARK_BG);
   await page.screenshot({ path: `${OUTPUT_DIR}/theme-dark-390.png` });
+  await expectAccessible(page, 'theme-dark-390');
   await page.close();
 });

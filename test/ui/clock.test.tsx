@@ -1,9 +1,10 @@
 import { waitFor } from '@solidjs/testing-library';
 import { afterEach, expect, it } from 'vitest';
+import { listTime } from '../../src/ui/format.ts';
 import { mountIsland } from '../../src/ui/index.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
 
-// The times the list shows ("5 min. ago") follow the island's clock, the session's environment, ticked
+// The times the list shows (the clock today, the weekday this week) follow the island's clock, the session's environment, ticked
 // by one timer for the whole island.
 
 const mounted: (() => void)[] = [];
@@ -42,13 +43,15 @@ it('writes the list’s times by the clock it is given, and moves them on with o
     }),
   );
   const time = () => host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-conv-time`)?.textContent;
-  await waitFor(() => expect(time()).toBe('5 min. ago'));
-  now += 10 * 60_000;
+  await waitFor(() => expect(time()).toBe(listTime(sent, now, 'en')));
+  const first = time();
+  now += 2 * 24 * 60 * 60_000;
   expect(ticks.size).toBe(1);
   const tick = [...ticks.values()][0]!;
   ticks.clear();
   tick();
-  await waitFor(() => expect(time()).toBe('15 min. ago'));
+  await waitFor(() => expect(time()).toBe(listTime(sent, now, 'en')));
+  expect(time()).not.toBe(first);
   // It set its next tick, and only one.
   expect(ticks.size).toBe(1);
 });

@@ -1,26 +1,24 @@
 import { describe, expect, it, vi } from 'vitest';
-import { clockTime, dayLabel, relativeTime, usableLocale, warmFormatters } from '../../src/ui/format.ts';
+import { clockTime, dayLabel, initials, listTime, peopleLine, sameGroup, usableLocale, warmFormatters } from '../../src/ui/format.ts';
 
 const noon = new Date(2024, 2, 14, 12, 0).getTime();
 const MIN = 60_000;
 
 describe('times in the host’s language', () => {
-  it('says now, minutes ago, yesterday in the language asked for', () => {
-    expect(relativeTime(noon - 10_000, noon, 'en')).toBe('Now');
-    expect(relativeTime(noon - 5 * MIN, noon, 'en')).toBe('5 min. ago');
-    expect(relativeTime(noon - 5 * MIN, noon, 'de')).toBe('Vor 5 Min.');
-    expect(relativeTime(noon - 24 * 60 * MIN, noon, 'de')).toBe('Gestern');
-    expect(relativeTime(noon - 24 * 60 * MIN, noon, 'fr')).toBe('Hier');
+  it('lists by one scheme: the clock today, however recent; the weekday this week; the date before (issue 27)', () => {
+    expect(listTime(noon - 10_000, noon, 'en-US')).toBe('11:59 AM');
+    expect(listTime(noon - 5 * MIN, noon, 'de')).toBe('11:55');
+    expect(listTime(noon - 3 * 60 * MIN, noon, 'en-GB')).toBe('09:00');
+    expect(listTime(noon - 24 * 60 * MIN, noon, 'en')).toBe('Wed');
+    expect(listTime(noon - 3 * 24 * 60 * MIN, noon, 'de')).toBe('Mo');
+    expect(listTime(noon - 30 * 24 * 60 * MIN, noon, 'en-GB')).toBe('13 Feb');
+    // Another year says which.
+    expect(listTime(new Date(2023, 11, 30, 9).getTime(), noon, 'en-GB')).toBe('30 Dec 2023');
   });
 
-  it('shows the clock for earlier today, the weekday this week and the date before', () => {
-    expect(relativeTime(noon - 3 * 60 * MIN, noon, 'en-GB')).toBe('09:00');
-    expect(relativeTime(noon - 3 * 24 * 60 * MIN, noon, 'de')).toBe('Mo');
-    expect(relativeTime(noon - 30 * 24 * 60 * MIN, noon, 'en-GB')).toBe('13 Feb');
-  });
-
-  it('writes the clock as the language does', () => {
-    expect(clockTime(noon + 90 * MIN, 'en-US')).toBe('01:30 PM');
+  it('writes the clock in the language’s own short form: no leading zero in English (issue 27)', () => {
+    expect(clockTime(noon - 7 * 60 * MIN + 5 * MIN, 'en-US')).toBe('5:05 AM');
+    expect(clockTime(noon + 90 * MIN, 'en-US')).toBe('1:30 PM');
     expect(clockTime(noon + 90 * MIN, 'de')).toBe('13:30');
   });
 
@@ -52,8 +50,8 @@ describe('warming the formatters', () => {
       steps++;
     }
     expect(steps).toBe(5);
-    expect(made.date).toHaveBeenCalledWith('nl-BE', { hour: '2-digit', minute: '2-digit' });
-    expect(made.relative).toHaveBeenCalledWith('nl-BE', { numeric: 'auto', style: 'short' });
+    expect(made.date).toHaveBeenCalledWith('nl-BE', { timeStyle: 'short' });
+    expect(made.relative).toHaveBeenCalledWith('nl-BE', { numeric: 'auto' });
     vi.restoreAllMocks();
   });
 
@@ -71,5 +69,41 @@ describe('warming the formatters', () => {
     expect(() => steps.shift()!()).not.toThrow();
     expect(steps).toHaveLength(1);
     vi.restoreAllMocks();
+  });
+});
+
+describe('avatars and the people line (issue 27)', () => {
+  it('takes the first letters of the first and last words, and one letter of a single name', () => {
+    expect(initials('Bob')).toBe('B');
+    expect(initials('Ada Lovelace')).toBe('AL');
+    expect(initials('Ada King Lovelace')).toBe('AL');
+    expect(initials('alice, carol')).toBe('AC');
+    expect(initials('  ')).toBe('?');
+    expect(initials('😀 party')).toBe('P');
+    expect(initials('😀')).toBe('😀');
+    expect(initials('Busy 390')).toBe('B');
+    expect(initials('42')).toBe('4');
+  });
+
+  it('names the others first and You last', () => {
+    const contacts = [
+      { public_key: 'a', name: 'Alice' },
+      { public_key: 'c', name: 'Carol' },
+    ];
+    expect(peopleLine(['a', 'me', 'c'], 'me', contacts, 'You')).toBe('Alice, Carol, You');
+    expect(peopleLine(['a', 'c'], 'me', contacts, 'You')).toBe('Alice, Carol');
+  });
+});
+
+describe('groups of messages (issue 27)', () => {
+  const at = (sender: string, time: number) => ({ sender_public_key: sender, time });
+  it('puts a message on the group before it: same sender, same day, under five minutes apart', () => {
+    expect(sameGroup(at('a', noon), at('a', noon + 4 * MIN))).toBe(true);
+    expect(sameGroup(at('a', noon), at('a', noon + 5 * MIN))).toBe(false);
+    expect(sameGroup(at('a', noon), at('b', noon + MIN))).toBe(false);
+    const lateEvening = new Date(2024, 2, 14, 23, 58).getTime();
+    expect(sameGroup(at('a', lateEvening), at('a', lateEvening + 3 * MIN))).toBe(false);
+    expect(sameGroup(undefined, at('a', noon))).toBe(false);
+    expect(sameGroup(at('a', noon), undefined)).toBe(false);
   });
 });

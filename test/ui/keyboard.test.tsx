@@ -93,10 +93,11 @@ describe('focus and keys', () => {
     fireEvent.keyDown(focused()!, { key: 'Escape' });
     expect(host.querySelector('.hm-new')).toBeNull();
     await waitFor(() => expect(focused()).toBe(newChat(host)));
-    // With the contacts in, the form opens on its first box.
+    // With the contacts in, the form opens on its search field, above the people (issue 27).
     await waitFor(() => expect(world.server.rpcCalls.some((c) => c.method === 'contact.list')).toBe(true));
     fireEvent.click(newChat(host));
-    await waitFor(() => expect(focused()?.getAttribute('type')).toBe('checkbox'));
+    await waitFor(() => expect(focused()?.getAttribute('type')).toBe('search'));
+    await waitFor(() => expect(host.querySelector('.hm-new input[type="checkbox"]')).toBeTruthy());
     const cancel = [...host.querySelectorAll<HTMLButtonElement>('.hm-new button')].find((b) => b.textContent === 'Cancel')!;
     expect(cancel.classList.contains('hm-back')).toBe(false);
     fireEvent.click(cancel);
@@ -126,5 +127,35 @@ describe('focus and keys', () => {
     await waitFor(() => expect(focused()).toBe(composer(host)));
     fireEvent.keyDown(composer(host), { key: 'Escape', isComposing: true });
     expect(view(host)).toBe('chat');
+  });
+
+  it('Retry and Discard under a failed send leave focus in the composer, not on the page (issue 27)', async () => {
+    const world = createFakeWorld();
+    const host = mount(world);
+    await live(host);
+    await waitFor(() => expect(row(host, world.dm.sid)).toBeTruthy());
+    fireEvent.click(row(host, world.dm.sid)!);
+    await waitFor(() => expect(focused()).toBe(composer(host)));
+    for (const action of ['Retry', 'Discard']) {
+      world.failNext('conversation.send_message');
+      fireEvent.input(composer(host), { target: { value: `try ${action}` } });
+      fireEvent.keyDown(composer(host), { key: 'Enter' });
+      await waitFor(() => expect(host.querySelector('.hm-failed-note')).toBeTruthy());
+      const button = [...host.querySelectorAll<HTMLButtonElement>('.hm-failed-note button')].find((b) => b.textContent === action)!;
+      button.focus();
+      fireEvent.click(button);
+      await waitFor(() => expect(host.querySelector('.hm-failed-note')).toBeNull());
+      expect(focused()).toBe(composer(host));
+    }
+  });
+
+  it('the history is a Tab stop, so it can be scrolled from the keyboard (issue 27)', async () => {
+    const world = createFakeWorld();
+    const host = mount(world);
+    await live(host);
+    await waitFor(() => expect(row(host, world.dm.sid)).toBeTruthy());
+    fireEvent.click(row(host, world.dm.sid)!);
+    await waitFor(() => expect(host.querySelector('[role="log"]')).toBeTruthy());
+    expect(host.querySelector<HTMLElement>('[role="log"]')!.tabIndex).toBe(0);
   });
 });

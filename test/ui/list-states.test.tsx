@@ -28,14 +28,18 @@ const newChat = (host: HTMLElement) => host.querySelector<HTMLButtonElement>('.h
 const listPill = (host: HTMLElement) => host.querySelector('.hm-list .hm-status');
 
 describe('the list without conversations', () => {
-  it('with a key the server does not know, says so and what to check; New chat is disabled with the reason', async () => {
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
+  it('with a key the server does not know, says so in the person’s words, and what to check in the console; New chat is disabled with the reason', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const world = createFakeWorld();
     const host = mount({ publicKey: 'mallory', client: world.client('mallory') });
-    await waitFor(() => expect(screen(host)?.textContent).toBe('This key is not known to the server. Check the public-key attribute.'));
+    const said = "The server doesn't recognise your account, so your chats can't be shown here.";
+    await waitFor(() => expect(screen(host)?.textContent).toBe(said));
     expect(screen(host)!.textContent).not.toContain('No conversations');
+    // The developer's hint goes to the console, not to the person (issue 27).
+    expect(screen(host)!.textContent).not.toContain('attribute');
+    expect(warn).toHaveBeenCalledWith(`[hero-messaging] the server does not know public-key "mallory": check the element's public-key attribute`);
     expect(newChat(host).disabled).toBe(true);
-    expect(newChat(host).title).toBe('This key is not known to the server. Check the public-key attribute.');
+    expect(newChat(host).title).toBe(said);
     expect(listPill(host)?.textContent).toBe('Not authorised');
   });
 
@@ -133,6 +137,9 @@ describe('the list without conversations', () => {
     const release = world.hold('conversation.list');
     const host = mount({ publicKey: 'dave', client: world.client('dave') });
     await waitFor(() => expect(screen(host)?.textContent).toBe('Loading conversations…'));
+    // Said to screen readers; sketched as rows to come for the eyes (issue 27).
+    expect(screen(host)!.querySelector('.hm-sr')!.textContent).toBe('Loading conversations…');
+    expect(screen(host)!.querySelectorAll('.hm-skel[aria-hidden="true"]')).toHaveLength(5);
     expect(newChat(host).disabled).toBe(true);
     release();
     await waitFor(() => expect(screen(host)?.dataset.state).toBe('empty'));

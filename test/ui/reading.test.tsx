@@ -75,6 +75,21 @@ describe('where a chat opens (issue 14, item 2)', () => {
     expect(host.querySelector('.hm-unread')).toBeNull();
   });
 
+  it('takes "New messages" away once the person replies (issue 27)', async () => {
+    const world = createFakeWorld();
+    world.service.call('world', 'bob', 'conversation.mark_read', { sid: world.dm.sid });
+    send(world, world.dm.sid, 2, 'unread');
+    const host = mount(world);
+    await live(host);
+    await openLaidOut(host, world.dm.sid);
+    await waitFor(() => expect(underDivider(host)).toBe('unread 0'));
+    const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
+    fireEvent.input(input, { target: { value: 'On it' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(texts(host).at(-1)).toBe('On it'));
+    expect(host.querySelector('.hm-unread')).toBeNull();
+  });
+
   it('with 100 unread, loads older pages until the first unread one is there and opens at it; jump to latest goes to the bottom', async () => {
     const world = createFakeWorld();
     world.service.call('world', 'bob', 'conversation.mark_read', { sid: world.dm.sid });

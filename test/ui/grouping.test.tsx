@@ -1,0 +1,47 @@
+import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { afterEach, expect, it } from 'vitest';
+import { mountIsland } from '../../src/ui/index.ts';
+import { createFakeWorld } from '../support/fake-world.ts';
+
+// Issue 27: consecutive messages of one sender, minutes apart, are drawn as one group, as chat apps do.
+
+const mounted: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of mounted.splice(0)) dispose();
+  document.body.innerHTML = '';
+  localStorage.clear();
+});
+
+it('names the sender once per group, joins its bubbles and marks the last of each', async () => {
+  const world = createFakeWorld();
+  for (const [from, text] of [
+    ['carol', 'Crew, assemble'],
+    ['carol', 'Lake at six'],
+    ['alice', 'On my way'],
+    ['bob', 'Me too'],
+    ['bob', 'Bringing snacks'],
+    ['carol', 'Great'],
+  ] as const)
+    world.send(from, world.group.sid, text);
+  const host = document.createElement('div');
+  document.body.append(host);
+  mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob') }));
+  await waitFor(() => expect(host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)).toBeTruthy());
+  fireEvent.click(host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)!);
+  await waitFor(() => expect(host.querySelectorAll('.hm-msg')).toHaveLength(7));
+  // Names come with the contacts.
+  await waitFor(() => expect(host.querySelector('.hm-sender')?.textContent).toBe('Carol'));
+  const rows = [...host.querySelectorAll<HTMLElement>('.hm-msg')].map((row) =>
+    [row.querySelector('.hm-sender')?.textContent ?? '-', row.querySelector('.hm-text')!.textContent, row.classList.contains('hm-cont') ? 'joined' : 'starts', row.classList.contains('hm-tail') ? 'last' : ''].join(' ').trim(),
+  );
+  expect(rows).toEqual([
+    // The chat's first message, from Carol too.
+    'Carol Welcome to the crew starts',
+    '- Crew, assemble joined',
+    '- Lake at six joined last',
+    'Alice On my way starts last',
+    '- Me too starts',
+    '- Bringing snacks joined last',
+    'Carol Great starts last',
+  ]);
+});
