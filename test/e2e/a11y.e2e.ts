@@ -111,3 +111,18 @@ it('two islands on one page, in a host with its own <main>: landmarks are unique
   expect(blocking(await axeScan(page))).toEqual([]);
   await page.context().close();
 });
+
+it('the scan finds what it guards against: the old defaults (muted #6b7280, avatars hsl(… 55% 48%)) fail color-contrast as serious', async () => {
+  const page = await hostPage('bob');
+  await waitLive(page);
+  await page.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"]`).waitFor();
+  // The palette before the contrast was raised, set the way a host themes the island.
+  await page.locator('hero-messaging').evaluate((el: HTMLElement) => {
+    el.style.setProperty('--hm-muted', '#6b7280');
+    el.style.setProperty('--hm-avatar-bg', 'hsl(140 55% 48%)');
+  });
+  const contrast = blocking(await axeScan(page)).find((v) => v.id === 'color-contrast');
+  expect(contrast?.impact).toBe('serious');
+  expect(contrast!.nodes).toBeGreaterThanOrEqual(2);
+  await page.context().close();
+});
