@@ -70,6 +70,11 @@ describe('nothing overflows the island (issue 27)', () => {
         expect(composer.send).toBeLessThan(120);
         expect(composer.input).toBeGreaterThan(width * 0.5 - 140);
         expect(composer.errorBelowInput).toBe(true);
+        // ← back points to the list: mirrored in a right-to-left host.
+        if (width < 640) {
+          const back = await page.locator('hero-messaging .hm-chat .hm-back').evaluate((b) => getComputedStyle(b).transform);
+          expect(back).toBe(dir === 'rtl' ? 'matrix(-1, 0, 0, 1, 0, 0)' : 'none');
+        }
         await page.screenshot({ path: `${OUTPUT_DIR}/look-overflow-${dir}-${width}.png` });
         await expectAccessible(page, `look-overflow-${dir}-${width}`);
         await page.locator('hero-messaging textarea').fill('');
