@@ -20,6 +20,11 @@ function isDirect(conversation: { name: string; participant_keys: readonly strin
   return conversation.name === '' && conversation.participant_keys.length === 2;
 }
 
+/** A method of the protocol that this backend does not speak yet: answered as an unknown one. */
+function notImplemented(method: string): never {
+  throw new RpcError('MethodNotFound', `method not found: ${method}`);
+}
+
 /** What every context without a write yet reads as; never written to. */
 const EMPTY_WORLD = new World();
 
@@ -114,6 +119,9 @@ export class CommunicationService {
     },
     'conversation.send_message': (context, caller, p) => this.sendMessage(context, caller, p),
     'conversation.mark_read': (context, caller, p) => this.markRead(context, caller, p.sid),
+    'conversation.edit_message': () => notImplemented('conversation.edit_message'),
+    'conversation.delete_message': () => notImplemented('conversation.delete_message'),
+    'conversation.typing': () => notImplemented('conversation.typing'),
     'contact.list': (context) => [...this.world(context).contacts.values()],
   };
 
