@@ -165,15 +165,22 @@ export function createBackend(options: BackendOptions = {}): Backend {
     }
     const request = parsed.value;
     const id = request.id ?? null;
+    // A notification (no id) is never answered, not even with an error: it runs if it may, and is
+    // otherwise dropped.
+    const notification = request.id === undefined;
     const who = identity(req, url, false);
-    if (who.refusal) return void sendJson(res, 200, rpcError(id, RpcErrorCode.Unauthenticated, `unauthenticated: ${who.refusal}`));
+    if (who.refusal) {
+      if (notification) return void noContent(res);
+      return void sendJson(res, 200, rpcError(id, RpcErrorCode.Unauthenticated, `unauthenticated: ${who.refusal}`));
+    }
     try {
       const result = call(service, who.context!, who.key!, request.method, request.params);
-      if (request.id === undefined) return void res.writeHead(204).end();
+      if (notification) return void noContent(res);
       sendJson(res, 200, { jsonrpc: '2.0', id, result });
     } catch (error) {
+      if (!(error instanceof RpcError)) console.error(`[backend] internal error in ${request.method}`, error);
+      if (notification) return void noContent(res);
       if (error instanceof RpcError) return void sendJson(res, 200, rpcError(id, error.code, error.message));
-      console.error('[backend] internal error', error);
       sendJson(res, 200, rpcError(id, RpcErrorCode.InternalError, 'internal error'));
     }
   }
@@ -214,6 +221,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown, close = fa
     ...(close ? { Connection: 'close' } : {}),
   });
   res.end(text);
+}
+
+function noContent(res: ServerResponse): void {
+  res.writeHead(204, { 'Cache-Control': 'no-store' });
+  res.end();
 }
 
 /** The body as text, or 'too large' past `limit` bytes (the rest is not read). */
