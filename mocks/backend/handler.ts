@@ -44,10 +44,12 @@ export interface BackendOptions {
   seed?: boolean;
   /**
    * How much of the contract it speaks on the wire: `'full'`, or `'seed'`, only what the production
-   * server ships (no replay, `ready`, `seq`, `nonce`, unread counts or read markers; see
+   * server ships (no replay, `ready`, `seq`, `nonce`, unread counts, read markers or receipts; see
    * `seed-shape.ts`). The data is the same either way. Default `'full'`.
    */
   shape?: BackendShape;
+  /** The clock, in unix ms: message times, read receipts. Tests move it. Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface BackendStats {
@@ -97,8 +99,9 @@ export function createBackend(options: BackendOptions = {}): Backend {
     release?.();
     throw error;
   }
-  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal }, history);
-  if (options.seed ?? true) seedDemo(service);
+  const now = options.now ?? Date.now;
+  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal, now }, history);
+  if (options.seed ?? true) seedDemo(service, now());
   const streams = new EventStreams(service.log, {
     heartbeatMs,
     backlogBytes: options.backlogBytes ?? 1024 * 1024,

@@ -11,13 +11,14 @@ import type { StreamWire } from './shape.ts';
  * unchanged. What it leaves out:
  *
  * - stream frames are one `data:` line, `{"type": "chatmessage.new" | "conversation.updated", "data"}`:
- *   no `id:` or `event:` line, no `ready`, no `conversation.read`; `Last-Event-ID` is ignored, so every
- *   connection starts live and a client refetches on every reconnect;
+ *   no `id:` or `event:` line, no `ready`, no `conversation.read` or `conversation.seen`;
+ *   `Last-Event-ID` is ignored, so every connection starts live and a client refetches on every
+ *   reconnect;
  * - the keepalive is a bare `:` comment (axum's default);
  * - a reader that falls behind gets `data: {"type":"resync"}` (no payload) instead of being cut off,
  *   and misses what it did not read;
- * - objects carry no `seq` and no `nonce`; conversations no `unread_count`, and no `last_message` or
- *   `last_message_time` before their first message;
+ * - objects carry no `seq` and no `nonce`; conversations no `unread_count` or `read_by`, and no
+ *   `last_message` or `last_message_time` before their first message;
  * - `conversation.mark_read` does not exist (-32601); `conversation.list_messages` ignores
  *   `before_seq`; `conversation.send_message` takes `nonce` when given (and still stores one message
  *   per nonce) but never echoes it.
@@ -27,7 +28,7 @@ import type { StreamWire } from './shape.ts';
 export type SeedMessage = Omit<ChatMessage, 'seq' | 'nonce'>;
 
 /** A conversation as the seed shape writes it. */
-export type SeedConversation = Omit<Conversation, 'seq' | 'unread_count' | 'last_message' | 'last_message_time'> &
+export type SeedConversation = Omit<Conversation, 'seq' | 'unread_count' | 'read_by' | 'last_message' | 'last_message_time'> &
   Partial<Pick<Conversation, 'last_message' | 'last_message_time'>>;
 
 export function seedMessage(message: ChatMessage): SeedMessage {
@@ -36,7 +37,7 @@ export function seedMessage(message: ChatMessage): SeedMessage {
 }
 
 export function seedConversation(conversation: Conversation): SeedConversation {
-  const { seq: _seq, unread_count: _unread, last_message, last_message_time, ...rest } = conversation;
+  const { seq: _seq, unread_count: _unread, read_by: _readBy, last_message, last_message_time, ...rest } = conversation;
   // Content is never blank, so an empty preview means the conversation has no message yet.
   return last_message === '' ? rest : { ...rest, last_message, last_message_time };
 }

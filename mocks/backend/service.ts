@@ -118,7 +118,7 @@ export class CommunicationService {
       return world.listMessages(p.sid, p.before_seq, p.limit ?? LIMITS.pageDefault);
     },
     'conversation.send_message': (context, caller, p) => this.sendMessage(context, caller, p),
-    'conversation.mark_read': (context, caller, p) => this.markRead(context, caller, p.sid),
+    'conversation.mark_read': (context, caller, p) => this.markRead(context, caller, p),
     'conversation.edit_message': () => notImplemented('conversation.edit_message'),
     'conversation.delete_message': () => notImplemented('conversation.delete_message'),
     'conversation.typing': () => notImplemented('conversation.typing'),
@@ -189,14 +189,36 @@ export class CommunicationService {
     return this.world(context).viewOf(record, caller);
   }
 
-  private markRead(context: string, caller: string, sid: string): Conversation {
+  /**
+   * Clears the caller's unread count (`conversation.read` to the caller's own streams), and, unless
+   * `receipt` is false, moves its read receipt to the latest message (`conversation.seen` to every
+   * participant). The receipt moves only past messages of others: reading what one wrote oneself
+   * tells nobody anything.
+   */
+  private markRead(context: string, caller: string, p: { sid: string; receipt?: boolean }): Conversation {
+    const { sid } = p;
     const world = this.world(context);
     const record = this.participantOf(world, sid, caller);
-    const view = world.viewOf(record, caller);
-    if (view.unread_count === 0) return view;
-    const mark = { upto: world.lastMessage(sid)?.seq ?? 0, seq: this.log.nextSeq() };
-    this.commit([{ t: 'read', ctx: context, sid, key: caller, mark }]);
-    this.log.publish(context, 'conversation.read', mark.seq, [caller], { sid, reader_key: caller, seq: mark.seq });
+    const last = world.lastMessage(sid);
+    const records: JournalRecord[] = [];
+    if (world.unreadOf(sid, caller) > 0) {
+      records.push({ t: 'read', ctx: context, sid, key: caller, mark: { upto: last?.seq ?? 0, seq: this.log.nextSeq() } });
+    }
+    const seenUpTo = world.receiptOf(sid, caller)?.receipt.message_seq ?? 0;
+    if (p.receipt !== false && last && world.othersAfter(sid, caller, seenUpTo) > 0) {
+      const receipt = { reader_key: caller, message_sid: last.sid, message_seq: last.seq, read_at: Math.floor(this.now() / 1000) };
+      records.push({ t: 'receipt', ctx: context, sid, mark: { receipt, seq: this.log.nextSeq() } });
+    }
+    if (records.length === 0) return world.viewOf(record, caller);
+    this.commit(records);
+    for (const change of records) {
+      if (change.t === 'read') {
+        this.log.publish(context, 'conversation.read', change.mark.seq, [caller], { sid, reader_key: caller, seq: change.mark.seq });
+      } else if (change.t === 'receipt') {
+        const { receipt, seq } = change.mark;
+        this.log.publish(context, 'conversation.seen', seq, record.participant_keys, { sid, receipt, seq });
+      }
+    }
     return world.viewOf(record, caller);
   }
 
@@ -249,6 +271,9 @@ export class CommunicationService {
         return record.message.seq;
       case 'read':
         world.setRead(record.sid, record.key, record.mark);
+        return record.mark.seq;
+      case 'receipt':
+        world.setReceipt(record.sid, record.mark);
         return record.mark.seq;
     }
   }

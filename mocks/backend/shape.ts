@@ -3,8 +3,8 @@ import type { LoggedEvent } from './event-log.ts';
 
 /**
  * How much of the contract the backend speaks on the wire. `full`: all of it (replay, `ready`, `seq`,
- * `nonce`, unread counts, read markers). `seed`: only what the production server ships today
- * (`seed-shape.ts` lists what it leaves out). The service behind it is the same either way.
+ * `nonce`, unread counts, read markers and receipts). `seed`: only what the production server ships
+ * today (`seed-shape.ts` lists what it leaves out). The service behind it is the same either way.
  */
 export type BackendShape = 'full' | 'seed';
 

@@ -1,4 +1,4 @@
-import type { Contact, FullChatMessage as ChatMessage, FullConversation as Conversation } from '../../src/protocol/index.ts';
+import type { Contact, FullChatMessage as ChatMessage, FullConversation as Conversation, Receipt } from '../../src/protocol/index.ts';
 
 /** A conversation as stored; the per-caller fields of `Conversation` are derived from it. */
 export interface ConversationRecord {
@@ -14,6 +14,12 @@ export interface ConversationRecord {
 /** A reader's position in one conversation: messages up to `upto` are read; `seq` is the read event. */
 export interface ReadMark {
   upto: number;
+  seq: number;
+}
+
+/** A reader's read receipt, told to the participants; `seq` is the `conversation.seen` event. */
+export interface ReceiptMark {
+  receipt: Receipt;
   seq: number;
 }
 
@@ -33,6 +39,7 @@ export class World {
   /** Per conversation and sender, the seqs of what they sent, ascending: unread counts in O(log n). */
   private readonly sentBy = new Map<string, Map<string, number[]>>();
   private readonly reads = new Map<string, Map<string, ReadMark>>();
+  private readonly receipts = new Map<string, Map<string, ReceiptMark>>();
 
   isKnown(key: string): boolean {
     return this.contacts.has(key);
@@ -69,6 +76,16 @@ export class World {
     marks.set(key, mark);
   }
 
+  setReceipt(sid: string, mark: ReceiptMark): void {
+    let marks = this.receipts.get(sid);
+    if (!marks) this.receipts.set(sid, (marks = new Map()));
+    marks.set(mark.receipt.reader_key, mark);
+  }
+
+  receiptOf(sid: string, key: string): ReceiptMark | undefined {
+    return this.receipts.get(sid)?.get(key);
+  }
+
   lastMessage(sid: string): ChatMessage | undefined {
     const list = this.messages.get(sid);
     return list?.[list.length - 1];
@@ -83,7 +100,11 @@ export class World {
 
   /** Messages of `sid` after `key`'s read mark, less its own. */
   unreadOf(sid: string, key: string): number {
-    const upto = this.reads.get(sid)?.get(key)?.upto ?? 0;
+    return this.othersAfter(sid, key, this.reads.get(sid)?.get(key)?.upto ?? 0);
+  }
+
+  /** Messages of `sid` whose seq is above `upto`, less those `key` sent. */
+  othersAfter(sid: string, key: string, upto: number): number {
     const list = this.messages.get(sid) ?? [];
     const own = this.sentBy.get(sid)?.get(key) ?? [];
     return list.length - firstAbove(list, upto, (m) => m.seq) - (own.length - firstAbove(own, upto, (s) => s));
@@ -94,6 +115,17 @@ export class World {
     const last = this.lastMessage(record.sid);
     const mark = this.reads.get(record.sid)?.get(key);
     const unread = this.unreadOf(record.sid, key);
+    // Receipts of current participants only, in the order of `participant_keys`: one who left is not
+    // among those who saw.
+    const read_by: Receipt[] = [];
+    let receiptSeq = 0;
+    const receipts = this.receipts.get(record.sid);
+    for (const reader of receipts ? record.participant_keys : []) {
+      const receipt = receipts!.get(reader);
+      if (!receipt) continue;
+      read_by.push(receipt.receipt);
+      receiptSeq = Math.max(receiptSeq, receipt.seq);
+    }
     return {
       sid: record.sid,
       name: record.name,
@@ -102,7 +134,8 @@ export class World {
       last_message_time: last ? last.created_at * 1000 : record.created_at * 1000,
       unread_count: unread,
       created_at: record.created_at,
-      seq: Math.max(record.seq, last?.seq ?? 0, mark?.seq ?? 0),
+      seq: Math.max(record.seq, last?.seq ?? 0, mark?.seq ?? 0, receiptSeq),
+      read_by,
     };
   }
 

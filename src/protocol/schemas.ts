@@ -27,11 +27,6 @@ export const PublicKeySchema = text(256);
 export const SeqSchema = v.integer();
 const TimeSchema = v.check(v.number(), (t) => t >= 0, 'must not be negative');
 
-/**
- * A conversation as the caller sees it. A server that speaks only the least of the contract (see
- * README.md, "What a server must speak") leaves out `seq`, `unread_count`, and the preview of a
- * conversation without messages; the island then works from what it has seen itself.
- */
 /** How far one participant has read a conversation: up to `message_sid` (of `message_seq`), at `read_at` (unix s). */
 export const ReceiptSchema = v.object({
   reader_key: PublicKeySchema,
@@ -41,6 +36,11 @@ export const ReceiptSchema = v.object({
 });
 export type Receipt = v.Output<typeof ReceiptSchema>;
 
+/**
+ * A conversation as the caller sees it. A server that speaks only the least of the contract (see
+ * README.md, "What a server must speak") leaves out `seq`, `unread_count`, and the preview of a
+ * conversation without messages; the island then works from what it has seen itself.
+ */
 export const ConversationSchema = v.object({
   sid: SidSchema,
   name: v.sized(v.string(), 0, LIMITS.nameMax),
@@ -54,8 +54,9 @@ export const ConversationSchema = v.object({
   created_at: TimeSchema,
   seq: v.nullish(SeqSchema),
   /**
-   * How far each participant who sends read receipts has read (one entry per reader). Absent from a
-   * server without receipts, and from the answers to a caller who does not send them.
+   * How far each participant who sends read receipts has read (one entry per reader, in the order of
+   * `participant_keys`), the same for every caller. Absent from a server without receipts; an island
+   * that sends none shows none of them.
    */
   read_by: v.nullish(v.array(ReceiptSchema)),
 });

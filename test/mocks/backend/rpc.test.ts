@@ -36,6 +36,11 @@ describe('dev backend RPC', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const history = await call<ChatMessage[]>(server.url, who, 'conversation.list_messages', { sid: list[0]!.sid });
     expect(history.length).toBeGreaterThan(0);
+    // Everyone has read all but the newest message, and says so where someone else wrote it.
+    const dm = list.find((c) => c.sid === 'conv_demo_alice_bob')!;
+    const [, , read] = await call<ChatMessage[]>(server.url, who, 'conversation.list_messages', { sid: dm.sid });
+    expect(dm.read_by).toEqual(['alice', 'bob'].map((reader_key) => ({ reader_key, message_sid: read!.sid, message_seq: read!.seq, read_at: read!.created_at })));
+    expect(list.find((c) => c.sid === 'conv_demo_alice_carol')!.read_by).toEqual([]);
   });
 
   it('creates, gets, renames and lists a conversation for its participants only', async () => {

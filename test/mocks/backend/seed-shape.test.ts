@@ -71,7 +71,7 @@ describe('dev backend in the seed shape', () => {
     expect((await call<Contact[]>(server.url, who, 'contact.list')).map((c) => c.public_key)).toEqual(['alice', 'bob', 'carol', 'dave']);
   });
 
-  it('does not know conversation.mark_read (-32601) and never writes conversation.read', async () => {
+  it('does not know conversation.mark_read (-32601) and never writes conversation.read, receipts or read_by', async () => {
     const { context, conv, send } = await setup();
     const reply = await rpc(server.url, { context, key: 'bob' }, 'conversation.mark_read', { sid: conv.sid });
     expect(reply.body.error?.code).toBe(-32601);
@@ -82,6 +82,11 @@ describe('dev backend in the seed shape', () => {
     await send('two');
     await bob.waitFor(updatedWith('two'));
     expect(bob.frames.map((f) => f.json.type)).toEqual(['chatmessage.new', 'conversation.updated', 'chatmessage.new', 'conversation.updated']);
+    expect(server.backend.service.call(context, 'alice', 'conversation.get', { sid: conv.sid })).toHaveProperty('read_by', [
+      expect.objectContaining({ reader_key: 'bob' }),
+    ]);
+    expect(await call(server.url, { context, key: 'alice' }, 'conversation.get', { sid: conv.sid })).not.toHaveProperty('read_by');
+    expect(bob.frames[3]!.json.data).not.toHaveProperty('read_by');
   });
 
   it('answers the newest limit messages in ascending order, whatever before_seq says', async () => {
