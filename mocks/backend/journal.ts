@@ -7,6 +7,8 @@ import type { ConversationRecord, ReadMark, ReceiptMark } from './world.ts';
 export type JournalRecord =
   | { t: 'conversation'; ctx: string; conversation: ConversationRecord }
   | { t: 'message'; ctx: string; message: ChatMessage }
+  /** A message edited or deleted: the whole message as it is now. */
+  | { t: 'update'; ctx: string; message: ChatMessage }
   | { t: 'read'; ctx: string; sid: string; key: string; mark: ReadMark }
   | { t: 'receipt'; ctx: string; sid: string; mark: ReceiptMark };
 

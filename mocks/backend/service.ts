@@ -119,8 +119,8 @@ export class CommunicationService {
     },
     'conversation.send_message': (context, caller, p) => this.sendMessage(context, caller, p),
     'conversation.mark_read': (context, caller, p) => this.markRead(context, caller, p),
-    'conversation.edit_message': () => notImplemented('conversation.edit_message'),
-    'conversation.delete_message': () => notImplemented('conversation.delete_message'),
+    'conversation.edit_message': (context, caller, p) => this.editMessage(context, caller, p),
+    'conversation.delete_message': (context, caller, p) => this.deleteMessage(context, caller, p),
     'conversation.typing': () => notImplemented('conversation.typing'),
     'contact.list': (context) => [...this.world(context).contacts.values()],
   };
@@ -146,6 +146,60 @@ export class CommunicationService {
     ]);
     this.log.publish(context, 'chatmessage.new', message.seq, record.participant_keys, message);
     this.publishUpdated(context, updated, record.participant_keys);
+    return message;
+  }
+
+  /**
+   * Its sender edits a message, within `LIMITS.editWindowS` of sending it. The same content again
+   * answers the message as it is.
+   */
+  private editMessage(context: string, caller: string, p: { sid: string; message_sid: string; content: string }): ChatMessage {
+    const { record, message } = this.ownMessage(context, caller, p, 'edit');
+    if (message.deleted) throw new RpcError('NotAllowed', 'a deleted message cannot be edited');
+    if (message.content === p.content) return message;
+    if (this.now() > (message.created_at + LIMITS.editWindowS) * 1000) {
+      throw new RpcError('NotAllowed', `a message can be edited for ${LIMITS.editWindowS / 60} minutes after it was sent`);
+    }
+    const updated_seq = this.log.nextSeq();
+    return this.changeMessage(context, record, { ...message, content: p.content, edited_at: Math.floor(this.now() / 1000), updated_seq });
+  }
+
+  /**
+   * Its sender deletes a message for everyone, at any time: a tombstone keeps its place. Deleting it
+   * again answers the tombstone.
+   */
+  private deleteMessage(context: string, caller: string, p: { sid: string; message_sid: string }): ChatMessage {
+    const { record, message } = this.ownMessage(context, caller, p, 'delete');
+    if (message.deleted) return message;
+    const { edited_at: _, ...kept } = message;
+    return this.changeMessage(context, record, { ...kept, content: '', deleted: true, updated_seq: this.log.nextSeq() });
+  }
+
+  private ownMessage(context: string, caller: string, p: { sid: string; message_sid: string }, verb: 'edit' | 'delete') {
+    const world = this.world(context);
+    const record = this.participantOf(world, p.sid, caller);
+    const message = world.message(p.sid, p.message_sid);
+    if (!message) throw new RpcError('NotFound', 'message not found');
+    if (message.sender_public_key !== caller) throw new RpcError('NotAllowed', `only its sender can ${verb} a message`);
+    return { record, message };
+  }
+
+  /**
+   * Stores an edited or deleted message and tells the participants: `chatmessage.updated`, then
+   * `conversation.updated` when the preview or someone's unread count changed with it.
+   */
+  private changeMessage(context: string, record: ConversationRecord, message: ChatMessage & { updated_seq: number }): ChatMessage {
+    const world = this.world(context);
+    const previous = world.message(record.sid, message.sid)!;
+    const preview = world.lastMessage(record.sid)?.sid === message.sid;
+    const unread = message.deleted === true && record.participant_keys.some((key) => world.isUnreadFor(previous, key));
+    const updated: ConversationRecord | undefined = preview || unread ? { ...record, seq: this.log.nextSeq() } : undefined;
+    this.commit([
+      { t: 'update', ctx: context, message },
+      ...(updated ? [{ t: 'conversation' as const, ctx: context, conversation: updated }] : []),
+    ]);
+    this.log.publish(context, 'chatmessage.updated', message.updated_seq, record.participant_keys, message);
+    if (updated) this.publishUpdated(context, updated, record.participant_keys);
     return message;
   }
 
@@ -269,6 +323,9 @@ export class CommunicationService {
       case 'message':
         world.addMessage(record.message);
         return record.message.seq;
+      case 'update':
+        world.updateMessage(record.message);
+        return record.message.updated_seq ?? record.message.seq;
       case 'read':
         world.setRead(record.sid, record.key, record.mark);
         return record.mark.seq;

@@ -24,6 +24,8 @@ export const RpcErrorCode = {
   Unauthenticated: -32001,
   NotParticipant: -32003,
   NotFound: -32004,
+  /** The caller may not do this to that object: edit or delete another's message, edit after the window. */
+  NotAllowed: -32005,
 } as const;
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
 /** The name of an error code: `'InvalidParams'` for -32602. */
