@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RpcError, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';
-import type { LoggedEvent } from './event-log.ts';
+import type { OutgoingEvent } from './event-log.ts';
 import type { CommunicationService } from './service.ts';
 import type { StreamWire } from './shape.ts';
 
@@ -85,7 +85,7 @@ const SEED_RESYNC = `data: ${JSON.stringify({ type: 'resync' })}\n\n`;
  * only as long as the event is (the log's ring bounds it).
  */
 export function makeSeedStreamWire(): StreamWire {
-  const frames = new WeakMap<LoggedEvent, Buffer>();
+  const frames = new WeakMap<OutgoingEvent, Buffer>();
   return {
     hello: () => undefined,
     resumes: false,

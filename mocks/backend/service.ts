@@ -20,13 +20,11 @@ function isDirect(conversation: { name: string; participant_keys: readonly strin
   return conversation.name === '' && conversation.participant_keys.length === 2;
 }
 
-/** A method of the protocol that this backend does not speak yet: answered as an unknown one. */
-function notImplemented(method: string): never {
-  throw new RpcError('MethodNotFound', `method not found: ${method}`);
-}
-
 /** What every context without a write yet reads as; never written to. */
 const EMPTY_WORLD = new World();
+
+/** A person's typing in one conversation is relayed at most this often (the island says it every 3 s). */
+export const TYPING_GAP_MS = 1000;
 
 /** Default byte bound of the replay log. */
 export const DEFAULT_LOG_BYTES = 64 * 1024 * 1024;
@@ -52,6 +50,8 @@ export class CommunicationService {
   private readonly worlds = new Map<string, World>();
   private readonly journal?: Journal;
   private readonly now: () => number;
+  /** When each (context, conversation, person) was last relayed as typing, unix ms. */
+  private readonly typed = new Map<string, number>();
 
   constructor(options: ServiceOptions, history: readonly JournalRecord[] = []) {
     let maxSeq = 0;
@@ -121,7 +121,7 @@ export class CommunicationService {
     'conversation.mark_read': (context, caller, p) => this.markRead(context, caller, p),
     'conversation.edit_message': (context, caller, p) => this.editMessage(context, caller, p),
     'conversation.delete_message': (context, caller, p) => this.deleteMessage(context, caller, p),
-    'conversation.typing': () => notImplemented('conversation.typing'),
+    'conversation.typing': (context, caller, p) => this.typing(context, caller, p.sid),
     'contact.list': (context) => [...this.world(context).contacts.values()],
   };
 
@@ -201,6 +201,22 @@ export class CommunicationService {
     this.log.publish(context, 'chatmessage.updated', message.updated_seq, record.participant_keys, message);
     if (updated) this.publishUpdated(context, updated, record.participant_keys);
     return message;
+  }
+
+  /**
+   * Relays `conversation.typing` to the other participants' live streams: ephemeral, neither journaled
+   * nor replayed, at most once per `TYPING_GAP_MS` for one person in one conversation.
+   */
+  private typing(context: string, caller: string, sid: string): null {
+    const record = this.participantOf(this.world(context), sid, caller);
+    const key = `${context}\u0000${sid}\u0000${caller}`;
+    const now = this.now();
+    const last = this.typed.get(key);
+    if (last !== undefined && now - last < TYPING_GAP_MS) return null;
+    this.typed.set(key, now);
+    const others = record.participant_keys.filter((k) => k !== caller);
+    this.log.relay(context, 'conversation.typing', others, { sid, key: caller });
+    return null;
   }
 
   private setConversation(

@@ -1,5 +1,5 @@
 import { formatFrame, KEEPALIVE_FRAME } from '../../src/protocol/index.ts';
-import type { LoggedEvent } from './event-log.ts';
+import type { OutgoingEvent } from './event-log.ts';
 
 /**
  * How much of the contract the backend speaks on the wire. `full`: all of it (replay, `ready`, `seq`,
@@ -34,7 +34,7 @@ export interface StreamWire {
   /** The frame that tells a reader to refetch its snapshot. */
   resync(reason: string): string;
   /** The bytes `key` receives for `event`, as parts written in order, or undefined for none. */
-  framePartsFor(event: LoggedEvent, key: string): readonly Buffer[] | undefined;
+  framePartsFor(event: OutgoingEvent, key: string): readonly Buffer[] | undefined;
   /**
    * What happens to a reader whose unsent backlog passes the bound: `cut off` (it comes back with
    * `Last-Event-ID` and is replayed), or `resync` (it stays connected, misses what it did not read,
