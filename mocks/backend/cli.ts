@@ -6,7 +6,7 @@ import { parseShape } from './shape.ts';
 const USAGE = `usage: npm run backend -- [--port 8787] [--host 127.0.0.1] [--data DIR] [--heartbeat-ms N]
        [--log-size N] [--log-bytes N] [--backlog-bytes N] [--allow-origin ORIGIN ...] [--allow-host NAME ...] [--no-seed]
        [--shape full|seed]   seed: only what the production server speaks (no replay, ready, seq, nonce,
-                             unread counts or read markers)`;
+                             unread counts, read markers or receipts)`;
 
 function positiveInt(name: string, text: string | undefined, fallback?: number): number | undefined {
   if (text === undefined) return fallback;

@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { formatCursor, formatFrame, type ServerEventType } from '../../src/protocol/index.ts';
 
+/** An event on its way out: its frame, filtered per receiver. */
+export interface OutgoingEvent {
+  readonly type: ServerEventType;
+  /** The frame `key` receives, as parts to write in order, or undefined when the event is not for `key`. */
+  framePartsFor(key: string): readonly Buffer[] | undefined;
+}
+
 /**
  * An event in the log, held once however many receive it: its frame as bytes, filtered per receiver on
  * the way out. Where one field differs per receiver (a conversation's `unread_count`), the frame is
  * held once with that field cut out, plus one small number per receiver.
  */
-export interface LoggedEvent {
+export interface LoggedEvent extends OutgoingEvent {
   readonly seq: number;
   readonly context: string;
-  readonly type: ServerEventType;
   /** Bytes held for this event. */
   readonly bytes: number;
-  /** The frame `key` receives, as parts to write in order, or undefined when the event is not for `key`. */
-  framePartsFor(key: string): readonly Buffer[] | undefined;
 }
 
 /** A live stream, as the log sees it: offered every event of its context as it is published. */
@@ -21,6 +25,8 @@ export interface Subscriber {
   readonly context: string;
   readonly key: string;
   offer(event: LoggedEvent): void;
+  /** Offered an ephemeral event of its context (see `EventLog.relay`); one without it hears none. */
+  relay?(event: OutgoingEvent): void;
 }
 
 export interface EventLogOptions {
@@ -148,6 +154,19 @@ export class EventLog {
         return number && [head, number, TAIL];
       },
     });
+  }
+
+  /**
+   * Hands an ephemeral event to the live subscribers in `audience` now: no seq, no `id:` line, not
+   * held, so never replayed. A subscriber that is behind (catching up, or its socket full) misses it.
+   */
+  relay(context: string, type: ServerEventType, audience: readonly string[], payload: unknown): void {
+    const subs = this.byContext.get(context);
+    if (!subs) return;
+    const keys = new Set(audience);
+    const parts = [Buffer.from(formatFrame({ type, data: payload }))];
+    const event: OutgoingEvent = { type, framePartsFor: (key) => (keys.has(key) ? parts : undefined) };
+    for (const sub of subs) sub.relay?.(event);
   }
 
   private record(event: LoggedEvent): void {

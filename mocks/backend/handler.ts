@@ -44,10 +44,12 @@ export interface BackendOptions {
   seed?: boolean;
   /**
    * How much of the contract it speaks on the wire: `'full'`, or `'seed'`, only what the production
-   * server ships (no replay, `ready`, `seq`, `nonce`, unread counts or read markers; see
+   * server ships (no replay, `ready`, `seq`, `nonce`, unread counts, read markers or receipts; see
    * `seed-shape.ts`). The data is the same either way. Default `'full'`.
    */
   shape?: BackendShape;
+  /** The clock, in unix ms: message times, read receipts. Tests move it. Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface BackendStats {
@@ -97,8 +99,9 @@ export function createBackend(options: BackendOptions = {}): Backend {
     release?.();
     throw error;
   }
-  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal }, history);
-  if (options.seed ?? true) seedDemo(service);
+  const now = options.now ?? Date.now;
+  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal, now }, history);
+  if (options.seed ?? true) seedDemo(service, now());
   const streams = new EventStreams(service.log, {
     heartbeatMs,
     backlogBytes: options.backlogBytes ?? 1024 * 1024,
@@ -165,15 +168,22 @@ export function createBackend(options: BackendOptions = {}): Backend {
     }
     const request = parsed.value;
     const id = request.id ?? null;
+    // A notification (no id) is never answered, not even with an error: it runs if it may, and is
+    // otherwise dropped.
+    const notification = request.id === undefined;
     const who = identity(req, url, false);
-    if (who.refusal) return void sendJson(res, 200, rpcError(id, RpcErrorCode.Unauthenticated, `unauthenticated: ${who.refusal}`));
+    if (who.refusal) {
+      if (notification) return void noContent(res);
+      return void sendJson(res, 200, rpcError(id, RpcErrorCode.Unauthenticated, `unauthenticated: ${who.refusal}`));
+    }
     try {
       const result = call(service, who.context!, who.key!, request.method, request.params);
-      if (request.id === undefined) return void res.writeHead(204).end();
+      if (notification) return void noContent(res);
       sendJson(res, 200, { jsonrpc: '2.0', id, result });
     } catch (error) {
+      if (!(error instanceof RpcError)) console.error(`[backend] internal error in ${request.method}`, error);
+      if (notification) return void noContent(res);
       if (error instanceof RpcError) return void sendJson(res, 200, rpcError(id, error.code, error.message));
-      console.error('[backend] internal error', error);
       sendJson(res, 200, rpcError(id, RpcErrorCode.InternalError, 'internal error'));
     }
   }
@@ -214,6 +224,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown, close = fa
     ...(close ? { Connection: 'close' } : {}),
   });
   res.end(text);
+}
+
+function noContent(res: ServerResponse): void {
+  res.writeHead(204, { 'Cache-Control': 'no-store' });
+  res.end();
 }
 
 /** The body as text, or 'too large' past `limit` bytes (the rest is not read). */

@@ -1,13 +1,16 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FullChatMessage as ChatMessage } from '../../src/protocol/index.ts';
-import type { ConversationRecord, ReadMark } from './world.ts';
+import type { ConversationRecord, ReadMark, ReceiptMark } from './world.ts';
 
 /** One accepted change, as a line of the append-only journal. */
 export type JournalRecord =
   | { t: 'conversation'; ctx: string; conversation: ConversationRecord }
   | { t: 'message'; ctx: string; message: ChatMessage }
-  | { t: 'read'; ctx: string; sid: string; key: string; mark: ReadMark };
+  /** A message edited or deleted: the whole message as it is now. */
+  | { t: 'update'; ctx: string; message: ChatMessage }
+  | { t: 'read'; ctx: string; sid: string; key: string; mark: ReadMark }
+  | { t: 'receipt'; ctx: string; sid: string; mark: ReceiptMark };
 
 export interface Journal {
   /**

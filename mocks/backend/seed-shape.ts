@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RpcError, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';
-import type { LoggedEvent } from './event-log.ts';
+import type { OutgoingEvent } from './event-log.ts';
 import type { CommunicationService } from './service.ts';
 import type { StreamWire } from './shape.ts';
 
@@ -16,27 +16,30 @@ import type { StreamWire } from './shape.ts';
  * - the keepalive is a bare `:` comment (axum's default);
  * - a reader that falls behind gets `data: {"type":"resync"}` (no payload) instead of being cut off,
  *   and misses what it did not read;
- * - objects carry no `seq` and no `nonce`; conversations no `unread_count`, and no `last_message` or
- *   `last_message_time` before their first message;
- * - `conversation.mark_read` does not exist (-32601); `conversation.list_messages` ignores
- *   `before_seq`; `conversation.send_message` takes `nonce` when given (and still stores one message
- *   per nonce) but never echoes it.
+ * - objects carry no `seq` and no `nonce`; conversations no `unread_count` or `read_by`, and no
+ *   `last_message` or `last_message_time` before their first message;
+ * - `conversation.mark_read`, `edit_message`, `delete_message` and `typing` do not exist (-32601; a
+ *   notification of one is dropped, as any that fails): no `conversation.seen`, `chatmessage.updated`
+ *   or `conversation.typing` on the stream, and messages carry no `edited_at`, `deleted` or
+ *   `updated_seq` (a tombstone, in data the full shape wrote, is not listed);
+ * - `conversation.list_messages` ignores `before_seq`; `conversation.send_message` takes `nonce` when
+ *   given (and still stores one message per nonce) but never echoes it.
  */
 
 /** A message as the seed shape writes it. */
-export type SeedMessage = Omit<ChatMessage, 'seq' | 'nonce'>;
+export type SeedMessage = Omit<ChatMessage, 'seq' | 'nonce' | 'edited_at' | 'deleted' | 'updated_seq'>;
 
 /** A conversation as the seed shape writes it. */
-export type SeedConversation = Omit<Conversation, 'seq' | 'unread_count' | 'last_message' | 'last_message_time'> &
+export type SeedConversation = Omit<Conversation, 'seq' | 'unread_count' | 'read_by' | 'last_message' | 'last_message_time'> &
   Partial<Pick<Conversation, 'last_message' | 'last_message_time'>>;
 
 export function seedMessage(message: ChatMessage): SeedMessage {
-  const { seq: _seq, nonce: _nonce, ...rest } = message;
+  const { seq: _seq, nonce: _nonce, edited_at: _edited, deleted: _deleted, updated_seq: _updated, ...rest } = message;
   return rest;
 }
 
 export function seedConversation(conversation: Conversation): SeedConversation {
-  const { seq: _seq, unread_count: _unread, last_message, last_message_time, ...rest } = conversation;
+  const { seq: _seq, unread_count: _unread, read_by: _readBy, last_message, last_message_time, ...rest } = conversation;
   // Content is never blank, so an empty preview means the conversation has no message yet.
   return last_message === '' ? rest : { ...rest, last_message, last_message_time };
 }
@@ -45,6 +48,9 @@ export function seedConversation(conversation: Conversation): SeedConversation {
 export function callSeed(service: CommunicationService, context: string, caller: string, method: string, params: unknown): unknown {
   switch (method) {
     case 'conversation.mark_read':
+    case 'conversation.edit_message':
+    case 'conversation.delete_message':
+    case 'conversation.typing':
       throw new RpcError('MethodNotFound', `method not found: ${method}`);
     case 'conversation.list_messages':
       params = withoutField(params, 'before_seq');
@@ -62,7 +68,7 @@ export function callSeed(service: CommunicationService, context: string, caller:
     case 'conversation.set':
       return seedConversation(result as Conversation);
     case 'conversation.list_messages':
-      return (result as ChatMessage[]).map(seedMessage);
+      return (result as ChatMessage[]).filter((message) => !message.deleted).map(seedMessage);
     case 'conversation.send_message':
       return seedMessage(result as ChatMessage);
     default:
@@ -79,7 +85,7 @@ const SEED_RESYNC = `data: ${JSON.stringify({ type: 'resync' })}\n\n`;
  * only as long as the event is (the log's ring bounds it).
  */
 export function makeSeedStreamWire(): StreamWire {
-  const frames = new WeakMap<LoggedEvent, Buffer>();
+  const frames = new WeakMap<OutgoingEvent, Buffer>();
   return {
     hello: () => undefined,
     resumes: false,

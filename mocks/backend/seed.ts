@@ -71,10 +71,15 @@ export function seedDemo(service: CommunicationService, now = Date.now()): void 
       };
       records.push({ t: 'message', ctx: DEMO_CONTEXT, message });
     });
-    // Everyone has read all but the newest message, so the demo opens with one unread here and there.
+    // Everyone has read all but the newest message, so the demo opens with one unread here and there,
+    // and says so (a receipt) where someone else wrote what they read.
     const upto = service.log.lastSeq - 1;
+    const read = records.at(-2)!;
     for (const key of conv.participant_keys) {
       records.push({ t: 'read', ctx: DEMO_CONTEXT, sid: conv.sid, key, mark: { upto, seq: service.log.nextSeq() } });
+      if (read.t !== 'message' || !conv.history.slice(0, -1).some(([sender]) => sender !== key)) continue;
+      const receipt = { reader_key: key, message_sid: read.message.sid, message_seq: read.message.seq, read_at: read.message.created_at };
+      records.push({ t: 'receipt', ctx: DEMO_CONTEXT, sid: conv.sid, mark: { receipt, seq: service.log.nextSeq() } });
     }
   }
   service.importHistory(records);

@@ -23,6 +23,9 @@ function isDirect(conversation: { name: string; participant_keys: readonly strin
 /** What every context without a write yet reads as; never written to. */
 const EMPTY_WORLD = new World();
 
+/** A person's typing in one conversation is relayed at most this often (the island says it every 3 s). */
+export const TYPING_GAP_MS = 1000;
+
 /** Default byte bound of the replay log. */
 export const DEFAULT_LOG_BYTES = 64 * 1024 * 1024;
 
@@ -47,6 +50,8 @@ export class CommunicationService {
   private readonly worlds = new Map<string, World>();
   private readonly journal?: Journal;
   private readonly now: () => number;
+  /** When each (context, conversation, person) was last relayed as typing, unix ms. */
+  private readonly typed = new Map<string, number>();
 
   constructor(options: ServiceOptions, history: readonly JournalRecord[] = []) {
     let maxSeq = 0;
@@ -113,7 +118,10 @@ export class CommunicationService {
       return world.listMessages(p.sid, p.before_seq, p.limit ?? LIMITS.pageDefault);
     },
     'conversation.send_message': (context, caller, p) => this.sendMessage(context, caller, p),
-    'conversation.mark_read': (context, caller, p) => this.markRead(context, caller, p.sid),
+    'conversation.mark_read': (context, caller, p) => this.markRead(context, caller, p),
+    'conversation.edit_message': (context, caller, p) => this.editMessage(context, caller, p),
+    'conversation.delete_message': (context, caller, p) => this.deleteMessage(context, caller, p),
+    'conversation.typing': (context, caller, p) => this.typing(context, caller, p.sid),
     'contact.list': (context) => [...this.world(context).contacts.values()],
   };
 
@@ -139,6 +147,76 @@ export class CommunicationService {
     this.log.publish(context, 'chatmessage.new', message.seq, record.participant_keys, message);
     this.publishUpdated(context, updated, record.participant_keys);
     return message;
+  }
+
+  /**
+   * Its sender edits a message, within `LIMITS.editWindowS` of sending it. The same content again
+   * answers the message as it is.
+   */
+  private editMessage(context: string, caller: string, p: { sid: string; message_sid: string; content: string }): ChatMessage {
+    const { record, message } = this.ownMessage(context, caller, p, 'edit');
+    if (message.deleted) throw new RpcError('NotAllowed', 'a deleted message cannot be edited');
+    if (message.content === p.content) return message;
+    if (this.now() > (message.created_at + LIMITS.editWindowS) * 1000) {
+      throw new RpcError('NotAllowed', `a message can be edited for ${LIMITS.editWindowS / 60} minutes after it was sent`);
+    }
+    const updated_seq = this.log.nextSeq();
+    return this.changeMessage(context, record, { ...message, content: p.content, edited_at: Math.floor(this.now() / 1000), updated_seq });
+  }
+
+  /**
+   * Its sender deletes a message for everyone, at any time: a tombstone keeps its place. Deleting it
+   * again answers the tombstone.
+   */
+  private deleteMessage(context: string, caller: string, p: { sid: string; message_sid: string }): ChatMessage {
+    const { record, message } = this.ownMessage(context, caller, p, 'delete');
+    if (message.deleted) return message;
+    const { edited_at: _, ...kept } = message;
+    return this.changeMessage(context, record, { ...kept, content: '', deleted: true, updated_seq: this.log.nextSeq() });
+  }
+
+  private ownMessage(context: string, caller: string, p: { sid: string; message_sid: string }, verb: 'edit' | 'delete') {
+    const world = this.world(context);
+    const record = this.participantOf(world, p.sid, caller);
+    const message = world.message(p.sid, p.message_sid);
+    if (!message) throw new RpcError('NotFound', 'message not found');
+    if (message.sender_public_key !== caller) throw new RpcError('NotAllowed', `only its sender can ${verb} a message`);
+    return { record, message };
+  }
+
+  /**
+   * Stores an edited or deleted message and tells the participants: `chatmessage.updated`, then
+   * `conversation.updated` when the preview or someone's unread count changed with it.
+   */
+  private changeMessage(context: string, record: ConversationRecord, message: ChatMessage & { updated_seq: number }): ChatMessage {
+    const world = this.world(context);
+    const previous = world.message(record.sid, message.sid)!;
+    const preview = world.lastMessage(record.sid)?.sid === message.sid;
+    const unread = message.deleted === true && record.participant_keys.some((key) => world.isUnreadFor(previous, key));
+    const updated: ConversationRecord | undefined = preview || unread ? { ...record, seq: this.log.nextSeq() } : undefined;
+    this.commit([
+      { t: 'update', ctx: context, message },
+      ...(updated ? [{ t: 'conversation' as const, ctx: context, conversation: updated }] : []),
+    ]);
+    this.log.publish(context, 'chatmessage.updated', message.updated_seq, record.participant_keys, message);
+    if (updated) this.publishUpdated(context, updated, record.participant_keys);
+    return message;
+  }
+
+  /**
+   * Relays `conversation.typing` to the other participants' live streams: ephemeral, neither journaled
+   * nor replayed, at most once per `TYPING_GAP_MS` for one person in one conversation.
+   */
+  private typing(context: string, caller: string, sid: string): null {
+    const record = this.participantOf(this.world(context), sid, caller);
+    const key = `${context}\u0000${sid}\u0000${caller}`;
+    const now = this.now();
+    const last = this.typed.get(key);
+    if (last !== undefined && now - last < TYPING_GAP_MS) return null;
+    this.typed.set(key, now);
+    const others = record.participant_keys.filter((k) => k !== caller);
+    this.log.relay(context, 'conversation.typing', others, { sid, key: caller });
+    return null;
   }
 
   private setConversation(
@@ -181,14 +259,36 @@ export class CommunicationService {
     return this.world(context).viewOf(record, caller);
   }
 
-  private markRead(context: string, caller: string, sid: string): Conversation {
+  /**
+   * Clears the caller's unread count (`conversation.read` to the caller's own streams), and, unless
+   * `receipt` is false, moves its read receipt to the latest message (`conversation.seen` to every
+   * participant). The receipt moves only past messages of others: reading what one wrote oneself
+   * tells nobody anything.
+   */
+  private markRead(context: string, caller: string, p: { sid: string; receipt?: boolean }): Conversation {
+    const { sid } = p;
     const world = this.world(context);
     const record = this.participantOf(world, sid, caller);
-    const view = world.viewOf(record, caller);
-    if (view.unread_count === 0) return view;
-    const mark = { upto: world.lastMessage(sid)?.seq ?? 0, seq: this.log.nextSeq() };
-    this.commit([{ t: 'read', ctx: context, sid, key: caller, mark }]);
-    this.log.publish(context, 'conversation.read', mark.seq, [caller], { sid, reader_key: caller, seq: mark.seq });
+    const last = world.lastMessage(sid);
+    const records: JournalRecord[] = [];
+    if (world.unreadOf(sid, caller) > 0) {
+      records.push({ t: 'read', ctx: context, sid, key: caller, mark: { upto: last?.seq ?? 0, seq: this.log.nextSeq() } });
+    }
+    const seenUpTo = world.receiptOf(sid, caller)?.receipt.message_seq ?? 0;
+    if (p.receipt !== false && last && world.othersAfter(sid, caller, seenUpTo) > 0) {
+      const receipt = { reader_key: caller, message_sid: last.sid, message_seq: last.seq, read_at: Math.floor(this.now() / 1000) };
+      records.push({ t: 'receipt', ctx: context, sid, mark: { receipt, seq: this.log.nextSeq() } });
+    }
+    if (records.length === 0) return world.viewOf(record, caller);
+    this.commit(records);
+    for (const change of records) {
+      if (change.t === 'read') {
+        this.log.publish(context, 'conversation.read', change.mark.seq, [caller], { sid, reader_key: caller, seq: change.mark.seq });
+      } else if (change.t === 'receipt') {
+        const { receipt, seq } = change.mark;
+        this.log.publish(context, 'conversation.seen', seq, record.participant_keys, { sid, receipt, seq });
+      }
+    }
     return world.viewOf(record, caller);
   }
 
@@ -239,8 +339,14 @@ export class CommunicationService {
       case 'message':
         world.addMessage(record.message);
         return record.message.seq;
+      case 'update':
+        world.updateMessage(record.message);
+        return record.message.updated_seq ?? record.message.seq;
       case 'read':
         world.setRead(record.sid, record.key, record.mark);
+        return record.mark.seq;
+      case 'receipt':
+        world.setReceipt(record.sid, record.mark);
         return record.mark.seq;
     }
   }

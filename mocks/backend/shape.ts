@@ -1,10 +1,10 @@
 import { formatFrame, KEEPALIVE_FRAME } from '../../src/protocol/index.ts';
-import type { LoggedEvent } from './event-log.ts';
+import type { OutgoingEvent } from './event-log.ts';
 
 /**
  * How much of the contract the backend speaks on the wire. `full`: all of it (replay, `ready`, `seq`,
- * `nonce`, unread counts, read markers). `seed`: only what the production server ships today
- * (`seed-shape.ts` lists what it leaves out). The service behind it is the same either way.
+ * `nonce`, unread counts, read markers and receipts). `seed`: only what the production server ships
+ * today (`seed-shape.ts` lists what it leaves out). The service behind it is the same either way.
  */
 export type BackendShape = 'full' | 'seed';
 
@@ -34,7 +34,7 @@ export interface StreamWire {
   /** The frame that tells a reader to refetch its snapshot. */
   resync(reason: string): string;
   /** The bytes `key` receives for `event`, as parts written in order, or undefined for none. */
-  framePartsFor(event: LoggedEvent, key: string): readonly Buffer[] | undefined;
+  framePartsFor(event: OutgoingEvent, key: string): readonly Buffer[] | undefined;
   /**
    * What happens to a reader whose unsent backlog passes the bound: `cut off` (it comes back with
    * `Last-Event-ID` and is replayed), or `resync` (it stays connected, misses what it did not read,

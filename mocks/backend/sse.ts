@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseCursor } from '../../src/protocol/index.ts';
-import type { EventLog, LoggedEvent, Subscriber } from './event-log.ts';
+import type { EventLog, LoggedEvent, OutgoingEvent, Subscriber } from './event-log.ts';
 import { FULL_STREAM_WIRE, type StreamWire } from './shape.ts';
 
 export interface StreamOptions {
@@ -98,6 +98,13 @@ class Stream implements Subscriber {
     this.lagged = true;
     this.position = event.seq;
     this.owed = 0;
+  }
+
+  /** Writes an ephemeral event now, when the stream is caught up; one that is behind misses it. */
+  relay(event: OutgoingEvent): void {
+    if (this.closed || this.waiting) return;
+    const parts = this.host.wire.framePartsFor(event, this.key);
+    if (parts && !this.write(parts)) this.waiting = true;
   }
 
   /** Writes raw text now (keepalives, tests' injected frames), unless the socket is full. */

@@ -1,4 +1,4 @@
-import type { Contact, FullChatMessage as ChatMessage, FullConversation as Conversation } from '../../src/protocol/index.ts';
+import type { Contact, FullChatMessage as ChatMessage, FullConversation as Conversation, Receipt } from '../../src/protocol/index.ts';
 
 /** A conversation as stored; the per-caller fields of `Conversation` are derived from it. */
 export interface ConversationRecord {
@@ -17,6 +17,12 @@ export interface ReadMark {
   seq: number;
 }
 
+/** A reader's read receipt, told to the participants; `seq` is the `conversation.seen` event. */
+export interface ReceiptMark {
+  receipt: Receipt;
+  seq: number;
+}
+
 export const DEFAULT_CONTACTS: readonly Contact[] = [
   { public_key: 'alice', name: 'Alice' },
   { public_key: 'bob', name: 'Bob' },
@@ -30,9 +36,15 @@ export class World {
   private readonly conversations = new Map<string, ConversationRecord>();
   private readonly messages = new Map<string, ChatMessage[]>();
   private readonly byNonce = new Map<string, ChatMessage>();
+  /** Every message by its sid. */
+  private readonly bySid = new Map<string, ChatMessage>();
   /** Per conversation and sender, the seqs of what they sent, ascending: unread counts in O(log n). */
   private readonly sentBy = new Map<string, Map<string, number[]>>();
+  /** The same for deleted messages, which count as unread for nobody. */
+  private readonly deleted = new Map<string, number[]>();
+  private readonly deletedBy = new Map<string, Map<string, number[]>>();
   private readonly reads = new Map<string, Map<string, ReadMark>>();
+  private readonly receipts = new Map<string, Map<string, ReceiptMark>>();
 
   isKnown(key: string): boolean {
     return this.contacts.has(key);
@@ -51,12 +63,39 @@ export class World {
     const list = this.messages.get(message.conversation_sid);
     if (!list) throw new Error(`message ${message.sid} for unknown conversation ${message.conversation_sid}`);
     list.push(message);
-    let senders = this.sentBy.get(message.conversation_sid);
-    if (!senders) this.sentBy.set(message.conversation_sid, (senders = new Map()));
-    let seqs = senders.get(message.sender_public_key);
-    if (!seqs) senders.set(message.sender_public_key, (seqs = []));
-    seqs.push(message.seq);
+    seqsOf(this.sentBy, message).push(message.seq);
+    this.index(message);
+  }
+
+  /** Replaces a stored message with its edited or deleted self (same sid, same seq). */
+  updateMessage(message: ChatMessage): void {
+    const list = this.messages.get(message.conversation_sid) ?? [];
+    const at = firstAbove(list, message.seq - 1, (m) => m.seq);
+    const previous = list[at];
+    if (previous?.sid !== message.sid) throw new Error(`update of unknown message ${message.sid}`);
+    list[at] = message;
+    this.index(message);
+    if (message.deleted) {
+      insertSorted(listOf(this.deleted, message.conversation_sid), message.seq);
+      insertSorted(seqsOf(this.deletedBy, message), message.seq);
+    }
+  }
+
+  private index(message: ChatMessage): void {
+    this.bySid.set(message.sid, message);
     if (message.nonce) this.byNonce.set(nonceKey(message.conversation_sid, message.sender_public_key, message.nonce), message);
+  }
+
+  /** Message `messageSid` of conversation `sid`. */
+  message(sid: string, messageSid: string): ChatMessage | undefined {
+    const message = this.bySid.get(messageSid);
+    return message?.conversation_sid === sid ? message : undefined;
+  }
+
+  /** Whether `message` counts in `key`'s unread count: someone else's, not deleted, after `key`'s read mark. */
+  isUnreadFor(message: ChatMessage, key: string): boolean {
+    const upto = this.reads.get(message.conversation_sid)?.get(key)?.upto ?? 0;
+    return message.sender_public_key !== key && !message.deleted && message.seq > upto;
   }
 
   findByNonce(sid: string, sender: string, nonce: string): ChatMessage | undefined {
@@ -67,6 +106,16 @@ export class World {
     let marks = this.reads.get(sid);
     if (!marks) this.reads.set(sid, (marks = new Map()));
     marks.set(key, mark);
+  }
+
+  setReceipt(sid: string, mark: ReceiptMark): void {
+    let marks = this.receipts.get(sid);
+    if (!marks) this.receipts.set(sid, (marks = new Map()));
+    marks.set(mark.receipt.reader_key, mark);
+  }
+
+  receiptOf(sid: string, key: string): ReceiptMark | undefined {
+    return this.receipts.get(sid)?.get(key);
   }
 
   lastMessage(sid: string): ChatMessage | undefined {
@@ -83,10 +132,16 @@ export class World {
 
   /** Messages of `sid` after `key`'s read mark, less its own. */
   unreadOf(sid: string, key: string): number {
-    const upto = this.reads.get(sid)?.get(key)?.upto ?? 0;
+    return this.othersAfter(sid, key, this.reads.get(sid)?.get(key)?.upto ?? 0);
+  }
+
+  /** Messages of `sid` whose seq is above `upto`, less those `key` sent and those deleted. */
+  othersAfter(sid: string, key: string, upto: number): number {
     const list = this.messages.get(sid) ?? [];
-    const own = this.sentBy.get(sid)?.get(key) ?? [];
-    return list.length - firstAbove(list, upto, (m) => m.seq) - (own.length - firstAbove(own, upto, (s) => s));
+    const all = list.length - firstAbove(list, upto, (m) => m.seq);
+    const own = countAbove(this.sentBy.get(sid)?.get(key), upto);
+    const deleted = countAbove(this.deleted.get(sid), upto) - countAbove(this.deletedBy.get(sid)?.get(key), upto);
+    return all - own - deleted;
   }
 
   /** The conversation as `key` sees it now. */
@@ -94,6 +149,17 @@ export class World {
     const last = this.lastMessage(record.sid);
     const mark = this.reads.get(record.sid)?.get(key);
     const unread = this.unreadOf(record.sid, key);
+    // Receipts of current participants only, in the order of `participant_keys`: one who left is not
+    // among those who saw.
+    const read_by: Receipt[] = [];
+    let receiptSeq = 0;
+    const receipts = this.receipts.get(record.sid);
+    for (const reader of receipts ? record.participant_keys : []) {
+      const receipt = receipts!.get(reader);
+      if (!receipt) continue;
+      read_by.push(receipt.receipt);
+      receiptSeq = Math.max(receiptSeq, receipt.seq);
+    }
     return {
       sid: record.sid,
       name: record.name,
@@ -102,7 +168,8 @@ export class World {
       last_message_time: last ? last.created_at * 1000 : record.created_at * 1000,
       unread_count: unread,
       created_at: record.created_at,
-      seq: Math.max(record.seq, last?.seq ?? 0, mark?.seq ?? 0),
+      seq: Math.max(record.seq, last?.seq ?? 0, mark?.seq ?? 0, receiptSeq),
+      read_by,
     };
   }
 
@@ -118,6 +185,29 @@ export class World {
 
 function nonceKey(sid: string, sender: string, nonce: string): string {
   return `${sid}\u0000${sender}\u0000${nonce}`;
+}
+
+/** The ascending seqs `message`'s sender has in its conversation, in `bySender`; made on first use. */
+function seqsOf(bySender: Map<string, Map<string, number[]>>, message: ChatMessage): number[] {
+  let senders = bySender.get(message.conversation_sid);
+  if (!senders) bySender.set(message.conversation_sid, (senders = new Map()));
+  return listOf(senders, message.sender_public_key);
+}
+
+function listOf(lists: Map<string, number[]>, key: string): number[] {
+  let list = lists.get(key);
+  if (!list) lists.set(key, (list = []));
+  return list;
+}
+
+/** How many of the ascending `seqs` are above `seq`. */
+function countAbove(seqs: readonly number[] | undefined, seq: number): number {
+  return seqs ? seqs.length - firstAbove(seqs, seq, (s) => s) : 0;
+}
+
+/** Puts `seq` in its place in the ascending `seqs` (deletions come in any order). */
+function insertSorted(seqs: number[], seq: number): void {
+  seqs.splice(firstAbove(seqs, seq, (s) => s), 0, seq);
 }
 
 /** The index of the first item whose seq is above `seq`, in a list ascending by seq. */

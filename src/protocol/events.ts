@@ -1,5 +1,5 @@
 import type { Result } from './result.ts';
-import { ChatMessageSchema, ConversationSchema, PublicKeySchema, SeqSchema, SidSchema } from './schemas.ts';
+import { ChatMessageSchema, ConversationSchema, PublicKeySchema, ReceiptSchema, SeqSchema, SidSchema } from './schemas.ts';
 import * as v from './validate.ts';
 
 export const ReadyPayloadSchema = v.object({
@@ -7,6 +7,10 @@ export const ReadyPayloadSchema = v.object({
   heartbeat_ms: v.integer(1),
 });
 export const ConversationReadPayloadSchema = v.object({ sid: SidSchema, reader_key: PublicKeySchema, seq: SeqSchema });
+/** A participant read conversation `sid` up to a message (a read receipt), told to the other participants. */
+export const ConversationSeenPayloadSchema = v.object({ sid: SidSchema, receipt: ReceiptSchema, seq: SeqSchema });
+/** A participant is typing in conversation `sid`: ephemeral, neither journaled nor replayed. */
+export const TypingPayloadSchema = v.object({ sid: SidSchema, key: PublicKeySchema });
 /** A resync's payload: a server may send a reason, or nothing at all. */
 export const ResyncPayloadSchema = v.object({ reason: v.optional(v.string()) });
 
@@ -14,8 +18,11 @@ export const ResyncPayloadSchema = v.object({ reason: v.optional(v.string()) });
 const PAYLOADS = {
   ready: ReadyPayloadSchema,
   'chatmessage.new': ChatMessageSchema,
+  'chatmessage.updated': ChatMessageSchema,
   'conversation.updated': ConversationSchema,
   'conversation.read': ConversationReadPayloadSchema,
+  'conversation.seen': ConversationSeenPayloadSchema,
+  'conversation.typing': TypingPayloadSchema,
   resync: ResyncPayloadSchema,
 };
 type Payloads = typeof PAYLOADS;

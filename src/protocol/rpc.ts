@@ -24,6 +24,8 @@ export const RpcErrorCode = {
   Unauthenticated: -32001,
   NotParticipant: -32003,
   NotFound: -32004,
+  /** The caller may not do this to that object: edit or delete another's message, edit after the window. */
+  NotAllowed: -32005,
 } as const;
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
 /** The name of an error code: `'InvalidParams'` for -32602. */
@@ -89,7 +91,11 @@ function paramSchemas() {
       limit: v.optional(v.integer(1, LIMITS.pageMax)),
     }),
     'conversation.send_message': v.object({ sid: SidSchema, content: ContentSchema, nonce: NonceSchema }),
-    'conversation.mark_read': BySid,
+    /** `receipt: false`: read, but the other participants are not told (the caller sends no read receipts). */
+    'conversation.mark_read': v.object({ sid: SidSchema, receipt: v.optional(v.boolean()) }),
+    'conversation.edit_message': v.object({ sid: SidSchema, message_sid: SidSchema, content: ContentSchema }),
+    'conversation.delete_message': v.object({ sid: SidSchema, message_sid: SidSchema }),
+    'conversation.typing': BySid,
     'contact.list': Empty,
   };
 }
@@ -103,6 +109,9 @@ export const RPC_RESULTS: { [M in keyof typeof RPC_PARAMS]: v.Schema<unknown> } 
   'conversation.list_messages': v.array(ChatMessageSchema),
   'conversation.send_message': ChatMessageSchema,
   'conversation.mark_read': ConversationSchema,
+  'conversation.edit_message': ChatMessageSchema,
+  'conversation.delete_message': ChatMessageSchema,
+  'conversation.typing': v.unknown(),
   'contact.list': v.array(ContactSchema),
 };
 
@@ -114,6 +123,9 @@ interface RpcResults {
   'conversation.list_messages': ChatMessage[];
   'conversation.send_message': ChatMessage;
   'conversation.mark_read': Conversation;
+  'conversation.edit_message': ChatMessage;
+  'conversation.delete_message': ChatMessage;
+  'conversation.typing': unknown;
   'contact.list': Contact[];
 }
 

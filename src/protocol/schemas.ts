@@ -15,6 +15,8 @@ export const LIMITS = {
   bodyMax: 64 * 1024,
   pageDefault: 50,
   pageMax: 200,
+  /** How long after sending its sender may edit a message, in seconds. */
+  editWindowS: 15 * 60,
 } as const;
 
 const text = (max: number) => v.sized(v.string(), 1, max);
@@ -24,6 +26,15 @@ export const PublicKeySchema = text(256);
 /** A server event sequence number (see README.md). */
 export const SeqSchema = v.integer();
 const TimeSchema = v.check(v.number(), (t) => t >= 0, 'must not be negative');
+
+/** How far one participant has read a conversation: up to `message_sid` (of `message_seq`), at `read_at` (unix s). */
+export const ReceiptSchema = v.object({
+  reader_key: PublicKeySchema,
+  message_sid: SidSchema,
+  message_seq: SeqSchema,
+  read_at: TimeSchema,
+});
+export type Receipt = v.Output<typeof ReceiptSchema>;
 
 /**
  * A conversation as the caller sees it. A server that speaks only the least of the contract (see
@@ -42,6 +53,12 @@ export const ConversationSchema = v.object({
   /** unix s */
   created_at: TimeSchema,
   seq: v.nullish(SeqSchema),
+  /**
+   * How far each participant who sends read receipts has read (one entry per reader, in the order of
+   * `participant_keys`), the same for every caller. Absent from a server without receipts; an island
+   * that sends none shows none of them.
+   */
+  read_by: v.nullish(v.array(ReceiptSchema)),
 });
 export type Conversation = v.Output<typeof ConversationSchema>;
 /** A conversation with every field of the whole contract, as the dev backend writes it. */
@@ -56,8 +73,14 @@ export const ChatMessageSchema = v.object({
   created_at: TimeSchema,
   /** Echoed by a server that stores it; absent otherwise. */
   nonce: v.nullish(v.sized(v.string(), 0, LIMITS.nonceMax)),
-  /** Absent from a server without sequence numbers: such messages are ordered by `created_at`, then `sid`. */
+  /** Absent from a server without sequence numbers: such messages are ordered by `created_at`, then as the server lists them. */
   seq: v.nullish(SeqSchema),
+  /** When its sender last edited it (unix s). */
+  edited_at: v.nullish(TimeSchema),
+  /** Deleted for everyone: a tombstone, its `content` empty. */
+  deleted: v.nullish(v.boolean()),
+  /** The `seq` of its last edit or deletion; absent while it is as sent. */
+  updated_seq: v.nullish(SeqSchema),
 });
 export type ChatMessage = v.Output<typeof ChatMessageSchema>;
 /** A message with its `seq`, as the dev backend writes it. */

@@ -41,6 +41,12 @@ export interface CommunicationClient {
   listMessages(params: RpcParams<'conversation.list_messages'>, signal?: AbortSignal): Promise<ChatMessage[]>;
   sendMessage(params: RpcParams<'conversation.send_message'>, signal?: AbortSignal): Promise<ChatMessage>;
   markRead(params: RpcParams<'conversation.mark_read'>, signal?: AbortSignal): Promise<Conversation>;
+  /** Edits an own message within `LIMITS.editWindowS` of sending it; answers the message as edited. */
+  editMessage(params: RpcParams<'conversation.edit_message'>, signal?: AbortSignal): Promise<ChatMessage>;
+  /** Deletes an own message for everyone; answers its tombstone. */
+  deleteMessage(params: RpcParams<'conversation.delete_message'>, signal?: AbortSignal): Promise<ChatMessage>;
+  /** Tells the other participants the caller is typing in `sid` (a notification: no result). */
+  typing(params: RpcParams<'conversation.typing'>, signal?: AbortSignal): Promise<unknown>;
   listContacts(signal?: AbortSignal): Promise<Contact[]>;
   /** The live event stream (SSE), self-healing until `signal` aborts; shared by tabs if asked. */
   subscribe(options: SubscribeOptions): Subscription;
@@ -68,6 +74,9 @@ export function createCommunicationClient(options: ClientOptions): Communication
     listMessages: (params, signal) => call('conversation.list_messages', params, signal),
     sendMessage: (params, signal) => call('conversation.send_message', params, signal),
     markRead: (params, signal) => call('conversation.mark_read', params, signal),
+    editMessage: (params, signal) => call('conversation.edit_message', params, signal),
+    deleteMessage: (params, signal) => call('conversation.delete_message', params, signal),
+    typing: (params, signal) => call('conversation.typing', params, signal),
     listContacts: (signal) => call('contact.list', {}, signal),
     subscribe: share ? shareAcrossTabs(identity, stream, share === true ? {} : share) : stream,
     poll: (pollOptions) => pollEvents(client, env, pollOptions, tuning),

@@ -77,7 +77,8 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
           fetchFn(url, {
             method: 'POST',
             headers: { 'Content-Type': 'application/json', ...identityHeaders(identity) },
-            body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
+            // A notification (no id) asks for no answer; a server may still send one, an error say.
+            body: JSON.stringify({ jsonrpc: '2.0', ...(NOTIFICATIONS.includes(method) ? {} : { id: nextId++ }), method, params }),
             signal: controller.signal,
             redirect: 'manual',
           }),
@@ -90,6 +91,7 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
       const redirected = redirectRefusal(res);
       if (redirected) throw new CommunicationError('http', `${method}: ${redirected}`, undefined, res.status);
       if (res.status === 413) throw new CommunicationError('http', `${method}: request too large (HTTP 413)`, undefined, 413);
+      if (res.status === 204) return undefined as RpcResult<typeof method>;
       try {
         body = await inTime(res.json());
       } catch {
@@ -120,6 +122,9 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
     return result.value as RpcResult<typeof method>;
   };
 }
+
+/** Methods sent as JSON-RPC notifications: nothing waits for their answer. */
+const NOTIFICATIONS: readonly string[] = ['conversation.typing'];
 
 /** How long a call waits for its answer (headers and body) by default. */
 export const RPC_TIMEOUT_MS = 30_000;

@@ -43,6 +43,24 @@ export async function rpc(
   return { status: res.status, body: (await res.json()) as RawRpcReply['body'] };
 }
 
+/** One JSON-RPC notification (a request without `id`): the answer's status and body as text. */
+export async function notify(
+  base: string,
+  who: { context?: string; key?: string },
+  method: string,
+  params?: unknown,
+): Promise<{ status: number; body: string }> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (who.context !== undefined) headers['X-Hero-Context'] = who.context;
+  if (who.key !== undefined) headers['X-Public-Key'] = who.key;
+  const res = await fetch(`${base}${SERVICE_PATH}/rpc`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ jsonrpc: '2.0', method, params }),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
 /** The result of a call that must succeed. */
 export async function call<T = any>(base: string, who: { context: string; key: string }, method: string, params?: unknown): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const reply = await rpc(base, who, method, params);

@@ -94,6 +94,9 @@ export function createFakeClient(publicKey = 'bob'): FakeClient {
     listMessages: (params: RpcParams<'conversation.list_messages'>, signal) => call<ChatMessage[]>('conversation.list_messages', params, signal),
     sendMessage: (params, signal) => call<ChatMessage>('conversation.send_message', params, signal),
     markRead: (params, signal) => call<Conversation>('conversation.mark_read', params, signal),
+    editMessage: (params, signal) => call<ChatMessage>('conversation.edit_message', params, signal),
+    deleteMessage: (params, signal) => call<ChatMessage>('conversation.delete_message', params, signal),
+    typing: (params, signal) => call<unknown>('conversation.typing', params, signal),
     listContacts: (signal) => call('contact.list', {}, signal),
     subscribe(options) {
       client.transport = 'sse';

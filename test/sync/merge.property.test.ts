@@ -77,7 +77,8 @@ function runHistory(ops: Op[]): History {
         service.call(CTX, USERS[op.from]!, 'conversation.send_message', { sid, content: op.text, nonce });
         if (USERS[op.from] === ME) ownNonces.push({ nonce, sid, content: op.text });
       } else if (op.kind === 'read') {
-        service.call(CTX, USERS[op.who]!, 'conversation.mark_read', { sid });
+        // Without read receipts: these rules do not merge `conversation.seen` (its own rules do).
+        service.call(CTX, USERS[op.who]!, 'conversation.mark_read', { sid, receipt: false });
       } else {
         // bob stays in conversations 0 and 1 (the ones he may have open): history from while he was
         // out is not on the stream, so a chat he rejoins is refetched by the supervisor, not merged.

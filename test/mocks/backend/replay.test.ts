@@ -64,7 +64,7 @@ describe('dev backend replay', () => {
     // Control characters: each is six bytes in JSON, the worst case for frame size.
     const content = '\u0001'.repeat(4000);
     for (let i = 0; i < 10; i++) send(content);
-    await call(server.url, { context, key: 'carol' }, 'conversation.mark_read', { sid: conv.sid });
+    await call(server.url, { context, key: 'carol' }, 'conversation.mark_read', { sid: conv.sid, receipt: false });
     for (let i = 0; i < 10; i++) send(content);
     const after = server.backend.stats().log;
     // 41 events: each message once, each conversation.updated once (it carries the content as preview).

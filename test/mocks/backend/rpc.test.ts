@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RpcErrorCode, SERVICE_PATH, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol/index.ts';
 import type { RunningBackend } from '../../../mocks/backend/index.ts';
-import { call, freshContext, rpc, withBackend } from '../../support/backend.ts';
+import { call, freshContext, notify, rpc, withBackend } from '../../support/backend.ts';
 
 let server: RunningBackend;
 beforeAll(async () => {
@@ -36,6 +36,11 @@ describe('dev backend RPC', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const history = await call<ChatMessage[]>(server.url, who, 'conversation.list_messages', { sid: list[0]!.sid });
     expect(history.length).toBeGreaterThan(0);
+    // Everyone has read all but the newest message, and says so where someone else wrote it.
+    const dm = list.find((c) => c.sid === 'conv_demo_alice_bob')!;
+    const [, , read] = await call<ChatMessage[]>(server.url, who, 'conversation.list_messages', { sid: dm.sid });
+    expect(dm.read_by).toEqual(['alice', 'bob'].map((reader_key) => ({ reader_key, message_sid: read!.sid, message_seq: read!.seq, read_at: read!.created_at })));
+    expect(list.find((c) => c.sid === 'conv_demo_alice_carol')!.read_by).toEqual([]);
   });
 
   it('creates, gets, renames and lists a conversation for its participants only', async () => {
@@ -249,6 +254,31 @@ describe('dev backend RPC', () => {
     expect(await post('{"jsonrpc":"1.0","id":1,"method":"contact.list"}')).toBe(RpcErrorCode.InvalidRequest);
     expect(await post('[{"jsonrpc":"2.0","id":1,"method":"contact.list"}]')).toBe(RpcErrorCode.InvalidRequest);
     expect(await post('{"jsonrpc":"2.0","id":1,"method":"conversation.delete"}')).toBe(RpcErrorCode.MethodNotFound);
+  });
+
+  it('runs a notification and answers HTTP 204 with no body', async () => {
+    const context = freshContext();
+    const conv = await dm(context);
+    const sent = await notify(server.url, { context, key: 'alice' }, 'conversation.send_message', { sid: conv.sid, content: 'fire and forget', nonce: 'f' });
+    expect(sent).toEqual({ status: 204, body: '' });
+    const stored = await call<ChatMessage[]>(server.url, { context, key: 'bob' }, 'conversation.list_messages', { sid: conv.sid });
+    expect(stored.map((m) => m.content)).toEqual(['fire and forget']);
+  });
+
+  it('never answers a notification with an error: unknown method, bad params, not a participant, unknown key', async () => {
+    const context = freshContext();
+    const conv = await dm(context);
+    const tries: [{ context: string; key?: string }, string, unknown][] = [
+      [{ context, key: 'alice' }, 'conversation.nope', {}],
+      [{ context, key: 'alice' }, 'conversation.send_message', { sid: conv.sid, content: '  ', nonce: 'x' }],
+      [{ context, key: 'carol' }, 'conversation.send_message', { sid: conv.sid, content: 'let me in', nonce: 'x' }],
+      [{ context, key: 'mallory' }, 'conversation.list', {}],
+      [{ context }, 'conversation.list', {}],
+    ];
+    for (const [who, method, params] of tries) {
+      expect(await notify(server.url, who, method, params)).toEqual({ status: 204, body: '' });
+    }
+    expect(await call(server.url, { context, key: 'alice' }, 'conversation.list_messages', { sid: conv.sid })).toEqual([]);
   });
 
   it('answers HTTP 413 to a body over 64 KiB', async () => {

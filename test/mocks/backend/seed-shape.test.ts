@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCursor, type Contact } from '../../../src/protocol';
 import { createBackend, type RunningBackend } from '../../../mocks/backend';
 import type { SeedConversation, SeedMessage } from '../../../mocks/backend/seed-shape';
-import { call, freshContext, openStream, rpc, withBackend, type RawFrame, type RawStream } from '../../support/backend';
+import { call, freshContext, notify, openStream, rpc, withBackend, type RawFrame, type RawStream } from '../../support/backend';
 
 let server: RunningBackend;
 const streams: RawStream[] = [];
@@ -71,7 +71,7 @@ describe('dev backend in the seed shape', () => {
     expect((await call<Contact[]>(server.url, who, 'contact.list')).map((c) => c.public_key)).toEqual(['alice', 'bob', 'carol', 'dave']);
   });
 
-  it('does not know conversation.mark_read (-32601) and never writes conversation.read', async () => {
+  it('does not know conversation.mark_read (-32601) and never writes conversation.read, receipts or read_by', async () => {
     const { context, conv, send } = await setup();
     const reply = await rpc(server.url, { context, key: 'bob' }, 'conversation.mark_read', { sid: conv.sid });
     expect(reply.body.error?.code).toBe(-32601);
@@ -82,6 +82,39 @@ describe('dev backend in the seed shape', () => {
     await send('two');
     await bob.waitFor(updatedWith('two'));
     expect(bob.frames.map((f) => f.json.type)).toEqual(['chatmessage.new', 'conversation.updated', 'chatmessage.new', 'conversation.updated']);
+    expect(server.backend.service.call(context, 'alice', 'conversation.get', { sid: conv.sid })).toHaveProperty('read_by', [
+      expect.objectContaining({ reader_key: 'bob' }),
+    ]);
+    expect(await call(server.url, { context, key: 'alice' }, 'conversation.get', { sid: conv.sid })).not.toHaveProperty('read_by');
+    expect(bob.frames[3]!.json.data).not.toHaveProperty('read_by');
+  });
+
+  it('does not know edit_message, delete_message or typing (-32601), and writes no edit, deletion or typing', async () => {
+    const { context, conv, send } = await setup();
+    const kept = await send('kept');
+    const edited = await send('edited');
+    const deleted = await send('deleted');
+    const bob = await stream({ context, key: 'bob' });
+    const who = { context, key: 'alice' };
+    const tries: [string, object][] = [
+      ['conversation.edit_message', { sid: conv.sid, message_sid: edited.sid, content: 'changed' }],
+      ['conversation.delete_message', { sid: conv.sid, message_sid: deleted.sid }],
+      ['conversation.typing', { sid: conv.sid }],
+    ];
+    for (const [method, params] of tries) {
+      expect((await rpc(server.url, who, method, params)).body.error).toEqual({ code: -32601, message: `method not found: ${method}` });
+    }
+    expect(await notify(server.url, who, 'conversation.typing', { sid: conv.sid })).toEqual({ status: 204, body: '' });
+    // The service behind still can (the full shape's path, on the same data): the wire leaves it out.
+    server.backend.service.call(context, 'alice', 'conversation.edit_message', { sid: conv.sid, message_sid: edited.sid, content: 'changed' });
+    server.backend.service.call(context, 'alice', 'conversation.delete_message', { sid: conv.sid, message_sid: deleted.sid });
+    await send('live');
+    await bob.waitFor(updatedWith('live'));
+    expect(bob.frames.map((f) => f.json.type)).toEqual(['conversation.updated', 'chatmessage.new', 'conversation.updated']);
+    const listed = await call<SeedMessage[]>(server.url, who, 'conversation.list_messages', { sid: conv.sid });
+    expect(listed.map((m) => m.content)).toEqual(['kept', 'changed', 'live']);
+    expect(listed[1]).toEqual({ ...edited, content: 'changed' });
+    expect(listed[0]).toEqual(kept);
   });
 
   it('answers the newest limit messages in ascending order, whatever before_seq says', async () => {
