@@ -43,9 +43,9 @@ export function pollEvents(
   const intervalMs = options.intervalMs ?? 2000;
   const stats: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   // What the last round saw: each row as a version (its seq, or where the server has none, the row
-  // itself), and the sids of the open chat's page.
+  // itself), and the messages of the open chat's page, each with its last edit or deletion.
   const rowVersion = new Map<string, string>();
-  const pageSids = new Map<string, Set<string>>();
+  const pageSids = new Map<string, Map<string, number | undefined>>();
 
   async function openChatMessages(sid: string, signal: AbortSignal): Promise<ChatMessage[]> {
     try {
@@ -68,8 +68,9 @@ export function pollEvents(
       const seen = pageSids.get(sid);
       for (const message of messages) {
         if (!seen?.has(message.sid)) items.push({ kind: 'event', event: { type: 'chatmessage.new', data: message } });
+        else if (seen.get(message.sid) !== message.updated_seq) items.push({ kind: 'event', event: { type: 'chatmessage.updated', data: message } });
       }
-      pageSids.set(sid, new Set(messages.map((m) => m.sid)));
+      pageSids.set(sid, new Map(messages.map((m) => [m.sid, m.updated_seq])));
     }
     for (const row of await rpc.listConversations(signal)) {
       const version = row.seq === undefined ? JSON.stringify(row) : `${row.seq}`;

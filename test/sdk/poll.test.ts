@@ -107,6 +107,18 @@ describe('poll', () => {
     expect(out.states()).toEqual(['connecting', 'connected']);
   });
 
+  it('hands on a message of the open chat that was edited or deleted since the last round', async () => {
+    const { out } = poll();
+    await flush();
+    const edited: ChatMessage = { ...message(1), content: 'fixed', edited_at: 1_700_000_100, updated_seq: 3 };
+    messages = [edited];
+    rows = [row(3)];
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(out.types()).toEqual(['resync', 'chatmessage.new', 'conversation.updated', 'chatmessage.updated', 'conversation.updated']);
+    expect(out.events().at(-2)).toEqual({ type: 'chatmessage.updated', data: edited });
+  });
+
   it('backs off by the tuning it is given, and resets after a stable period', async () => {
     failure = new RpcError('InternalError', 'internal error');
     const tuning = { backoff: { baseMs: 100, factor: 2, capMs: 1000 }, stableMs: 5000 };
