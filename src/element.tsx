@@ -27,6 +27,11 @@ export interface HeroMessagingAttributes {
    * once the person allows them in the island. Absent or `false` (default): none.
    */
   notify?: '' | 'true' | 'false';
+  /**
+   * `on` (default): the others in a chat see how far the person has read ("Seen"), and the person sees
+   * how far they have. `off`: neither, as in chat apps that let you turn read receipts off.
+   */
+  'read-receipts'?: 'on' | 'off';
 }
 
 /** Events the element dispatches (bubbling, composed), each only when its detail changes. */
@@ -40,7 +45,7 @@ export interface HeroMessagingEventMap {
 }
 
 const REQUIRED = ['osis-url', 'context', 'public-key'] as const;
-const OBSERVED = [...REQUIRED, 'routing', 'transport', 'theme', 'notify', 'lang'];
+const OBSERVED = [...REQUIRED, 'routing', 'transport', 'theme', 'notify', 'read-receipts', 'lang'];
 const THEMES = ['light', 'dark', 'auto'];
 // An adopted sheet, not a style="" attribute: a host's `style-src 'self'` blocks the attribute.
 const NOTE_CSS = '.hm-problem { font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0; }';
@@ -154,6 +159,7 @@ export class HeroMessagingElement extends HTMLElement {
         environment: this.environment,
         shareAcrossTabs: this.shareAcrossTabs ?? true,
         notify: this.hasAttribute('notify') && this.getAttribute('notify') !== 'false',
+        receipts: this.getAttribute('read-receipts') !== 'off',
         strings: this.texts,
         lang: this.hostLang,
         onUnread: (total) => this.emit('hm-unread', { total }),
@@ -221,6 +227,8 @@ export class HeroMessagingElement extends HTMLElement {
     if (theme !== null && !THEMES.includes(theme)) return `theme must be "light", "dark" or "auto", not "${theme}"`;
     const notify = this.getAttribute('notify');
     if (notify !== null && !['', 'true', 'false'].includes(notify)) return `notify must be empty, "true" or "false", not "${notify}"`;
+    const receipts = this.getAttribute('read-receipts');
+    if (receipts !== null && receipts !== 'on' && receipts !== 'off') return `read-receipts must be "on" or "off", not "${receipts}"`;
     const url = this.getAttribute('osis-url')!.trim();
     if (url !== '/' && !/^https?:\/\/[^\s/]+/.test(url) && !url.startsWith('/')) return `osis-url must be an http(s) URL or a path, not "${url}"`;
     return undefined;

@@ -15,3 +15,5 @@ export type { Row, Rows } from './rows.ts';
 export { createDrafts, draftKey } from './drafts.ts';
 export type { Drafts } from './drafts.ts';
 export { firstUnread } from './unread.ts';
+export type { ChangeResult, Editor } from './editor.ts';
+export { seenOf } from './receipts.ts';

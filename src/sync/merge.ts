@@ -1,4 +1,4 @@
-import type { ChatMessage, Conversation, ServerEvent } from '../protocol/index.ts';
+import type { ChatMessage, Conversation, Receipt, ServerEvent } from '../protocol/index.ts';
 import { findRow, putRow, removeRow, rowsOf, unreadSum, type Row } from './rows.ts';
 import type { SendFailure } from './send-failure.ts';
 import type { Bubble, ChatState, OpenChat, PendingSend, Snapshot } from './state.ts';
@@ -64,6 +64,42 @@ export function rowOf(conversation: Conversation, previous?: Row): Row {
 
 const complete = (c: Conversation) =>
   c.seq !== undefined && c.unread_count !== undefined && c.last_message !== undefined && c.last_message_time !== undefined;
+
+/**
+ * A read receipt from the stream: the reader's entry in the row is replaced, and the row takes the
+ * event's seq (the server counts receipts in a conversation's seq), so an older copy changes nothing.
+ * Receipts are kept in the order of `participant_keys`, as the server lists them.
+ */
+export function applySeen(state: ChatState, seen: { sid: string; receipt: Receipt; seq: number }): ChatState {
+  const row = findRow(state.conversations, seen.sid);
+  if (!row || (row.seq !== undefined && seen.seq <= row.seq)) return state;
+  const byReader = new Map((row.read_by ?? []).map((r) => [r.reader_key, r]));
+  byReader.set(seen.receipt.reader_key, seen.receipt);
+  const read_by = row.participant_keys.flatMap((key) => byReader.get(key) ?? []);
+  return { ...state, conversations: putRow(state.conversations, { ...row, read_by, seq: seen.seq }) };
+}
+
+/** Which version of a message is newer: its last edit or deletion, or its creation. */
+const versionOf = (m: ChatMessage) => m.updated_seq ?? m.seq ?? -1;
+
+/** The newer of two copies of one message (`held` when they are the same version). */
+const newer = (held: ChatMessage | undefined, copy: ChatMessage) => (held && versionOf(held) >= versionOf(copy) ? held : copy);
+
+/**
+ * A message edited or deleted: the open chat shows its newest version (an older copy, replayed or from
+ * a snapshot, changes nothing). Its row follows with the `conversation.updated` the server sends.
+ */
+export function applyUpdate(state: ChatState, message: ChatMessage): ChatState {
+  const open = state.open;
+  if (open?.sid !== message.conversation_sid) return state;
+  const i = open.messages.findIndex((m) => m.sid === message.sid);
+  const held = open.messages[i];
+  if (!held || versionOf(held) >= versionOf(message)) return state;
+  const messages = [...open.messages];
+  // The bubble keeps its key (an own message is keyed by the nonce it was sent with).
+  messages[i] = { ...message, ...(held.nonce === undefined ? {} : { nonce: held.nonce }) };
+  return { ...state, open: { ...open, messages } };
+}
 
 /** Whether `message` changes `row` (newer by seq), and how; the same row when it does not. */
 function rowAfter(row: Row, message: ChatMessage, counts: boolean): Row {
@@ -168,6 +204,7 @@ export const appending = (state: ChatState): Appending => ({ state, tail: [] });
 export function appendEvent(run: Appending, event: ServerEvent): Appending {
   const { state, tail } = run;
   const open = state.open;
+  if (event.type === 'chatmessage.updated' && open?.sid === event.data.conversation_sid && tail.length > 0) return appending(applyEvent(appended(run), event));
   if (event.type !== 'chatmessage.new' || open?.sid !== event.data.conversation_sid) return { state: applyEvent(state, event), tail };
   const newest = tail[tail.length - 1] ?? open.messages[open.messages.length - 1];
   const order = newest ? compareMessages(newest, event.data) : -1;
@@ -227,6 +264,10 @@ export function applyEvent(state: ChatState, event: ServerEvent): ChatState {
       return applyConversation(state, event.data);
     case 'conversation.read':
       return applyRead(state, event.data);
+    case 'chatmessage.updated':
+      return applyUpdate(state, event.data);
+    case 'conversation.seen':
+      return applySeen(state, event.data);
     default:
       return state;
   }
@@ -247,12 +288,14 @@ export function applySnapshot(state: ChatState, snapshot: Snapshot, eventsInFlig
   }
   const chat = snapshot.chat;
   if (chat && next.open?.sid === chat.sid) {
-    let messages = [...chat.messages].sort(compareMessages);
-    let hasOlder = chat.hasOlder;
-    // Messages never change once stored: older ones already loaded stay, when the page joins them
-    // without a gap, so a reconnect does not take away history the reader scrolled up to.
-    const first = messages[0];
     const current = next.open.messages;
+    // A message edited or deleted since the snapshot was taken keeps its newer version.
+    const held = new Map(current.map((m) => [m.sid, m]));
+    let messages = chat.messages.map((m) => newer(held.get(m.sid), m)).sort(compareMessages);
+    let hasOlder = chat.hasOlder;
+    // Older messages already loaded stay, when the page joins them without a gap, so a reconnect
+    // does not take away history the reader scrolled up to.
+    const first = messages[0];
     const joint = first ? current.findIndex((m) => m.sid === first.sid) : -1;
     if (joint >= 0) {
       const older = current.slice(0, joint);
@@ -327,6 +370,12 @@ export function retrySend(state: ChatState, nonce: string, owner?: string, since
   };
 }
 
+/** A message not sent yet takes its new text (it goes out with it, or with an edit right after, see `Sender`). */
+export function editPending(state: ChatState, nonce: string, content: string): ChatState {
+  if (!state.outbox.some((p) => p.nonce === nonce)) return state;
+  return { ...state, outbox: state.outbox.map((p) => (p.nonce === nonce ? { ...p, content } : p)) };
+}
+
 export function discardSend(state: ChatState, nonce: string): ChatState {
   return { ...state, outbox: state.outbox.filter((p) => p.nonce !== nonce) };
 }
@@ -364,6 +413,7 @@ export function bubblesOf(
       time: m.created_at * 1000,
       status: 'sent',
       nonce: m.nonce,
+      ...(m.deleted ? { deleted: true } : m.edited_at !== undefined ? { edited: true } : {}),
     })),
   );
   for (const pending of state.outbox) {

@@ -13,6 +13,8 @@ export interface ReadMarkerOptions {
   signal: AbortSignal;
   /** Delay before `mark_read` goes out, so a burst makes one call. Default 300 ms. */
   delayMs?: number;
+  /** Whether the other participants are told how far the person has read. Default true. */
+  receipts?: boolean;
 }
 
 /** Keeps the open chat at 0 unread while the person can see it, and tells the server (DESIGN §7). */
@@ -36,7 +38,7 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
   async function mark(sid: string): Promise<void> {
     if (signal.aborted || unsupported) return;
     try {
-      await client.markRead({ sid }, signal);
+      await client.markRead(options.receipts === false ? { sid, receipt: false } : { sid }, signal);
       retry.reset();
     } catch (error) {
       if (signal.aborted) return;

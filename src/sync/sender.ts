@@ -1,7 +1,7 @@
 import { LIMITS } from '../protocol/index.ts';
 import type { CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
-import { discardSend, queueSend, retrySend, sendFailed, sendSucceeded } from './merge.ts';
+import { applyUpdate, discardSend, editPending, queueSend, retrySend, sendFailed, sendSucceeded } from './merge.ts';
 import { dueForRetry, type OutboxStorage } from './outbox.ts';
 import { worthRetrying } from './retry.ts';
 import { sendFailure } from './send-failure.ts';
@@ -9,7 +9,7 @@ import { makeSharedOutbox } from './shared-outbox.ts';
 import type { ChatStore } from './store.ts';
 
 export interface SenderOptions {
-  client: Pick<CommunicationClient, 'sendMessage'>;
+  client: Pick<CommunicationClient, 'sendMessage' | 'editMessage'>;
   store: ChatStore;
   env: SessionEnvironment;
   /** Aborts the send in flight; later sends do not start. */
@@ -34,6 +34,11 @@ export interface Sender {
   /** Sends a failed message again with its nonce, unless another tab is sending it now. */
   retry(nonce: string): void;
   discard(nonce: string): void;
+  /**
+   * Gives a message not confirmed yet new text: it goes out with it, or, when the send is already on
+   * its way, as an edit right after it lands.
+   */
+  edit(nonce: string, content: string): void;
   /** Resends, on their own, the failed messages that are due. Call it in one tab: see `SharedOutbox`. */
   flushDue(): void;
   /** Stops saving the outbox and listening to other tabs. */
@@ -56,7 +61,15 @@ export function makeSender(options: SenderOptions): Sender {
     if (pending?.state !== 'sending' || pending.owner !== tabId || signal.aborted) return;
     try {
       const message = await client.sendMessage({ sid: pending.conversation_sid, content: pending.content, nonce }, signal);
+      // Edited while on its way: the text it has now follows as an edit.
+      const content = store.current().outbox.find((p) => p.nonce === nonce)?.content ?? pending.content;
       store.update((s) => sendSucceeded(s, message, nonce));
+      if (content !== pending.content && !signal.aborted) {
+        const edited = await client.editMessage({ sid: message.conversation_sid, message_sid: message.sid, content }, signal).catch((error: unknown) => {
+          console.warn('[hero-messaging] an edit made while the message was being sent did not go out', error);
+        });
+        if (edited) store.update((s) => applyUpdate(s, edited));
+      }
     } catch (error) {
       if (signal.aborted) return;
       const retryable = worthRetrying(error);
@@ -85,6 +98,9 @@ export function makeSender(options: SenderOptions): Sender {
     retry,
     discard(nonce) {
       store.update((s) => discardSend(s, nonce));
+    },
+    edit(nonce, content) {
+      store.update((s) => editPending(s, nonce, content));
     },
     flushDue() {
       for (const pending of dueForRetry(store.current().outbox, env.now())) retry(pending.nonce);

@@ -3,6 +3,7 @@ import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
 import { LIMITS, type ChatMessage, type Conversation, type ServerEvent } from '../protocol/index.ts';
 import { isSharedSubscription, type CommunicationClient, type StreamItem, type StreamStatus, type Subscription } from '../sdk/index.ts';
 import { makeContacts } from './contacts.ts';
+import { makeEditor, type Editor } from './editor.ts';
 import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
 import { applyConversation, openChat, prependOlder } from './merge.ts';
 import { loadOutbox, type OutboxStorage } from './outbox.ts';
@@ -13,6 +14,7 @@ import { initialState } from './state.ts';
 import { listProblemOf, makeSessionHealth, type ConnectionStatus, type ListProblem } from './status.ts';
 import { createChatStore, type ChatStore } from './store.ts';
 import { runStreamLoop } from './stream-loop.ts';
+import { makeTypingNotice, makeTypists } from './typing.ts';
 import { reportingSuccess } from './watch-client.ts';
 
 export interface SessionOptions {
@@ -29,6 +31,11 @@ export interface SessionOptions {
   pageSize?: number;
   /** Delay before `mark_read` goes out, so a burst makes one call. Default 300 ms. */
   markReadDelayMs?: number;
+  /**
+   * Read receipts: the other participants learn how far the person has read, and the person sees how
+   * far they have. Off means neither. Default true.
+   */
+  receipts?: boolean;
   /** Clock, randomness, timers, visibility and the render schedule; defaults in `sessionEnvironment`. */
   environment?: Partial<SessionEnvironment>;
 }
@@ -53,6 +60,14 @@ export interface ChatSession {
   startConversation(participantKeys: string[], name?: string): Promise<string>;
   /** Skips the reconnect wait. */
   retryNow(): void;
+  /** Edits and deletes the person's own messages. */
+  readonly editor: Editor;
+  /** Who is typing in conversation `sid` now, in the order first heard (reactive). */
+  typing(sid: string): readonly string[];
+  /** The person pressed a key in the open chat's composer, which holds text: the others are told, now and then. */
+  typed(): void;
+  /** Whether read receipts are on (see `SessionOptions.receipts`). */
+  readonly receipts: boolean;
   /**
    * Calls `listener` with each new message from someone else, in ONE tab per person (the leader of
    * the shared stream, or this tab when it has its own stream): for side effects such as a desktop
@@ -88,7 +103,10 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     contacts.ensure();
   });
   const sender = makeSender({ ...options, client, store, env, signal, onLeftBehind: () => flush() });
-  const readMarker = makeReadMarker({ client, store, env, signal, delayMs: options.markReadDelayMs });
+  const readMarker = makeReadMarker({ client, store, env, signal, delayMs: options.markReadDelayMs, receipts: options.receipts });
+  const editor = makeEditor({ client, store, sender, env, signal });
+  const typists = makeTypists(env);
+  const typingNotice = makeTypingNotice({ client, env, signal });
   const contacts = makeContacts({ client, store, env, signal });
   const snapshotter = makeSnapshotter({
     client,
@@ -172,6 +190,9 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     // `ready` gave the stream its position and heartbeat; the snapshot follows the connection itself.
     if (event.type === 'ready') return;
     if (event.type === 'resync') return stale(undefined, true);
+    // Ephemeral: who is typing is not the store's, and never part of a snapshot.
+    if (event.type === 'conversation.typing') return event.data.key === me ? undefined : typists.heard(event.data.sid, event.data.key);
+    if (event.type === 'chatmessage.new') typists.wrote(event.data.conversation_sid, event.data.sender_public_key);
     snapshotter.observe(event);
     // `peek`, not `current`: a burst into the open chat is appended once per publication, not once per
     // message (see `ChatStore.apply`); what is asked here does not depend on the open chat's messages.
@@ -179,7 +200,12 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     store.apply(event);
     const open = store.peek().open;
     if (!open) return;
-    if (event.type === 'chatmessage.new' && event.data.conversation_sid === open.sid && event.data.sender_public_key !== me) {
+    // Someone else wrote in the open chat, or the server counts something unread in it (its count
+    // comes after the message): read, while the person looks at it.
+    if (
+      (event.type === 'chatmessage.new' && event.data.conversation_sid === open.sid && event.data.sender_public_key !== me) ||
+      (event.type === 'conversation.updated' && event.data.sid === open.sid)
+    ) {
       readMarker.soon();
     }
     if (event.type === 'conversation.updated' && event.data.sid === open.sid && !findRow(before.conversations, open.sid)) {
@@ -197,6 +223,8 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     const wasUp = up;
     up = stream.state === 'connected';
     setStreamUp(up);
+    // Typing heard on a stream that dropped may have stopped meanwhile, unheard.
+    if (!up) typists.clear();
     if (stream.state === 'connected') {
       // A connection that did not resume from a position (the first, or any from a server without
       // ids) carries only what happens from now on: what happened before it, the snapshot must bring,
@@ -283,6 +311,13 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       subscription.retryNow();
       snapshotter.retryNow();
     },
+    editor,
+    typing: typists.in,
+    typed() {
+      const sid = store.current().open?.sid;
+      if (sid) typingNotice.typed(sid);
+    },
+    receipts: options.receipts !== false,
     onIncoming(listener) {
       incoming.add(listener);
       return () => void incoming.delete(listener);
@@ -292,6 +327,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       store.dispose();
       snapshotter.dispose();
       readMarker.dispose();
+      typists.clear();
       contacts.dispose();
       sender.dispose();
       stopWatchingVisibility();

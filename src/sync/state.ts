@@ -66,4 +66,8 @@ export interface Bubble {
   status: 'sent' | 'sending' | 'failed';
   failure?: SendFailure;
   nonce?: string;
+  /** Its sender edited it since. */
+  edited?: true;
+  /** Deleted for everyone: its place is kept, its content is gone. */
+  deleted?: true;
 }

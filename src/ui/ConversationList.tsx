@@ -172,6 +172,7 @@ export function ConversationList(props: ConversationListProps) {
               // The newest send of this chat that failed, if it is newer than the last message.
               const unsent = () => session.store.view().outbox.findLast((p) => p.conversation_sid === sid && p.created_at >= conv().last_message_time);
               const failed = () => (unsent()?.state === 'failed' ? unsent() : undefined);
+              const typing = () => session.typing(sid);
               return (
                 <li aria-setsize={session.loaded() ? rows().length : -1} aria-posinset={index() + 1}>
                   <button
@@ -196,7 +197,9 @@ export function ConversationList(props: ConversationListProps) {
                       </span>
                       <span class="hm-conv-bottom">
                         <span class="hm-conv-preview" dir="auto">
-                          {sid !== props.openSid && drafts.get(sid).trim() ? (
+                          {typing().length > 0 ? (
+                            <span class="hm-typing">{t.typing(typing().map((k) => contactName(k, contacts())))}</span>
+                          ) : sid !== props.openSid && drafts.get(sid).trim() ? (
                             <>
                               <b class="hm-draft">{t.draft}</b> {drafts.get(sid)}
                             </>
@@ -206,6 +209,8 @@ export function ConversationList(props: ConversationListProps) {
                             </>
                           ) : (
                             conv().last_message ||
+                            // Empty after the conversation began: its last message was deleted.
+                            (conv().last_message_time > conv().created_at * 1000 ? t.messageDeleted : '') ||
                             t.createdWith(
                               conv()
                                 .participant_keys.filter((k) => k !== me)

@@ -37,6 +37,8 @@ export interface IslandOptions {
   environment?: Partial<SessionEnvironment>;
   /** Where unsent messages and drafts are kept. Default `localStorage` where available. */
   storage?: OutboxStorage;
+  /** Default `true`: read receipts, sent and shown (see `SessionOptions.receipts`). */
+  receipts?: boolean;
   /** Default `false`. Desktop notifications of messages that arrive while the page is hidden, once the person allows them. */
   notify?: boolean;
   /** Default the global `Notification` (tests pass a fake). */
@@ -87,6 +89,7 @@ export function Island(props: IslandOptions) {
   const session = createChatSession({
     client,
     transport: options.transport,
+    receipts: options.receipts,
     environment,
     storage,
     outboxKey: outboxKey(origin, options.context, options.publicKey),

@@ -1,7 +1,9 @@
 import { Show, type Accessor } from 'solid-js';
+import type { Receipt } from '../protocol/index.ts';
 import type { Bubble, SendFailure } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { clockTime, contactName, dayLabel, sameDay, sameGroup } from './format.ts';
+import { MessageActions, pressToOpen } from './MessageActions.tsx';
 import { MessageText } from './MessageText.tsx';
 import type { Strings } from './strings.ts';
 
@@ -16,7 +18,15 @@ const failure = (t: Strings, f: SendFailure) =>
  * group (`sameGroup`): close together, the last with the tail. `before` and `after` are the messages
  * around it (undefined at the chat's ends).
  */
-export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accessor<Bubble | undefined>; after: Accessor<Bubble | undefined>; group: boolean }) {
+export function MessageBubble(props: {
+  bubble: Accessor<Bubble>;
+  before: Accessor<Bubble | undefined>;
+  after: Accessor<Bubble | undefined>;
+  group: boolean;
+  /** Who has read up to this message, when it is the newest own one someone has. */
+  seen: Accessor<readonly Receipt[] | undefined>;
+  onEdit(bubble: Bubble): void;
+}) {
   const { session, me, now, t, locale } = useIsland();
   const b = () => props.bubble();
   const own = () => b().sender_public_key === me;
@@ -32,6 +42,13 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
   };
   const continues = () => sameGroup(props.before(), b());
   const showSender = () => props.group && !own() && !continues();
+  const actionable = () => session.editor.can('edit', b()) || session.editor.can('delete', b());
+  let openActions: (() => void) | undefined;
+  const seenText = () => {
+    const readers = props.seen();
+    if (!readers) return '';
+    return props.group ? t.seenBy(readers.map((r) => contactName(r.reader_key, session.store.view().contacts))) : t.seen;
+  };
   return (
     <>
       <Show when={newDay()}>
@@ -55,9 +72,14 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
           <span class="hm-sender" dir="auto">{contactName(b().sender_public_key, session.store.view().contacts)}</span>
         </Show>
         {/* `dir="auto"` on the block: a Latin message in a right-to-left host reads, and aligns, left to right. */}
-        <div class="hm-bubble" dir="auto">
-          <MessageText text={b().content} />
+        {/* A long press or a right click opens the actions (read when it happens). */}
+        {/* eslint-disable-next-line solid/reactivity */}
+        <div class="hm-bubble" dir="auto" classList={{ 'hm-deleted': !!b().deleted }} ref={(el) => pressToOpen(el, () => actionable() && openActions?.())}>
+          <Show when={!b().deleted} fallback={<span class="hm-text">{t.messageDeleted}</span>}>
+            <MessageText text={b().content} />
+          </Show>
           <span class="hm-meta">
+            <Show when={b().edited}>{`${t.edited} `}</Show>
             {/* Its own `dir`: skipped when the bubble finds its direction, which the time must not decide. */}
             <time dir="auto" dateTime={new Date(b().time).toISOString()}>{clockTime(b().time, locale())}</time>
             <Show when={b().status === 'sending'}>
@@ -66,7 +88,7 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
                 ⏱
               </span>
             </Show>
-            <Show when={b().status === 'sent' && own()}>
+            <Show when={b().status === 'sent' && own() && !b().deleted}>
               <span class="hm-tick" aria-label={t.sent}>
                 {' '}
                 ✓
@@ -74,6 +96,16 @@ export function MessageBubble(props: { bubble: Accessor<Bubble>; before: Accesso
             </Show>
           </span>
         </div>
+        <Show when={actionable()}>
+          <MessageActions bubble={b} onEdit={props.onEdit} bindPress={(open) => (openActions = open)} />
+        </Show>
+        <Show when={seenText()}>
+          {/* The time shows on hover and on focus. */}
+          <span class="hm-seen" tabIndex={0}>
+            {seenText()}
+            <span class="hm-seen-time"> · {clockTime(Math.max(...props.seen()!.map((r) => r.read_at)) * 1000, locale())}</span>
+          </span>
+        </Show>
         <Show when={b().status === 'failed'}>
           <div class="hm-failed-note">
             {b().failure ? t.notSentWhy(failure(t, b().failure!)) : t.notSent}{' '}

@@ -1,6 +1,6 @@
 import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import { duringFrame } from './frames.ts';
-import { findRow, firstUnread } from '../sync/index.ts';
+import { findRow, firstUnread, seenOf, type Bubble } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { contactName } from './format.ts';
 import { MessageBubble } from './MessageBubble.tsx';
@@ -24,9 +24,11 @@ const UNREAD_REACH = 200;
  * when that is above the fold. Messages from others are read out by a hidden announcer: a live region
  * over a windowed list would also read rows rendered by scrolling.
  */
-export function MessageList(props: { sid: string; group: boolean }) {
+export function MessageList(props: { sid: string; group: boolean; onEdit(bubble: Bubble): void }) {
   const { session, me, t } = useIsland();
   const { view, bubbles } = session.store;
+  // The newest own message someone has read, and who: only with receipts on (off: none are shown).
+  const seen = createMemo(() => (session.receipts ? seenOf(bubbles(), findRow(view().conversations, props.sid)?.read_by, me) : undefined));
   const win = createWindow({ list: bubbles, key: (b) => b.key, edge: 'end', pinned: 30, chunk: 40, max: 200 });
   const [atBottom, setAtBottom] = createSignal(true);
   // Messages below the viewport while the reader is scrolled up.
@@ -271,7 +273,14 @@ export function MessageList(props: { sid: string; group: boolean }) {
                     {t.newMessages}
                   </div>
                 </Show>
-                <MessageBubble bubble={bubble} before={before} after={after} group={props.group} />
+                <MessageBubble
+                  bubble={bubble}
+                  before={before}
+                  after={after}
+                  group={props.group}
+                  seen={() => (seen()?.key === bubble().key ? seen()!.readers : undefined)}
+                  onEdit={props.onEdit}
+                />
               </>
             );
           }}

@@ -83,6 +83,28 @@ export const en = {
   showLess: 'Show less',
   retry: 'Retry',
   discard: 'Discard',
+  /** Who is typing, by name: one, two, or the first and how many more. */
+  typing: (names: readonly string[]) =>
+    names.length === 1 ? `${names[0]} is typing…` : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : `${names[0]} and ${names.length - 1} others are typing…`,
+  /** Under the newest own message the other person of a DM has read. */
+  seen: 'Seen',
+  /** The same in a group: who has read it, the first three by name. */
+  seenBy: (names: readonly string[]) => `Seen by ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` +${names.length - 3}` : ''}`,
+  /** Beside the time of a message its sender changed. */
+  edited: 'edited',
+  /** In place of a message deleted for everyone, and as the preview when it was the last. */
+  messageDeleted: 'Message deleted',
+  /** The button that opens an own message's actions. */
+  messageActions: 'Message actions',
+  edit: 'Edit',
+  deleteForEveryone: 'Delete for everyone',
+  /** Above the composer while it holds an edit. */
+  editing: 'Editing message',
+  save: 'Save',
+  /** Why an edit or deletion did not happen. */
+  editTooLate: 'Messages can be edited for 15 minutes after sending.',
+  changeRefused: 'The server refused the change.',
+  changeUnreachable: "Couldn't reach the server; nothing was changed.",
 };
 
 /** The island's texts; a host's partial replacement is a `Partial<Strings>`. */

@@ -13,12 +13,16 @@ const CTX = 'prop';
 
 type Op =
   | { kind: 'send'; from: number; conv: number; text: string }
-  | { kind: 'read'; who: number; conv: number }
+  | { kind: 'read'; who: number; conv: number; receipt: boolean }
+  | { kind: 'edit'; who: number; conv: number; pick: number; text: string }
+  | { kind: 'delete'; who: number; conv: number; pick: number }
   | { kind: 'members'; who: number; conv: number; withBob: boolean; name: string };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('send' as const), from: fc.nat(2), conv: fc.nat(2), text: fc.string({ minLength: 1, maxLength: 5 }).map((s) => `m-${s}`) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), who: fc.nat(2), conv: fc.nat(2) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), who: fc.nat(2), conv: fc.nat(2), receipt: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit' as const), who: fc.nat(2), conv: fc.nat(2), pick: fc.nat(), text: fc.string({ minLength: 1, maxLength: 5 }).map((s) => `e-${s}`) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), who: fc.nat(2), conv: fc.nat(2), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('members' as const), who: fc.nat(2), conv: fc.nat(2), withBob: fc.boolean(), name: fc.constantFrom('', 'Team', 'Plans') }) },
 );
 
@@ -77,8 +81,15 @@ function runHistory(ops: Op[]): History {
         service.call(CTX, USERS[op.from]!, 'conversation.send_message', { sid, content: op.text, nonce });
         if (USERS[op.from] === ME) ownNonces.push({ nonce, sid, content: op.text });
       } else if (op.kind === 'read') {
-        // Without read receipts: these rules do not merge `conversation.seen` (its own rules do).
-        service.call(CTX, USERS[op.who]!, 'conversation.mark_read', { sid, receipt: false });
+        service.call(CTX, USERS[op.who]!, 'conversation.mark_read', { sid, receipt: op.receipt });
+      } else if (op.kind === 'edit' || op.kind === 'delete') {
+        // One of their own messages in that chat, edited or deleted.
+        const who = USERS[op.who]!;
+        const own = (service.call(CTX, who, 'conversation.list_messages', { sid, limit: 200 }) as ChatMessage[]).filter((m) => m.sender_public_key === who);
+        const message = own[op.pick % Math.max(1, own.length)];
+        if (!message) return take();
+        if (op.kind === 'edit') service.call(CTX, who, 'conversation.edit_message', { sid, message_sid: message.sid, content: op.text });
+        else service.call(CTX, who, 'conversation.delete_message', { sid, message_sid: message.sid });
       } else {
         // bob stays in conversations 0 and 1 (the ones he may have open): history from while he was
         // out is not on the stream, so a chat he rejoins is refetched by the supervisor, not merged.
@@ -210,6 +221,8 @@ describe('merge rules (DESIGN §7)', () => {
 
   describe('from a server without seq, nonce, unread_count or conversation.read (the production server as shipped)', () => {
     const bareMessage = ({ seq: _seq, nonce: _nonce, ...m }: ChatMessage): ChatMessage => m;
+    /** What such a server has people do: send, read, change who is in a chat (no edits or deletions). */
+    const bareOpArb = opArb.filter((op) => op.kind !== 'edit' && op.kind !== 'delete');
     const bareRow = ({ seq: _seq, unread_count: _unread, ...c }: Conversation): Conversation => c;
     const bare = (events: ServerEvent[]): ServerEvent[] =>
       events.flatMap((e): ServerEvent[] => {
@@ -228,7 +241,7 @@ describe('merge rules (DESIGN §7)', () => {
 
     it('a snapshot taken after the stream came up, plus the stream, yields the server view: each message once, in order, one bubble per send', () => {
       fc.assert(
-        fc.property(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.nat(), fc.nat(), fc.nat(), fc.nat(), fc.nat(3), (ops, a, b, c, d, openPick) => {
+        fc.property(fc.array(bareOpArb, { minLength: 1, maxLength: 25 }), fc.nat(), fc.nat(), fc.nat(), fc.nat(), fc.nat(3), (ops, a, b, c, d, openPick) => {
           const h = runHistory(ops);
           const events = h.events;
           const n = events.length;
@@ -276,7 +289,7 @@ describe('merge rules (DESIGN §7)', () => {
     it('applying a run of events at once equals applying them one by one, with replays and late copies', () => {
       fc.assert(
         fc.property(
-          fc.array(opArb, { minLength: 1, maxLength: 25 }),
+          fc.array(bareOpArb, { minLength: 1, maxLength: 25 }),
           fc.nat(3),
           fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 4 }),
           fc.array(fc.nat(), { maxLength: 4 }),

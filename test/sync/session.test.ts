@@ -336,11 +336,28 @@ describe('the chat session', () => {
     t.session.open('c1');
     t.client.reply('conversation.list_messages', []);
     await settle();
-    t.sub.event({ type: 'conversation.updated', data: row('c1', { seq: 6, unread_count: 1 }) });
     t.sub.event({ type: 'chatmessage.new', data: { ...fromAlice(7), sender_public_key: 'bob' } });
+    t.sub.event({ type: 'conversation.updated', data: row('c1', { seq: 8, unread_count: 0 }) });
     await vi.advanceTimersByTimeAsync(1000);
     expect(t.client.pending('conversation.mark_read')).toHaveLength(0);
-    t.sub.event({ type: 'chatmessage.new', data: fromAlice(8) });
+    t.sub.event({ type: 'chatmessage.new', data: fromAlice(9) });
+    t.sub.event({ type: 'conversation.updated', data: row('c1', { seq: 10, unread_count: 1 }) });
+    await settle();
+    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(t.client.pending('conversation.mark_read')).toHaveLength(1);
+  });
+
+  it('marks the open chat read when the server counts a message unread after it arrived (its count comes second)', async () => {
+    const t = start();
+    await t.goLive([row('c1', { unread_count: 0 })]);
+    t.session.open('c1');
+    t.client.reply('conversation.list_messages', []);
+    await settle();
+    t.sub.event({ type: 'chatmessage.new', data: fromAlice(7) });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.client.pending('conversation.mark_read')).toHaveLength(0);
+    t.sub.event({ type: 'conversation.updated', data: row('c1', { seq: 8, unread_count: 1 }) });
     await settle();
     expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
     await vi.advanceTimersByTimeAsync(300);
@@ -394,7 +411,8 @@ describe('the chat session', () => {
     expect(batched.later.filter(([method]) => method === 'conversation.mark_read')).toEqual([['conversation.mark_read', { sid: 'c1' }]]);
     expect(batched.later.filter(([method]) => method === 'conversation.list_messages')).toHaveLength(2);
     expect(batched.incoming).toEqual(eachAtOnce.incoming);
-    expect(findRow(batched.state.conversations, 'c1')!.unread_count).toBe(50);
+    // The open chat, in view, is read: the server's count of it is cleared as it comes.
+    expect(findRow(batched.state.conversations, 'c1')!.unread_count).toBe(0);
     queued.splice(0).forEach((publish) => publish());
     expect(batched.t.session.store.view()).toBe(batched.t.session.store.current());
   });

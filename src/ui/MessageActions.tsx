@@ -1,0 +1,108 @@
+import { createSignal, onCleanup, Show, type Accessor } from 'solid-js';
+import type { Bubble, ChangeResult } from '../sync/index.ts';
+import { useIsland } from './context.ts';
+
+/** How long a finger rests on a bubble to open its actions, in ms. */
+const LONG_PRESS_MS = 500;
+
+/** A change that did not happen, in the island's words. */
+export const changeError = (t: ReturnType<typeof useIsland>['t'], result: ChangeResult) =>
+  result.ok ? undefined : result.error === 'too-late' ? t.editTooLate : result.error === 'unreachable' ? t.changeUnreachable : result.error === 'refused' ? t.changeRefused : undefined;
+
+/**
+ * The actions of one's own message: a ⋯ button beside the bubble (shown on hover and focus; a long
+ * press or a right click on the bubble opens it too) that discloses Edit and Delete for everyone,
+ * the latter asked twice. Escape closes and gives focus back to ⋯.
+ */
+export function MessageActions(props: { bubble: Accessor<Bubble>; onEdit(bubble: Bubble): void; bindPress(open: () => void): void }) {
+  const { session, t } = useIsland();
+  const [open, setOpen] = createSignal(false);
+  const [confirming, setConfirming] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+  let toggle!: HTMLButtonElement;
+  let menu: HTMLDivElement | undefined;
+  // While open, a press anywhere else closes it.
+  const outside = (e: Event) => !e.composedPath().includes(toggle.parentElement!) && close(false);
+  const close = (refocus = true) => {
+    setOpen(false);
+    setConfirming(false);
+    document.removeEventListener('pointerdown', outside, true);
+    if (refocus) toggle.focus();
+  };
+  const show = () => {
+    setError(undefined);
+    setOpen(true);
+    document.addEventListener('pointerdown', outside, true);
+    menu?.querySelector<HTMLElement>('button')?.focus();
+  };
+  onCleanup(() => document.removeEventListener('pointerdown', outside, true));
+  // eslint-disable-next-line solid/reactivity -- the bubble hands over, once, what opens these actions.
+  props.bindPress(show);
+
+  const remove = async () => {
+    if (!confirming()) {
+      setConfirming(true);
+      return;
+    }
+    close();
+    setError(changeError(t, await session.editor.remove(props.bubble())));
+  };
+  return (
+    <>
+    <div
+      class="hm-actions"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open()) {
+          e.stopPropagation();
+          close();
+        }
+      }}
+    >
+      <button ref={toggle} type="button" class="hm-actions-toggle" aria-label={t.messageActions} aria-expanded={open()} onClick={() => (open() ? close() : show())}>
+        ⋯
+      </button>
+      <Show when={open()}>
+        <div ref={menu} class="hm-actions-menu">
+          <Show when={session.editor.can('edit', props.bubble())}>
+            <button
+              type="button"
+              onClick={() => {
+                close(false);
+                props.onEdit(props.bubble());
+              }}
+            >
+              {t.edit}
+            </button>
+          </Show>
+          <Show when={session.editor.can('delete', props.bubble())}>
+            <button type="button" class="hm-danger" onClick={() => void remove()}>
+              {confirming() ? `${t.deleteForEveryone}?` : t.deleteForEveryone}
+            </button>
+          </Show>
+        </div>
+      </Show>
+    </div>
+    <Show when={error()}>
+      <span class="hm-failed-note" role="alert">
+        {error()}
+      </span>
+    </Show>
+    </>
+  );
+}
+
+/** Opens `open` when a finger rests on the element (touch only) or on a right click. */
+export function pressToOpen(element: HTMLElement, open: () => void): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cancel = () => clearTimeout(timer);
+  element.addEventListener('pointerdown', (e) => {
+    if (e.pointerType !== 'touch') return;
+    cancel();
+    timer = setTimeout(open, LONG_PRESS_MS);
+  });
+  for (const type of ['pointerup', 'pointercancel'] as const) element.addEventListener(type, cancel);
+  element.addEventListener('contextmenu', (e) => {
+    e.preventDefault();
+    open();
+  });
+}

@@ -1,0 +1,166 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeScan, blocking } from './support/axe.ts';
+import { bubbleTexts, OUTPUT_DIR, openChat, send, startHarness, status, waitLive, type Harness } from './support/harness.ts';
+
+// Seen, typing, edit and delete, live between two people, each in their own browser; and a server
+// without them (the production server's shape), where none shows and nothing errors.
+
+/** The own bubble with `text`. */
+const bubble = (page: Page, text: string) => page.locator('hero-messaging .hm-msg.hm-own').filter({ hasText: text });
+const seen = (page: Page) => page.locator('hero-messaging .hm-seen');
+const typingLine = (page: Page) => page.locator('hero-messaging .hm-chat-header .hm-typing');
+
+describe('with a server that has them', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ heartbeatMs: 1000 });
+  });
+  afterAll(() => h?.close());
+
+  async function pair(options: { bobUrl?: string } = {}): Promise<[Page, Page]> {
+    const alice = await h.page('alice');
+    const bob = await h.page('bob', options.bobUrl ? { osisUrl: options.bobUrl } : {});
+    for (const page of [alice, bob]) {
+      await openChat(page, h.dm.sid);
+      await waitLive(page);
+    }
+    return [alice, bob];
+  }
+
+  it('Bob reads: Alice sees "Seen" under her message within 2 s, with the time on focus', async () => {
+    const alice = await h.page('alice');
+    await openChat(alice, h.dm.sid);
+    await waitLive(alice);
+    await send(alice, 'did you see this?');
+    await bubble(alice, 'did you see this?').locator('.hm-tick').waitFor();
+    expect(await seen(alice).count()).toBe(0);
+    const bob = await h.page('bob');
+    await waitLive(bob);
+    const opened = Date.now();
+    await openChat(bob, h.dm.sid);
+    await expect.poll(() => bubble(alice, 'did you see this?').locator('.hm-seen').textContent(), { timeout: 2000, interval: 20 }).toMatch(/^Seen/);
+    expect(Date.now() - opened).toBeLessThan(2000);
+    await bubble(alice, 'did you see this?').locator('.hm-seen').focus();
+    expect(await bubble(alice, 'did you see this?').locator('.hm-seen-time').isVisible()).toBe(true);
+    // Bob has the chat open: the next message is read at once, and "Seen" moves under it (one at a time).
+    await send(alice, 'and this one?');
+    await expect.poll(() => bubble(alice, 'and this one?').locator('.hm-seen').count(), { timeout: 2000 }).toBe(1);
+    expect(await seen(alice).count()).toBe(1);
+    await alice.screenshot({ path: `${OUTPUT_DIR}/alive-seen.png` });
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  it('Bob types: Alice sees "Bob is typing…" within 1 s, in the chat and its row, gone when his message lands', async () => {
+    const [alice, bob] = await pair();
+    await bob.locator('hero-messaging textarea').pressSequentially('hold on', { delay: 20 });
+    const typedAt = Date.now();
+    await expect.poll(() => typingLine(alice).textContent(), { timeout: 1000, interval: 20 }).toBe('Bob is typing…');
+    expect(Date.now() - typedAt).toBeLessThan(1000);
+    expect(await alice.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-typing`).textContent()).toBe('Bob is typing…');
+    // Not announced: it is in no live region.
+    expect(await typingLine(alice).evaluate((el) => el.closest('[aria-live]:not([aria-live="off"])'))).toBeNull();
+    await alice.screenshot({ path: `${OUTPUT_DIR}/alive-typing.png` });
+    await bob.locator('hero-messaging textarea').press('Enter');
+    await expect.poll(() => bubbleTexts(alice), { timeout: 2000 }).toContain('hold on');
+    expect(await typingLine(alice).count()).toBe(0);
+    expect(await alice.locator('hero-messaging .hm-conv .hm-typing').count()).toBe(0);
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  it('Alice edits and deletes from the keyboard: Bob sees both within 2 s, also across a reconnect in between', async () => {
+    const proxy = await h.proxy();
+    const [alice, bob] = await pair({ bobUrl: proxy.url });
+    await send(alice, 'meet at 7');
+    await send(alice, 'wrong chat, sorry');
+    await expect.poll(() => bubbleTexts(bob), { timeout: 2000 }).toContain('wrong chat, sorry');
+
+    // Edit: Tab to the bubble's ⋯, Enter, Edit; the composer holds the text; Enter saves.
+    await bubble(alice, 'meet at 7').locator('.hm-actions-toggle').focus();
+    await alice.keyboard.press('Enter');
+    await alice.keyboard.press('Enter');
+    const input = alice.locator('hero-messaging textarea');
+    expect(await input.inputValue()).toBe('meet at 7');
+    await input.fill('meet at 8');
+    let at = Date.now();
+    await input.press('Enter');
+    await expect.poll(() => bubbleTexts(bob), { timeout: 2000, interval: 20 }).toContain('meet at 8');
+    expect(Date.now() - at).toBeLessThan(2000);
+    expect(await bob.locator('hero-messaging .hm-msg').filter({ hasText: 'meet at 8' }).locator('.hm-meta').textContent()).toContain('edited');
+    expect(await input.inputValue()).toBe('');
+
+    // Delete while Bob is cut off: he catches up when he is back.
+    proxy.cutAll();
+    proxy.refuse();
+    await bubble(alice, 'wrong chat, sorry').locator('.hm-actions-toggle').click();
+    await alice.locator('hero-messaging .hm-actions-menu .hm-danger').click();
+    await alice.locator('hero-messaging .hm-actions-menu .hm-danger').click();
+    await expect.poll(() => bubbleTexts(alice)).toContain('Message deleted');
+    await alice.screenshot({ path: `${OUTPUT_DIR}/alive-edited-deleted.png` });
+    await expect.poll(() => status(bob).getAttribute('data-state'), { timeout: 10_000 }).not.toBe('live');
+    at = Date.now();
+    proxy.accept();
+    await expect.poll(() => bubbleTexts(bob), { timeout: 5000, interval: 20 }).toContain('Message deleted');
+    console.log(`deleted while cut off: on Bob's screen ${Date.now() - at} ms after the proxy let him back`);
+    expect(await bubbleTexts(bob)).not.toContain('wrong chat, sorry');
+    // The preview follows.
+    expect(await bob.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-preview`).textContent()).toBe('Message deleted');
+    expect(blocking(await axeScan(alice))).toEqual([]);
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  it('with read-receipts="off", Bob reads without telling, and sees nobody\'s receipts', async () => {
+    const alice = await h.page('alice');
+    await openChat(alice, h.group.sid);
+    await waitLive(alice);
+    await send(alice, 'quiet reader test');
+    const bob = await h.page('bob');
+    await bob.evaluate(() => document.querySelector('hero-messaging')!.setAttribute('read-receipts', 'off'));
+    await openChat(bob, h.group.sid);
+    await waitLive(bob);
+    await send(bob, 'I read it');
+    // Carol reads Bob's message; Bob, with receipts off, is not shown it.
+    await h.client('carol').markRead({ sid: h.group.sid });
+    await expect.poll(() => bubble(alice, 'quiet reader test').locator('.hm-seen').textContent(), { timeout: 2000 }).toMatch(/^Seen by Carol/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await seen(bob).count()).toBe(0);
+    expect(await bubble(alice, 'quiet reader test').locator('.hm-seen').textContent()).not.toContain('Bob');
+    await alice.context().close();
+    await bob.context().close();
+  });
+});
+
+describe("with the production server's shape (no receipts, typing, edit or delete)", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ shape: 'seed', heartbeatMs: 1000 });
+  });
+  afterAll(() => h?.close());
+
+  it('none of the three shows, and nothing errors', async () => {
+    const alice = await h.page('alice');
+    const bob = await h.page('bob');
+    const errors: string[] = [];
+    for (const page of [alice, bob]) {
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await openChat(page, h.dm.sid);
+      await waitLive(page);
+    }
+    await send(alice, 'plain old message');
+    await expect.poll(() => bubbleTexts(bob), { timeout: 2000 }).toContain('plain old message');
+    await bob.locator('hero-messaging textarea').pressSequentially('typing here', { delay: 20 });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await typingLine(alice).count()).toBe(0);
+    expect(await seen(alice).count()).toBe(0);
+    // No actions are offered on a message from a server that cannot change it.
+    expect(await bubble(alice, 'plain old message').locator('.hm-actions-toggle').count()).toBe(0);
+    expect(await alice.locator('hero-messaging [role="alert"]:not(:empty)').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await alice.context().close();
+    await bob.context().close();
+  });
+});

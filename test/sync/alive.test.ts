@@ -1,0 +1,253 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RpcErrorCode, type ChatMessage, type Receipt } from '../../src/protocol/index.ts';
+import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
+import { makeEditor } from '../../src/sync/editor.ts';
+import { applyEvent, applySnapshot, bubblesOf, openChat, queueSend } from '../../src/sync/merge.ts';
+import { makeReadMarker } from '../../src/sync/read-marker.ts';
+import { seenOf } from '../../src/sync/receipts.ts';
+import { findRow } from '../../src/sync/rows.ts';
+import { makeSender } from '../../src/sync/sender.ts';
+import { makeChatSession } from '../../src/sync/session.ts';
+import { initialState, type Bubble } from '../../src/sync/state.ts';
+import { createChatStore } from '../../src/sync/store.ts';
+import { makeTypingNotice, makeTypists } from '../../src/sync/typing.ts';
+import { createFakeClient } from '../support/fake-client.ts';
+import { chatMessage } from '../support/messages.ts';
+import { atOnce, row, testEnvironment } from '../support/session-env.ts';
+
+const settle = () => vi.advanceTimersByTimeAsync(0);
+const NOW_S = 1_700_000_000;
+const own = (seq: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({ ...chatMessage(seq, 'bob', `n${seq}`), created_at: NOW_S - 60, ...extra });
+const receipt = (reader_key: string, message_seq: number, read_at = NOW_S): Receipt => ({ reader_key, message_sid: `m${message_seq}`, message_seq, read_at });
+const methodNotFound = () => new CommunicationError('rpc', 'method not found', RpcErrorCode.MethodNotFound);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(NOW_S * 1000);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('who is typing (makeTypists)', () => {
+  it('shows a typist until 6 s after their last signal, in the order first heard', () => {
+    const typists = makeTypists(testEnvironment().env);
+    typists.heard('c1', 'alice');
+    vi.advanceTimersByTime(4000);
+    typists.heard('c1', 'carol');
+    typists.heard('c1', 'alice');
+    expect(typists.in('c1')).toEqual(['alice', 'carol']);
+    vi.advanceTimersByTime(5999);
+    expect(typists.in('c1')).toEqual(['alice', 'carol']);
+    vi.advanceTimersByTime(1);
+    expect(typists.in('c1')).toEqual([]);
+    expect(typists.in('c2')).toEqual([]);
+  });
+
+  it('drops a typist at once when their message arrives, and everyone when the stream drops', () => {
+    const typists = makeTypists(testEnvironment().env);
+    typists.heard('c1', 'alice');
+    typists.heard('c1', 'carol');
+    typists.heard('c2', 'dave');
+    typists.wrote('c1', 'alice');
+    expect(typists.in('c1')).toEqual(['carol']);
+    typists.clear();
+    expect([typists.in('c1'), typists.in('c2')]).toEqual([[], []]);
+    // No timer left to fire later.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('telling the server the person types (makeTypingNotice)', () => {
+  it('tells it at most every 3 s per conversation, and stops for good after -32601', async () => {
+    const client = createFakeClient();
+    const notice = makeTypingNotice({ client, env: testEnvironment().env, signal: new AbortController().signal });
+    notice.typed('c1');
+    notice.typed('c1');
+    notice.typed('c2');
+    vi.advanceTimersByTime(2999);
+    notice.typed('c1');
+    expect(client.calls.map((c) => c.params)).toEqual([{ sid: 'c1' }, { sid: 'c2' }]);
+    vi.advanceTimersByTime(1);
+    notice.typed('c1');
+    expect(client.calls).toHaveLength(3);
+    client.failWith('conversation.typing', methodNotFound());
+    await settle();
+    vi.advanceTimersByTime(3000);
+    notice.typed('c1');
+    notice.typed('c3');
+    expect(client.calls).toHaveLength(3);
+    expect(notice.supported).toBe(false);
+  });
+});
+
+describe('read receipts', () => {
+  const bubbles = (state = initialState('bob')): Bubble[] => bubblesOf(state);
+  const chat = (messages: ChatMessage[]) => applySnapshot(openChat(initialState('bob'), 'c1'), { chat: { sid: 'c1', messages, hasOlder: false } });
+
+  it('"Seen" goes under the newest own message someone else has read, with who', () => {
+    const state = chat([own(1), chatMessage(2), own(3), own(4)]);
+    expect(seenOf(bubbles(state), [receipt('alice', 3), receipt('bob', 4)], 'bob')).toEqual({ key: 'n:n3', readers: [receipt('alice', 3)] });
+    expect(seenOf(bubbles(state), [receipt('alice', 3), receipt('carol', 4)], 'bob')?.readers.map((r) => r.reader_key)).toEqual(['carol']);
+    expect(seenOf(bubbles(state), [receipt('alice', 2)], 'bob')?.key).toBe('n:n1');
+    expect(seenOf(bubbles(state), [receipt('bob', 4)], 'bob')).toBeUndefined();
+    expect(seenOf(bubbles(state), undefined, 'bob')).toBeUndefined();
+  });
+
+  it('a receipt replaces its reader\'s, in the order of the participants; an older copy changes nothing', () => {
+    let state = applySnapshot(initialState('bob'), { conversations: [row('c1', { participant_keys: ['alice', 'bob', 'carol'], read_by: [receipt('carol', 2)], seq: 5 })] });
+    state = applyEvent(state, { type: 'conversation.seen', data: { sid: 'c1', receipt: receipt('alice', 3), seq: 6 } });
+    state = applyEvent(state, { type: 'conversation.seen', data: { sid: 'c1', receipt: receipt('carol', 4), seq: 7 } });
+    // Replayed, late: the row is at seq 7 already.
+    state = applyEvent(state, { type: 'conversation.seen', data: { sid: 'c1', receipt: receipt('alice', 1), seq: 4 } });
+    expect(findRow(state.conversations, 'c1')).toMatchObject({ read_by: [receipt('alice', 3), receipt('carol', 4)], seq: 7 });
+  });
+
+  it('with receipts off, mark_read asks the server not to tell the others', async () => {
+    const client = createFakeClient();
+    const store = createChatStore(openChat(applySnapshot(initialState('bob'), { conversations: [row('c1', { unread_count: 1 })] }), 'c1'), { schedule: atOnce });
+    const marker = makeReadMarker({ client, store, env: testEnvironment().env, signal: new AbortController().signal, receipts: false });
+    marker.soon();
+    vi.advanceTimersByTime(300);
+    expect(client.pending('conversation.mark_read')[0]!.params).toEqual({ sid: 'c1', receipt: false });
+  });
+});
+
+describe('editing and deleting own messages (makeEditor)', () => {
+  function setup(messages: ChatMessage[] = [own(1), chatMessage(2)]) {
+    const client = createFakeClient();
+    const store = createChatStore(applySnapshot(openChat(initialState('bob'), 'c1'), { chat: { sid: 'c1', messages, hasOlder: false } }), { schedule: atOnce });
+    const env = testEnvironment().env;
+    const signal = new AbortController().signal;
+    const sender = makeSender({ client, store, env, signal });
+    const editor = makeEditor({ client, store, sender, env, signal });
+    const bubble = (key: string) => bubblesOf(store.current()).find((b) => b.key === key)!;
+    return { client, store, sender, editor, bubble };
+  }
+
+  it('offers edit for 15 minutes after sending and delete at any time, on own messages only', () => {
+    const { editor, bubble, store } = setup([own(1), own(2, { created_at: NOW_S - 15 * 60 }), chatMessage(3), own(4, { deleted: true, content: '' })]);
+    expect([editor.can('edit', bubble('n:n1')), editor.can('delete', bubble('n:n1'))]).toEqual([true, true]);
+    expect([editor.can('edit', bubble('n:n2')), editor.can('delete', bubble('n:n2'))]).toEqual([false, true]);
+    expect([editor.can('edit', bubble('s:m3')), editor.can('delete', bubble('s:m3'))]).toEqual([false, false]);
+    expect([editor.can('edit', bubble('n:n4')), editor.can('delete', bubble('n:n4'))]).toEqual([false, false]);
+    // A server without seq has no edits (they are ordered by it).
+    store.update((s) => applySnapshot(s, { chat: { sid: 'c1', messages: [{ ...own(5), seq: undefined }], hasOlder: false } }));
+    expect(editor.can('delete', bubble('n:n5'))).toBe(false);
+  });
+
+  it('edits a sent message through the server; the answer shows at once, marked edited', async () => {
+    const { client, editor, bubble, store } = setup();
+    const done = editor.edit(bubble('n:n1'), '  fixed  ');
+    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({ sid: 'c1', message_sid: 'm1', content: 'fixed' });
+    client.reply('conversation.edit_message', own(1, { content: 'fixed', edited_at: NOW_S, updated_seq: 7 }));
+    expect(await done).toEqual({ ok: true });
+    expect(bubblesOf(store.current())[0]).toMatchObject({ key: 'n:n1', content: 'fixed', edited: true });
+  });
+
+  it('a snapshot taken before an edit landed does not bring the old text back', async () => {
+    const { client, editor, bubble, store } = setup();
+    const done = editor.edit(bubble('n:n1'), 'fixed');
+    client.reply('conversation.edit_message', own(1, { content: 'fixed', edited_at: NOW_S, updated_seq: 7 }));
+    await done;
+    store.update((s) => applySnapshot(s, { chat: { sid: 'c1', messages: [own(1), chatMessage(2)], hasOlder: false } }));
+    expect(bubblesOf(store.current()).map((b) => b.content)).toEqual(['fixed', 'text 2']);
+  });
+
+  it('deletes a sent message: a tombstone keeps its place', async () => {
+    const { client, editor, bubble, store } = setup();
+    const done = editor.remove(bubble('n:n1'));
+    client.reply('conversation.delete_message', own(1, { content: '', deleted: true, updated_seq: 8 }));
+    expect(await done).toEqual({ ok: true });
+    expect(bubblesOf(store.current()).map((b) => [b.key, b.deleted])).toEqual([
+      ['n:n1', true],
+      ['s:m2', undefined],
+    ]);
+  });
+
+  it('a server without edits (-32601): nothing is said, and the actions go', async () => {
+    const { client, editor, bubble } = setup();
+    const done = editor.remove(bubble('n:n1'));
+    client.failWith('conversation.delete_message', methodNotFound());
+    expect(await done).toMatchObject({ ok: false });
+    expect(editor.supported()).toBe(false);
+    expect(editor.can('edit', bubble('n:n1'))).toBe(false);
+  });
+
+  it('says why an edit did not happen: refused, or the server out of reach (and the text stays)', async () => {
+    const { client, editor, bubble } = setup();
+    const refused = editor.edit(bubble('n:n1'), 'later');
+    client.failWith('conversation.edit_message', new CommunicationError('rpc', 'a message can be edited for 15 minutes after it was sent', -32005));
+    expect(await refused).toEqual({ ok: false, error: 'refused' });
+    const away = editor.edit(bubble('n:n1'), 'later');
+    client.failWith('conversation.edit_message', new CommunicationError('network', 'fetch failed'));
+    expect(await away).toEqual({ ok: false, error: 'unreachable' });
+    expect(await editor.edit(bubble('n:n1'), '   ')).toEqual({ ok: false, error: 'empty' });
+  });
+
+  it('an edit of a message still in the outbox edits the text it goes out with', async () => {
+    const { client, editor, store } = setup();
+    store.update((s) => queueSend(s, { nonce: 'q1', conversation_sid: 'c1', content: 'teh', created_at: NOW_S * 1000, state: 'failed', retryable: true }));
+    const pending = bubblesOf(store.current()).at(-1)!;
+    expect(await editor.edit(pending, 'the')).toEqual({ ok: true });
+    expect(store.current().outbox[0]!.content).toBe('the');
+    expect(client.calls).toHaveLength(0);
+  });
+
+  it('deleting a failed send discards it', async () => {
+    const { client, editor, store } = setup();
+    store.update((s) => queueSend(s, { nonce: 'q1', conversation_sid: 'c1', content: 'oops', created_at: NOW_S * 1000, state: 'failed', retryable: true }));
+    expect(await editor.remove(bubblesOf(store.current()).at(-1)!)).toEqual({ ok: true });
+    expect(store.current().outbox).toEqual([]);
+    expect(client.calls).toHaveLength(0);
+  });
+
+  it('an edit made while the send is on its way follows it as an edit once it lands', async () => {
+    const { client, editor, sender, store } = setup([]);
+    sender.send('c1', 'teh');
+    await settle();
+    expect(await editor.edit(bubblesOf(store.current())[0]!, 'the')).toEqual({ ok: true });
+    client.reply('conversation.send_message', { ...own(3, { content: 'teh' }), nonce: 'n1' });
+    await settle();
+    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({ sid: 'c1', message_sid: 'm3', content: 'the' });
+    client.reply('conversation.edit_message', { ...own(3, { content: 'the', edited_at: NOW_S, updated_seq: 4 }), nonce: 'n1' });
+    await settle();
+    expect(bubblesOf(store.current()).map((b) => [b.content, b.edited])).toEqual([['the', true]]);
+  });
+});
+
+describe('the session: typing on the stream', () => {
+  const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
+  it('shows who types, not the person themself; their message or a dropped stream ends it', async () => {
+    const client = createFakeClient();
+    const session = makeChatSession({ client, environment: testEnvironment().env });
+    const sub = client.subscription;
+    sub.status(connected);
+    await settle();
+    sub.event({ type: 'conversation.typing', data: { sid: 'c1', key: 'alice' } });
+    sub.event({ type: 'conversation.typing', data: { sid: 'c1', key: 'bob' } });
+    await settle();
+    expect(session.typing('c1')).toEqual(['alice']);
+    sub.event({ type: 'chatmessage.new', data: chatMessage(1) });
+    await settle();
+    expect(session.typing('c1')).toEqual([]);
+    sub.event({ type: 'conversation.typing', data: { sid: 'c1', key: 'carol' } });
+    await settle();
+    expect(session.typing('c1')).toEqual(['carol']);
+    sub.status({ state: 'reconnecting', at: 60_000, attempt: 1, reason: 'stream ended' });
+    await settle();
+    expect(session.typing('c1')).toEqual([]);
+    session.dispose();
+  });
+
+  it('tells the server while the person types in the open chat', async () => {
+    const client = createFakeClient();
+    const session = makeChatSession({ client, environment: testEnvironment().env });
+    session.open('c1');
+    session.typed();
+    session.typed();
+    expect(client.pending('conversation.typing').map((c) => c.params)).toEqual([{ sid: 'c1' }]);
+    session.dispose();
+  });
+});
