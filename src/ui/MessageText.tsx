@@ -37,7 +37,8 @@ export function MessageText(props: { text: string }) {
       <For each={segments()}>
         {(segment) =>
           segment.kind === 'url' ? (
-            <a href={segment.text} target="_blank" rel="noopener noreferrer">
+            // Left to right and isolated: no override before it can make it read as another address.
+            <a href={segment.text} target="_blank" rel="noopener noreferrer" dir="ltr">
               {segment.text}
             </a>
           ) : (

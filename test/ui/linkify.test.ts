@@ -72,6 +72,14 @@ describe('linkify', () => {
     expect(urls('https://a.example/"javascript:alert(1)')).toEqual(['https://a.example/']);
   });
 
+  it('ends a URL at a bidi control, so no link holds one (and the text keeps every character)', () => {
+    for (const control of ['\u202e', '\u202d', '\u202a', '\u2066', '\u2067', '\u2068', '\u2069', '\u200f', '\u200e', '\u061c']) {
+      const text = `pay at https://a.example/x${control}nigol/moc.lapyap//:sptth`;
+      expect(urls(text)).toEqual(['https://a.example/x']);
+      expect(joined(linkify(text))).toBe(text);
+    }
+  });
+
   it('treats markup as text', () => {
     const text = '<a href="https://evil.example">click</a> <img src=x onerror=alert(1)>';
     expect(urls(text)).toEqual(['https://evil.example']);
