@@ -320,6 +320,17 @@ export function openChat(state: ChatState, sid: string | undefined): ChatState {
   return { ...state, open };
 }
 
+/**
+ * The open chat keeps only its newest `keep` messages: memory stays bounded however many arrive while
+ * it is open. Only messages with `seq`, which can be paged back in (`hasOlder`); a chat from a server
+ * without `seq` keeps all it has.
+ */
+export function keepNewest(state: ChatState, keep: number): ChatState {
+  const open = state.open;
+  if (!open || open.messages.length <= keep || open.messages[open.messages.length - keep]!.seq === undefined) return state;
+  return { ...state, open: { ...open, messages: open.messages.slice(-keep), hasOlder: true } };
+}
+
 /** Older messages (from before the first one shown), put in front; those shown already are left out. */
 export function prependOlder(state: ChatState, sid: string, older: readonly ChatMessage[], hasOlder: boolean): ChatState {
   const open = state.open;

@@ -5,7 +5,7 @@ import { isSharedSubscription, type CommunicationClient, type StreamItem, type S
 import { makeContacts } from './contacts.ts';
 import { makeEditor, type Editor } from './editor.ts';
 import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
-import { applyConversation, openChat, prependOlder } from './merge.ts';
+import { applyConversation, keepNewest, openChat, prependOlder } from './merge.ts';
 import { loadOutbox, type OutboxStorage } from './outbox.ts';
 import { makeReadMarker } from './read-marker.ts';
 import { makeSender, type SendResult } from './sender.ts';
@@ -56,6 +56,8 @@ export interface ChatSession {
   discard(nonce: string): void;
   /** Fetches the page before the oldest message shown. */
   loadOlder(): Promise<void>;
+  /** Forgets all but the newest `keep` messages of the open chat (they are paged back in by `loadOlder`). */
+  forgetOlder(keep: number): void;
   /** Starts a conversation (a DM with one person reuses the existing one); resolves its sid. */
   startConversation(participantKeys: string[], name?: string): Promise<string>;
   /** Skips the reconnect wait. */
@@ -294,6 +296,9 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       const older = newest.slice(0, Math.max(0, newest.findIndex((m) => m.sid === first.sid)));
       store.update((s) => prependOlder(s, open.sid, older, newest.length >= limit && limit < LIMITS.pageMax));
     }),
+    forgetOlder(keep) {
+      store.update((s) => keepNewest(s, keep));
+    },
     startConversation: byPerson(async (participantKeys: string[], name?: string) => {
       const keys = [...new Set([me, ...participantKeys])];
       const title = name?.trim() ?? '';

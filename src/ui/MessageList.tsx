@@ -8,6 +8,8 @@ import { createWindow, keepingPlace, onResize, Windowed } from './window/index.t
 
 
 const NEAR_BOTTOM_PX = 48;
+/** A reader at the bottom keeps at most twice this many messages in memory, then this many. */
+const KEEP_MESSAGES = 500;
 const NEAR_TOP_PX = 80;
 const BUBBLE = '.hm-msg';
 /** Room kept under a failed send's note when it is scrolled into view (the list's padding). */
@@ -105,6 +107,12 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
     for (let i = rows.length - 1; i >= 0 && rows[i]!.getBoundingClientRect().top >= edge; i--) n++;
     return n;
   };
+
+  // Nothing far above a reader at the bottom is kept: a chat open for hours stays light, and what
+  // is forgotten is paged back in when scrolled to.
+  createEffect(() => {
+    if (atBottom() && win.pinned() && bubbles().length > KEEP_MESSAGES * 2) session.forgetOlder(KEEP_MESSAGES);
+  });
 
   // What was unread when this chat was opened; read as the route changes, before the chat is marked read.
   let opened = { sid: '', unread: 0, at: { seq: 0 as number | undefined, time: 0 } };

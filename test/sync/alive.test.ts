@@ -251,3 +251,17 @@ describe('the session: typing on the stream', () => {
     session.dispose();
   });
 });
+
+describe('keeping the open chat light (keepNewest)', () => {
+  it('keeps the newest messages and says older ones can be paged back; a chat without seq keeps all', async () => {
+    const { keepNewest } = await import('../../src/sync/merge.ts');
+    const messages = Array.from({ length: 10 }, (_, i) => chatMessage(i + 1));
+    const state = applySnapshot(openChat(initialState('bob'), 'c1'), { chat: { sid: 'c1', messages, hasOlder: false } });
+    const kept = keepNewest(state, 4);
+    expect(kept.open!.messages.map((m) => m.seq)).toEqual([7, 8, 9, 10]);
+    expect(kept.open!.hasOlder).toBe(true);
+    expect(keepNewest(kept, 4)).toBe(kept);
+    const bare = applySnapshot(openChat(initialState('bob'), 'c1'), { chat: { sid: 'c1', messages: messages.map((m) => ({ ...m, seq: undefined })), hasOlder: false } });
+    expect(keepNewest(bare, 4)).toBe(bare);
+  });
+});
