@@ -2,13 +2,17 @@ import { createSignal, type Accessor } from 'solid-js';
 import { LIMITS, RpcErrorCode, type ChatMessage } from '../protocol/index.ts';
 import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
-import { applyUpdate } from './merge.ts';
+import { applyUpdate, bubblesOf } from './merge.ts';
+import { findRow } from './rows.ts';
 import type { Sender } from './sender.ts';
 import type { Bubble } from './state.ts';
 import type { ChatStore } from './store.ts';
 
-/** Why an edit or a deletion did not happen; `ok` when it did (or, for a message not sent yet, will go out with it). */
-export type ChangeResult = { ok: true } | { ok: false; error: 'empty' | 'too-long' | 'too-late' | 'refused' | 'unreachable' };
+/**
+ * Why an edit or a deletion did not happen; `ok` when it did (or, for a message not sent yet, will go
+ * out with it). `unsupported`: the server has no such method, which is not the person's to hear.
+ */
+export type ChangeResult = { ok: true } | { ok: false; error: 'empty' | 'too-long' | 'too-late' | 'refused' | 'unreachable' | 'unsupported' };
 
 /** Editing and deleting one's own messages: sent ones through the server, unsent ones in the outbox. */
 export interface Editor {
@@ -46,27 +50,37 @@ export function makeEditor(options: {
       if (error instanceof CommunicationError && error.code === RpcErrorCode.MethodNotFound) {
         // A server without edits: the menu goes, and nothing is said to the person.
         setSupported(false);
-        return { ok: false, error: 'refused' };
+        return { ok: false, error: 'unsupported' };
       }
       return { ok: false, error: error instanceof CommunicationError && !error.retryable ? 'refused' : 'unreachable' };
     }
   }
 
+  /** Whether the open chat's server numbers what it stores (edits are ordered by it) and has not refused them. */
+  const numbered = () => {
+    const open = store.current().open;
+    return supported() && !!open && findRow(store.current().conversations, open.sid)?.seq !== undefined;
+  };
   const sentOwn = (b: Bubble) => b.status === 'sent' && b.sid !== undefined && b.seq !== undefined && supported();
   const can: Editor['can'] = (what, b) => {
     if (b.sender_public_key !== me || b.deleted) return false;
-    if (b.status !== 'sent') return what === 'edit' || b.status === 'failed';
+    // Not confirmed yet: edited where it waits; a failed one deleted is discarded (Discard says as much
+    // where edits are not spoken).
+    if (b.status !== 'sent') return numbered() && (what === 'edit' || b.status === 'failed');
     return sentOwn(b) && (what === 'delete' || env.now() - b.time < LIMITS.editWindowS * 1000);
   };
+  /** The bubble as it is now: one held while the person typed may have been sent, or deleted, meanwhile. */
+  const now = (b: Bubble) => bubblesOf(store.current()).find((each) => each.key === b.key);
 
   return {
     can,
     supported,
-    async edit(bubble, content) {
+    async edit(held, content) {
       const text = content.trim();
       if (text.length < LIMITS.contentMin) return { ok: false, error: 'empty' };
       if (text.length > LIMITS.contentMax) return { ok: false, error: 'too-long' };
-      if (!can('edit', bubble)) return { ok: false, error: bubble.status === 'sent' && sentOwn(bubble) ? 'too-late' : 'refused' };
+      const bubble = now(held);
+      if (!bubble || !can('edit', bubble)) return { ok: false, error: bubble && sentOwn(bubble) ? 'too-late' : supported() ? 'refused' : 'unsupported' };
       if (text === bubble.content) return { ok: true };
       if (bubble.status !== 'sent') {
         sender.edit(bubble.nonce!, text);
@@ -75,8 +89,11 @@ export function makeEditor(options: {
       const sid = store.current().open!.sid;
       return change(() => client.editMessage({ sid, message_sid: bubble.sid!, content: text }, signal));
     },
-    async remove(bubble) {
-      if (!can('delete', bubble)) return { ok: false, error: 'refused' };
+    async remove(held) {
+      const bubble = now(held);
+      // Gone already (deleted elsewhere, or discarded): nothing is left to do.
+      if (!bubble) return { ok: true };
+      if (!can('delete', bubble)) return { ok: false, error: supported() ? 'refused' : 'unsupported' };
       if (bubble.status === 'failed') {
         sender.discard(bubble.nonce!);
         return { ok: true };

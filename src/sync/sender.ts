@@ -50,6 +50,9 @@ export function makeSender(options: SenderOptions): Sender {
   const tabId = options.tabId ?? crypto.randomUUID();
   const shared = makeSharedOutbox({ ...options, tabId, onLeftBehind: options.onLeftBehind ?? (() => {}) });
 
+  // The text a message not confirmed yet was given after it was written (see `edit`), by nonce: what
+  // the server stores must end up saying it.
+  const wanted = new Map<string, string>();
   // Sends go out one at a time, so the server stores them in the order they were written.
   let sending: Promise<void> = Promise.resolve();
   const deliver = (nonce: string) => {
@@ -61,10 +64,12 @@ export function makeSender(options: SenderOptions): Sender {
     if (pending?.state !== 'sending' || pending.owner !== tabId || signal.aborted) return;
     try {
       const message = await client.sendMessage({ sid: pending.conversation_sid, content: pending.content, nonce }, signal);
-      // Edited while on its way: the text it has now follows as an edit.
-      const content = store.current().outbox.find((p) => p.nonce === nonce)?.content ?? pending.content;
+      // Edited while on its way (or before a retry the server answered with what it stored first):
+      // the text wanted follows as an edit.
+      const content = wanted.get(nonce) ?? message.content;
+      wanted.delete(nonce);
       store.update((s) => sendSucceeded(s, message, nonce));
-      if (content !== pending.content && !signal.aborted) {
+      if (content !== message.content && !signal.aborted) {
         const edited = await client.editMessage({ sid: message.conversation_sid, message_sid: message.sid, content }, signal).catch((error: unknown) => {
           console.warn('[hero-messaging] an edit made while the message was being sent did not go out', error);
         });
@@ -97,9 +102,11 @@ export function makeSender(options: SenderOptions): Sender {
     },
     retry,
     discard(nonce) {
+      wanted.delete(nonce);
       store.update((s) => discardSend(s, nonce));
     },
     edit(nonce, content) {
+      wanted.set(nonce, content);
       store.update((s) => editPending(s, nonce, content));
     },
     flushDue() {

@@ -278,7 +278,12 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       // Before the snapshot at mount has started, that one fetches the chat too.
       if (sid && mounted) snapshotter.request(false);
     }),
-    send: byPerson((content: string) => sender.send(store.current().open?.sid, content)),
+    send: byPerson((content: string) => {
+      const sid = store.current().open?.sid;
+      const result = sender.send(sid, content);
+      if (result.ok) typingNotice.sent(sid!);
+      return result;
+    }),
     retry: byPerson((nonce: string) => sender.retry(nonce)),
     discard: byPerson((nonce: string) => sender.discard(nonce)),
     loadOlder: byPerson(async () => {

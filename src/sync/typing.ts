@@ -61,6 +61,8 @@ export function makeTypists(env: Pick<SessionEnvironment, 'setTimeout' | 'clearT
 export interface TypingNotice {
   /** A key was pressed in the composer of `sid`, which holds text. */
   typed(sid: string): void;
+  /** A message went out in `sid`: the others stopped showing "typing…", so the next key tells them at once. */
+  sent(sid: string): void;
   /** Whether the server takes the signal (false once it answered that it has no such method). */
   readonly supported: boolean;
 }
@@ -83,6 +85,9 @@ export function makeTypingNotice(options: {
         // Nothing else is worth a word: the signal is a courtesy, and the next key tries again.
         if (error instanceof CommunicationError && error.code === RpcErrorCode.MethodNotFound) supported = false;
       });
+    },
+    sent(sid) {
+      last.delete(sid);
     },
     get supported() {
       return supported;

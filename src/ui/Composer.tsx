@@ -45,7 +45,8 @@ export function Composer(props: { sid: string | undefined; disabled: boolean; ed
     if (!canSend()) return;
     if (props.editing) {
       const result = await session.editor.edit(props.editing, text());
-      if (result.ok) endEdit();
+      // Done, or a server that has no edits (not the person's to hear): the composer is theirs again.
+      if (result.ok || result.error === 'unsupported') endEdit();
       else setError(result.error === 'too-long' ? t.tooLong(LIMITS.contentMax) : changeError(t, result));
       return;
     }

@@ -7,7 +7,15 @@ const LONG_PRESS_MS = 500;
 
 /** A change that did not happen, in the island's words. */
 export const changeError = (t: ReturnType<typeof useIsland>['t'], result: ChangeResult) =>
-  result.ok ? undefined : result.error === 'too-late' ? t.editTooLate : result.error === 'unreachable' ? t.changeUnreachable : result.error === 'refused' ? t.changeRefused : undefined;
+  result.ok || result.error === 'unsupported'
+    ? undefined
+    : result.error === 'too-late'
+      ? t.editTooLate
+      : result.error === 'unreachable'
+        ? t.changeUnreachable
+        : result.error === 'refused'
+          ? t.changeRefused
+          : undefined;
 
 /**
  * The actions of one's own message: a ⋯ button beside the bubble (shown on hover and focus; a long
@@ -44,13 +52,18 @@ export function MessageActions(props: { bubble: Accessor<Bubble>; onEdit(bubble:
       setConfirming(true);
       return;
     }
-    close();
+    // The bubble loses its actions (a tombstone has none): focus stays in the history, not on <body>.
+    const history = toggle.closest<HTMLElement>('.hm-messages');
+    close(false);
+    history?.focus();
     setError(changeError(t, await session.editor.remove(props.bubble())));
   };
   return (
     <>
     <div
       class="hm-actions"
+      // Focus moved on past the menu (Tab): it closes, as a menu does.
+      onFocusOut={(e) => open() && !e.currentTarget.contains(e.relatedTarget as Node | null) && close(false)}
       onKeyDown={(e) => {
         if (e.key === 'Escape' && open()) {
           e.stopPropagation();
@@ -58,7 +71,7 @@ export function MessageActions(props: { bubble: Accessor<Bubble>; onEdit(bubble:
         }
       }}
     >
-      <button ref={toggle} type="button" class="hm-actions-toggle" aria-label={t.messageActions} aria-expanded={open()} onClick={() => (open() ? close() : show())}>
+      <button ref={toggle} type="button" class="hm-actions-toggle" aria-label={`${t.messageActions}: ${props.bubble().content.slice(0, 40)}`} aria-expanded={open()} onClick={() => (open() ? close() : show())}>
         ⋯
       </button>
       <Show when={open()}>
@@ -91,18 +104,20 @@ export function MessageActions(props: { bubble: Accessor<Bubble>; onEdit(bubble:
   );
 }
 
-/** Opens `open` when a finger rests on the element (touch only) or on a right click. */
-export function pressToOpen(element: HTMLElement, open: () => void): void {
+/**
+ * Calls `open` when a finger rests on the element (touch only) or on a right click; `open` says
+ * whether it opened anything (where nothing opens, the browser's own menu stays).
+ */
+export function pressToOpen(element: HTMLElement, open: () => boolean): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const cancel = () => clearTimeout(timer);
   element.addEventListener('pointerdown', (e) => {
     if (e.pointerType !== 'touch') return;
     cancel();
-    timer = setTimeout(open, LONG_PRESS_MS);
+    timer = setTimeout(() => element.isConnected && open(), LONG_PRESS_MS);
   });
   for (const type of ['pointerup', 'pointercancel'] as const) element.addEventListener(type, cancel);
   element.addEventListener('contextmenu', (e) => {
-    e.preventDefault();
-    open();
+    if (open()) e.preventDefault();
   });
 }

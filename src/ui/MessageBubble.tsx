@@ -74,7 +74,7 @@ export function MessageBubble(props: {
         {/* `dir="auto"` on the block: a Latin message in a right-to-left host reads, and aligns, left to right. */}
         {/* A long press or a right click opens the actions (read when it happens). */}
         {/* eslint-disable-next-line solid/reactivity */}
-        <div class="hm-bubble" dir="auto" classList={{ 'hm-deleted': !!b().deleted }} ref={(el) => pressToOpen(el, () => actionable() && openActions?.())}>
+        <div class="hm-bubble" dir="auto" classList={{ 'hm-deleted': !!b().deleted }} ref={(el) => pressToOpen(el, () => !!(actionable() && openActions) && (openActions(), true))}>
           <Show when={!b().deleted} fallback={<span class="hm-text">{t.messageDeleted}</span>}>
             <MessageText text={b().content} />
           </Show>

@@ -117,7 +117,9 @@ describe('read receipts', () => {
 describe('editing and deleting own messages (makeEditor)', () => {
   function setup(messages: ChatMessage[] = [own(1), chatMessage(2)]) {
     const client = createFakeClient();
-    const store = createChatStore(applySnapshot(openChat(initialState('bob'), 'c1'), { chat: { sid: 'c1', messages, hasOlder: false } }), { schedule: atOnce });
+    const store = createChatStore(applySnapshot(openChat(initialState('bob'), 'c1'), { conversations: [row('c1')], chat: { sid: 'c1', messages, hasOlder: false } }), {
+      schedule: atOnce,
+    });
     const env = testEnvironment().env;
     const signal = new AbortController().signal;
     const sender = makeSender({ client, store, env, signal });
@@ -166,13 +168,22 @@ describe('editing and deleting own messages (makeEditor)', () => {
     ]);
   });
 
-  it('a server without edits (-32601): nothing is said, and the actions go', async () => {
-    const { client, editor, bubble } = setup();
+  it('a server without edits (-32601): nothing is said, and the actions go, for unsent messages too', async () => {
+    const { client, editor, bubble, store } = setup();
     const done = editor.remove(bubble('n:n1'));
     client.failWith('conversation.delete_message', methodNotFound());
-    expect(await done).toMatchObject({ ok: false });
+    expect(await done).toEqual({ ok: false, error: 'unsupported' });
     expect(editor.supported()).toBe(false);
     expect(editor.can('edit', bubble('n:n1'))).toBe(false);
+    store.update((s) => queueSend(s, { nonce: 'q1', conversation_sid: 'c1', content: 'oops', created_at: NOW_S * 1000, state: 'failed', retryable: true }));
+    expect([editor.can('edit', bubble('n:q1')), editor.can('delete', bubble('n:q1'))]).toEqual([false, false]);
+  });
+
+  it('a server that does not number messages is offered no edits, not even of unsent ones', () => {
+    const { editor, bubble, store } = setup();
+    store.update((s) => applySnapshot(s, { conversations: [row('c1', { seq: undefined })] }));
+    store.update((s) => queueSend(s, { nonce: 'q1', conversation_sid: 'c1', content: 'oops', created_at: NOW_S * 1000, state: 'failed', retryable: true }));
+    expect([editor.can('edit', bubble('n:q1')), editor.can('delete', bubble('n:q1'))]).toEqual([false, false]);
   });
 
   it('says why an edit did not happen: refused, or the server out of reach (and the text stays)', async () => {
@@ -201,6 +212,48 @@ describe('editing and deleting own messages (makeEditor)', () => {
     expect(await editor.remove(bubblesOf(store.current()).at(-1)!)).toEqual({ ok: true });
     expect(store.current().outbox).toEqual([]);
     expect(client.calls).toHaveLength(0);
+  });
+
+  it('an edit of a message held since before its send landed goes to the server (not to an outbox it left)', async () => {
+    const { client, editor, sender, store } = setup([]);
+    sender.send('c1', 'teh');
+    await settle();
+    const held = bubblesOf(store.current())[0]!;
+    client.reply('conversation.send_message', { ...own(3, { content: 'teh' }), nonce: 'n1' });
+    await settle();
+    const done = editor.edit(held, 'the');
+    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({ sid: 'c1', message_sid: 'm3', content: 'the' });
+    client.reply('conversation.edit_message', { ...own(3, { content: 'the', edited_at: NOW_S, updated_seq: 4 }), nonce: 'n1' });
+    expect(await done).toEqual({ ok: true });
+    expect(bubblesOf(store.current()).map((b) => b.content)).toEqual(['the']);
+  });
+
+  it("an edit while the send is on its way follows it, even when the stream's copy confirms it first", async () => {
+    const { client, editor, sender, store } = setup([]);
+    sender.send('c1', 'teh');
+    await settle();
+    await editor.edit(bubblesOf(store.current())[0]!, 'the');
+    const stored = { ...own(3, { content: 'teh' }), nonce: 'n1' };
+    store.update((s) => applyEvent(s, { type: 'chatmessage.new', data: stored }));
+    client.reply('conversation.send_message', stored);
+    await settle();
+    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({ sid: 'c1', message_sid: 'm3', content: 'the' });
+  });
+
+  it('a failed send edited, then retried, ends with the new text when the server had stored the first try', async () => {
+    const { client, editor, sender, store } = setup([]);
+    sender.send('c1', 'teh');
+    await settle();
+    client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    await editor.edit(bubblesOf(store.current())[0]!, 'the');
+    sender.retry('n1');
+    await settle();
+    expect(client.pending('conversation.send_message')[0]!.params).toMatchObject({ content: 'the', nonce: 'n1' });
+    // The first try had reached it: it answers what it stored then.
+    client.reply('conversation.send_message', { ...own(3, { content: 'teh' }), nonce: 'n1' });
+    await settle();
+    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({ sid: 'c1', message_sid: 'm3', content: 'the' });
   });
 
   it('an edit made while the send is on its way follows it as an edit once it lands', async () => {
@@ -241,13 +294,16 @@ describe('the session: typing on the stream', () => {
     session.dispose();
   });
 
-  it('tells the server while the person types in the open chat', async () => {
+  it('tells the server while the person types in the open chat, and at once again after a send', async () => {
     const client = createFakeClient();
     const session = makeChatSession({ client, environment: testEnvironment().env });
     session.open('c1');
     session.typed();
     session.typed();
     expect(client.pending('conversation.typing').map((c) => c.params)).toEqual([{ sid: 'c1' }]);
+    session.send('hello');
+    session.typed();
+    expect(client.pending('conversation.typing')).toHaveLength(2);
     session.dispose();
   });
 });

@@ -6,9 +6,9 @@ import type { StreamItem, StreamStatus } from '../subscription.ts';
  * two versions of the island never share a stream (each version elects its own leader); the `v` field
  * guards against anything else posting on the channel.
  */
-export const RELAY_VERSION = 2;
+export const RELAY_VERSION = 3;
 
-/** Every message on the channel (docs-shared-stream.md). `from` is the sending tab's random id. */
+/** Every message on the channel (see the contract, src/protocol/README.md). `from` is the sending tab's random id. */
 export type RelayMessage =
   /**
    * Leader → all: items of the real subscription in order (events with their cursor `id`, statuses),

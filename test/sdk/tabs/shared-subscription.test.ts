@@ -2,12 +2,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../../src/protocol/index.ts';
 import { createCommunicationClient, type StreamItem } from '../../../src/sdk/index.ts';
-import { makeSharedSubscription, type SharedSubscription } from '../../../src/sdk/tabs/index.ts';
+import { makeSharedSubscription, RELAY_VERSION, type SharedSubscription } from '../../../src/sdk/tabs/index.ts';
 import { createFakeServer, type FakeConnection, type FakeServer } from '../../../mocks/fake-stream/index.ts';
 import { collect } from '../../support/collect.ts';
 import { createFakeBrowser, type FakeBrowser, type FakeTab } from '../../support/fake-tabs.ts';
 
-const NAME = 'hero-messaging/stream/v2/test';
+const NAME = `hero-messaging/stream/v${RELAY_VERSION}/test`;
 
 let server: FakeServer;
 let browser: FakeBrowser;
@@ -353,7 +353,7 @@ describe('one stream shared by the tabs of an identity', () => {
     const [a, b] = [openTab(), openTab()];
     await live([a!, b!]);
     const other = new (browser.tab().BroadcastChannel)(NAME);
-    other.postMessage({ v: 2, type: 'items', from: 'x', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: message(99) }, id: 'fakeepoch:99' }] });
+    other.postMessage({ v: RELAY_VERSION, type: 'items', from: 'x', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: message(99) }, id: 'fakeepoch:99' }] });
     await settle();
     expect(a!.sub.isLeader).toBe(true);
     expect(seqs(a!)).toEqual([]);
@@ -367,8 +367,8 @@ describe('one stream shared by the tabs of an identity', () => {
     const stranger = new (browser.tab().BroadcastChannel)(NAME);
     stranger.postMessage('hello');
     stranger.postMessage({ v: 3, type: 'items', from: 'x' });
-    stranger.postMessage({ v: 2, type: 'items', from: 'x', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } }] });
-    stranger.postMessage({ v: 2, type: 'items', from: 'x', items: [{ kind: 'status', status: { state: 'live' } }] });
+    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'x', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } }] });
+    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'x', items: [{ kind: 'status', status: { state: 'live' } }] });
     await settle();
     connection.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
