@@ -294,12 +294,16 @@ export function applySnapshot(state: ChatState, snapshot: Snapshot, eventsInFlig
     let messages = chat.messages.map((m) => newer(held.get(m.sid), m)).sort(compareMessages);
     let hasOlder = chat.hasOlder;
     // Older messages already loaded stay, when the page joins them without a gap, so a reconnect
-    // does not take away history the reader scrolled up to.
+    // does not take away history the reader scrolled up to. Not after a refetch of everything (the
+    // stream could not catch up) from a server that numbers messages: one of them may have been edited
+    // or deleted unseen, and they are paged back in as they are now.
     const first = messages[0];
     const joint = first ? current.findIndex((m) => m.sid === first.sid) : -1;
+    const mayHaveChanged = snapshot.conversations !== undefined && first?.seq !== undefined;
     if (joint >= 0) {
       const older = current.slice(0, joint);
-      if (older.length > 0) {
+      if (older.length > 0 && mayHaveChanged) hasOlder = true;
+      else if (older.length > 0) {
         messages = [...older, ...messages];
         hasOlder = next.open.hasOlder;
       }

@@ -321,3 +321,17 @@ describe('keeping the open chat light (keepNewest)', () => {
     expect(keepNewest(bare, 4)).toBe(bare);
   });
 });
+
+describe('history after the stream could not catch up', () => {
+  it('older messages loaded before a full refetch are paged back in as they are now, not kept as they were', () => {
+    const page = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => chatMessage(from + i));
+    let state = applySnapshot(openChat(initialState('bob'), 'c1'), { chat: { sid: 'c1', messages: page(1, 4), hasOlder: false } });
+    // A chat page alone (the chat opened again, say): what was loaded above it stays.
+    state = applySnapshot(state, { chat: { sid: 'c1', messages: page(2, 4), hasOlder: true } });
+    expect(state.open!.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    // The list and the chat refetched after a resync: message 1 may have been deleted meanwhile.
+    state = applySnapshot(state, { conversations: [row('c1')], chat: { sid: 'c1', messages: page(2, 4), hasOlder: true } });
+    expect(state.open!.messages.map((m) => m.seq)).toEqual([2, 3, 4]);
+    expect(state.open!.hasOlder).toBe(true);
+  });
+});
