@@ -7,7 +7,7 @@ export type { SendFailure } from './send-failure.ts';
 export type { ConnectionStatus, ListProblem } from './status.ts';
 export { waitsToRetry } from './status.ts';
 export type { Bubble, ChatState, OpenChat, PendingSend } from './state.ts';
-export { outboxKey, OUTBOX_MAX_AGE_MS } from './outbox.ts';
+export { legacyOutboxKey, outboxKey, OUTBOX_MAX_AGE_MS } from './outbox.ts';
 export type { OutboxStorage } from './outbox.ts';
 export { totalUnread } from './merge.ts';
 export { findRow, indexOfRow, rowAt, rowCount, rowSlice } from './rows.ts';

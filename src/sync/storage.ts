@@ -14,12 +14,17 @@ export function readStored(storage: OutboxStorage | undefined, key: string, what
   }
 }
 
-/** Stores `text` under `key`, or removes the key for `null`. Never throws: a full or refusing storage is warned about, naming `what`. */
-export function writeStored(storage: OutboxStorage | undefined, key: string, text: string | null, what: string): void {
+/**
+ * Stores `text` under `key`, or removes the key for `null`; answers whether it did. Never throws: a
+ * full or refusing storage is warned about, naming `what`.
+ */
+export function writeStored(storage: OutboxStorage | undefined, key: string, text: string | null, what: string): boolean {
   try {
     if (text === null) storage?.removeItem(key);
     else storage?.setItem(key, text);
+    return true;
   } catch (error) {
     console.warn(`[hero-messaging] cannot save the ${what}: ${String(error)}`);
+    return false;
   }
 }

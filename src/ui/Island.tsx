@@ -1,7 +1,7 @@
 import { createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js';
 import { insert } from 'solid-js/web';
 import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
-import { createChatSession, createDrafts, draftKey, outboxKey, sessionEnvironment, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
+import { createChatSession, createDrafts, draftKey, legacyOutboxKey, outboxKey, sessionEnvironment, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
 import { IslandApp } from './App.tsx';
 import { IslandContext } from './context.ts';
 import { createNotifications, type NotificationApi } from './notifications.ts';
@@ -93,6 +93,7 @@ export function Island(props: IslandOptions) {
     environment,
     storage,
     outboxKey: outboxKey(origin, options.context, options.publicKey),
+    legacyOutboxKey: legacyOutboxKey(origin, options.context, options.publicKey),
   });
   // The island's one clock for what it shows ("5 min"), on the session's clock and timers.
   const clock = sessionEnvironment(environment);

@@ -10,12 +10,14 @@ export interface FakeOrigin {
   readonly items: Map<string, string>;
   /** Writes `value` under `key` from a tab that is none of the test's. */
   write(key: string, value: string): void;
+  /** `localStorage.clear()` in a tab that is none of the test's: every key goes, and the others hear `key` null. */
+  clear(): void;
 }
 
 export function createFakeOrigin(): FakeOrigin {
   const items = new Map<string, string>();
   const tabs: EventTarget[] = [];
-  const changed = (from: EventTarget | undefined, key: string) => {
+  const changed = (from: EventTarget | undefined, key: string | null) => {
     for (const events of tabs) {
       if (events !== from) setTimeout(() => events.dispatchEvent(Object.assign(new Event('storage'), { key })), 0);
     }
@@ -43,6 +45,10 @@ export function createFakeOrigin(): FakeOrigin {
     write(key, value) {
       items.set(key, value);
       changed(undefined, key);
+    },
+    clear() {
+      items.clear();
+      changed(undefined, null);
     },
   };
 }

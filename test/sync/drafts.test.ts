@@ -25,7 +25,7 @@ describe('draft storage', () => {
   it('keys a draft per origin, context, key and chat, beside the outbox of the same identity', () => {
     const key = draftKey('https://a.test', 'ctx', 'pk', 's1');
     expect(key).toBe('hero-messaging:draft:["https://a.test","ctx","pk","s1"]');
-    expect(outboxKey('https://a.test', 'ctx', 'pk')).toBe('hero-messaging:outbox:["https://a.test","ctx","pk"]');
+    expect(outboxKey('https://a.test', 'ctx', 'pk')).toBe('hero-messaging:outbox:v2:["https://a.test","ctx","pk"]');
     expect(new Set([key, draftKey('https://b.test', 'ctx', 'pk', 's1'), draftKey('https://a.test', 'ctx', 'pk2', 's1'), draftKey('https://a.test', 'ctx', 'pk', 's2')]).size).toBe(4);
     // No separator trick makes two identities share a key.
     expect(draftKey('a', 'b","c', 'd', 'e')).not.toBe(draftKey('a', 'b', 'c","d', 'e'));

@@ -1,0 +1,87 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openChat, send, startHarness, waitLive, type Harness } from './support/harness.ts';
+
+// Issue 30: an unsent message is never lost. Every page of a scenario is a tab of one browser profile
+// (one browser context: shared localStorage, locks and channels); the server is reached through a
+// fault proxy, so "offline" is the proxy refusing connections.
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ heartbeatMs: 1000 });
+});
+afterAll(() => h?.close());
+
+/** The texts of the open chat's failed bubbles. */
+const failedTexts = (page: Page) => page.locator('hero-messaging .hm-msg[data-status="failed"] .hm-text').allTextContents();
+
+/** The contents of every unsent message in this profile's localStorage, whatever the island's version stored. */
+const storedTexts = (page: Page) =>
+  page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith('hero-messaging:outbox:'))
+      .flatMap((k) => {
+        const stored = JSON.parse(localStorage.getItem(k)!) as { content: string }[] | { sends: { content: string }[] };
+        return (Array.isArray(stored) ? stored : stored.sends).map((p) => p.content);
+      })
+      .sort(),
+  );
+
+/** How many messages of the DM on the server read `text`. */
+async function onServer(text: string): Promise<number> {
+  const messages = await h.client('bob').listMessages({ sid: h.dm.sid, limit: 200 });
+  return messages.filter((m) => m.content === text).length;
+}
+
+/** Two tabs of alice's on the server behind a proxy, both live, the first leading; the DM open in both. */
+async function twoTabs(): Promise<{ context: BrowserContext; a: Page; b: Page; proxy: Awaited<ReturnType<Harness['proxy']>> }> {
+  const proxy = await h.proxy();
+  const context = await h.browser.newContext({ viewport: { width: 900, height: 600 } });
+  const a = await h.page('alice', { osisUrl: proxy.url, browserContext: context });
+  await waitLive(a);
+  const b = await h.page('alice', { osisUrl: proxy.url, browserContext: context });
+  await waitLive(b);
+  for (const page of [a, b]) await openChat(page, h.dm.sid);
+  return { context, a, b, proxy };
+}
+
+describe('another tab clears storage (issue 30, item 1)', () => {
+  it('a failed message stays in its tab, is written back, and is sent once when the server is back', async () => {
+    const { context, a, b, proxy } = await twoTabs();
+    proxy.refuse();
+    await send(a, 'survives a clear');
+    await expect.poll(() => failedTexts(a), { timeout: 10_000 }).toEqual(['survives a clear']);
+    await expect.poll(() => failedTexts(b), { timeout: 5000 }).toEqual(['survives a clear']);
+    await b.evaluate(() => localStorage.clear());
+    await expect.poll(() => storedTexts(b), { timeout: 5000 }).toEqual(['survives a clear']);
+    expect(await failedTexts(a)).toEqual(['survives a clear']);
+    expect(await failedTexts(b)).toEqual(['survives a clear']);
+    proxy.accept();
+    await waitLive(a, 60_000);
+    await expect.poll(() => onServer('survives a clear'), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => storedTexts(a), { timeout: 5000 }).toEqual([]);
+    await context.close();
+  });
+
+  it('a failed message stays when another tab clears storage and writes the outbox in the same task', async () => {
+    const { context, a, b, proxy } = await twoTabs();
+    proxy.refuse();
+    await send(a, 'survives a clear and a write');
+    await expect.poll(() => failedTexts(b), { timeout: 10_000 }).toEqual(['survives a clear and a write']);
+    // Tab b clears storage, then sends (writing the outbox) before tab a hears of either.
+    await b.evaluate(() => {
+      localStorage.clear();
+      const input = document.querySelector('hero-messaging')!.shadowRoot!.querySelector('textarea')!;
+      input.value = 'written after the clear';
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    });
+    const both = ['survives a clear and a write', 'written after the clear'];
+    await expect.poll(async () => (await failedTexts(a)).sort(), { timeout: 10_000 }).toEqual(both);
+    await expect.poll(() => storedTexts(a), { timeout: 5000 }).toEqual(both);
+    proxy.accept();
+    await waitLive(a, 60_000);
+    for (const text of both) await expect.poll(() => onServer(text), { timeout: 10_000 }).toBe(1);
+    await context.close();
+  });
+});
