@@ -51,14 +51,16 @@ const EntrySchema = v.object({
 const DoneSchema = v.object({ nonce: NonceSchema, at: v.number() });
 
 /**
- * The storage key for one (origin, context, key). The `v2` holds a `StoredOutbox`; what versions
- * before it stored (a list of sends) is under `legacyOutboxKey`.
+ * The storage key of one identity's outbox: the server (its osis-url as `normalizeOsisUrl` gives it,
+ * which names the tabs' shared stream too), the context and the key, so that a tab never sends
+ * another server's message. The `v2` holds a `StoredOutbox`; what versions before it stored (a
+ * list of sends, per page origin) is under `legacyOutboxKey`.
  */
-export function outboxKey(origin: string, context: string, publicKey: string): string {
-  return `hero-messaging:outbox:v2:${JSON.stringify([origin, context, publicKey])}`;
+export function outboxKey(server: string, context: string, publicKey: string): string {
+  return `hero-messaging:outbox:v2:${JSON.stringify([server, context, publicKey])}`;
 }
 
-/** Where versions before `outboxKey`'s `v2` kept the outbox, as a list of sends. */
+/** Where versions before `outboxKey`'s `v2` kept the outbox, as a list of sends: per page origin, whatever server they talked to. */
 export function legacyOutboxKey(origin: string, context: string, publicKey: string): string {
   return `hero-messaging:outbox:${JSON.stringify([origin, context, publicKey])}`;
 }

@@ -1,5 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBackendServer } from '../../mocks/backend/index.ts';
+import { createCommunicationClient } from '../../src/sdk/index.ts';
 import { openChat, send, startHarness, waitLive, type Harness } from './support/harness.ts';
 
 // Issue 30: an unsent message is never lost. Every page of a scenario is a tab of one browser profile
@@ -27,11 +29,14 @@ const storedTexts = (page: Page) =>
       .sort(),
   );
 
-/** How many messages of the DM on the server read `text`. */
-async function onServer(text: string): Promise<number> {
-  const messages = await h.client('bob').listMessages({ sid: h.dm.sid, limit: 200 });
+/** How many messages of the DM on the server (default: the harness's) read `text`. */
+async function onServer(text: string, url = h.backend.url): Promise<number> {
+  const bob = createCommunicationClient({ baseUrl: url, context: h.context, publicKey: 'bob' });
+  const messages = await bob.listMessages({ sid: h.dm.sid, limit: 200 });
   return messages.filter((m) => m.content === text).length;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Two tabs of alice's on the server behind a proxy, both live, the first leading; the DM open in both. */
 async function twoTabs(): Promise<{ context: BrowserContext; a: Page; b: Page; proxy: Awaited<ReturnType<Harness['proxy']>> }> {
@@ -83,5 +88,42 @@ describe('another tab clears storage (issue 30, item 1)', () => {
     await waitLive(a, 60_000);
     for (const text of both) await expect.poll(() => onServer(text), { timeout: 10_000 }).toBe(1);
     await context.close();
+  });
+});
+
+describe('two servers, one browser (issue 30, item 2)', () => {
+  it("a tab on a staging server neither shows nor sends production's unsent message, and production gets it once", async () => {
+    const staging = await startBackendServer({ seed: false, heartbeatMs: 1000 });
+    try {
+      // Staging holds a copy of production's DM (same sid): it would take production's message. (A
+      // first write creates the context's world there; until then `world` answers a shared empty one.)
+      await createCommunicationClient({ baseUrl: staging.url, context: h.context, publicKey: 'carol' }).setConversation({ participant_keys: ['carol', 'dave'] });
+      const dm = h.backend.backend.service.world(h.context).conversation(h.dm.sid)!;
+      staging.backend.service.world(h.context).putConversation(dm);
+      const proxy = await h.proxy();
+      const context = await h.browser.newContext({ viewport: { width: 900, height: 600 } });
+      const production = await h.page('alice', { osisUrl: proxy.url, browserContext: context });
+      await waitLive(production);
+      await openChat(production, h.dm.sid);
+      proxy.refuse();
+      await send(production, 'for production only');
+      await expect.poll(() => failedTexts(production), { timeout: 10_000 }).toEqual(['for production only']);
+
+      const stage = await h.page('alice', { osisUrl: staging.url, browserContext: context });
+      await waitLive(stage);
+      await openChat(stage, h.dm.sid);
+      // Live, it would have resent what it took for its own by now.
+      await sleep(1000);
+      expect(await failedTexts(stage)).toEqual([]);
+      expect(await onServer('for production only', staging.url)).toBe(0);
+
+      proxy.accept();
+      await waitLive(production, 60_000);
+      await expect.poll(() => onServer('for production only'), { timeout: 10_000 }).toBe(1);
+      expect(await onServer('for production only', staging.url)).toBe(0);
+      await context.close();
+    } finally {
+      await staging.close();
+    }
   });
 });
