@@ -128,16 +128,19 @@ export function loadOutbox(storage: OutboxStorage | undefined, key: string, now 
 /**
  * Changes the stored outbox as it is now (other tabs write it too): reads it, applies `change`, and
  * writes the result when it differs (done marks past `DONE_KEPT_MS`, or beyond the newest
- * `DONE_KEPT`, are forgotten). Answers whether what `change` answered is stored now; does nothing
- * (and answers false) when storage cannot be read.
+ * `DONE_KEPT`, are forgotten; an entry's `unsaved` is not written). Answers the outbox stored now:
+ * what `change` answered, or what was there when storage refused the write (full, say: nothing
+ * stored is dropped to make room); `undefined` when storage cannot be read (nothing is written then).
  */
-export function updateOutbox(storage: OutboxStorage | undefined, key: string, now: number, change: (stored: StoredOutbox) => StoredOutbox): boolean {
+export function updateOutbox(storage: OutboxStorage | undefined, key: string, now: number, change: (stored: StoredOutbox) => StoredOutbox): StoredOutbox | undefined {
   const text = readOutbox(storage, key);
-  if (text === undefined) return false;
-  const next = change(parseOutbox(text, now) ?? { sends: [], done: [] });
+  if (text === undefined) return undefined;
+  const stored = parseOutbox(text, now) ?? { sends: [], done: [] };
+  const next = change(stored);
+  const sends = next.sends.map(({ unsaved: _, ...p }) => p);
   const done = next.done.filter((d) => now - d.at < DONE_KEPT_MS).slice(-DONE_KEPT);
-  const json = next.sends.length + done.length === 0 ? null : JSON.stringify({ sends: next.sends, done });
-  return json === text || writeStored(storage, key, json, 'outbox');
+  const json = sends.length + done.length === 0 ? null : JSON.stringify({ sends, done });
+  return json === text || writeStored(storage, key, json, 'outbox') ? next : stored;
 }
 
 /**
@@ -149,11 +152,12 @@ export function adoptOutbox(storage: OutboxStorage | undefined, from: string, to
   const text = readOutbox(storage, from);
   const old = text ? parseOutbox(text, now) : undefined;
   if (!old) return;
-  const moved = updateOutbox(storage, to, now, ({ sends, done }) => {
+  const after = updateOutbox(storage, to, now, ({ sends, done }) => {
     const known = new Set([...sends, ...done].map((p) => p.nonce));
     return { sends: [...sends, ...old.sends.filter((p) => !known.has(p.nonce))], done };
   });
-  if (moved) writeStored(storage, from, null, 'outbox');
+  const there = new Set([...(after?.sends ?? []), ...(after?.done ?? [])].map((p) => p.nonce));
+  if (after && old.sends.every((p) => there.has(p.nonce))) writeStored(storage, from, null, 'outbox');
 }
 
 /** Entries to resend on their own when the stream is live: not older than a day, not refused. */

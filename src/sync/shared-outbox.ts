@@ -83,15 +83,7 @@ export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
   };
 
   const merge = (entries: StoredOutbox) => {
-    merging = true;
-    try {
-      store.update((s) => {
-        const outbox = mergeStored(s.outbox, entries, tabId);
-        return outbox === s.outbox ? s : { ...s, outbox };
-      });
-    } finally {
-      merging = false;
-    }
+    mark((outbox) => mergeStored(outbox, entries, tabId));
     const outbox = store.current().outbox;
     if (outbox.some((p) => !entries.sends.some((s) => s.nonce === p.nonce))) save(outbox, outbox);
     watchGrace();
@@ -99,13 +91,15 @@ export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
 
   /**
    * Writes what changed from `previous` to `next` (a send gone from it is done), and every send of
-   * `next` that storage lacks, over what storage holds now: the other tabs' entries stay.
+   * `next` that storage lacks, over what storage holds now: the other tabs' entries stay. A send
+   * storage does not hold afterwards (full, or refusing) is marked `unsaved`, so the person learns
+   * at once that a reload loses it; the mark goes once a later write stores it.
    */
   function save(next: readonly PendingSend[], previous: readonly PendingSend[]): void {
     const now = env.now();
     const before = new Map(previous.map((p) => [p.nonce, p]));
     const after = new Set(next.map((p) => p.nonce));
-    updateOutbox(storage, key!, now, ({ sends, done }) => {
+    const kept = updateOutbox(storage, key!, now, ({ sends, done }) => {
       const finished = new Set(done.map((d) => d.nonce));
       const marks = [...done];
       for (const p of previous) {
@@ -122,6 +116,28 @@ export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
       }
       return { sends: kept, done: marks };
     });
+    const held = new Set(kept?.sends.map((p) => p.nonce));
+    mark((outbox) => {
+      const marked = outbox.map((p) => {
+        if (!p.unsaved === held.has(p.nonce)) return p;
+        const { unsaved, ...rest } = p;
+        return unsaved ? rest : { ...rest, unsaved: true as const };
+      });
+      return marked.some((p, i) => p !== outbox[i]) ? marked : outbox;
+    });
+  }
+
+  /** Changes the store's outbox as storage already has it: nothing to write. */
+  function mark(change: (outbox: PendingSend[]) => PendingSend[]): void {
+    merging = true;
+    try {
+      store.update((s) => {
+        const outbox = change(s.outbox);
+        return outbox === s.outbox ? s : { ...s, outbox };
+      });
+    } finally {
+      merging = false;
+    }
   }
 
   /** Wakes when the first of the other tabs' tries runs past the grace. */
@@ -146,8 +162,13 @@ export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
 
   const onStorage = (event: Event) => {
     const changed = (event as StorageEvent).key;
+    // Another key changed: room may have been made for what could not be stored.
+    if (changed !== key && changed !== null) {
+      const outbox = store.peek().outbox;
+      if (outbox.some((p) => p.unsaved)) save(outbox, outbox);
+      return;
+    }
     // `key` null: the whole storage was cleared.
-    if (changed !== key && changed !== null) return;
     const entries = stored();
     if (entries) merge(entries);
   };

@@ -2,12 +2,12 @@
 export type OutboxStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 /**
- * The text stored under `key`: `null` when there is none, `undefined` when storage cannot be read
- * (then nothing is known, not "none"; one warning names `what`). Never throws.
+ * The text stored under `key`: `null` when there is none, `undefined` when there is no storage or it
+ * cannot be read (then nothing is known, not "none"; one warning names `what`). Never throws.
  */
 export function readStored(storage: OutboxStorage | undefined, key: string, what: string): string | null | undefined {
   try {
-    return storage?.getItem(key) ?? null;
+    return storage && storage.getItem(key);
   } catch (error) {
     console.warn(`[hero-messaging] cannot read the ${what}: ${String(error)}`);
     return undefined;

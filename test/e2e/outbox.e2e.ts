@@ -127,3 +127,43 @@ describe('two servers, one browser (issue 30, item 2)', () => {
     }
   });
 });
+
+describe('storage full (issue 30, item 3)', () => {
+  it('a message that cannot be stored says at once that a reload loses it; nothing stored is dropped for it', async () => {
+    const proxy = await h.proxy();
+    const context = await h.browser.newContext({ viewport: { width: 900, height: 700 } });
+    const page = await h.page('alice', { osisUrl: proxy.url, browserContext: context });
+    await waitLive(page);
+    await openChat(page, h.dm.sid);
+    proxy.refuse();
+    await send(page, 'stored before');
+    await expect.poll(() => failedTexts(page), { timeout: 10_000 }).toEqual(['stored before']);
+    // Fills localStorage to the last character the browser allows.
+    const fillers = await page.evaluate(() => {
+      let count = 0;
+      for (let size = 1 << 20; size >= 1; ) {
+        try {
+          localStorage.setItem(`filler-${count}`, 'x'.repeat(size));
+          count++;
+        } catch {
+          size = Math.floor(size / 2);
+        }
+      }
+      return count;
+    });
+    await send(page, 'cannot be stored');
+    const note = (text: string) => page.locator('hero-messaging .hm-msg').filter({ hasText: text }).locator('.hm-unsaved');
+    await expect.poll(() => note('cannot be stored').count(), { timeout: 5000 }).toBe(1);
+    expect(await note('cannot be stored').textContent()).toContain('will be lost if the page is reloaded');
+    await expect.poll(() => failedTexts(page), { timeout: 10_000 }).toEqual(['stored before', 'cannot be stored']);
+    expect(await note('stored before').count()).toBe(0);
+    expect(await storedTexts(page)).toEqual(['stored before']);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('filler-')).length)).toBe(fillers);
+    // Delivered while the page stays open; the note goes with the bubble's failure.
+    proxy.accept();
+    await waitLive(page, 60_000);
+    for (const text of ['stored before', 'cannot be stored']) await expect.poll(() => onServer(text), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.locator('hero-messaging .hm-unsaved').count(), { timeout: 5000 }).toBe(0);
+    await context.close();
+  });
+});

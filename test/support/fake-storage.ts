@@ -12,6 +12,8 @@ export interface FakeOrigin {
   write(key: string, value: string): void;
   /** `localStorage.clear()` in a tab that is none of the test's: every key goes, and the others hear `key` null. */
   clear(): void;
+  /** While true, every `setItem` throws a `QuotaExceededError`, as a full `localStorage` does. */
+  full: boolean;
 }
 
 export function createFakeOrigin(): FakeOrigin {
@@ -22,7 +24,8 @@ export function createFakeOrigin(): FakeOrigin {
       if (events !== from) setTimeout(() => events.dispatchEvent(Object.assign(new Event('storage'), { key })), 0);
     }
   };
-  return {
+  const origin: FakeOrigin = {
+    full: false,
     items,
     tab() {
       const events = new EventTarget();
@@ -32,6 +35,7 @@ export function createFakeOrigin(): FakeOrigin {
         storage: {
           getItem: (key) => items.get(key) ?? null,
           setItem(key, value) {
+            if (origin.full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
             items.set(key, value);
             changed(events, key);
           },
@@ -51,4 +55,5 @@ export function createFakeOrigin(): FakeOrigin {
       changed(undefined, null);
     },
   };
+  return origin;
 }

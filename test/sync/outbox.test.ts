@@ -79,21 +79,27 @@ describe('writing the stored outbox', () => {
     const storage = memoryStorage();
     const old = { nonce: 'old', at: NOW - DONE_KEPT_MS };
     const many = Array.from({ length: DONE_KEPT + 1 }, (_, i) => ({ nonce: `d${i}`, at: NOW - 1000 + i }));
-    expect(updateOutbox(storage, KEY, NOW, () => ({ sends: [entry('a')], done: [old, ...many] }))).toBe(true);
+    expect(updateOutbox(storage, KEY, NOW, () => ({ sends: [entry('a')], done: [old, ...many] }))?.sends).toEqual([entry('a')]);
     const stored = parseOutbox(storage.map.get(KEY)!, NOW)!;
     expect(stored.sends).toEqual([entry('a')]);
     expect(stored.done).toEqual(many.slice(1));
-    expect(updateOutbox(storage, KEY, NOW + DONE_KEPT_MS, () => ({ sends: [], done: stored.done }))).toBe(true);
+    updateOutbox(storage, KEY, NOW + DONE_KEPT_MS, () => ({ sends: [], done: stored.done }));
     expect(storage.map.has(KEY)).toBe(false);
   });
 
-  it('answers false when storage refuses the write, and leaves what was stored', () => {
+  it('never writes an entry\'s unsaved mark', () => {
+    const storage = memoryStorage();
+    updateOutbox(storage, KEY, NOW, () => ({ sends: [{ ...entry('a'), unsaved: true }], done: [] }));
+    expect(storage.map.get(KEY)).not.toContain('unsaved');
+  });
+
+  it('answers what stays stored when storage refuses the write: all that was there, nothing dropped to make room (issue 30, item 3)', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const storage = memoryStorage();
     updateOutbox(storage, KEY, NOW, () => ({ sends: [entry('a')], done: [] }));
     const before = storage.map.get(KEY);
     storage.full = true;
-    expect(updateOutbox(storage, KEY, NOW, (s) => ({ ...s, sends: [...s.sends, entry('b')] }))).toBe(false);
+    expect(updateOutbox(storage, KEY, NOW, (s) => ({ ...s, sends: [...s.sends, entry('b')] }))?.sends).toEqual([entry('a')]);
     expect(storage.map.get(KEY)).toBe(before);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('[hero-messaging] cannot save the outbox: '));
   });
@@ -118,6 +124,10 @@ describe('writing the stored outbox', () => {
     adoptOutbox(storage, legacy, KEY, NOW);
     expect(storage.map.get(legacy)).toBe(JSON.stringify([entry('old')]));
     expect(storage.map.has(KEY)).toBe(false);
+  });
+
+  it('answers undefined, and writes nothing, without a storage that can be read', () => {
+    expect(updateOutbox(undefined, KEY, NOW, () => ({ sends: [entry('a')], done: [] }))).toBeUndefined();
   });
 });
 

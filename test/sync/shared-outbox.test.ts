@@ -345,6 +345,42 @@ describe('the outbox shared by the tabs of one identity', () => {
     expect(b.outbox().map((p) => p.content)).toEqual(['next']);
   });
 
+  it('marks at once a message storage cannot keep, drops nothing stored to make room, and unmarks it once stored (issue 30, item 3)', async () => {
+    const a = tab('a', true);
+    await a.goLive();
+    a.session.send('stored');
+    await settle();
+    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    origin.full = true;
+    a.session.send('not stored');
+    const unsaved = () => a.session.store.bubbles().filter((b) => b.status !== 'sent').map((b) => [b.content, b.unsaved ?? false]);
+    // Before its send has an answer.
+    expect(unsaved()).toEqual([
+      ['stored', false],
+      ['not stored', true],
+    ]);
+    await settle();
+    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    expect(unsaved()).toEqual([
+      ['stored', false],
+      ['not stored', true],
+    ]);
+    expect(storedContents()).toEqual(['stored']);
+    expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('[hero-messaging] cannot save the outbox: '));
+    // Another tab makes room: the next write stores it.
+    origin.full = false;
+    origin.write('something else', 'x');
+    await settle();
+    expect(unsaved()).toEqual([
+      ['stored', false],
+      ['not stored', false],
+    ]);
+    expect(storedContents()).toEqual(['stored', 'not stored']);
+    expect(origin.items.get(KEY)).not.toContain('unsaved');
+  });
+
   it('stops listening to the other tabs once disposed', async () => {
     const a = tab('a', true);
     const b = tab('b', false);
