@@ -1,5 +1,16 @@
 import { createSignal, type Signal } from 'solid-js';
+import { LIMITS } from '../protocol/index.ts';
 import { readStored, writeStored, type OutboxStorage } from './storage.ts';
+
+/**
+ * The most a draft (and the composer) holds: the content limit and a margin, so a paste a little too
+ * long stays whole for the person to shorten, with the counter and "limited to" showing. A draft
+ * far longer would cost the page a long task (layout of every line) each time its chat opens.
+ */
+export const DRAFT_MAX = LIMITS.contentMax + 1000;
+
+/** `text` cut to `DRAFT_MAX`, never inside a surrogate pair. */
+const capDraft = (text: string): string => (text.length > DRAFT_MAX ? text.slice(0, DRAFT_MAX).replace(/[\uD800-\uDBFF]$/, '') : text);
 
 /**
  * The storage key of one chat's draft: per (server, context, key) like the outbox's (see
@@ -10,14 +21,22 @@ export function draftKey(server: string, context: string, publicKey: string, sid
   return `hero-messaging:draft:${JSON.stringify([server, context, publicKey, sid])}`;
 }
 
-/** Reads a draft; `''` when there is none, or (with one warning) when storage refuses or what is stored is not a draft. */
+/**
+ * Reads a draft; `''` when there is none, or (with one warning) when storage refuses or what is
+ * stored is not a draft. One longer than `DRAFT_MAX` is cut to it, with a warning (storage keeps it
+ * whole until the draft changes).
+ */
 export function loadDraft(storage: OutboxStorage | undefined, key: string): string {
   const text = readStored(storage, key, 'draft');
   if (!text) return '';
   try {
     const draft: unknown = JSON.parse(text);
     // Stored as { text }: anything else was not written by this version of the island.
-    if (typeof (draft as { text?: unknown } | null)?.text === 'string') return (draft as { text: string }).text;
+    const kept = (draft as { text?: unknown } | null)?.text;
+    if (typeof kept === 'string') {
+      if (kept.length > DRAFT_MAX) console.warn(`[hero-messaging] a stored draft of ${kept.length} characters was cut to ${DRAFT_MAX}`);
+      return capDraft(kept);
+    }
   } catch {
     // Not JSON: warned about below, like a wrong shape.
   }
@@ -34,7 +53,7 @@ export function saveDraft(storage: OutboxStorage | undefined, key: string, text:
 export interface Drafts {
   /** The draft of chat `sid`, `''` when none (reactive). */
   get(sid: string): string;
-  /** Keeps `text` as the draft of `sid` at once, in memory and in storage (where whitespace only is no draft). */
+  /** Keeps `text` (cut to `DRAFT_MAX`) as the draft of `sid` at once, in memory and in storage (where whitespace only is no draft). */
   set(sid: string, text: string): void;
 }
 
@@ -64,6 +83,7 @@ export function createDrafts(storage: OutboxStorage | undefined, keyOf: (sid: st
   return {
     get: (sid) => signalOf(sid)[0](),
     set(sid, text) {
+      text = capDraft(text);
       signalOf(sid)[1](text);
       saveDraft(storage, keyOf(sid), text);
     },

@@ -12,7 +12,7 @@ export type { OutboxStorage } from './outbox.ts';
 export { totalUnread } from './merge.ts';
 export { findRow, indexOfRow, rowAt, rowCount, rowSlice } from './rows.ts';
 export type { Row, Rows } from './rows.ts';
-export { createDrafts, draftKey } from './drafts.ts';
+export { createDrafts, DRAFT_MAX, draftKey } from './drafts.ts';
 export type { Drafts } from './drafts.ts';
 export { firstUnread } from './unread.ts';
 export type { ChangeResult, Editor } from './editor.ts';
