@@ -16,5 +16,5 @@ export type {
   SubscriptionStats,
 } from './subscription.ts';
 export type { Identity } from './rpc.ts';
-export { isSharedSubscription } from './tabs/index.ts';
+export { isSharedSubscription, normalizeOsisUrl } from './tabs/index.ts';
 export type { SharedSubscription, TabPlatform } from './tabs/index.ts';

@@ -443,6 +443,7 @@ export function bubblesOf(
         time: p.created_at,
         status: p.state,
         failure: p.failure,
+        unsaved: p.unsaved,
         nonce: p.nonce,
       })),
     );

@@ -6,7 +6,7 @@ import { makeContacts } from './contacts.ts';
 import { makeEditor, type Editor } from './editor.ts';
 import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
 import { applyConversation, keepNewest, openChat, prependOlder } from './merge.ts';
-import { loadOutbox, type OutboxStorage } from './outbox.ts';
+import { adoptOutbox, loadOutbox, type OutboxStorage } from './outbox.ts';
 import { makeReadMarker } from './read-marker.ts';
 import { makeSender, type SendResult } from './sender.ts';
 import { makeSnapshotter } from './snapshotter.ts';
@@ -25,6 +25,8 @@ export interface SessionOptions {
   storage?: OutboxStorage;
   /** Storage key of this identity's outbox (see `outboxKey`). */
   outboxKey?: string;
+  /** Where an older version kept this identity's outbox (see `legacyOutboxKey`): moved to `outboxKey` at the start. Default: none. */
+  legacyOutboxKey?: string;
   /** This tab's id in the outbox shared by the identity's tabs. Default: a random UUID. */
   tabId?: string;
   /** Messages per page. Default 50. */
@@ -99,6 +101,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   const [loaded, setLoaded] = createSignal(false);
   const [streamUp, setStreamUp] = createSignal(false);
   const [listProblem, setListProblem] = createSignal<ListProblem>();
+  if (options.legacyOutboxKey && options.outboxKey) adoptOutbox(options.storage, options.legacyOutboxKey, options.outboxKey, env.now());
   const store = createChatStore(initialState(me, loadOutbox(options.storage, options.outboxKey ?? '', env.now())), { schedule: env.schedulePublish });
   const health = makeSessionHealth(() => {
     flush();

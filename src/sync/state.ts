@@ -20,6 +20,8 @@ export interface PendingSend {
   /** While `sending`: the tab whose try it is, and when the try began (unix ms); see `SEND_GRACE_MS`. */
   owner?: string;
   since?: number;
+  /** Storage could not keep it (full, or refusing): a reload loses it. Never stored itself. */
+  unsaved?: true;
 }
 
 export interface OpenChat {
@@ -65,6 +67,8 @@ export interface Bubble {
   time: number;
   status: 'sent' | 'sending' | 'failed';
   failure?: SendFailure;
+  /** Not sent yet, and storage could not keep it: a reload loses it. */
+  unsaved?: true;
   nonce?: string;
   /** Its sender edited it since. */
   edited?: true;

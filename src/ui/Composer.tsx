@@ -1,6 +1,6 @@
 import { createEffect, createSignal, on, Show } from 'solid-js';
 import { LIMITS } from '../protocol/index.ts';
-import type { Bubble } from '../sync/index.ts';
+import { DRAFT_MAX, type Bubble } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { changeError } from './MessageActions.tsx';
 
@@ -78,6 +78,7 @@ export function Composer(props: { sid: string | undefined; disabled: boolean; ed
         class="hm-input"
         rows={1}
         dir="auto"
+        maxLength={DRAFT_MAX}
         aria-label={t.message}
         placeholder={props.disabled ? t.pickFirst : t.writeMessage}
         disabled={props.disabled}

@@ -1,7 +1,7 @@
 import { createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js';
 import { insert } from 'solid-js/web';
-import { createCommunicationClient, type CommunicationClient } from '../sdk/index.ts';
-import { createChatSession, createDrafts, draftKey, outboxKey, sessionEnvironment, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
+import { createCommunicationClient, normalizeOsisUrl, type CommunicationClient } from '../sdk/index.ts';
+import { createChatSession, createDrafts, draftKey, legacyOutboxKey, outboxKey, sessionEnvironment, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
 import { IslandApp } from './App.tsx';
 import { IslandContext } from './context.ts';
 import { createNotifications, type NotificationApi } from './notifications.ts';
@@ -85,14 +85,26 @@ export function Island(props: IslandOptions) {
   const origin = typeof location === 'undefined' ? '' : location.origin;
   const environment = { ...pageEnvironment(), ...options.environment };
   const storage = options.storage ?? defaultStorage();
-  const drafts = createDrafts(storage, (sid) => draftKey(origin, options.context, options.publicKey, sid));
+  // Unsent messages and drafts are kept per server, as the tabs' shared stream is named.
+  const osis = normalizeOsisUrl(options.baseUrl, globalThis.location?.href);
+  const { context, publicKey } = options;
+  // Older versions kept them per page origin, whatever server they talked to: a server on this
+  // origin takes them over (theirs, most likely); one elsewhere leaves them be, for it must never
+  // send another server's message.
+  const adopts = !!origin && (osis === origin || osis.startsWith(`${origin}/`));
+  const drafts = createDrafts(
+    storage,
+    (sid) => draftKey(osis, context, publicKey, sid),
+    adopts && osis !== origin ? (sid) => draftKey(origin, context, publicKey, sid) : undefined,
+  );
   const session = createChatSession({
     client,
     transport: options.transport,
     receipts: options.receipts,
     environment,
     storage,
-    outboxKey: outboxKey(origin, options.context, options.publicKey),
+    outboxKey: outboxKey(osis, context, publicKey),
+    legacyOutboxKey: adopts ? legacyOutboxKey(origin, context, publicKey) : undefined,
   });
   // The island's one clock for what it shows ("5 min"), on the session's clock and timers.
   const clock = sessionEnvironment(environment);

@@ -106,6 +106,9 @@ export function MessageBubble(props: {
             <span class="hm-seen-time"> · {clockTime(Math.max(...props.seen()!.map((r) => r.read_at)) * 1000, locale())}</span>
           </span>
         </Show>
+        <Show when={b().unsaved}>
+          <div class="hm-failed-note hm-unsaved">{t.unsaved}</div>
+        </Show>
         <Show when={b().status === 'failed'}>
           <div class="hm-failed-note">
             {b().failure ? t.notSentWhy(failure(t, b().failure!)) : t.notSent}{' '}

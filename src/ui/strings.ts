@@ -69,6 +69,8 @@ export const en = {
   failedRefused: (said: string) => `the server refused it (${said})`,
   /** The server had a problem; `status` is the HTTP status, when there was one. */
   failedTrouble: (status?: number) => `the server had a problem${status ? ` (HTTP ${status})` : ''}`,
+  /** Under a message not sent yet that the browser's storage could not keep (full, say). */
+  unsaved: 'This browser could not keep a copy: it will be lost if the page is reloaded before it is sent.',
   /** Before the text of a message that failed to send, in its conversation's row. */
   unsentPreview: 'Not sent:',
   /** Before a draft's text in its conversation's row. */

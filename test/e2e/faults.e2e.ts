@@ -56,7 +56,7 @@ describe('faults in Chromium: nothing is lost', () => {
     const stored = await alice.evaluate(() =>
       Object.keys(localStorage)
         .filter((k) => k.startsWith('hero-messaging:outbox:'))
-        .flatMap((k) => (JSON.parse(localStorage.getItem(k)!) as { content: string }[]).map((e) => e.content)),
+        .flatMap((k) => (JSON.parse(localStorage.getItem(k)!) as { sends: { content: string }[] }).sends.map((e) => e.content)),
     );
     expect(stored).toEqual(['offline 1', 'offline 2', 'offline 3']);
     await expect.poll(() => status(alice).getAttribute('data-state')).not.toBe('live');

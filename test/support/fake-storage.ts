@@ -10,17 +10,22 @@ export interface FakeOrigin {
   readonly items: Map<string, string>;
   /** Writes `value` under `key` from a tab that is none of the test's. */
   write(key: string, value: string): void;
+  /** `localStorage.clear()` in a tab that is none of the test's: every key goes, and the others hear `key` null. */
+  clear(): void;
+  /** While true, every `setItem` throws a `QuotaExceededError`, as a full `localStorage` does. */
+  full: boolean;
 }
 
 export function createFakeOrigin(): FakeOrigin {
   const items = new Map<string, string>();
   const tabs: EventTarget[] = [];
-  const changed = (from: EventTarget | undefined, key: string) => {
+  const changed = (from: EventTarget | undefined, key: string | null) => {
     for (const events of tabs) {
       if (events !== from) setTimeout(() => events.dispatchEvent(Object.assign(new Event('storage'), { key })), 0);
     }
   };
-  return {
+  const origin: FakeOrigin = {
+    full: false,
     items,
     tab() {
       const events = new EventTarget();
@@ -30,6 +35,7 @@ export function createFakeOrigin(): FakeOrigin {
         storage: {
           getItem: (key) => items.get(key) ?? null,
           setItem(key, value) {
+            if (origin.full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
             items.set(key, value);
             changed(events, key);
           },
@@ -44,5 +50,10 @@ export function createFakeOrigin(): FakeOrigin {
       items.set(key, value);
       changed(undefined, key);
     },
+    clear() {
+      items.clear();
+      changed(undefined, null);
+    },
   };
+  return origin;
 }

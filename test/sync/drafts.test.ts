@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { createEffect, createRoot } from 'solid-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDrafts, draftKey, loadDraft, saveDraft } from '../../src/sync/drafts.ts';
+import { createDrafts, DRAFT_MAX, draftKey, loadDraft, saveDraft } from '../../src/sync/drafts.ts';
+import { LIMITS } from '../../src/protocol/index.ts';
 import { outboxKey } from '../../src/sync/outbox.ts';
 
 /** A `Storage` over a Map, counting its reads. */
@@ -25,7 +26,7 @@ describe('draft storage', () => {
   it('keys a draft per origin, context, key and chat, beside the outbox of the same identity', () => {
     const key = draftKey('https://a.test', 'ctx', 'pk', 's1');
     expect(key).toBe('hero-messaging:draft:["https://a.test","ctx","pk","s1"]');
-    expect(outboxKey('https://a.test', 'ctx', 'pk')).toBe('hero-messaging:outbox:["https://a.test","ctx","pk"]');
+    expect(outboxKey('https://a.test', 'ctx', 'pk')).toBe('hero-messaging:outbox:v2:["https://a.test","ctx","pk"]');
     expect(new Set([key, draftKey('https://b.test', 'ctx', 'pk', 's1'), draftKey('https://a.test', 'ctx', 'pk2', 's1'), draftKey('https://a.test', 'ctx', 'pk', 's2')]).size).toBe(4);
     // No separator trick makes two identities share a key.
     expect(draftKey('a', 'b","c', 'd', 'e')).not.toBe(draftKey('a', 'b', 'c","d', 'e'));
@@ -52,6 +53,36 @@ describe('draft storage', () => {
     expect(warn).toHaveBeenCalledTimes(6);
     expect(loadDraft(undefined, 'k')).toBe('');
     expect(warn).toHaveBeenCalledTimes(6);
+  });
+});
+
+describe('a draft far over the content limit (issue 30, item 9)', () => {
+  it('holds the content limit and a margin', () => {
+    expect(DRAFT_MAX).toBe(LIMITS.contentMax + 1000);
+  });
+
+  it('is cut when read, with a warning, never inside a surrogate pair; storage keeps it whole until it changes', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const huge = Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n');
+    const emoji = `${'x'.repeat(DRAFT_MAX - 1)}😀 and more`;
+    const storage = memoryStorage({ a: JSON.stringify({ text: huge }), b: JSON.stringify({ text: emoji }), c: JSON.stringify({ text: 'x'.repeat(DRAFT_MAX) }) });
+    expect(loadDraft(storage, 'a')).toBe(huge.slice(0, DRAFT_MAX));
+    expect(warn).toHaveBeenCalledWith(`[hero-messaging] a stored draft of ${huge.length} characters was cut to ${DRAFT_MAX}`);
+    expect(loadDraft(storage, 'b')).toBe('x'.repeat(DRAFT_MAX - 1));
+    expect(loadDraft(storage, 'c')).toHaveLength(DRAFT_MAX);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(JSON.parse(storage.map.get('a')!)).toEqual({ text: huge });
+  });
+
+  it('is cut when set, in memory and in storage', () => {
+    const storage = memoryStorage();
+    createRoot((dispose) => {
+      const drafts = createDrafts(storage, (sid) => `k:${sid}`);
+      drafts.set('s1', 'y'.repeat(DRAFT_MAX + 10));
+      expect(drafts.get('s1')).toHaveLength(DRAFT_MAX);
+      expect((JSON.parse(storage.map.get('k:s1')!) as { text: string }).text).toHaveLength(DRAFT_MAX);
+      dispose();
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
 import { applyEvent, openChat } from '../../src/sync/merge.ts';
-import { outboxKey, OUTBOX_MAX_AGE_MS } from '../../src/sync/outbox.ts';
+import { outboxKey, OUTBOX_MAX_AGE_MS, parseOutbox, type StoredOutbox } from '../../src/sync/outbox.ts';
 import { makeSender } from '../../src/sync/sender.ts';
 import { initialState, type PendingSend } from '../../src/sync/state.ts';
 import { createChatStore } from '../../src/sync/store.ts';
@@ -36,7 +36,7 @@ function setup(stored: PendingSend[] = [], withKey = true) {
     outboxKey: withKey ? KEY : undefined,
   });
   const outbox = () => store.current().outbox.map((p) => ({ nonce: p.nonce, state: p.state, failure: p.failure, retryable: p.retryable }));
-  const saved = () => (storage.has(KEY) ? (JSON.parse(storage.get(KEY)!) as PendingSend[]).map((p) => p.content) : undefined);
+  const saved = () => (storage.has(KEY) ? (JSON.parse(storage.get(KEY)!) as StoredOutbox).sends.map((p) => p.content) : undefined);
   return { client, store, controller, sender, outbox, saved, storage, writes: () => writes };
 }
 
@@ -105,8 +105,8 @@ describe('the sender', () => {
       { nonce: 'n1', state: 'failed', failure: { why: 'unreachable' }, retryable: true },
       { nonce: 'n2', state: 'failed', failure: { why: 'refused', said: 'no such chat' }, retryable: false },
     ]);
-    // Stored as `failure`: a tab of version 0.1, which reads `error` as words, keeps the entries.
-    const stored = JSON.parse([...storage.values()][0]!) as Record<string, unknown>[];
+    // Stored as `failure` (version 0.1 kept its reason in words, as `error`).
+    const stored = (JSON.parse([...storage.values()][0]!) as { sends: Record<string, unknown>[] }).sends;
     expect(stored.map((p) => [p.failure, 'error' in p])).toEqual([
       [{ why: 'unreachable' }, false],
       [{ why: 'refused', said: 'no such chat' }, false],
@@ -130,8 +130,8 @@ describe('the sender', () => {
     expect(outbox()).toEqual([]);
   });
 
-  it('saves the outbox on every change, whoever makes it, and removes it when empty', async () => {
-    const { client, store, sender, saved } = setup();
+  it('saves the outbox on every change, whoever makes it, and remembers what is done', async () => {
+    const { client, store, sender, saved, storage } = setup();
     sender.send('c1', 'one');
     sender.send('c1', 'two');
     expect(saved()).toEqual(['one', 'two']);
@@ -143,7 +143,8 @@ describe('the sender', () => {
     await settle();
     client.reply('conversation.send_message', echo('n2', 'two', 11));
     await settle();
-    expect(saved()).toBeUndefined();
+    expect(saved()).toEqual([]);
+    expect(parseOutbox(storage.get(KEY)!, Date.now())!.done.map((d) => d.nonce)).toEqual(['n1', 'n2']);
   });
 
   it('writes storage only when the outbox changed', () => {

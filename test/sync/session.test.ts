@@ -2,7 +2,7 @@ import { findRow, rowAt, rowSlice } from '../../src/sync/rows.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage, type ServerEvent } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
-import { makeChatSession, outboxKey, type SessionOptions } from '../../src/sync/index.ts';
+import { legacyOutboxKey, makeChatSession, outboxKey, type SessionOptions } from '../../src/sync/index.ts';
 import { createFakeClient } from '../support/fake-client.ts';
 import { chatMessage } from '../support/messages.ts';
 import { row, testEnvironment } from '../support/session-env.ts';
@@ -86,6 +86,20 @@ describe('the chat session', () => {
     expect(t.state()).toBe('live');
     expect(t.methods().sort()).toEqual(['contact.list', 'conversation.list', 'conversation.list', 'conversation.send_message']);
     expect(t.client.pending('conversation.send_message')[0]!.params).toEqual({ sid: 'c1', content: 'waiting', nonce: 'old' });
+  });
+
+  it('takes over, at the start, the unsent messages an older version kept under its key, and removes that key', () => {
+    const key = outboxKey('http://host', 'ctx', 'bob');
+    const legacy = legacyOutboxKey('http://host', 'ctx', 'bob');
+    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed' }];
+    const storage = new Map([[legacy, JSON.stringify(stored)]]);
+    const t = start({
+      storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) },
+      outboxKey: key,
+      legacyOutboxKey: legacy,
+    });
+    expect(t.session.store.current().outbox.map((p) => p.content)).toEqual(['waiting']);
+    expect([...storage.keys()]).toEqual([key]);
   });
 
   it('hands nothing more of a batch to a session disposed while the stream loop held it', async () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
 import { makeChatSession, outboxKey, type ChatSession, type PendingSend, type Schedule } from '../../src/sync/index.ts';
-import { SEND_GRACE_MS } from '../../src/sync/outbox.ts';
+import { loadOutbox, SEND_GRACE_MS } from '../../src/sync/outbox.ts';
 import { createFakeClient, type FakeClient } from '../support/fake-client.ts';
 import { shareFakeStream } from '../support/fake-leadership.ts';
 import { createFakeOrigin, type FakeOrigin } from '../support/fake-storage.ts';
@@ -83,6 +83,9 @@ function tab(name: string, leading: boolean, options: { shared?: boolean; schedu
   return t;
 }
 
+/** The contents of the sends in storage now, as a tab reading it would find them. */
+const storedContents = () => loadOutbox(origin.tab().storage, KEY).map((p) => p.content);
+
 /** Every send_message RPC of these tabs, as `tab:content`. */
 const sends = (...tabs: Tab[]) =>
   tabs.flatMap((t) => t.client.calls.filter((c) => c.method === 'conversation.send_message').map((c) => `${t.name}:${(c.params as { content: string }).content}`));
@@ -116,7 +119,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     expect(a.outbox()).toEqual([]);
     expect(b.outbox()).toEqual([]);
-    expect(origin.items.has(KEY)).toBe(false);
+    expect(storedContents()).toEqual([]);
     expect(sends(a, b)).toEqual(['a:hello']);
   });
 
@@ -176,7 +179,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     await vi.advanceTimersByTimeAsync(1);
     const pending = a.session.store.current().outbox.map((p) => p.content);
     expect(pending).toEqual(['other']);
-    expect(JSON.parse(origin.items.get(KEY)!).map((p: { content: string }) => p.content)).toEqual(['other']);
+    expect(storedContents()).toEqual(['other']);
   });
 
   it('keeps a follower from flushing until it takes the lead', async () => {
@@ -263,16 +266,119 @@ describe('the outbox shared by the tabs of one identity', () => {
     await settle();
     expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }]);
     const other = { nonce: 'z', conversation_sid: 'c1', content: 'from elsewhere', created_at: Date.now(), state: 'failed', failure: { why: 'closed' } };
-    origin.write(KEY, JSON.stringify([other, { nonce: 7 }, null]));
+    origin.write(KEY, JSON.stringify({ sends: [other, { nonce: 7 }, null], done: [] }));
     await settle();
-    expect(a.outbox()).toEqual([{ content: 'from elsewhere', state: 'failed', failure: { why: 'closed' } }]);
-    expect(console.warn).toHaveBeenCalledWith('[hero-messaging] the stored outbox is not a JSON list; ignored');
+    // Its own message, which the other tab left out, stays (and is written back).
+    expect(a.outbox()).toEqual([
+      { content: 'from elsewhere', state: 'failed', failure: { why: 'closed' } },
+      { content: 'hello', state: 'failed', failure: { why: 'unreachable' } },
+    ]);
+    expect(console.warn).toHaveBeenCalledWith('[hero-messaging] the stored outbox is not an outbox; ignored');
     expect(console.warn).toHaveBeenCalledWith('[hero-messaging] dropped a corrupt outbox entry');
     // Still sending and saving.
     a.session.send('again');
     await settle();
     expect(sends(a)).toEqual(['a:hello', 'a:again']);
-    expect((JSON.parse(origin.items.get(KEY)!) as PendingSend[]).map((p) => p.content)).toEqual(['from elsewhere', 'again']);
+    expect(storedContents()).toEqual(['from elsewhere', 'hello', 'again']);
+  });
+
+  it('keeps a failed message when another tab clears storage, writes it back, and the leader sends it once (issue 30, item 1)', async () => {
+    const a = tab('a', false);
+    const b = tab('b', true);
+    await a.goLive();
+    await b.goLive();
+    a.session.send('hello');
+    await settle();
+    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    origin.clear();
+    await settle();
+    const failed = [{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }];
+    expect(a.outbox()).toEqual(failed);
+    expect(b.outbox()).toEqual(failed);
+    expect(storedContents()).toEqual(['hello']);
+    await a.drop();
+    await b.drop();
+    await a.goLive();
+    await b.goLive();
+    await settle();
+    expect(sends(a, b)).toEqual(['a:hello', 'b:hello']);
+    b.client.reply('conversation.send_message', echo('a1', 'hello'));
+    await settle();
+    expect(a.outbox()).toEqual([]);
+    expect(storedContents()).toEqual([]);
+  });
+
+  it('keeps a failed message when another tab clears storage and a third writes the outbox at once (issue 30, item 1)', async () => {
+    const a = tab('a', true);
+    const c = tab('c', false);
+    await a.goLive();
+    a.session.send('hello');
+    await settle();
+    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    // Before any tab hears of the clear, c writes the outbox as it finds it: without a's message.
+    origin.clear();
+    c.session.send('other');
+    await settle();
+    expect(a.outbox().map((p) => p.content)).toEqual(['hello', 'other']);
+    expect(c.outbox().map((p) => p.content)).toEqual(['hello', 'other']);
+    expect(storedContents()).toEqual(['hello', 'other']);
+  });
+
+  it('takes a message discarded in another tab away in every tab, and no tab writes it back', async () => {
+    const a = tab('a', false);
+    const b = tab('b', true);
+    await a.goLive();
+    await b.goLive();
+    a.session.send('hello');
+    await settle();
+    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    b.session.discard('a1');
+    await settle();
+    expect(a.outbox()).toEqual([]);
+    expect(b.outbox()).toEqual([]);
+    a.session.send('next');
+    await settle();
+    expect(storedContents()).toEqual(['next']);
+    expect(b.outbox().map((p) => p.content)).toEqual(['next']);
+  });
+
+  it('marks at once a message storage cannot keep, drops nothing stored to make room, and unmarks it once stored (issue 30, item 3)', async () => {
+    const a = tab('a', true);
+    await a.goLive();
+    a.session.send('stored');
+    await settle();
+    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    origin.full = true;
+    a.session.send('not stored');
+    const unsaved = () => a.session.store.bubbles().filter((b) => b.status !== 'sent').map((b) => [b.content, b.unsaved ?? false]);
+    // Before its send has an answer.
+    expect(unsaved()).toEqual([
+      ['stored', false],
+      ['not stored', true],
+    ]);
+    await settle();
+    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    await settle();
+    expect(unsaved()).toEqual([
+      ['stored', false],
+      ['not stored', true],
+    ]);
+    expect(storedContents()).toEqual(['stored']);
+    expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('[hero-messaging] cannot save the outbox: '));
+    // Another tab makes room: the next write stores it.
+    origin.full = false;
+    origin.write('something else', 'x');
+    await settle();
+    expect(unsaved()).toEqual([
+      ['stored', false],
+      ['not stored', false],
+    ]);
+    expect(storedContents()).toEqual(['stored', 'not stored']);
+    expect(origin.items.get(KEY)).not.toContain('unsaved');
   });
 
   it('stops listening to the other tabs once disposed', async () => {

@@ -100,8 +100,8 @@ describe('drafts (issue 14, bug 1 and item 1)', () => {
   it('ignores a stored draft that is not JSON or not a draft, with one warning each, and opens an empty box', async () => {
     const world = createFakeWorld();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    localStorage.setItem(draftKey(location.origin, 'world', 'bob', world.dm.sid), '{not json');
-    localStorage.setItem(draftKey(location.origin, 'world', 'bob', world.group.sid), JSON.stringify({ text: 42 }));
+    localStorage.setItem(draftKey('http://osis.test', 'world', 'bob', world.dm.sid), '{not json');
+    localStorage.setItem(draftKey('http://osis.test', 'world', 'bob', world.group.sid), JSON.stringify({ text: 42 }));
     const { host } = mount(world);
     await open(host, world.dm.sid);
     expect(input(host).value).toBe('');
@@ -111,6 +111,6 @@ describe('drafts (issue 14, bug 1 and item 1)', () => {
     expect(warn.mock.calls.filter(([m]) => String(m).includes('draft'))).toHaveLength(2);
     // Still usable: typing keeps a new, valid draft.
     fireEvent.input(input(host), { target: { value: 'fresh' } });
-    expect(JSON.parse(localStorage.getItem(draftKey(location.origin, 'world', 'bob', world.dm.sid))!)).toEqual({ text: 'fresh' });
+    expect(JSON.parse(localStorage.getItem(draftKey('http://osis.test', 'world', 'bob', world.dm.sid))!)).toEqual({ text: 'fresh' });
   });
 });
