@@ -51,13 +51,19 @@ async function main(): Promise<void> {
     seed: !values['no-seed'],
     shape: parseShape(values.shape, '--shape'),
   });
-  console.log(`listening on ${running.url}`);
-  if (values.shape === 'seed') console.log('speaking the seed shape: only what the production server ships');
+  // Ctrl-C under `npm run` arrives twice, from the terminal and forwarded by npm: a signal while
+  // closing must not cut the close short (its default action would end the process at once).
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void running.close().then(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // Said once it can be stopped: whoever waits for this line may signal at once.
+  console.log(`listening on ${running.url}`);
+  if (values.shape === 'seed') console.log('speaking the seed shape: only what the production server ships');
 }
 
 main().catch((error: unknown) => {
