@@ -324,9 +324,13 @@ export class CommunicationService {
     for (const record of records) this.apply(record);
   }
 
-  /** Adds history that nobody watches yet (seeding): journaled and applied, not published. */
+  /**
+   * Adds history that nobody watches yet (seeding): journaled and applied, not published. A journal
+   * that refuses it throws its `JournalError`, and nothing of it is applied.
+   */
   importHistory(records: readonly JournalRecord[]): void {
-    this.commit(records);
+    this.journal?.append(records);
+    for (const record of records) this.apply(record);
   }
 
   /** Applies one journal record to its world; returns the highest seq it carries. */

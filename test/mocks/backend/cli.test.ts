@@ -1,9 +1,20 @@
 // @vitest-environment node
 import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, it } from 'vitest';
-import { openStream, rpc } from '../../support/backend';
+import { openStream, rpc, tempDir } from '../../support/backend';
+
+/** Runs `command` to its end: its exit code and what it wrote to stderr. */
+async function run(command: string, args: string[]): Promise<{ code: number | null; err: string }> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, err };
+}
 
 /** Whether something accepts a TCP connection on 127.0.0.1:`port`. */
 function listening(port: number): Promise<boolean> {
@@ -122,5 +133,34 @@ it('stops listening when `npm run backend` is sent SIGTERM, as a process manager
     } catch {
       // Nothing of it is left.
     }
+  }
+});
+
+it('says only what failed when the data directory cannot be made, without the usage text (issue 30, item 13)', async () => {
+  const tmp = tempDir();
+  try {
+    // A file where a folder would go: unwritable for anyone, root included.
+    writeFileSync(join(tmp.path, 'file'), '');
+    const dir = join(tmp.path, 'file', 'data');
+    const { code, err } = await run(process.execPath, ['--import', 'tsx', 'mocks/backend/cli.ts', '--port', '0', '--data', dir]);
+    expect(code).toBe(1);
+    expect(err).not.toContain('usage');
+    expect(err).toBe(`could not start: the data directory ${dir} could not be locked: ENOTDIR: not a directory, mkdir '${dir}'\n`);
+  } finally {
+    tmp.remove();
+  }
+});
+
+it.skipIf(!existsSync('/dev/full'))('says only what failed when the disk is full, without the usage text (issue 30, item 13)', async () => {
+  const tmp = tempDir();
+  try {
+    // Its lock is written aside first, to `backend.lock.<pid>`: a link to /dev/full there (the shell's
+    // pid is the backend's, since it execs) makes that write fail as on a full disk.
+    const script = 'ln -s /dev/full "$1/backend.lock.$$" && exec "$2" --import tsx mocks/backend/cli.ts --port 0 --data "$1"';
+    const { code, err } = await run('sh', ['-c', script, 'sh', tmp.path, process.execPath]);
+    expect(code).toBe(1);
+    expect(err).toBe(`could not start: the data directory ${tmp.path} could not be locked: ENOSPC: no space left on device, write\n`);
+  } finally {
+    tmp.remove();
   }
 });
