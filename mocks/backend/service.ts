@@ -106,7 +106,7 @@ export class CommunicationService {
   }
 
   private readonly handlers: { [M in RpcMethod]: (context: string, caller: string, p: RpcParams<M>) => unknown } = {
-    'conversation.list': (context, caller) => this.world(context).conversationsOf(caller),
+    'conversation.list': (context, caller, p) => this.world(context).conversationsOf(caller, p),
     'conversation.get': (context, caller, p) => {
       const world = this.world(context);
       return world.viewOf(this.participantOf(world, p.sid, caller), caller);

@@ -64,7 +64,11 @@ const BySid = v.object({ sid: SidSchema });
 /* @__NO_SIDE_EFFECTS__ */
 function paramSchemas() {
   return {
-    'conversation.list': Empty,
+    /** A page: the first `limit` conversations after the position `before` (a row's), in list order (`list.ts`). */
+    'conversation.list': v.object({
+      limit: v.optional(v.integer(1, LIMITS.listPageMax)),
+      before: v.optional(v.object({ last_message_time: v.integer(), sid: SidSchema })),
+    }),
     'conversation.get': BySid,
     'conversation.set': v.object({
       sid: v.optional(SidSchema),

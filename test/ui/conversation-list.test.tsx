@@ -16,9 +16,12 @@ afterEach(() => {
 
 /** A world where bob has `count` more groups, each with one message, the newest last. */
 function crowdedWorld(count: number): { world: FakeWorld; sids: string[] } {
-  const world = createFakeWorld();
+  // One conversation a second, the newest last: the order of the list is its order of activity.
+  let clock = Date.now() - count * 1000;
+  const world = createFakeWorld({ now: () => clock });
   const sids: string[] = [];
   for (let i = 0; i < count; i++) {
+    clock += 1000;
     const conv = world.service.call('world', 'carol', 'conversation.set', { name: `Room ${i}`, participant_keys: ['bob', 'carol', 'dave'] }) as Conversation;
     world.send('carol', conv.sid, `hello ${i}`);
     sids.push(conv.sid);
