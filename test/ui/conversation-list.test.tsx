@@ -116,6 +116,35 @@ describe('a list of 1,000 conversations', () => {
   });
 });
 
+describe('a list in pages (issue 30, item 15)', () => {
+  it('shows the first page at once, and is Live with the whole list only once the last page is in', async () => {
+    const { world, sids } = crowdedWorld(250);
+    // The pages after the first wait until let go.
+    let release!: () => void;
+    const later = new Promise<void>((resolve) => (release = resolve));
+    let askedForMore = false;
+    const answer = world.server.rpc;
+    world.server.rpc = async (method, params, headers) => {
+      if (method === 'conversation.list' && (params as { before?: unknown }).before !== undefined) {
+        askedForMore = true;
+        await later;
+      }
+      return answer(method, params, headers);
+    };
+    const host = mount(world);
+    await waitFor(() => expect(askedForMore).toBe(true));
+    await waitFor(() => expect(rows(host).length).toBeGreaterThan(0));
+    expect(rows(host)[0]!.dataset.sid).toBe(sids[249]);
+    // Nothing says the list is all there: not Live, no set size.
+    const status = host.querySelector<HTMLElement>('.hm-status')!;
+    expect(status.textContent).not.toBe('Live');
+    expect(host.querySelector('.hm-conv-list li')!.getAttribute('aria-setsize')).toBe('-1');
+    release();
+    await wholeList(host, 252);
+    await waitFor(() => expect(status.textContent).toBe('Live'));
+  });
+});
+
 describe('a list the server cannot send whole', () => {
   it('shows its newest rows, a chat opened from them loads, and the person can try the list again', async () => {
     const { world, sids } = crowdedWorld(600);
