@@ -7,6 +7,7 @@ import { burstRendering } from './burst.ts';
 import { deliveryLatency } from './delivery.ts';
 import { fanoutLatency } from './fanout.ts';
 import { longList } from './list.ts';
+import { listWait } from './list-wait.ts';
 import { mountLeaks } from './leaks.ts';
 import { bundleSize } from './size.ts';
 import { report, type BenchLine } from './support.ts';
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchLine[]>> = {
   leaks: () => mountLeaks({ cycles: quick ? 20 : 200 }),
   tabs: () => tabSharing(quick ? { tabs: [1, 5], handovers: 5 } : { tabs: [1, 5, 20], handovers: 20 }),
   list: () => longList(quick ? { conversations: [300], messages: 300 } : {}),
+  'list-wait': () => listWait(quick ? { conversations: 2000, rounds: 2 } : {}),
 };
 
 const chosen = values.only ?? Object.keys(BENCHMARKS);

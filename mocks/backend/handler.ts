@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS, RpcError, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues, v } from '../../src/protocol/index.ts';
 import { DEFAULT_ALLOWED_ORIGINS, applyCors } from './cors.ts';
 import { refusedHost } from './host-check.ts';
-import { loadJournal, openJournal, type Journal, type JournalIo, type JournalRecord } from './journal.ts';
-import { lockDataDir } from './lock.ts';
+import { DataDirError, openDataDir } from './data-dir.ts';
+import { JournalError, type JournalIo } from './journal.ts';
 import { seedDemo } from './seed.ts';
 import { callSeed, makeSeedStreamWire } from './seed-shape.ts';
 import { CommunicationService } from './service.ts';
@@ -25,7 +25,8 @@ export interface BackendOptions {
   backlogBytes?: number;
   /**
    * Folder of the journal; memory only when absent. The backend locks it: a second backend on the
-   * same folder fails to start with a `DataDirLockedError`.
+   * same folder fails to start with a `DataDirLockedError`. A folder that cannot be locked, read or
+   * written (a full disk) fails the start with a `DataDirError` that says which and why.
    */
   dataDir?: string;
   /** fsync each journal append, so an acknowledged change survives a power cut. Default true. */
@@ -87,21 +88,17 @@ export function createBackend(options: BackendOptions = {}): Backend {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const seedShape = (parseShape(options.shape) ?? 'full') === 'seed';
   const origins = [...DEFAULT_ALLOWED_ORIGINS, ...(options.allowOrigins ?? [])];
-  const release = options.dataDir ? lockDataDir(options.dataDir) : undefined;
-  let history: JournalRecord[] = [];
-  let journal: Journal | undefined;
-  try {
-    if (options.dataDir) {
-      history = loadJournal(options.dataDir);
-      journal = openJournal(options.dataDir, { fsync: options.fsync, io: options.journalIo });
-    }
-  } catch (error) {
-    release?.();
-    throw error;
-  }
+  const data = options.dataDir ? openDataDir(options.dataDir, { fsync: options.fsync, io: options.journalIo }) : undefined;
   const now = options.now ?? Date.now;
-  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal, now }, history);
-  if (options.seed ?? true) seedDemo(service, now());
+  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal: data?.journal, now }, data?.history);
+  if (options.seed ?? true) {
+    try {
+      seedDemo(service, now());
+    } catch (error) {
+      data?.close();
+      throw options.dataDir && error instanceof JournalError ? new DataDirError(options.dataDir, 'written', error) : error;
+    }
+  }
   const streams = new EventStreams(service.log, {
     heartbeatMs,
     backlogBytes: options.backlogBytes ?? 1024 * 1024,
@@ -205,8 +202,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
     injectRaw: (context, key, raw) => streams.injectRaw(context, key, raw),
     close() {
       streams.closeAll();
-      journal?.close();
-      release?.();
+      data?.close();
     },
   };
 }

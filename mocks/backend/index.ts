@@ -6,5 +6,7 @@ export { heroBackend } from './vite-plugin.ts';
 export { DEFAULT_CONTACTS } from './world.ts';
 export { DEMO_CONTEXT } from './seed.ts';
 export { DataDirLockedError } from './lock.ts';
+export { DataDirError } from './data-dir.ts';
+export type { DataDirStep } from './data-dir.ts';
 export { BACKEND_SHAPES, parseShape } from './shape.ts';
 export type { BackendShape } from './shape.ts';

@@ -118,7 +118,7 @@ export function openJournal(dir: string, options: JournalOptions = {}): Journal 
         } catch {
           // Still torn: the next append cuts the fragment first, and a restart drops a torn tail.
         }
-        throw new JournalError(`the journal could not be written (${describe(error)})`);
+        throw new JournalError(`the journal could not be written (${describeError(error)})`, { cause: error });
       }
       size += bytes.length;
     },
@@ -128,7 +128,8 @@ export function openJournal(dir: string, options: JournalOptions = {}): Journal 
   };
 }
 
-function describe(error: unknown): string {
+/** An error as one line, led by its code (`ENOSPC: no space left on device, write`). */
+export function describeError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return typeof code === 'string' && !message.startsWith(code) ? `${code}: ${message}` : message;

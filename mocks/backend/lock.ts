@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const LOCK_FILE = 'backend.lock';
@@ -26,8 +26,8 @@ export function lockDataDir(dir: string, pid = process.pid): () => void {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, LOCK_FILE);
   const aside = `${path}.${pid}`;
-  writeFileSync(aside, `${pid}\n`);
   try {
+    writeFileSync(aside, `${pid}\n`);
     for (let attempt = 0; ; attempt++) {
       try {
         linkSync(aside, path);
@@ -40,7 +40,8 @@ export function lockDataDir(dir: string, pid = process.pid): () => void {
       removeIfHeldBy(path, holder);
     }
   } finally {
-    unlinkSync(aside);
+    // Also when writing it failed (a full disk): nothing is left behind.
+    rmSync(aside, { force: true });
   }
   let held = true;
   return () => {

@@ -22,7 +22,8 @@ import type { StreamWire } from './shape.ts';
  *   notification of one is dropped, as any that fails): no `conversation.seen`, `chatmessage.updated`
  *   or `conversation.typing` on the stream, and messages carry no `edited_at`, `deleted` or
  *   `updated_seq` (a tombstone, in data the full shape wrote, is not listed);
- * - `conversation.list_messages` ignores `before_seq`; `conversation.send_message` takes `nonce` when
+ * - `conversation.list` ignores `limit` and `before` (no paging: the whole list, every time);
+ *   `conversation.list_messages` ignores `before_seq`; `conversation.send_message` takes `nonce` when
  *   given (and still stores one message per nonce) but never echoes it.
  */
 
@@ -52,6 +53,10 @@ export function callSeed(service: CommunicationService, context: string, caller:
     case 'conversation.delete_message':
     case 'conversation.typing':
       throw new RpcError('MethodNotFound', `method not found: ${method}`);
+    case 'conversation.list':
+      // No paging: the whole list, whatever is asked.
+      params = withoutField(withoutField(params, 'limit'), 'before');
+      break;
     case 'conversation.list_messages':
       params = withoutField(params, 'before_seq');
       break;

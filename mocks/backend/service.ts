@@ -106,7 +106,7 @@ export class CommunicationService {
   }
 
   private readonly handlers: { [M in RpcMethod]: (context: string, caller: string, p: RpcParams<M>) => unknown } = {
-    'conversation.list': (context, caller) => this.world(context).conversationsOf(caller),
+    'conversation.list': (context, caller, p) => this.world(context).conversationsOf(caller, p),
     'conversation.get': (context, caller, p) => {
       const world = this.world(context);
       return world.viewOf(this.participantOf(world, p.sid, caller), caller);
@@ -324,9 +324,13 @@ export class CommunicationService {
     for (const record of records) this.apply(record);
   }
 
-  /** Adds history that nobody watches yet (seeding): journaled and applied, not published. */
+  /**
+   * Adds history that nobody watches yet (seeding): journaled and applied, not published. A journal
+   * that refuses it throws its `JournalError`, and nothing of it is applied.
+   */
   importHistory(records: readonly JournalRecord[]): void {
-    this.commit(records);
+    this.journal?.append(records);
+    for (const record of records) this.apply(record);
   }
 
   /** Applies one journal record to its world; returns the highest seq it carries. */

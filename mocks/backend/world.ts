@@ -1,4 +1,5 @@
-import type { Contact, FullChatMessage as ChatMessage, FullConversation as Conversation, Receipt } from '../../src/protocol/index.ts';
+import type { Contact, FullChatMessage as ChatMessage, FullConversation as Conversation, ListPosition, Receipt } from '../../src/protocol/index.ts';
+import { ActivityOrder } from './activity.ts';
 
 /** A conversation as stored; the per-caller fields of `Conversation` are derived from it. */
 export interface ConversationRecord {
@@ -45,6 +46,8 @@ export class World {
   private readonly deletedBy = new Map<string, Map<string, number[]>>();
   private readonly reads = new Map<string, Map<string, ReadMark>>();
   private readonly receipts = new Map<string, Map<string, ReceiptMark>>();
+  /** Every conversation in list order. */
+  private readonly activity = new ActivityOrder();
 
   isKnown(key: string): boolean {
     return this.contacts.has(key);
@@ -57,12 +60,14 @@ export class World {
   putConversation(record: ConversationRecord): void {
     this.conversations.set(record.sid, record);
     if (!this.messages.has(record.sid)) this.messages.set(record.sid, []);
+    this.activity.set(record.sid, this.viewTime(record));
   }
 
   addMessage(message: ChatMessage): void {
     const list = this.messages.get(message.conversation_sid);
     if (!list) throw new Error(`message ${message.sid} for unknown conversation ${message.conversation_sid}`);
     list.push(message);
+    this.activity.set(message.conversation_sid, message.created_at * 1000);
     seqsOf(this.sentBy, message).push(message.seq);
     this.index(message);
   }
@@ -165,7 +170,7 @@ export class World {
       name: record.name,
       participant_keys: [...record.participant_keys],
       last_message: last?.content ?? '',
-      last_message_time: last ? last.created_at * 1000 : record.created_at * 1000,
+      last_message_time: this.viewTime(record),
       unread_count: unread,
       created_at: record.created_at,
       seq: Math.max(record.seq, last?.seq ?? 0, mark?.seq ?? 0, receiptSeq),
@@ -173,13 +178,24 @@ export class World {
     };
   }
 
-  /** Conversations `key` takes part in, newest activity first. */
-  conversationsOf(key: string): Conversation[] {
+  /** A conversation's `last_message_time`: its last message's time, or when it was created. */
+  private viewTime(record: ConversationRecord): number {
+    return (this.lastMessage(record.sid)?.created_at ?? record.created_at) * 1000;
+  }
+
+  /**
+   * Conversations `key` takes part in, in list order (newest activity first, then the greater sid):
+   * the first `limit` (all when absent) after the position `before` (from the top when absent).
+   */
+  conversationsOf(key: string, page: { limit?: number; before?: ListPosition } = {}): Conversation[] {
     const views: Conversation[] = [];
-    for (const record of this.conversations.values()) {
+    const limit = page.limit ?? Infinity;
+    for (const sid of this.activity.after(page.before)) {
+      if (views.length >= limit) break;
+      const record = this.conversations.get(sid)!;
       if (record.participant_keys.includes(key)) views.push(this.viewOf(record, key));
     }
-    return views.sort((a, b) => b.last_message_time - a.last_message_time || b.seq - a.seq);
+    return views;
   }
 }
 

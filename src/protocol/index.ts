@@ -5,6 +5,8 @@ export type { RpcErrorName, RpcMethod, RpcParams, RpcResult, RpcRequest, RpcResp
 export { ServerEventSchema, SERVER_EVENT_TYPES, parseEventData } from './events.ts';
 export type { ServerEvent, ServerEventType, FrameError } from './events.ts';
 export { formatCursor, parseCursor } from './cursor.ts';
+export { comesAfter, listPositionOf } from './list.ts';
+export type { ListPosition } from './list.ts';
 export { formatFrame, KEEPALIVE_FRAME } from './frame.ts';
 export type { Cursor } from './cursor.ts';
 export type { Result } from './result.ts';

@@ -64,7 +64,11 @@ const BySid = v.object({ sid: SidSchema });
 /* @__NO_SIDE_EFFECTS__ */
 function paramSchemas() {
   return {
-    'conversation.list': Empty,
+    /** A page: the first `limit` conversations after the position `before` (a row's), in list order (`list.ts`). */
+    'conversation.list': v.object({
+      limit: v.optional(v.integer(1, LIMITS.listPageMax)),
+      before: v.optional(v.object({ last_message_time: v.integer(), sid: SidSchema })),
+    }),
     'conversation.get': BySid,
     'conversation.set': v.object({
       sid: v.optional(SidSchema),
@@ -137,10 +141,16 @@ export function isRpcMethod(name: string): name is RpcMethod {
   return Object.prototype.hasOwnProperty.call(RPC_PARAMS, name);
 }
 
+/**
+ * A request's `id`, echoed in its answer: a string, `null`, or a whole number a JSON reader holds
+ * exactly (|n| ≤ 2^53 − 1). Any other number would come back as another (`1e400` reads as Infinity,
+ * 2^53 + 1 as 2^53), so the caller could not match its answer; JSON-RPC 2.0 also asks for numbers
+ * without fractional parts.
+ */
 const RpcId = v.check(
   v.unknown(),
-  (id) => id === null || typeof id === 'string' || typeof id === 'number',
-  'expected a string, a number or null',
+  (id) => id === null || typeof id === 'string' || Number.isSafeInteger(id),
+  `expected a string, a whole number from ${-Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, or null`,
 ) as v.Schema<string | number | null>;
 
 export const RpcRequestSchema = v.object({

@@ -15,6 +15,8 @@ export const LIMITS = {
   bodyMax: 64 * 1024,
   pageDefault: 50,
   pageMax: 200,
+  /** Conversations in one page of `conversation.list` (`limit`); without a limit, the whole list. */
+  listPageMax: 1000,
   /** How long after sending its sender may edit a message, in seconds. */
   editWindowS: 15 * 60,
 } as const;

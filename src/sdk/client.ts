@@ -1,5 +1,6 @@
 import type { ChatMessage, Contact, Conversation, RpcParams } from '../protocol/index.ts';
 import { defaultEnvironment, type Environment } from './environment.ts';
+import { listConversationPages } from './list.ts';
 import { pollEvents, type PollOptions } from './poll.ts';
 import { makeRpcCall, type Identity } from './rpc.ts';
 import { subscribeEvents } from './stream.ts';
@@ -32,8 +33,9 @@ export interface ClientOptions extends Identity {
 export interface CommunicationClient {
   readonly identity: Readonly<Identity>;
   /**
-   * Every conversation of the caller, newest activity first. A long list is checked a part at a time;
-   * `onFirst` gets the first part (the newest conversations) before the rest is checked.
+   * Every conversation of the caller, newest activity first, fetched in pages where the server pages
+   * (100 rows, then 1,000 at a time) and checked a part at a time; `onFirst` gets the first page or
+   * part (the newest conversations) before the rest is fetched and checked. Not called for a short list.
    */
   listConversations(signal?: AbortSignal, onFirst?: (first: Conversation[]) => void): Promise<Conversation[]>;
   getConversation(params: RpcParams<'conversation.get'>, signal?: AbortSignal): Promise<Conversation>;
@@ -68,7 +70,7 @@ export function createCommunicationClient(options: ClientOptions): Communication
   const share = options.shareAcrossTabs;
   const client: CommunicationClient = {
     identity,
-    listConversations: (signal, onFirst) => call('conversation.list', {}, signal, onFirst),
+    listConversations: (signal, onFirst) => listConversationPages(call, signal, onFirst),
     getConversation: (params, signal) => call('conversation.get', params, signal),
     setConversation: (params, signal) => call('conversation.set', params, signal),
     listMessages: (params, signal) => call('conversation.list_messages', params, signal),

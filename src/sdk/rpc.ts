@@ -189,12 +189,7 @@ async function parseResult<T>(
     if (at === 0 && onFirst) {
       // The caller may show the first part (a screen of the newest rows) while the rest is checked:
       // a pause, so that it paints first.
-      try {
-        onFirst(values.slice());
-      } catch (error) {
-        // The caller's own trouble: not a reason to fail the call.
-        console.warn(`[hero-messaging] the first part of a list was not taken: ${errorText(error)}`);
-      }
+      handFirst(onFirst, values.slice());
       await pause();
       if (signal?.aborted) return { ok: false, error: [] };
       sliceStart = now();
@@ -204,6 +199,16 @@ async function parseResult<T>(
   // thousands of items (merging, sorting) is not added to the last slice's task.
   await pause();
   return { ok: true, value: values as T };
+}
+
+/** Hands the first part of a list to the caller's `onFirst`. */
+export function handFirst<T>(onFirst: (first: T) => void, first: T): void {
+  try {
+    onFirst(first);
+  } catch (error) {
+    // The caller's own trouble: not a reason to fail the call.
+    console.warn(`[hero-messaging] the first part of a list was not taken: ${errorText(error)}`);
+  }
 }
 
 export function errorText(error: unknown): string {

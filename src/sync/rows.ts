@@ -42,7 +42,11 @@ interface Node {
 
 type Compare = (a: Row, b: Row) => number;
 
-/** List order, as the server sorts: last activity, then `seq`, then `sid` so that the order is total. */
+/**
+ * List order: last activity, then the latest change (`seq`), then `sid` so that the order is total. The
+ * server's list breaks a tie of times by `sid` alone (a position only a message moves, for paging); here
+ * the row that changed last goes on top.
+ */
 export const byActivity: Compare = (a, b) =>
   b.last_message_time - a.last_message_time || (b.seq ?? 0) - (a.seq ?? 0) || (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
 const bySid: Compare = (a, b) => (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);

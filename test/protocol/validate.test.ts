@@ -44,6 +44,6 @@ describe('the contract validator', () => {
     expect(v.parse(RpcResponseSchema, { jsonrpc: '2.0', id: 1, result: null }).ok).toBe(true);
     expect(v.parse(RpcResponseSchema, { jsonrpc: '2.0', id: 1, error: { code: -32602, message: 'bad' } }).ok).toBe(true);
     expect(failure(RpcResponseSchema, { jsonrpc: '2.0', id: 1 })).toBe('expected either "result" or "error"');
-    expect(failure(RpcResponseSchema, { jsonrpc: '2.0', id: {}, result: 1 })).toBe('id: expected a string, a number or null');
+    expect(failure(RpcResponseSchema, { jsonrpc: '2.0', id: {}, result: 1 })).toBe('id: expected a string, a whole number from -9007199254740991 to 9007199254740991, or null');
   });
 });

@@ -32,10 +32,12 @@ export interface FakeWorld {
 export interface FakeWorldOptions {
   /** Events the log keeps for replay; a reconnect from further back is told to resync. Default 10,000. */
   logSize?: number;
+  /** The service's clock, unix ms. Default `Date.now`. */
+  now?: () => number;
 }
 
 export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
-  const service = new CommunicationService({ logSize: options.logSize ?? 10_000 });
+  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, now: options.now });
   const server = createFakeServer();
   const held = new Map<string, Promise<void>>();
   const failing = new Set<string>();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEventData, type ChatMessage, type Conversation, type ServerEvent } from '../../src/protocol/index.ts';
 import { CommunicationService } from '../../mocks/backend/service.ts';
 import { applyEvent, applyEvents, applySnapshot, bubblesOf, openChat, sendSucceeded } from '../../src/sync/merge.ts';
-import { rowSlice } from '../../src/sync/rows.ts';
+import { byActivity, rowSlice, type Row } from '../../src/sync/rows.ts';
 import { initialState, type ChatState, type Snapshot } from '../../src/sync/state.ts';
 
 const ME = 'bob';
@@ -114,7 +114,9 @@ function runHistory(ops: Op[]): History {
         chat: openSid === undefined ? undefined : { sid: openSid, messages: list ?? [], hasOlder: false },
       };
     },
-    finalRows: service.call(CTX, ME, 'conversation.list', {}) as Conversation[],
+    // In the island's list order: of rows active in the same second, the server lists the greater sid
+    // first (a position that only a new message moves, for paging), the island the latest change.
+    finalRows: (service.call(CTX, ME, 'conversation.list', {}) as Row[]).sort(byActivity),
     finalMessages: (sid) => service.call(CTX, ME, 'conversation.list_messages', { sid, limit: 200 }) as ChatMessage[],
   };
 }

@@ -16,9 +16,12 @@ afterEach(() => {
 
 /** A world where bob has `count` more groups, each with one message, the newest last. */
 function crowdedWorld(count: number): { world: FakeWorld; sids: string[] } {
-  const world = createFakeWorld();
+  // One conversation a second, the newest last: the order of the list is its order of activity.
+  let clock = Date.now() - count * 1000;
+  const world = createFakeWorld({ now: () => clock });
   const sids: string[] = [];
   for (let i = 0; i < count; i++) {
+    clock += 1000;
     const conv = world.service.call('world', 'carol', 'conversation.set', { name: `Room ${i}`, participant_keys: ['bob', 'carol', 'dave'] }) as Conversation;
     world.send('carol', conv.sid, `hello ${i}`);
     sids.push(conv.sid);
@@ -110,6 +113,35 @@ describe('a list of 1,000 conversations', () => {
     expect(shown.map((r) => r.dataset.sid)).toEqual(order.slice(0, 20).map(([sid]) => sid));
     for (const row of shown) expect(row.querySelector('.hm-conv-preview')!.textContent).toBe(newest.get(row.dataset.sid!));
     expect(rows(host).length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('a list in pages (issue 30, item 15)', () => {
+  it('shows the first page at once, and is Live with the whole list only once the last page is in', async () => {
+    const { world, sids } = crowdedWorld(250);
+    // The pages after the first wait until let go.
+    let release!: () => void;
+    const later = new Promise<void>((resolve) => (release = resolve));
+    let askedForMore = false;
+    const answer = world.server.rpc;
+    world.server.rpc = async (method, params, headers) => {
+      if (method === 'conversation.list' && (params as { before?: unknown }).before !== undefined) {
+        askedForMore = true;
+        await later;
+      }
+      return answer(method, params, headers);
+    };
+    const host = mount(world);
+    await waitFor(() => expect(askedForMore).toBe(true));
+    await waitFor(() => expect(rows(host).length).toBeGreaterThan(0));
+    expect(rows(host)[0]!.dataset.sid).toBe(sids[249]);
+    // Nothing says the list is all there: not Live, no set size.
+    const status = host.querySelector<HTMLElement>('.hm-status')!;
+    expect(status.textContent).not.toBe('Live');
+    expect(host.querySelector('.hm-conv-list li')!.getAttribute('aria-setsize')).toBe('-1');
+    release();
+    await wholeList(host, 252);
+    await waitFor(() => expect(status.textContent).toBe('Live'));
   });
 });
 

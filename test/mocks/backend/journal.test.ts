@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RpcErrorCode, type ChatMessage, type Conversation } from '../../../src/protocol/index.ts';
+import { createBackend, DataDirError } from '../../../mocks/backend/index.ts';
 import { NODE_JOURNAL_IO, type JournalIo } from '../../../mocks/backend/journal.ts';
 import { call, freshContext, rpc, tempDir, withBackend } from '../../support/backend.ts';
 
@@ -101,5 +102,25 @@ describe('dev backend journal on a failing disk', () => {
     cleanups.push(() => third.close());
     const last = await call<ChatMessage[]>(third.url, { context, key: 'bob' }, 'conversation.list_messages', { sid: conv.sid, limit: 1 });
     expect(last.map((m) => m.content)).toEqual(['and on']);
+  });
+
+  it('refuses a start whose seed the full disk cannot hold with what failed, keeping nothing and leaving the folder free (issue 30, item 13)', async () => {
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    journalPath = join(dir.path, 'journal.jsonl');
+    const disk = smallDisk(300, 97);
+    let failure: unknown;
+    try {
+      createBackend({ dataDir: dir.path, fsync: false, journalIo: disk.io }).close();
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(DataDirError);
+    expect((failure as Error).message).toBe(`the data directory ${dir.path} could not be written: ENOSPC: no space left on device`);
+    expect(readFileSync(journalPath, 'utf8')).toBe('');
+    // With room, the next start takes the folder and seeds it.
+    const next = await withBackend({ dataDir: dir.path, fsync: false, seed: true });
+    cleanups.push(() => next.close());
+    expect(await call(next.url, { context: 'demo', key: 'alice' }, 'conversation.list', {})).toHaveLength(3);
   });
 });

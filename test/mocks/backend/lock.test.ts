@@ -32,8 +32,8 @@ describe('dev backend data directory lock (issue 15 §4)', () => {
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(2);
-    expect(err).toContain(`data directory ${dir} is in use by another dev backend (process ${process.pid}`);
+    expect(code).toBe(1);
+    expect(err).toContain(`could not start: data directory ${dir} is in use by another dev backend (process ${process.pid}`);
     expect(err).not.toContain('usage:');
     // The first one goes on serving.
     expect(await call(first.url, { context: 'demo', key: 'alice' }, 'contact.list', {})).toHaveLength(4);

@@ -256,6 +256,35 @@ describe('dev backend RPC', () => {
     expect(await post('{"jsonrpc":"2.0","id":1,"method":"conversation.delete"}')).toBe(RpcErrorCode.MethodNotFound);
   });
 
+  it('answers -32600 with id null, running nothing, to an id that cannot be echoed exactly (issue 30, item 14)', async () => {
+    const context = freshContext();
+    const post = async (id: string) => {
+      const res = await fetch(`${server.url}${SERVICE_PATH}/rpc`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Hero-Context': context, 'X-Public-Key': 'alice' },
+        // Written by hand: JSON.stringify cannot write 1e400.
+        body: `{"jsonrpc":"2.0","id":${id},"method":"conversation.set","params":{"name":"Odd ids","participant_keys":["alice","bob"]}}`,
+      });
+      return (await res.json()) as { id: unknown; result?: unknown; error?: { code: number; message: string } };
+    };
+    // 1e400 reads as Infinity, and 2^53 + 1 as 2^53: neither would come back as it was sent.
+    for (const id of ['1e400', '-1e400', '9007199254740993', '1.5', 'true', '{"n":1}', '[1]']) {
+      const reply = await post(id);
+      expect(reply, `id ${id}`).toEqual({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: RpcErrorCode.InvalidRequest, message: 'invalid request: id: expected a string, a whole number from -9007199254740991 to 9007199254740991, or null' },
+      });
+    }
+    expect(await call(server.url, { context, key: 'alice' }, 'conversation.list', {})).toEqual([]);
+    // What can be echoed exactly is answered with it, whole numbers written any way JSON allows included.
+    for (const [id, echoed] of [['"a-string"', 'a-string'], ['null', null], ['0', 0], ['-7', -7], ['9007199254740991', 9007199254740991], ['1e3', 1000], ['2.0', 2]] as const) {
+      const reply = await post(id);
+      expect(reply.error, `id ${id}`).toBeUndefined();
+      expect(reply.id).toBe(echoed);
+    }
+  });
+
   it('runs a notification and answers HTTP 204 with no body', async () => {
     const context = freshContext();
     const conv = await dm(context);

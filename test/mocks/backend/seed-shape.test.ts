@@ -126,6 +126,18 @@ describe('dev backend in the seed shape', () => {
     expect((await page({ limit: 2, before_seq: 1 })).map((m) => m.content)).toEqual(['m3', 'm4']);
   });
 
+  it('answers the whole conversation list whatever limit and before say: it does not page (issue 30, item 15)', async () => {
+    const { context } = await setup();
+    for (let i = 0; i < 3; i++) await call(server.url, { context, key: 'alice' }, 'conversation.set', { name: `Room ${i}`, participant_keys: ['alice', 'carol'] });
+    const list = (params: object) => call<SeedConversation[]>(server.url, { context, key: 'alice' }, 'conversation.list', params);
+    const whole = await list({});
+    expect(whole).toHaveLength(4);
+    expect(await list({ limit: 1 })).toEqual(whole);
+    expect(await list({ limit: 2, before: { last_message_time: 0, sid: 'a' } })).toEqual(whole);
+    // Even params the full shape refuses: this server does not know them.
+    expect(await list({ limit: 0, before: 'nowhere' })).toEqual(whole);
+  });
+
   it('stores one message per nonce without echoing it, and stores a send without a nonce', async () => {
     const { context, conv, send } = await setup();
     const once = await send('retried', 'same');
