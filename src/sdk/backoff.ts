@@ -1,4 +1,4 @@
-/** Reconnect schedule of DESIGN §6. */
+/** The reconnect schedule: a random wait up to base × factor^attempt, capped (full jitter). */
 export interface BackoffPolicy {
   /** Ceiling of the first delay, ms. Default 1,000. */
   baseMs: number;

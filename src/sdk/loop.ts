@@ -36,7 +36,7 @@ export interface Loop {
 }
 
 /**
- * The supervised loop of DESIGN §6 that every transport runs, so they cannot drift: `connecting`,
+ * The supervised loop that every transport runs, so they cannot drift: `connecting`,
  * the attempt, then `reconnecting` (or `offline`) with backoff from `tuning`, reset once a connection
  * stayed up `tuning.stableMs`; `retryNow`, the `online` event and the page becoming visible skip the
  * wait; a refusal ends the loop; abort ends it at once, leaving no timer, listener or request behind.

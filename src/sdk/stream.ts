@@ -17,7 +17,7 @@ const EVENT_STREAM = 'text/event-stream';
 const retry = (reason: string): AttemptOutcome => ({ kind: 'retry', reason });
 
 /**
- * The self-healing event stream of DESIGN §6 on the shared loop: fetch + an event-stream parser, its own
+ * The self-healing event stream on the shared loop: fetch + an event-stream parser, its own
  * position, a connect timeout and a silence watchdog, and a stop on 401/403.
  */
 export function subscribeEvents(

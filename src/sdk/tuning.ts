@@ -1,6 +1,6 @@
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 
-/** The knobs of both transports' loop (DESIGN §5–§6). */
+/** The knobs of both transports' loop. */
 export interface StreamTuning {
   /** Waits between attempts. Default 1 s, ×2, 30 s cap, full jitter. */
   backoff: BackoffPolicy;

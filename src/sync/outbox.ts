@@ -5,7 +5,7 @@ import { readStored, writeStored, type OutboxStorage } from './storage.ts';
 
 export type { OutboxStorage } from './storage.ts';
 
-/** An entry older than this is not resent on its own (DESIGN §8). */
+/** An entry older than this is not resent on its own. */
 export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**

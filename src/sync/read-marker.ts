@@ -17,7 +17,7 @@ export interface ReadMarkerOptions {
   receipts?: boolean;
 }
 
-/** Keeps the open chat at 0 unread while the person can see it, and tells the server (DESIGN §7). */
+/** Keeps the open chat at 0 unread while the person can see it, and tells the server. */
 export interface ReadMarker {
   /** Clears the open chat's unread count now, and calls `mark_read` after the delay. */
   soon(): void;

@@ -1,7 +1,7 @@
 import { backoffDelay, CommunicationError } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
 
-/** A wait between failed tries, on the one backoff of DESIGN §6 (base 1 s, factor 2, cap 30 s, full jitter). */
+/** A wait between failed tries, on the island's one backoff (base 1 s, factor 2, cap 30 s, full jitter). */
 export interface RetryWait {
   /** Runs `fn` after the next, longer delay, replacing a wait already set; answers the delay. */
   after(fn: () => void): number;

@@ -27,7 +27,7 @@ export interface SenderOptions {
 /** Answer of `send`: why the message cannot go out (no chat open, nothing written, too long), when it cannot. */
 export type SendResult = { ok: true } | { ok: false; error: 'no-chat' | 'empty' | 'too-long' };
 
-/** Optimistic sends and the outbox (DESIGN §8); who sends what across tabs: `SharedOutbox`. */
+/** Optimistic sends and the outbox; who sends what across tabs: `SharedOutbox`. */
 export interface Sender {
   /** Shows `content` at once in chat `sid` and sends it after the sends before it. */
   send(sid: string | undefined, content: string): SendResult;

@@ -42,7 +42,7 @@ export interface SessionOptions {
   environment?: Partial<SessionEnvironment>;
 }
 
-/** One mounted island's live state and actions (DESIGN §6–§8). */
+/** One mounted island's live state and actions. */
 export interface ChatSession {
   readonly store: ChatStore;
   readonly status: Accessor<ConnectionStatus>;

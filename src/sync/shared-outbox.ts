@@ -17,7 +17,7 @@ export interface SharedOutboxOptions {
 }
 
 /**
- * The outbox as one list for every tab of an identity (DESIGN §8, §11). The store's outbox is written
+ * The outbox as one list for every tab of an identity. The store's outbox is written
  * through to storage entry by entry (a read-change-write of what is stored now, so the other tabs'
  * entries stay), and what other tabs write (`storage` events) is merged into the store. Who sends
  * what, so that each message is sent once:

@@ -22,7 +22,7 @@ export interface SnapshotterOptions {
   onRetryAt?(at: number, error?: unknown): void;
 }
 
-/** Fetches snapshots (DESIGN §6–§7): one at a time, the events that arrive meanwhile applied on top, retried with backoff. */
+/** Fetches snapshots: one at a time, the events that arrive meanwhile applied on top, retried with backoff. */
 export interface Snapshotter {
   /** Asks for the open chat's newest messages, and the conversation list too when `list`. */
   request(list: boolean): void;

@@ -2,7 +2,7 @@ import type { ChatMessage, Contact, Conversation } from '../protocol/index.ts';
 import { emptyRows, type Rows } from './rows.ts';
 import type { SendFailure } from './send-failure.ts';
 
-/** A message the person wrote that the server has not confirmed yet (DESIGN §8). */
+/** A message the person wrote that the server has not confirmed yet. */
 export interface PendingSend {
   nonce: string;
   conversation_sid: string;

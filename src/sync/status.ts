@@ -1,7 +1,7 @@
 import { createSignal, type Accessor } from 'solid-js';
 import { CommunicationError, type StreamStatus } from '../sdk/index.ts';
 
-/** What the island tells the person about its connection (DESIGN §6). */
+/** What the island tells the person about its connection. */
 export type ConnectionStatus =
   | { state: 'connecting' }
   | { state: 'live' }

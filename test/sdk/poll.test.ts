@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The polling transport runs the stream's loop (issue 11 §2): same statuses, backoff, wake-ups and
+// The polling transport runs the stream's loop: same statuses, backoff, wake-ups and
 // cleanup, and no invented stream position.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcError, RpcErrorCode, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';

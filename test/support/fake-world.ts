@@ -7,7 +7,7 @@ const CTX = 'world';
 
 /**
  * A fake router whose RPC answers come from the real in-memory service, and whose event stream follows
- * the contract (DESIGN §5) for the connected key: `ready`, then the replay after `Last-Event-ID` from
+ * the contract (src/protocol/README.md) for the connected key: `ready`, then the replay after `Last-Event-ID` from
  * the service's event log, or `resync` when that position cannot be replayed, then live events. So
  * component tests see realistic data and recovery, while the test keeps control of the connection
  * (close, stall, fail, inject frames, delay replies). It fails closed as the backend does: a key the

@@ -121,7 +121,7 @@ function runHistory(ops: Op[]): History {
   };
 }
 
-describe('merge rules (DESIGN §7)', () => {
+describe('merge rules', () => {
   it('a snapshot at any point plus the stream from any earlier position yields exactly the server view', () => {
     fc.assert(
       fc.property(

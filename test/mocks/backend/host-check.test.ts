@@ -31,7 +31,7 @@ function get(port: number, path: string, host: string, headers: Record<string, s
   });
 }
 
-describe('dev backend Host check (DNS rebinding, issue 15 §7)', () => {
+describe('dev backend Host check (DNS rebinding)', () => {
   it('refuses a foreign Host with 421 and a body that says how to allow it', async () => {
     for (const path of [`${SERVICE_PATH}/health`, `${SERVICE_PATH}/events`, `${SERVICE_PATH}/rpc`]) {
       const reply = await get(server.port, path, `evil.example:${server.port}`, { 'X-Hero-Context': 'demo', 'X-Public-Key': 'alice' });

@@ -21,7 +21,7 @@ function dataDir() {
   return dir.path;
 }
 
-describe('dev backend data directory lock (issue 15 §4)', () => {
+describe('dev backend data directory lock', () => {
   it('a second backend process on the same directory exits with a clear message', async () => {
     const dir = dataDir();
     const first = await withBackend({ dataDir: dir, fsync: false });

@@ -29,7 +29,7 @@ function sender(server: RunningBackend, context: string, sid: string) {
 }
 
 describe('dev backend replay', () => {
-  it('replays 300 messages of 4,000 characters to a reader that reconnects with Last-Event-ID (issue 15 §2)', async () => {
+  it('replays 300 messages of 4,000 characters to a reader that reconnects with Last-Event-ID', async () => {
     const server = await start();
     const context = freshContext();
     const conv = await call<Conversation>(server.url, { context, key: 'alice' }, 'conversation.set', { participant_keys: ['alice', 'bob'] });
@@ -50,7 +50,7 @@ describe('dev backend replay', () => {
     await again.waitFor((f) => f.json.type === 'chatmessage.new' && f.json.data.sid === live.sid);
   });
 
-  it('holds each event once however many receive it, and each receiver still gets its own unread count (issue 15 §6)', async () => {
+  it('holds each event once however many receive it, and each receiver still gets its own unread count', async () => {
     const server = await start();
     const context = freshContext();
     const conv = await call<Conversation>(server.url, { context, key: 'alice' }, 'conversation.set', {

@@ -184,7 +184,7 @@ describe('dev backend RPC', () => {
     expect(toDm.body.error?.message).toContain('a group keeps a name or at least 3 members');
   });
 
-  it('creates no state for refused or read-only requests; a context exists from its first write (issue 15 §5)', async () => {
+  it('creates no state for refused or read-only requests; a context exists from its first write', async () => {
     const before = server.backend.stats().contexts;
     for (let i = 0; i < 300; i++) {
       const reply = await rpc(server.url, { context: freshContext('probe'), key: `mallory-${i}` }, 'contact.list', {});
