@@ -105,11 +105,12 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   let asked: { by: 'join' | 'call'; at: string | undefined; heard?: boolean } | undefined;
   let warned = false;
 
-  const dropped = (reason: string) => {
+  /** Counts what was dropped (`what`: a message or an item, and why); the first is logged. */
+  const dropped = (what: string) => {
     done.badFrames++;
     if (warned) return;
     warned = true;
-    warn(`dropped a message from another tab: ${reason}`);
+    warn(`dropped ${what}`);
   };
 
   type Outgoing = RelayMessage extends infer M ? (M extends RelayMessage ? Omit<M, 'v' | 'from'> : never) : never;
@@ -179,7 +180,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
 
   function onMessage(data: unknown): void {
     const parsed = parseRelayMessage(data);
-    if (!parsed.ok) return dropped(parsed.error);
+    if (!parsed.ok) return dropped(`a message from another tab: ${parsed.error}`);
+    for (const reason of parsed.skipped) dropped(reason);
     const message = parsed.value;
     if (message.from === tabId) return;
     switch (message.type) {
@@ -289,7 +291,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     membership = member;
     channel = new options.BroadcastChannel(name);
     channel.onmessage = (event) => onMessage(event.data);
-    channel.onmessageerror = () => dropped('a message that could not be deserialized');
+    channel.onmessageerror = () => dropped('a message from another tab that could not be deserialized');
     asked = { by: 'join', at: position };
     post({ type: 'hello' });
     locks.request(name, { signal: member.signal }, () => lead(member.signal)).catch((error: unknown) => {

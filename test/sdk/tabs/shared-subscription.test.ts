@@ -33,7 +33,7 @@ interface Tab {
   close(): void;
 }
 
-function openTab(options: { lastEventId?: string; fake?: FakeTab } = {}): Tab {
+function openTab(options: { lastEventId?: string; fake?: FakeTab; tabId?: string } = {}): Tab {
   const fake = options.fake ?? browser.tab();
   const controller = new AbortController();
   const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch, environment: { random: () => 0.5 } });
@@ -46,6 +46,7 @@ function openTab(options: { lastEventId?: string; fake?: FakeTab } = {}): Tab {
     locks: fake.locks,
     BroadcastChannel: fake.BroadcastChannel,
     pageEvents: fake.pageEvents,
+    tabId: options.tabId,
     warn,
     nextTask: (fn) => void setTimeout(fn, 0),
   });
@@ -377,6 +378,25 @@ describe('one stream shared by the tabs of an identity', () => {
     expect(b!.warn.mock.calls[0]![0]).toMatch(/dropped a message from another tab: relay message of version undefined/);
     expect(b!.sub.stats.badFrames).toBe(4);
     stranger.close();
+  });
+
+  it('skips a relayed item it cannot parse (an event of a newer build), counts it, and takes the rest of the batch', async () => {
+    const a = openTab({ tabId: 'leader' });
+    await live([a]);
+    const b = openTab();
+    await settle();
+    // What a leader of a build with an event type this tab does not know would relay.
+    const channel = new (browser.tab().BroadcastChannel)(NAME);
+    const item = (seq: number) => ({ kind: 'event', event: { type: 'chatmessage.new', data: message(seq) }, id: `fakeepoch:${seq}` });
+    const unknown = { kind: 'event', event: { type: 'chatmessage.reacted', data: { sid: 'msg_11', emoji: '+1' } }, id: 'fakeepoch:12' };
+    channel.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [item(11), unknown, item(13)] });
+    await settle();
+    expect(seqs(b)).toEqual([11, 13]);
+    expect(b.sub.lastEventId).toBe('fakeepoch:13');
+    expect(b.sub.stats.badFrames).toBe(1);
+    expect(b.warn).toHaveBeenCalledTimes(1);
+    expect(b.warn.mock.calls[0]![0]).toMatch(/^dropped relayed item 1: event\.type: expected one of ready, chatmessage\.new/);
+    channel.close();
   });
 
   it('tells who leads, and shows the leader each item it relays', async () => {
