@@ -2,7 +2,7 @@ import { fireEvent, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../src/protocol/index.ts';
 import { mountIsland, type IslandOptions } from '../../src/ui/index.ts';
-import type { NotificationApi } from '../../src/ui/notifications.ts';
+import { notificationPreview, type NotificationApi } from '../../src/ui/notifications.ts';
 import { createFakeBrowser, type FakeTab } from '../support/fake-tabs.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
 
@@ -112,6 +112,30 @@ describe('desktop notifications', () => {
     expect(shown[0]!.options.body).toHaveLength(100);
   });
 
+  it('cuts the preview between graphemes: an emoji at the cut is left out whole, never split (issue 30, item 11)', async () => {
+    const world = createFakeWorld();
+    const { api, shown } = fakeNotification('granted');
+    const page = mount(world, api);
+    await live(page);
+    // 98 + 2 code units: a cut at 99 would leave half of the thumbs-up; the family is one grapheme of 8.
+    world.send('alice', world.dm.sid, `${'x'.repeat(98)}👍 and more`);
+    world.send('alice', world.dm.sid, `${'y'.repeat(95)}👨‍👩‍👧 and more`);
+    await waitFor(() => expect(shown).toHaveLength(2));
+    expect(shown.map((n) => n.options.body)).toEqual([`${'x'.repeat(98)}…`, `${'y'.repeat(95)}…`]);
+    // No half of a surrogate pair anywhere (a browser shows one as �).
+    for (const n of shown) expect(n.options.body).not.toMatch(/\p{Cs}/u);
+  });
+
+  it('keeps bidi and other control characters out of the preview (issue 30, item 11)', async () => {
+    const world = createFakeWorld();
+    const { api, shown } = fakeNotification('granted');
+    const page = mount(world, api);
+    await live(page);
+    world.send('alice', world.dm.sid, 'pay at \u202ehttps://attacker.example/nigol\u202c now\u0007 \u2066ok\u2069 \u200fthanks');
+    await waitFor(() => expect(shown).toHaveLength(1));
+    expect(shown[0]!.options.body).toBe('pay at https://attacker.example/nigol now ok thanks');
+  });
+
   it('shows none for the person’s own message, none while the page is visible, none without `notify`', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('granted');
@@ -211,5 +235,19 @@ describe('the Enable notifications control', () => {
     // The control itself is there when it should be.
     const asking = mount(world, fakeNotification('default').api);
     await waitFor(() => expect(enable(asking)).toBeDefined());
+  });
+});
+
+describe('notificationPreview', () => {
+  it('cuts by code point where Intl.Segmenter is missing: never half of a surrogate pair', () => {
+    const segmenter = Object.getOwnPropertyDescriptor(Intl, 'Segmenter')!;
+    Object.defineProperty(Intl, 'Segmenter', { value: undefined, configurable: true });
+    try {
+      expect(notificationPreview(`${'x'.repeat(98)}👍 and more`)).toBe(`${'x'.repeat(98)}…`);
+      expect(notificationPreview(`${'x'.repeat(97)}👍 and more`)).toBe(`${'x'.repeat(97)}👍…`);
+    } finally {
+      Object.defineProperty(Intl, 'Segmenter', segmenter);
+    }
+    expect(notificationPreview(`${'x'.repeat(97)}👍 and more`)).toBe(`${'x'.repeat(97)}👍…`);
   });
 });
