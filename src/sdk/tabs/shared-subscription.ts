@@ -94,8 +94,12 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   const relayListeners = new Set<(item: StreamItem) => void>();
 
   let position = options.lastEventId;
+  // The ids of the last events passed on (oldest first): a replay across a handover repeats some of them.
+  const recent = new Set<string>();
   let real: Subscription | undefined;
   let leading = false;
+  // The tab that leads, as its `call` or its `state` said: a follower takes items from it only.
+  let leader: string | undefined;
   let lastStatus: StreamStatus = { state: 'connecting', attempt: 0 };
   let lastReady: { cursor: string; heartbeat_ms: number } | undefined;
   let channel: TabChannel | undefined;
@@ -163,6 +167,17 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     if (next !== leading) tell(leadershipListeners, (leading = next));
   };
 
+  /**
+   * Whether the event at `id` is new to this tab, which then remembers it. Matched by id, not by
+   * position: an id from the future (forged) must not hold back the events that really follow.
+   */
+  const isNew = (id: string) => {
+    if (recent.has(id)) return false;
+    recent.add(id);
+    if (recent.size > MAX_RELAYED) recent.delete(recent.values().next().value!);
+    return true;
+  };
+
   /** Hands the consumer what the leader relayed, as one batch, less what this tab has passed on already. */
   function receive(items: readonly StreamItem[]): void {
     const batch = items.filter((item) => {
@@ -170,7 +185,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       if (item.kind === 'event' && item.id !== undefined) {
         // An event the new leader replays after a handover that this tab has already passed on.
         const type = item.event.type;
-        if (type !== 'ready' && type !== 'resync' && hasHad(position, item.id)) return false;
+        if (type !== 'ready' && type !== 'resync' && !isNew(item.id)) return false;
         position = item.id;
       }
       return true;
@@ -186,14 +201,18 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     if (message.from === tabId) return;
     switch (message.type) {
       case 'items':
-        if (!leading) receive(message.items);
-        return;
+        // Before the leader is known (a tab that has just joined), what it relays is not for this tab yet.
+        if (leading || leader === undefined) return;
+        if (message.from !== leader) return dropped(`a message from another tab: items from ${message.from}, which does not lead`);
+        return receive(message.items);
       case 'bye':
         peers.delete(message.from);
+        if (message.from === leader) leader = undefined;
         return;
       case 'call':
         // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
         if (leading) return;
+        leader = message.from;
         asked = { by: 'call', at: position };
         post({ type: 'hello' });
         return;
@@ -213,6 +232,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         if (leading || message.to !== tabId || !asked) return;
         const { by, at, heard } = asked;
         asked = undefined;
+        leader = message.from;
         receive(heard ? message.items.filter((item) => item.kind !== 'status') : message.items);
         // Nothing replays what this tab missed, so its consumer must take a snapshot, even if it would
         // take a ready as a resumption: a tab joining behind the leader's position (shown again from the
@@ -253,7 +273,10 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
             lastStatus = item.status;
             if (item.status.state !== 'connected') lastReady = undefined;
           } else {
-            if (item.id !== undefined) position = item.id;
+            if (item.id !== undefined) {
+              position = item.id;
+              isNew(item.id);
+            }
             if (item.event.type === 'ready') lastReady = item.event.data;
           }
           relay(item);
@@ -292,6 +315,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     channel = new options.BroadcastChannel(name);
     channel.onmessage = (event) => onMessage(event.data);
     channel.onmessageerror = () => dropped('a message from another tab that could not be deserialized');
+    leader = undefined;
     asked = { by: 'join', at: position };
     post({ type: 'hello' });
     locks.request(name, { signal: member.signal }, () => lead(member.signal)).catch((error: unknown) => {

@@ -350,26 +350,60 @@ describe('one stream shared by the tabs of an identity', () => {
     listener.close();
   });
 
-  it('a leader takes events from its own stream only, not from items another tab posts', async () => {
+  it('takes items only from the tab that leads: a forged message and a forged refusal from another are dropped (issue 30, item 6)', async () => {
     const [a, b] = [openTab(), openTab()];
-    await live([a!, b!]);
+    const connection = await live([a!, b!]);
     const other = new (browser.tab().BroadcastChannel)(NAME);
-    other.postMessage({ v: RELAY_VERSION, type: 'items', from: 'x', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: message(99) }, id: 'fakeepoch:99' }] });
+    other.postMessage({
+      v: RELAY_VERSION,
+      type: 'items',
+      from: 'x',
+      items: [
+        { kind: 'event', event: { type: 'chatmessage.new', data: message(99) }, id: 'fakeepoch:99' },
+        { kind: 'status', status: { state: 'unauthorized', httpStatus: 401 } },
+      ],
+    });
+    await settle();
+    connection.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
     expect(a!.sub.isLeader).toBe(true);
-    expect(seqs(a!)).toEqual([]);
-    expect(seqs(b!)).toEqual([99]);
+    for (const tab of [a!, b!]) {
+      expect(seqs(tab)).toEqual([11]);
+      expect(tab.out.states().at(-1)).toBe('connected');
+      expect(tab.out.finished).toBe(false);
+    }
+    expect(b!.sub.stats.badFrames).toBe(1);
+    expect(b!.warn.mock.calls[0]![0]).toMatch(/^dropped a message from another tab: items from x, which does not lead/);
     other.close();
   });
 
+  it('is not held back by a cursor from the future: later events still pass, and its position follows them (issue 30, item 6)', async () => {
+    const a = openTab({ tabId: 'leader' });
+    const connection = await live([a]);
+    const b = openTab();
+    await settle();
+    const forger = new (browser.tab().BroadcastChannel)(NAME);
+    // As the leader itself: a harmless event (a read older than anything) at seq 999999999 of the live epoch.
+    const read = { type: 'conversation.read', data: { sid: 'conv_1', reader_key: 'bob', seq: 1 } };
+    forger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [{ kind: 'event', event: read, id: 'fakeepoch:999999999' }] });
+    await settle();
+    connection.push({ type: 'chatmessage.new', data: message(11) });
+    connection.push({ type: 'chatmessage.new', data: message(12) });
+    await settle();
+    expect(seqs(b)).toEqual([11, 12]);
+    expect(b.sub.lastEventId).toBe('fakeepoch:12');
+    expect(b.out.states().at(-1)).toBe('connected');
+    forger.close();
+  });
+
   it('drops malformed relay messages with one readable line, and goes on', async () => {
-    const [a, b] = [openTab(), openTab()];
+    const [a, b] = [openTab({ tabId: 'leader' }), openTab()];
     const connection = await live([a!, b!]);
     const stranger = new (browser.tab().BroadcastChannel)(NAME);
     stranger.postMessage('hello');
-    stranger.postMessage({ v: 3, type: 'items', from: 'x' });
-    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'x', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } }] });
-    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'x', items: [{ kind: 'status', status: { state: 'live' } }] });
+    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader' });
+    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } }] });
+    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [{ kind: 'status', status: { state: 'live' } }] });
     await settle();
     connection.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
