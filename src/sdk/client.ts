@@ -78,7 +78,7 @@ export function createCommunicationClient(options: ClientOptions): Communication
     deleteMessage: (params, signal) => call('conversation.delete_message', params, signal),
     typing: (params, signal) => call('conversation.typing', params, signal),
     listContacts: (signal) => call('contact.list', {}, signal),
-    subscribe: share ? shareAcrossTabs(identity, stream, share === true ? {} : share) : stream,
+    subscribe: share ? shareAcrossTabs(identity, stream, share === true ? {} : share, env) : stream,
     poll: (pollOptions) => pollEvents(client, env, pollOptions, tuning),
   };
   return client;

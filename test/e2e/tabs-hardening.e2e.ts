@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChat, startHarness, status, waitLive, type Harness } from './support/harness.ts';
 
-// Issue 30, item 6: a leader tab that is lied about never leaves the other tabs deaf. Every page of a scenario lives in ONE browser context (one profile: shared locks,
+// Issue 30, items 4 and 6: a leader tab that stalls or is lied about never leaves the other tabs deaf. Every page of a scenario lives in ONE browser context (one profile: shared locks,
 // channels and storage), as the tabs of one person do.
 
 let h: Harness;
@@ -30,10 +30,44 @@ const bubblesWith = (page: Page, text: string) =>
     text,
   );
 
+/** Streams the backend holds open for `key` in the harness's context. */
+const streamsOf = (key: string) => h.backend.backend.service.log.subscriberCount(h.context, key);
+
 const state = (page: Page) => status(page).getAttribute('data-state');
 
 let nonces = 0;
 const say = (content: string) => h.client('bob').sendMessage({ sid: h.dm.sid, content, nonce: `hardening-${nonces++}` });
+
+describe('a stalled leader (issue 30, item 4)', () => {
+  it('is replaced within seconds: the others stay live and get every message once, and it follows when it wakes', async () => {
+    const context = await newContext();
+    const pages = await tabs(context, 'alice', 3);
+    for (const page of pages) await openChat(page, h.dm.sid);
+    const [leader, ...rest] = pages;
+    // The leader's script stops for 20 s, as under a debugger, in a busy loop or behind an alert().
+    const stalled = leader!.evaluate(() => {
+      const end = Date.now() + 20_000;
+      while (Date.now() < end);
+    });
+    // Long enough for the loop to have begun.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sentAt = Date.now();
+    await say('while the leader is stalled');
+    for (const page of rest) await expect.poll(() => bubblesWith(page, 'while the leader is stalled'), { timeout: 8000 }).toBe(1);
+    console.log(JSON.stringify({ scenario: 'tabs.stalled-leader', deliveredToAllMs: Date.now() - sentAt }));
+    for (const page of rest) await waitLive(page, 2000);
+    await stalled;
+    // Awake, it has learnt that it lost the lock: its stream is closed and it follows the new leader.
+    await expect.poll(() => streamsOf('alice'), { timeout: 5000 }).toBe(1);
+    await waitLive(leader!);
+    await expect.poll(() => bubblesWith(leader!, 'while the leader is stalled'), { timeout: 5000 }).toBe(1);
+    await say('after the leader woke');
+    for (const page of pages) await expect.poll(() => bubblesWith(page, 'after the leader woke'), { timeout: 3000 }).toBe(1);
+    for (const page of pages) expect(await bubblesWith(page, 'while the leader is stalled')).toBe(1);
+    expect(streamsOf('alice')).toBe(1);
+    await context.close();
+  });
+});
 
 interface Forger {
   name: string;

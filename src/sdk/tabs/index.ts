@@ -1,3 +1,4 @@
+import type { Environment } from '../environment.ts';
 import type { Identity } from '../rpc.ts';
 import type { SubscribeOptions, Subscription } from '../subscription.ts';
 import { sharedStreamName } from './name.ts';
@@ -38,6 +39,7 @@ export function shareAcrossTabs(
   identity: Identity,
   subscribe: (options: SubscribeOptions) => Subscription,
   platform: TabPlatform = {},
+  environment?: Partial<Environment>,
 ): (options: SubscribeOptions) => Subscription {
   const g = globalThis as typeof globalThis & { navigator?: { locks?: TabLocks | null }; location?: { href: string } };
   const locks = platform.locks ?? g.navigator?.locks ?? undefined;
@@ -45,5 +47,5 @@ export function shareAcrossTabs(
   if (!locks || !Channel) return subscribe;
   const pageEvents = platform.pageEvents ?? (typeof g.addEventListener === 'function' ? (g as unknown as EventTarget) : undefined);
   const name = sharedStreamName(identity, platform.base ?? g.location?.href);
-  return (options) => makeSharedSubscription({ ...options, name, subscribe, locks, BroadcastChannel: Channel, pageEvents });
+  return (options) => makeSharedSubscription({ ...options, name, subscribe, locks, BroadcastChannel: Channel, pageEvents, environment });
 }

@@ -6,7 +6,7 @@ import type { StreamItem, StreamStatus } from '../subscription.ts';
  * two versions of the island never share a stream (each version elects its own leader); the `v` field
  * guards against anything else posting on the channel.
  */
-export const RELAY_VERSION = 3;
+export const RELAY_VERSION = 4;
 
 /** Every message on the channel (see the contract, src/protocol/README.md). `from` is the sending tab's random id. */
 export type RelayMessage =
@@ -28,7 +28,11 @@ export type RelayMessage =
   /** A new leader → all: "who follows?"; each follower answers `hello`. */
   | { v: Version; type: 'call'; from: string }
   /** A tab that leaves (pagehide, unmount) → all: stop relaying for me. */
-  | { v: Version; type: 'bye'; from: string };
+  | { v: Version; type: 'bye'; from: string }
+  /** A follower that has not heard the leader for a while → leader: "are you there?" (see `makeLeaderWatch`). */
+  | { v: Version; type: 'ping'; from: string }
+  /** Leader → all: the answer to `ping`. */
+  | { v: Version; type: 'beat'; from: string };
 
 type Version = typeof RELAY_VERSION;
 
@@ -66,6 +70,8 @@ const MessageSchema = v.variant<RelayMessage>('type', {
   retry: Ask,
   call: Ask,
   bye: Ask,
+  ping: Ask,
+  beat: Ask,
 });
 
 /**

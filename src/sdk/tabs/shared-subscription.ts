@@ -1,11 +1,16 @@
 import { parseCursor } from '../../protocol/index.ts';
+import { defaultEnvironment, type Environment } from '../environment.ts';
 import { makeSubscription, STAT_KEYS, type StreamBatch, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
 import { makeInbox } from './inbox.ts';
 import { MAX_RELAYED, parseRelayMessage, RELAY_VERSION, type RelayMessage } from './relay.ts';
+import { makeLeaderWatch } from './watch.ts';
 
-/** The part of `navigator.locks` used: an exclusive lock held while `callback`'s promise runs. */
+/**
+ * The part of `navigator.locks` used: an exclusive lock held while `callback`'s promise runs; `steal`
+ * takes it from its holder, whose request then rejects with an AbortError.
+ */
 export interface TabLocks {
-  request(name: string, options: { signal?: AbortSignal }, callback: (lock: unknown) => Promise<void>): Promise<unknown>;
+  request(name: string, options: { signal?: AbortSignal; steal?: boolean }, callback: (lock: unknown) => Promise<void>): Promise<unknown>;
 }
 
 /** The part of a `BroadcastChannel` used. */
@@ -29,7 +34,9 @@ export interface SharedStreamOptions extends SubscribeOptions {
   pageEvents?: EventTarget;
   /** This tab's id on the channel. Default: a random UUID. */
   tabId?: string;
-  /** Where the one line about dropped relay messages goes. Default `console.warn`. */
+  /** Clock, randomness, timers and visibility, for the watch on the leader. Default: the platform's. */
+  environment?: Partial<Environment>;
+  /** Where the lines about dropped relay messages and a leader replaced go. Default `console.warn`. */
   warn?: (message: string) => void;
   /**
    * Runs `fn` in a task of its own, soon: when the leader posts what it relayed. Default: a
@@ -37,6 +44,9 @@ export interface SharedStreamOptions extends SubscribeOptions {
    */
   nextTask?: (fn: () => void) => void;
 }
+
+/** Why a leader's lock request was aborted when another tab took the lock. */
+const LOST = 'lost';
 
 /** Whether a tab at position `held` has had the event at `id`: the same epoch, and not before it. */
 function hasHad(held: string | undefined, id: string): boolean {
@@ -78,14 +88,17 @@ export interface SharedSubscription extends Subscription {
 }
 
 /**
- * One live stream for every tab of an identity (DESIGN §11, docs-shared-stream.md). Each tab asks for
- * the lock `name` and listens on the channel `name`; the tab holding the lock runs the real
- * subscription from its own position and posts every item; the others hand the relayed items to their
- * consumer, dropping events they already have (a handover may replay a few). On `pagehide` the tab
- * lets go of lock and channel (back/forward cache); on a persisted `pageshow` it joins again.
+ * One live stream for every tab of an identity (the contract, src/protocol/README.md, "Shared stream
+ * across tabs"). Each tab asks for the lock `name` and listens on the channel `name`; the tab holding
+ * the lock runs the real subscription from its own position and posts every item; the others hand the
+ * relayed items to their consumer, dropping events they already have (a handover may replay a few).
+ * A follower that gets no answer from its leader takes the lock from it (`makeLeaderWatch`); the old
+ * leader, once its script runs again, learns it from its lock request and follows. On `pagehide` the
+ * tab lets go of lock and channel (back/forward cache); on a persisted `pageshow` it joins again.
  */
 export function makeSharedSubscription(options: SharedStreamOptions): SharedSubscription {
   const { signal, locks } = options;
+  const env = defaultEnvironment(options.environment);
   const tabId = options.tabId ?? crypto.randomUUID();
   const warn = options.warn ?? ((message: string) => console.warn(`[hero-messaging] ${message}`));
   const inbox = makeInbox<StreamBatch>();
@@ -104,6 +117,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   let lastReady: { cursor: string; heartbeat_ms: number } | undefined;
   let channel: TabChannel | undefined;
   let membership: AbortController | undefined;
+  // This tab's lock request: in line, or held while it leads. Aborted with `LOST` once another tab took the lock.
+  let request: AbortController | undefined;
   // Whether this tab waits for the leader's state, asked on joining or by a new leader's call; where it
   // stood when it asked; whether a status was relayed since (then the state's is no news).
   let asked: { by: 'join' | 'call'; at: string | undefined; heard?: boolean } | undefined;
@@ -167,6 +182,15 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     if (next !== leading) tell(leadershipListeners, (leading = next));
   };
 
+  const watch = makeLeaderWatch(env, {
+    ping: () => post({ type: 'ping' }),
+    takeOver() {
+      if (leading || !membership) return;
+      warn('the leading tab did not answer: this tab takes over the stream');
+      queue(true);
+    },
+  });
+
   /**
    * Whether the event at `id` is new to this tab, which then remembers it. Matched by id, not by
    * position: an id from the future (forged) must not hold back the events that really follow.
@@ -199,6 +223,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     for (const reason of parsed.skipped) dropped(reason);
     const message = parsed.value;
     if (message.from === tabId) return;
+    if (message.from === leader) watch.heard();
     switch (message.type) {
       case 'items':
         // Before the leader is known (a tab that has just joined), what it relays is not for this tab yet.
@@ -213,6 +238,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
         if (leading) return;
         leader = message.from;
+        watch.heard();
         asked = { by: 'call', at: position };
         post({ type: 'hello' });
         return;
@@ -233,6 +259,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         const { by, at, heard } = asked;
         asked = undefined;
         leader = message.from;
+        watch.heard();
         receive(heard ? message.items.filter((item) => item.kind !== 'status') : message.items);
         // Nothing replays what this tab missed, so its consumer must take a snapshot, even if it would
         // take a ready as a resumption: a tab joining behind the leader's position (shown again from the
@@ -249,6 +276,13 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       case 'retry':
         if (leading) real?.retryNow();
         return;
+      case 'ping':
+        // What waits to be relayed goes first: an answer says the leader has posted all it has.
+        if (!leading) return watch.asked();
+        flushRelay();
+        return post({ type: 'beat' });
+      case 'beat':
+        return;
     }
   }
 
@@ -263,6 +297,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     post({ type: 'call' });
     asked = undefined;
     withheld = undefined;
+    watch.stop();
     setLeading(true);
     const pump = async () => {
       for await (const batch of subscription.batches()) {
@@ -304,29 +339,59 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       stop.abort();
       for (const key of STAT_KEYS) done[key] += subscription.stats[key];
       if (real === subscription) real = undefined;
-      flushRelay();
+      // What a leader that lost the lock still held, the new leader's stream brings: the followers
+      // take items from that one only.
+      if (member.reason === LOST) outgoing = [];
+      else flushRelay();
       setLeading(false);
     }
   }
 
-  function join(name: string): void {
-    const member = new AbortController();
-    membership = member;
-    channel = new options.BroadcastChannel(name);
-    channel.onmessage = (event) => onMessage(event.data);
-    channel.onmessageerror = () => dropped('a message from another tab that could not be deserialized');
+  /** Asks for the lock: in line, or taking it from a leader that does not answer (`steal`). */
+  function queue(steal = false): void {
+    request?.abort();
+    const mine = new AbortController();
+    request = mine;
+    locks.request(options.name, steal ? { steal } : { signal: mine.signal }, () => lead(mine.signal)).catch((error: unknown) => {
+      // Leaving the line (pagehide, unmount) and letting go reject with an AbortError, as does another
+      // tab taking the lock: that one leads now. Anything else is worth a line.
+      if (mine.signal.aborted) return;
+      if ((error as Error).name === 'AbortError') return lose();
+      warn(`the tab lock failed: ${(error as Error).message}`);
+    });
+  }
+
+  /** Another tab took the lock: stop leading (the real stream ends), and follow it like a tab that joins. */
+  function lose(): void {
+    request?.abort(LOST);
+    if (!membership) return;
+    hello();
+    queue();
+  }
+
+  /** Asks the leader where it stands, and watches it. */
+  function hello(): void {
     leader = undefined;
     asked = { by: 'join', at: position };
     post({ type: 'hello' });
-    locks.request(name, { signal: member.signal }, () => lead(member.signal)).catch((error: unknown) => {
-      // Leaving the queue (pagehide, unmount) rejects with AbortError; anything else is worth a line.
-      if (!member.signal.aborted) warn(`the tab lock failed: ${(error as Error).message}`);
-    });
+    watch.start();
+  }
+
+  function join(name: string): void {
+    membership = new AbortController();
+    channel = new options.BroadcastChannel(name);
+    channel.onmessage = (event) => onMessage(event.data);
+    channel.onmessageerror = () => dropped('a message from another tab that could not be deserialized');
+    hello();
+    queue();
   }
 
   function leave(): void {
     membership?.abort();
     membership = undefined;
+    request?.abort();
+    request = undefined;
+    watch.stop();
     if (channel) {
       post({ type: 'bye' });
       channel.onmessage = null;
