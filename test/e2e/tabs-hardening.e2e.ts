@@ -2,7 +2,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChat, startHarness, status, waitLive, type Harness } from './support/harness.ts';
 
-// Issue 30, items 4 and 6: a leader tab that stalls or is lied about never leaves the other tabs deaf. Every page of a scenario lives in ONE browser context (one profile: shared locks,
+// Issue 30, items 4–6: a leader tab that stalls, is throttled or is lied about never leaves the other
+// tabs deaf. Every page of a scenario lives in ONE browser context (one profile: shared locks,
 // channels and storage), as the tabs of one person do.
 
 let h: Harness;
@@ -13,11 +14,11 @@ afterAll(() => h?.close());
 
 const newContext = () => h.browser.newContext({ viewport: { width: 900, height: 600 } });
 
-/** Tabs of `key`, each live before the next opens, so the first leads. */
-async function tabs(context: BrowserContext, key: string, count: number): Promise<Page[]> {
+/** Tabs of `key`, each live before the next opens, so the first leads; `init` runs in the first only. */
+async function tabs(context: BrowserContext, key: string, count: number, first: { osisUrl?: string; init?: () => void } = {}): Promise<Page[]> {
   const pages: Page[] = [];
   for (let i = 0; i < count; i++) {
-    pages.push(await h.page(key, { browserContext: context }));
+    pages.push(await h.page(key, { browserContext: context, osisUrl: first.osisUrl, ...(i === 0 ? { init: first.init } : {}) }));
     await waitLive(pages[i]!);
   }
   return pages;
@@ -65,6 +66,48 @@ describe('a stalled leader (issue 30, item 4)', () => {
     for (const page of pages) await expect.poll(() => bubblesWith(page, 'after the leader woke'), { timeout: 3000 }).toBe(1);
     for (const page of pages) expect(await bubblesWith(page, 'while the leader is stalled')).toBe(1);
     expect(streamsOf('alice')).toBe(1);
+    await context.close();
+  });
+});
+
+/**
+ * Before any script of the page: the document reads as hidden, and `throttle()` then aligns the page's
+ * timers as Chrome's intensive throttling does to a tab hidden for five minutes: a timer of 1 ms or
+ * more fires at the first wake-up at or after its due time, wake-ups once a minute counted from the
+ * call. Left out: everything else a hidden tab does differently (rendering, the other throttling).
+ */
+function hiddenAndThrottled() {
+  Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => 'hidden' });
+  Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => true });
+  const realSetTimeout = window.setTimeout.bind(window);
+  let since: number | undefined;
+  (window as unknown as { throttle: () => void }).throttle = () => void (since = performance.now());
+  window.setTimeout = ((fn: TimerHandler, ms = 0, ...args: unknown[]) => {
+    if (since === undefined || !(ms > 0)) return realSetTimeout(fn, ms, ...args);
+    const due = performance.now() + ms - since;
+    return realSetTimeout(fn, Math.ceil(due / 60_000) * 60_000 - (performance.now() - since), ...args);
+  }) as typeof window.setTimeout;
+}
+
+describe('a hidden, throttled leader (issue 30, item 5)', () => {
+  it('does not hold visible tabs back after a short outage: they are live again within seconds', async () => {
+    const proxy = await h.proxy();
+    const context = await newContext();
+    const pages = await tabs(context, 'alice', 3, { osisUrl: proxy.url, init: hiddenAndThrottled });
+    for (const page of pages.slice(1)) await openChat(page, h.dm.sid);
+    const [leader, ...rest] = pages;
+    await leader!.evaluate(() => (window as unknown as { throttle: () => void }).throttle());
+    // Quiet first: a reply to some request of a follower would wake the leader's wait (and hide the flaw).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    proxy.refuse();
+    for (const page of rest) await expect.poll(() => state(page), { timeout: 5000 }).not.toBe('live');
+    await new Promise((resolve) => setTimeout(resolve, 2400));
+    proxy.accept();
+    const backAt = Date.now();
+    for (const page of rest) await waitLive(page, 8000);
+    await say('after the outage');
+    for (const page of rest) await expect.poll(() => bubblesWith(page, 'after the outage'), { timeout: 3000 }).toBe(1);
+    console.log(JSON.stringify({ scenario: 'tabs.throttled-leader', liveAgainMs: Date.now() - backAt }));
     await context.close();
   });
 });

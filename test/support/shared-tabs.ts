@@ -28,6 +28,12 @@ export interface TabOptions {
   visible?: boolean;
   /** The randomness of the tab's watch on its leader. Default 0.5 every time. */
   random?: () => number;
+  /**
+   * The timers of the tab's stream are held back as Chrome holds back those of a tab hidden for
+   * long (intensive throttling): each fires at the first wake-up at or after its time, wake-ups once a
+   * minute from when the tab opened. Its other timers (the watch on a leader) and its messages are not.
+   */
+  throttled?: boolean;
 }
 
 /** A fake server, a fake browser profile, and tabs of one identity in it, on fake timers. */
@@ -72,7 +78,15 @@ export function useTabsWorld(): TabsWorld {
     openTab(options = {}) {
       const fake = options.fake ?? browser.tab();
       const controller = new AbortController();
-      const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch, environment: { random: () => 0.5 } });
+      const since = Date.now();
+      const throttled = (fn: () => void, ms: number) => setTimeout(fn, since + Math.ceil((Date.now() + ms - since) / 60_000) * 60_000 - Date.now());
+      const client = createCommunicationClient({
+        baseUrl: 'http://osis.test',
+        context: 'ctx',
+        publicKey: 'bob',
+        fetch: server.fetch,
+        environment: { random: () => 0.5, ...(options.throttled ? { setTimeout: throttled } : {}) },
+      });
       const warn = vi.fn();
       const tab: Tab = { fake, sub: undefined!, out: undefined!, warn, visible: options.visible ?? true, close: () => controller.abort() };
       tab.sub = makeSharedSubscription({

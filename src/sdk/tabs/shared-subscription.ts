@@ -182,14 +182,15 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     if (next !== leading) tell(leadershipListeners, (leading = next));
   };
 
-  const watch = makeLeaderWatch(env, {
-    ping: () => post({ type: 'ping' }),
-    takeOver() {
+  const watch = makeLeaderWatch(
+    env,
+    (why) => {
       if (leading || !membership) return;
-      warn('the leading tab did not answer: this tab takes over the stream');
+      warn(`${why}: this tab takes over the stream`);
       queue(true);
     },
-  });
+    () => post({ type: 'ping' }),
+  );
 
   /**
    * Whether the event at `id` is new to this tab, which then remembers it. Matched by id, not by
@@ -205,7 +206,11 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   /** Hands the consumer what the leader relayed, as one batch, less what this tab has passed on already. */
   function receive(items: readonly StreamItem[]): void {
     const batch = items.filter((item) => {
-      if (item.kind === 'status' && asked) asked.heard = true;
+      if (item.kind === 'status') {
+        if (asked) asked.heard = true;
+        const { status } = item;
+        watch.waiting(status.state === 'reconnecting' || status.state === 'offline' ? status.at : undefined);
+      }
       if (item.kind === 'event' && item.id !== undefined) {
         // An event the new leader replays after a handover that this tab has already passed on.
         const type = item.event.type;

@@ -125,3 +125,53 @@ describe('a leader that does not answer (issue 30, item 4)', () => {
     expect(seqs(b)).toEqual([11]);
   });
 });
+
+describe('a leader whose timers are held back (issue 30, item 5)', () => {
+  it('is replaced by a visible follower once it is late to reconnect, and the stream is back within seconds', async () => {
+    const [a, hidden, visible] = [openTab({ throttled: true }), openTab({ visible: false }), openTab()];
+    const first = await live([a!, hidden!, visible!]);
+    first.error();
+    await settle();
+    const waiting = visible!.out.statuses().at(-1)!;
+    expect(waiting.state).toBe('reconnecting');
+    // The leader said it would try again within a second; its timer is held back for a minute.
+    await settle(2500);
+    expect(visible!.sub.isLeader).toBe(true);
+    expect(visible!.warn).toHaveBeenCalledWith('the leading tab is late to reconnect: this tab takes over the stream');
+    const second = world.server.current!;
+    expect(second).not.toBe(first);
+    expect(second.lastEventId).toBe('fakeepoch:10');
+    second.ready(60_000);
+    push(second, 11);
+    await settle();
+    for (const tab of [a!, hidden!, visible!]) {
+      expect(tab.out.states().at(-1)).toBe('connected');
+      expect(seqs(tab)).toEqual([11]);
+    }
+    expect(a!.sub.isLeader).toBe(false);
+    expect(open()).toEqual([second]);
+  });
+
+  it('is left to reconnect by itself when it does so on time', async () => {
+    const [a, b] = [openTab(), openTab()];
+    const first = await live([a!, b!]);
+    first.error();
+    await settle(3000);
+    expect(a!.sub.isLeader).toBe(true);
+    expect(world.server.connections).toHaveLength(2);
+    expect(b!.warn).not.toHaveBeenCalled();
+  });
+
+  it('is left be by a hidden follower, whose "Retry now" (sent as its page becomes visible) it answers at once', async () => {
+    const [a, hidden] = [openTab({ throttled: true }), openTab({ visible: false })];
+    const first = await live([a!, hidden!]);
+    first.error();
+    await settle(3000);
+    expect(a!.sub.isLeader).toBe(true);
+    expect(world.server.connections).toHaveLength(1);
+    hidden!.sub.retryNow();
+    await settle();
+    expect(world.server.connections).toHaveLength(2);
+    expect(a!.sub.isLeader).toBe(true);
+  });
+});
