@@ -55,7 +55,8 @@ export function notificationPreview(content: string): string {
 }
 
 /**
- * Shows a notification for each message from someone else while the page is hidden: one per message
+ * Shows a notification for each message from someone else while the page is hidden, unless another
+ * tab of the person shows its chat (`ChatSession.shownElsewhere`): one per message
  * across the person's tabs, since the session hands it to one tab (`onIncoming`), and the browser
  * replaces rather than repeats one with the same tag (the message's sid). Its title is the sender's
  * name, its body a preview; a click focuses the tab and opens the chat. Stops with its owner.
@@ -65,7 +66,8 @@ export function createNotifications(options: NotificationsOptions): Notification
   const [permission, setPermission] = createSignal(api?.permission);
   onCleanup(
     session.onIncoming((message) => {
-      if (api?.permission !== 'granted' || options.isVisible()) return;
+      // Not while the person can see the island, here or in another tab showing that very chat.
+      if (api?.permission !== 'granted' || options.isVisible() || session.shownElsewhere(message.conversation_sid)) return;
       const shown = new api(contactName(message.sender_public_key, session.store.peek().contacts), {
         body: notificationPreview(message.content),
         tag: message.sid,

@@ -51,14 +51,22 @@ function fakeNotification(permission: NotificationPermission, answer: Notificati
 interface Page {
   host: HTMLElement;
   visible: boolean;
+  /** Where the page's `visibilitychange` events come from (see `show`). */
+  events: EventTarget;
   focus: ReturnType<typeof vi.fn<() => void>>;
+}
+
+/** The page becomes visible or hidden, as the person switches tabs. */
+function show(page: Page, visible: boolean) {
+  page.visible = visible;
+  page.events.dispatchEvent(new Event('visibilitychange'));
 }
 
 function mount(world: FakeWorld, Notification: NotificationApi, extra: Partial<IslandOptions> & { tab?: FakeTab; key?: string } = {}): Page {
   const { tab, key = 'bob', ...options } = extra;
   const host = document.createElement('div');
   document.body.append(host);
-  const page: Page = { host, visible: false, focus: vi.fn<() => void>() };
+  const page: Page = { host, visible: false, events: new EventTarget(), focus: vi.fn<() => void>() };
   const client = world.client(key, tab ? { shareAcrossTabs: { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel, pageEvents: tab.pageEvents } } : {});
   mounted.push(
     mountIsland(host, {
@@ -69,7 +77,7 @@ function mount(world: FakeWorld, Notification: NotificationApi, extra: Partial<I
       notify: true,
       Notification,
       focus: page.focus,
-      environment: { isVisible: () => page.visible },
+      environment: { isVisible: () => page.visible, visibilityEvents: page.events },
       ...options,
     }),
   );
@@ -177,6 +185,35 @@ describe('desktop notifications', () => {
     await arrived(leader, 'to both');
     expect(first.shown.map((n) => n.options.body)).toEqual(['to both']);
     expect(second.shown).toEqual([]);
+  });
+
+  it('is not shown for a chat the person is reading in another, visible tab (issue 30, item 12)', async () => {
+    const world = createFakeWorld();
+    const browser = createFakeBrowser();
+    const first = fakeNotification('granted');
+    const leader = mount(world, first.api, { tab: browser.tab() });
+    await live(leader);
+    const reader = mount(world, fakeNotification('granted').api, { tab: browser.tab() });
+    show(reader, true);
+    await live(reader);
+    fireEvent.click(reader.host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
+    await waitFor(() => expect(reader.host.querySelector('.hm-messages')).not.toBeNull());
+    // The hidden leader hears of it over the shared stream, and keeps quiet for that chat only.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    world.send('alice', world.dm.sid, 'read right away');
+    world.send('carol', world.group.sid, 'in another chat');
+    await arrived(leader, 'in another chat');
+    await waitFor(() => expect(first.shown.map((n) => n.options.body)).toEqual(['in another chat']));
+    // Once that tab is hidden too, or shows another chat, the chat notifies again.
+    show(reader, false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    world.send('alice', world.dm.sid, 'nobody is looking');
+    await waitFor(() => expect(first.shown.map((n) => n.options.body)).toEqual(['in another chat', 'nobody is looking']));
+    show(reader, true);
+    fireEvent.click(reader.host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)!);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    world.send('alice', world.dm.sid, 'looking elsewhere');
+    await waitFor(() => expect(first.shown.map((n) => n.options.body)).toEqual(['in another chat', 'nobody is looking', 'looking elsewhere']));
   });
 
   it('focuses the tab and opens the chat when clicked', async () => {

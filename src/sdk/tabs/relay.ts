@@ -16,8 +16,8 @@ export type RelayMessage =
    * a few posts, not thousands.
    */
   | { v: Version; type: 'items'; from: string; items: StreamItem[] }
-  /** A tab that has just joined → leader: "what is the status?". */
-  | { v: Version; type: 'hello'; from: string }
+  /** A tab that has just joined → leader: "what is the status?", and the chat it shows (as in `showing`). */
+  | { v: Version; type: 'hello'; from: string; showing?: string }
   /**
    * Leader → the tab `to`: its status, then the `ready` of its live connection with its position as
    * `id`; `withheld`, the position of the last event it posted to nobody (it knew no follower yet).
@@ -32,7 +32,9 @@ export type RelayMessage =
   /** A follower that has not heard the leader for a while → leader: "are you there?" (see `makeLeaderWatch`). */
   | { v: Version; type: 'ping'; from: string }
   /** Leader → all: the answer to `ping`. */
-  | { v: Version; type: 'beat'; from: string };
+  | { v: Version; type: 'beat'; from: string }
+  /** Any tab → all: the chat it shows the person now (open, and the page visible), or none (no `sid`). */
+  | { v: Version; type: 'showing'; from: string; sid?: string };
 
 type Version = typeof RELAY_VERSION;
 
@@ -63,15 +65,17 @@ const ItemSchema = v.variant<StreamItem>('kind', {
 // Items are checked one by one (`parseRelayMessage`): one this tab cannot read costs that item only.
 const Items = (max: number) => v.sized(v.array(v.unknown()) as Schema<StreamItem[]>, 1, max);
 const Ask = v.object({ v: VersionSchema, type: Tag, from: TabId });
+const Sid = v.optional(v.sized(v.string(), 1, 128));
 const MessageSchema = v.variant<RelayMessage>('type', {
   items: v.object({ v: VersionSchema, type: Tag, from: TabId, items: Items(MAX_RELAYED) }),
-  hello: Ask,
+  hello: v.object({ v: VersionSchema, type: Tag, from: TabId, showing: Sid }),
   state: v.object({ v: VersionSchema, type: Tag, from: TabId, to: TabId, items: Items(2), withheld: v.optional(CursorSchema) }),
   retry: Ask,
   call: Ask,
   bye: Ask,
   ping: Ask,
   beat: Ask,
+  showing: v.object({ v: VersionSchema, type: Tag, from: TabId, sid: Sid }),
 });
 
 /**

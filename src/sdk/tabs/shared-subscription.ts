@@ -85,6 +85,13 @@ export interface SharedSubscription extends Subscription {
   onLeadershipChange(listener: (leading: boolean) => void): () => void;
   /** Called in the leader with each item of the real stream as it is relayed; returns the unsubscribe. */
   onRelay(listener: (item: StreamItem) => void): () => void;
+  /**
+   * Tells the other tabs which chat this tab shows the person now: the open one while the page can
+   * be seen, or none (`undefined`). The last word of a tab stands until it says another or leaves.
+   */
+  show(sid: string | undefined): void;
+  /** Whether another tab of the identity said it shows chat `sid` (see `show`). */
+  shownElsewhere(sid: string): boolean;
 }
 
 /**
@@ -123,6 +130,9 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   // stood when it asked; whether a status was relayed since (then the state's is no news).
   let asked: { by: 'join' | 'call'; at: string | undefined; heard?: boolean } | undefined;
   let warned = false;
+  // The chat this tab shows the person (`show`), and what each other tab said it shows.
+  let showing: string | undefined;
+  const shownBy = new Map<string, string | undefined>();
 
   /** Counts what was dropped (`what`: a message or an item, and why); the first is logged. */
   const dropped = (what: string) => {
@@ -237,7 +247,11 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         return receive(message.items);
       case 'bye':
         peers.delete(message.from);
+        shownBy.delete(message.from);
         if (message.from === leader) leader = undefined;
+        return;
+      case 'showing':
+        shownBy.set(message.from, message.sid);
         return;
       case 'call':
         // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
@@ -245,10 +259,10 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         leader = message.from;
         watch.heard();
         asked = { by: 'call', at: position };
-        post({ type: 'hello' });
-        return;
+        return hello();
       case 'hello': {
         peers.add(message.from);
+        shownBy.set(message.from, message.showing);
         if (!leading) return;
         // What is waiting to be relayed goes first, so the channel keeps the order of the stream.
         flushRelay();
@@ -370,15 +384,19 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   function lose(): void {
     request?.abort(LOST);
     if (!membership) return;
-    hello();
+    askLeader();
     queue();
   }
 
-  /** Asks the leader where it stands, and watches it. */
   function hello(): void {
+    post({ type: 'hello', showing });
+  }
+
+  /** Asks the leader where it stands, and watches it. */
+  function askLeader(): void {
     leader = undefined;
     asked = { by: 'join', at: position };
-    post({ type: 'hello' });
+    hello();
     watch.start();
   }
 
@@ -387,7 +405,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     channel = new options.BroadcastChannel(name);
     channel.onmessage = (event) => onMessage(event.data);
     channel.onmessageerror = () => dropped('a message from another tab that could not be deserialized');
-    hello();
+    askLeader();
     queue();
   }
 
@@ -452,5 +470,14 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       return () => void listeners.delete(listener);
     };
   Object.defineProperty(shared, 'isLeader', { get: () => leading });
-  return Object.assign(shared, { onLeadershipChange: listen(leadershipListeners), onRelay: listen(relayListeners) });
+  return Object.assign(shared, {
+    onLeadershipChange: listen(leadershipListeners),
+    onRelay: listen(relayListeners),
+    show(sid: string | undefined) {
+      if (sid === showing) return;
+      showing = sid;
+      post({ type: 'showing', sid });
+    },
+    shownElsewhere: (sid: string) => [...shownBy.values()].includes(sid),
+  });
 }

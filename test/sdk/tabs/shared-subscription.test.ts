@@ -383,6 +383,30 @@ describe('one stream shared by the tabs of an identity', () => {
     expect(changes).toEqual([true, false]);
   });
 
+  it('tells the other tabs which chat it shows, until it shows another, none, or leaves (issue 30, item 12)', async () => {
+    const [a, c] = [openTab(), openTab()];
+    await live([a!, c!]);
+    c!.sub.show('conv_1');
+    await settle();
+    expect([a!.sub.shownElsewhere('conv_1'), a!.sub.shownElsewhere('conv_2'), c!.sub.shownElsewhere('conv_1')]).toEqual([true, false, false]);
+    // A tab that joins later learns it from the hello of a tab that joins after it.
+    const d = openTab();
+    await settle();
+    expect(d.sub.shownElsewhere('conv_1')).toBe(false);
+    c!.fake.hide();
+    await settle();
+    expect(a!.sub.shownElsewhere('conv_1')).toBe(false);
+    c!.fake.show();
+    await settle();
+    expect(d.sub.shownElsewhere('conv_1')).toBe(true);
+    c!.sub.show('conv_2');
+    await settle();
+    expect([d.sub.shownElsewhere('conv_1'), d.sub.shownElsewhere('conv_2')]).toEqual([false, true]);
+    c!.sub.show(undefined);
+    await settle();
+    expect(d.sub.shownElsewhere('conv_2')).toBe(false);
+  });
+
   it('leaves no lock, request, channel or connection behind once every tab is closed', async () => {
     const tabs = [openTab(), openTab(), openTab()];
     await live(tabs);
