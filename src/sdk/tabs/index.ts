@@ -2,10 +2,13 @@ import type { Environment } from '../environment.ts';
 import type { Identity } from '../rpc.ts';
 import type { SubscribeOptions, Subscription } from '../subscription.ts';
 import { sharedStreamName } from './name.ts';
-import { makeSharedSubscription, type SharedSubscription, type TabChannelConstructor, type TabLocks } from './shared-subscription.ts';
+import type { TabChannelConstructor, TabLocks } from './platform.ts';
+import { makeSharedSubscription } from './shared-subscription.ts';
+import type { SharedSubscription } from './types.ts';
 
 export { makeSharedSubscription } from './shared-subscription.ts';
-export type { SharedStreamOptions, SharedSubscription, TabChannel, TabChannelConstructor, TabLocks } from './shared-subscription.ts';
+export type { TabChannel, TabChannelConstructor, TabLocks } from './platform.ts';
+export type { SharedStreamOptions, SharedSubscription } from './types.ts';
 export { normalizeOsisUrl, sharedStreamName } from './name.ts';
 export { parseRelayMessage, RELAY_VERSION } from './relay.ts';
 export type { RelayMessage } from './relay.ts';

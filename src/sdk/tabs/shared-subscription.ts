@@ -1,98 +1,14 @@
-import { parseCursor } from '../../protocol/index.ts';
-import { defaultEnvironment, type Environment } from '../environment.ts';
-import { makeSubscription, STAT_KEYS, type StreamBatch, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
+import { defaultEnvironment } from '../environment.ts';
+import { makeSubscription, STAT_KEYS, type StreamBatch, type StreamItem, type StreamStatus, type Subscription, type SubscriptionStats } from '../subscription.ts';
 import { makeInbox } from './inbox.ts';
+import { messageTask, type TabChannel } from './platform.ts';
+import { hasHad, makeRecentIds } from './recent.ts';
 import { MAX_RELAYED, parseRelayMessage, RELAY_VERSION, type RelayMessage } from './relay.ts';
+import type { SharedStreamOptions, SharedSubscription } from './types.ts';
 import { makeLeaderWatch } from './watch.ts';
-
-/**
- * The part of `navigator.locks` used: an exclusive lock held while `callback`'s promise runs; `steal`
- * takes it from its holder, whose request then rejects with an AbortError.
- */
-export interface TabLocks {
-  request(name: string, options: { signal?: AbortSignal; steal?: boolean }, callback: (lock: unknown) => Promise<void>): Promise<unknown>;
-}
-
-/** The part of a `BroadcastChannel` used. */
-export interface TabChannel {
-  postMessage(message: unknown): void;
-  close(): void;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onmessageerror: ((event: MessageEvent) => void) | null;
-}
-
-export type TabChannelConstructor = new (name: string) => TabChannel;
-
-export interface SharedStreamOptions extends SubscribeOptions {
-  /** Lock and channel name (`sharedStreamName`). */
-  name: string;
-  /** The real subscription, which only the leader runs. */
-  subscribe: (options: SubscribeOptions) => Subscription;
-  locks: TabLocks;
-  BroadcastChannel: TabChannelConstructor;
-  /** Where `pagehide` and `pageshow` come from (the window). Default: none. */
-  pageEvents?: EventTarget;
-  /** This tab's id on the channel. Default: a random UUID. */
-  tabId?: string;
-  /** Clock, randomness, timers and visibility, for the watch on the leader. Default: the platform's. */
-  environment?: Partial<Environment>;
-  /** Where the lines about dropped relay messages and a leader replaced go. Default `console.warn`. */
-  warn?: (message: string) => void;
-  /**
-   * Runs `fn` in a task of its own, soon: when the leader posts what it relayed. Default: a
-   * `MessageChannel` message (unlike a timer, not throttled in a hidden tab).
-   */
-  nextTask?: (fn: () => void) => void;
-}
 
 /** Why a leader's lock request was aborted when another tab took the lock. */
 const LOST = 'lost';
-
-/** Whether a tab at position `held` has had the event at `id`: the same epoch, and not before it. */
-function hasHad(held: string | undefined, id: string): boolean {
-  const a = parseCursor(held);
-  const b = parseCursor(id);
-  return a.ok && b.ok && a.value.epoch === b.value.epoch && b.value.seq <= a.value.seq;
-}
-
-/** A task queue on a `MessageChannel`, opened on first use and closed with `close`. */
-function messageTask(): { run: (fn: () => void) => void; close(): void } {
-  const queue: (() => void)[] = [];
-  let channel: MessageChannel | undefined;
-  return {
-    run(fn) {
-      if (!channel) {
-        channel = new MessageChannel();
-        channel.port1.onmessage = () => queue.shift()?.();
-      }
-      queue.push(fn);
-      channel.port2.postMessage(null);
-    },
-    close() {
-      channel?.port1.close();
-      channel?.port2.close();
-      channel = undefined;
-      queue.length = 0;
-    },
-  };
-}
-
-/** A `Subscription` shared by the tabs of one identity, plus what side effects owned by one tab need. */
-export interface SharedSubscription extends Subscription {
-  /** Whether this tab runs the real stream now. */
-  readonly isLeader: boolean;
-  /** Called with `true` when this tab takes the lead and `false` when it lets go; returns the unsubscribe. */
-  onLeadershipChange(listener: (leading: boolean) => void): () => void;
-  /** Called in the leader with each item of the real stream as it is relayed; returns the unsubscribe. */
-  onRelay(listener: (item: StreamItem) => void): () => void;
-  /**
-   * Tells the other tabs which chat this tab shows the person now: the open one while the page can
-   * be seen, or none (`undefined`). The last word of a tab stands until it says another or leaves.
-   */
-  show(sid: string | undefined): void;
-  /** Whether another tab of the identity said it shows chat `sid` (see `show`). */
-  shownElsewhere(sid: string): boolean;
-}
 
 /**
  * One live stream for every tab of an identity (the contract, src/protocol/README.md, "Shared stream
@@ -114,8 +30,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   const relayListeners = new Set<(item: StreamItem) => void>();
 
   let position = options.lastEventId;
-  // The ids of the last events passed on (oldest first): a replay across a handover repeats some of them.
-  const recent = new Set<string>();
+  // The ids of the last events passed on: a replay across a handover repeats some of them.
+  const isNew = makeRecentIds(MAX_RELAYED);
   let real: Subscription | undefined;
   let leading = false;
   // The tab that leads, as its `call` or its `state` said: a follower takes items from it only.
@@ -201,17 +117,6 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     },
     () => post({ type: 'ping' }),
   );
-
-  /**
-   * Whether the event at `id` is new to this tab, which then remembers it. Matched by id, not by
-   * position: an id from the future (forged) must not hold back the events that really follow.
-   */
-  const isNew = (id: string) => {
-    if (recent.has(id)) return false;
-    recent.add(id);
-    if (recent.size > MAX_RELAYED) recent.delete(recent.values().next().value!);
-    return true;
-  };
 
   /** Hands the consumer what the leader relayed, as one batch, less what this tab has passed on already. */
   function receive(items: readonly StreamItem[]): void {
