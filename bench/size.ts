@@ -5,7 +5,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { BenchLine } from './support.ts';
 
 /** The budget test/size.test.ts enforces, in bytes of gzip. */
-export const GZIP_BUDGET = 42_788;
+export const GZIP_BUDGET = 42_786;
 
 export function compressedSizes(code: Uint8Array | string) {
   return {

@@ -39,7 +39,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   let lastStatus: StreamStatus = { state: 'connecting', attempt: 0 };
   let lastReady: { cursor: string; heartbeat_ms: number } | undefined;
   let channel: TabChannel | undefined;
-  let membership: AbortController | undefined;
+  // Whether this tab is in (joined, and not gone by pagehide or unmount).
+  let joined = false;
   // This tab's lock request: in line, or held while it leads. Aborted with `LOST` once another tab took the lock.
   let request: AbortController | undefined;
   // Whether this tab waits for the leader's state, asked on joining or by a new leader's call; where it
@@ -111,7 +112,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   const watch = makeLeaderWatch(
     env,
     (why) => {
-      if (leading || !membership) return;
+      if (leading || !joined) return;
       warn(`${why}: this tab takes over the stream`);
       queue(true);
     },
@@ -277,8 +278,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     const mine = new AbortController();
     request = mine;
     locks.request(options.name, steal ? { steal } : { signal: mine.signal }, () => lead(mine.signal)).catch((error: unknown) => {
-      // Leaving the line (pagehide, unmount) and letting go reject with an AbortError, as does another
-      // tab taking the lock: that one leads now. Anything else is worth a line.
+      // Leaving the line (pagehide, unmount, a takeover) rejects with an AbortError, as does another tab
+      // taking the lock from this one: that one leads now. Anything else is worth a line.
       if (mine.signal.aborted) return;
       if ((error as Error).name === 'AbortError') return lose();
       warn(`the tab lock failed: ${(error as Error).message}`);
@@ -288,7 +289,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   /** Another tab took the lock: stop leading (the real stream ends), and follow it like a tab that joins. */
   function lose(): void {
     request?.abort(LOST);
-    if (!membership) return;
+    if (!joined) return;
     askLeader();
     queue();
   }
@@ -306,7 +307,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   }
 
   function join(name: string): void {
-    membership = new AbortController();
+    joined = true;
     channel = new options.BroadcastChannel(name);
     channel.onmessage = (event) => onMessage(event.data);
     channel.onmessageerror = () => dropped('a message from another tab that could not be deserialized');
@@ -315,8 +316,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   }
 
   function leave(): void {
-    membership?.abort();
-    membership = undefined;
+    joined = false;
     request?.abort();
     request = undefined;
     watch.stop();
@@ -334,7 +334,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     if (signal.aborted) return;
     const onPageHide = () => leave();
     const onPageShow = (event: Event) => {
-      if (!(event as PageTransitionEvent).persisted || membership || signal.aborted) return;
+      if (!(event as PageTransitionEvent).persisted || joined || signal.aborted) return;
       inbox.push([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }]);
       join(name);
     };
