@@ -13,7 +13,7 @@ export interface ClientOptions extends Identity {
   fetch?: typeof fetch;
   /** Clock, random, timers, online and visibility detection; defaults are the platform's. */
   environment?: Partial<Environment>;
-  /** Reconnect, timeout and watchdog knobs of both transports; defaults follow DESIGN §5–§6. */
+  /** Reconnect, timeout and watchdog knobs of both transports; defaults in `DEFAULT_STREAM_TUNING`. */
   tuning?: Partial<StreamTuning>;
   /**
    * How long an RPC waits for its answer (headers and body). Past it the call fails with a retryable
@@ -22,7 +22,7 @@ export interface ClientOptions extends Identity {
    */
   rpcTimeoutMs?: number;
   /**
-   * Default `false`. When set, the tabs of this identity share one live stream (DESIGN §11): one tab
+   * Default `false`. When set, the tabs of this identity share one live stream: one tab
    * leads, the others consume its relay. Falls back to a stream per tab where Web Locks or
    * BroadcastChannel are missing. An object injects the platform parts (tests).
    */
@@ -80,7 +80,7 @@ export function createCommunicationClient(options: ClientOptions): Communication
     deleteMessage: (params, signal) => call('conversation.delete_message', params, signal),
     typing: (params, signal) => call('conversation.typing', params, signal),
     listContacts: (signal) => call('contact.list', {}, signal),
-    subscribe: share ? shareAcrossTabs(identity, stream, share === true ? {} : share) : stream,
+    subscribe: share ? shareAcrossTabs(identity, stream, share === true ? {} : share, env) : stream,
     poll: (pollOptions) => pollEvents(client, env, pollOptions, tuning),
   };
   return client;

@@ -78,6 +78,11 @@ export interface ChatSession {
    * notification. Returns the function that stops it.
    */
   onIncoming(listener: (message: ChatMessage) => void): () => void;
+  /**
+   * Whether another tab of the person shows chat `sid` to them now (open, and its page visible), as
+   * that tab said over the shared stream; false where tabs do not share one.
+   */
+  shownElsewhere(sid: string): boolean;
   /** Stops the stream, every timer and listener. */
   dispose(): void;
 }
@@ -174,6 +179,9 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     }
   };
   const stopRelay = shared?.onRelay(arrived);
+  // The other tabs learn which chat this one shows the person: none while its page is hidden.
+  const showing = () => shared?.show(env.isVisible() ? store.current().open?.sid : undefined);
+  env.visibilityEvents?.addEventListener('visibilitychange', showing);
 
   function wakeUp(): void {
     if (health.waiting) subscription.retryNow();
@@ -249,7 +257,9 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   let mounted = false;
   queueMicrotask(() => {
     mounted = true;
-    if (!signal.aborted) snapshotter.request(true);
+    if (signal.aborted) return;
+    snapshotter.request(true);
+    showing();
   });
 
   void runStreamLoop(subscription, env, onItem).then(() => {
@@ -280,6 +290,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       store.update((s) => openChat(s, sid));
       // Before the snapshot at mount has started, that one fetches the chat too.
       if (sid && mounted) snapshotter.request(false);
+      if (mounted) showing();
     }),
     send: byPerson((content: string) => {
       const sid = store.current().open?.sid;
@@ -335,6 +346,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       incoming.add(listener);
       return () => void incoming.delete(listener);
     },
+    shownElsewhere: (sid) => shared?.shownElsewhere(sid) ?? false,
     dispose() {
       controller.abort();
       store.dispose();
@@ -344,6 +356,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       contacts.dispose();
       sender.dispose();
       stopWatchingVisibility();
+      env.visibilityEvents?.removeEventListener('visibilitychange', showing);
       stopLeading?.();
       stopRelay?.();
       incoming.clear();

@@ -29,11 +29,34 @@ export interface Notifications {
   ask(): void;
 }
 
-/** Longest preview in a notification's body, in characters. */
+/** Longest preview in a notification's body, in characters (UTF-16 code units, the ellipsis included). */
 export const PREVIEW_CHARS = 100;
 
+// Control characters other than whitespace, and the bidi marks, embeddings, overrides and isolates: a
+// notification shows them raw, where they reorder or garble the text around them.
+const CONTROLS = /(?!\s)[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
 /**
- * Shows a notification for each message from someone else while the page is hidden: one per message
+ * A message as a notification's body: one line, without control characters, at most `PREVIEW_CHARS`,
+ * cut between graphemes (by code point where `Intl.Segmenter` is missing), so that no emoji is split.
+ */
+export function notificationPreview(content: string): string {
+  const text = content.replace(CONTROLS, '').replace(/\s+/g, ' ').trim();
+  if (text.length <= PREVIEW_CHARS) return text;
+  let cut = 0;
+  // A prefix is enough: a grapheme that runs past it ends at the limit, and so is left out anyway.
+  const head = text.slice(0, PREVIEW_CHARS);
+  const parts = Intl.Segmenter ? Array.from(new Intl.Segmenter().segment(head), (s) => s.segment) : Array.from(head);
+  for (const part of parts) {
+    if (cut + part.length >= PREVIEW_CHARS) break;
+    cut += part.length;
+  }
+  return `${text.slice(0, cut)}…`;
+}
+
+/**
+ * Shows a notification for each message from someone else while the page is hidden, unless another
+ * tab of the person shows its chat (`ChatSession.shownElsewhere`): one per message
  * across the person's tabs, since the session hands it to one tab (`onIncoming`), and the browser
  * replaces rather than repeats one with the same tag (the message's sid). Its title is the sender's
  * name, its body a preview; a click focuses the tab and opens the chat. Stops with its owner.
@@ -43,10 +66,10 @@ export function createNotifications(options: NotificationsOptions): Notification
   const [permission, setPermission] = createSignal(api?.permission);
   onCleanup(
     session.onIncoming((message) => {
-      if (api?.permission !== 'granted' || options.isVisible()) return;
-      const text = message.content.replace(/\s+/g, ' ').trim();
+      // Not while the person can see the island, here or in another tab showing that very chat.
+      if (api?.permission !== 'granted' || options.isVisible() || session.shownElsewhere(message.conversation_sid)) return;
       const shown = new api(contactName(message.sender_public_key, session.store.peek().contacts), {
-        body: text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text,
+        body: notificationPreview(message.content),
         tag: message.sid,
       });
       shown.onclick = () => {

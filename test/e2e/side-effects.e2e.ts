@@ -63,6 +63,23 @@ describe('one tab for what happens once per person (issue 12)', () => {
     await context.close();
   });
 
+  it('a hidden leader shows none for the chat the person reads in a visible tab, and one for another chat (issue 30, item 12)', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 900, height: 600 } });
+    const leader = await h.page('alice', { browserContext: context, init: hiddenWithNotifications });
+    await waitLive(leader);
+    await leader.evaluate(() => document.querySelector('hero-messaging')!.setAttribute('notify', ''));
+    await waitLive(leader);
+    const reader = await h.page('alice', { browserContext: context });
+    await waitLive(reader);
+    await openChat(reader, h.dm.sid);
+    await h.client('bob').sendMessage({ sid: h.dm.sid, content: 'read in the other tab', nonce: `fx-${nonces++}` });
+    const other = await h.client('carol').sendMessage({ sid: h.group.sid, content: 'Crew news', nonce: `fx-${nonces++}` });
+    await expect.poll(() => bubbleTexts(reader), { timeout: 2000 }).toContain('read in the other tab');
+    await expect.poll(() => preview(leader, h.group.sid).textContent(), { timeout: 2000 }).toBe('Crew news');
+    expect(await shownIn(leader)).toEqual([{ title: 'Carol', body: 'Crew news', tag: other.sid }]);
+    await context.close();
+  });
+
   it('a failed send shows in the other tab, and a Retry there sends it once', async () => {
     const context = await h.browser.newContext({ viewport: { width: 900, height: 600 } });
     const writer = await h.page('bob', { browserContext: context });

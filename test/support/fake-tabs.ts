@@ -2,11 +2,13 @@ import type { TabChannel, TabLocks } from '../../src/sdk/tabs/index.ts';
 
 /**
  * One browser profile for unit tests: an exclusive-only `navigator.locks` (grant in request order,
- * `signal` leaves the queue with an AbortError, release when the callback's promise settles) and a
- * `BroadcastChannel` (structured clone, delivered as a task to every other open channel of the name,
- * in order; posting on a closed channel throws). Left out: shared locks, `ifAvailable`, `steal`,
- * `query`. Each `tab()` can crash (its locks are released and its channels close without a word, as
- * when a tab's process dies) and fire `pagehide`/`pageshow`.
+ * `signal` leaves the queue with an AbortError, release when the callback's promise settles; `steal`
+ * takes the lock from its holder at once, rejecting the holder's request with an AbortError while its
+ * callback runs on, and may not come with a `signal`) and a `BroadcastChannel` (structured clone,
+ * delivered as a task to every other open channel of the name, in order; posting on a closed channel
+ * throws). Left out: shared locks, `ifAvailable`, `query`. Each `tab()` can crash (its locks are
+ * released and its channels close without a word, as when a tab's process dies), stall (its script
+ * stops: see `FakeTab.stall`) and fire `pagehide`/`pageshow`.
  */
 export interface FakeBrowser {
   tab(): FakeTab;
@@ -24,6 +26,15 @@ export interface FakeTab {
   readonly BroadcastChannel: new (name: string) => TabChannel;
   readonly pageEvents: EventTarget;
   crash(): void;
+  /**
+   * The tab's script stops (a debugger, a busy loop, `alert()`): what other tabs post to it and what
+   * the browser tells it (a lock taken from it) waits, and nothing it posts goes out. Only the tab's
+   * channels and locks stall: its timers and its stream still run, so a test must push nothing to it
+   * that it would notice by itself.
+   */
+  stall(): void;
+  /** The script runs again: first what it posted meanwhile goes out, then it hears what waited for it, in order. */
+  resume(): void;
   /** `pagehide` with `persisted` (the page goes into the back/forward cache). */
   hide(): void;
   /** `pageshow` with `persisted` (it comes back from the cache). */
@@ -35,12 +46,27 @@ interface Request {
   grant: () => void;
 }
 
+interface Held {
+  tab: number;
+  release: () => void;
+  /** Another request took the lock (`steal`). */
+  steal: () => void;
+}
+
 export function createFakeBrowser(): FakeBrowser {
-  const held = new Map<string, { tab: number; release: () => void }>();
+  const held = new Map<string, Held>();
   const queues = new Map<string, Request[]>();
   const channels = new Set<FakeChannel>();
   const dead = new Set<number>();
+  // What waits for a stalled tab: posts it made, then what it is to hear.
+  const stalled = new Map<number, { out: (() => void)[]; in: (() => void)[] }>();
   let tabs = 0;
+  /** Runs `fn` now, or when `tab` resumes if its script is stalled. */
+  const toTab = (tab: number, fn: () => void) => {
+    const waiting = stalled.get(tab);
+    if (waiting) waiting.in.push(fn);
+    else fn();
+  };
 
   const queue = (name: string) => {
     let q = queues.get(name);
@@ -54,9 +80,10 @@ export function createFakeBrowser(): FakeBrowser {
     next?.grant();
   }
 
-  function request(tab: number, name: string, options: { signal?: AbortSignal }, callback: (lock: unknown) => Promise<void>) {
+  function request(tab: number, name: string, options: { signal?: AbortSignal; steal?: boolean }, callback: (lock: unknown) => Promise<void>) {
     return new Promise<unknown>((resolve, reject) => {
       const { signal } = options;
+      if (signal && options.steal) return reject(new DOMException('steal and signal cannot be used together.', 'NotSupportedError'));
       if (signal?.aborted) return reject(new DOMException('The request was aborted.', 'AbortError'));
       const entry: Request = {
         tab,
@@ -66,12 +93,21 @@ export function createFakeBrowser(): FakeBrowser {
           const release = () => {
             if (released) return;
             released = true;
-            if (held.get(name)?.tab === tab) held.delete(name);
+            if (held.get(name) === lock) held.delete(name);
             grantNext(name);
           };
-          held.set(name, { tab, release });
+          const lock: Held = {
+            tab,
+            release,
+            steal() {
+              released = true;
+              held.delete(name);
+              toTab(tab, () => reject(new DOMException('The lock was stolen.', 'AbortError')));
+            },
+          };
+          held.set(name, lock);
           // The callback runs as a task of its own, as in a browser.
-          setTimeout(() => {
+          setTimeout(() => toTab(tab, () => {
             if (dead.has(tab)) return;
             Promise.resolve()
               .then(() => callback({ name, mode: 'exclusive' }))
@@ -85,7 +121,7 @@ export function createFakeBrowser(): FakeBrowser {
                   reject(error);
                 },
               );
-          }, 0);
+          }), 0);
         },
       };
       const onAbort = () => {
@@ -95,6 +131,10 @@ export function createFakeBrowser(): FakeBrowser {
         reject(new DOMException('The request was aborted.', 'AbortError'));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.steal) {
+        held.get(name)?.steal();
+        return entry.grant();
+      }
       queue(name).push(entry);
       grantNext(name);
     });
@@ -113,12 +153,15 @@ export function createFakeBrowser(): FakeBrowser {
     postMessage(message: unknown): void {
       if (this.closed) throw new DOMException('BroadcastChannel is closed.', 'InvalidStateError');
       const data = structuredClone(message);
-      for (const other of channels) {
-        if (other === this || other.name !== this.name) continue;
-        setTimeout(() => {
-          if (!other.closed) other.onmessage?.(new MessageEvent('message', { data }));
-        }, 0);
-      }
+      const send = () => {
+        for (const other of channels) {
+          if (other === this || other.name !== this.name) continue;
+          setTimeout(() => toTab(other.tab, () => !other.closed && other.onmessage?.(new MessageEvent('message', { data }))), 0);
+        }
+      };
+      const waiting = stalled.get(this.tab);
+      if (waiting) waiting.out.push(send);
+      else send();
     }
     close(): void {
       this.closed = true;
@@ -148,6 +191,15 @@ export function createFakeBrowser(): FakeBrowser {
             for (let i = q.length - 1; i >= 0; i--) if (q[i]!.tab === id) q.splice(i, 1);
           }
           for (const lock of [...held.values()]) if (lock.tab === id) lock.release();
+        },
+        stall() {
+          if (!stalled.has(id)) stalled.set(id, { out: [], in: [] });
+        },
+        resume() {
+          const waiting = stalled.get(id);
+          stalled.delete(id);
+          // Each in a task of its own, as the browser runs them.
+          for (const fn of [...(waiting?.out ?? []), ...(waiting?.in ?? [])]) setTimeout(fn, 0);
         },
         hide: () => page('pagehide'),
         show: () => page('pageshow'),

@@ -2,7 +2,7 @@ import { fireEvent, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../src/protocol/index.ts';
 import { mountIsland, type IslandOptions } from '../../src/ui/index.ts';
-import type { NotificationApi } from '../../src/ui/notifications.ts';
+import { notificationPreview, type NotificationApi } from '../../src/ui/notifications.ts';
 import { createFakeBrowser, type FakeTab } from '../support/fake-tabs.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
 
@@ -51,14 +51,22 @@ function fakeNotification(permission: NotificationPermission, answer: Notificati
 interface Page {
   host: HTMLElement;
   visible: boolean;
+  /** Where the page's `visibilitychange` events come from (see `show`). */
+  events: EventTarget;
   focus: ReturnType<typeof vi.fn<() => void>>;
+}
+
+/** The page becomes visible or hidden, as the person switches tabs. */
+function show(page: Page, visible: boolean) {
+  page.visible = visible;
+  page.events.dispatchEvent(new Event('visibilitychange'));
 }
 
 function mount(world: FakeWorld, Notification: NotificationApi, extra: Partial<IslandOptions> & { tab?: FakeTab; key?: string } = {}): Page {
   const { tab, key = 'bob', ...options } = extra;
   const host = document.createElement('div');
   document.body.append(host);
-  const page: Page = { host, visible: false, focus: vi.fn<() => void>() };
+  const page: Page = { host, visible: false, events: new EventTarget(), focus: vi.fn<() => void>() };
   const client = world.client(key, tab ? { shareAcrossTabs: { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel, pageEvents: tab.pageEvents } } : {});
   mounted.push(
     mountIsland(host, {
@@ -69,7 +77,7 @@ function mount(world: FakeWorld, Notification: NotificationApi, extra: Partial<I
       notify: true,
       Notification,
       focus: page.focus,
-      environment: { isVisible: () => page.visible },
+      environment: { isVisible: () => page.visible, visibilityEvents: page.events },
       ...options,
     }),
   );
@@ -110,6 +118,30 @@ describe('desktop notifications', () => {
     await waitFor(() => expect(shown).toHaveLength(1));
     expect(shown[0]!.options.body).toBe(`First line ${'x'.repeat(88)}…`);
     expect(shown[0]!.options.body).toHaveLength(100);
+  });
+
+  it('cuts the preview between graphemes: an emoji at the cut is left out whole, never split (issue 30, item 11)', async () => {
+    const world = createFakeWorld();
+    const { api, shown } = fakeNotification('granted');
+    const page = mount(world, api);
+    await live(page);
+    // 98 + 2 code units: a cut at 99 would leave half of the thumbs-up; the family is one grapheme of 8.
+    world.send('alice', world.dm.sid, `${'x'.repeat(98)}👍 and more`);
+    world.send('alice', world.dm.sid, `${'y'.repeat(95)}👨‍👩‍👧 and more`);
+    await waitFor(() => expect(shown).toHaveLength(2));
+    expect(shown.map((n) => n.options.body)).toEqual([`${'x'.repeat(98)}…`, `${'y'.repeat(95)}…`]);
+    // No half of a surrogate pair anywhere (a browser shows one as �).
+    for (const n of shown) expect(n.options.body).not.toMatch(/\p{Cs}/u);
+  });
+
+  it('keeps bidi and other control characters out of the preview (issue 30, item 11)', async () => {
+    const world = createFakeWorld();
+    const { api, shown } = fakeNotification('granted');
+    const page = mount(world, api);
+    await live(page);
+    world.send('alice', world.dm.sid, 'pay at \u202ehttps://attacker.example/nigol\u202c now\u0007 \u2066ok\u2069 \u200fthanks');
+    await waitFor(() => expect(shown).toHaveLength(1));
+    expect(shown[0]!.options.body).toBe('pay at https://attacker.example/nigol now ok thanks');
   });
 
   it('shows none for the person’s own message, none while the page is visible, none without `notify`', async () => {
@@ -153,6 +185,35 @@ describe('desktop notifications', () => {
     await arrived(leader, 'to both');
     expect(first.shown.map((n) => n.options.body)).toEqual(['to both']);
     expect(second.shown).toEqual([]);
+  });
+
+  it('is not shown for a chat the person is reading in another, visible tab (issue 30, item 12)', async () => {
+    const world = createFakeWorld();
+    const browser = createFakeBrowser();
+    const first = fakeNotification('granted');
+    const leader = mount(world, first.api, { tab: browser.tab() });
+    await live(leader);
+    const reader = mount(world, fakeNotification('granted').api, { tab: browser.tab() });
+    show(reader, true);
+    await live(reader);
+    fireEvent.click(reader.host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
+    await waitFor(() => expect(reader.host.querySelector('.hm-messages')).not.toBeNull());
+    // The hidden leader hears of it over the shared stream, and keeps quiet for that chat only.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    world.send('alice', world.dm.sid, 'read right away');
+    world.send('carol', world.group.sid, 'in another chat');
+    await arrived(leader, 'in another chat');
+    await waitFor(() => expect(first.shown.map((n) => n.options.body)).toEqual(['in another chat']));
+    // Once that tab is hidden too, or shows another chat, the chat notifies again.
+    show(reader, false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    world.send('alice', world.dm.sid, 'nobody is looking');
+    await waitFor(() => expect(first.shown.map((n) => n.options.body)).toEqual(['in another chat', 'nobody is looking']));
+    show(reader, true);
+    fireEvent.click(reader.host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)!);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    world.send('alice', world.dm.sid, 'looking elsewhere');
+    await waitFor(() => expect(first.shown.map((n) => n.options.body)).toEqual(['in another chat', 'nobody is looking', 'looking elsewhere']));
   });
 
   it('focuses the tab and opens the chat when clicked', async () => {
@@ -211,5 +272,19 @@ describe('the Enable notifications control', () => {
     // The control itself is there when it should be.
     const asking = mount(world, fakeNotification('default').api);
     await waitFor(() => expect(enable(asking)).toBeDefined());
+  });
+});
+
+describe('notificationPreview', () => {
+  it('cuts by code point where Intl.Segmenter is missing: never half of a surrogate pair', () => {
+    const segmenter = Object.getOwnPropertyDescriptor(Intl, 'Segmenter')!;
+    Object.defineProperty(Intl, 'Segmenter', { value: undefined, configurable: true });
+    try {
+      expect(notificationPreview(`${'x'.repeat(98)}👍 and more`)).toBe(`${'x'.repeat(98)}…`);
+      expect(notificationPreview(`${'x'.repeat(97)}👍 and more`)).toBe(`${'x'.repeat(97)}👍…`);
+    } finally {
+      Object.defineProperty(Intl, 'Segmenter', segmenter);
+    }
+    expect(notificationPreview(`${'x'.repeat(97)}👍 and more`)).toBe(`${'x'.repeat(97)}👍…`);
   });
 });

@@ -1,10 +1,14 @@
+import type { Environment } from '../environment.ts';
 import type { Identity } from '../rpc.ts';
 import type { SubscribeOptions, Subscription } from '../subscription.ts';
 import { sharedStreamName } from './name.ts';
-import { makeSharedSubscription, type SharedSubscription, type TabChannelConstructor, type TabLocks } from './shared-subscription.ts';
+import type { TabChannelConstructor, TabLocks } from './platform.ts';
+import { makeSharedSubscription } from './shared-subscription.ts';
+import type { SharedSubscription } from './types.ts';
 
 export { makeSharedSubscription } from './shared-subscription.ts';
-export type { SharedStreamOptions, SharedSubscription, TabChannel, TabChannelConstructor, TabLocks } from './shared-subscription.ts';
+export type { TabChannel, TabChannelConstructor, TabLocks } from './platform.ts';
+export type { SharedStreamOptions, SharedSubscription } from './types.ts';
 export { normalizeOsisUrl, sharedStreamName } from './name.ts';
 export { parseRelayMessage, RELAY_VERSION } from './relay.ts';
 export type { RelayMessage } from './relay.ts';
@@ -38,6 +42,7 @@ export function shareAcrossTabs(
   identity: Identity,
   subscribe: (options: SubscribeOptions) => Subscription,
   platform: TabPlatform = {},
+  environment?: Partial<Environment>,
 ): (options: SubscribeOptions) => Subscription {
   const g = globalThis as typeof globalThis & { navigator?: { locks?: TabLocks | null }; location?: { href: string } };
   const locks = platform.locks ?? g.navigator?.locks ?? undefined;
@@ -45,5 +50,5 @@ export function shareAcrossTabs(
   if (!locks || !Channel) return subscribe;
   const pageEvents = platform.pageEvents ?? (typeof g.addEventListener === 'function' ? (g as unknown as EventTarget) : undefined);
   const name = sharedStreamName(identity, platform.base ?? g.location?.href);
-  return (options) => makeSharedSubscription({ ...options, name, subscribe, locks, BroadcastChannel: Channel, pageEvents });
+  return (options) => makeSharedSubscription({ ...options, name, subscribe, locks, BroadcastChannel: Channel, pageEvents, environment });
 }

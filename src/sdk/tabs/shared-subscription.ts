@@ -1,91 +1,27 @@
-import { parseCursor } from '../../protocol/index.ts';
-import { makeSubscription, STAT_KEYS, type StreamBatch, type StreamItem, type StreamStatus, type SubscribeOptions, type Subscription, type SubscriptionStats } from '../subscription.ts';
+import { defaultEnvironment } from '../environment.ts';
+import { makeSubscription, STAT_KEYS, type StreamBatch, type StreamItem, type StreamStatus, type Subscription, type SubscriptionStats } from '../subscription.ts';
 import { makeInbox } from './inbox.ts';
+import { messageTask, type TabChannel } from './platform.ts';
+import { hasHad, makeRecentIds } from './recent.ts';
 import { MAX_RELAYED, parseRelayMessage, RELAY_VERSION, type RelayMessage } from './relay.ts';
+import type { SharedStreamOptions, SharedSubscription } from './types.ts';
+import { makeLeaderWatch } from './watch.ts';
 
-/** The part of `navigator.locks` used: an exclusive lock held while `callback`'s promise runs. */
-export interface TabLocks {
-  request(name: string, options: { signal?: AbortSignal }, callback: (lock: unknown) => Promise<void>): Promise<unknown>;
-}
-
-/** The part of a `BroadcastChannel` used. */
-export interface TabChannel {
-  postMessage(message: unknown): void;
-  close(): void;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onmessageerror: ((event: MessageEvent) => void) | null;
-}
-
-export type TabChannelConstructor = new (name: string) => TabChannel;
-
-export interface SharedStreamOptions extends SubscribeOptions {
-  /** Lock and channel name (`sharedStreamName`). */
-  name: string;
-  /** The real subscription, which only the leader runs. */
-  subscribe: (options: SubscribeOptions) => Subscription;
-  locks: TabLocks;
-  BroadcastChannel: TabChannelConstructor;
-  /** Where `pagehide` and `pageshow` come from (the window). Default: none. */
-  pageEvents?: EventTarget;
-  /** This tab's id on the channel. Default: a random UUID. */
-  tabId?: string;
-  /** Where the one line about dropped relay messages goes. Default `console.warn`. */
-  warn?: (message: string) => void;
-  /**
-   * Runs `fn` in a task of its own, soon: when the leader posts what it relayed. Default: a
-   * `MessageChannel` message (unlike a timer, not throttled in a hidden tab).
-   */
-  nextTask?: (fn: () => void) => void;
-}
-
-/** Whether a tab at position `held` has had the event at `id`: the same epoch, and not before it. */
-function hasHad(held: string | undefined, id: string): boolean {
-  const a = parseCursor(held);
-  const b = parseCursor(id);
-  return a.ok && b.ok && a.value.epoch === b.value.epoch && b.value.seq <= a.value.seq;
-}
-
-/** A task queue on a `MessageChannel`, opened on first use and closed with `close`. */
-function messageTask(): { run: (fn: () => void) => void; close(): void } {
-  const queue: (() => void)[] = [];
-  let channel: MessageChannel | undefined;
-  return {
-    run(fn) {
-      if (!channel) {
-        channel = new MessageChannel();
-        channel.port1.onmessage = () => queue.shift()?.();
-      }
-      queue.push(fn);
-      channel.port2.postMessage(null);
-    },
-    close() {
-      channel?.port1.close();
-      channel?.port2.close();
-      channel = undefined;
-      queue.length = 0;
-    },
-  };
-}
-
-/** A `Subscription` shared by the tabs of one identity, plus what side effects owned by one tab need. */
-export interface SharedSubscription extends Subscription {
-  /** Whether this tab runs the real stream now. */
-  readonly isLeader: boolean;
-  /** Called with `true` when this tab takes the lead and `false` when it lets go; returns the unsubscribe. */
-  onLeadershipChange(listener: (leading: boolean) => void): () => void;
-  /** Called in the leader with each item of the real stream as it is relayed; returns the unsubscribe. */
-  onRelay(listener: (item: StreamItem) => void): () => void;
-}
+/** Why a leader's lock request was aborted when another tab took the lock. */
+const LOST = 'lost';
 
 /**
- * One live stream for every tab of an identity (DESIGN §11, docs-shared-stream.md). Each tab asks for
- * the lock `name` and listens on the channel `name`; the tab holding the lock runs the real
- * subscription from its own position and posts every item; the others hand the relayed items to their
- * consumer, dropping events they already have (a handover may replay a few). On `pagehide` the tab
- * lets go of lock and channel (back/forward cache); on a persisted `pageshow` it joins again.
+ * One live stream for every tab of an identity (the contract, src/protocol/README.md, "Shared stream
+ * across tabs"). Each tab asks for the lock `name` and listens on the channel `name`; the tab holding
+ * the lock runs the real subscription from its own position and posts every item; the others hand the
+ * relayed items to their consumer, dropping events they already have (a handover may replay a few).
+ * A follower that gets no answer from its leader takes the lock from it (`makeLeaderWatch`); the old
+ * leader, once its script runs again, learns it from its lock request and follows. On `pagehide` the
+ * tab lets go of lock and channel (back/forward cache); on a persisted `pageshow` it joins again.
  */
 export function makeSharedSubscription(options: SharedStreamOptions): SharedSubscription {
   const { signal, locks } = options;
+  const env = defaultEnvironment(options.environment);
   const tabId = options.tabId ?? crypto.randomUUID();
   const warn = options.warn ?? ((message: string) => console.warn(`[hero-messaging] ${message}`));
   const inbox = makeInbox<StreamBatch>();
@@ -94,22 +30,33 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   const relayListeners = new Set<(item: StreamItem) => void>();
 
   let position = options.lastEventId;
+  // The ids of the last events passed on: a replay across a handover repeats some of them.
+  const isNew = makeRecentIds(MAX_RELAYED);
   let real: Subscription | undefined;
   let leading = false;
+  // The tab that leads, as its `call` or its `state` said: a follower takes items from it only.
+  let leader: string | undefined;
   let lastStatus: StreamStatus = { state: 'connecting', attempt: 0 };
   let lastReady: { cursor: string; heartbeat_ms: number } | undefined;
   let channel: TabChannel | undefined;
-  let membership: AbortController | undefined;
+  // Whether this tab is in (joined, and not gone by pagehide or unmount).
+  let joined = false;
+  // This tab's lock request: in line, or held while it leads. Aborted with `LOST` once another tab took the lock.
+  let request: AbortController | undefined;
   // Whether this tab waits for the leader's state, asked on joining or by a new leader's call; where it
   // stood when it asked; whether a status was relayed since (then the state's is no news).
   let asked: { by: 'join' | 'call'; at: string | undefined; heard?: boolean } | undefined;
   let warned = false;
+  // The chat this tab shows the person (`show`), and what each other tab said it shows.
+  let showing: string | undefined;
+  const shownBy = new Map<string, string | undefined>();
 
-  const dropped = (reason: string) => {
+  /** Counts what was dropped (`what`: a message or an item, and why); the first is logged. */
+  const dropped = (what: string) => {
     done.badFrames++;
     if (warned) return;
     warned = true;
-    warn(`dropped a message from another tab: ${reason}`);
+    warn(`dropped ${what}`);
   };
 
   type Outgoing = RelayMessage extends infer M ? (M extends RelayMessage ? Omit<M, 'v' | 'from'> : never) : never;
@@ -162,14 +109,28 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     if (next !== leading) tell(leadershipListeners, (leading = next));
   };
 
+  const watch = makeLeaderWatch(
+    env,
+    (why) => {
+      if (leading || !joined) return;
+      warn(`${why}: this tab takes over the stream`);
+      queue(true);
+    },
+    () => post({ type: 'ping' }),
+  );
+
   /** Hands the consumer what the leader relayed, as one batch, less what this tab has passed on already. */
   function receive(items: readonly StreamItem[]): void {
     const batch = items.filter((item) => {
-      if (item.kind === 'status' && asked) asked.heard = true;
+      if (item.kind === 'status') {
+        if (asked) asked.heard = true;
+        const { status } = item;
+        watch.waiting(status.state === 'reconnecting' || status.state === 'offline' ? status.at : undefined);
+      }
       if (item.kind === 'event' && item.id !== undefined) {
         // An event the new leader replays after a handover that this tab has already passed on.
         const type = item.event.type;
-        if (type !== 'ready' && type !== 'resync' && hasHad(position, item.id)) return false;
+        if (type !== 'ready' && type !== 'resync' && !isNew(item.id)) return false;
         position = item.id;
       }
       return true;
@@ -179,24 +140,35 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
 
   function onMessage(data: unknown): void {
     const parsed = parseRelayMessage(data);
-    if (!parsed.ok) return dropped(parsed.error);
+    if (!parsed.ok) return dropped(`a message from another tab: ${parsed.error}`);
+    for (const reason of parsed.skipped) dropped(reason);
     const message = parsed.value;
     if (message.from === tabId) return;
+    if (message.from === leader) watch.heard();
     switch (message.type) {
       case 'items':
-        if (!leading) receive(message.items);
-        return;
+        // Before the leader is known (a tab that has just joined), what it relays is not for this tab yet.
+        if (leading || leader === undefined) return;
+        if (message.from !== leader) return dropped(`a message from another tab: items from ${message.from}, which does not lead`);
+        return receive(message.items);
       case 'bye':
         peers.delete(message.from);
+        shownBy.delete(message.from);
+        if (message.from === leader) leader = undefined;
+        return;
+      case 'showing':
+        shownBy.set(message.from, message.sid);
         return;
       case 'call':
         // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
         if (leading) return;
+        leader = message.from;
+        watch.heard();
         asked = { by: 'call', at: position };
-        post({ type: 'hello' });
-        return;
+        return hello();
       case 'hello': {
         peers.add(message.from);
+        shownBy.set(message.from, message.showing);
         if (!leading) return;
         // What is waiting to be relayed goes first, so the channel keeps the order of the stream.
         flushRelay();
@@ -211,6 +183,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         if (leading || message.to !== tabId || !asked) return;
         const { by, at, heard } = asked;
         asked = undefined;
+        leader = message.from;
+        watch.heard();
         receive(heard ? message.items.filter((item) => item.kind !== 'status') : message.items);
         // Nothing replays what this tab missed, so its consumer must take a snapshot, even if it would
         // take a ready as a resumption: a tab joining behind the leader's position (shown again from the
@@ -227,6 +201,13 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       case 'retry':
         if (leading) real?.retryNow();
         return;
+      case 'ping':
+        // What waits to be relayed goes first: an answer says the leader has posted all it has.
+        if (!leading) return watch.asked();
+        flushRelay();
+        return post({ type: 'beat' });
+      case 'beat':
+        return;
     }
   }
 
@@ -241,6 +222,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     post({ type: 'call' });
     asked = undefined;
     withheld = undefined;
+    watch.stop();
     setLeading(true);
     const pump = async () => {
       for await (const batch of subscription.batches()) {
@@ -251,7 +233,10 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
             lastStatus = item.status;
             if (item.status.state !== 'connected') lastReady = undefined;
           } else {
-            if (item.id !== undefined) position = item.id;
+            if (item.id !== undefined) {
+              position = item.id;
+              isNew(item.id);
+            }
             if (item.event.type === 'ready') lastReady = item.event.data;
           }
           relay(item);
@@ -279,28 +264,62 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       stop.abort();
       for (const key of STAT_KEYS) done[key] += subscription.stats[key];
       if (real === subscription) real = undefined;
-      flushRelay();
+      // What a leader that lost the lock still held, the new leader's stream brings: the followers
+      // take items from that one only.
+      if (member.reason === LOST) outgoing = [];
+      else flushRelay();
       setLeading(false);
     }
   }
 
-  function join(name: string): void {
-    const member = new AbortController();
-    membership = member;
-    channel = new options.BroadcastChannel(name);
-    channel.onmessage = (event) => onMessage(event.data);
-    channel.onmessageerror = () => dropped('a message that could not be deserialized');
-    asked = { by: 'join', at: position };
-    post({ type: 'hello' });
-    locks.request(name, { signal: member.signal }, () => lead(member.signal)).catch((error: unknown) => {
-      // Leaving the queue (pagehide, unmount) rejects with AbortError; anything else is worth a line.
-      if (!member.signal.aborted) warn(`the tab lock failed: ${(error as Error).message}`);
+  /** Asks for the lock: in line, or taking it from a leader that does not answer (`steal`). */
+  function queue(steal = false): void {
+    request?.abort();
+    const mine = new AbortController();
+    request = mine;
+    locks.request(options.name, steal ? { steal } : { signal: mine.signal }, () => lead(mine.signal)).catch((error: unknown) => {
+      // Leaving the line (pagehide, unmount, a takeover) rejects with an AbortError, as does another tab
+      // taking the lock from this one: that one leads now. Anything else is worth a line.
+      if (mine.signal.aborted) return;
+      if ((error as Error).name === 'AbortError') return lose();
+      warn(`the tab lock failed: ${(error as Error).message}`);
     });
   }
 
+  /** Another tab took the lock: stop leading (the real stream ends), and follow it like a tab that joins. */
+  function lose(): void {
+    request?.abort(LOST);
+    if (!joined) return;
+    askLeader();
+    queue();
+  }
+
+  function hello(): void {
+    post({ type: 'hello', showing });
+  }
+
+  /** Asks the leader where it stands, and watches it. */
+  function askLeader(): void {
+    leader = undefined;
+    asked = { by: 'join', at: position };
+    hello();
+    watch.start();
+  }
+
+  function join(name: string): void {
+    joined = true;
+    channel = new options.BroadcastChannel(name);
+    channel.onmessage = (event) => onMessage(event.data);
+    channel.onmessageerror = () => dropped('a message from another tab that could not be deserialized');
+    askLeader();
+    queue();
+  }
+
   function leave(): void {
-    membership?.abort();
-    membership = undefined;
+    joined = false;
+    request?.abort();
+    request = undefined;
+    watch.stop();
     if (channel) {
       post({ type: 'bye' });
       channel.onmessage = null;
@@ -315,7 +334,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     if (signal.aborted) return;
     const onPageHide = () => leave();
     const onPageShow = (event: Event) => {
-      if (!(event as PageTransitionEvent).persisted || membership || signal.aborted) return;
+      if (!(event as PageTransitionEvent).persisted || joined || signal.aborted) return;
       inbox.push([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }]);
       join(name);
     };
@@ -356,5 +375,14 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       return () => void listeners.delete(listener);
     };
   Object.defineProperty(shared, 'isLeader', { get: () => leading });
-  return Object.assign(shared, { onLeadershipChange: listen(leadershipListeners), onRelay: listen(relayListeners) });
+  return Object.assign(shared, {
+    onLeadershipChange: listen(leadershipListeners),
+    onRelay: listen(relayListeners),
+    show(sid: string | undefined) {
+      if (sid === showing) return;
+      showing = sid;
+      post({ type: 'showing', sid });
+    },
+    shownElsewhere: (sid: string) => [...shownBy.values()].includes(sid),
+  });
 }

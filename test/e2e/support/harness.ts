@@ -22,8 +22,11 @@ export interface Harness {
   group: Conversation;
   client(key: string): CommunicationClient;
   proxy(): Promise<FaultProxy>;
-  /** A page showing one element as `key`, talking to `osisUrl` (default: the backend directly). */
-  page(key: string, options?: { osisUrl?: string; width?: number; height?: number; browserContext?: BrowserContext }): Promise<Page>;
+  /**
+   * A page showing one element as `key`, talking to `osisUrl` (default: the backend directly); `init`
+   * runs in this page only, before any of its scripts (as `page.addInitScript`).
+   */
+  page(key: string, options?: { osisUrl?: string; width?: number; height?: number; browserContext?: BrowserContext; init?: () => void }): Promise<Page>;
   /** Stops the backend and starts it again on the same port and data directory (a new epoch). */
   restartBackend(): Promise<void>;
   close(): Promise<void>;
@@ -63,6 +66,7 @@ export async function startHarness(options: ServerOptions = {}): Promise<Harness
         pageOptions.browserContext ?? (await chromium.browser.newContext({ viewport: { width: pageOptions.width ?? 1000, height: pageOptions.height ?? 700 } }));
       const page = await browserContext.newPage();
       page.on('pageerror', (error) => console.error(`[page ${key}] ${error.message}`));
+      if (pageOptions.init) await page.addInitScript(pageOptions.init);
       const osis = pageOptions.osisUrl ?? backend.url;
       await page.goto(`${statics.url}/test/e2e/pages/host.html?osis=${encodeURIComponent(osis)}&context=${context}&key=${key}`);
       return page;

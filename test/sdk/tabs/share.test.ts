@@ -19,7 +19,7 @@ describe('the lock and channel name', () => {
     const base = 'https://host.example/app/page?x=1';
     const names = ['', '/', 'https://host.example', 'https://HOST.example:443/'].map((url) => sharedStreamName(identity(url), base));
     expect(new Set(names).size).toBe(1);
-    expect(names[0]).toMatch(/^hero-messaging\/stream\/v3\/[0-9a-f]{16}$/);
+    expect(names[0]).toMatch(/^hero-messaging\/stream\/v4\/[0-9a-f]{16}$/);
     expect(names[0]).not.toContain('bob');
     expect(normalizeOsisUrl('/osis/', base)).toBe('https://host.example/osis');
   });

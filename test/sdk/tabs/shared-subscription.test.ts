@@ -1,83 +1,12 @@
 // @vitest-environment node
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatMessage } from '../../../src/protocol/index.ts';
-import { createCommunicationClient, type StreamItem } from '../../../src/sdk/index.ts';
-import { makeSharedSubscription, RELAY_VERSION, type SharedSubscription } from '../../../src/sdk/tabs/index.ts';
-import { createFakeServer, type FakeConnection, type FakeServer } from '../../../mocks/fake-stream/index.ts';
-import { collect } from '../../support/collect.ts';
-import { createFakeBrowser, type FakeBrowser, type FakeTab } from '../../support/fake-tabs.ts';
+import { describe, expect, it, vi } from 'vitest';
+import type { StreamItem } from '../../../src/sdk/index.ts';
+import { RELAY_VERSION } from '../../../src/sdk/tabs/index.ts';
+import type { FakeTab } from '../../support/fake-tabs.ts';
+import { message, NAME, seqs, settle, useTabsWorld } from '../../support/shared-tabs.ts';
 
-const NAME = `hero-messaging/stream/v${RELAY_VERSION}/test`;
-
-let server: FakeServer;
-let browser: FakeBrowser;
-let opened: Tab[];
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  server = createFakeServer();
-  browser = createFakeBrowser();
-  opened = [];
-});
-afterEach(async () => {
-  for (const tab of opened) tab.close();
-  await settle();
-  vi.useRealTimers();
-});
-
-interface Tab {
-  fake: FakeTab;
-  sub: SharedSubscription;
-  out: ReturnType<typeof collect>;
-  warn: ReturnType<typeof vi.fn>;
-  close(): void;
-}
-
-function openTab(options: { lastEventId?: string; fake?: FakeTab } = {}): Tab {
-  const fake = options.fake ?? browser.tab();
-  const controller = new AbortController();
-  const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch, environment: { random: () => 0.5 } });
-  const warn = vi.fn();
-  const sub = makeSharedSubscription({
-    signal: controller.signal,
-    lastEventId: options.lastEventId,
-    name: NAME,
-    subscribe: client.subscribe,
-    locks: fake.locks,
-    BroadcastChannel: fake.BroadcastChannel,
-    pageEvents: fake.pageEvents,
-    warn,
-    nextTask: (fn) => void setTimeout(fn, 0),
-  });
-  const tab = { fake, sub, out: collect(sub), warn, close: () => controller.abort() };
-  opened.push(tab);
-  return tab;
-}
-
-/**
- * Lets the tasks of the next 20 ms run: lock grants, channel deliveries, stream reads. (A timer of 0 ms
- * set by another timer's callback waits for the clock to move, so the clock moves 1 ms at a time.)
- */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await vi.advanceTimersByTimeAsync(1);
-}
-
-const open = () => server.connections.filter((c) => !c.ended);
-
-function message(seq: number): ChatMessage {
-  return { sid: `msg_${seq}`, conversation_sid: 'conv_1', sender_public_key: 'alice', content: `m${seq}`, created_at: 1_700_000_000, seq };
-}
-const seqs = (tab: Tab) => tab.out.events().flatMap((e) => (e.type === 'chatmessage.new' ? [e.data.seq] : []));
-
-async function live(tabs: Tab[], seq = 10): Promise<FakeConnection> {
-  await settle();
-  const connection = server.current!;
-  server.seq = seq;
-  connection.ready(1000);
-  await settle();
-  for (const tab of tabs) expect(tab.out.states().at(-1)).toBe('connected');
-  return connection;
-}
+const world = useTabsWorld();
+const { openTab, live, open } = world;
 
 describe('one stream shared by the tabs of an identity', () => {
   it('ten tabs hold one connection, and each event reaches every tab once, with its cursor', async () => {
@@ -142,7 +71,7 @@ describe('one stream shared by the tabs of an identity', () => {
     a!.fake.crash();
     first.error(); // its connection dies with it
     await settle();
-    const second = server.current!;
+    const second = world.server.current!;
     expect(second).not.toBe(first);
     expect(second.lastEventId).toBe('fakeepoch:11');
     expect(open()).toHaveLength(1);
@@ -161,7 +90,7 @@ describe('one stream shared by the tabs of an identity', () => {
 
   /** A tab whose lock request reaches the browser only on `admit()`, and whose posts wait while `hold` is on. */
   function slowTab() {
-    const tab = browser.tab();
+    const tab = world.browser.tab();
     const requests: (() => void)[] = [];
     const held: (() => void)[] = [];
     const slow = { holding: false };
@@ -207,7 +136,7 @@ describe('one stream shared by the tabs of an identity', () => {
     first.error();
     await settle();
     expect(c.sub.isLeader).toBe(true);
-    const second = server.current!;
+    const second = world.server.current!;
     second.ready(1000);
     second.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
@@ -253,7 +182,7 @@ describe('one stream shared by the tabs of an identity', () => {
     a!.close();
     first.error();
     await settle();
-    const second = server.current!;
+    const second = world.server.current!;
     second.ready(1000);
     second.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
@@ -271,13 +200,13 @@ describe('one stream shared by the tabs of an identity', () => {
     expect(first.aborted).toBe(true);
     expect(b!.sub.isLeader).toBe(true);
     expect(open()).toHaveLength(1);
-    expect(server.current!.lastEventId).toBe('fakeepoch:10');
+    expect(world.server.current!.lastEventId).toBe('fakeepoch:10');
   });
 
   it('relays resync, and followers then resume from the new position', async () => {
     const [a, b] = [openTab(), openTab()];
     const connection = await live([a!, b!], 10);
-    server.seq = 40;
+    world.server.seq = 40;
     connection.push({ type: 'resync', data: { reason: 'position not in the replay log' } });
     await settle();
     expect(b!.out.types()).toEqual(['ready', 'resync']);
@@ -292,27 +221,27 @@ describe('one stream shared by the tabs of an identity', () => {
     first.error();
     await settle();
     expect(b!.out.states().at(-1)).toBe('reconnecting');
-    const before = server.connections.length;
+    const before = world.server.connections.length;
     b!.sub.retryNow();
     await settle();
-    expect(server.connections.length).toBe(before + 1);
+    expect(world.server.connections.length).toBe(before + 1);
     // The new connection is up as soon as the server answers it.
     expect(b!.out.states().at(-1)).toBe('connected');
   });
 
   it('a refused identity ends the subscription in every tab', async () => {
-    server.failNext(401);
+    world.server.failNext(401);
     const [a, b] = [openTab(), openTab()];
     await settle();
     await Promise.all([a!.out.done, b!.out.done]);
     for (const tab of [a!, b!]) expect(tab.out.states().at(-1)).toBe('unauthorized');
-    expect(browser.holder(NAME)).toBeUndefined();
+    expect(world.browser.holder(NAME)).toBeUndefined();
   });
 
   it('relays a burst in a few posts, not one per event, and in order', async () => {
     const [a, b] = [openTab(), openTab()];
     const connection = await live([a!, b!]);
-    const listener = new (browser.tab().BroadcastChannel)(NAME);
+    const listener = new (world.browser.tab().BroadcastChannel)(NAME);
     const posts: { type: string; items?: unknown[] }[] = [];
     listener.onmessage = (event) => posts.push(event.data as { type: string; items?: unknown[] });
     for (let seq = 11; seq <= 510; seq++) connection.push({ type: 'chatmessage.new', data: message(seq) });
@@ -327,7 +256,7 @@ describe('one stream shared by the tabs of an identity', () => {
   it('a leader alone posts no events; a tab that joins is relayed to, and one that leaves is not', async () => {
     const a = openTab();
     const connection = await live([a]);
-    const listener = new (browser.tab().BroadcastChannel)(NAME);
+    const listener = new (world.browser.tab().BroadcastChannel)(NAME);
     const events = () => posts.filter((p) => p.type === 'items').flatMap((p) => p.items!).filter((i) => (i as StreamItem).kind === 'event').length;
     const posts: { type: string; items?: unknown[] }[] = [];
     listener.onmessage = (event) => posts.push(event.data as { type: string; items?: unknown[] });
@@ -349,26 +278,60 @@ describe('one stream shared by the tabs of an identity', () => {
     listener.close();
   });
 
-  it('a leader takes events from its own stream only, not from items another tab posts', async () => {
+  it('takes items only from the tab that leads: a forged message and a forged refusal from another are dropped (issue 30, item 6)', async () => {
     const [a, b] = [openTab(), openTab()];
-    await live([a!, b!]);
-    const other = new (browser.tab().BroadcastChannel)(NAME);
-    other.postMessage({ v: RELAY_VERSION, type: 'items', from: 'x', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: message(99) }, id: 'fakeepoch:99' }] });
+    const connection = await live([a!, b!]);
+    const other = new (world.browser.tab().BroadcastChannel)(NAME);
+    other.postMessage({
+      v: RELAY_VERSION,
+      type: 'items',
+      from: 'x',
+      items: [
+        { kind: 'event', event: { type: 'chatmessage.new', data: message(99) }, id: 'fakeepoch:99' },
+        { kind: 'status', status: { state: 'unauthorized', httpStatus: 401 } },
+      ],
+    });
+    await settle();
+    connection.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
     expect(a!.sub.isLeader).toBe(true);
-    expect(seqs(a!)).toEqual([]);
-    expect(seqs(b!)).toEqual([99]);
+    for (const tab of [a!, b!]) {
+      expect(seqs(tab)).toEqual([11]);
+      expect(tab.out.states().at(-1)).toBe('connected');
+      expect(tab.out.finished).toBe(false);
+    }
+    expect(b!.sub.stats.badFrames).toBe(1);
+    expect(b!.warn.mock.calls[0]![0]).toMatch(/^dropped a message from another tab: items from x, which does not lead/);
     other.close();
   });
 
+  it('is not held back by a cursor from the future: later events still pass, and its position follows them (issue 30, item 6)', async () => {
+    const a = openTab({ tabId: 'leader' });
+    const connection = await live([a]);
+    const b = openTab();
+    await settle();
+    const forger = new (world.browser.tab().BroadcastChannel)(NAME);
+    // As the leader itself: a harmless event (a read older than anything) at seq 999999999 of the live epoch.
+    const read = { type: 'conversation.read', data: { sid: 'conv_1', reader_key: 'bob', seq: 1 } };
+    forger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [{ kind: 'event', event: read, id: 'fakeepoch:999999999' }] });
+    await settle();
+    connection.push({ type: 'chatmessage.new', data: message(11) });
+    connection.push({ type: 'chatmessage.new', data: message(12) });
+    await settle();
+    expect(seqs(b)).toEqual([11, 12]);
+    expect(b.sub.lastEventId).toBe('fakeepoch:12');
+    expect(b.out.states().at(-1)).toBe('connected');
+    forger.close();
+  });
+
   it('drops malformed relay messages with one readable line, and goes on', async () => {
-    const [a, b] = [openTab(), openTab()];
+    const [a, b] = [openTab({ tabId: 'leader' }), openTab()];
     const connection = await live([a!, b!]);
-    const stranger = new (browser.tab().BroadcastChannel)(NAME);
+    const stranger = new (world.browser.tab().BroadcastChannel)(NAME);
     stranger.postMessage('hello');
-    stranger.postMessage({ v: 3, type: 'items', from: 'x' });
-    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'x', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } }] });
-    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'x', items: [{ kind: 'status', status: { state: 'live' } }] });
+    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader' });
+    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } }] });
+    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [{ kind: 'status', status: { state: 'live' } }] });
     await settle();
     connection.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
@@ -377,6 +340,25 @@ describe('one stream shared by the tabs of an identity', () => {
     expect(b!.warn.mock.calls[0]![0]).toMatch(/dropped a message from another tab: relay message of version undefined/);
     expect(b!.sub.stats.badFrames).toBe(4);
     stranger.close();
+  });
+
+  it('skips a relayed item it cannot parse (an event of a newer build), counts it, and takes the rest of the batch', async () => {
+    const a = openTab({ tabId: 'leader' });
+    await live([a]);
+    const b = openTab();
+    await settle();
+    // What a leader of a build with an event type this tab does not know would relay.
+    const channel = new (world.browser.tab().BroadcastChannel)(NAME);
+    const item = (seq: number) => ({ kind: 'event', event: { type: 'chatmessage.new', data: message(seq) }, id: `fakeepoch:${seq}` });
+    const unknown = { kind: 'event', event: { type: 'chatmessage.reacted', data: { sid: 'msg_11', emoji: '+1' } }, id: 'fakeepoch:12' };
+    channel.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [item(11), unknown, item(13)] });
+    await settle();
+    expect(seqs(b)).toEqual([11, 13]);
+    expect(b.sub.lastEventId).toBe('fakeepoch:13');
+    expect(b.sub.stats.badFrames).toBe(1);
+    expect(b.warn).toHaveBeenCalledTimes(1);
+    expect(b.warn.mock.calls[0]![0]).toMatch(/^dropped relayed item 1: event\.type: expected one of ready, chatmessage\.new/);
+    channel.close();
   });
 
   it('tells who leads, and shows the leader each item it relays', async () => {
@@ -391,8 +373,8 @@ describe('one stream shared by the tabs of an identity', () => {
     expect(relayed).toEqual([]);
     a!.close();
     await settle();
-    server.current!.ready(1000);
-    server.current!.push({ type: 'chatmessage.new', data: message(12) });
+    world.server.current!.ready(1000);
+    world.server.current!.push({ type: 'chatmessage.new', data: message(12) });
     await settle();
     expect(changes).toEqual([true]);
     expect(relayed).toEqual(['connecting', 'connected', 'connected', 'ready', 'chatmessage.new']);
@@ -401,15 +383,39 @@ describe('one stream shared by the tabs of an identity', () => {
     expect(changes).toEqual([true, false]);
   });
 
+  it('tells the other tabs which chat it shows, until it shows another, none, or leaves (issue 30, item 12)', async () => {
+    const [a, c] = [openTab(), openTab()];
+    await live([a!, c!]);
+    c!.sub.show('conv_1');
+    await settle();
+    expect([a!.sub.shownElsewhere('conv_1'), a!.sub.shownElsewhere('conv_2'), c!.sub.shownElsewhere('conv_1')]).toEqual([true, false, false]);
+    // A tab that joins later learns it from the hello of a tab that joins after it.
+    const d = openTab();
+    await settle();
+    expect(d.sub.shownElsewhere('conv_1')).toBe(false);
+    c!.fake.hide();
+    await settle();
+    expect(a!.sub.shownElsewhere('conv_1')).toBe(false);
+    c!.fake.show();
+    await settle();
+    expect(d.sub.shownElsewhere('conv_1')).toBe(true);
+    c!.sub.show('conv_2');
+    await settle();
+    expect([d.sub.shownElsewhere('conv_1'), d.sub.shownElsewhere('conv_2')]).toEqual([false, true]);
+    c!.sub.show(undefined);
+    await settle();
+    expect(d.sub.shownElsewhere('conv_2')).toBe(false);
+  });
+
   it('leaves no lock, request, channel or connection behind once every tab is closed', async () => {
     const tabs = [openTab(), openTab(), openTab()];
     await live(tabs);
     for (const tab of tabs) tab.close();
     await settle();
     await Promise.all(tabs.map((t) => t.out.done));
-    expect(browser.holder(NAME)).toBeUndefined();
-    expect(browser.waiting(NAME)).toBe(0);
-    expect(browser.openChannels(NAME)).toBe(0);
+    expect(world.browser.holder(NAME)).toBeUndefined();
+    expect(world.browser.waiting(NAME)).toBe(0);
+    expect(world.browser.openChannels(NAME)).toBe(0);
     expect(open()).toHaveLength(0);
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -424,11 +430,11 @@ describe('hidden tabs and the back/forward cache', () => {
     a.fake.hide();
     await settle();
     expect(first.aborted).toBe(true);
-    expect(browser.holder(NAME)).toBeUndefined();
-    expect(browser.openChannels(NAME)).toBe(0);
+    expect(world.browser.holder(NAME)).toBeUndefined();
+    expect(world.browser.openChannels(NAME)).toBe(0);
     a.fake.show();
     await settle();
-    const second = server.current!;
+    const second = world.server.current!;
     expect(second.lastEventId).toBe('fakeepoch:11');
     second.ready(1000);
     await settle();
@@ -443,7 +449,7 @@ describe('hidden tabs and the back/forward cache', () => {
     await settle();
     expect(first.aborted).toBe(true);
     expect(b!.sub.isLeader).toBe(true);
-    const second = server.current!;
+    const second = world.server.current!;
     second.ready(1000);
     second.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
@@ -468,7 +474,7 @@ describe('hidden tabs and the back/forward cache', () => {
     await live([a]);
     a.fake.pageEvents.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
     await settle();
-    expect(server.connections).toHaveLength(1);
+    expect(world.server.connections).toHaveLength(1);
     expect(a.sub.isLeader).toBe(true);
   });
 });

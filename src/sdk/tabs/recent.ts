@@ -1,0 +1,23 @@
+import { parseCursor } from '../../protocol/index.ts';
+
+/** Whether a tab at position `held` has had the event at `id`: the same epoch, and not before it. */
+export function hasHad(held: string | undefined, id: string): boolean {
+  const a = parseCursor(held);
+  const b = parseCursor(id);
+  return a.ok && b.ok && a.value.epoch === b.value.epoch && b.value.seq <= a.value.seq;
+}
+
+/**
+ * The ids of the last `max` events a tab passed on, oldest first: the function answers whether `id`
+ * is not one of them, and remembers it. Matched by id, not by position: an id from the future (forged)
+ * must not hold back the events that really follow it.
+ */
+export function makeRecentIds(max: number): (id: string) => boolean {
+  const recent = new Set<string>();
+  return (id) => {
+    if (recent.has(id)) return false;
+    recent.add(id);
+    if (recent.size > max) recent.delete(recent.values().next().value!);
+    return true;
+  };
+}
