@@ -8,6 +8,7 @@ import { deliveryLatency } from './delivery.ts';
 import { fanoutLatency } from './fanout.ts';
 import { longList } from './list.ts';
 import { mountLeaks } from './leaks.ts';
+import { deliveryToPaint } from './paint.ts';
 import { bundleSize } from './size.ts';
 import { report, type BenchLine } from './support.ts';
 import { tabSharing } from './tabs.ts';
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchLine[]>> = {
   leaks: () => mountLeaks({ cycles: quick ? 20 : 200 }),
   tabs: () => tabSharing(quick ? { tabs: [1, 5], handovers: 5 } : { tabs: [1, 5, 20], handovers: 20 }),
   list: () => longList(quick ? { conversations: [300], messages: 300 } : {}),
+  paint: () => deliveryToPaint(quick ? { runs: 1, sends: 30 } : {}),
 };
 
 const chosen = values.only ?? Object.keys(BENCHMARKS);
