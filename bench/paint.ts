@@ -16,7 +16,7 @@ interface Seen {
   paint?: number;
   /** Whether the change was made in a frame callback (so painted in that frame). */
   inFrame?: boolean;
-  /** Frames that ran after the message was stored and before the change: frames that could not paint it. */
+  /** Frames that ran after the message was stored and before the change (not the one making it): frames that could not paint it. */
   framesBefore: number;
 }
 
@@ -80,6 +80,7 @@ export async function deliveryToPaint(options: PaintOptions = {}): Promise<Bench
       for (const name of ELEMENTS) {
         const dom: number[] = [];
         const paint: number[] = [];
+        const domToPaint: number[] = [];
         let inFrame = 0;
         let frameBefore = 0;
         let lost = 0;
@@ -91,11 +92,12 @@ export async function deliveryToPaint(options: PaintOptions = {}): Promise<Bench
           }
           dom.push(seen.dom - at);
           paint.push(seen.paint - at);
+          domToPaint.push(seen.paint - seen.dom);
           if (seen.inFrame) inFrame++;
           if (seen.framesBefore > 0) frameBefore++;
         }
         p[name] = { dom: summary(dom), paint: summary(paint) };
-        figures[name] = { dom: p[name].dom, paint: p[name].paint, changedInFrame: inFrame, frameBeforeChange: frameBefore, lost };
+        figures[name] = { dom: p[name].dom, paint: p[name].paint, domToPaint: summary(domToPaint), changedInFrame: inFrame, frameBeforeChange: frameBefore, lost };
       }
       figures.oursOverVanilla = {
         domP50: ratio(p.ours.dom.p50, p.vanilla.dom.p50),
