@@ -1,12 +1,19 @@
 // A long conversation list: one person with N conversations, then 2,000 messages from others spread
 // over all of them, sent concurrently over HTTP. Startup and the burst, measured in Chromium.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startBackendServer } from '../mocks/backend/index.ts';
 import { createCommunicationClient, type CommunicationClient } from '../src/sdk/index.ts';
 import { launchChromium } from '../test/e2e/support/browser.ts';
 import { startStaticServer } from '../test/e2e/support/static-server.ts';
 import { sleep, until, type BenchLine } from './support.ts';
+
+/** Where `npm run bench:before` puts the bundle of the code before a change; `BENCH_BEFORE_BUNDLE` names another. */
+export const BEFORE_BUNDLE = 'dist/before/hero-messaging.js';
+/** The URL the static server gives the before-bundle, beside the default `/dist/hero-messaging.js`. */
+const BEFORE_URL = '/bench-before/hero-messaging.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OTHERS = ['bob', 'carol', 'dave'];
@@ -19,6 +26,13 @@ export interface ListOptions {
   messages?: number;
   /** Sends in flight at once during the burst. Default 64. */
   concurrency?: number;
+  /**
+   * A second bundle (a file path) whose startup is measured beside the one built here, pages of the two
+   * taking turns. Default `BENCH_BEFORE_BUNDLE`, else `dist/before/hero-messaging.js` when it exists.
+   */
+  beforeBundle?: string;
+  /** Startups of each bundle per count when there is a before-bundle, in turns (ABBA…). Default 3. */
+  rounds?: number;
 }
 
 interface ListBench {
@@ -49,12 +63,61 @@ async function sendAll(clients: Map<string, CommunicationClient>, sends: { from:
   return done;
 }
 
+interface Startup {
+  page: Page;
+  listResponseEndMs: number | null;
+  firstRowMs: number | null;
+  firstRowAfterResponseMs: number | null;
+  liveMs: number | null;
+  startupLongTasks: number;
+  startupLongestTaskMs: number;
+}
+
+/** A fresh page of list.html as Alice with `bundle`, once it says Live and the startup window has passed. */
+async function startup(browser: Browser, pageUrl: string, bundle: string | undefined): Promise<Startup> {
+  const browserContext = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const page: Page = await browserContext.newPage();
+  page.on('pageerror', (error) => console.error(`[list page] ${error.message}`));
+  const live = page.waitForEvent('console', { predicate: (m) => m.text() === 'list-bench: live', timeout: 120_000 });
+  // Awaited below; should `goto` throw first, this must not end the run as an unhandled rejection later.
+  live.catch(() => {});
+  await page.goto(bundle === undefined ? pageUrl : `${pageUrl}&bundle=${encodeURIComponent(bundle)}`);
+  await live;
+  // Nothing is asked of the page until the startup window (up to 500 ms after Live) has passed.
+  await sleep(1000);
+  const marks = await page.evaluate(() => listBench.marks);
+  const responseEnd = await page.evaluate(() => listBench.listResponseEnd());
+  const tasks = await page.evaluate((to) => listBench.tasksBetween(0, to), (marks.live ?? 0) + 500);
+  return {
+    page,
+    listResponseEndMs: round(responseEnd),
+    firstRowMs: round(marks.firstRow),
+    firstRowAfterResponseMs: round(responseEnd === undefined || marks.firstRow === undefined ? undefined : marks.firstRow - responseEnd),
+    liveMs: round(marks.live),
+    startupLongTasks: tasks.longTasks,
+    startupLongestTaskMs: tasks.longestTaskMs,
+  };
+}
+
+const median = (xs: (number | null)[]) => {
+  const s = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2]! : round((s[s.length / 2 - 1]! + s[s.length / 2]!) / 2);
+};
+
 export async function longList(options: ListOptions = {}): Promise<BenchLine[]> {
   const counts = options.conversations ?? [300, 2000, 10_000];
   const messages = options.messages ?? 2000;
   const concurrency = options.concurrency ?? 64;
+  const rounds = options.rounds ?? 3;
+  const named = options.beforeBundle ?? process.env.BENCH_BEFORE_BUNDLE;
+  const beforeFile = named !== undefined ? resolve(named) : existsSync(resolve(root, BEFORE_BUNDLE)) ? resolve(root, BEFORE_BUNDLE) : undefined;
+  if (named !== undefined && !existsSync(beforeFile!)) throw new Error(`no before-bundle at ${named}`);
+  if (beforeFile === undefined) console.error(`bench list: no ${BEFORE_BUNDLE} (npm run bench:before), so the code before is not measured`);
+  // The commit `npm run bench:before` built it from, when it says.
+  const commitFile = beforeFile === undefined ? undefined : join(dirname(beforeFile), 'COMMIT');
+  const beforeCommit = commitFile !== undefined && existsSync(commitFile) ? readFileSync(commitFile, 'utf8').trim().slice(0, 12) : undefined;
   const backend = await startBackendServer({ seed: false, logSize: 100_000, backlogBytes: 256 * 1024 * 1024 });
-  const statics = await startStaticServer(root);
+  const statics = await startStaticServer(root, beforeFile === undefined ? {} : { files: { [BEFORE_URL]: beforeFile } });
   const chromium = await launchChromium();
   const lines: BenchLine[] = [];
   try {
@@ -70,21 +133,37 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
         sids.push({ sid: conv.sid, other });
       }
       const clients = new Map(OTHERS.map((key) => [key, createCommunicationClient({ baseUrl: backend.url, context, publicKey: key })]));
+      const pageUrl = `${statics.url}/bench/pages/list.html?${new URLSearchParams({ osis: backend.url, context, key: ME })}`;
 
-      const browserContext = await chromium.browser.newContext({ viewport: { width: 1000, height: 800 } });
-      const page: Page = await browserContext.newPage();
-      page.on('pageerror', (error) => console.error(`[list page] ${error.message}`));
-      const query = new URLSearchParams({ osis: backend.url, context, key: ME });
-      const live = page.waitForEvent('console', { predicate: (m) => m.text() === 'list-bench: live', timeout: 120_000 });
-      // Awaited below; should `goto` throw first, this must not end the run as an unhandled rejection later.
-      live.catch(() => {});
-      await page.goto(`${statics.url}/bench/pages/list.html?${query}`);
-      await live;
-      // Nothing is asked of the page until the startup window (up to 500 ms after Live) has passed.
-      await sleep(1000);
-      const marks = await page.evaluate(() => listBench.marks);
-      const responseEnd = await page.evaluate(() => listBench.listResponseEnd());
-      const startup = await page.evaluate((to) => listBench.tasksBetween(0, to), (marks.live ?? 0) + 500);
+      // With a before-bundle: startups of both in turns (after, before, before, after, …), the same
+      // seeded list each time. The last startup of the bundle built here goes on into the burst.
+      if (beforeFile !== undefined) {
+        const runs: Record<'before' | 'after', Omit<Startup, 'page'>[]> = { before: [], after: [] };
+        for (let r = 0; r < rounds; r++) {
+          for (const which of r % 2 === 0 ? (['after', 'before'] as const) : (['before', 'after'] as const)) {
+            const { page, ...figures } = await startup(chromium.browser, pageUrl, which === 'before' ? BEFORE_URL : undefined);
+            runs[which].push(figures);
+            await page.context().close();
+          }
+        }
+        const summary = (which: 'before' | 'after') => {
+          const of = (key: 'firstRowMs' | 'firstRowAfterResponseMs' | 'liveMs' | 'listResponseEndMs') => runs[which].map((f) => f[key]);
+          return {
+            firstRowMs: median(of('firstRowMs')),
+            firstRowAfterResponseMs: median(of('firstRowAfterResponseMs')),
+            listResponseEndMs: median(of('listResponseEndMs')),
+            liveMs: median(of('liveMs')),
+            runs: runs[which],
+          };
+        };
+        lines.push({
+          name: 'list.before-after',
+          params: { conversations: n, rounds, order: 'after, before, then before, after, in turns', before: beforeFile.startsWith(root) ? beforeFile.slice(root.length) : 'BENCH_BEFORE_BUNDLE', beforeCommit, figures: 'medians over the rounds, then each run', clock: 'page performance.now() from navigation' },
+          figures: { before: summary('before'), after: summary('after') },
+        });
+      }
+      const measured = await startup(chromium.browser, pageUrl, undefined);
+      const { page } = measured;
 
       // The burst: every conversation gets messages from its other participant, all at once.
       const sends = Array.from({ length: messages }, (_, k) => {
@@ -111,12 +190,12 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
         name: 'list',
         params: { conversations: n, messages, concurrency, viewport: '1000x800', clock: 'page performance.now() from navigation' },
         figures: {
-          listResponseEndMs: round(responseEnd),
-          firstRowMs: round(marks.firstRow),
-          firstRowAfterResponseMs: round(responseEnd === undefined || marks.firstRow === undefined ? undefined : marks.firstRow - responseEnd),
-          liveMs: round(marks.live),
-          startupLongTasks: startup.longTasks,
-          startupLongestTaskMs: startup.longestTaskMs,
+          listResponseEndMs: measured.listResponseEndMs,
+          firstRowMs: measured.firstRowMs,
+          firstRowAfterResponseMs: measured.firstRowAfterResponseMs,
+          liveMs: measured.liveMs,
+          startupLongTasks: measured.startupLongTasks,
+          startupLongestTaskMs: measured.startupLongestTaskMs,
           burstSendMs: round(sentAll - burstStart),
           caughtUpAfterLastStoredMs: caughtUp && lastShown !== undefined ? round(lastShown - lastStored) : null,
           burstLongTasks: burstTasks.longTasks,
@@ -125,7 +204,7 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
           visibleRowsWrongPreview: wrong,
         },
       });
-      await browserContext.close();
+      await page.context().close();
     }
   } finally {
     await chromium.close();

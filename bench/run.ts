@@ -9,6 +9,7 @@ import { fanoutLatency } from './fanout.ts';
 import { longList } from './list.ts';
 import { listWait } from './list-wait.ts';
 import { mountLeaks } from './leaks.ts';
+import { deliveryToPaint } from './paint.ts';
 import { bundleSize } from './size.ts';
 import { report, type BenchLine } from './support.ts';
 import { tabSharing } from './tabs.ts';
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchLine[]>> = {
   tabs: () => tabSharing(quick ? { tabs: [1, 5], handovers: 5 } : { tabs: [1, 5, 20], handovers: 20 }),
   list: () => longList(quick ? { conversations: [300], messages: 300 } : {}),
   'list-wait': () => listWait(quick ? { conversations: 2000, rounds: 2 } : {}),
+  paint: () => deliveryToPaint(quick ? { runs: 1, sends: 30 } : {}),
 };
 
 const chosen = values.only ?? Object.keys(BENCHMARKS);

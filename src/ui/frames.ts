@@ -50,6 +50,8 @@ export function oncePerFrame(): Schedule {
   // for the next frame. A frame's own publication counts for it, so a burst that goes on after it
   // publishes in the next frame again, not once after a task and once more in the frame.
   let publishedThisFrame = false;
+  // Whether the frame that clears it has been asked for.
+  let frameAsked = false;
   // When the last publication went out, and whether a burst is on.
   let last: number | undefined;
   let bursting = false;
@@ -57,9 +59,10 @@ export function oncePerFrame(): Schedule {
   let burstSpacing = BURST_SPACING_MS;
   /** This frame has its publication. */
   const claimFrame = () => {
-    if (publishedThisFrame) return;
     publishedThisFrame = true;
-    requestAnimationFrame(() => void (publishedThisFrame = false));
+    if (frameAsked) return;
+    frameAsked = true;
+    requestAnimationFrame(() => void (publishedThisFrame = frameAsked = false));
   };
   const publish = (run: () => number | void) => {
     let changes: number | void = 1;
@@ -88,7 +91,10 @@ export function oncePerFrame(): Schedule {
     if (typeof requestAnimationFrame === 'undefined' || document.visibilityState === 'hidden') return afterTask(run);
     const spacing = burstWait();
     if (!publishedThisFrame && spacing === 0) {
-      claimFrame();
+      // The frame is claimed now but asked for only once the change is made (by `publish`): Chromium
+      // starts a frame asked for by an idle page at once, ahead of the publication's task, with
+      // nothing new to paint; the change then waited a whole frame for the next.
+      publishedThisFrame = true;
       return afterTask(() => publish(run));
     }
     // The next frame (once the burst's spacing has passed); or a timer, should frames stop (a tab

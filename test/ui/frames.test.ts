@@ -31,6 +31,30 @@ describe('publishing once per frame', () => {
     expect(frames).toHaveBeenCalledTimes(1);
   });
 
+  it('asks for a frame only once a quiet change is published, so that the frame it asks for paints it', async () => {
+    // Chromium starts a frame that an idle page asks for at once: asked for before the change, it ran
+    // ahead of the publication's task with nothing new to paint, and the change waited for the next.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const order: string[] = [];
+    const callbacks: FrameRequestCallback[] = [];
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => {
+      order.push('frame asked');
+      return callbacks.push(cb);
+    });
+    const schedule = oncePerFrame();
+    schedule(() => void order.push('published'));
+    expect(order).toEqual([]);
+    // After the current task (a message, not a timer).
+    for (let i = 0; i < 20 && order.length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['published', 'frame asked']);
+    // Until that frame, the next change still waits for it.
+    schedule(() => void order.push('in the frame'));
+    vi.advanceTimersByTime(50);
+    expect(order).not.toContain('in the frame');
+    for (const cb of callbacks.splice(0)) cb(performance.now());
+    expect(order).toContain('in the frame');
+  });
+
   it('defers a second publication in the same frame to the next frame', async () => {
     const callbacks: FrameRequestCallback[] = [];
     vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => callbacks.push(cb));

@@ -8,6 +8,8 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 export interface StaticServerOptions {
   /** Extra response headers for a request (a host page's Content-Security-Policy, say). Default none. */
   headers?: (url: URL) => Record<string, string>;
+  /** Files served from outside `root`, by URL path (`{ '/before/hero-messaging.js': '/abs/file.js' }`). Default none. */
+  files?: Record<string, string>;
 }
 
 /** Serves files under `root` on an ephemeral loopback port: the host pages and the built bundle. */
@@ -15,8 +17,9 @@ export async function startStaticServer(root: string, options: StaticServerOptio
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = normalize(decodeURIComponent(url.pathname));
-    const file = join(root, path);
-    if (!file.startsWith(root)) return void res.writeHead(403).end();
+    const named = options.files?.[url.pathname];
+    const file = named ?? join(root, path);
+    if (named === undefined && !file.startsWith(root)) return void res.writeHead(403).end();
     try {
       if (!statSync(file).isFile()) throw new Error('not a file');
     } catch {
