@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
+import { afterEach } from 'vitest';
 import { SERVICE_PATH } from '../../src/protocol/index.ts';
 import { startBackendServer, type RunningBackend, type ServerOptions } from '../../mocks/backend/index.ts';
 
@@ -154,4 +155,34 @@ export async function openStream(
       });
     },
   };
+}
+
+/**
+ * A dev backend per test on a clock the test moves (`fixture.now`, unix ms), the streams it opens,
+ * and anything handed to `defer`: all closed after each test, last first. Call it at a file's top level.
+ */
+export function backendFixture(startAt = Date.UTC(2026, 0, 5, 9, 30)) {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  });
+  const fixture = {
+    now: startAt,
+    async start(options: ServerOptions = {}): Promise<RunningBackend> {
+      const server = await withBackend({ now: () => fixture.now, ...options });
+      cleanups.push(() => server.close());
+      return server;
+    },
+    /** A stream of `who`'s, once it says `ready` (or `resync`, replaying from too far back). */
+    async stream(server: RunningBackend, who: { context: string; key: string }, lastEventId?: string): Promise<RawStream> {
+      const s = await openStream(server.url, who, lastEventId);
+      cleanups.push(s.close);
+      await s.waitFor((f) => f.json.type === 'ready' || f.json.type === 'resync');
+      return s;
+    },
+    defer(fn: () => unknown): void {
+      cleanups.push(fn);
+    },
+  };
+  return fixture;
 }

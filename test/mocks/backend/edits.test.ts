@@ -1,30 +1,13 @@
 // @vitest-environment node
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RpcErrorCode, formatCursor, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol/index.ts';
-import type { RunningBackend, ServerOptions } from '../../../mocks/backend/index.ts';
-import { call, freshContext, openStream, rpc, tempDir, withBackend, type RawFrame, type RawStream } from '../../support/backend.ts';
+import type { RunningBackend } from '../../../mocks/backend/index.ts';
+import { backendFixture, call, freshContext, rpc, tempDir, type RawFrame, type RawStream } from '../../support/backend.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-/** unix ms, on a whole second; the backend's clock in these tests. */
-let clock = Date.UTC(2026, 0, 5, 9, 30);
+/** The backend per test, on a clock the test moves (`fx.now`, unix ms). */
+const fx = backendFixture();
+const { start, stream } = fx;
 const MINUTE = 60_000;
-
-async function start(options: ServerOptions = {}) {
-  const server = await withBackend({ now: () => clock, ...options });
-  cleanups.push(() => server.close());
-  return server;
-}
-
-async function stream(server: RunningBackend, who: { context: string; key: string }, lastEventId?: string): Promise<RawStream> {
-  const s = await openStream(server.url, who, lastEventId);
-  cleanups.push(s.close);
-  await s.waitFor((f) => f.json.type === 'ready');
-  return s;
-}
 
 async function group(server: RunningBackend, keys = ['alice', 'bob', 'carol']) {
   const context = freshContext('edit');
@@ -52,10 +35,10 @@ describe('dev backend: editing a message', () => {
     const [bob, carol, dave] = await Promise.all([stream(server, { context, key: 'bob' }), stream(server, { context, key: 'carol' }), stream(server, { context, key: 'dave' })]);
     const first = await send('helo');
     const second = await send('later');
-    clock += 14 * MINUTE;
+    fx.now += 14 * MINUTE;
     const reply = await edit(first, '  hello  ');
     const edited = reply.body.result as ChatMessage;
-    expect(edited).toEqual({ ...first, content: 'hello', edited_at: clock / 1000, updated_seq: second.seq + 2 });
+    expect(edited).toEqual({ ...first, content: 'hello', edited_at: fx.now / 1000, updated_seq: second.seq + 2 });
     for (const s of [bob, carol]) {
       const frame = await s.waitFor(isUpdate(first.sid));
       expect(frame.json.data).toEqual(edited);
@@ -94,9 +77,9 @@ describe('dev backend: editing a message', () => {
     const server = await start();
     const { send, edit } = await group(server);
     const sent = await send('typo');
-    clock += 15 * MINUTE;
+    fx.now += 15 * MINUTE;
     expect((await edit(sent, 'just in time')).body.result).toMatchObject({ content: 'just in time' });
-    clock += 1000;
+    fx.now += 1000;
     const late = await edit(sent, 'too late');
     expect(late.body.error).toEqual({ code: RpcErrorCode.NotAllowed, message: 'a message can be edited for 15 minutes after it was sent' });
   });
@@ -144,7 +127,7 @@ describe('dev backend: deleting a message', () => {
     const first = await send('oops');
     const second = await send('fine');
     await edit(first, 'oops, edited');
-    clock += 24 * 60 * MINUTE;
+    fx.now += 24 * 60 * MINUTE;
     const tombstone = (await remove(first)).body.result as ChatMessage;
     expect(tombstone).toEqual({ ...first, content: '', deleted: true, updated_seq: expect.any(Number) });
     const frame = await bob.waitFor((f) => isUpdate(first.sid)(f) && f.json.data.deleted === true);
@@ -220,7 +203,7 @@ describe('dev backend: deleting a message', () => {
 
   it('replays edits and deletions after Last-Event-ID, and keeps them, and the unread counts, across a restart', async () => {
     const dir = tempDir();
-    cleanups.push(dir.remove);
+    fx.defer(dir.remove);
     const first = await start({ dataDir: dir.path, fsync: false });
     const { context, conv, send, edit, remove } = await group(first);
     const bob = await stream(first, { context, key: 'bob' });

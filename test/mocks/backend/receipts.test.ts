@@ -1,29 +1,12 @@
 // @vitest-environment node
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatCursor, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol/index.ts';
-import type { RunningBackend, ServerOptions } from '../../../mocks/backend/index.ts';
-import { call, freshContext, openStream, tempDir, withBackend, type RawFrame, type RawStream } from '../../support/backend.ts';
+import type { RunningBackend } from '../../../mocks/backend/index.ts';
+import { backendFixture, call, freshContext, tempDir, type RawFrame, type RawStream } from '../../support/backend.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-/** unix ms; the backend's clock in these tests. */
-let clock = Date.UTC(2026, 0, 5, 9, 30);
-
-async function start(options: ServerOptions = {}) {
-  const server = await withBackend({ now: () => clock, ...options });
-  cleanups.push(() => server.close());
-  return server;
-}
-
-async function stream(server: RunningBackend, who: { context: string; key: string }, lastEventId?: string): Promise<RawStream> {
-  const s = await openStream(server.url, who, lastEventId);
-  cleanups.push(s.close);
-  await s.waitFor((f) => f.json.type === 'ready' || f.json.type === 'resync');
-  return s;
-}
+/** The backend per test, on a clock the test moves (`fx.now`, unix ms). */
+const fx = backendFixture();
+const { start, stream } = fx;
 
 async function group(server: RunningBackend, keys = ['alice', 'bob', 'carol']) {
   const context = freshContext('seen');
@@ -51,7 +34,7 @@ describe('dev backend read receipts', () => {
     const last = await send('carol');
     const read = await markRead('bob');
 
-    const receipt = { reader_key: 'bob', message_sid: last.sid, message_seq: last.seq, read_at: clock / 1000 };
+    const receipt = { reader_key: 'bob', message_sid: last.sid, message_seq: last.seq, read_at: fx.now / 1000 };
     expect(read).toMatchObject({ unread_count: 0, read_by: [receipt] });
     for (const s of [alice, bob, carol]) {
       const seen = await s.waitFor(isSeen('bob'));
@@ -75,12 +58,12 @@ describe('dev backend read receipts', () => {
     await markRead('bob');
     expect((await get('alice')).read_by!.map((r) => r.reader_key)).toEqual(['bob', 'carol']);
 
-    clock += 60_000;
+    fx.now += 60_000;
     const next = await send('alice');
     const moved = await markRead('carol');
     expect(moved.read_by).toEqual([
       expect.objectContaining({ reader_key: 'bob' }),
-      { reader_key: 'carol', message_sid: next.sid, message_seq: next.seq, read_at: clock / 1000 },
+      { reader_key: 'carol', message_sid: next.sid, message_seq: next.seq, read_at: fx.now / 1000 },
     ]);
 
     // Nothing new, or only what carol wrote herself: nobody is told anything.
@@ -150,7 +133,7 @@ describe('dev backend read receipts', () => {
 
   it('keeps receipts across a restart', async () => {
     const dir = tempDir();
-    cleanups.push(dir.remove);
+    fx.defer(dir.remove);
     const first = await start({ dataDir: dir.path, fsync: false });
     const { context, conv, send, markRead } = await group(first);
     await send('alice');

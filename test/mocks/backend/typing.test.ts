@@ -1,29 +1,12 @@
 // @vitest-environment node
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RpcErrorCode, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol/index.ts';
-import type { RunningBackend, ServerOptions } from '../../../mocks/backend/index.ts';
-import { call, freshContext, notify, openStream, rpc, withBackend, type RawFrame, type RawStream } from '../../support/backend.ts';
+import type { RunningBackend } from '../../../mocks/backend/index.ts';
+import { backendFixture, call, freshContext, notify, rpc, type RawFrame, type RawStream } from '../../support/backend.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-/** unix ms; the backend's clock in these tests. */
-let clock = Date.UTC(2026, 0, 5, 9, 30);
-
-async function start(options: ServerOptions = {}) {
-  const server = await withBackend({ now: () => clock, ...options });
-  cleanups.push(() => server.close());
-  return server;
-}
-
-async function stream(server: RunningBackend, who: { context: string; key: string }, lastEventId?: string): Promise<RawStream> {
-  const s = await openStream(server.url, who, lastEventId);
-  cleanups.push(s.close);
-  await s.waitFor((f) => f.json.type === 'ready');
-  return s;
-}
+/** The backend per test, on a clock the test moves (`fx.now`, unix ms). */
+const fx = backendFixture();
+const { start, stream } = fx;
 
 async function group(server: RunningBackend) {
   const context = freshContext('typing');
@@ -31,10 +14,10 @@ async function group(server: RunningBackend) {
     name: 'Typing',
     participant_keys: ['alice', 'bob', 'carol'],
   });
-  /** One typing signal, as the island sends it (a notification); the clock moves on past the relay gap. */
+  /** One typing signal, as the island sends it (a notification); the fx.now moves on past the relay gap. */
   const type = async (key = 'alice') => {
     const reply = await notify(server.url, { context, key }, 'conversation.typing', { sid: conv.sid });
-    clock += 1000;
+    fx.now += 1000;
     return reply;
   };
   const send = (content: string, key = 'alice') =>
@@ -113,9 +96,9 @@ describe('dev backend: typing', () => {
     await typing('alice');
     await typing('alice');
     await typing('carol');
-    clock += 999;
+    fx.now += 999;
     await typing('alice');
-    clock += 1;
+    fx.now += 1;
     await typing('alice');
     await send('done');
     await bob.waitFor((f) => f.json.type === 'conversation.updated');
@@ -148,7 +131,7 @@ describe('dev backend: typing', () => {
     expect(bob.frames.filter((f) => f.json.type === 'chatmessage.new')).toHaveLength(41);
     expect(types(bob)).not.toContain('conversation.typing');
     // Caught up, it hears the next one.
-    clock += 1000;
+    fx.now += 1000;
     server.backend.service.call(context, 'carol', 'conversation.typing', { sid: conv.sid });
     await bob.waitFor(isTyping);
   });
