@@ -60,46 +60,46 @@ export function MessageActions(props: { bubble: Accessor<Bubble>; onEdit(bubble:
   };
   return (
     <>
-    <div
-      class="hm-actions"
-      // Focus moved on past the menu (Tab): it closes, as a menu does.
-      onFocusOut={(e) => open() && !e.currentTarget.contains(e.relatedTarget as Node | null) && close(false)}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && open()) {
-          e.stopPropagation();
-          close();
-        }
-      }}
-    >
-      <button ref={toggle} type="button" class="hm-actions-toggle" aria-label={`${t.messageActions}: ${props.bubble().content.slice(0, 40)}`} aria-expanded={open()} onClick={() => (open() ? close() : show())}>
-        ⋯
-      </button>
-      <Show when={open()}>
-        <div ref={menu} class="hm-actions-menu">
-          <Show when={session.editor.can('edit', props.bubble())}>
-            <button
-              type="button"
-              onClick={() => {
-                close(false);
-                props.onEdit(props.bubble());
-              }}
-            >
-              {t.edit}
-            </button>
-          </Show>
-          <Show when={session.editor.can('delete', props.bubble())}>
-            <button type="button" class="hm-danger" onClick={() => void remove()}>
-              {confirming() ? `${t.deleteForEveryone}?` : t.deleteForEveryone}
-            </button>
-          </Show>
-        </div>
+      <div
+        class="hm-actions"
+        // Focus moved on past the menu (Tab): it closes, as a menu does.
+        onFocusOut={(e) => open() && !e.currentTarget.contains(e.relatedTarget as Node | null) && close(false)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && open()) {
+            e.stopPropagation();
+            close();
+          }
+        }}
+      >
+        <button ref={toggle} type="button" class="hm-actions-toggle" aria-label={`${t.messageActions}: ${props.bubble().content.slice(0, 40)}`} aria-expanded={open()} onClick={() => (open() ? close() : show())}>
+          ⋯
+        </button>
+        <Show when={open()}>
+          <div ref={menu} class="hm-actions-menu">
+            <Show when={session.editor.can('edit', props.bubble())}>
+              <button
+                type="button"
+                onClick={() => {
+                  close(false);
+                  props.onEdit(props.bubble());
+                }}
+              >
+                {t.edit}
+              </button>
+            </Show>
+            <Show when={session.editor.can('delete', props.bubble())}>
+              <button type="button" class="hm-danger" onClick={() => void remove()}>
+                {confirming() ? `${t.deleteForEveryone}?` : t.deleteForEveryone}
+              </button>
+            </Show>
+          </div>
+        </Show>
+      </div>
+      <Show when={error()}>
+        <span class="hm-failed-note" role="alert">
+          {error()}
+        </span>
       </Show>
-    </div>
-    <Show when={error()}>
-      <span class="hm-failed-note" role="alert">
-        {error()}
-      </span>
-    </Show>
     </>
   );
 }
