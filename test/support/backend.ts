@@ -33,14 +33,7 @@ export async function rpc(
   method: string,
   params?: unknown,
 ): Promise<RawRpcReply> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (who.context !== undefined) headers['X-Hero-Context'] = who.context;
-  if (who.key !== undefined) headers['X-Public-Key'] = who.key;
-  const res = await fetch(`${base}${SERVICE_PATH}/rpc`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
+  const res = await post(base, who, { jsonrpc: '2.0', id: 1, method, params });
   return { status: res.status, body: (await res.json()) as RawRpcReply['body'] };
 }
 
@@ -51,15 +44,16 @@ export async function notify(
   method: string,
   params?: unknown,
 ): Promise<{ status: number; body: string }> {
+  const res = await post(base, who, { jsonrpc: '2.0', method, params });
+  return { status: res.status, body: await res.text() };
+}
+
+/** A JSON body POSTed to the RPC endpoint as `who` (each header only when given). */
+function post(base: string, who: { context?: string; key?: string }, body: object): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (who.context !== undefined) headers['X-Hero-Context'] = who.context;
   if (who.key !== undefined) headers['X-Public-Key'] = who.key;
-  const res = await fetch(`${base}${SERVICE_PATH}/rpc`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ jsonrpc: '2.0', method, params }),
-  });
-  return { status: res.status, body: await res.text() };
+  return fetch(`${base}${SERVICE_PATH}/rpc`, { method: 'POST', headers, body: JSON.stringify(body) });
 }
 
 /** The result of a call that must succeed. */

@@ -41,6 +41,14 @@ let origin: FakeOrigin;
 const open: Tab[] = [];
 
 /** A tab of bob's in the same browser (one `localStorage`), leading the shared stream or not. */
+/** `t` sends `text`, and the network fails it: a failed message waiting in the outbox. */
+async function failedSend(t: Tab, text: string): Promise<void> {
+  t.session.send(text);
+  await settle();
+  t.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+  await settle();
+}
+
 function tab(name: string, leading: boolean, options: { shared?: boolean; schedulePublish?: Schedule } = {}): Tab {
   const client = createFakeClient();
   const { lead } = options.shared === false ? { lead: () => {} } : shareFakeStream(client, leading);
@@ -139,10 +147,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     const b = tab('b', true);
     await a.goLive();
     await b.goLive();
-    a.session.send('hello');
-    await settle();
-    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
-    await settle();
+    await failedSend(a, 'hello');
     expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }]);
     expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }]);
 
@@ -231,10 +236,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     const b = tab('b', true);
     await a.goLive();
     await b.goLive();
-    a.session.send('hello');
-    await settle();
-    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
-    await settle();
+    await failedSend(a, 'hello');
     // Both people's clicks land before either tab hears of the other's.
     b.session.retry('a1');
     a.session.retry('a1');
@@ -258,10 +260,7 @@ describe('the outbox shared by the tabs of one identity', () => {
   it('drops what another tab wrote that makes no sense, with a warning, and keeps going', async () => {
     const a = tab('a', true);
     await a.goLive();
-    a.session.send('hello');
-    await settle();
-    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
-    await settle();
+    await failedSend(a, 'hello');
     origin.write(KEY, '{oops');
     await settle();
     expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }]);
@@ -287,10 +286,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     const b = tab('b', true);
     await a.goLive();
     await b.goLive();
-    a.session.send('hello');
-    await settle();
-    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
-    await settle();
+    await failedSend(a, 'hello');
     origin.clear();
     await settle();
     const failed = [{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }];
@@ -313,10 +309,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     const a = tab('a', true);
     const c = tab('c', false);
     await a.goLive();
-    a.session.send('hello');
-    await settle();
-    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
-    await settle();
+    await failedSend(a, 'hello');
     // Before any tab hears of the clear, c writes the outbox as it finds it: without a's message.
     origin.clear();
     c.session.send('other');
@@ -331,10 +324,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     const b = tab('b', true);
     await a.goLive();
     await b.goLive();
-    a.session.send('hello');
-    await settle();
-    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
-    await settle();
+    await failedSend(a, 'hello');
     b.session.discard('a1');
     await settle();
     expect(a.outbox()).toEqual([]);
@@ -348,10 +338,7 @@ describe('the outbox shared by the tabs of one identity', () => {
   it('marks at once a message storage cannot keep, drops nothing stored to make room, and unmarks it once stored (issue 30, item 3)', async () => {
     const a = tab('a', true);
     await a.goLive();
-    a.session.send('stored');
-    await settle();
-    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
-    await settle();
+    await failedSend(a, 'stored');
     origin.full = true;
     a.session.send('not stored');
     const unsaved = () => a.session.store.bubbles().filter((b) => b.status !== 'sent').map((b) => [b.content, b.unsaved ?? false]);
