@@ -37,10 +37,21 @@ export function MessageActions(props: { bubble: Accessor<Bubble>; onEdit(bubble:
     document.removeEventListener('pointerdown', outside, true);
     if (refocus) toggle.focus();
   };
+  /** The menu inside the history, whatever the width: above ⋯ when it would run under the composer, moved sideways off an edge. */
+  const place = () => {
+    const box = toggle.closest('.hm-messages')?.getBoundingClientRect();
+    if (!menu || !box) return;
+    if (menu.getBoundingClientRect().bottom > box.bottom) menu.classList.add('hm-up');
+    const { left, right } = menu.getBoundingClientRect();
+    const dx = left < box.left + 4 ? box.left + 4 - left : right > box.right - 4 ? box.right - 4 - right : 0;
+    if (dx) menu.style.translate = `${dx}px 0`;
+    menu.scrollIntoView({ block: 'nearest' });
+  };
   const show = () => {
     setError(undefined);
     setOpen(true);
     document.addEventListener('pointerdown', outside, true);
+    place();
     menu?.querySelector<HTMLElement>('button')?.focus();
   };
   onCleanup(() => document.removeEventListener('pointerdown', outside, true));

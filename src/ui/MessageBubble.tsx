@@ -73,32 +73,35 @@ export function MessageBubble(props: {
         </Show>
         {/* `dir="auto"` on the block: a Latin message in a right-to-left host reads, and aligns, left to right. */}
         {/* A long press or a right click opens the actions (read when it happens). */}
-        {/* eslint-disable-next-line solid/reactivity */}
-        <div class="hm-bubble" dir="auto" classList={{ 'hm-deleted': !!b().deleted }} ref={(el) => pressToOpen(el, () => !!(actionable() && openActions) && (openActions(), true))}>
-          <Show when={!b().deleted} fallback={<span class="hm-text">{t.messageDeleted}</span>}>
-            <MessageText text={b().content} />
+        {/* The bubble and its actions, which are placed against it. */}
+        <div class="hm-line">
+          {/* eslint-disable-next-line solid/reactivity */}
+          <div class="hm-bubble" dir="auto" classList={{ 'hm-deleted': !!b().deleted }} ref={(el) => pressToOpen(el, () => !!(actionable() && openActions) && (openActions(), true))}>
+            <Show when={!b().deleted} fallback={<span class="hm-text">{t.messageDeleted}</span>}>
+              <MessageText text={b().content} />
+            </Show>
+            <span class="hm-meta">
+              <Show when={b().edited}>{`${t.edited} `}</Show>
+              {/* Its own `dir`: skipped when the bubble finds its direction, which the time must not decide. */}
+              <time dir="auto" dateTime={new Date(b().time).toISOString()}>{clockTime(b().time, locale())}</time>
+              <Show when={b().status === 'sending'}>
+                <span class="hm-tick" aria-label={t.sending}>
+                  {' '}
+                  ⏱
+                </span>
+              </Show>
+              <Show when={b().status === 'sent' && own() && !b().deleted}>
+                <span class="hm-tick" aria-label={t.sent}>
+                  {' '}
+                  ✓
+                </span>
+              </Show>
+            </span>
+          </div>
+          <Show when={actionable()}>
+            <MessageActions bubble={b} onEdit={props.onEdit} bindPress={(open) => (openActions = open)} />
           </Show>
-          <span class="hm-meta">
-            <Show when={b().edited}>{`${t.edited} `}</Show>
-            {/* Its own `dir`: skipped when the bubble finds its direction, which the time must not decide. */}
-            <time dir="auto" dateTime={new Date(b().time).toISOString()}>{clockTime(b().time, locale())}</time>
-            <Show when={b().status === 'sending'}>
-              <span class="hm-tick" aria-label={t.sending}>
-                {' '}
-                ⏱
-              </span>
-            </Show>
-            <Show when={b().status === 'sent' && own() && !b().deleted}>
-              <span class="hm-tick" aria-label={t.sent}>
-                {' '}
-                ✓
-              </span>
-            </Show>
-          </span>
         </div>
-        <Show when={actionable()}>
-          <MessageActions bubble={b} onEdit={props.onEdit} bindPress={(open) => (openActions = open)} />
-        </Show>
         <Show when={seenText()}>
           {/* The time shows on hover and on focus. */}
           <span class="hm-seen" tabIndex={0}>

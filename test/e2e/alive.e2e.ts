@@ -121,6 +121,50 @@ describe('with a server that has them', () => {
     await bob.context().close();
   });
 
+  it('on a phone, the ⋯ menu stays inside the history for a long message and the newest one, in both directions; "typing…" reads in dark', async () => {
+    const alice = await h.page('alice', { width: 390, height: 844 });
+    await openChat(alice, h.dm.sid);
+    await waitLive(alice);
+    await send(alice, `a long one ${'wordswithoutanybreak'.repeat(12)} and https://example.com/${'x'.repeat(80)}`);
+    await send(alice, 'ok');
+    await bubble(alice, 'ok').locator('.hm-tick').waitFor();
+    const inside = async (text: string) => {
+      await bubble(alice, text).locator('.hm-actions-toggle').focus();
+      await alice.keyboard.press('Enter');
+      const placed = await alice.evaluate(() => {
+        const root = document.querySelector('hero-messaging')!.shadowRoot!;
+        const box = root.querySelector('.hm-messages')!.getBoundingClientRect();
+        const menu = root.querySelector('.hm-actions-menu')!;
+        const m = menu.getBoundingClientRect();
+        // Each action is where a finger would press it.
+        const reachable = [...menu.querySelectorAll('button')].every((b) => {
+          const r = b.getBoundingClientRect();
+          return root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === b;
+        });
+        return { inside: m.left >= box.left - 1 && m.right <= box.right + 1 && m.top >= box.top - 1 && m.bottom <= box.bottom + 1, reachable };
+      });
+      await alice.keyboard.press('Escape');
+      return placed;
+    };
+    for (const [width, dir] of [[390, 'ltr'], [320, 'ltr'], [390, 'rtl'], [320, 'rtl']] as const) {
+      await alice.setViewportSize({ width, height: 844 });
+      await alice.evaluate((d) => (document.documentElement.dir = d), dir);
+      for (const text of ['a long one', 'ok']) expect({ width, dir, text, ...(await inside(text)) }).toEqual({ width, dir, text, inside: true, reachable: true });
+    }
+    await alice.evaluate(() => (document.documentElement.dir = 'ltr'));
+    const bob = await h.page('bob');
+    await openChat(bob, h.dm.sid);
+    await waitLive(bob);
+    await bob.locator('hero-messaging textarea').pressSequentially('hm', { delay: 20 });
+    await typingLine(alice).waitFor();
+    for (const scheme of ['light', 'dark'] as const) {
+      await alice.emulateMedia({ colorScheme: scheme });
+      expect({ scheme, found: blocking(await axeScan(alice)) }).toEqual({ scheme, found: [] });
+    }
+    await alice.context().close();
+    await bob.context().close();
+  });
+
   it('with read-receipts="off", Bob reads without telling, and sees nobody\'s receipts', async () => {
     const alice = await h.page('alice');
     await openChat(alice, h.group.sid);
