@@ -15,9 +15,16 @@ const PATTERN = {
   app: '(^|/)app/',
 };
 const ORDER = LAYERS.join(' → ');
-const mocks = { regex: '(^|/)mocks/', message: 'src/ must not import the dev backend or fakes in mocks/.' };
+const mocks = {
+  regex: '(^|/)mocks/',
+  message: 'src/ must not import the dev backend or fakes in mocks/.',
+};
 // The router writes to history and listens document-wide: the embeddable library must not contain it.
-const router = { regex: '^@solidjs/router', message: '@solidjs/router is for the standalone app (src/app) only; the element bundle must not contain it.' };
+const router = {
+  regex: '^@solidjs/router',
+  message:
+    '@solidjs/router is for the standalone app (src/app) only; the element bundle must not contain it.',
+};
 
 /** `no-restricted-imports` for the files of `layer`: nothing from the layers above it. */
 function layer(layer, files, extra = []) {
@@ -36,12 +43,23 @@ export default tseslint.config(
   { files: ['src/**/*.{ts,tsx}', 'test/**/*.tsx'], ...solid },
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  layer('protocol', ['src/protocol/**'], [{ regex: '^[^.]', message: 'src/protocol has no dependencies: everything builds on it.' }]),
-  layer('sdk', ['src/sdk/**'], [{ regex: '^solid-js', message: 'src/sdk knows nothing of Solid.' }]),
+  layer(
+    'protocol',
+    ['src/protocol/**'],
+    [{ regex: '^[^.]', message: 'src/protocol has no dependencies: everything builds on it.' }],
+  ),
+  layer(
+    'sdk',
+    ['src/sdk/**'],
+    [{ regex: '^solid-js', message: 'src/sdk knows nothing of Solid.' }],
+  ),
   layer('sync', ['src/sync/**']),
   layer('ui', ['src/ui/**']),
   layer('element', ['src/element.tsx', 'src/hero-messaging.ts']),
@@ -51,7 +69,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '(^|/)src/(?!protocol/)', message: 'mocks/ may import only src/protocol (the wire contract), never the client it stands in for.' }] },
+        {
+          patterns: [
+            {
+              regex: '(^|/)src/(?!protocol/)',
+              message:
+                'mocks/ may import only src/protocol (the wire contract), never the client it stands in for.',
+            },
+          ],
+        },
       ],
     },
   },

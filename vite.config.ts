@@ -12,7 +12,15 @@ import { heroBackend } from './mocks/backend/vite-plugin.ts';
 const solidRuntime = fileURLToPath(new URL('./src/ui/solid-web.ts', import.meta.url));
 
 export default defineConfig(({ mode }) => ({
-  plugins: [solid({ solid: { moduleName: solidRuntime } }), mode === 'test' || mode === 'lib' ? [] : heroBackend({ dataDir: process.env.HERO_DATA_DIR ?? '.data', shape: parseShape(process.env.HERO_SHAPE, 'HERO_SHAPE') })],
+  plugins: [
+    solid({ solid: { moduleName: solidRuntime } }),
+    mode === 'test' || mode === 'lib'
+      ? []
+      : heroBackend({
+          dataDir: process.env.HERO_DATA_DIR ?? '.data',
+          shape: parseShape(process.env.HERO_SHAPE, 'HERO_SHAPE'),
+        }),
+  ],
   // The app routes on real paths (src/app): an SPA answers any of them with index.html, deep links
   // included; the dev backend's middleware comes first and keeps /hero_osis_communication/*.
   appType: 'spa',
@@ -21,7 +29,11 @@ export default defineConfig(({ mode }) => ({
   build:
     mode === 'lib'
       ? {
-          lib: { entry: 'src/hero-messaging.ts', formats: ['es'], fileName: () => 'hero-messaging.js' },
+          lib: {
+            entry: 'src/hero-messaging.ts',
+            formats: ['es'],
+            fileName: () => 'hero-messaging.js',
+          },
           outDir: 'dist',
           emptyOutDir: false,
           target: 'es2022',
@@ -33,7 +45,11 @@ export default defineConfig(({ mode }) => ({
           // (V8's explicit compile hints; other engines ignore the comment). The rest (older pages, a new
           // chat) is compiled for nothing; the list benchmark measured the trade as worth it.
           rolldownOptions: {
-            output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false }, postBanner: '//# allFunctionsCalledOnLoad' },
+            output: {
+              minify: true,
+              comments: { legal: true, annotation: false, jsdoc: false },
+              postBanner: '//# allFunctionsCalledOnLoad',
+            },
           },
         }
       : { outDir: 'dist/app', target: 'es2022' },

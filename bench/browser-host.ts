@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startBackendServer, type RunningBackend, type ServerOptions } from '../mocks/backend/index.ts';
+import {
+  startBackendServer,
+  type RunningBackend,
+  type ServerOptions,
+} from '../mocks/backend/index.ts';
 import { createCommunicationClient, type CommunicationClient } from '../src/sdk/index.ts';
 import { launchChromium } from '../test/e2e/support/browser.ts';
 import { sleep } from './support.ts';
@@ -21,7 +25,13 @@ export interface BenchApi {
   bubbles(key: string): number;
   pinned(key: string): boolean;
   startRecording(): number;
-  stopRecording(): { longTasks: number; longestTaskMs: number; frames: number; droppedFrames: number; longestFrameMs: number };
+  stopRecording(): {
+    longTasks: number;
+    longestTaskMs: number;
+    frames: number;
+    droppedFrames: number;
+    longestFrameMs: number;
+  };
   cycle(key: string, sid: string): Promise<void>;
 }
 
@@ -46,7 +56,10 @@ export interface BenchHost {
    * A fresh context with a DM between Alice and Bob, and a page whose elements (`keys`) are live
    * with the DM open, Bob's DOM watched.
    */
-  dmPage(params: Omit<PageParams, 'context'>, size: { width: number; height: number }): Promise<{ page: Page; context: string; sid: string }>;
+  dmPage(
+    params: Omit<PageParams, 'context'>,
+    size: { width: number; height: number },
+  ): Promise<{ page: Page; context: string; sid: string }>;
   close(): Promise<void>;
 }
 
@@ -58,12 +71,17 @@ export async function startBenchHost(options: ServerOptions = {}): Promise<Bench
   const host: BenchHost = {
     backend,
     browser: chromium.browser,
-    client: (context, key) => createCommunicationClient({ baseUrl: backend.url, context, publicKey: key }),
+    client: (context, key) =>
+      createCommunicationClient({ baseUrl: backend.url, context, publicKey: key }),
     async page(params, size = { width: 1000, height: 800 }) {
       const context = await chromium.browser.newContext({ viewport: size });
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error(`[bench page] ${error.message}`));
-      const query = new URLSearchParams({ osis: backend.url, context: params.context, keys: params.keys });
+      const query = new URLSearchParams({
+        osis: backend.url,
+        context: params.context,
+        keys: params.keys,
+      });
       if (params.transport) query.set('transport', params.transport);
       if (params.renderEach) query.set('render', 'each');
       await page.goto(`${statics.url}/bench/pages/host.html?${query}`);
@@ -71,11 +89,18 @@ export async function startBenchHost(options: ServerOptions = {}): Promise<Bench
     },
     async dmPage(params, size) {
       const context = `bench-${params.keys.replace(',', '-')}-${Date.now()}-${pages++}`;
-      const dm = await host.client(context, 'alice').setConversation({ participant_keys: ['alice', 'bob'] });
+      const dm = await host
+        .client(context, 'alice')
+        .setConversation({ participant_keys: ['alice', 'bob'] });
       const page = await host.page({ ...params, context }, size);
       const keys = params.keys.split(',');
-      await page.waitForFunction((keys) => keys.every((key) => bench.live(key)), keys, { timeout: 15_000 });
-      await page.evaluate(([keys, sid]) => Promise.all(keys.map((key) => bench.open(key, sid))), [keys, dm.sid] as [string[], string]);
+      await page.waitForFunction((keys) => keys.every((key) => bench.live(key)), keys, {
+        timeout: 15_000,
+      });
+      await page.evaluate(([keys, sid]) => Promise.all(keys.map((key) => bench.open(key, sid))), [
+        keys,
+        dm.sid,
+      ] as [string[], string]);
       await page.evaluate(() => bench.watch('bob'));
       await sleep(300);
       return { page, context, sid: dm.sid };

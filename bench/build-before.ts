@@ -15,8 +15,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist', 'before');
 
 function run(command: string, args: string[], cwd: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
   return result.stdout.trim();
 }
 
@@ -30,7 +35,21 @@ try {
   rmSync(tar);
   symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'), 'dir');
   // The commit's own vite config, with this checkout's vite; only the output goes elsewhere.
-  run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--mode', 'lib', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'], tree);
+  run(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--mode',
+      'lib',
+      '--logLevel',
+      'warn',
+      '--outDir',
+      out,
+      '--emptyOutDir',
+    ],
+    tree,
+  );
   writeFileSync(join(out, 'COMMIT'), `${commit}\n`);
   console.error(`bench:before: dist/before/hero-messaging.js built from ${commit.slice(0, 12)}`);
 } finally {

@@ -12,7 +12,12 @@ export interface DeliveryOptions {
   maxGapMs?: number;
 }
 
-async function measure(page: Page, sends: number, label: string, gap: () => number): Promise<{ latencies: number[]; lost: number }> {
+async function measure(
+  page: Page,
+  sends: number,
+  label: string,
+  gap: () => number,
+): Promise<{ latencies: number[]; lost: number }> {
   const sentAt: number[] = [];
   for (let i = 0; i < sends; i++) {
     sentAt.push(await page.evaluate((text) => bench.send('alice', text), `${label} ${i}`));
@@ -38,14 +43,29 @@ export async function deliveryLatency(options: DeliveryOptions = {}): Promise<Be
   const p50: Record<string, number> = {};
   try {
     for (const transport of ['sse', 'poll'] as const) {
-      const { page } = await host.dmPage({ keys: 'alice,bob', transport }, { width: 1600, height: 800 });
-      const { latencies, lost } = await measure(page, sends, transport, () => minGap + Math.random() * (maxGap - minGap));
+      const { page } = await host.dmPage(
+        { keys: 'alice,bob', transport },
+        { width: 1600, height: 800 },
+      );
+      const { latencies, lost } = await measure(
+        page,
+        sends,
+        transport,
+        () => minGap + Math.random() * (maxGap - minGap),
+      );
       const figures = summary(latencies);
       p50[transport] = figures.p50;
       p99[transport] = figures.p99;
       lines.push({
         name: 'delivery',
-        params: { transport, sends, gapMs: [minGap, maxGap], ...(transport === 'poll' ? { pollIntervalMs: 2000 } : {}), browser: 'chromium headless', clock: 'page performance.now(), Enter to MutationObserver in Bob' },
+        params: {
+          transport,
+          sends,
+          gapMs: [minGap, maxGap],
+          ...(transport === 'poll' ? { pollIntervalMs: 2000 } : {}),
+          browser: 'chromium headless',
+          clock: 'page performance.now(), Enter to MutationObserver in Bob',
+        },
         figures: { ...figures, unit: 'ms', lost },
       });
       await page.context().close();

@@ -16,7 +16,12 @@ interface Subscriber {
 
 /** Opens one raw SSE subscription; marks `seenAt` when `marker()` shows up in the stream. */
 function subscribe(url: string, context: string, key: string, marker: () => string): Subscriber {
-  const sub: Subscriber = { request: undefined as never, ready: false, tail: '', seenAt: undefined };
+  const sub: Subscriber = {
+    request: undefined as never,
+    ready: false,
+    tail: '',
+    seenAt: undefined,
+  };
   sub.request = request(`${url}${SERVICE_PATH}/events`, {
     agent: false,
     headers: { Accept: 'text/event-stream', [HEADER_CONTEXT]: context, [HEADER_PUBLIC_KEY]: key },
@@ -52,7 +57,10 @@ async function fanout(subscribers: number, sends: number): Promise<BenchLine> {
       if (i % 200 === 199) await sleep(20);
     }
     const connected = await until(() => subs.every((s) => s.ready), 60_000, 50);
-    if (!connected) throw new Error(`only ${subs.filter((s) => s.ready).length} of ${subscribers} subscribers connected`);
+    if (!connected)
+      throw new Error(
+        `only ${subs.filter((s) => s.ready).length} of ${subscribers} subscribers connected`,
+      );
     await sleep(1000);
     const rssAfter = rssKib(pid);
     const afterReturn: number[] = [];
@@ -74,7 +82,13 @@ async function fanout(subscribers: number, sends: number): Promise<BenchLine> {
     }
     return {
       name: 'fanout',
-      params: { subscribers, sends, keys: KEYS.length, backend: 'own process', clients: 'bench process, raw HTTP/1.1 SSE' },
+      params: {
+        subscribers,
+        sends,
+        keys: KEYS.length,
+        backend: 'own process',
+        clients: 'bench process, raw HTTP/1.1 SSE',
+      },
       figures: {
         lastSubscriberAfterReturnMs: summary(afterReturn),
         lastSubscriberFromCallMs: summary(fromCall),
@@ -90,8 +104,11 @@ async function fanout(subscribers: number, sends: number): Promise<BenchLine> {
   }
 }
 
-export async function fanoutLatency(options: { subscribers?: number[]; sends?: number } = {}): Promise<BenchLine[]> {
+export async function fanoutLatency(
+  options: { subscribers?: number[]; sends?: number } = {},
+): Promise<BenchLine[]> {
   const lines: BenchLine[] = [];
-  for (const n of options.subscribers ?? [1000, 5000]) lines.push(await fanout(n, options.sends ?? 20));
+  for (const n of options.subscribers ?? [1000, 5000])
+    lines.push(await fanout(n, options.sends ?? 20));
   return lines;
 }

@@ -14,7 +14,10 @@ async function heapAfterGc(cdp: CDPSession): Promise<{ js: number; embedder: num
     await cdp.send('HeapProfiler.collectGarbage');
     await sleep(50);
   }
-  const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; embedderHeapUsedSize?: number };
+  const usage = (await cdp.send('Runtime.getHeapUsage')) as {
+    usedSize: number;
+    embedderHeapUsedSize?: number;
+  };
   return { js: usage.usedSize, embedder: usage.embedderHeapUsedSize ?? NaN };
 }
 
@@ -25,7 +28,9 @@ function cycle(page: Page, sid: string) {
   return page.evaluate((sid) => bench.cycle('bob', sid), sid);
 }
 
-export async function mountLeaks(options: { cycles?: number; warmUp?: number } = {}): Promise<BenchLine[]> {
+export async function mountLeaks(
+  options: { cycles?: number; warmUp?: number } = {},
+): Promise<BenchLine[]> {
   const cycles = options.cycles ?? 200;
   const warmUp = options.warmUp ?? 20;
   const host = await startBenchHost();
@@ -33,7 +38,8 @@ export async function mountLeaks(options: { cycles?: number; warmUp?: number } =
     const context = `bench-leaks-${Date.now()}`;
     const alice = host.client(context, 'alice');
     const dm = await alice.setConversation({ participant_keys: ['alice', 'bob'] });
-    for (let i = 0; i < 30; i++) await alice.sendMessage({ sid: dm.sid, content: `history ${i}`, nonce: `h-${i}` });
+    for (let i = 0; i < 30; i++)
+      await alice.sendMessage({ sid: dm.sid, content: `history ${i}`, nonce: `h-${i}` });
     const page = await host.page({ context, keys: '' });
     const cdp = await page.context().newCDPSession(page);
     const beforeAnyMount = await heapAfterGc(cdp);

@@ -32,7 +32,13 @@ function writeJournal(dir: string, n: number): void {
   for (let i = 0; i < n; i++) {
     const sid = `conv_${randomUUID()}`;
     const other = OTHERS[i % OTHERS.length]!;
-    const conversation = { sid, name: `Room ${i}`, participant_keys: [ME, other], created_at: start + i, seq: ++seq };
+    const conversation = {
+      sid,
+      name: `Room ${i}`,
+      participant_keys: [ME, other],
+      created_at: start + i,
+      seq: ++seq,
+    };
     const message = {
       sid: `msg_${randomUUID()}`,
       conversation_sid: sid,
@@ -101,7 +107,9 @@ export async function listWait(options: ListWaitOptions = {}): Promise<BenchLine
   try {
     const rpcUrl = `${backend.url}${SERVICE_PATH}/rpc`;
     // What the island does: the SDK's listConversations (the whole list, however it asks for it).
-    const clients = Array.from({ length: loaders }, () => createCommunicationClient({ baseUrl: backend.url, context: CONTEXT, publicKey: ME }));
+    const clients = Array.from({ length: loaders }, () =>
+      createCommunicationClient({ baseUrl: backend.url, context: CONTEXT, publicKey: ME }),
+    );
     // Every request and answer size the loads make, seen on the wire.
     const requests: { bytes: number }[] = [];
     const counting: typeof fetch = async (input, init) => {
@@ -110,7 +118,12 @@ export async function listWait(options: ListWaitOptions = {}): Promise<BenchLine
       requests.push({ bytes: Buffer.byteLength(text) });
       return new Response(text, { status: res.status, headers: res.headers });
     };
-    const counted = createCommunicationClient({ baseUrl: backend.url, context: CONTEXT, publicKey: ME, fetch: counting });
+    const counted = createCommunicationClient({
+      baseUrl: backend.url,
+      context: CONTEXT,
+      publicKey: ME,
+      fetch: counting,
+    });
     // Warm-up: one load, which also counts the requests of one load.
     const rows = (await counted.listConversations()).length;
     const perLoad = requests.splice(0);
@@ -130,8 +143,11 @@ export async function listWait(options: ListWaitOptions = {}): Promise<BenchLine
       const start = now();
       await Promise.all(
         clients.map(async (client) => {
-          const list = await client.listConversations(undefined, () => firstPartMs.push(now() - start));
-          if (list.length !== rows) throw new Error(`a load got ${list.length} of ${rows} conversations`);
+          const list = await client.listConversations(undefined, () =>
+            firstPartMs.push(now() - start),
+          );
+          if (list.length !== rows)
+            throw new Error(`a load got ${list.length} of ${rows} conversations`);
           loadMs.push(now() - start);
         }),
       );
@@ -147,7 +163,13 @@ export async function listWait(options: ListWaitOptions = {}): Promise<BenchLine
     return [
       {
         name: 'list-wait',
-        params: { conversations: n, loaders, rounds, backend: 'own process, 127.0.0.1', unrelated: 'contact.list in another context, one at a time, 5 ms apart' },
+        params: {
+          conversations: n,
+          loaders,
+          rounds,
+          backend: 'own process, 127.0.0.1',
+          unrelated: 'contact.list in another context, one at a time, 5 ms apart',
+        },
         figures: {
           rows,
           requestsPerLoad: perLoad.length,

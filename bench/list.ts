@@ -49,13 +49,19 @@ const epochNow = () => performance.timeOrigin + performance.now();
 const round = (n: number | undefined) => (n === undefined ? null : Math.round(n * 10) / 10);
 
 /** Sends every message, `concurrency` at a time; answers each send's sid, seq and when its answer came back. */
-async function sendAll(clients: Map<string, CommunicationClient>, sends: { from: string; sid: string; content: string }[], concurrency: number) {
+async function sendAll(
+  clients: Map<string, CommunicationClient>,
+  sends: { from: string; sid: string; content: string }[],
+  concurrency: number,
+) {
   const done: { sid: string; content: string; seq: number; at: number }[] = [];
   let next = 0;
   const worker = async () => {
     while (next < sends.length) {
       const send = sends[next++]!;
-      const message = await clients.get(send.from)!.sendMessage({ sid: send.sid, content: send.content, nonce: `burst-${send.content}` });
+      const message = await clients
+        .get(send.from)!
+        .sendMessage({ sid: send.sid, content: send.content, nonce: `burst-${send.content}` });
       done.push({ sid: send.sid, content: send.content, seq: message.seq ?? NaN, at: epochNow() });
     }
   };
@@ -74,14 +80,23 @@ interface Startup {
 }
 
 /** A fresh page of list.html as Alice with `bundle`, once it says Live and the startup window has passed. */
-async function startup(browser: Browser, pageUrl: string, bundle: string | undefined): Promise<Startup> {
+async function startup(
+  browser: Browser,
+  pageUrl: string,
+  bundle: string | undefined,
+): Promise<Startup> {
   const browserContext = await browser.newContext({ viewport: { width: 1000, height: 800 } });
   const page: Page = await browserContext.newPage();
   page.on('pageerror', (error) => console.error(`[list page] ${error.message}`));
-  const live = page.waitForEvent('console', { predicate: (m) => m.text() === 'list-bench: live', timeout: 120_000 });
+  const live = page.waitForEvent('console', {
+    predicate: (m) => m.text() === 'list-bench: live',
+    timeout: 120_000,
+  });
   // Awaited below; should `goto` throw first, this must not end the run as an unhandled rejection later.
   live.catch(() => {});
-  await page.goto(bundle === undefined ? pageUrl : `${pageUrl}&bundle=${encodeURIComponent(bundle)}`);
+  await page.goto(
+    bundle === undefined ? pageUrl : `${pageUrl}&bundle=${encodeURIComponent(bundle)}`,
+  );
   await live;
   // Nothing is asked of the page until the startup window (up to 500 ms after Live) has passed.
   await sleep(1000);
@@ -92,7 +107,11 @@ async function startup(browser: Browser, pageUrl: string, bundle: string | undef
     page,
     listResponseEndMs: round(responseEnd),
     firstRowMs: round(marks.firstRow),
-    firstRowAfterResponseMs: round(responseEnd === undefined || marks.firstRow === undefined ? undefined : marks.firstRow - responseEnd),
+    firstRowAfterResponseMs: round(
+      responseEnd === undefined || marks.firstRow === undefined
+        ? undefined
+        : marks.firstRow - responseEnd,
+    ),
     liveMs: round(marks.live),
     startupLongTasks: tasks.longTasks,
     startupLongestTaskMs: tasks.longestTaskMs,
@@ -101,7 +120,11 @@ async function startup(browser: Browser, pageUrl: string, bundle: string | undef
 
 const median = (xs: (number | null)[]) => {
   const s = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
-  return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2]! : round((s[s.length / 2 - 1]! + s[s.length / 2]!) / 2);
+  return s.length === 0
+    ? null
+    : s.length % 2
+      ? s[(s.length - 1) / 2]!
+      : round((s[s.length / 2 - 1]! + s[s.length / 2]!) / 2);
 };
 
 export async function longList(options: ListOptions = {}): Promise<BenchLine[]> {
@@ -110,14 +133,33 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
   const concurrency = options.concurrency ?? 64;
   const rounds = options.rounds ?? 3;
   const named = options.beforeBundle ?? process.env.BENCH_BEFORE_BUNDLE;
-  const beforeFile = named !== undefined ? resolve(named) : existsSync(resolve(root, BEFORE_BUNDLE)) ? resolve(root, BEFORE_BUNDLE) : undefined;
-  if (named !== undefined && !existsSync(beforeFile!)) throw new Error(`no before-bundle at ${named}`);
-  if (beforeFile === undefined) console.error(`bench list: no ${BEFORE_BUNDLE} (npm run bench:before), so the code before is not measured`);
+  const beforeFile =
+    named !== undefined
+      ? resolve(named)
+      : existsSync(resolve(root, BEFORE_BUNDLE))
+        ? resolve(root, BEFORE_BUNDLE)
+        : undefined;
+  if (named !== undefined && !existsSync(beforeFile!))
+    throw new Error(`no before-bundle at ${named}`);
+  if (beforeFile === undefined)
+    console.error(
+      `bench list: no ${BEFORE_BUNDLE} (npm run bench:before), so the code before is not measured`,
+    );
   // The commit `npm run bench:before` built it from, when it says.
   const commitFile = beforeFile === undefined ? undefined : join(dirname(beforeFile), 'COMMIT');
-  const beforeCommit = commitFile !== undefined && existsSync(commitFile) ? readFileSync(commitFile, 'utf8').trim().slice(0, 12) : undefined;
-  const backend = await startBackendServer({ seed: false, logSize: 100_000, backlogBytes: 256 * 1024 * 1024 });
-  const statics = await startStaticServer(root, beforeFile === undefined ? {} : { files: { [BEFORE_URL]: beforeFile } });
+  const beforeCommit =
+    commitFile !== undefined && existsSync(commitFile)
+      ? readFileSync(commitFile, 'utf8').trim().slice(0, 12)
+      : undefined;
+  const backend = await startBackendServer({
+    seed: false,
+    logSize: 100_000,
+    backlogBytes: 256 * 1024 * 1024,
+  });
+  const statics = await startStaticServer(
+    root,
+    beforeFile === undefined ? {} : { files: { [BEFORE_URL]: beforeFile } },
+  );
   const chromium = await launchChromium();
   const lines: BenchLine[] = [];
   try {
@@ -127,12 +169,25 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
       const sids: { sid: string; other: string }[] = [];
       for (let i = 0; i < n; i++) {
         const other = OTHERS[i % OTHERS.length]!;
-        const call = (caller: string, method: string, params: unknown) => backend.backend.service.call(context, caller, method, params);
-        const conv = call(ME, 'conversation.set', { name: `Room ${i}`, participant_keys: [ME, other] }) as { sid: string };
-        call(other, 'conversation.send_message', { sid: conv.sid, content: `hello ${i}`, nonce: `seed-${i}` });
+        const call = (caller: string, method: string, params: unknown) =>
+          backend.backend.service.call(context, caller, method, params);
+        const conv = call(ME, 'conversation.set', {
+          name: `Room ${i}`,
+          participant_keys: [ME, other],
+        }) as { sid: string };
+        call(other, 'conversation.send_message', {
+          sid: conv.sid,
+          content: `hello ${i}`,
+          nonce: `seed-${i}`,
+        });
         sids.push({ sid: conv.sid, other });
       }
-      const clients = new Map(OTHERS.map((key) => [key, createCommunicationClient({ baseUrl: backend.url, context, publicKey: key })]));
+      const clients = new Map(
+        OTHERS.map((key) => [
+          key,
+          createCommunicationClient({ baseUrl: backend.url, context, publicKey: key }),
+        ]),
+      );
       const pageUrl = `${statics.url}/bench/pages/list.html?${new URLSearchParams({ osis: backend.url, context, key: ME })}`;
 
       // With a before-bundle: startups of both in turns (after, before, before, after, …), the same
@@ -140,14 +195,22 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
       if (beforeFile !== undefined) {
         const runs: Record<'before' | 'after', Omit<Startup, 'page'>[]> = { before: [], after: [] };
         for (let r = 0; r < rounds; r++) {
-          for (const which of r % 2 === 0 ? (['after', 'before'] as const) : (['before', 'after'] as const)) {
-            const { page, ...figures } = await startup(chromium.browser, pageUrl, which === 'before' ? BEFORE_URL : undefined);
+          for (const which of r % 2 === 0
+            ? (['after', 'before'] as const)
+            : (['before', 'after'] as const)) {
+            const { page, ...figures } = await startup(
+              chromium.browser,
+              pageUrl,
+              which === 'before' ? BEFORE_URL : undefined,
+            );
             runs[which].push(figures);
             await page.context().close();
           }
         }
         const summary = (which: 'before' | 'after') => {
-          const of = (key: 'firstRowMs' | 'firstRowAfterResponseMs' | 'liveMs' | 'listResponseEndMs') => runs[which].map((f) => f[key]);
+          const of = (
+            key: 'firstRowMs' | 'firstRowAfterResponseMs' | 'liveMs' | 'listResponseEndMs',
+          ) => runs[which].map((f) => f[key]);
           return {
             firstRowMs: median(of('firstRowMs')),
             firstRowAfterResponseMs: median(of('firstRowAfterResponseMs')),
@@ -158,7 +221,17 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
         };
         lines.push({
           name: 'list.before-after',
-          params: { conversations: n, rounds, order: 'after, before, then before, after, in turns', before: beforeFile.startsWith(root) ? beforeFile.slice(root.length) : 'BENCH_BEFORE_BUNDLE', beforeCommit, figures: 'medians over the rounds, then each run', clock: 'page performance.now() from navigation' },
+          params: {
+            conversations: n,
+            rounds,
+            order: 'after, before, then before, after, in turns',
+            before: beforeFile.startsWith(root)
+              ? beforeFile.slice(root.length)
+              : 'BENCH_BEFORE_BUNDLE',
+            beforeCommit,
+            figures: 'medians over the rounds, then each run',
+            clock: 'page performance.now() from navigation',
+          },
           figures: { before: summary('before'), after: summary('after') },
         });
       }
@@ -176,19 +249,34 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
       const sentAll = epochNow() - origin;
       const last = done.reduce((a, b) => (b.seq > a.seq ? b : a));
       const lastStored = Math.max(...done.map((d) => d.at)) - origin;
-      const caughtUp = await until(async () => (await page.evaluate((t) => listBench.previewAt(t), last.content)) !== undefined, 30_000);
+      const caughtUp = await until(
+        async () =>
+          (await page.evaluate((t) => listBench.previewAt(t), last.content)) !== undefined,
+        30_000,
+      );
       await sleep(500);
       const lastShown = await page.evaluate((t) => listBench.previewAt(t), last.content);
-      const burstTasks = await page.evaluate(([from, to]) => listBench.tasksBetween(from, to), [burstStart, sentAll + 1000] as [number, number]);
+      const burstTasks = await page.evaluate(([from, to]) => listBench.tasksBetween(from, to), [
+        burstStart,
+        sentAll + 1000,
+      ] as [number, number]);
       // Each row in the DOM must preview its conversation's newest message.
       const newest = new Map<string, { seq: number; content: string }>();
       for (const d of done) if ((newest.get(d.sid)?.seq ?? -1) < d.seq) newest.set(d.sid, d);
       const visible = await page.evaluate(() => listBench.visiblePreviews());
-      const wrong = Object.entries(visible).filter(([sid, text]) => newest.has(sid) && newest.get(sid)!.content !== text).length;
+      const wrong = Object.entries(visible).filter(
+        ([sid, text]) => newest.has(sid) && newest.get(sid)!.content !== text,
+      ).length;
 
       lines.push({
         name: 'list',
-        params: { conversations: n, messages, concurrency, viewport: '1000x800', clock: 'page performance.now() from navigation' },
+        params: {
+          conversations: n,
+          messages,
+          concurrency,
+          viewport: '1000x800',
+          clock: 'page performance.now() from navigation',
+        },
         figures: {
           listResponseEndMs: measured.listResponseEndMs,
           firstRowMs: measured.firstRowMs,
@@ -197,7 +285,8 @@ export async function longList(options: ListOptions = {}): Promise<BenchLine[]> 
           startupLongTasks: measured.startupLongTasks,
           startupLongestTaskMs: measured.startupLongestTaskMs,
           burstSendMs: round(sentAll - burstStart),
-          caughtUpAfterLastStoredMs: caughtUp && lastShown !== undefined ? round(lastShown - lastStored) : null,
+          caughtUpAfterLastStoredMs:
+            caughtUp && lastShown !== undefined ? round(lastShown - lastStored) : null,
           burstLongTasks: burstTasks.longTasks,
           burstLongestTaskMs: burstTasks.longestTaskMs,
           rowsInDom: await page.evaluate(() => listBench.rows()),

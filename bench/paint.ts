@@ -46,15 +46,36 @@ export async function deliveryToPaint(options: PaintOptions = {}): Promise<Bench
   const backend = await startBackendServer({ seed: false });
   const statics = await startStaticServer(root);
   const chromium = await launchChromium();
-  const call = (context: string, method: string, params: unknown) => backend.backend.service.call(context, 'alice', method, params);
+  const call = (context: string, method: string, params: unknown) =>
+    backend.backend.service.call(context, 'alice', method, params);
   const lines: BenchLine[] = [];
   try {
     for (let run = 1; run <= runs; run++) {
       // A context per element, so that neither hears the other's messages; a DM with Alice in each.
-      const contexts = Object.fromEntries(ELEMENTS.map((name) => [name, `bench-paint-${name}-${Date.now()}-${run}`])) as Record<Element, string>;
-      const sids = Object.fromEntries(ELEMENTS.map((name) => [name, (call(contexts[name], 'conversation.set', { participant_keys: ['alice', 'bob'] }) as { sid: string }).sid])) as Record<Element, string>;
-      const query = new URLSearchParams({ osis: backend.url, key: 'bob', ours: contexts.ours, oursSid: sids.ours, vanilla: contexts.vanilla, vanillaSid: sids.vanilla });
-      const browserContext = await chromium.browser.newContext({ viewport: { width: 1600, height: 800 } });
+      const contexts = Object.fromEntries(
+        ELEMENTS.map((name) => [name, `bench-paint-${name}-${Date.now()}-${run}`]),
+      ) as Record<Element, string>;
+      const sids = Object.fromEntries(
+        ELEMENTS.map((name) => [
+          name,
+          (
+            call(contexts[name], 'conversation.set', { participant_keys: ['alice', 'bob'] }) as {
+              sid: string;
+            }
+          ).sid,
+        ]),
+      ) as Record<Element, string>;
+      const query = new URLSearchParams({
+        osis: backend.url,
+        key: 'bob',
+        ours: contexts.ours,
+        oursSid: sids.ours,
+        vanilla: contexts.vanilla,
+        vanillaSid: sids.vanilla,
+      });
+      const browserContext = await chromium.browser.newContext({
+        viewport: { width: 1600, height: 800 },
+      });
       const page: Page = await browserContext.newPage();
       page.on('pageerror', (error) => console.error(`[paint page] ${error.message}`));
       await page.goto(`${statics.url}/bench/pages/paint.html?${query}`);
@@ -69,14 +90,21 @@ export async function deliveryToPaint(options: PaintOptions = {}): Promise<Bench
         for (const name of i % 2 === 0 ? ELEMENTS : ([...ELEMENTS].reverse() as Element[])) {
           const text = `${name} ${run}.${i}`;
           const at = epochNow() - origin;
-          call(contexts[name], 'conversation.send_message', { sid: sids[name], content: text, nonce: `paint-${run}-${name}-${i}` });
+          call(contexts[name], 'conversation.send_message', {
+            sid: sids[name],
+            content: text,
+            nonce: `paint-${run}-${name}-${i}`,
+          });
           sent[name].push({ text, at });
           await sleep(minGap + Math.random() * (maxGap - minGap));
         }
       }
 
       const figures: Record<string, unknown> = {};
-      const p: Record<Element, { dom: ReturnType<typeof summary>; paint: ReturnType<typeof summary> }> = {} as never;
+      const p: Record<
+        Element,
+        { dom: ReturnType<typeof summary>; paint: ReturnType<typeof summary> }
+      > = {} as never;
       for (const name of ELEMENTS) {
         const dom: number[] = [];
         const paint: number[] = [];
@@ -85,7 +113,11 @@ export async function deliveryToPaint(options: PaintOptions = {}): Promise<Bench
         let frameBefore = 0;
         let lost = 0;
         for (const { text, at } of sent[name]) {
-          const seen = await page.evaluate(([name, text, at]) => paintBench.seen(name, text, at), [name, text, at] as [Element, string, number]);
+          const seen = await page.evaluate(([name, text, at]) => paintBench.seen(name, text, at), [
+            name,
+            text,
+            at,
+          ] as [Element, string, number]);
           if (seen?.paint === undefined) {
             lost++;
             continue;
@@ -97,7 +129,14 @@ export async function deliveryToPaint(options: PaintOptions = {}): Promise<Bench
           if (seen.framesBefore > 0) frameBefore++;
         }
         p[name] = { dom: summary(dom), paint: summary(paint) };
-        figures[name] = { dom: p[name].dom, paint: p[name].paint, domToPaint: summary(domToPaint), changedInFrame: inFrame, frameBeforeChange: frameBefore, lost };
+        figures[name] = {
+          dom: p[name].dom,
+          paint: p[name].paint,
+          domToPaint: summary(domToPaint),
+          changedInFrame: inFrame,
+          frameBeforeChange: frameBefore,
+          lost,
+        };
       }
       figures.oursOverVanilla = {
         domP50: ratio(p.ours.dom.p50, p.vanilla.dom.p50),
@@ -114,7 +153,8 @@ export async function deliveryToPaint(options: PaintOptions = {}): Promise<Bench
           order: 'ours, vanilla, then vanilla, ours, in turns',
           start: 'backend stores the message (Node clock, joined through performance.timeOrigin)',
           dom: 'MutationObserver in the element',
-          paint: 'end of the frame that paints the change (its rendering done), requestAnimationFrame wrapped',
+          paint:
+            'end of the frame that paints the change (its rendering done), requestAnimationFrame wrapped',
           unit: 'ms',
         },
         figures,

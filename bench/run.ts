@@ -25,10 +25,17 @@ const quick = values.quick === true;
 const BENCHMARKS: Record<string, () => Promise<BenchLine[]>> = {
   size: bundleSize,
   delivery: () => deliveryLatency({ sends: quick ? 20 : 200 }),
-  burst: () => burstRendering(quick ? { messages: 1000, compareMessages: 300 } : { messages: 5000, compareMessages: 1000 }),
-  fanout: () => fanoutLatency(quick ? { subscribers: [200], sends: 5 } : { subscribers: [1000, 5000], sends: 20 }),
+  burst: () =>
+    burstRendering(
+      quick ? { messages: 1000, compareMessages: 300 } : { messages: 5000, compareMessages: 1000 },
+    ),
+  fanout: () =>
+    fanoutLatency(
+      quick ? { subscribers: [200], sends: 5 } : { subscribers: [1000, 5000], sends: 20 },
+    ),
   leaks: () => mountLeaks({ cycles: quick ? 20 : 200 }),
-  tabs: () => tabSharing(quick ? { tabs: [1, 5], handovers: 5 } : { tabs: [1, 5, 20], handovers: 20 }),
+  tabs: () =>
+    tabSharing(quick ? { tabs: [1, 5], handovers: 5 } : { tabs: [1, 5, 20], handovers: 20 }),
   list: () => longList(quick ? { conversations: [300], messages: 300 } : {}),
   'list-wait': () => listWait(quick ? { conversations: 2000, rounds: 2 } : {}),
   paint: () => deliveryToPaint(quick ? { runs: 1, sends: 30 } : {}),
@@ -37,7 +44,9 @@ const BENCHMARKS: Record<string, () => Promise<BenchLine[]>> = {
 const chosen = values.only ?? Object.keys(BENCHMARKS);
 const unknown = chosen.filter((name) => !(name in BENCHMARKS));
 if (unknown.length > 0) {
-  console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHMARKS).join(', ')}`);
+  console.error(
+    `unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHMARKS).join(', ')}`,
+  );
   process.exit(2);
 }
 
@@ -52,7 +61,11 @@ for (const name of chosen) {
     }
   } catch (error) {
     failed = true;
-    const line = { name, params: {}, figures: { error: error instanceof Error ? error.message : String(error) } };
+    const line = {
+      name,
+      params: {},
+      figures: { error: error instanceof Error ? error.message : String(error) },
+    };
     report(line);
     results.push(line);
   }

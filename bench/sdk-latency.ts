@@ -5,7 +5,12 @@ import { parseArgs } from 'node:util';
 import { createCommunicationClient, type Subscription } from '../src/sdk/index.ts';
 import { report, spawnBackend, summary } from './support.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '100' }, 'poll-ms': { type: 'string', default: '2000' } } });
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '100' },
+    'poll-ms': { type: 'string', default: '2000' },
+  },
+});
 const count = Number(values.count);
 const pollMs = Number(values['poll-ms']);
 
@@ -28,7 +33,11 @@ try {
     void (async () => {
       for await (const item of sub) {
         if (item.kind === 'status' && item.status.state === 'connected') connected();
-        if (item.kind === 'event' && item.event.type === 'chatmessage.new' && item.event.data.nonce) {
+        if (
+          item.kind === 'event' &&
+          item.event.type === 'chatmessage.new' &&
+          item.event.data.nonce
+        ) {
           seen.set(item.event.data.nonce, performance.now());
           notify?.();
         }

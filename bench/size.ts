@@ -21,7 +21,12 @@ export async function bundleSize(): Promise<BenchLine[]> {
   return [
     {
       name: 'size',
-      params: { file: 'dist/hero-messaging.js', gzipLevel: 9, brotliQuality: 11, gzipBudgetBytes: GZIP_BUDGET },
+      params: {
+        file: 'dist/hero-messaging.js',
+        gzipLevel: 9,
+        brotliQuality: 11,
+        gzipBudgetBytes: GZIP_BUDGET,
+      },
       figures: { ...sizes, unit: 'bytes', withinBudget: sizes.gzip <= GZIP_BUDGET },
     },
   ];

@@ -24,21 +24,34 @@ declare const bench: BenchPage;
  * handover time: from closing the leader's page to the first event a follower gets from the new
  * leader (a message sent once the page is closed), `handovers` times.
  */
-export async function tabSharing(options: { tabs: number[]; handovers: number }): Promise<BenchLine[]> {
+export async function tabSharing(options: {
+  tabs: number[];
+  handovers: number;
+}): Promise<BenchLine[]> {
   const backend = await startBackendServer({ seed: false, heartbeatMs: 1000 });
   const statics = await startStaticServer(root);
   const chromium = await launchChromium();
   let contexts = 0;
-  const streams = (context: string) => backend.backend.service.log.subscriberCount(context, 'alice');
+  const streams = (context: string) =>
+    backend.backend.service.log.subscriberCount(context, 'alice');
   const setup = async () => {
     const context = `bench-tabs-${Date.now()}-${contexts++}`;
-    const dm = await createCommunicationClient({ baseUrl: backend.url, context, publicKey: 'alice' }).setConversation({ participant_keys: ['alice', 'bob'] });
+    const dm = await createCommunicationClient({
+      baseUrl: backend.url,
+      context,
+      publicKey: 'alice',
+    }).setConversation({ participant_keys: ['alice', 'bob'] });
     const profile = await chromium.browser.newContext({ viewport: { width: 800, height: 600 } });
     return { context, sid: dm.sid, profile };
   };
   const open = async (profile: BrowserContext, context: string, share: boolean): Promise<Page> => {
     const page = await profile.newPage();
-    const query = new URLSearchParams({ osis: backend.url, context, keys: 'alice', ...(share ? {} : { share: '0' }) });
+    const query = new URLSearchParams({
+      osis: backend.url,
+      context,
+      keys: 'alice',
+      ...(share ? {} : { share: '0' }),
+    });
     await page.goto(`${statics.url}/bench/pages/host.html?${query}`);
     return page;
   };
@@ -70,9 +83,14 @@ export async function tabSharing(options: { tabs: number[]; handovers: number })
         for (let i = 0; i < n; i++) pages.push(await open(profile, context, share));
         // A tab that is not live within 10 s is waiting for a connection (Chromium's six per host).
         let live = 0;
-        for (const page of pages) if (await waitLive(page, live === pages.indexOf(page) ? 10_000 : 500)) live++;
+        for (const page of pages)
+          if (await waitLive(page, live === pages.indexOf(page) ? 10_000 : 500)) live++;
         await sleep(500);
-        lines.push({ name: 'tabs.streams', params: { tabs: n, shared: share }, figures: { streams: streams(context), liveTabs: live } });
+        lines.push({
+          name: 'tabs.streams',
+          params: { tabs: n, shared: share },
+          figures: { streams: streams(context), liveTabs: live },
+        });
         await profile.close();
       }
     }
@@ -90,9 +108,13 @@ export async function tabSharing(options: { tabs: number[]; handovers: number })
       const text = `handover ${run}`;
       const closedAt = Date.now();
       await leader.close();
-      await createCommunicationClient({ baseUrl: backend.url, context, publicKey: 'bob' }).sendMessage({ sid, content: text, nonce: `h-${run}` });
+      await createCommunicationClient({
+        baseUrl: backend.url,
+        context,
+        publicKey: 'bob',
+      }).sendMessage({ sid, content: text, nonce: `h-${run}` });
       let seenAt: number | undefined;
-      for (const end = Date.now() + 10_000; seenAt === undefined && Date.now() < end; ) {
+      for (const end = Date.now() + 10_000; seenAt === undefined && Date.now() < end;) {
         seenAt = await followers[0]!.evaluate((t) => {
           const at = bench.arrival(t);
           return at === undefined ? undefined : performance.timeOrigin + at;
@@ -100,7 +122,10 @@ export async function tabSharing(options: { tabs: number[]; handovers: number })
         if (seenAt === undefined) await sleep(20);
       }
       if (seenAt !== undefined) handovers.push(seenAt - closedAt);
-      else console.error(`tabs.handover: run ${run} lost its message; the followers: ${JSON.stringify(await Promise.all(followers.map(describe)))}`);
+      else
+        console.error(
+          `tabs.handover: run ${run} lost its message; the followers: ${JSON.stringify(await Promise.all(followers.map(describe)))}`,
+        );
       await profile.close();
     }
     lines.push({

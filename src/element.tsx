@@ -48,7 +48,8 @@ const REQUIRED = ['osis-url', 'context', 'public-key'] as const;
 const OBSERVED = [...REQUIRED, 'routing', 'transport', 'theme', 'notify', 'read-receipts', 'lang'];
 const THEMES = ['light', 'dark', 'auto'];
 // An adopted sheet, not a style="" attribute: a host's `style-src 'self'` blocks the attribute.
-const NOTE_CSS = '.hm-problem { font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0; }';
+const NOTE_CSS =
+  '.hm-problem { font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0; }';
 
 /**
  * `<hero-messaging>`: the island in an open shadow root. Changing an identity attribute restarts it
@@ -218,23 +219,33 @@ export class HeroMessagingElement extends HTMLElement {
   /** What is wrong with the attributes, in words, or undefined. */
   private problem(): string | undefined {
     const missing = REQUIRED.filter((name) => !this.getAttribute(name)?.trim());
-    if (missing.length > 0) return `missing attribute${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
+    if (missing.length > 0)
+      return `missing attribute${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
     const routing = this.getAttribute('routing');
-    if (routing !== null && routing !== 'memory' && routing !== 'hash') return `routing must be "memory" or "hash", not "${routing}"`;
+    if (routing !== null && routing !== 'memory' && routing !== 'hash')
+      return `routing must be "memory" or "hash", not "${routing}"`;
     const transport = this.getAttribute('transport');
-    if (transport !== null && transport !== 'sse' && transport !== 'poll') return `transport must be "sse" or "poll", not "${transport}"`;
+    if (transport !== null && transport !== 'sse' && transport !== 'poll')
+      return `transport must be "sse" or "poll", not "${transport}"`;
     const theme = this.getAttribute('theme');
-    if (theme !== null && !THEMES.includes(theme)) return `theme must be "light", "dark" or "auto", not "${theme}"`;
+    if (theme !== null && !THEMES.includes(theme))
+      return `theme must be "light", "dark" or "auto", not "${theme}"`;
     const notify = this.getAttribute('notify');
-    if (notify !== null && !['', 'true', 'false'].includes(notify)) return `notify must be empty, "true" or "false", not "${notify}"`;
+    if (notify !== null && !['', 'true', 'false'].includes(notify))
+      return `notify must be empty, "true" or "false", not "${notify}"`;
     const receipts = this.getAttribute('read-receipts');
-    if (receipts !== null && receipts !== 'on' && receipts !== 'off') return `read-receipts must be "on" or "off", not "${receipts}"`;
+    if (receipts !== null && receipts !== 'on' && receipts !== 'off')
+      return `read-receipts must be "on" or "off", not "${receipts}"`;
     const url = this.getAttribute('osis-url')!.trim();
-    if (url !== '/' && !/^https?:\/\/[^\s/]+/.test(url) && !url.startsWith('/')) return `osis-url must be an http(s) URL or a path, not "${url}"`;
+    if (url !== '/' && !/^https?:\/\/[^\s/]+/.test(url) && !url.startsWith('/'))
+      return `osis-url must be an http(s) URL or a path, not "${url}"`;
     return undefined;
   }
 
-  private emit<K extends keyof HeroMessagingEventMap>(type: K, detail: HeroMessagingEventMap[K]['detail']): void {
+  private emit<K extends keyof HeroMessagingEventMap>(
+    type: K,
+    detail: HeroMessagingEventMap[K]['detail'],
+  ): void {
     const json = JSON.stringify(detail);
     if (this.sent.get(type) === json) return;
     this.sent.set(type, json);
@@ -247,7 +258,9 @@ export function defineHeroMessaging(tagName = 'hero-messaging'): typeof HeroMess
   const existing = customElements.get(tagName);
   if (existing) return existing as typeof HeroMessagingElement;
   // A subclass per extra tag name: one constructor can be defined once only.
-  const ctor = customElements.getName?.(HeroMessagingElement) ? class extends HeroMessagingElement {} : HeroMessagingElement;
+  const ctor = customElements.getName?.(HeroMessagingElement)
+    ? class extends HeroMessagingElement {}
+    : HeroMessagingElement;
   customElements.define(tagName, ctor);
   return ctor;
 }

@@ -1,6 +1,10 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineHeroMessaging, type HeroMessagingElement, type HeroMessagingEventMap } from '../src/element.tsx';
+import {
+  defineHeroMessaging,
+  type HeroMessagingElement,
+  type HeroMessagingEventMap,
+} from '../src/element.tsx';
 import { createFakeWorld, type FakeWorld } from './support/fake-world.ts';
 
 defineHeroMessaging();
@@ -23,7 +27,9 @@ function place(world: FakeWorld): HeroMessagingElement {
 }
 
 /** Every detail of one event type that reaches the document, in order. */
-function record<K extends keyof HeroMessagingEventMap>(type: K): HeroMessagingEventMap[K]['detail'][] {
+function record<K extends keyof HeroMessagingEventMap>(
+  type: K,
+): HeroMessagingEventMap[K]['detail'][] {
   const details: HeroMessagingEventMap[K]['detail'][] = [];
   const listener = (e: Event) => details.push((e as HeroMessagingEventMap[K]).detail);
   document.addEventListener(type, listener);
@@ -32,7 +38,8 @@ function record<K extends keyof HeroMessagingEventMap>(type: K): HeroMessagingEv
 }
 
 const pill = (el: HTMLElement) => el.shadowRoot!.querySelector('.hm-status');
-const row = (el: HTMLElement, sid: string) => el.shadowRoot!.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
+const row = (el: HTMLElement, sid: string) =>
+  el.shadowRoot!.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
 
 describe('<hero-messaging> host events (issue 14, bug 6)', () => {
   it('sends hm-status once per change, as { status }, and no hm-open while no chat is opened', async () => {
@@ -61,7 +68,9 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
     el.shadowRoot!.querySelector<HTMLButtonElement>('.hm-status button')?.click();
     await waitFor(() => expect(statuses.at(-1)).toEqual({ status: 'live' }));
     // Neighbours always differ: nothing is repeated.
-    expect(statuses.every((s, i) => i === 0 || JSON.stringify(s) !== JSON.stringify(statuses[i - 1]))).toBe(true);
+    expect(
+      statuses.every((s, i) => i === 0 || JSON.stringify(s) !== JSON.stringify(statuses[i - 1])),
+    ).toBe(true);
   });
 
   it('says offline, with nothing unread, when a bad attribute stops the island, and live again once it is fixed', async () => {
@@ -71,7 +80,9 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
     const el = place(world);
     await waitFor(() => expect(statuses.at(-1)).toEqual({ status: 'live' }));
     el.setAttribute('routing', 'nowhere');
-    expect(el.shadowRoot!.querySelector('p[role="alert"]')?.textContent).toContain('routing must be');
+    expect(el.shadowRoot!.querySelector('p[role="alert"]')?.textContent).toContain(
+      'routing must be',
+    );
     // Not the last island's "live": nothing is connected now, nor tries to be; told once the host's script is done.
     await Promise.resolve();
     expect(statuses.at(-1)).toEqual({ status: 'offline' });
@@ -84,7 +95,9 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
     const world = createFakeWorld();
     const el = place(world);
     await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
-    const fix = (e: Event) => (e as CustomEvent<{ status: string }>).detail.status === 'offline' && el.removeAttribute('routing');
+    const fix = (e: Event) =>
+      (e as CustomEvent<{ status: string }>).detail.status === 'offline' &&
+      el.removeAttribute('routing');
     document.addEventListener('hm-status', fix);
     listeners.push(() => document.removeEventListener('hm-status', fix));
     el.setAttribute('routing', 'nowhere');
@@ -114,6 +127,8 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
     fireEvent.click(row(el, world.group.sid)!);
     await waitFor(() => expect(opens).toEqual([{ sid: world.dm.sid }, { sid: world.group.sid }]));
     fireEvent.click(el.shadowRoot!.querySelector<HTMLButtonElement>('.hm-chat .hm-back')!);
-    await waitFor(() => expect(opens).toEqual([{ sid: world.dm.sid }, { sid: world.group.sid }, { sid: undefined }]));
+    await waitFor(() =>
+      expect(opens).toEqual([{ sid: world.dm.sid }, { sid: world.group.sid }, { sid: undefined }]),
+    );
   });
 });

@@ -21,7 +21,10 @@ it('mounting and removing the element 50 times leaves the backend with no open s
     el.setAttribute('public-key', i % 2 ? 'alice' : 'bob');
     el.fetch = realFetch;
     document.body.append(el);
-    if (i % 10 === 0) await waitFor(() => expect(el.shadowRoot!.querySelector('.hm-status')?.textContent).toBe('Live'));
+    if (i % 10 === 0)
+      await waitFor(() =>
+        expect(el.shadowRoot!.querySelector('.hm-status')?.textContent).toBe('Live'),
+      );
     else await new Promise((r) => setTimeout(r, 5));
     el.remove();
   }

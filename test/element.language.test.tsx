@@ -30,8 +30,10 @@ function place(world: FakeWorld, parent: HTMLElement = document.body): HeroMessa
 }
 
 const shadow = (el: HTMLElement) => el.shadowRoot!;
-const newChat = (el: HTMLElement) => shadow(el).querySelector('.hm-list-header .hm-button')?.textContent;
-const rowTime = (el: HTMLElement, sid: string) => shadow(el).querySelector(`button.hm-conv[data-sid="${sid}"] .hm-conv-time`)?.textContent;
+const newChat = (el: HTMLElement) =>
+  shadow(el).querySelector('.hm-list-header .hm-button')?.textContent;
+const rowTime = (el: HTMLElement, sid: string) =>
+  shadow(el).querySelector(`button.hm-conv[data-sid="${sid}"] .hm-conv-time`)?.textContent;
 
 describe('<hero-messaging> in the host’s language', () => {
   it('writes times in the language of its nearest ancestor with lang, and follows its own lang', async () => {
@@ -49,7 +51,11 @@ describe('<hero-messaging> in the host’s language', () => {
     // Still the same island: the language changed without a restart.
     expect(world.server.connections).toHaveLength(1);
     // Names read in their own direction whatever the host's.
-    expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-conv-title`)?.getAttribute('dir')).toBe('auto');
+    expect(
+      shadow(el)
+        .querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-conv-title`)
+        ?.getAttribute('dir'),
+    ).toBe('auto');
   });
 
   it('falls back to the browser’s language without a lang, or with one Intl cannot use', async () => {
@@ -71,8 +77,16 @@ describe('<hero-messaging> in the host’s language', () => {
     document.body.append(el);
     await waitFor(() => expect(newChat(el)).toBe('Neuer Chat'));
     el.strings = { newChat: 'Neuer Chat', live: 'Verbunden', unread: (n) => `${n} ungelesen` };
-    await waitFor(() => expect(shadow(el).querySelector('.hm-status')?.textContent).toBe('Verbunden'));
-    await waitFor(() => expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-badge`)?.getAttribute('aria-label')).toBe('1 ungelesen'));
+    await waitFor(() =>
+      expect(shadow(el).querySelector('.hm-status')?.textContent).toBe('Verbunden'),
+    );
+    await waitFor(() =>
+      expect(
+        shadow(el)
+          .querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-badge`)
+          ?.getAttribute('aria-label'),
+      ).toBe('1 ungelesen'),
+    );
     el.strings = {};
     await waitFor(() => expect(newChat(el)).toBe('New chat'));
     expect(el.strings).toEqual({});
@@ -83,15 +97,28 @@ describe('<hero-messaging> in the host’s language', () => {
     const el = make(world);
     // The world's client: its sends can be made to fail.
     el.client = world.client('bob');
-    el.strings = { notSentWhy: (reason) => `Nicht gesendet: ${reason}.`, failedUnreachable: 'Server nicht erreichbar', retry: 'Nochmal', discard: 'Verwerfen' };
+    el.strings = {
+      notSentWhy: (reason) => `Nicht gesendet: ${reason}.`,
+      failedUnreachable: 'Server nicht erreichbar',
+      retry: 'Nochmal',
+      discard: 'Verwerfen',
+    };
     document.body.append(el);
-    await waitFor(() => expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy());
+    await waitFor(() =>
+      expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy(),
+    );
     fireEvent.click(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
-    const input = await waitFor(() => shadow(el).querySelector<HTMLTextAreaElement>('textarea:not(:disabled)')!);
+    const input = await waitFor(() =>
+      shadow(el).querySelector<HTMLTextAreaElement>('textarea:not(:disabled)')!,
+    );
     world.failNext('conversation.send_message');
     fireEvent.input(input, { target: { value: 'hallo' } });
     fireEvent.keyDown(input, { key: 'Enter' });
-    await waitFor(() => expect(shadow(el).querySelector('.hm-failed-note')?.textContent).toBe('Nicht gesendet: Server nicht erreichbar. Nochmal · Verwerfen'));
+    await waitFor(() =>
+      expect(shadow(el).querySelector('.hm-failed-note')?.textContent).toBe(
+        'Nicht gesendet: Server nicht erreichbar. Nochmal · Verwerfen',
+      ),
+    );
   });
 
   it('reports unknown keys and values of the wrong kind once, and shows the rest', async () => {

@@ -12,7 +12,13 @@ afterEach(() => {
 
 function place(world: FakeWorld, receipts: string): HeroMessagingElement {
   const el = document.createElement('hero-messaging');
-  for (const [name, value] of Object.entries({ 'osis-url': 'http://osis.test', context: 'world', 'public-key': 'bob', 'read-receipts': receipts })) el.setAttribute(name, value);
+  for (const [name, value] of Object.entries({
+    'osis-url': 'http://osis.test',
+    context: 'world',
+    'public-key': 'bob',
+    'read-receipts': receipts,
+  }))
+    el.setAttribute(name, value);
   el.fetch = world.server.fetch;
   document.body.append(el);
   return el;
@@ -23,14 +29,18 @@ const note = (el: HTMLElement) => el.shadowRoot!.querySelector('p[role="alert"]'
 describe('<hero-messaging read-receipts>', () => {
   it.each(['on', 'off'])('accepts read-receipts="%s"', async (receipts) => {
     const el = place(createFakeWorld(), receipts);
-    await waitFor(() => expect(el.shadowRoot!.querySelector('.hm-status')?.textContent).toBe('Live'));
+    await waitFor(() =>
+      expect(el.shadowRoot!.querySelector('.hm-status')?.textContent).toBe('Live'),
+    );
     expect(note(el)).toBeNull();
   });
 
   it('explains a bad value inside the element instead of starting', () => {
     const world = createFakeWorld();
     const el = place(world, 'no');
-    expect(note(el)?.textContent).toBe('hero-messaging: read-receipts must be "on" or "off", not "no"');
+    expect(note(el)?.textContent).toBe(
+      'hero-messaging: read-receipts must be "on" or "off", not "no"',
+    );
     expect(world.server.connections).toHaveLength(0);
   });
 });

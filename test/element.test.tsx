@@ -35,7 +35,9 @@ describe('<hero-messaging>', () => {
     expect(conn.headers.get('x-public-key')).toBe('bob');
     expect(conn.headers.get('x-hero-context')).toBe('world');
     // The list may render a frame after the status says live.
-    await waitFor(() => expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy());
+    await waitFor(() =>
+      expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy(),
+    );
   });
 
   it('styles itself through one adopted stylesheet shared by every element: no <style>, no style attribute', async () => {
@@ -45,7 +47,9 @@ describe('<hero-messaging>', () => {
     await waitFor(() => expect(statusText(b)).toBe('Live'));
     const sheets = shadow(a).adoptedStyleSheets;
     expect(sheets).toHaveLength(1);
-    expect([...sheets[0]!.cssRules].some((rule) => rule.cssText.includes('--hm-accent'))).toBe(true);
+    expect([...sheets[0]!.cssRules].some((rule) => rule.cssText.includes('--hm-accent'))).toBe(
+      true,
+    );
     expect(shadow(b).adoptedStyleSheets[0]).toBe(sheets[0]);
     expect(getComputedStyle(shadow(a).querySelector('.hm-root')!).display).toBe('grid');
     // (Inline `style` properties set through the CSSOM, like an avatar's hue, are allowed by a strict
@@ -69,7 +73,9 @@ describe('<hero-messaging>', () => {
     gone.remove();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(shadow(gone).querySelector('.hm-host')).toBeNull();
-    expect(world.server.connections.filter((c) => c.headers.get('x-public-key') === 'carol')).toHaveLength(0);
+    expect(
+      world.server.connections.filter((c) => c.headers.get('x-public-key') === 'carol'),
+    ).toHaveLength(0);
   });
 
   it('mounts in a later task when its attributes are fixed, and shows a problem made while it waits at once', async () => {
@@ -96,7 +102,11 @@ describe('<hero-messaging>', () => {
     el.setAttribute('public-key', 'carol');
     await waitFor(() => expect(first.aborted).toBe(true));
     await waitFor(() => expect(world.server.current!.headers.get('x-public-key')).toBe('carol'));
-    await waitFor(() => expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)).toBeTruthy());
+    await waitFor(() =>
+      expect(
+        shadow(el).querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`),
+      ).toBeTruthy(),
+    );
     expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeNull();
   });
 
@@ -135,15 +145,35 @@ describe('<hero-messaging>', () => {
     }
     const el = place(world, identity);
     await waitFor(() => expect(statusText(el)).toBe('Live'));
-    await waitFor(() => expect(seen.some((e) => e.type === 'hm-unread' && (e.detail as { total: number }).total === 1)).toBe(true));
-    expect(seen.find((e) => e.type === 'hm-status' && (e.detail as { status: string }).status === 'live')).toBeTruthy();
+    await waitFor(() =>
+      expect(
+        seen.some((e) => e.type === 'hm-unread' && (e.detail as { total: number }).total === 1),
+      ).toBe(true),
+    );
+    expect(
+      seen.find(
+        (e) => e.type === 'hm-status' && (e.detail as { status: string }).status === 'live',
+      ),
+    ).toBeTruthy();
     world.send('carol', world.group.sid, 'ping');
-    await waitFor(() => expect(seen.filter((e) => e.type === 'hm-unread').at(-1)?.detail).toEqual({ total: 2 }));
-    (shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`) as HTMLButtonElement).click();
-    await waitFor(() => expect(seen.filter((e) => e.type === 'hm-open').at(-1)?.detail).toEqual({ sid: world.dm.sid }));
-    await waitFor(() => expect(seen.filter((e) => e.type === 'hm-unread').at(-1)?.detail).toEqual({ total: 1 }));
+    await waitFor(() =>
+      expect(seen.filter((e) => e.type === 'hm-unread').at(-1)?.detail).toEqual({ total: 2 }),
+    );
+    (
+      shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`) as HTMLButtonElement
+    ).click();
+    await waitFor(() =>
+      expect(seen.filter((e) => e.type === 'hm-open').at(-1)?.detail).toEqual({
+        sid: world.dm.sid,
+      }),
+    );
+    await waitFor(() =>
+      expect(seen.filter((e) => e.type === 'hm-unread').at(-1)?.detail).toEqual({ total: 1 }),
+    );
     expect(seen.every((e) => e.bubbles && e.composed)).toBe(true);
-    const unreadTotals = seen.filter((e) => e.type === 'hm-unread').map((e) => (e.detail as { total: number }).total);
+    const unreadTotals = seen
+      .filter((e) => e.type === 'hm-unread')
+      .map((e) => (e.detail as { total: number }).total);
     expect(unreadTotals.every((t, i) => i === 0 || t !== unreadTotals[i - 1])).toBe(true);
   });
 
@@ -151,11 +181,16 @@ describe('<hero-messaging>', () => {
     const world = createFakeWorld();
     // A long list: its newest part is shown before the rest is checked.
     for (let i = 0; i < 1500; i++) {
-      const conv = world.service.call('world', 'carol', 'conversation.set', { name: `Room ${i}`, participant_keys: ['bob', 'carol'] }) as { sid: string };
+      const conv = world.service.call('world', 'carol', 'conversation.set', {
+        name: `Room ${i}`,
+        participant_keys: ['bob', 'carol'],
+      }) as { sid: string };
       world.send('carol', conv.sid, `hello ${i}`);
     }
     const totals: number[] = [];
-    document.addEventListener('hm-unread', (e) => totals.push((e as CustomEvent<{ total: number }>).detail.total));
+    document.addEventListener('hm-unread', (e) =>
+      totals.push((e as CustomEvent<{ total: number }>).detail.total),
+    );
     const el = place(world, identity);
     await waitFor(() => expect(statusText(el)).toBe('Live'), { timeout: 10_000 });
     await waitFor(() => expect(totals.at(-1)).toBe(1501));
@@ -165,7 +200,9 @@ describe('<hero-messaging>', () => {
   it('tells hm-unread 0 when it starts again as someone whose list is not in', async () => {
     const world = createFakeWorld();
     const totals: number[] = [];
-    document.addEventListener('hm-unread', (e) => totals.push((e as CustomEvent<{ total: number }>).detail.total));
+    document.addEventListener('hm-unread', (e) =>
+      totals.push((e as CustomEvent<{ total: number }>).detail.total),
+    );
     const el = place(world, identity);
     await waitFor(() => expect(totals.at(-1)).toBe(1));
     el.setAttribute('public-key', 'nobody-known');
@@ -175,7 +212,8 @@ describe('<hero-messaging>', () => {
   it('shows why it could not start (telling the host it is offline), and starts when the cause is gone', async () => {
     const world = createFakeWorld();
     const statuses: string[] = [];
-    const onStatus = (e: Event) => statuses.push((e as CustomEvent<{ status: string }>).detail.status);
+    const onStatus = (e: Event) =>
+      statuses.push((e as CustomEvent<{ status: string }>).detail.status);
     document.addEventListener('hm-status', onStatus);
     const el = document.createElement('hero-messaging');
     for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
@@ -188,7 +226,9 @@ describe('<hero-messaging>', () => {
     document.body.append(el);
     const note = () => shadow(el).querySelector('p[role="alert"]');
     // The island mounts in the task after the connection.
-    await waitFor(() => expect(note()?.textContent).toBe('hero-messaging: could not start: refused by the page'));
+    await waitFor(() =>
+      expect(note()?.textContent).toBe('hero-messaging: could not start: refused by the page'),
+    );
     expect(shadow(el).querySelector('.hm-host')).toBeNull();
     expect(statuses.at(-1)).toBe('offline');
     el.client = world.client('bob');

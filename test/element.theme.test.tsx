@@ -14,7 +14,8 @@ const identity = { 'osis-url': 'http://osis.test', context: 'world', 'public-key
 
 function place(world: FakeWorld, attrs: Record<string, string>): HeroMessagingElement {
   const el = document.createElement('hero-messaging');
-  for (const [name, value] of Object.entries({ ...identity, ...attrs })) el.setAttribute(name, value);
+  for (const [name, value] of Object.entries({ ...identity, ...attrs }))
+    el.setAttribute(name, value);
   el.fetch = world.server.fetch;
   document.body.append(el);
   return el;
@@ -34,7 +35,9 @@ describe('<hero-messaging theme>', () => {
   it('explains a bad theme inside the element instead of starting', async () => {
     const world = createFakeWorld();
     const el = place(world, { theme: 'night' });
-    expect(note(el)?.textContent).toBe('hero-messaging: theme must be "light", "dark" or "auto", not "night"');
+    expect(note(el)?.textContent).toBe(
+      'hero-messaging: theme must be "light", "dark" or "auto", not "night"',
+    );
     expect(world.server.connections).toHaveLength(0);
     el.setAttribute('theme', 'dark');
     await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
@@ -57,4 +60,3 @@ describe('<hero-messaging theme>', () => {
     expect(note(el)?.textContent).toContain('theme must be');
   });
 });
-

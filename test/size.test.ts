@@ -13,10 +13,17 @@ describe('the bundle a host loads', () => {
     // As `vite build` runs it: vitest sets NODE_ENV=test, which would select development builds.
     const nodeEnv = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
-    const output = await build({ root, mode: 'lib', logLevel: 'silent', build: { write: false } }).finally(() => {
+    const output = await build({
+      root,
+      mode: 'lib',
+      logLevel: 'silent',
+      build: { write: false },
+    }).finally(() => {
       process.env.NODE_ENV = nodeEnv;
     });
-    outputs = (Array.isArray(output) ? output : [output]).flatMap((o) => ('output' in o ? o.output : []));
+    outputs = (Array.isArray(output) ? output : [output]).flatMap((o) =>
+      'output' in o ? o.output : [],
+    );
     const found = outputs.find((chunk) => chunk.fileName === 'hero-messaging.js');
     bundle = found?.type === 'chunk' ? found : undefined;
   }, 60_000);
@@ -39,6 +46,8 @@ describe('the bundle a host loads', () => {
     // to its host: it is the standalone app's (src/app) alone.
     const modules = bundle!.moduleIds.map((id) => id.replaceAll('\\', '/'));
     expect(modules.some((id) => id.endsWith('/src/element.tsx'))).toBe(true);
-    expect(modules.filter((id) => id.includes('@solidjs/router') || id.includes('/src/app/'))).toEqual([]);
+    expect(
+      modules.filter((id) => id.includes('@solidjs/router') || id.includes('/src/app/')),
+    ).toEqual([]);
   });
 });

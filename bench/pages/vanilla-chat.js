@@ -9,11 +9,15 @@ customElements.define(
   class extends HTMLElement {
     connectedCallback() {
       const root = this.attachShadow({ mode: 'open' });
-      root.innerHTML = '<style>:host{display:block;overflow:auto}.msg{margin:4px 8px;padding:6px 10px;background:#eef;border-radius:8px;width:fit-content}</style><div class="list"></div>';
+      root.innerHTML =
+        '<style>:host{display:block;overflow:auto}.msg{margin:4px 8px;padding:6px 10px;background:#eef;border-radius:8px;width:fit-content}</style><div class="list"></div>';
       const list = root.querySelector('.list');
       this.stop = new AbortController();
       const url = `${this.getAttribute('osis-url')}/hero_osis_communication/events`;
-      const headers = { 'X-Hero-Context': this.getAttribute('context'), 'X-Public-Key': this.getAttribute('public-key') };
+      const headers = {
+        'X-Hero-Context': this.getAttribute('context'),
+        'X-Public-Key': this.getAttribute('public-key'),
+      };
       const show = (message) => {
         if (message.conversation_sid !== this.getAttribute('conversation')) return;
         const bubble = document.createElement('div');
@@ -34,7 +38,11 @@ customElements.define(
           const frames = buffer.split('\n\n');
           buffer = frames.pop();
           for (const frame of frames) {
-            const data = frame.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart()).join('\n');
+            const data = frame
+              .split('\n')
+              .filter((line) => line.startsWith('data:'))
+              .map((line) => line.slice(5).trimStart())
+              .join('\n');
             if (!data) continue;
             const event = JSON.parse(data);
             if (event.type === 'ready') this.dataset.state = 'live';

@@ -13,7 +13,8 @@ export class ActivityOrder {
   set(sid: string, time: number): void {
     const old = this.times.get(sid);
     if (old === time) return;
-    if (old !== undefined) this.entries.splice(this.indexAfter({ last_message_time: old, sid }) - 1, 1);
+    if (old !== undefined)
+      this.entries.splice(this.indexAfter({ last_message_time: old, sid }) - 1, 1);
     const position = { last_message_time: time, sid };
     this.entries.splice(this.indexAfter(position), 0, position);
     this.times.set(sid, time);
@@ -21,7 +22,8 @@ export class ActivityOrder {
 
   /** The sids in list order, from the first that comes after `position` (from the top when absent). */
   *after(position?: ListPosition): Generator<string> {
-    for (let i = position ? this.indexAfter(position) : 0; i < this.entries.length; i++) yield this.entries[i]!.sid;
+    for (let i = position ? this.indexAfter(position) : 0; i < this.entries.length; i++)
+      yield this.entries[i]!.sid;
   }
 
   /** The index of the first entry that comes after `position`. */

@@ -10,11 +10,17 @@ const USAGE = `usage: npm run backend -- [--port 8787] [--host 127.0.0.1] [--dat
 /** The arguments are wrong: said with the usage text. Anything else that stops the start is not. */
 class UsageError extends Error {}
 
-function positiveInt(name: string, text: string | undefined, fallback?: number): number | undefined {
+function positiveInt(
+  name: string,
+  text: string | undefined,
+  fallback?: number,
+): number | undefined {
   if (text === undefined) return fallback;
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < (name === 'port' ? 0 : 1)) {
-    throw new UsageError(`--${name} must be a whole number${name === 'port' ? '' : ' above 0'}, got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--${name} must be a whole number${name === 'port' ? '' : ' above 0'}, got ${JSON.stringify(text)}`,
+    );
   }
   return n;
 }
@@ -91,7 +97,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   // Said once it can be stopped: whoever waits for this line may signal at once.
   console.log(`listening on ${running.url}`);
-  if (options.shape === 'seed') console.log('speaking the seed shape: only what the production server ships');
+  if (options.shape === 'seed')
+    console.log('speaking the seed shape: only what the production server ships');
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,10 @@ export function isAllowedOrigin(origin: string, patterns: readonly string[]): bo
   return patterns.some((pattern) => {
     if (!pattern.endsWith(':*')) return origin === pattern;
     const base = pattern.slice(0, -2);
-    return origin === base || (origin.startsWith(`${base}:`) && /^\d{1,5}$/.test(origin.slice(base.length + 1)));
+    return (
+      origin === base ||
+      (origin.startsWith(`${base}:`) && /^\d{1,5}$/.test(origin.slice(base.length + 1)))
+    );
   });
 }
 
@@ -18,7 +21,11 @@ export function isAllowedOrigin(origin: string, patterns: readonly string[]): bo
  * Adds CORS headers for an allowed origin; others get none. Answers preflight requests and returns
  * true when it did.
  */
-export function applyCors(req: IncomingMessage, res: ServerResponse, patterns: readonly string[]): boolean {
+export function applyCors(
+  req: IncomingMessage,
+  res: ServerResponse,
+  patterns: readonly string[],
+): boolean {
   const origin = req.headers.origin;
   const allowed = typeof origin === 'string' && isAllowedOrigin(origin, patterns);
   res.setHeader('Vary', 'Origin');
@@ -29,7 +36,10 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, patterns: r
   if (req.method !== 'OPTIONS') return false;
   if (allowed) {
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-    res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-Hero-Context, X-Public-Key, Last-Event-ID');
+    res.setHeader(
+      'Access-Control-Allow-Headers',
+      'Content-Type, X-Hero-Context, X-Public-Key, Last-Event-ID',
+    );
     res.setHeader('Access-Control-Max-Age', '600');
   }
   res.writeHead(204).end();

@@ -1,4 +1,12 @@
-import { describeError, JournalError, loadJournal, openJournal, type Journal, type JournalOptions, type JournalRecord } from './journal.ts';
+import {
+  describeError,
+  JournalError,
+  loadJournal,
+  openJournal,
+  type Journal,
+  type JournalOptions,
+  type JournalRecord,
+} from './journal.ts';
 import { DataDirLockedError, lockDataDir } from './lock.ts';
 
 /** What was being done to the data directory when it failed. */

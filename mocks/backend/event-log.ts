@@ -114,16 +114,31 @@ export class EventLog {
     subs.add(sub);
     return () => {
       subs.delete(sub);
-      if (subs.size === 0 && this.byContext.get(sub.context) === subs) this.byContext.delete(sub.context);
+      if (subs.size === 0 && this.byContext.get(sub.context) === subs)
+        this.byContext.delete(sub.context);
     };
   }
 
   /** Records an event that every key of `audience` receives as it is. */
-  publish(context: string, type: ServerEventType, seq: number, audience: readonly string[], payload: unknown): void {
-    const frame = Buffer.from(formatFrame({ type, data: payload }, formatCursor({ epoch: this.epoch, seq })));
+  publish(
+    context: string,
+    type: ServerEventType,
+    seq: number,
+    audience: readonly string[],
+    payload: unknown,
+  ): void {
+    const frame = Buffer.from(
+      formatFrame({ type, data: payload }, formatCursor({ epoch: this.epoch, seq })),
+    );
     const keys = new Set(audience);
     const parts = [frame];
-    this.record({ seq, context, type, bytes: frame.length, framePartsFor: (key) => (keys.has(key) ? parts : undefined) });
+    this.record({
+      seq,
+      context,
+      type,
+      bytes: frame.length,
+      framePartsFor: (key) => (keys.has(key) ? parts : undefined),
+    });
   }
 
   /**
@@ -139,7 +154,10 @@ export class EventLog {
     values: ReadonlyMap<string, number>,
   ): void {
     // The field goes last, so the frame ends `"field":0}}\n\n` and splits around the number.
-    const text = formatFrame({ type, data: { ...shared, [field]: 0 } }, formatCursor({ epoch: this.epoch, seq }));
+    const text = formatFrame(
+      { type, data: { ...shared, [field]: 0 } },
+      formatCursor({ epoch: this.epoch, seq }),
+    );
     const ending = `${JSON.stringify(field)}:0}}\n\n`;
     if (!text.endsWith(ending)) throw new Error(`${type}: ${field} must be a field of its own`);
     const head = Buffer.from(text.slice(0, -'0}}\n\n'.length));
@@ -160,12 +178,20 @@ export class EventLog {
    * Hands an ephemeral event to the live subscribers in `audience` now: no seq, no `id:` line, not
    * held, so never replayed. A subscriber that is behind (catching up, or its socket full) misses it.
    */
-  relay(context: string, type: ServerEventType, audience: readonly string[], payload: unknown): void {
+  relay(
+    context: string,
+    type: ServerEventType,
+    audience: readonly string[],
+    payload: unknown,
+  ): void {
     const subs = this.byContext.get(context);
     if (!subs) return;
     const keys = new Set(audience);
     const parts = [Buffer.from(formatFrame({ type, data: payload }))];
-    const event: OutgoingEvent = { type, framePartsFor: (key) => (keys.has(key) ? parts : undefined) };
+    const event: OutgoingEvent = {
+      type,
+      framePartsFor: (key) => (keys.has(key) ? parts : undefined),
+    };
     for (const sub of subs) sub.relay?.(event);
   }
 

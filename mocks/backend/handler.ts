@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LIMITS, RpcError, RpcErrorCode, RpcRequestSchema, SERVICE_PATH, describeIssues, v } from '../../src/protocol/index.ts';
+import {
+  LIMITS,
+  RpcError,
+  RpcErrorCode,
+  RpcRequestSchema,
+  SERVICE_PATH,
+  describeIssues,
+  v,
+} from '../../src/protocol/index.ts';
 import { DEFAULT_ALLOWED_ORIGINS, applyCors } from './cors.ts';
 import { refusedHost } from './host-check.ts';
 import { DataDirError, openDataDir } from './data-dir.ts';
@@ -88,15 +96,22 @@ export function createBackend(options: BackendOptions = {}): Backend {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const seedShape = (parseShape(options.shape) ?? 'full') === 'seed';
   const origins = [...DEFAULT_ALLOWED_ORIGINS, ...(options.allowOrigins ?? [])];
-  const data = options.dataDir ? openDataDir(options.dataDir, { fsync: options.fsync, io: options.journalIo }) : undefined;
+  const data = options.dataDir
+    ? openDataDir(options.dataDir, { fsync: options.fsync, io: options.journalIo })
+    : undefined;
   const now = options.now ?? Date.now;
-  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal: data?.journal, now }, data?.history);
+  const service = new CommunicationService(
+    { logSize: options.logSize ?? 10_000, logBytes: options.logBytes, journal: data?.journal, now },
+    data?.history,
+  );
   if (options.seed ?? true) {
     try {
       seedDemo(service, now());
     } catch (error) {
       data?.close();
-      throw options.dataDir && error instanceof JournalError ? new DataDirError(options.dataDir, 'written', error) : error;
+      throw options.dataDir && error instanceof JournalError
+        ? new DataDirError(options.dataDir, 'written', error)
+        : error;
     }
   }
   const streams = new EventStreams(service.log, {
@@ -104,15 +119,22 @@ export function createBackend(options: BackendOptions = {}): Backend {
     backlogBytes: options.backlogBytes ?? 1024 * 1024,
     wire: seedShape ? makeSeedStreamWire() : FULL_STREAM_WIRE,
   });
-  const call = seedShape ? callSeed : (s: CommunicationService, ...rest: Parameters<CommunicationService['call']>) => s.call(...rest);
+  const call = seedShape
+    ? callSeed
+    : (s: CommunicationService, ...rest: Parameters<CommunicationService['call']>) =>
+        s.call(...rest);
 
   function identity(req: IncomingMessage, url: URL, fromQuery: boolean) {
     const header = (name: string) => {
       const value = req.headers[name];
       return typeof value === 'string' && value !== '' ? value : undefined;
     };
-    const context = header('x-hero-context') ?? (fromQuery ? (url.searchParams.get('context') ?? undefined) : undefined);
-    const key = header('x-public-key') ?? (fromQuery ? (url.searchParams.get('public_key') ?? undefined) : undefined);
+    const context =
+      header('x-hero-context') ??
+      (fromQuery ? (url.searchParams.get('context') ?? undefined) : undefined);
+    const key =
+      header('x-public-key') ??
+      (fromQuery ? (url.searchParams.get('public_key') ?? undefined) : undefined);
     return { context, key, refusal: service.authenticate(context, key) };
   }
 
@@ -130,7 +152,8 @@ export function createBackend(options: BackendOptions = {}): Backend {
     }
     if (applyCors(req, res, origins)) return;
     const route = url.pathname.slice(SERVICE_PATH.length);
-    if (route === '/health' && req.method === 'GET') return void sendJson(res, 200, { status: 'ok' });
+    if (route === '/health' && req.method === 'GET')
+      return void sendJson(res, 200, { status: 'ok' });
     if (route === '/events' && req.method === 'GET') {
       const who = identity(req, url, true);
       if (who.refusal) return void sendJson(res, 401, { error: who.refusal });
@@ -147,21 +170,42 @@ export function createBackend(options: BackendOptions = {}): Backend {
   async function serveRpc(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const body = await readBody(req, LIMITS.bodyMax);
     if (body === 'too large') {
-      return void sendJson(res, 413, rpcError(null, RpcErrorCode.InvalidRequest, `request body exceeds ${LIMITS.bodyMax} bytes`), true);
+      return void sendJson(
+        res,
+        413,
+        rpcError(null, RpcErrorCode.InvalidRequest, `request body exceeds ${LIMITS.bodyMax} bytes`),
+        true,
+      );
     }
     if (body === 'aborted') return;
     let json: unknown;
     try {
       json = JSON.parse(body);
     } catch {
-      return void sendJson(res, 200, rpcError(null, RpcErrorCode.ParseError, 'parse error: body is not JSON'));
+      return void sendJson(
+        res,
+        200,
+        rpcError(null, RpcErrorCode.ParseError, 'parse error: body is not JSON'),
+      );
     }
     if (Array.isArray(json)) {
-      return void sendJson(res, 200, rpcError(null, RpcErrorCode.InvalidRequest, 'invalid request: batches are not supported'));
+      return void sendJson(
+        res,
+        200,
+        rpcError(null, RpcErrorCode.InvalidRequest, 'invalid request: batches are not supported'),
+      );
     }
     const parsed = v.parse(RpcRequestSchema, json);
     if (!parsed.ok) {
-      return void sendJson(res, 200, rpcError(null, RpcErrorCode.InvalidRequest, `invalid request: ${describeIssues(parsed.error)}`));
+      return void sendJson(
+        res,
+        200,
+        rpcError(
+          null,
+          RpcErrorCode.InvalidRequest,
+          `invalid request: ${describeIssues(parsed.error)}`,
+        ),
+      );
     }
     const request = parsed.value;
     const id = request.id ?? null;
@@ -171,16 +215,22 @@ export function createBackend(options: BackendOptions = {}): Backend {
     const who = identity(req, url, false);
     if (who.refusal) {
       if (notification) return void noContent(res);
-      return void sendJson(res, 200, rpcError(id, RpcErrorCode.Unauthenticated, `unauthenticated: ${who.refusal}`));
+      return void sendJson(
+        res,
+        200,
+        rpcError(id, RpcErrorCode.Unauthenticated, `unauthenticated: ${who.refusal}`),
+      );
     }
     try {
       const result = call(service, who.context!, who.key!, request.method, request.params);
       if (notification) return void noContent(res);
       sendJson(res, 200, { jsonrpc: '2.0', id, result });
     } catch (error) {
-      if (!(error instanceof RpcError)) console.error(`[backend] internal error in ${request.method}`, error);
+      if (!(error instanceof RpcError))
+        console.error(`[backend] internal error in ${request.method}`, error);
       if (notification) return void noContent(res);
-      if (error instanceof RpcError) return void sendJson(res, 200, rpcError(id, error.code, error.message));
+      if (error instanceof RpcError)
+        return void sendJson(res, 200, rpcError(id, error.code, error.message));
       sendJson(res, 200, rpcError(id, RpcErrorCode.InternalError, 'internal error'));
     }
   }

@@ -9,7 +9,10 @@ export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::
  * against DNS rebinding, where a foreign name is made to point at 127.0.0.1). A request without
  * `Host` comes from no browser and is let through. Answers the refused host name, or undefined.
  */
-export function refusedHost(req: IncomingMessage, allowed: readonly string[] | true): string | undefined {
+export function refusedHost(
+  req: IncomingMessage,
+  allowed: readonly string[] | true,
+): string | undefined {
   const header = req.headers.host;
   if (allowed === true || header === undefined || header === '') return undefined;
   const name = hostName(header);

@@ -15,14 +15,23 @@ function measure(label: string, sends: number, fsync: boolean | 'memory'): void 
   const journal = fsync === 'memory' ? undefined : openJournal(dir, { fsync });
   try {
     const service = new CommunicationService({ logSize: 10_000, journal });
-    const conv = service.call('cost', 'alice', 'conversation.set', { participant_keys: ['alice', 'bob'] }) as Conversation;
-    const content = 'A message of a typical length, about a hundred characters long, give or take a few words.';
+    const conv = service.call('cost', 'alice', 'conversation.set', {
+      participant_keys: ['alice', 'bob'],
+    }) as Conversation;
+    const content =
+      'A message of a typical length, about a hundred characters long, give or take a few words.';
     const start = process.hrtime.bigint();
     for (let i = 0; i < sends; i++) {
-      service.call('cost', 'alice', 'conversation.send_message', { sid: conv.sid, content, nonce: `n${i}` });
+      service.call('cost', 'alice', 'conversation.send_message', {
+        sid: conv.sid,
+        content,
+        nonce: `n${i}`,
+      });
     }
     const micros = Number(process.hrtime.bigint() - start) / 1000 / sends;
-    console.log(`${label.padEnd(18)} ${micros.toFixed(1).padStart(8)} µs per send (${sends} sends)`);
+    console.log(
+      `${label.padEnd(18)} ${micros.toFixed(1).padStart(8)} µs per send (${sends} sends)`,
+    );
   } finally {
     journal?.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,15 @@
-import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { FullChatMessage as ChatMessage } from '../../src/protocol/index.ts';
 import type { ConversationRecord, ReadMark, ReceiptMark } from './world.ts';
@@ -118,7 +129,9 @@ export function openJournal(dir: string, options: JournalOptions = {}): Journal 
         } catch {
           // Still torn: the next append cuts the fragment first, and a restart drops a torn tail.
         }
-        throw new JournalError(`the journal could not be written (${describeError(error)})`, { cause: error });
+        throw new JournalError(`the journal could not be written (${describeError(error)})`, {
+          cause: error,
+        });
       }
       size += bytes.length;
     },
@@ -138,7 +151,10 @@ export function describeError(error: unknown): string {
 function parseRecord(line: string): JournalRecord | undefined {
   try {
     const value = JSON.parse(line) as JournalRecord;
-    return value && typeof value === 'object' && typeof value.t === 'string' && typeof value.ctx === 'string'
+    return value &&
+      typeof value === 'object' &&
+      typeof value.t === 'string' &&
+      typeof value.ctx === 'string'
       ? value
       : undefined;
   } catch {

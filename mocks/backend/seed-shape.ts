@@ -28,25 +28,51 @@ import type { StreamWire } from './shape.ts';
  */
 
 /** A message as the seed shape writes it. */
-export type SeedMessage = Omit<ChatMessage, 'seq' | 'nonce' | 'edited_at' | 'deleted' | 'updated_seq'>;
+export type SeedMessage = Omit<
+  ChatMessage,
+  'seq' | 'nonce' | 'edited_at' | 'deleted' | 'updated_seq'
+>;
 
 /** A conversation as the seed shape writes it. */
-export type SeedConversation = Omit<Conversation, 'seq' | 'unread_count' | 'read_by' | 'last_message' | 'last_message_time'> &
+export type SeedConversation = Omit<
+  Conversation,
+  'seq' | 'unread_count' | 'read_by' | 'last_message' | 'last_message_time'
+> &
   Partial<Pick<Conversation, 'last_message' | 'last_message_time'>>;
 
 export function seedMessage(message: ChatMessage): SeedMessage {
-  const { seq: _seq, nonce: _nonce, edited_at: _edited, deleted: _deleted, updated_seq: _updated, ...rest } = message;
+  const {
+    seq: _seq,
+    nonce: _nonce,
+    edited_at: _edited,
+    deleted: _deleted,
+    updated_seq: _updated,
+    ...rest
+  } = message;
   return rest;
 }
 
 export function seedConversation(conversation: Conversation): SeedConversation {
-  const { seq: _seq, unread_count: _unread, read_by: _readBy, last_message, last_message_time, ...rest } = conversation;
+  const {
+    seq: _seq,
+    unread_count: _unread,
+    read_by: _readBy,
+    last_message,
+    last_message_time,
+    ...rest
+  } = conversation;
   // Content is never blank, so an empty preview means the conversation has no message yet.
   return last_message === '' ? rest : { ...rest, last_message, last_message_time };
 }
 
 /** Runs one RPC method as the production server answers it. */
-export function callSeed(service: CommunicationService, context: string, caller: string, method: string, params: unknown): unknown {
+export function callSeed(
+  service: CommunicationService,
+  context: string,
+  caller: string,
+  method: string,
+  params: unknown,
+): unknown {
   switch (method) {
     case 'conversation.mark_read':
     case 'conversation.edit_message':
@@ -62,7 +88,8 @@ export function callSeed(service: CommunicationService, context: string, caller:
       break;
     case 'conversation.send_message':
       // The service needs a nonce to store one message per retry; a send without one gets its own.
-      if (isRecord(params) && params.nonce === undefined) params = { ...params, nonce: randomUUID() };
+      if (isRecord(params) && params.nonce === undefined)
+        params = { ...params, nonce: randomUUID() };
       break;
   }
   const result = service.call(context, caller, method, params);
@@ -97,7 +124,8 @@ export function makeSeedStreamWire(): StreamWire {
     keepalive: SEED_KEEPALIVE,
     resync: () => SEED_RESYNC,
     framePartsFor(event, key) {
-      if (event.type !== 'chatmessage.new' && event.type !== 'conversation.updated') return undefined;
+      if (event.type !== 'chatmessage.new' && event.type !== 'conversation.updated')
+        return undefined;
       const parts = event.framePartsFor(key);
       if (!parts) return undefined;
       let frame = frames.get(event);
@@ -112,8 +140,14 @@ export function makeSeedStreamWire(): StreamWire {
 function seedFrame(parts: readonly Buffer[]): Buffer {
   const text = Buffer.concat(parts).toString('utf8');
   const start = text.indexOf('\ndata: ') + '\ndata: '.length;
-  const event = JSON.parse(text.slice(start, text.indexOf('\n', start))) as { type: string; data: unknown };
-  const data = event.type === 'chatmessage.new' ? seedMessage(event.data as ChatMessage) : seedConversation(event.data as Conversation);
+  const event = JSON.parse(text.slice(start, text.indexOf('\n', start))) as {
+    type: string;
+    data: unknown;
+  };
+  const data =
+    event.type === 'chatmessage.new'
+      ? seedMessage(event.data as ChatMessage)
+      : seedConversation(event.data as Conversation);
   return Buffer.from(`data: ${JSON.stringify({ type: event.type, data })}\n\n`);
 }
 

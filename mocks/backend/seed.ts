@@ -76,10 +76,27 @@ export function seedDemo(service: CommunicationService, now = Date.now()): void 
     const upto = service.log.lastSeq - 1;
     const read = records.at(-2)!;
     for (const key of conv.participant_keys) {
-      records.push({ t: 'read', ctx: DEMO_CONTEXT, sid: conv.sid, key, mark: { upto, seq: service.log.nextSeq() } });
-      if (read.t !== 'message' || !conv.history.slice(0, -1).some(([sender]) => sender !== key)) continue;
-      const receipt = { reader_key: key, message_sid: read.message.sid, message_seq: read.message.seq, read_at: read.message.created_at };
-      records.push({ t: 'receipt', ctx: DEMO_CONTEXT, sid: conv.sid, mark: { receipt, seq: service.log.nextSeq() } });
+      records.push({
+        t: 'read',
+        ctx: DEMO_CONTEXT,
+        sid: conv.sid,
+        key,
+        mark: { upto, seq: service.log.nextSeq() },
+      });
+      if (read.t !== 'message' || !conv.history.slice(0, -1).some(([sender]) => sender !== key))
+        continue;
+      const receipt = {
+        reader_key: key,
+        message_sid: read.message.sid,
+        message_seq: read.message.seq,
+        read_at: read.message.created_at,
+      };
+      records.push({
+        t: 'receipt',
+        ctx: DEMO_CONTEXT,
+        sid: conv.sid,
+        mark: { receipt, seq: service.log.nextSeq() },
+      });
     }
   }
   service.importHistory(records);

@@ -56,7 +56,10 @@ export class CommunicationService {
   constructor(options: ServiceOptions, history: readonly JournalRecord[] = []) {
     let maxSeq = 0;
     for (const record of history) maxSeq = Math.max(maxSeq, this.apply(record));
-    this.log = new EventLog(maxSeq, { capacity: options.logSize, maxBytes: options.logBytes ?? DEFAULT_LOG_BYTES });
+    this.log = new EventLog(maxSeq, {
+      capacity: options.logSize,
+      maxBytes: options.logBytes ?? DEFAULT_LOG_BYTES,
+    });
     this.journal = options.journal;
     this.now = options.now ?? Date.now;
   }
@@ -101,11 +104,17 @@ export class CommunicationService {
     if (!parsed.ok) {
       throw new RpcError('InvalidParams', `invalid params: ${describeIssues(parsed.error)}`);
     }
-    const handler = this.handlers[method] as (context: string, caller: string, params: unknown) => unknown;
+    const handler = this.handlers[method] as (
+      context: string,
+      caller: string,
+      params: unknown,
+    ) => unknown;
     return handler(context, caller, parsed.value);
   }
 
-  private readonly handlers: { [M in RpcMethod]: (context: string, caller: string, p: RpcParams<M>) => unknown } = {
+  private readonly handlers: {
+    [M in RpcMethod]: (context: string, caller: string, p: RpcParams<M>) => unknown;
+  } = {
     'conversation.list': (context, caller, p) => this.world(context).conversationsOf(caller, p),
     'conversation.get': (context, caller, p) => {
       const world = this.world(context);
@@ -125,7 +134,11 @@ export class CommunicationService {
     'contact.list': (context) => [...this.world(context).contacts.values()],
   };
 
-  sendMessage(context: string, caller: string, p: { sid: string; content: string; nonce: string }): ChatMessage {
+  sendMessage(
+    context: string,
+    caller: string,
+    p: { sid: string; content: string; nonce: string },
+  ): ChatMessage {
     const world = this.world(context);
     const record = this.participantOf(world, p.sid, caller);
     const existing = world.findByNonce(p.sid, caller, p.nonce);
@@ -153,34 +166,61 @@ export class CommunicationService {
    * Its sender edits a message, within `LIMITS.editWindowS` of sending it. The same content again
    * answers the message as it is.
    */
-  private editMessage(context: string, caller: string, p: { sid: string; message_sid: string; content: string }): ChatMessage {
+  private editMessage(
+    context: string,
+    caller: string,
+    p: { sid: string; message_sid: string; content: string },
+  ): ChatMessage {
     const { record, message } = this.ownMessage(context, caller, p, 'edit');
     if (message.deleted) throw new RpcError('NotAllowed', 'a deleted message cannot be edited');
     if (message.content === p.content) return message;
     if (this.now() > (message.created_at + LIMITS.editWindowS) * 1000) {
-      throw new RpcError('NotAllowed', `a message can be edited for ${LIMITS.editWindowS / 60} minutes after it was sent`);
+      throw new RpcError(
+        'NotAllowed',
+        `a message can be edited for ${LIMITS.editWindowS / 60} minutes after it was sent`,
+      );
     }
     const updated_seq = this.log.nextSeq();
-    return this.changeMessage(context, record, { ...message, content: p.content, edited_at: Math.floor(this.now() / 1000), updated_seq });
+    return this.changeMessage(context, record, {
+      ...message,
+      content: p.content,
+      edited_at: Math.floor(this.now() / 1000),
+      updated_seq,
+    });
   }
 
   /**
    * Its sender deletes a message for everyone, at any time: a tombstone keeps its place. Deleting it
    * again answers the tombstone.
    */
-  private deleteMessage(context: string, caller: string, p: { sid: string; message_sid: string }): ChatMessage {
+  private deleteMessage(
+    context: string,
+    caller: string,
+    p: { sid: string; message_sid: string },
+  ): ChatMessage {
     const { record, message } = this.ownMessage(context, caller, p, 'delete');
     if (message.deleted) return message;
     const { edited_at: _, ...kept } = message;
-    return this.changeMessage(context, record, { ...kept, content: '', deleted: true, updated_seq: this.log.nextSeq() });
+    return this.changeMessage(context, record, {
+      ...kept,
+      content: '',
+      deleted: true,
+      updated_seq: this.log.nextSeq(),
+    });
   }
 
-  private ownMessage(context: string, caller: string, p: { sid: string; message_sid: string }, verb: 'edit' | 'delete') {
+  private ownMessage(
+    context: string,
+    caller: string,
+    p: { sid: string; message_sid: string },
+    verb: 'edit' | 'delete',
+  ) {
     const world = this.world(context);
     const record = this.participantOf(world, p.sid, caller);
     const message = world.message(p.sid, p.message_sid);
     if (!message) throw new RpcError('NotFound', 'message not found');
-    if (message.sender_public_key !== caller) throw new RpcError('NotAllowed', `only its sender can ${verb} a message`);
+    if (message.sender_public_key !== caller)
+      throw new RpcError('NotAllowed', `only its sender can ${verb} a message`);
     return { record, message };
   }
 
@@ -188,17 +228,30 @@ export class CommunicationService {
    * Stores an edited or deleted message and tells the participants: `chatmessage.updated`, then
    * `conversation.updated` when the preview or someone's unread count changed with it.
    */
-  private changeMessage(context: string, record: ConversationRecord, message: ChatMessage & { updated_seq: number }): ChatMessage {
+  private changeMessage(
+    context: string,
+    record: ConversationRecord,
+    message: ChatMessage & { updated_seq: number },
+  ): ChatMessage {
     const world = this.world(context);
     const previous = world.message(record.sid, message.sid)!;
     const preview = world.lastMessage(record.sid)?.sid === message.sid;
-    const unread = message.deleted === true && record.participant_keys.some((key) => world.isUnreadFor(previous, key));
-    const updated: ConversationRecord | undefined = preview || unread ? { ...record, seq: this.log.nextSeq() } : undefined;
+    const unread =
+      message.deleted === true &&
+      record.participant_keys.some((key) => world.isUnreadFor(previous, key));
+    const updated: ConversationRecord | undefined =
+      preview || unread ? { ...record, seq: this.log.nextSeq() } : undefined;
     this.commit([
       { t: 'update', ctx: context, message },
       ...(updated ? [{ t: 'conversation' as const, ctx: context, conversation: updated }] : []),
     ]);
-    this.log.publish(context, 'chatmessage.updated', message.updated_seq, record.participant_keys, message);
+    this.log.publish(
+      context,
+      'chatmessage.updated',
+      message.updated_seq,
+      record.participant_keys,
+      message,
+    );
     if (updated) this.publishUpdated(context, updated, record.participant_keys);
     return message;
   }
@@ -228,24 +281,40 @@ export class CommunicationService {
     const keys = [...new Set(p.participant_keys)];
     const unknown = keys.find((key) => !world.isKnown(key));
     if (unknown !== undefined) {
-      throw new RpcError('InvalidParams', `invalid params: participant_keys: unknown contact ${unknown}`);
+      throw new RpcError(
+        'InvalidParams',
+        `invalid params: participant_keys: unknown contact ${unknown}`,
+      );
     }
     if (!keys.includes(caller)) {
-      throw new RpcError('InvalidParams', 'invalid params: participant_keys: must include the caller');
+      throw new RpcError(
+        'InvalidParams',
+        'invalid params: participant_keys: must include the caller',
+      );
     }
     if (keys.length < 2) {
-      throw new RpcError('InvalidParams', 'invalid params: participant_keys: at least 2 participants');
+      throw new RpcError(
+        'InvalidParams',
+        'invalid params: participant_keys: at least 2 participants',
+      );
     }
     const previous = p.sid === undefined ? undefined : this.participantOf(world, p.sid, caller);
     const name = p.name ?? previous?.name ?? '';
     if (previous && isDirect(previous)) {
       // A DM stays between its two people: adding someone starts a new group instead.
       if (keys.length !== 2 || !keys.every((key) => previous.participant_keys.includes(key))) {
-        throw new RpcError('InvalidParams', 'invalid params: participant_keys: a direct message keeps its members');
+        throw new RpcError(
+          'InvalidParams',
+          'invalid params: participant_keys: a direct message keeps its members',
+        );
       }
-      if (name !== '') throw new RpcError('InvalidParams', 'invalid params: name: a direct message has no name');
+      if (name !== '')
+        throw new RpcError('InvalidParams', 'invalid params: name: a direct message has no name');
     } else if (previous && isDirect({ name, participant_keys: keys })) {
-      throw new RpcError('InvalidParams', 'invalid params: participant_keys: a group keeps a name or at least 3 members');
+      throw new RpcError(
+        'InvalidParams',
+        'invalid params: participant_keys: a group keeps a name or at least 3 members',
+      );
     }
     const record: ConversationRecord = {
       sid: previous?.sid ?? `conv_${randomUUID()}`,
@@ -255,7 +324,9 @@ export class CommunicationService {
       seq: this.log.nextSeq(),
     };
     this.commit([{ t: 'conversation', ctx: context, conversation: record }]);
-    this.publishUpdated(context, record, [...new Set([...(previous?.participant_keys ?? []), ...keys])]);
+    this.publishUpdated(context, record, [
+      ...new Set([...(previous?.participant_keys ?? []), ...keys]),
+    ]);
     return this.world(context).viewOf(record, caller);
   }
 
@@ -265,40 +336,74 @@ export class CommunicationService {
    * participant). The receipt moves only past messages of others: reading what one wrote oneself
    * tells nobody anything.
    */
-  private markRead(context: string, caller: string, p: { sid: string; receipt?: boolean }): Conversation {
+  private markRead(
+    context: string,
+    caller: string,
+    p: { sid: string; receipt?: boolean },
+  ): Conversation {
     const { sid } = p;
     const world = this.world(context);
     const record = this.participantOf(world, sid, caller);
     const last = world.lastMessage(sid);
     const records: JournalRecord[] = [];
     if (world.unreadOf(sid, caller) > 0) {
-      records.push({ t: 'read', ctx: context, sid, key: caller, mark: { upto: last?.seq ?? 0, seq: this.log.nextSeq() } });
+      records.push({
+        t: 'read',
+        ctx: context,
+        sid,
+        key: caller,
+        mark: { upto: last?.seq ?? 0, seq: this.log.nextSeq() },
+      });
     }
     const seenUpTo = world.receiptOf(sid, caller)?.receipt.message_seq ?? 0;
     if (p.receipt !== false && last && world.othersAfter(sid, caller, seenUpTo) > 0) {
-      const receipt = { reader_key: caller, message_sid: last.sid, message_seq: last.seq, read_at: Math.floor(this.now() / 1000) };
+      const receipt = {
+        reader_key: caller,
+        message_sid: last.sid,
+        message_seq: last.seq,
+        read_at: Math.floor(this.now() / 1000),
+      };
       records.push({ t: 'receipt', ctx: context, sid, mark: { receipt, seq: this.log.nextSeq() } });
     }
     if (records.length === 0) return world.viewOf(record, caller);
     this.commit(records);
     for (const change of records) {
       if (change.t === 'read') {
-        this.log.publish(context, 'conversation.read', change.mark.seq, [caller], { sid, reader_key: caller, seq: change.mark.seq });
+        this.log.publish(context, 'conversation.read', change.mark.seq, [caller], {
+          sid,
+          reader_key: caller,
+          seq: change.mark.seq,
+        });
       } else if (change.t === 'receipt') {
         const { receipt, seq } = change.mark;
-        this.log.publish(context, 'conversation.seen', seq, record.participant_keys, { sid, receipt, seq });
+        this.log.publish(context, 'conversation.seen', seq, record.participant_keys, {
+          sid,
+          receipt,
+          seq,
+        });
       }
     }
     return world.viewOf(record, caller);
   }
 
-  private publishUpdated(context: string, record: ConversationRecord, audience: readonly string[]): void {
+  private publishUpdated(
+    context: string,
+    record: ConversationRecord,
+    audience: readonly string[],
+  ): void {
     const world = this.world(context);
     // Each receiver's view as of this event, so a later replay cannot count a message twice. The views
     // differ only in unread_count (the record's seq is the newest, so it is every view's seq).
     const { unread_count: _, ...shared } = world.viewOf(record, audience[0]!);
     const unread = new Map(audience.map((key) => [key, world.unreadOf(record.sid, key)]));
-    this.log.publishPerReceiver(context, 'conversation.updated', record.seq, shared, 'unread_count', unread);
+    this.log.publishPerReceiver(
+      context,
+      'conversation.updated',
+      record.seq,
+      shared,
+      'unread_count',
+      unread,
+    );
   }
 
   private participantOf(world: World, sid: string, caller: string): ConversationRecord {
@@ -318,7 +423,8 @@ export class CommunicationService {
     try {
       this.journal?.append(records);
     } catch (error) {
-      if (error instanceof JournalError) throw new RpcError('InternalError', `not stored: ${error.message}`);
+      if (error instanceof JournalError)
+        throw new RpcError('InternalError', `not stored: ${error.message}`);
       throw error;
     }
     for (const record of records) this.apply(record);

@@ -45,7 +45,8 @@ export interface StreamWire {
 
 /** The whole contract: `ready` first, `id:` and `event:` lines, replay, `: keepalive`. */
 export const FULL_STREAM_WIRE: StreamWire = {
-  hello: (cursor, heartbeatMs) => formatFrame({ type: 'ready', data: { cursor, heartbeat_ms: heartbeatMs } }),
+  hello: (cursor, heartbeatMs) =>
+    formatFrame({ type: 'ready', data: { cursor, heartbeat_ms: heartbeatMs } }),
   resumes: true,
   keepalive: KEEPALIVE_FRAME,
   resync: (reason) => formatFrame({ type: 'resync', data: { reason } }),

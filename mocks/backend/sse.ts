@@ -253,21 +253,32 @@ export class EventStreams {
     const last = req.headers['last-event-id'];
     if (this.wire.resumes && typeof last === 'string' && last !== '') {
       const cursor = parseCursor(last);
-      if (cursor.ok && cursor.value.epoch === this.log.epoch && this.log.canReplayAfter(cursor.value.seq)) {
+      if (
+        cursor.ok &&
+        cursor.value.epoch === this.log.epoch &&
+        this.log.canReplayAfter(cursor.value.seq)
+      ) {
         position = cursor.value.seq;
       } else {
         res.write(this.wire.resync(resyncReason(cursor, this.log.epoch)));
       }
     }
-    const stream = new Stream(context, key, res, this.log, {
-      backlogBytes: this.options.backlogBytes,
-      wire: this.wire,
-      onClose: (s, slow) => {
-        this.open.delete(s);
-        if (slow) this.droppedSlow++;
+    const stream = new Stream(
+      context,
+      key,
+      res,
+      this.log,
+      {
+        backlogBytes: this.options.backlogBytes,
+        wire: this.wire,
+        onClose: (s, slow) => {
+          this.open.delete(s);
+          if (slow) this.droppedSlow++;
+        },
+        onLag: () => this.resyncedSlow++,
       },
-      onLag: () => this.resyncedSlow++,
-    }, { position, replayUpTo: now });
+      { position, replayUpTo: now },
+    );
     this.open.add(stream);
     stream.open();
   }

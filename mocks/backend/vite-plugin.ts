@@ -5,7 +5,9 @@ import { createBackend, type Backend, type BackendOptions } from './handler.ts';
 import { DataDirLockedError } from './lock.ts';
 
 interface MountableServer {
-  middlewares: { use(fn: (req: IncomingMessage, res: ServerResponse, next: () => void) => void): void };
+  middlewares: {
+    use(fn: (req: IncomingMessage, res: ServerResponse, next: () => void) => void): void;
+  };
   httpServer?: { once(e: 'close', f: () => void): unknown } | null;
   config: {
     server: { allowedHosts?: string[] | true };
@@ -40,7 +42,10 @@ export function heroBackend(options: BackendOptions = {}): Plugin {
       return backend;
     };
     open();
-    if (options.shape === 'seed') server.config.logger.info(`  dev backend: seed shape (only what the production server ships)`);
+    if (options.shape === 'seed')
+      server.config.logger.info(
+        `  dev backend: seed shape (only what the production server ships)`,
+      );
     server.middlewares.use((req, res, next) => {
       if (!req.url?.startsWith(`${SERVICE_PATH}/`)) return next();
       const current = closed ? undefined : open();
@@ -55,7 +60,9 @@ export function heroBackend(options: BackendOptions = {}): Plugin {
   };
   return {
     name: 'hero-messaging-dev-backend',
-    configureServer: (server) => mount(server as unknown as MountableServer, server.config.server.allowedHosts),
-    configurePreviewServer: (server) => mount(server as unknown as MountableServer, server.config.preview.allowedHosts),
+    configureServer: (server) =>
+      mount(server as unknown as MountableServer, server.config.server.allowedHosts),
+    configurePreviewServer: (server) =>
+      mount(server as unknown as MountableServer, server.config.preview.allowedHosts),
   };
 }

@@ -1,4 +1,10 @@
-import type { Contact, FullChatMessage as ChatMessage, FullConversation as Conversation, ListPosition, Receipt } from '../../src/protocol/index.ts';
+import type {
+  Contact,
+  FullChatMessage as ChatMessage,
+  FullConversation as Conversation,
+  ListPosition,
+  Receipt,
+} from '../../src/protocol/index.ts';
 import { ActivityOrder } from './activity.ts';
 
 /** A conversation as stored; the per-caller fields of `Conversation` are derived from it. */
@@ -65,7 +71,10 @@ export class World {
 
   addMessage(message: ChatMessage): void {
     const list = this.messages.get(message.conversation_sid);
-    if (!list) throw new Error(`message ${message.sid} for unknown conversation ${message.conversation_sid}`);
+    if (!list)
+      throw new Error(
+        `message ${message.sid} for unknown conversation ${message.conversation_sid}`,
+      );
     list.push(message);
     this.activity.set(message.conversation_sid, message.created_at * 1000);
     seqsOf(this.sentBy, message).push(message.seq);
@@ -88,7 +97,11 @@ export class World {
 
   private index(message: ChatMessage): void {
     this.bySid.set(message.sid, message);
-    if (message.nonce) this.byNonce.set(nonceKey(message.conversation_sid, message.sender_public_key, message.nonce), message);
+    if (message.nonce)
+      this.byNonce.set(
+        nonceKey(message.conversation_sid, message.sender_public_key, message.nonce),
+        message,
+      );
   }
 
   /** Message `messageSid` of conversation `sid`. */
@@ -131,7 +144,8 @@ export class World {
   /** The newest `limit` messages whose seq is below `beforeSeq`, ascending. */
   listMessages(sid: string, beforeSeq: number | undefined, limit: number): ChatMessage[] {
     const list = this.messages.get(sid) ?? [];
-    const end = beforeSeq === undefined ? list.length : firstAbove(list, beforeSeq - 1, (m) => m.seq);
+    const end =
+      beforeSeq === undefined ? list.length : firstAbove(list, beforeSeq - 1, (m) => m.seq);
     return list.slice(Math.max(0, end - limit), end);
   }
 
@@ -145,7 +159,8 @@ export class World {
     const list = this.messages.get(sid) ?? [];
     const all = list.length - firstAbove(list, upto, (m) => m.seq);
     const own = countAbove(this.sentBy.get(sid)?.get(key), upto);
-    const deleted = countAbove(this.deleted.get(sid), upto) - countAbove(this.deletedBy.get(sid)?.get(key), upto);
+    const deleted =
+      countAbove(this.deleted.get(sid), upto) - countAbove(this.deletedBy.get(sid)?.get(key), upto);
     return all - own - deleted;
   }
 
@@ -187,7 +202,10 @@ export class World {
    * Conversations `key` takes part in, in list order (newest activity first, then the greater sid):
    * the first `limit` (all when absent) after the position `before` (from the top when absent).
    */
-  conversationsOf(key: string, page: { limit?: number; before?: ListPosition } = {}): Conversation[] {
+  conversationsOf(
+    key: string,
+    page: { limit?: number; before?: ListPosition } = {},
+  ): Conversation[] {
     const views: Conversation[] = [];
     const limit = page.limit ?? Infinity;
     for (const sid of this.activity.after(page.before)) {
@@ -223,7 +241,11 @@ function countAbove(seqs: readonly number[] | undefined, seq: number): number {
 
 /** Puts `seq` in its place in the ascending `seqs` (deletions come in any order). */
 function insertSorted(seqs: number[], seq: number): void {
-  seqs.splice(firstAbove(seqs, seq, (s) => s), 0, seq);
+  seqs.splice(
+    firstAbove(seqs, seq, (s) => s),
+    0,
+    seq,
+  );
 }
 
 /** The index of the first item whose seq is above `seq`, in a list ascending by seq. */

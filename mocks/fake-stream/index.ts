@@ -1,4 +1,12 @@
-import { formatCursor, formatFrame, KEEPALIVE_FRAME, RpcError, RpcErrorCode, SERVICE_PATH, type ServerEvent } from '../../src/protocol/index.ts';
+import {
+  formatCursor,
+  formatFrame,
+  KEEPALIVE_FRAME,
+  RpcError,
+  RpcErrorCode,
+  SERVICE_PATH,
+  type ServerEvent,
+} from '../../src/protocol/index.ts';
 
 /** One SSE frame as the contract writes it (the protocol's formatter, under the name tests use). */
 export { formatFrame as frame };
@@ -90,14 +98,20 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
   };
 
   async function fakeFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'http://fake');
+    const url = new URL(
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+      'http://fake',
+    );
     const headers = new Headers(init.headers);
     if (init.signal?.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
-    if (url.pathname.endsWith(`${SERVICE_PATH}/rpc`)) return answerRpc(String(init.body ?? ''), headers);
-    if (!url.pathname.endsWith(`${SERVICE_PATH}/events`)) return new Response('not found', { status: 404 });
+    if (url.pathname.endsWith(`${SERVICE_PATH}/rpc`))
+      return answerRpc(String(init.body ?? ''), headers);
+    if (!url.pathname.endsWith(`${SERVICE_PATH}/events`))
+      return new Response('not found', { status: 404 });
     const failure = failures.shift();
     if (failure === 'network') throw new TypeError('fetch failed');
-    if (failure !== undefined) return new Response(JSON.stringify({ error: `HTTP ${failure}` }), { status: failure });
+    if (failure !== undefined)
+      return new Response(JSON.stringify({ error: `HTTP ${failure}` }), { status: failure });
     return openConnection(headers, init.signal ?? undefined);
   }
 
@@ -106,7 +120,11 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
     try {
       request = JSON.parse(body) as typeof request;
     } catch {
-      return json({ jsonrpc: '2.0', id: null, error: { code: RpcErrorCode.ParseError, message: 'parse error' } });
+      return json({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: RpcErrorCode.ParseError, message: 'parse error' },
+      });
     }
     const method = String(request.method);
     server.rpcCalls.push({ method, params: request.params, headers });
@@ -114,7 +132,8 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
       const result = await server.rpc(method, request.params, headers);
       return json({ jsonrpc: '2.0', id: request.id ?? null, result });
     } catch (error) {
-      const reply = error instanceof RpcError ? error : new RpcError('InternalError', (error as Error).message);
+      const reply =
+        error instanceof RpcError ? error : new RpcError('InternalError', (error as Error).message);
       return json({ jsonrpc: '2.0', id: request.id ?? null, error: reply.toObject() });
     }
   }
@@ -164,7 +183,10 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
       push(event, id) {
         if (event.type === 'ready') return void write(formatFrame(event));
         if (id === undefined) {
-          server.seq = 'seq' in event.data && typeof event.data.seq === 'number' ? event.data.seq : server.seq + 1;
+          server.seq =
+            'seq' in event.data && typeof event.data.seq === 'number'
+              ? event.data.seq
+              : server.seq + 1;
           id = formatCursor({ epoch: server.epoch, seq: server.seq });
         }
         write(formatFrame(event, event.type === 'resync' ? undefined : id));
@@ -192,5 +214,8 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
 }
 
 function json(body: unknown): Response {
-  return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+  return new Response(JSON.stringify(body), {
+    status: 200,
+    headers: { 'Content-Type': 'application/json' },
+  });
 }

@@ -11,12 +11,21 @@ type Side = 'left' | 'right';
  * address of one island, goes to `/as/key`.
  */
 export function DevShell() {
-  const [params, setParams] = useSearchParams<{ left?: string; right?: string; context?: string; as?: string }>();
+  const [params, setParams] = useSearchParams<{
+    left?: string;
+    right?: string;
+    context?: string;
+    as?: string;
+  }>();
   const context = () => params.context ?? 'demo';
   return (
     <Show
       when={!params.as}
-      fallback={<Navigate href={`/as/${encodeURIComponent(params.as!)}${params.context ? `?context=${encodeURIComponent(params.context)}` : ''}`} />}
+      fallback={
+        <Navigate
+          href={`/as/${encodeURIComponent(params.as!)}${params.context ? `?context=${encodeURIComponent(params.context)}` : ''}`}
+        />
+      }
     >
       <ShellHeader>
         <A href={`/as/${encodeURIComponent(params.left ?? 'alice')}`}>one island</A>

@@ -1,4 +1,11 @@
-import { A, useLocation, useNavigate, useParams, useSearchParams, type RouteSectionProps } from '@solidjs/router';
+import {
+  A,
+  useLocation,
+  useNavigate,
+  useParams,
+  useSearchParams,
+  type RouteSectionProps,
+} from '@solidjs/router';
 import { createEffect, createMemo, Show } from 'solid-js';
 import { Island } from '../ui/index.ts';
 import '../ui/styles.css';
@@ -15,14 +22,23 @@ export function OneIsland(_props: RouteSectionProps) {
   const [search] = useSearchParams<{ context?: string }>();
   const location = useLocation();
   const navigate = useNavigate();
-  const identity = createMemo(() => ({ key: params.key, context: search.context ?? 'demo' }), undefined, {
-    equals: (a, b) => a?.key === b.key && a.context === b.context,
-  });
+  const identity = createMemo(
+    () => ({ key: params.key, context: search.context ?? 'demo' }),
+    undefined,
+    {
+      equals: (a, b) => a?.key === b.key && a.context === b.context,
+    },
+  );
   createEffect(() => (document.title = `${label(params.key)} · hero-messaging`));
   return (
     <>
       <ShellHeader>
-        You are <Picker selected={params.key} label="You are" onChange={(key) => navigate(`/as/${encodeURIComponent(key)}${location.search}`)} />{' '}
+        You are{' '}
+        <Picker
+          selected={params.key}
+          label="You are"
+          onChange={(key) => navigate(`/as/${encodeURIComponent(key)}${location.search}`)}
+        />{' '}
         <A href="/">two islands</A>
       </ShellHeader>
       <main id="app" class="single">
@@ -41,7 +57,13 @@ function RoutedIsland(props: { publicKey: string; context: string }) {
   return (
     <div class="frame">
       <div class="hm-host">
-        <Island baseUrl="" context={props.context} publicKey={props.publicKey} routing={router} shareAcrossTabs />
+        <Island
+          baseUrl=""
+          context={props.context}
+          publicKey={props.publicKey}
+          routing={router}
+          shareAcrossTabs
+        />
       </div>
     </div>
   );

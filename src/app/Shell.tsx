@@ -16,7 +16,11 @@ export function ShellHeader(props: { children?: JSX.Element }) {
 }
 
 /** A `<select>` of the known people, `selected` first chosen. */
-export function Picker(props: { selected: string; label: string; onChange: (key: string) => void }) {
+export function Picker(props: {
+  selected: string;
+  label: string;
+  onChange: (key: string) => void;
+}) {
   return (
     <select aria-label={props.label} onChange={(e) => props.onChange(e.currentTarget.value)}>
       <For each={CONTACTS}>

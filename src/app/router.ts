@@ -17,7 +17,10 @@ export function useIslandRouter(base: string): IslandRouter {
     path,
     navigate(to, options) {
       // The page's layout is fixed: nothing to scroll on navigation.
-      navigate(`${base}${to === '/' ? '' : to}${location.search}`, { replace: options?.replace ?? false, scroll: false });
+      navigate(`${base}${to === '/' ? '' : to}${location.search}`, {
+        replace: options?.replace ?? false,
+        scroll: false,
+      });
     },
   };
 }

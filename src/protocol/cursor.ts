@@ -18,7 +18,10 @@ export function parseCursor(text: unknown): Result<Cursor> {
   const match = CURSOR.exec(text);
   const seq = match ? Number(match[2]) : NaN;
   if (!match || !Number.isSafeInteger(seq)) {
-    return { ok: false, error: `malformed cursor ${JSON.stringify(text.slice(0, 80))}: expected <epoch>:<seq>` };
+    return {
+      ok: false,
+      error: `malformed cursor ${JSON.stringify(text.slice(0, 80))}: expected <epoch>:<seq>`,
+    };
   }
   return { ok: true, value: { epoch: match[1]!, seq } };
 }

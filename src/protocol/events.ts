@@ -1,14 +1,29 @@
 import type { Result } from './result.ts';
-import { ChatMessageSchema, ConversationSchema, PublicKeySchema, ReceiptSchema, SeqSchema, SidSchema } from './schemas.ts';
+import {
+  ChatMessageSchema,
+  ConversationSchema,
+  PublicKeySchema,
+  ReceiptSchema,
+  SeqSchema,
+  SidSchema,
+} from './schemas.ts';
 import * as v from './validate.ts';
 
 export const ReadyPayloadSchema = v.object({
   cursor: v.sized(v.string(), 3, 100),
   heartbeat_ms: v.integer(1),
 });
-export const ConversationReadPayloadSchema = v.object({ sid: SidSchema, reader_key: PublicKeySchema, seq: SeqSchema });
+export const ConversationReadPayloadSchema = v.object({
+  sid: SidSchema,
+  reader_key: PublicKeySchema,
+  seq: SeqSchema,
+});
 /** A participant read conversation `sid` up to a message (a read receipt), told to the other participants. */
-export const ConversationSeenPayloadSchema = v.object({ sid: SidSchema, receipt: ReceiptSchema, seq: SeqSchema });
+export const ConversationSeenPayloadSchema = v.object({
+  sid: SidSchema,
+  receipt: ReceiptSchema,
+  seq: SeqSchema,
+});
 /** A participant is typing in conversation `sid`: ephemeral, neither journaled nor replayed. */
 export const TypingPayloadSchema = v.object({ sid: SidSchema, key: PublicKeySchema });
 /** A resync's payload: a server may send a reason, or nothing at all. */
@@ -28,14 +43,18 @@ const PAYLOADS = {
 type Payloads = typeof PAYLOADS;
 
 /** Every event as a tagged shape `{ type, data }`. */
-export type ServerEvent = { [T in keyof Payloads]: { type: T; data: v.Output<Payloads[T]> } }[keyof Payloads];
+export type ServerEvent = {
+  [T in keyof Payloads]: { type: T; data: v.Output<Payloads[T]> };
+}[keyof Payloads];
 
 export type ServerEventType = ServerEvent['type'];
 export const SERVER_EVENT_TYPES = Object.keys(PAYLOADS) as readonly ServerEventType[];
 
 export const ServerEventSchema = v.variant<ServerEvent>(
   'type',
-  Object.fromEntries(Object.entries(PAYLOADS).map(([type, data]) => [type, v.object({ type: v.string(), data })])),
+  Object.fromEntries(
+    Object.entries(PAYLOADS).map(([type, data]) => [type, v.object({ type: v.string(), data })]),
+  ),
 );
 
 const RESYNC: ServerEvent = { type: 'resync', data: {} };
@@ -57,29 +76,53 @@ export function parseEventData(data: string, eventName?: string): Result<ServerE
   } catch {
     // `event: resync` says all there is to say, whatever its data.
     if (eventName === 'resync') return { ok: true, value: RESYNC };
-    return { ok: false, error: { kind: 'invalid_json', message: `frame data is not JSON: ${preview(data)}` } };
+    return {
+      ok: false,
+      error: { kind: 'invalid_json', message: `frame data is not JSON: ${preview(data)}` },
+    };
   }
   const type = (json as { type?: unknown } | null)?.type;
   // A resync with or without a payload, announced by its `event:` line, its type, or both.
-  if ((type === 'resync' && (eventName ?? 'resync') === 'resync') || (eventName === 'resync' && type === undefined)) {
+  if (
+    (type === 'resync' && (eventName ?? 'resync') === 'resync') ||
+    (eventName === 'resync' && type === undefined)
+  ) {
     const reason = (json as { data?: { reason?: unknown } } | null)?.data?.reason;
-    return { ok: true, value: typeof reason === 'string' ? { type: 'resync', data: { reason } } : RESYNC };
+    return {
+      ok: true,
+      value: typeof reason === 'string' ? { type: 'resync', data: { reason } } : RESYNC,
+    };
   }
   if (typeof type !== 'string') {
-    return { ok: false, error: { kind: 'invalid_shape', message: 'frame data has no string "type"' } };
+    return {
+      ok: false,
+      error: { kind: 'invalid_shape', message: 'frame data has no string "type"' },
+    };
   }
   if (!(SERVER_EVENT_TYPES as readonly string[]).includes(type)) {
-    return { ok: false, error: { kind: 'unknown_type', message: `unknown event type ${preview(type)}` } };
+    return {
+      ok: false,
+      error: { kind: 'unknown_type', message: `unknown event type ${preview(type)}` },
+    };
   }
   if (eventName !== undefined && eventName !== type) {
     return {
       ok: false,
-      error: { kind: 'type_mismatch', message: `event line ${preview(eventName)} does not match data type ${type}` },
+      error: {
+        kind: 'type_mismatch',
+        message: `event line ${preview(eventName)} does not match data type ${type}`,
+      },
     };
   }
   const parsed = v.parse(ServerEventSchema, json);
   if (!parsed.ok) {
-    return { ok: false, error: { kind: 'invalid_shape', message: `invalid ${type} event: ${v.describeIssues(parsed.error)}` } };
+    return {
+      ok: false,
+      error: {
+        kind: 'invalid_shape',
+        message: `invalid ${type} event: ${v.describeIssues(parsed.error)}`,
+      },
+    };
   }
   return parsed;
 }

@@ -1,7 +1,40 @@
-export { LIMITS, ConversationSchema, ChatMessageSchema, ContactSchema, ContentSchema, ReceiptSchema, NonceSchema, isBlankContent } from './schemas.ts';
-export type { Conversation, ChatMessage, Contact, FullConversation, FullChatMessage, Receipt } from './schemas.ts';
-export { RPC_PARAMS, RPC_RESULTS, RpcError, RpcErrorCode, RpcRequestSchema, RpcResponseSchema, describeIssues, isRpcMethod } from './rpc.ts';
-export type { RpcErrorName, RpcMethod, RpcParams, RpcResult, RpcRequest, RpcResponse, RpcErrorObject } from './rpc.ts';
+export {
+  LIMITS,
+  ConversationSchema,
+  ChatMessageSchema,
+  ContactSchema,
+  ContentSchema,
+  ReceiptSchema,
+  NonceSchema,
+  isBlankContent,
+} from './schemas.ts';
+export type {
+  Conversation,
+  ChatMessage,
+  Contact,
+  FullConversation,
+  FullChatMessage,
+  Receipt,
+} from './schemas.ts';
+export {
+  RPC_PARAMS,
+  RPC_RESULTS,
+  RpcError,
+  RpcErrorCode,
+  RpcRequestSchema,
+  RpcResponseSchema,
+  describeIssues,
+  isRpcMethod,
+} from './rpc.ts';
+export type {
+  RpcErrorName,
+  RpcMethod,
+  RpcParams,
+  RpcResult,
+  RpcRequest,
+  RpcResponse,
+  RpcErrorObject,
+} from './rpc.ts';
 export { ServerEventSchema, SERVER_EVENT_TYPES, parseEventData } from './events.ts';
 export type { ServerEvent, ServerEventType, FrameError } from './events.ts';
 export { formatCursor, parseCursor } from './cursor.ts';

@@ -94,10 +94,18 @@ function paramSchemas() {
       before_seq: v.optional(SeqSchema),
       limit: v.optional(v.integer(1, LIMITS.pageMax)),
     }),
-    'conversation.send_message': v.object({ sid: SidSchema, content: ContentSchema, nonce: NonceSchema }),
+    'conversation.send_message': v.object({
+      sid: SidSchema,
+      content: ContentSchema,
+      nonce: NonceSchema,
+    }),
     /** `receipt: false`: read, but the other participants are not told (the caller sends no read receipts). */
     'conversation.mark_read': v.object({ sid: SidSchema, receipt: v.optional(v.boolean()) }),
-    'conversation.edit_message': v.object({ sid: SidSchema, message_sid: SidSchema, content: ContentSchema }),
+    'conversation.edit_message': v.object({
+      sid: SidSchema,
+      message_sid: SidSchema,
+      content: ContentSchema,
+    }),
     'conversation.delete_message': v.object({ sid: SidSchema, message_sid: SidSchema }),
     'conversation.typing': BySid,
     'contact.list': Empty,
@@ -170,7 +178,12 @@ export type RpcErrorObject = v.Output<typeof RpcErrorObjectSchema>;
 
 /** A response carries exactly one of `result` and `error`. */
 export const RpcResponseSchema = v.check(
-  v.object({ jsonrpc: v.literal('2.0'), id: RpcId, result: v.optional(v.unknown()), error: v.optional(RpcErrorObjectSchema) }),
+  v.object({
+    jsonrpc: v.literal('2.0'),
+    id: RpcId,
+    result: v.optional(v.unknown()),
+    error: v.optional(RpcErrorObjectSchema),
+  }),
   (r) => 'result' in r !== 'error' in r,
   'expected either "result" or "error"',
 );

@@ -64,7 +64,12 @@ export const ConversationSchema = v.object({
 });
 export type Conversation = v.Output<typeof ConversationSchema>;
 /** A conversation with every field of the whole contract, as the dev backend writes it. */
-export type FullConversation = Conversation & { last_message: string; last_message_time: number; unread_count: number; seq: number };
+export type FullConversation = Conversation & {
+  last_message: string;
+  last_message_time: number;
+  unread_count: number;
+  seq: number;
+};
 
 export const ChatMessageSchema = v.object({
   sid: SidSchema,
@@ -124,4 +129,10 @@ export const ContentSchema = v.sized(
   `content is longer than ${LIMITS.contentMax} characters`,
 );
 
-export const NonceSchema = v.sized(v.string('nonce must be a string'), 1, LIMITS.nonceMax, 'nonce is empty', `nonce is longer than ${LIMITS.nonceMax} characters`);
+export const NonceSchema = v.sized(
+  v.string('nonce must be a string'),
+  1,
+  LIMITS.nonceMax,
+  'nonce is empty',
+  `nonce is longer than ${LIMITS.nonceMax} characters`,
+);

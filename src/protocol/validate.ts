@@ -28,9 +28,13 @@ export type Output<S> = S extends Schema<infer T> ? T : never;
 
 type Shape = Record<string, Schema<unknown>>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
-type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { optional: true } ? K : never }[keyof S];
+type OptionalKeys<S extends Shape> = {
+  [K in keyof S]: S[K] extends { optional: true } ? K : never;
+}[keyof S];
 export type ObjectOutput<S extends Shape> = Simplify<
-  { [K in Exclude<keyof S, OptionalKeys<S>>]: Output<S[K]> } & { [K in OptionalKeys<S>]?: Output<S[K]> }
+  { [K in Exclude<keyof S, OptionalKeys<S>>]: Output<S[K]> } & {
+    [K in OptionalKeys<S>]?: Output<S[K]>;
+  }
 >;
 
 const fail = (issues: Issue[], path: string | null, message: string): never => {
@@ -39,26 +43,46 @@ const fail = (issues: Issue[], path: string | null, message: string): never => {
 };
 
 /** Where field `key` of the value at `path` is. */
-const within = (path: string | null, key: string | number): string | null => (path === null ? null : path ? `${path}.${key}` : `${key}`);
+const within = (path: string | null, key: string | number): string | null =>
+  path === null ? null : path ? `${path}.${key}` : `${key}`;
 
-const is = /* @__NO_SIDE_EFFECTS__ */
+const is =
+  /* @__NO_SIDE_EFFECTS__ */
   <T>(test: (input: unknown) => boolean, message: string) =>
-  (): Schema<T> => ({ run: (input, path, issues) => (test(input) ? (input as T) : fail(issues, path, message)) });
+    (): Schema<T> => ({
+      run: (input, path, issues) => (test(input) ? (input as T) : fail(issues, path, message)),
+    });
 
-export const string = /* @__NO_SIDE_EFFECTS__ */ (message = 'expected a string'): Schema<string> => is<string>((x) => typeof x === 'string', message)();
-export const number = is<number>((x) => typeof x === 'number' && Number.isFinite(x), 'expected a number');
+export const string = /* @__NO_SIDE_EFFECTS__ */ (message = 'expected a string'): Schema<string> =>
+  is<string>((x) => typeof x === 'string', message)();
+export const number = is<number>(
+  (x) => typeof x === 'number' && Number.isFinite(x),
+  'expected a number',
+);
 export const boolean = is<boolean>((x) => typeof x === 'boolean', 'expected true or false');
 export const unknown = is<unknown>(() => true, '');
 
-export const literal = /* @__NO_SIDE_EFFECTS__ */ <const L extends string | number | boolean | null>(value: L): Schema<L> =>
-  is<L>((x) => x === value, `expected ${JSON.stringify(value)}`)();
+export const literal = /* @__NO_SIDE_EFFECTS__ */ <
+  const L extends string | number | boolean | null,
+>(
+  value: L,
+): Schema<L> => is<L>((x) => x === value, `expected ${JSON.stringify(value)}`)();
 
-export const picklist = /* @__NO_SIDE_EFFECTS__ */ <const L extends readonly string[]>(values: L): Schema<L[number]> =>
-  is<L[number]>((x) => values.includes(x as string), `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`)();
+export const picklist = /* @__NO_SIDE_EFFECTS__ */ <const L extends readonly string[]>(
+  values: L,
+): Schema<L[number]> =>
+  is<L[number]>(
+    (x) => values.includes(x as string),
+    `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+  )();
 
 /** `schema`, then `test` on its value; `message` when the test fails. */
 /* @__NO_SIDE_EFFECTS__ */
-export function check<T>(schema: Schema<T>, test: (value: T) => boolean, message: string): Schema<T> {
+export function check<T>(
+  schema: Schema<T>,
+  test: (value: T) => boolean,
+  message: string,
+): Schema<T> {
   return {
     run(input, path, issues) {
       const before = issues.length;
@@ -97,13 +121,24 @@ export function sized<T extends { length: number }>(
 }
 
 /** A whole number from `min` to `max`. */
-export const integer = /* @__NO_SIDE_EFFECTS__ */ (min = 0, max = Number.MAX_SAFE_INTEGER): Schema<number> =>
-  check(number(), (v) => Number.isSafeInteger(v) && v >= min && v <= max, `expected a whole number from ${min} to ${max}`);
+export const integer = /* @__NO_SIDE_EFFECTS__ */ (
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): Schema<number> =>
+  check(
+    number(),
+    (v) => Number.isSafeInteger(v) && v >= min && v <= max,
+    `expected a whole number from ${min} to ${max}`,
+  );
 
-export const optional = /* @__NO_SIDE_EFFECTS__ */ <T>(schema: Schema<T>): Schema<T | undefined> & { optional: true } => ({ ...schema, optional: true });
+export const optional = /* @__NO_SIDE_EFFECTS__ */ <T>(
+  schema: Schema<T>,
+): Schema<T | undefined> & { optional: true } => ({ ...schema, optional: true });
 
 /** `optional`, and `null` counts as absent too (as a server writes a field it has no value for). */
-export const nullish = /* @__NO_SIDE_EFFECTS__ */ <T>(schema: Schema<T>): Schema<T | undefined> & { optional: true } => ({ ...schema, optional: true, nullish: true });
+export const nullish = /* @__NO_SIDE_EFFECTS__ */ <T>(
+  schema: Schema<T>,
+): Schema<T | undefined> & { optional: true } => ({ ...schema, optional: true, nullish: true });
 
 /* @__NO_SIDE_EFFECTS__ */
 export function array<T>(item: Schema<T>): Schema<T[]> {
@@ -122,13 +157,15 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOutput<S>> {
   const schemas = Object.values(shape);
   return {
     run(input, path, issues) {
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail(issues, path, 'expected an object');
+      if (typeof input !== 'object' || input === null || Array.isArray(input))
+        return fail(issues, path, 'expected an object');
       const value: Record<string, unknown> = {};
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
         const schema = schemas[i]!;
         const field = (input as Record<string, unknown>)[key];
-        if (field !== undefined && !(field === null && schema.nullish)) value[key] = schema.run(field, within(path, key), issues);
+        if (field !== undefined && !(field === null && schema.nullish))
+          value[key] = schema.run(field, within(path, key), issues);
         else if (!schema.optional) fail(issues, within(path, key), 'is required');
       }
       return value as ObjectOutput<S>;

@@ -16,6 +16,10 @@ export function backoffCeiling(attempt: number, policy: BackoffPolicy = DEFAULT_
 }
 
 /** Full jitter: a delay drawn uniformly from [0, ceiling). `random` returns [0, 1). */
-export function backoffDelay(attempt: number, random: () => number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+export function backoffDelay(
+  attempt: number,
+  random: () => number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+): number {
   return Math.floor(random() * backoffCeiling(attempt, policy));
 }

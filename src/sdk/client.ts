@@ -37,16 +37,40 @@ export interface CommunicationClient {
    * (100 rows, then 1,000 at a time) and checked a part at a time; `onFirst` gets the first page or
    * part (the newest conversations) before the rest is fetched and checked. Not called for a short list.
    */
-  listConversations(signal?: AbortSignal, onFirst?: (first: Conversation[]) => void): Promise<Conversation[]>;
-  getConversation(params: RpcParams<'conversation.get'>, signal?: AbortSignal): Promise<Conversation>;
-  setConversation(params: RpcParams<'conversation.set'>, signal?: AbortSignal): Promise<Conversation>;
-  listMessages(params: RpcParams<'conversation.list_messages'>, signal?: AbortSignal): Promise<ChatMessage[]>;
-  sendMessage(params: RpcParams<'conversation.send_message'>, signal?: AbortSignal): Promise<ChatMessage>;
-  markRead(params: RpcParams<'conversation.mark_read'>, signal?: AbortSignal): Promise<Conversation>;
+  listConversations(
+    signal?: AbortSignal,
+    onFirst?: (first: Conversation[]) => void,
+  ): Promise<Conversation[]>;
+  getConversation(
+    params: RpcParams<'conversation.get'>,
+    signal?: AbortSignal,
+  ): Promise<Conversation>;
+  setConversation(
+    params: RpcParams<'conversation.set'>,
+    signal?: AbortSignal,
+  ): Promise<Conversation>;
+  listMessages(
+    params: RpcParams<'conversation.list_messages'>,
+    signal?: AbortSignal,
+  ): Promise<ChatMessage[]>;
+  sendMessage(
+    params: RpcParams<'conversation.send_message'>,
+    signal?: AbortSignal,
+  ): Promise<ChatMessage>;
+  markRead(
+    params: RpcParams<'conversation.mark_read'>,
+    signal?: AbortSignal,
+  ): Promise<Conversation>;
   /** Edits an own message within `LIMITS.editWindowS` of sending it; answers the message as edited. */
-  editMessage(params: RpcParams<'conversation.edit_message'>, signal?: AbortSignal): Promise<ChatMessage>;
+  editMessage(
+    params: RpcParams<'conversation.edit_message'>,
+    signal?: AbortSignal,
+  ): Promise<ChatMessage>;
   /** Deletes an own message for everyone; answers its tombstone. */
-  deleteMessage(params: RpcParams<'conversation.delete_message'>, signal?: AbortSignal): Promise<ChatMessage>;
+  deleteMessage(
+    params: RpcParams<'conversation.delete_message'>,
+    signal?: AbortSignal,
+  ): Promise<ChatMessage>;
   /** Tells the other participants the caller is typing in `sid` (a notification: no result). */
   typing(params: RpcParams<'conversation.typing'>, signal?: AbortSignal): Promise<unknown>;
   listContacts(signal?: AbortSignal): Promise<Contact[]>;
@@ -57,8 +81,15 @@ export interface CommunicationClient {
 }
 
 export function createCommunicationClient(options: ClientOptions): CommunicationClient {
-  const identity: Identity = { baseUrl: options.baseUrl, context: options.context, publicKey: options.publicKey };
-  const env = defaultEnvironment({ ...options.environment, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const identity: Identity = {
+    baseUrl: options.baseUrl,
+    context: options.context,
+    publicKey: options.publicKey,
+  };
+  const env = defaultEnvironment({
+    ...options.environment,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const tuning = { ...DEFAULT_STREAM_TUNING, ...options.tuning };
   const call = makeRpcCall(identity, env.fetch, {
     timeoutMs: options.rpcTimeoutMs,
@@ -66,7 +97,8 @@ export function createCommunicationClient(options: ClientOptions): Communication
     clearTimeout: env.clearTimeout,
     pause: () => new Promise<void>((resolve) => void env.setTimeout(resolve, 0)),
   });
-  const stream = (subscribeOptions: SubscribeOptions) => subscribeEvents(identity, env, subscribeOptions, tuning);
+  const stream = (subscribeOptions: SubscribeOptions) =>
+    subscribeEvents(identity, env, subscribeOptions, tuning);
   const share = options.shareAcrossTabs;
   const client: CommunicationClient = {
     identity,

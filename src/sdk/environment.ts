@@ -18,7 +18,10 @@ export interface Environment {
 }
 
 export function defaultEnvironment(overrides: Partial<Environment> = {}): Environment {
-  const g = globalThis as typeof globalThis & { navigator?: { onLine?: boolean }; document?: Document };
+  const g = globalThis as typeof globalThis & {
+    navigator?: { onLine?: boolean };
+    document?: Document;
+  };
   return {
     // Resolved at call time, so fake timers and a replaced fetch are honoured.
     fetch: (input, init) => g.fetch(input, init),
@@ -27,7 +30,8 @@ export function defaultEnvironment(overrides: Partial<Environment> = {}): Enviro
     setTimeout: (fn, ms) => g.setTimeout(fn, ms),
     clearTimeout: (handle) => g.clearTimeout(handle as ReturnType<typeof setTimeout>),
     isOnline: () => g.navigator?.onLine !== false,
-    onlineEvents: typeof g.addEventListener === 'function' ? (g as unknown as EventTarget) : undefined,
+    onlineEvents:
+      typeof g.addEventListener === 'function' ? (g as unknown as EventTarget) : undefined,
     isVisible: () => g.document?.visibilityState !== 'hidden',
     visibilityEvents: g.document,
     ...overrides,

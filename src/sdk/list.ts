@@ -12,7 +12,11 @@ export const LIST_FIRST_PAGE = 100;
  * list to the first request: more rows than asked (its first part goes to `onFirst` as it is checked),
  * or, asked for the next page, rows that are not after the last one held.
  */
-export async function listConversationPages(call: RpcCall, signal?: AbortSignal, onFirst?: (first: Conversation[]) => void): Promise<Conversation[]> {
+export async function listConversationPages(
+  call: RpcCall,
+  signal?: AbortSignal,
+  onFirst?: (first: Conversation[]) => void,
+): Promise<Conversation[]> {
   let limit = LIST_FIRST_PAGE;
   let page = await call('conversation.list', { limit }, signal, onFirst);
   if (page.length !== limit) return page;

@@ -41,7 +41,12 @@ export interface Loop {
  * stayed up `tuning.stableMs`; `retryNow`, the `online` event and the page becoming visible skip the
  * wait; a refusal ends the loop; abort ends it at once, leaving no timer, listener or request behind.
  */
-export function makeLoop(env: Environment, tuning: StreamTuning, signal: AbortSignal, attempt: Attempt): Loop {
+export function makeLoop(
+  env: Environment,
+  tuning: StreamTuning,
+  signal: AbortSignal,
+  attempt: Attempt,
+): Loop {
   const wait = makeWakeableWait(env, signal);
   const status = (s: StreamStatus): StreamBatch => [{ kind: 'status', status: s }];
 
@@ -67,8 +72,17 @@ export function makeLoop(env: Environment, tuning: StreamTuning, signal: AbortSi
         signal.addEventListener('abort', abort);
         const dog = makeWatchdog(env, abort);
         watchdog = dog;
-        const expectAnswer = () => dog.expect(tuning.connectTimeoutMs, `no response within ${formatDuration(tuning.connectTimeoutMs)}`);
-        const steps = attempt({ signal: connection.signal, watchdog: dog, sleep: wait.sleep, expectAnswer });
+        const expectAnswer = () =>
+          dog.expect(
+            tuning.connectTimeoutMs,
+            `no response within ${formatDuration(tuning.connectTimeoutMs)}`,
+          );
+        const steps = attempt({
+          signal: connection.signal,
+          watchdog: dog,
+          sleep: wait.sleep,
+          expectAnswer,
+        });
         let upSince: number | undefined;
         let outcome: AttemptOutcome;
         try {
@@ -79,7 +93,11 @@ export function makeLoop(env: Environment, tuning: StreamTuning, signal: AbortSi
               break;
             }
             const batch = step.value;
-            if (upSince === undefined && batch.some((item) => item.kind === 'status' && item.status.state === 'connected')) upSince = env.now();
+            if (
+              upSince === undefined &&
+              batch.some((item) => item.kind === 'status' && item.status.state === 'connected')
+            )
+              upSince = env.now();
             dog.pause();
             yield batch;
             // The consumer may have aborted while it held the batch: nothing more for it.

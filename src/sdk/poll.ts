@@ -3,7 +3,14 @@ import type { Environment } from './environment.ts';
 import { CommunicationError } from './errors.ts';
 import { makeLoop, type AttemptContext, type AttemptOutcome } from './loop.ts';
 import { errorText } from './rpc.ts';
-import { makeSubscription, type StreamBatch, type StreamItem, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
+import {
+  makeSubscription,
+  type StreamBatch,
+  type StreamItem,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionStats,
+} from './subscription.ts';
 import { DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 
 export interface PollOptions extends SubscribeOptions {
@@ -53,7 +60,10 @@ export function pollEvents(
     } catch (error) {
       // A chat that is gone or no longer ours is the consumer's news (its snapshot says so), not a
       // broken connection: the rest of the round goes on.
-      if (error instanceof CommunicationError && (error.code === RpcErrorCode.NotFound || error.code === RpcErrorCode.NotParticipant)) {
+      if (
+        error instanceof CommunicationError &&
+        (error.code === RpcErrorCode.NotFound || error.code === RpcErrorCode.NotParticipant)
+      ) {
         return [];
       }
       throw error;
@@ -67,8 +77,10 @@ export function pollEvents(
       const messages = await openChatMessages(sid, signal);
       const seen = pageSids.get(sid);
       for (const message of messages) {
-        if (!seen?.has(message.sid)) items.push({ kind: 'event', event: { type: 'chatmessage.new', data: message } });
-        else if (seen.get(message.sid) !== message.updated_seq) items.push({ kind: 'event', event: { type: 'chatmessage.updated', data: message } });
+        if (!seen?.has(message.sid))
+          items.push({ kind: 'event', event: { type: 'chatmessage.new', data: message } });
+        else if (seen.get(message.sid) !== message.updated_seq)
+          items.push({ kind: 'event', event: { type: 'chatmessage.updated', data: message } });
       }
       pageSids.set(sid, new Map(messages.map((m) => [m.sid, m.updated_seq])));
     }
@@ -82,7 +94,12 @@ export function pollEvents(
     return items;
   }
 
-  async function* connect({ signal, watchdog, sleep, expectAnswer }: AttemptContext): AsyncGenerator<StreamBatch, AttemptOutcome> {
+  async function* connect({
+    signal,
+    watchdog,
+    sleep,
+    expectAnswer,
+  }: AttemptContext): AsyncGenerator<StreamBatch, AttemptOutcome> {
     let established = false;
     for (;;) {
       expectAnswer();
@@ -110,7 +127,14 @@ export function pollEvents(
   }
 
   const loop = makeLoop(env, tuning, options.signal, connect);
-  return makeSubscription({ name: 'poll', signal: options.signal, run: loop.run, retryNow: loop.retryNow, lastEventId: () => undefined, stats });
+  return makeSubscription({
+    name: 'poll',
+    signal: options.signal,
+    run: loop.run,
+    retryNow: loop.retryNow,
+    lastEventId: () => undefined,
+    stats,
+  });
 }
 
 /** The `unauthorized` status for an RPC failure that refuses the identity, if it is one. */

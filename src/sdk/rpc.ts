@@ -34,19 +34,31 @@ export function serviceUrl(identity: Identity, route: 'rpc' | 'events' | 'health
  * `onFirst`: for a list result long enough to be checked in slices, its first part (checked, in the
  * server's order) as soon as that part is checked, before the rest; not called for a short list.
  */
-export type RpcCall = <M extends RpcMethod>(method: M, params: RpcParams<M>, signal?: AbortSignal, onFirst?: (first: RpcResult<M>) => void) => Promise<RpcResult<M>>;
+export type RpcCall = <M extends RpcMethod>(
+  method: M,
+  params: RpcParams<M>,
+  signal?: AbortSignal,
+  onFirst?: (first: RpcResult<M>) => void,
+) => Promise<RpcResult<M>>;
 
 /**
  * The one RPC helper: POST, identity headers, result validated against the protocol schema. A redirect
  * is an error (`http`, not retryable), never followed: the headers stay with the configured origin.
  */
-export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: RpcOptions = {}): RpcCall {
+export function makeRpcCall(
+  identity: Identity,
+  fetchFn: typeof fetch,
+  options: RpcOptions = {},
+): RpcCall {
   let nextId = 1;
   const timeoutMs = options.timeoutMs ?? RPC_TIMEOUT_MS;
   // 0, Infinity (or anything a timer cannot wait for): no deadline.
   const deadline = timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS;
-  const setTimer = options.setTimeout ?? ((fn: () => void, ms: number): unknown => setTimeout(fn, ms));
-  const clearTimer = options.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
+  const setTimer =
+    options.setTimeout ?? ((fn: () => void, ms: number): unknown => setTimeout(fn, ms));
+  const clearTimer =
+    options.clearTimeout ??
+    ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   return async (method, params, signal, onFirst) => {
     const url = serviceUrl(identity, 'rpc');
     if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
@@ -55,7 +67,10 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
-    const late = new CommunicationError('network', `${method}: no answer from ${url} within ${formatDuration(timeoutMs)}`);
+    const late = new CommunicationError(
+      'network',
+      `${method}: no answer from ${url} within ${formatDuration(timeoutMs)}`,
+    );
     let expire!: () => void;
     const expired = new Promise<never>((_, reject) => (expire = () => reject(late)));
     // Kept from rejecting unhandled when the answer comes first.
@@ -78,7 +93,12 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
             method: 'POST',
             headers: { 'Content-Type': 'application/json', ...identityHeaders(identity) },
             // A notification (no id) asks for no answer; a server may still send one, an error say.
-            body: JSON.stringify({ jsonrpc: '2.0', ...(NOTIFICATIONS.includes(method) ? {} : { id: nextId++ }), method, params }),
+            body: JSON.stringify({
+              jsonrpc: '2.0',
+              ...(NOTIFICATIONS.includes(method) ? {} : { id: nextId++ }),
+              method,
+              params,
+            }),
             signal: controller.signal,
             redirect: 'manual',
           }),
@@ -86,19 +106,40 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
       } catch (error) {
         if (timedOut) throw late;
         if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
-        throw new CommunicationError('network', `network error: could not reach ${url} (${errorText(error)})`);
+        throw new CommunicationError(
+          'network',
+          `network error: could not reach ${url} (${errorText(error)})`,
+        );
       }
       const redirected = redirectRefusal(res);
-      if (redirected) throw new CommunicationError('http', `${method}: ${redirected}`, undefined, res.status);
-      if (res.status === 413) throw new CommunicationError('http', `${method}: request too large (HTTP 413)`, undefined, 413);
+      if (redirected)
+        throw new CommunicationError('http', `${method}: ${redirected}`, undefined, res.status);
+      if (res.status === 413)
+        throw new CommunicationError(
+          'http',
+          `${method}: request too large (HTTP 413)`,
+          undefined,
+          413,
+        );
       if (res.status === 204) return undefined as RpcResult<typeof method>;
       try {
         body = await inTime(res.json());
       } catch {
         if (timedOut) throw late;
         if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
-        if (!res.ok) throw new CommunicationError('http', `${method}: HTTP ${res.status}`, undefined, res.status);
-        throw new CommunicationError('invalid_response', `${method}: response is not JSON`, undefined, res.status);
+        if (!res.ok)
+          throw new CommunicationError(
+            'http',
+            `${method}: HTTP ${res.status}`,
+            undefined,
+            res.status,
+          );
+        throw new CommunicationError(
+          'invalid_response',
+          `${method}: response is not JSON`,
+          undefined,
+          res.status,
+        );
       }
     } finally {
       if (deadline) clearTimer(timer);
@@ -106,18 +147,40 @@ export function makeRpcCall(identity: Identity, fetchFn: typeof fetch, options: 
     }
     const envelope = v.parse(RpcResponseSchema, body);
     if (!envelope.ok) {
-      if (!res.ok) throw new CommunicationError('http', `${method}: HTTP ${res.status}`, undefined, res.status);
-      throw new CommunicationError('invalid_response', `${method}: not a JSON-RPC response`, undefined, res.status);
+      if (!res.ok)
+        throw new CommunicationError(
+          'http',
+          `${method}: HTTP ${res.status}`,
+          undefined,
+          res.status,
+        );
+      throw new CommunicationError(
+        'invalid_response',
+        `${method}: not a JSON-RPC response`,
+        undefined,
+        res.status,
+      );
     }
     if (envelope.value.error) {
       const { code, message } = envelope.value.error;
       throw new CommunicationError('rpc', `${code} ${message}`, code, res.status);
     }
-    const result = await parseResult(RPC_RESULTS[method], envelope.value.result, options, onFirst as ((first: unknown[]) => void) | undefined, signal);
+    const result = await parseResult(
+      RPC_RESULTS[method],
+      envelope.value.result,
+      options,
+      onFirst as ((first: unknown[]) => void) | undefined,
+      signal,
+    );
     // A long list was checked across tasks: whoever asked may have gone meanwhile.
     if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
     if (!result.ok) {
-      throw new CommunicationError('invalid_response', `${method}: unexpected result: ${describeIssues(result.error)}`, undefined, res.status);
+      throw new CommunicationError(
+        'invalid_response',
+        `${method}: unexpected result: ${describeIssues(result.error)}`,
+        undefined,
+        res.status,
+      );
     }
     return result.value as RpcResult<typeof method>;
   };
@@ -184,7 +247,14 @@ async function parseResult<T>(
     }
     // The list's own schema checks a part of it; issue paths are shifted back to the whole list's indices.
     const part = v.parse(schema, input.slice(at, at + STEP));
-    if (!part.ok) return { ok: false, error: part.error.map((issue) => ({ ...issue, path: issue.path.replace(/^\d+/, (i) => String(Number(i) + at)) })) };
+    if (!part.ok)
+      return {
+        ok: false,
+        error: part.error.map((issue) => ({
+          ...issue,
+          path: issue.path.replace(/^\d+/, (i) => String(Number(i) + at)),
+        })),
+      };
     values.push(...(part.value as unknown[]));
     if (at === 0 && onFirst) {
       // The caller may show the first part (a screen of the newest rows) while the rest is checked:

@@ -15,7 +15,11 @@ export interface SseFrame {
  * is skipped unread, so memory stays near `maxChars` whatever the server sends. Never throws.
  * Written here rather than taken from a package: a general parser cost the bundle four times as much.
  */
-export function makeSseParser(onFrame: (frame: SseFrame) => void, onOversize: () => void, maxChars: number): (text: string) => void {
+export function makeSseParser(
+  onFrame: (frame: SseFrame) => void,
+  onOversize: () => void,
+  maxChars: number,
+): (text: string) => void {
   let rest = '';
   let afterCR = false;
   let skipping = false;

@@ -4,7 +4,14 @@ import { makeLoop, type AttemptContext, type AttemptOutcome } from './loop.ts';
 import { mediaType, redirectRefusal } from './response.ts';
 import { makeSseParser, type SseFrame } from './sse.ts';
 import { errorText, identityHeaders, serviceUrl, type Identity } from './rpc.ts';
-import { makeSubscription, type StreamBatch, type StreamItem, type SubscribeOptions, type Subscription, type SubscriptionStats } from './subscription.ts';
+import {
+  makeSubscription,
+  type StreamBatch,
+  type StreamItem,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionStats,
+} from './subscription.ts';
 import { clampHeartbeat, DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
 
 export { DEFAULT_STREAM_TUNING, type StreamTuning } from './tuning.ts';
@@ -41,23 +48,34 @@ export function subscribeEvents(
   };
 
   // Every early return leaves the body to the loop, which aborts the request after each attempt.
-  async function* connect({ signal: connection, watchdog, expectAnswer }: AttemptContext): AsyncGenerator<StreamBatch, AttemptOutcome> {
+  async function* connect({
+    signal: connection,
+    watchdog,
+    expectAnswer,
+  }: AttemptContext): AsyncGenerator<StreamBatch, AttemptOutcome> {
     expectAnswer();
     const headers: Record<string, string> = { Accept: EVENT_STREAM, ...identityHeaders(identity) };
     if (position) headers['Last-Event-ID'] = position;
     let res: Response;
     try {
-      res = await env.fetch(serviceUrl(identity, 'events'), { headers, signal: connection, cache: 'no-store', redirect: 'manual' });
+      res = await env.fetch(serviceUrl(identity, 'events'), {
+        headers,
+        signal: connection,
+        cache: 'no-store',
+        redirect: 'manual',
+      });
     } catch (error) {
       return retry(`network error (${errorText(error)})`);
     }
     const redirected = redirectRefusal(res);
     if (redirected) return retry(redirected);
-    if (res.status === 401 || res.status === 403) return { kind: 'stop', status: { state: 'unauthorized', httpStatus: res.status } };
+    if (res.status === 401 || res.status === 403)
+      return { kind: 'stop', status: { state: 'unauthorized', httpStatus: res.status } };
     if (!res.ok || !res.body) return retry(`HTTP ${res.status}`);
     const contentType = res.headers.get('content-type');
     if (mediaType(contentType) !== EVENT_STREAM) {
-      const given = contentType === null ? 'no Content-Type' : `Content-Type is ${JSON.stringify(contentType)}`;
+      const given =
+        contentType === null ? 'no Content-Type' : `Content-Type is ${JSON.stringify(contentType)}`;
       return retry(`not an event stream: ${given}, expected ${EVENT_STREAM}`);
     }
     stats.connections++;
@@ -67,7 +85,9 @@ export function subscribeEvents(
     let resumable = position !== undefined;
     let said = heartbeatMs;
     watchdog.expect(heartbeatMs * tuning.silenceFactor, silence);
-    const queue: StreamItem[] = [{ kind: 'status', status: { state: 'connected', heartbeatMs, resumable } }];
+    const queue: StreamItem[] = [
+      { kind: 'status', status: { state: 'connected', heartbeatMs, resumable } },
+    ];
 
     let readyCursor: string | undefined;
     const onFrame = (frame: SseFrame) => {
@@ -98,7 +118,11 @@ export function subscribeEvents(
       }
       queue.push({ kind: 'event', event, ...(position === undefined ? {} : { id: position }) });
     };
-    const feed = makeSseParser(onFrame, () => badFrame(`frame larger than ${tuning.maxFrameChars} characters`), tuning.maxFrameChars);
+    const feed = makeSseParser(
+      onFrame,
+      () => badFrame(`frame larger than ${tuning.maxFrameChars} characters`),
+      tuning.maxFrameChars,
+    );
     yield queue.splice(0);
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
@@ -122,5 +146,12 @@ export function subscribeEvents(
   }
 
   const loop = makeLoop(env, tuning, signal, connect);
-  return makeSubscription({ name: 'subscribe', signal, run: loop.run, retryNow: loop.retryNow, lastEventId: () => position, stats });
+  return makeSubscription({
+    name: 'subscribe',
+    signal,
+    run: loop.run,
+    retryNow: loop.retryNow,
+    lastEventId: () => position,
+    stats,
+  });
 }

@@ -24,8 +24,7 @@ export type StreamStatus =
 
 export type StreamItem =
   /** `id`: the position after this event (`<epoch>:<seq>`), where the transport has one; tabs relay it. */
-  | { kind: 'event'; event: ServerEvent; id?: string }
-  | { kind: 'status'; status: StreamStatus };
+  { kind: 'event'; event: ServerEvent; id?: string } | { kind: 'status'; status: StreamStatus };
 
 /**
  * Items as they came: what one network read held, or a status on its own. Handing a burst on a batch
@@ -79,7 +78,10 @@ export function makeSubscription(parts: {
 }): Subscription {
   let started = false;
   const start = () => {
-    if (started) throw new Error(`a subscription can be iterated once; call ${parts.name}() again for another`);
+    if (started)
+      throw new Error(
+        `a subscription can be iterated once; call ${parts.name}() again for another`,
+      );
     started = true;
     return parts.run();
   };

@@ -37,7 +37,10 @@ export function makeContacts(options: ContactsOptions): Contacts {
       }
       const first = retry.failures === 0;
       const delay = retry.after(() => void fetchContacts());
-      if (first) console.warn(`[hero-messaging] cannot fetch the contacts, retrying in ${delay} ms: ${reason(error)}`);
+      if (first)
+        console.warn(
+          `[hero-messaging] cannot fetch the contacts, retrying in ${delay} ms: ${reason(error)}`,
+        );
     } finally {
       fetching = false;
     }

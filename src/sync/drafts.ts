@@ -10,7 +10,8 @@ import { readStored, writeStored, type OutboxStorage } from './storage.ts';
 export const DRAFT_MAX = LIMITS.contentMax + 1000;
 
 /** `text` cut to `DRAFT_MAX`, never inside a surrogate pair. */
-const capDraft = (text: string): string => (text.length > DRAFT_MAX ? text.slice(0, DRAFT_MAX).replace(/[\uD800-\uDBFF]$/, '') : text);
+const capDraft = (text: string): string =>
+  text.length > DRAFT_MAX ? text.slice(0, DRAFT_MAX).replace(/[\uD800-\uDBFF]$/, '') : text;
 
 /**
  * The storage key of one chat's draft: per (server, context, key) like the outbox's (see
@@ -34,7 +35,10 @@ export function loadDraft(storage: OutboxStorage | undefined, key: string): stri
     // Stored as { text }: anything else was not written by this version of the island.
     const kept = (draft as { text?: unknown } | null)?.text;
     if (typeof kept === 'string') {
-      if (kept.length > DRAFT_MAX) console.warn(`[hero-messaging] a stored draft of ${kept.length} characters was cut to ${DRAFT_MAX}`);
+      if (kept.length > DRAFT_MAX)
+        console.warn(
+          `[hero-messaging] a stored draft of ${kept.length} characters was cut to ${DRAFT_MAX}`,
+        );
       return capDraft(kept);
     }
   } catch {
@@ -63,7 +67,11 @@ export interface Drafts {
  * `(sid) => draftKey(server, context, publicKey, sid)`. A draft found only under `legacyKeyOf(sid)`
  * (where an older version kept it) moves to `keyOf(sid)`. Without storage they live as long as the island.
  */
-export function createDrafts(storage: OutboxStorage | undefined, keyOf: (sid: string) => string, legacyKeyOf?: (sid: string) => string): Drafts {
+export function createDrafts(
+  storage: OutboxStorage | undefined,
+  keyOf: (sid: string) => string,
+  legacyKeyOf?: (sid: string) => string,
+): Drafts {
   const signals = new Map<string, Signal<string>>();
   const signalOf = (sid: string) => {
     let signal = signals.get(sid);
@@ -72,7 +80,8 @@ export function createDrafts(storage: OutboxStorage | undefined, keyOf: (sid: st
       const legacy = legacyKeyOf?.(sid);
       if (!text && legacy) {
         text = loadDraft(storage, legacy);
-        if (text && saveDraft(storage, keyOf(sid), text)) writeStored(storage, legacy, null, 'draft');
+        if (text && saveDraft(storage, keyOf(sid), text))
+          writeStored(storage, legacy, null, 'draft');
       }
       const [read, write] = createSignal(text);
       signal = [read, write];

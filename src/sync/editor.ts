@@ -12,7 +12,12 @@ import type { ChatStore } from './store.ts';
  * Why an edit or a deletion did not happen; `ok` when it did (or, for a message not sent yet, will go
  * out with it). `unsupported`: the server has no such method, which is not the person's to hear.
  */
-export type ChangeResult = { ok: true } | { ok: false; error: 'empty' | 'too-long' | 'too-late' | 'refused' | 'unreachable' | 'unsupported' };
+export type ChangeResult =
+  | { ok: true }
+  | {
+      ok: false;
+      error: 'empty' | 'too-long' | 'too-late' | 'refused' | 'unreachable' | 'unsupported';
+    };
 
 /** Editing and deleting one's own messages: sent ones through the server, unsent ones in the outbox. */
 export interface Editor {
@@ -52,16 +57,22 @@ export function makeEditor(options: {
         setSupported(false);
         return { ok: false, error: 'unsupported' };
       }
-      return { ok: false, error: error instanceof CommunicationError && !error.retryable ? 'refused' : 'unreachable' };
+      return {
+        ok: false,
+        error: error instanceof CommunicationError && !error.retryable ? 'refused' : 'unreachable',
+      };
     }
   }
 
   /** Whether the open chat's server numbers what it stores (edits are ordered by it) and has not refused them. */
   const numbered = () => {
     const open = store.current().open;
-    return supported() && !!open && findRow(store.current().conversations, open.sid)?.seq !== undefined;
+    return (
+      supported() && !!open && findRow(store.current().conversations, open.sid)?.seq !== undefined
+    );
   };
-  const sentOwn = (b: Bubble) => b.status === 'sent' && b.sid !== undefined && b.seq !== undefined && supported();
+  const sentOwn = (b: Bubble) =>
+    b.status === 'sent' && b.sid !== undefined && b.seq !== undefined && supported();
   const can: Editor['can'] = (what, b) => {
     if (b.sender_public_key !== me || b.deleted) return false;
     // Not confirmed yet: edited where it waits; a failed one deleted is discarded (Discard says as much
@@ -80,20 +91,27 @@ export function makeEditor(options: {
       if (text.length < LIMITS.contentMin) return { ok: false, error: 'empty' };
       if (text.length > LIMITS.contentMax) return { ok: false, error: 'too-long' };
       const bubble = now(held);
-      if (!bubble || !can('edit', bubble)) return { ok: false, error: bubble && sentOwn(bubble) ? 'too-late' : supported() ? 'refused' : 'unsupported' };
+      if (!bubble || !can('edit', bubble))
+        return {
+          ok: false,
+          error: bubble && sentOwn(bubble) ? 'too-late' : supported() ? 'refused' : 'unsupported',
+        };
       if (text === bubble.content) return { ok: true };
       if (bubble.status !== 'sent') {
         sender.edit(bubble.nonce!, text);
         return { ok: true };
       }
       const sid = store.current().open!.sid;
-      return change(() => client.editMessage({ sid, message_sid: bubble.sid!, content: text }, signal));
+      return change(() =>
+        client.editMessage({ sid, message_sid: bubble.sid!, content: text }, signal),
+      );
     },
     async remove(held) {
       const bubble = now(held);
       // Gone already (deleted elsewhere, or discarded): nothing is left to do.
       if (!bubble) return { ok: true };
-      if (!can('delete', bubble)) return { ok: false, error: supported() ? 'refused' : 'unsupported' };
+      if (!can('delete', bubble))
+        return { ok: false, error: supported() ? 'refused' : 'unsupported' };
       if (bubble.status === 'failed') {
         sender.discard(bubble.nonce!);
         return { ok: true };

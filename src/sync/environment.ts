@@ -13,7 +13,10 @@ export type Schedule = (run: () => number | void, pending?: () => number) => () 
  * what the page decides (visibility, when to render). `sync/` knows nothing of the DOM: the UI passes
  * the document's visibility and its frame scheduler; tests pass fakes.
  */
-export interface SessionEnvironment extends Pick<Environment, 'now' | 'random' | 'setTimeout' | 'clearTimeout'> {
+export interface SessionEnvironment extends Pick<
+  Environment,
+  'now' | 'random' | 'setTimeout' | 'clearTimeout'
+> {
   /** Whether the person can see the island (chats are marked read only then). Default: always. */
   isVisible: () => boolean;
   /** Where `visibilitychange` events come from. Default: none. */
@@ -29,7 +32,9 @@ export interface SessionEnvironment extends Pick<Environment, 'now' | 'random' |
 }
 
 /** The platform's defaults, with `overrides` on top. Timers are looked up at call time, so fake timers are honoured. */
-export function sessionEnvironment(overrides: Partial<SessionEnvironment> = {}): SessionEnvironment {
+export function sessionEnvironment(
+  overrides: Partial<SessionEnvironment> = {},
+): SessionEnvironment {
   const g = globalThis;
   const base = {
     now: () => Date.now(),

@@ -54,36 +54,50 @@ export function rowOf(conversation: Conversation, previous?: Row): Row {
   const row: Row = {
     ...conversation,
     last_message: conversation.last_message ?? previous?.last_message ?? '',
-    last_message_time: conversation.last_message_time ?? previous?.last_message_time ?? conversation.created_at * 1000,
+    last_message_time:
+      conversation.last_message_time ??
+      previous?.last_message_time ??
+      conversation.created_at * 1000,
     unread_count: conversation.unread_count ?? previous?.unread_count ?? 0,
   };
   if (conversation.seq === undefined && previous?.counted) row.counted = previous.counted;
-  if (conversation.last_message === undefined && previous?.preview_sid !== undefined) row.preview_sid = previous.preview_sid;
+  if (conversation.last_message === undefined && previous?.preview_sid !== undefined)
+    row.preview_sid = previous.preview_sid;
   return row;
 }
 
 const complete = (c: Conversation) =>
-  c.seq !== undefined && c.unread_count !== undefined && c.last_message !== undefined && c.last_message_time !== undefined;
+  c.seq !== undefined &&
+  c.unread_count !== undefined &&
+  c.last_message !== undefined &&
+  c.last_message_time !== undefined;
 
 /**
  * A read receipt from the stream: the reader's entry in the row is replaced, and the row takes the
  * event's seq (the server counts receipts in a conversation's seq), so an older copy changes nothing.
  * Receipts are kept in the order of `participant_keys`, as the server lists them.
  */
-export function applySeen(state: ChatState, seen: { sid: string; receipt: Receipt; seq: number }): ChatState {
+export function applySeen(
+  state: ChatState,
+  seen: { sid: string; receipt: Receipt; seq: number },
+): ChatState {
   const row = findRow(state.conversations, seen.sid);
   if (!row || (row.seq !== undefined && seen.seq <= row.seq)) return state;
   const byReader = new Map((row.read_by ?? []).map((r) => [r.reader_key, r]));
   byReader.set(seen.receipt.reader_key, seen.receipt);
   const read_by = row.participant_keys.flatMap((key) => byReader.get(key) ?? []);
-  return { ...state, conversations: putRow(state.conversations, { ...row, read_by, seq: seen.seq }) };
+  return {
+    ...state,
+    conversations: putRow(state.conversations, { ...row, read_by, seq: seen.seq }),
+  };
 }
 
 /** Which version of a message is newer: its last edit or deletion, or its creation. */
 const versionOf = (m: ChatMessage) => m.updated_seq ?? m.seq ?? -1;
 
 /** The newer of two copies of one message (`held` when they are the same version). */
-const newer = (held: ChatMessage | undefined, copy: ChatMessage) => (held && versionOf(held) >= versionOf(copy) ? held : copy);
+const newer = (held: ChatMessage | undefined, copy: ChatMessage) =>
+  held && versionOf(held) >= versionOf(copy) ? held : copy;
 
 /**
  * A message edited or deleted: the open chat shows its newest version (an older copy, replayed or from
@@ -123,8 +137,14 @@ function rowAfter(row: Row, message: ChatMessage, counts: boolean): Row {
   const newer = time > shown || (time === shown && !seen && row.preview_sid !== undefined);
   const last_message_time = newer ? Math.max(time, row.last_message_time) : row.last_message_time;
   const last_message = newer ? message.content : row.last_message;
-  if (seen && last_message === row.last_message && last_message_time === row.last_message_time) return row;
-  const patched: Row = { ...row, last_message, last_message_time, ...(newer ? { preview_sid: message.sid } : {}) };
+  if (seen && last_message === row.last_message && last_message_time === row.last_message_time)
+    return row;
+  const patched: Row = {
+    ...row,
+    last_message,
+    last_message_time,
+    ...(newer ? { preview_sid: message.sid } : {}),
+  };
   if (!seen) {
     patched.unread_count += counts ? 1 : 0;
     patched.counted = [...(row.counted ?? []).slice(1 - COUNTED_MAX), message.sid];
@@ -135,8 +155,11 @@ function rowAfter(row: Row, message: ChatMessage, counts: boolean): Row {
 /** Whether the island has had `message` already: in the open chat, or counted in its row. */
 function had(state: ChatState, message: ChatMessage): boolean {
   const open = state.open;
-  if (open?.sid === message.conversation_sid && open.messages.some((m) => m.sid === message.sid)) return true;
-  return findRow(state.conversations, message.conversation_sid)?.counted?.includes(message.sid) ?? false;
+  if (open?.sid === message.conversation_sid && open.messages.some((m) => m.sid === message.sid))
+    return true;
+  return (
+    findRow(state.conversations, message.conversation_sid)?.counted?.includes(message.sid) ?? false
+  );
 }
 
 /**
@@ -145,14 +168,27 @@ function had(state: ChatState, message: ChatMessage): boolean {
  * bubble, theirs, in the place of the pending one.
  */
 function claimPending(state: ChatState, message: ChatMessage): ChatMessage {
-  if (message.nonce !== undefined || message.sender_public_key !== state.me || state.outbox.length === 0) return message;
-  const pending = state.outbox.find((p) => p.conversation_sid === message.conversation_sid && p.content === message.content);
+  if (
+    message.nonce !== undefined ||
+    message.sender_public_key !== state.me ||
+    state.outbox.length === 0
+  )
+    return message;
+  const pending = state.outbox.find(
+    (p) => p.conversation_sid === message.conversation_sid && p.content === message.content,
+  );
   if (!pending || had(state, message)) return message;
   return { ...message, nonce: pending.nonce };
 }
 
-function dropConfirmed(outbox: PendingSend[], me: string, messages: readonly ChatMessage[]): PendingSend[] {
-  const confirmed = new Set(messages.filter((m) => m.sender_public_key === me && m.nonce).map((m) => m.nonce));
+function dropConfirmed(
+  outbox: PendingSend[],
+  me: string,
+  messages: readonly ChatMessage[],
+): PendingSend[] {
+  const confirmed = new Set(
+    messages.filter((m) => m.sender_public_key === me && m.nonce).map((m) => m.nonce),
+  );
   return confirmed.size === 0 ? outbox : outbox.filter((p) => !confirmed.has(p.nonce));
 }
 
@@ -178,7 +214,8 @@ export function applyMessage(state: ChatState, message: ChatMessage): ChatState 
   const open = next.open;
   if (!open || open.sid !== message.conversation_sid) return next;
   // A message older than the loaded window arrives with the older pages, not as a hole.
-  const belowWindow = open.hasOlder && open.messages.length > 0 && compareMessages(message, open.messages[0]!) < 0;
+  const belowWindow =
+    open.hasOlder && open.messages.length > 0 && compareMessages(message, open.messages[0]!) < 0;
   if (belowWindow) return next;
   const messages = insertMessage(open.messages, message);
   return messages === open.messages ? next : { ...next, open: { ...open, messages } };
@@ -204,12 +241,23 @@ export const appending = (state: ChatState): Appending => ({ state, tail: [] });
 export function appendEvent(run: Appending, event: ServerEvent): Appending {
   const { state, tail } = run;
   const open = state.open;
-  if (event.type === 'chatmessage.updated' && open?.sid === event.data.conversation_sid && tail.length > 0) return appending(applyEvent(appended(run), event));
-  if (event.type !== 'chatmessage.new' || open?.sid !== event.data.conversation_sid) return { state: applyEvent(state, event), tail };
+  if (
+    event.type === 'chatmessage.updated' &&
+    open?.sid === event.data.conversation_sid &&
+    tail.length > 0
+  )
+    return appending(applyEvent(appended(run), event));
+  if (event.type !== 'chatmessage.new' || open?.sid !== event.data.conversation_sid)
+    return { state: applyEvent(state, event), tail };
   const newest = tail[tail.length - 1] ?? open.messages[open.messages.length - 1];
   const order = newest ? compareMessages(newest, event.data) : -1;
   // Level with the newest (without seq: the same second) goes at the end too, unless it is a copy.
-  const atEnd = order < 0 || (order === 0 && event.data.seq === undefined && !amongLevel(open.messages, event.data) && !amongLevel(tail, event.data));
+  const atEnd =
+    order < 0 ||
+    (order === 0 &&
+      event.data.seq === undefined &&
+      !amongLevel(open.messages, event.data) &&
+      !amongLevel(tail, event.data));
   if (!atEnd) return appending(applyEvent(appended(run), event));
   const message = claimPending(state, event.data);
   tail.push(message);
@@ -233,7 +281,10 @@ export function applyEvents(state: ChatState, events: readonly ServerEvent[]): C
 /** Whether `conversation` is news for `row`: newer by seq, or (without seq) not older by its last message. */
 function newerThan(conversation: Conversation, row: Row): boolean {
   if (conversation.seq !== undefined && row.seq !== undefined) return conversation.seq > row.seq;
-  return conversation.last_message_time === undefined || conversation.last_message_time >= row.last_message_time;
+  return (
+    conversation.last_message_time === undefined ||
+    conversation.last_message_time >= row.last_message_time
+  );
 }
 
 export function applyConversation(state: ChatState, conversation: Conversation): ChatState {
@@ -247,12 +298,18 @@ export function applyConversation(state: ChatState, conversation: Conversation):
   return { ...state, conversations: putRow(state.conversations, rowOf(conversation, row)) };
 }
 
-export function applyRead(state: ChatState, read: { sid: string; reader_key: string; seq: number }): ChatState {
+export function applyRead(
+  state: ChatState,
+  read: { sid: string; reader_key: string; seq: number },
+): ChatState {
   if (read.reader_key !== state.me) return state;
   const row = findRow(state.conversations, read.sid);
   if (!row || (row.seq !== undefined && read.seq <= row.seq)) return state;
   // seq breaks ties of equal last_message_time, as on the server, so the row may move.
-  return { ...state, conversations: putRow(state.conversations, { ...row, unread_count: 0, seq: read.seq }) };
+  return {
+    ...state,
+    conversations: putRow(state.conversations, { ...row, unread_count: 0, seq: read.seq }),
+  };
 }
 
 /** Applies one stream event; `ready` and `resync` concern the supervisor, not the state. */
@@ -277,13 +334,19 @@ export function applyEvent(state: ChatState, event: ServerEvent): ChatState {
  * Replaces what the snapshot fetched wholesale (the outbox is kept, less what it confirms), then
  * applies the events that arrived while it was in flight, by the same rules.
  */
-export function applySnapshot(state: ChatState, snapshot: Snapshot, eventsInFlight: readonly ServerEvent[] = []): ChatState {
+export function applySnapshot(
+  state: ChatState,
+  snapshot: Snapshot,
+  eventsInFlight: readonly ServerEvent[] = [],
+): ChatState {
   let next = state;
   if (snapshot.conversations) {
     const mine = snapshot.conversations.filter((c) => c.participant_keys.includes(state.me));
     // What the server left out of a row comes from the row it replaces (looked up only then: the
     // first list of thousands need not build the index by sid).
-    const rows = mine.map((c) => rowOf(c, complete(c) ? undefined : findRow(state.conversations, c.sid)));
+    const rows = mine.map((c) =>
+      rowOf(c, complete(c) ? undefined : findRow(state.conversations, c.sid)),
+    );
     next = { ...next, conversations: rowsOf(rows) };
   }
   const chat = snapshot.chat;
@@ -320,7 +383,8 @@ export function applySnapshot(state: ChatState, snapshot: Snapshot, eventsInFlig
 /** Opens a chat (or keeps it when it is open already); its messages come with the next snapshot. */
 export function openChat(state: ChatState, sid: string | undefined): ChatState {
   if (state.open?.sid === sid) return state;
-  const open: OpenChat | undefined = sid === undefined ? undefined : { sid, messages: [], loaded: false, hasOlder: false };
+  const open: OpenChat | undefined =
+    sid === undefined ? undefined : { sid, messages: [], loaded: false, hasOlder: false };
   return { ...state, open };
 }
 
@@ -331,16 +395,29 @@ export function openChat(state: ChatState, sid: string | undefined): ChatState {
  */
 export function keepNewest(state: ChatState, keep: number): ChatState {
   const open = state.open;
-  if (!open || open.messages.length <= keep || open.messages[open.messages.length - keep]!.seq === undefined) return state;
+  if (
+    !open ||
+    open.messages.length <= keep ||
+    open.messages[open.messages.length - keep]!.seq === undefined
+  )
+    return state;
   return { ...state, open: { ...open, messages: open.messages.slice(-keep), hasOlder: true } };
 }
 
 /** Older messages (from before the first one shown), put in front; those shown already are left out. */
-export function prependOlder(state: ChatState, sid: string, older: readonly ChatMessage[], hasOlder: boolean): ChatState {
+export function prependOlder(
+  state: ChatState,
+  sid: string,
+  older: readonly ChatMessage[],
+  hasOlder: boolean,
+): ChatState {
   const open = state.open;
   if (!open || open.sid !== sid) return state;
   const shown = new Set(open.messages.map((m) => m.sid));
-  const messages = [...older.filter((m) => !shown.has(m.sid)).sort(compareMessages), ...open.messages];
+  const messages = [
+    ...older.filter((m) => !shown.has(m.sid)).sort(compareMessages),
+    ...open.messages,
+  ];
   return { ...state, open: { ...open, messages, hasOlder } };
 }
 
@@ -365,21 +442,41 @@ export function sendSucceeded(state: ChatState, message: ChatMessage, nonce: str
   return applyMessage(state, waiting ? { ...message, nonce } : message);
 }
 
-export function sendFailed(state: ChatState, nonce: string, failure: SendFailure, retryable: boolean): ChatState {
+export function sendFailed(
+  state: ChatState,
+  nonce: string,
+  failure: SendFailure,
+  retryable: boolean,
+): ChatState {
   if (!state.outbox.some((p) => p.nonce === nonce)) return state;
   return {
     ...state,
-    outbox: state.outbox.map((p) => (p.nonce === nonce ? { ...p, state: 'failed' as const, failure, retryable } : p)),
+    outbox: state.outbox.map((p) =>
+      p.nonce === nonce ? { ...p, state: 'failed' as const, failure, retryable } : p,
+    ),
   };
 }
 
 /** A failed send tried again, by tab `owner` from `since` (unix ms). */
-export function retrySend(state: ChatState, nonce: string, owner?: string, since?: number): ChatState {
+export function retrySend(
+  state: ChatState,
+  nonce: string,
+  owner?: string,
+  since?: number,
+): ChatState {
   return {
     ...state,
     outbox: state.outbox.map((p) =>
       p.nonce === nonce
-        ? { nonce: p.nonce, conversation_sid: p.conversation_sid, content: p.content, created_at: p.created_at, state: 'sending' as const, owner, since }
+        ? {
+            nonce: p.nonce,
+            conversation_sid: p.conversation_sid,
+            content: p.content,
+            created_at: p.created_at,
+            state: 'sending' as const,
+            owner,
+            since,
+          }
         : p,
     ),
   };
@@ -419,17 +516,19 @@ export function bubblesOf(
     return bubble;
   };
   const bubbles: Bubble[] = open.messages.map((message, i) =>
-    before[i] === message ? previous!.bubbles[i]! : cached(message, (m) => ({
-      key: m.sender_public_key === state.me && m.nonce ? `n:${m.nonce}` : `s:${m.sid}`,
-      sid: m.sid,
-      seq: m.seq,
-      sender_public_key: m.sender_public_key,
-      content: m.content,
-      time: m.created_at * 1000,
-      status: 'sent',
-      nonce: m.nonce,
-      ...(m.deleted ? { deleted: true } : m.edited_at !== undefined ? { edited: true } : {}),
-    })),
+    before[i] === message
+      ? previous!.bubbles[i]!
+      : cached(message, (m) => ({
+          key: m.sender_public_key === state.me && m.nonce ? `n:${m.nonce}` : `s:${m.sid}`,
+          sid: m.sid,
+          seq: m.seq,
+          sender_public_key: m.sender_public_key,
+          content: m.content,
+          time: m.created_at * 1000,
+          status: 'sent',
+          nonce: m.nonce,
+          ...(m.deleted ? { deleted: true } : m.edited_at !== undefined ? { edited: true } : {}),
+        })),
   );
   for (const pending of state.outbox) {
     if (pending.conversation_sid !== open.sid) continue;

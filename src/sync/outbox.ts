@@ -66,7 +66,10 @@ export function legacyOutboxKey(origin: string, context: string, publicKey: stri
 }
 
 /** The stored outbox's text, or `undefined` when storage cannot be read (then nothing is known, not "empty"). */
-export const readOutbox = (storage: OutboxStorage | undefined, key: string): string | null | undefined => readStored(storage, key, 'outbox');
+export const readOutbox = (
+  storage: OutboxStorage | undefined,
+  key: string,
+): string | null | undefined => readStored(storage, key, 'outbox');
 
 /**
  * The outbox in `text` (a `StoredOutbox`, or the list of sends an older version stored), as of `now`.
@@ -99,7 +102,8 @@ export function parseOutbox(text: string | null, now: number): StoredOutbox | un
   for (const item of list) {
     // A reason the island cannot read is dropped, the message kept.
     const reason = item as { failure?: unknown } | null;
-    if (reason?.failure !== undefined && !v.parse(FailureSchema, reason.failure).ok) delete reason.failure;
+    if (reason?.failure !== undefined && !v.parse(FailureSchema, reason.failure).ok)
+      delete reason.failure;
     const parsed = v.parse(EntrySchema, item);
     if (!parsed.ok) {
       console.warn('[hero-messaging] dropped a corrupt outbox entry');
@@ -120,7 +124,11 @@ export function parseOutbox(text: string | null, now: number): StoredOutbox | un
 }
 
 /** Reads the sends of the outbox (see `parseOutbox`). */
-export function loadOutbox(storage: OutboxStorage | undefined, key: string, now = Date.now()): PendingSend[] {
+export function loadOutbox(
+  storage: OutboxStorage | undefined,
+  key: string,
+  now = Date.now(),
+): PendingSend[] {
   const text = readOutbox(storage, key);
   return (text === undefined ? undefined : parseOutbox(text, now))?.sends ?? [];
 }
@@ -132,7 +140,12 @@ export function loadOutbox(storage: OutboxStorage | undefined, key: string, now 
  * what `change` answered, or what was there when storage refused the write (full, say: nothing
  * stored is dropped to make room); `undefined` when storage cannot be read (nothing is written then).
  */
-export function updateOutbox(storage: OutboxStorage | undefined, key: string, now: number, change: (stored: StoredOutbox) => StoredOutbox): StoredOutbox | undefined {
+export function updateOutbox(
+  storage: OutboxStorage | undefined,
+  key: string,
+  now: number,
+  change: (stored: StoredOutbox) => StoredOutbox,
+): StoredOutbox | undefined {
   const text = readOutbox(storage, key);
   if (text === undefined) return undefined;
   const stored = parseOutbox(text, now) ?? { sends: [], done: [] };
@@ -148,7 +161,12 @@ export function updateOutbox(storage: OutboxStorage | undefined, key: string, no
  * under `to`, less those done there, then removes `from`; leaves `from` as it is when the move
  * cannot be stored, so nothing is lost.
  */
-export function adoptOutbox(storage: OutboxStorage | undefined, from: string, to: string, now: number): void {
+export function adoptOutbox(
+  storage: OutboxStorage | undefined,
+  from: string,
+  to: string,
+  now: number,
+): void {
   const text = readOutbox(storage, from);
   const old = text ? parseOutbox(text, now) : undefined;
   if (!old) return;
@@ -157,7 +175,8 @@ export function adoptOutbox(storage: OutboxStorage | undefined, from: string, to
     return { sends: [...sends, ...old.sends.filter((p) => !known.has(p.nonce))], done };
   });
   const there = new Set([...(after?.sends ?? []), ...(after?.done ?? [])].map((p) => p.nonce));
-  if (after && old.sends.every((p) => there.has(p.nonce))) writeStored(storage, from, null, 'outbox');
+  if (after && old.sends.every((p) => there.has(p.nonce)))
+    writeStored(storage, from, null, 'outbox');
 }
 
 /** Entries to resend on their own when the stream is live: not older than a day, not refused. */

@@ -44,7 +44,9 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
       if (signal.aborted) return;
       if (error instanceof CommunicationError && error.code === RpcErrorCode.MethodNotFound) {
         unsupported = true;
-        console.info('[hero-messaging] the server has no conversation.mark_read: chats are marked read in this island only');
+        console.info(
+          '[hero-messaging] the server has no conversation.mark_read: chats are marked read in this island only',
+        );
         return;
       }
       if (!worthRetrying(error)) {
@@ -55,14 +57,19 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
       // a chat left already gets no wait of its own, which would replace the open chat's. Said once per
       // run of failures.
       if (store.current().open?.sid !== sid) {
-        console.warn(`[hero-messaging] mark_read failed for a chat no longer open: ${reason(error)}`);
+        console.warn(
+          `[hero-messaging] mark_read failed for a chat no longer open: ${reason(error)}`,
+        );
         return;
       }
       const first = retry.failures === 0;
       const delay = retry.after(() => {
         if (store.current().open?.sid === sid) void mark(sid);
       });
-      if (first) console.warn(`[hero-messaging] mark_read failed, retrying in ${delay} ms: ${reason(error)}`);
+      if (first)
+        console.warn(
+          `[hero-messaging] mark_read failed, retrying in ${delay} ms: ${reason(error)}`,
+        );
     }
   }
 

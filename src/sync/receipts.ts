@@ -6,7 +6,11 @@ import type { Bubble } from './state.ts';
  * came): "Seen" under that bubble in a DM, "Seen by …" in a group. Undefined while nobody has read
  * any (or the server sends no receipts).
  */
-export function seenOf(bubbles: readonly Bubble[], readBy: readonly Receipt[] | undefined, me: string): { key: string; readers: Receipt[] } | undefined {
+export function seenOf(
+  bubbles: readonly Bubble[],
+  readBy: readonly Receipt[] | undefined,
+  me: string,
+): { key: string; readers: Receipt[] } | undefined {
   const others = readBy?.filter((r) => r.reader_key !== me);
   if (!others?.length) return undefined;
   for (let i = bubbles.length - 1; i >= 0; i--) {

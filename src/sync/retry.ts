@@ -53,7 +53,9 @@ export function makeRetryWait(env: SessionEnvironment): RetryWait {
 }
 
 /** An error's message for a log line. */
-export const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+export const reason = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
 
 /** Whether trying again as it is may help: network trouble or a server error, not a refusal. */
-export const worthRetrying = (error: unknown): boolean => !(error instanceof CommunicationError) || error.retryable;
+export const worthRetrying = (error: unknown): boolean =>
+  !(error instanceof CommunicationError) || error.retryable;

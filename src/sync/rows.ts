@@ -48,7 +48,9 @@ type Compare = (a: Row, b: Row) => number;
  * the row that changed last goes on top.
  */
 export const byActivity: Compare = (a, b) =>
-  b.last_message_time - a.last_message_time || (b.seq ?? 0) - (a.seq ?? 0) || (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
+  b.last_message_time - a.last_message_time ||
+  (b.seq ?? 0) - (a.seq ?? 0) ||
+  (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
 const bySid: Compare = (a, b) => (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
 
 /** FNV-1a of the sid: a deterministic priority. */
@@ -65,7 +67,14 @@ const sizeOf = (n: Node | undefined) => n?.size ?? 0;
 const unreadOf = (n: Node | undefined) => n?.unread ?? 0;
 
 function node(row: Row, priority: number, left: Node | undefined, right: Node | undefined): Node {
-  return { row, priority, left, right, size: sizeOf(left) + 1 + sizeOf(right), unread: unreadOf(left) + row.unread_count + unreadOf(right) };
+  return {
+    row,
+    priority,
+    left,
+    right,
+    size: sizeOf(left) + 1 + sizeOf(right),
+    unread: unreadOf(left) + row.unread_count + unreadOf(right),
+  };
 }
 
 /** Rows below `row` to the left, the rest to the right. */
@@ -82,7 +91,8 @@ function split(t: Node | undefined, row: Row, cmp: Compare): [Node | undefined, 
 function join(a: Node | undefined, b: Node | undefined): Node | undefined {
   if (!a) return b;
   if (!b) return a;
-  if (above(a.priority, a.row.sid, b.priority, b.row.sid)) return node(a.row, a.priority, a.left, join(a.right, b));
+  if (above(a.priority, a.row.sid, b.priority, b.row.sid))
+    return node(a.row, a.priority, a.left, join(a.right, b));
   return node(b.row, b.priority, join(a, b.left), b.right);
 }
 
@@ -101,7 +111,9 @@ function remove(t: Node | undefined, row: Row, cmp: Compare): Node | undefined {
   if (!t) return undefined;
   const c = cmp(row, t.row);
   if (c === 0) return join(t.left, t.right);
-  return c < 0 ? node(t.row, t.priority, remove(t.left, row, cmp), t.right) : node(t.row, t.priority, t.left, remove(t.right, row, cmp));
+  return c < 0
+    ? node(t.row, t.priority, remove(t.left, row, cmp), t.right)
+    : node(t.row, t.priority, t.left, remove(t.right, row, cmp));
 }
 
 /** The treap of rows already in `cmp` order, in O(n) (a Cartesian tree built with a stack). */
@@ -112,12 +124,22 @@ function build(sorted: readonly Row[]): Node | undefined {
   for (const row of sorted) {
     const d: Draft = { row, priority: priorityOf(row.sid) };
     let last: Draft | undefined;
-    while (stack.length > 0 && above(d.priority, d.row.sid, stack[stack.length - 1]!.priority, stack[stack.length - 1]!.row.sid)) last = stack.pop();
+    while (
+      stack.length > 0 &&
+      above(
+        d.priority,
+        d.row.sid,
+        stack[stack.length - 1]!.priority,
+        stack[stack.length - 1]!.row.sid,
+      )
+    )
+      last = stack.pop();
     d.left = last;
     if (stack.length > 0) stack[stack.length - 1]!.right = d;
     stack.push(d);
   }
-  const finish = (d: Draft | undefined): Node | undefined => (d ? node(d.row, d.priority, finish(d.left), finish(d.right)) : undefined);
+  const finish = (d: Draft | undefined): Node | undefined =>
+    d ? node(d.row, d.priority, finish(d.left), finish(d.right)) : undefined;
   return finish(stack[0]);
 }
 
@@ -159,7 +181,12 @@ export function putRow(rows: Rows, row: Row): Rows {
   const old = findRow(rows, row.sid);
   if (old === row) return rows;
   const priority = priorityOf(row.sid);
-  const order = insert(old ? remove(rows.order, old, byActivity) : rows.order, row, priority, byActivity);
+  const order = insert(
+    old ? remove(rows.order, old, byActivity) : rows.order,
+    row,
+    priority,
+    byActivity,
+  );
   const sids = insert(old ? remove(rows.bySid, old, bySid) : rows.bySid, row, priority, bySid);
   return { order, bySid: sids };
 }

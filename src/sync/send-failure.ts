@@ -24,6 +24,7 @@ export function sendFailure(error: unknown): SendFailure {
   if (!(error instanceof CommunicationError)) return { why: 'trouble' };
   if (error.kind === 'network') return { why: 'unreachable' };
   // A JSON-RPC error's message is "<code> <what the server said>"; what it said is worth showing.
-  if (error.kind === 'rpc') return { why: 'refused', said: error.message.replace(/^-?\d+ /, '').slice(0, SAID_MAX) };
+  if (error.kind === 'rpc')
+    return { why: 'refused', said: error.message.replace(/^-?\d+ /, '').slice(0, SAID_MAX) };
   return error.status ? { why: 'trouble', status: error.status } : { why: 'trouble' };
 }

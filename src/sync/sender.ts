@@ -1,7 +1,15 @@
 import { LIMITS } from '../protocol/index.ts';
 import type { CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
-import { applyUpdate, discardSend, editPending, queueSend, retrySend, sendFailed, sendSucceeded } from './merge.ts';
+import {
+  applyUpdate,
+  discardSend,
+  editPending,
+  queueSend,
+  retrySend,
+  sendFailed,
+  sendSucceeded,
+} from './merge.ts';
 import { dueForRetry, type OutboxStorage } from './outbox.ts';
 import { worthRetrying } from './retry.ts';
 import { sendFailure } from './send-failure.ts';
@@ -48,7 +56,11 @@ export interface Sender {
 export function makeSender(options: SenderOptions): Sender {
   const { client, store, env, signal } = options;
   const tabId = options.tabId ?? crypto.randomUUID();
-  const shared = makeSharedOutbox({ ...options, tabId, onLeftBehind: options.onLeftBehind ?? (() => {}) });
+  const shared = makeSharedOutbox({
+    ...options,
+    tabId,
+    onLeftBehind: options.onLeftBehind ?? (() => {}),
+  });
 
   // The text a message not confirmed yet was given after it was written (see `edit`), by nonce: what
   // the server stores must end up saying it.
@@ -63,16 +75,24 @@ export function makeSender(options: SenderOptions): Sender {
     const pending = store.current().outbox.find((p) => p.nonce === nonce);
     if (pending?.state !== 'sending' || pending.owner !== tabId || signal.aborted) return;
     try {
-      const message = await client.sendMessage({ sid: pending.conversation_sid, content: pending.content, nonce }, signal);
+      const message = await client.sendMessage(
+        { sid: pending.conversation_sid, content: pending.content, nonce },
+        signal,
+      );
       // Edited while on its way (or before a retry the server answered with what it stored first):
       // the text wanted follows as an edit.
       const content = wanted.get(nonce) ?? message.content;
       wanted.delete(nonce);
       store.update((s) => sendSucceeded(s, message, nonce));
       if (content !== message.content && !signal.aborted) {
-        const edited = await client.editMessage({ sid: message.conversation_sid, message_sid: message.sid, content }, signal).catch((error: unknown) => {
-          console.warn('[hero-messaging] an edit made while the message was being sent did not go out', error);
-        });
+        const edited = await client
+          .editMessage({ sid: message.conversation_sid, message_sid: message.sid, content }, signal)
+          .catch((error: unknown) => {
+            console.warn(
+              '[hero-messaging] an edit made while the message was being sent did not go out',
+              error,
+            );
+          });
         if (edited) store.update((s) => applyUpdate(s, edited));
       }
     } catch (error) {
@@ -83,7 +103,11 @@ export function makeSender(options: SenderOptions): Sender {
   }
 
   const retry = (nonce: string) => {
-    if (store.current().outbox.find((p) => p.nonce === nonce)?.state !== 'failed' || shared.sentElsewhere(nonce)) return;
+    if (
+      store.current().outbox.find((p) => p.nonce === nonce)?.state !== 'failed' ||
+      shared.sentElsewhere(nonce)
+    )
+      return;
     store.update((s) => retrySend(s, nonce, tabId, env.now()));
     deliver(nonce);
   };
@@ -96,7 +120,17 @@ export function makeSender(options: SenderOptions): Sender {
       if (text.length > LIMITS.contentMax) return { ok: false, error: 'too-long' };
       const nonce = env.newNonce();
       const now = env.now();
-      store.update((s) => queueSend(s, { nonce, conversation_sid: sid, content: text, created_at: now, state: 'sending', owner: tabId, since: now }));
+      store.update((s) =>
+        queueSend(s, {
+          nonce,
+          conversation_sid: sid,
+          content: text,
+          created_at: now,
+          state: 'sending',
+          owner: tabId,
+          since: now,
+        }),
+      );
       deliver(nonce);
       return { ok: true };
     },

@@ -1,7 +1,18 @@
 import { findRow, rowSlice } from './rows.ts';
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
-import { LIMITS, type ChatMessage, type Conversation, type ServerEvent } from '../protocol/index.ts';
-import { isSharedSubscription, type CommunicationClient, type StreamItem, type StreamStatus, type Subscription } from '../sdk/index.ts';
+import {
+  LIMITS,
+  type ChatMessage,
+  type Conversation,
+  type ServerEvent,
+} from '../protocol/index.ts';
+import {
+  isSharedSubscription,
+  type CommunicationClient,
+  type StreamItem,
+  type StreamStatus,
+  type Subscription,
+} from '../sdk/index.ts';
 import { makeContacts } from './contacts.ts';
 import { makeEditor, type Editor } from './editor.ts';
 import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
@@ -11,7 +22,12 @@ import { makeReadMarker } from './read-marker.ts';
 import { makeSender, type SendResult } from './sender.ts';
 import { makeSnapshotter } from './snapshotter.ts';
 import { initialState } from './state.ts';
-import { listProblemOf, makeSessionHealth, type ConnectionStatus, type ListProblem } from './status.ts';
+import {
+  listProblemOf,
+  makeSessionHealth,
+  type ConnectionStatus,
+  type ListProblem,
+} from './status.ts';
 import { createChatStore, type ChatStore } from './store.ts';
 import { runStreamLoop } from './stream-loop.ts';
 import { makeTypingNotice, makeTypists } from './typing.ts';
@@ -106,14 +122,32 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   const [loaded, setLoaded] = createSignal(false);
   const [streamUp, setStreamUp] = createSignal(false);
   const [listProblem, setListProblem] = createSignal<ListProblem>();
-  if (options.legacyOutboxKey && options.outboxKey) adoptOutbox(options.storage, options.legacyOutboxKey, options.outboxKey, env.now());
-  const store = createChatStore(initialState(me, loadOutbox(options.storage, options.outboxKey ?? '', env.now())), { schedule: env.schedulePublish });
+  if (options.legacyOutboxKey && options.outboxKey)
+    adoptOutbox(options.storage, options.legacyOutboxKey, options.outboxKey, env.now());
+  const store = createChatStore(
+    initialState(me, loadOutbox(options.storage, options.outboxKey ?? '', env.now())),
+    { schedule: env.schedulePublish },
+  );
   const health = makeSessionHealth(() => {
     flush();
     contacts.ensure();
   });
-  const sender = makeSender({ ...options, client, store, env, signal, onLeftBehind: () => flush() });
-  const readMarker = makeReadMarker({ client, store, env, signal, delayMs: options.markReadDelayMs, receipts: options.receipts });
+  const sender = makeSender({
+    ...options,
+    client,
+    store,
+    env,
+    signal,
+    onLeftBehind: () => flush(),
+  });
+  const readMarker = makeReadMarker({
+    client,
+    store,
+    env,
+    signal,
+    delayMs: options.markReadDelayMs,
+    receipts: options.receipts,
+  });
   const editor = makeEditor({ client, store, sender, env, signal });
   const typists = makeTypists(env);
   const typingNotice = makeTypingNotice({ client, env, signal });
@@ -168,7 +202,12 @@ export function makeChatSession(options: SessionOptions): ChatSession {
 
   const incoming = new Set<(message: ChatMessage) => void>();
   const arrived = (item: StreamItem) => {
-    if (item.kind !== 'event' || item.event.type !== 'chatmessage.new' || item.event.data.sender_public_key === me) return;
+    if (
+      item.kind !== 'event' ||
+      item.event.type !== 'chatmessage.new' ||
+      item.event.data.sender_public_key === me
+    )
+      return;
     for (const listener of incoming) {
       try {
         listener(item.event.data);
@@ -204,8 +243,10 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     if (event.type === 'ready') return;
     if (event.type === 'resync') return stale(undefined, true);
     // Ephemeral: who is typing is not the store's, and never part of a snapshot.
-    if (event.type === 'conversation.typing') return event.data.key === me ? undefined : typists.heard(event.data.sid, event.data.key);
-    if (event.type === 'chatmessage.new') typists.wrote(event.data.conversation_sid, event.data.sender_public_key);
+    if (event.type === 'conversation.typing')
+      return event.data.key === me ? undefined : typists.heard(event.data.sid, event.data.key);
+    if (event.type === 'chatmessage.new')
+      typists.wrote(event.data.conversation_sid, event.data.sender_public_key);
     snapshotter.observe(event);
     // `peek`, not `current`: a burst into the open chat is appended once per publication, not once per
     // message (see `ChatStore.apply`); what is asked here does not depend on the open chat's messages.
@@ -216,12 +257,18 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     // Someone else wrote in the open chat, or the server counts something unread in it (its count
     // comes after the message): read, while the person looks at it.
     if (
-      (event.type === 'chatmessage.new' && event.data.conversation_sid === open.sid && event.data.sender_public_key !== me) ||
+      (event.type === 'chatmessage.new' &&
+        event.data.conversation_sid === open.sid &&
+        event.data.sender_public_key !== me) ||
       (event.type === 'conversation.updated' && event.data.sid === open.sid)
     ) {
       readMarker.soon();
     }
-    if (event.type === 'conversation.updated' && event.data.sid === open.sid && !findRow(before.conversations, open.sid)) {
+    if (
+      event.type === 'conversation.updated' &&
+      event.data.sid === open.sid &&
+      !findRow(before.conversations, open.sid)
+    ) {
       // The open chat just became visible to us (added to it): its history was not on the stream.
       snapshotter.request(false);
     }
@@ -305,15 +352,26 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       const first = open?.messages[0];
       if (!open || !open.hasOlder || !first) return;
       if (first.seq !== undefined) {
-        const older = await client.listMessages({ sid: open.sid, before_seq: first.seq, limit: pageSize }, signal);
+        const older = await client.listMessages(
+          { sid: open.sid, before_seq: first.seq, limit: pageSize },
+          signal,
+        );
         return store.update((s) => prependOlder(s, open.sid, older, older.length >= pageSize));
       }
       // A server without seq pages no further back than its newest `LIMITS.pageMax` messages: ask for
       // a longer page of the newest, and take what comes before the first one shown.
       const limit = Math.min(LIMITS.pageMax, open.messages.length + pageSize);
       const newest = await client.listMessages({ sid: open.sid, limit }, signal);
-      const older = newest.slice(0, Math.max(0, newest.findIndex((m) => m.sid === first.sid)));
-      store.update((s) => prependOlder(s, open.sid, older, newest.length >= limit && limit < LIMITS.pageMax));
+      const older = newest.slice(
+        0,
+        Math.max(
+          0,
+          newest.findIndex((m) => m.sid === first.sid),
+        ),
+      );
+      store.update((s) =>
+        prependOlder(s, open.sid, older, newest.length >= limit && limit < LIMITS.pageMax),
+      );
     }),
     forgetOlder(keep) {
       store.update((s) => keepNewest(s, keep));
@@ -323,11 +381,17 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       const title = name?.trim() ?? '';
       if (keys.length === 2 && title === '') {
         const existing = rowSlice(store.current().conversations).find(
-          (c: Conversation) => c.name === '' && c.participant_keys.length === 2 && keys.every((k) => c.participant_keys.includes(k)),
+          (c: Conversation) =>
+            c.name === '' &&
+            c.participant_keys.length === 2 &&
+            keys.every((k) => c.participant_keys.includes(k)),
         );
         if (existing) return existing.sid;
       }
-      const conversation = await client.setConversation({ participant_keys: keys, ...(title ? { name: title } : {}) }, signal);
+      const conversation = await client.setConversation(
+        { participant_keys: keys, ...(title ? { name: title } : {}) },
+        signal,
+      );
       store.update((s) => applyConversation(s, conversation));
       return conversation.sid;
     }),

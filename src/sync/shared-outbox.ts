@@ -1,5 +1,12 @@
 import type { SessionEnvironment } from './environment.ts';
-import { parseOutbox, readOutbox, SEND_GRACE_MS, updateOutbox, type OutboxStorage, type StoredOutbox } from './outbox.ts';
+import {
+  parseOutbox,
+  readOutbox,
+  SEND_GRACE_MS,
+  updateOutbox,
+  type OutboxStorage,
+  type StoredOutbox,
+} from './outbox.ts';
 import type { PendingSend } from './state.ts';
 import type { ChatStore } from './store.ts';
 
@@ -51,7 +58,11 @@ const same = (a: PendingSend, b: PendingSend) => JSON.stringify(a) === JSON.stri
  * better, and the sends it holds that storage lacks and does not count as done, which it keeps (to
  * write them back). Unchanged entries keep their objects, so their bubbles do not re-render.
  */
-export function mergeStored(local: readonly PendingSend[], stored: StoredOutbox, tabId: string): PendingSend[] {
+export function mergeStored(
+  local: readonly PendingSend[],
+  stored: StoredOutbox,
+  tabId: string,
+): PendingSend[] {
   const byNonce = new Map(local.map((p) => [p.nonce, p]));
   const merged = stored.sends.map((p) => {
     const held = byNonce.get(p.nonce);
@@ -64,7 +75,9 @@ export function mergeStored(local: readonly PendingSend[], stored: StoredOutbox,
     merged.push(...kept);
     merged.sort((a, b) => a.created_at - b.created_at);
   }
-  return merged.length === local.length && merged.every((p, i) => p === local[i]) ? (local as PendingSend[]) : merged;
+  return merged.length === local.length && merged.every((p, i) => p === local[i])
+    ? (local as PendingSend[])
+    : merged;
 }
 
 export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
@@ -148,11 +161,14 @@ export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
       .outbox.filter((p) => p.state === 'sending' && p.owner !== tabId && p.since !== undefined)
       .map((p) => p.since! + SEND_GRACE_MS);
     if (ends.length === 0) return;
-    timer = env.setTimeout(() => {
-      const entries = stored();
-      if (entries) merge(entries);
-      options.onLeftBehind();
-    }, Math.max(0, Math.min(...ends) - env.now()));
+    timer = env.setTimeout(
+      () => {
+        const entries = stored();
+        if (entries) merge(entries);
+        options.onLeftBehind();
+      },
+      Math.max(0, Math.min(...ends) - env.now()),
+    );
   }
 
   // Every change of the outbox made here is written, whoever made it (a send, its echo, a discard).

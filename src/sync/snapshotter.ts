@@ -64,7 +64,8 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
     // meanwhile on top, and the whole list replaces it when it is in. A run waits for both its answers,
     // so no other run is in flight meanwhile.
     const onFirst = (first: Conversation[]) => {
-      if (!listed && !signal.aborted) store.update((s) => applySnapshot(s, { conversations: first }, buffer));
+      if (!listed && !signal.aborted)
+        store.update((s) => applySnapshot(s, { conversations: first }, buffer));
     };
     // What this run asked for and did not get: wanted again, and tried again after a wait.
     let listFailed = list;
@@ -97,7 +98,9 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
         options.onRefused();
         return;
       }
-      const gone = error instanceof CommunicationError && (error.code === RpcErrorCode.NotParticipant || error.code === RpcErrorCode.NotFound);
+      const gone =
+        error instanceof CommunicationError &&
+        (error.code === RpcErrorCode.NotParticipant || error.code === RpcErrorCode.NotFound);
       if (gone && sid) {
         // The open chat is gone or not ours: close it, keep the rest.
         store.update((s) => (s.open?.sid === sid ? openChat(s, undefined) : s));

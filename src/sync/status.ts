@@ -37,7 +37,9 @@ export function connectionStatus(facts: SessionFacts): ConnectionStatus {
       // Connected, but the server's view could not be had (an error, or an answer the island cannot
       // check): the person sees when it is tried again, and can try now.
       if (facts.fresh) return { state: 'live' };
-      return facts.snapshotRetryAt > 0 ? { state: 'reconnecting', at: facts.snapshotRetryAt } : { state: 'connecting' };
+      return facts.snapshotRetryAt > 0
+        ? { state: 'reconnecting', at: facts.snapshotRetryAt }
+        : { state: 'connecting' };
     case 'reconnecting':
       return { state: 'reconnecting', at: stream.at };
     case 'offline':
@@ -60,7 +62,8 @@ export function listProblemOf(error: unknown): ListProblem | undefined {
 }
 
 /** The status waits for its next try, which the person can make now ("Retry now"). */
-export const waitsToRetry = (status: ConnectionStatus): boolean => status.state === 'reconnecting' || status.state === 'offline';
+export const waitsToRetry = (status: ConnectionStatus): boolean =>
+  status.state === 'reconnecting' || status.state === 'offline';
 
 const sameStatus = (a: ConnectionStatus, b: ConnectionStatus) =>
   a.state === b.state && (!('at' in a) || a.at === (b as { at: number }).at);
@@ -76,8 +79,16 @@ export interface SessionHealth {
 
 /** Facts start as "connecting, nothing fetched"; `onLive` runs each time the status turns `live`. */
 export function makeSessionHealth(onLive: () => void): SessionHealth {
-  const facts: SessionFacts = { stream: { state: 'connecting', attempt: 0 }, fresh: false, refused: false, ended: false, snapshotRetryAt: 0 };
-  const [status, setStatus] = createSignal<ConnectionStatus>(connectionStatus(facts), { equals: sameStatus });
+  const facts: SessionFacts = {
+    stream: { state: 'connecting', attempt: 0 },
+    fresh: false,
+    refused: false,
+    ended: false,
+    snapshotRetryAt: 0,
+  };
+  const [status, setStatus] = createSignal<ConnectionStatus>(connectionStatus(facts), {
+    equals: sameStatus,
+  });
   return {
     status,
     facts,

@@ -67,7 +67,11 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   let cancel: (() => void) | undefined;
   const [view, setView] = createSignal(initial);
   // The bubbles last published and the messages they were made of (for `bubblesOf`'s `previous`).
-  let made = { messages: initial.open?.messages ?? [], bubbles: bubblesOf(initial, cache), me: initial.me };
+  let made = {
+    messages: initial.open?.messages ?? [],
+    bubbles: bubblesOf(initial, cache),
+    me: initial.me,
+  };
   const [bubbles, setBubbles] = createSignal<readonly Bubble[]>(made.bubbles);
 
   let riders: (() => void)[] = [];
@@ -115,7 +119,11 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
     published = plain;
     batch(() => {
       if (plain !== previous) setView(plain);
-      if (plain.open !== previous.open || plain.outbox !== previous.outbox || plain.me !== previous.me) {
+      if (
+        plain.open !== previous.open ||
+        plain.outbox !== previous.outbox ||
+        plain.me !== previous.me
+      ) {
         const next = bubblesOf(plain, cache, plain.me === made.me ? made : undefined);
         made = { messages: plain.open?.messages ?? [], bubbles: next, me: plain.me };
         setBubbles(next);

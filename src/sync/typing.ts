@@ -19,8 +19,13 @@ export interface Typists {
   clear(): void;
 }
 
-export function makeTypists(env: Pick<SessionEnvironment, 'setTimeout' | 'clearTimeout'>, shownMs = TYPING_SHOWN_MS): Typists {
-  const [now, setNow] = createSignal<ReadonlyMap<string, readonly string[]>>(new Map(), { equals: false });
+export function makeTypists(
+  env: Pick<SessionEnvironment, 'setTimeout' | 'clearTimeout'>,
+  shownMs = TYPING_SHOWN_MS,
+): Typists {
+  const [now, setNow] = createSignal<ReadonlyMap<string, readonly string[]>>(new Map(), {
+    equals: false,
+  });
   const timers = new Map<string, unknown>();
   const id = (sid: string, key: string) => `${sid}\n${key}`;
 
@@ -45,8 +50,13 @@ export function makeTypists(env: Pick<SessionEnvironment, 'setTimeout' | 'clearT
       const timer = timers.get(id(sid, key));
       if (timer !== undefined) env.clearTimeout(timer);
       else set(sid, (keys) => [...keys, key]);
-      // eslint-disable-next-line solid/reactivity -- a timer, not a tracked scope: it forgets who stopped.
-      timers.set(id(sid, key), env.setTimeout(() => forget(sid, key), shownMs));
+      // A timer, not a tracked scope: it forgets who stopped.
+      /* eslint-disable solid/reactivity */
+      timers.set(
+        id(sid, key),
+        env.setTimeout(() => forget(sid, key), shownMs),
+      );
+      /* eslint-enable solid/reactivity */
     },
     wrote: forget,
     clear() {
@@ -79,11 +89,13 @@ export function makeTypingNotice(options: {
   return {
     typed(sid) {
       const now = options.env.now();
-      if (!supported || options.signal.aborted || now - (last.get(sid) ?? -Infinity) < everyMs) return;
+      if (!supported || options.signal.aborted || now - (last.get(sid) ?? -Infinity) < everyMs)
+        return;
       last.set(sid, now);
       options.client.typing({ sid }, options.signal).catch((error: unknown) => {
         // Nothing else is worth a word: the signal is a courtesy, and the next key tries again.
-        if (error instanceof CommunicationError && error.code === RpcErrorCode.MethodNotFound) supported = false;
+        if (error instanceof CommunicationError && error.code === RpcErrorCode.MethodNotFound)
+          supported = false;
       });
     },
     sent(sid) {

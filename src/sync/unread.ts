@@ -20,10 +20,16 @@ export interface OpenedAt {
  * not newer than the row's last activity then). Own messages never count as unread, and later ones
  * are newer than the divider anyway.
  */
-export function firstUnread(bubbles: readonly Bubble[], me: string, count: number, at: OpenedAt): FirstUnread {
+export function firstUnread(
+  bubbles: readonly Bubble[],
+  me: string,
+  count: number,
+  at: OpenedAt,
+): FirstUnread {
   let index = -1;
   let found = 0;
-  const before = (b: Bubble) => (b.seq !== undefined && at.seq !== undefined ? b.seq <= at.seq : b.time <= at.time);
+  const before = (b: Bubble) =>
+    b.seq !== undefined && at.seq !== undefined ? b.seq <= at.seq : b.time <= at.time;
   for (let i = bubbles.length - 1; i >= 0 && found < count; i--) {
     const b = bubbles[i]!;
     if (b.sid === undefined || !before(b) || b.sender_public_key === me) continue;

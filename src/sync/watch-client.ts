@@ -1,10 +1,28 @@
 import type { CommunicationClient } from '../sdk/index.ts';
 
-type RpcMethod = 'listConversations' | 'getConversation' | 'setConversation' | 'listMessages' | 'sendMessage' | 'markRead' | 'listContacts';
-const RPC_METHODS: readonly RpcMethod[] = ['listConversations', 'getConversation', 'setConversation', 'listMessages', 'sendMessage', 'markRead', 'listContacts'];
+type RpcMethod =
+  | 'listConversations'
+  | 'getConversation'
+  | 'setConversation'
+  | 'listMessages'
+  | 'sendMessage'
+  | 'markRead'
+  | 'listContacts';
+const RPC_METHODS: readonly RpcMethod[] = [
+  'listConversations',
+  'getConversation',
+  'setConversation',
+  'listMessages',
+  'sendMessage',
+  'markRead',
+  'listContacts',
+];
 
 /** `client` whose RPC methods call `onSuccess` after each answer from the server (not after a failure). */
-export function reportingSuccess(client: CommunicationClient, onSuccess: () => void): CommunicationClient {
+export function reportingSuccess(
+  client: CommunicationClient,
+  onSuccess: () => void,
+): CommunicationClient {
   const wrapped: CommunicationClient = { ...client };
   for (const name of RPC_METHODS) {
     const call = client[name] as (...args: unknown[]) => Promise<unknown>;

@@ -10,7 +10,10 @@ import { chatSid, type IslandRouter } from './routing.ts';
  * Focus follows the person's moves, as in the chat apps they know: opening a chat puts it in the
  * composer, going back (← or Esc) on that chat's row, New chat in its form, Cancel on New chat.
  */
-export function IslandApp(props: { router: IslandRouter; onOpen?: (sid: string | undefined) => void }) {
+export function IslandApp(props: {
+  router: IslandRouter;
+  onOpen?: (sid: string | undefined) => void;
+}) {
   const { session } = useIsland();
   // The island makes the router once (the element restarts the island when `routing` changes).
   // eslint-disable-next-line solid/reactivity
@@ -37,11 +40,17 @@ export function IslandApp(props: { router: IslandRouter; onOpen?: (sid: string |
     route.navigate(path, { replace });
   };
   const openChat = (s: string, replace = false) =>
-    go(`/chat/${encodeURIComponent(s)}`, () => focusFirst('.hm-input', '.hm-chat .hm-back'), replace);
+    go(
+      `/chat/${encodeURIComponent(s)}`,
+      () => focusFirst('.hm-input', '.hm-chat .hm-back'),
+      replace,
+    );
   /** Back to the list, on the row of the chat that was open. */
   const back = () => {
     const was = sid();
-    go('/', () => (was === undefined ? focusFirst('.hm-list-header .hm-button') : list?.focus(was)));
+    go('/', () =>
+      was === undefined ? focusFirst('.hm-list-header .hm-button') : list?.focus(was),
+    );
   };
 
   createEffect(
@@ -60,7 +69,8 @@ export function IslandApp(props: { router: IslandRouter; onOpen?: (sid: string |
   );
 
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape' || e.isComposing || e.defaultPrevented || (!sid() && !creating())) return;
+    if (e.key !== 'Escape' || e.isComposing || e.defaultPrevented || (!sid() && !creating()))
+      return;
     e.preventDefault();
     back();
   };

@@ -11,10 +11,15 @@ import { StatusPill } from './StatusPill.tsx';
 export function ChatView(props: { sid: string | undefined; onBack(): void }) {
   const { session, me, t } = useIsland();
   const state = () => session.store.view();
-  const conv = () => (props.sid === undefined ? undefined : findRow(state().conversations, props.sid));
+  const conv = () =>
+    props.sid === undefined ? undefined : findRow(state().conversations, props.sid);
   const title = () => {
     const c = conv();
-    return c ? conversationTitle(c, me, state().contacts, t.justYou) : props.sid ? t.loading : t.messages;
+    return c
+      ? conversationTitle(c, me, state().contacts, t.justYou)
+      : props.sid
+        ? t.loading
+        : t.messages;
   };
   const people = () => {
     const c = conv();
@@ -27,7 +32,13 @@ export function ChatView(props: { sid: string | undefined; onBack(): void }) {
   };
   // The own message being edited in the composer; none in another chat.
   const [editing, setEditing] = createSignal<Bubble>();
-  createEffect(on(() => props.sid, () => setEditing(undefined), { defer: true }));
+  createEffect(
+    on(
+      () => props.sid,
+      () => setEditing(undefined),
+      { defer: true },
+    ),
+  );
 
   return (
     // Named (a landmark) only with a chat open: two islands showing none must not have two "Messages".
@@ -49,10 +60,26 @@ export function ChatView(props: { sid: string | undefined; onBack(): void }) {
         </div>
         <StatusPill />
       </header>
-      <Show when={props.sid} fallback={<p class="hm-empty hm-pick">{session.loaded() && session.status().state !== 'unauthorized' ? t.pick : ''}</p>}>
-        <MessageList sid={props.sid!} group={(conv()?.participant_keys.length ?? 0) > 2} onEdit={setEditing} />
+      <Show
+        when={props.sid}
+        fallback={
+          <p class="hm-empty hm-pick">
+            {session.loaded() && session.status().state !== 'unauthorized' ? t.pick : ''}
+          </p>
+        }
+      >
+        <MessageList
+          sid={props.sid!}
+          group={(conv()?.participant_keys.length ?? 0) > 2}
+          onEdit={setEditing}
+        />
       </Show>
-      <Composer sid={props.sid} disabled={!props.sid || session.status().state === 'unauthorized'} editing={editing()} onEditEnd={() => setEditing(undefined)} />
+      <Composer
+        sid={props.sid}
+        disabled={!props.sid || session.status().state === 'unauthorized'}
+        editing={editing()}
+        onEditEnd={() => setEditing(undefined)}
+      />
     </section>
   );
 }

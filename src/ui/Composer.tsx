@@ -13,7 +13,12 @@ const NEAR_LIMIT = 200;
  * `editing` an own message, it holds that message's text instead (the draft waits): Enter saves,
  * Escape or Cancel leaves it as it was.
  */
-export function Composer(props: { sid: string | undefined; disabled: boolean; editing: Bubble | undefined; onEditEnd(): void }) {
+export function Composer(props: {
+  sid: string | undefined;
+  disabled: boolean;
+  editing: Bubble | undefined;
+  onEditEnd(): void;
+}) {
   const { session, drafts, t } = useIsland();
   const [edited, setEdited] = createSignal('');
   let input!: HTMLTextAreaElement;
@@ -22,7 +27,13 @@ export function Composer(props: { sid: string | undefined; disabled: boolean; ed
   const length = () => text().trim().length;
   const over = () => length() > LIMITS.contentMax;
   const canSend = () => !props.disabled && length() > 0 && !over();
-  createEffect(on(() => props.sid, () => setError(undefined), { defer: true }));
+  createEffect(
+    on(
+      () => props.sid,
+      () => setError(undefined),
+      { defer: true },
+    ),
+  );
   createEffect(
     on(
       () => props.editing,
@@ -47,14 +58,24 @@ export function Composer(props: { sid: string | undefined; disabled: boolean; ed
       const result = await session.editor.edit(props.editing, text());
       // Done, or a server that has no edits (not the person's to hear): the composer is theirs again.
       if (result.ok || result.error === 'unsupported') endEdit();
-      else setError(result.error === 'too-long' ? t.tooLong(LIMITS.contentMax) : changeError(t, result));
+      else
+        setError(
+          result.error === 'too-long' ? t.tooLong(LIMITS.contentMax) : changeError(t, result),
+        );
       return;
     }
     const result = session.send(text());
     if (result.ok) {
       drafts.set(props.sid!, '');
       setError(undefined);
-    } else setError(result.error === 'too-long' ? t.tooLong(LIMITS.contentMax) : result.error === 'empty' ? t.writeMessage : t.pickFirst);
+    } else
+      setError(
+        result.error === 'too-long'
+          ? t.tooLong(LIMITS.contentMax)
+          : result.error === 'empty'
+            ? t.writeMessage
+            : t.pickFirst,
+      );
   };
 
   return (

@@ -1,4 +1,12 @@
-import { createComputed, createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
+import {
+  createComputed,
+  createEffect,
+  createMemo,
+  createSignal,
+  on,
+  onCleanup,
+  Show,
+} from 'solid-js';
 import { indexOfRow, rowCount, rowSlice, type Row } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
@@ -39,17 +47,30 @@ export function ConversationList(props: ConversationListProps) {
   const myName = () => contacts().find((c) => c.public_key === me)?.name;
   const rows = createMemo<Sequence<Row>>(() => {
     const all = session.store.view().conversations;
-    return { length: rowCount(all), slice: (start, end) => rowSlice(all, start, end), indexOfKey: (sid) => indexOfRow(all, sid) };
+    return {
+      length: rowCount(all),
+      slice: (start, end) => rowSlice(all, start, end),
+      indexOfKey: (sid) => indexOfRow(all, sid),
+    };
   });
   // Pinned, 20 rows: a screen and a half of a laptop's list; `fill` adds what a taller one needs.
-  const win = createWindow({ list: rows, key: (c) => c.sid, edge: 'start', pinned: 20, chunk: 40, max: 200, holdBy: 'index' });
+  const win = createWindow({
+    list: rows,
+    key: (c) => c.sid,
+    edge: 'start',
+    pinned: 20,
+    chunk: 40,
+    max: 200,
+    holdBy: 'index',
+  });
   // The row that takes the list's one Tab stop: the last one focused, else the open one, else the first.
   const [focusSid, setFocusSid] = createSignal<string>();
   let scroller: HTMLUListElement | undefined;
 
   const tabStop = createMemo(() => {
     const shown = win.rows();
-    for (const sid of [focusSid(), props.openSid]) if (sid !== undefined && shown.some((c) => c.sid === sid)) return sid;
+    for (const sid of [focusSid(), props.openSid])
+      if (sid !== undefined && shown.some((c) => c.sid === sid)) return sid;
     return shown[0]?.sid;
   });
 
@@ -61,7 +82,12 @@ export function ConversationList(props: ConversationListProps) {
   const fill = () => {
     if (!scroller || !win.pinned()) return;
     const want = scroller.clientHeight * 1.5;
-    while (scroller.scrollHeight < want && win.grow(Math.ceil(((want - scroller.scrollHeight) * win.rows().length) / scroller.scrollHeight)));
+    while (
+      scroller.scrollHeight < want &&
+      win.grow(
+        Math.ceil(((want - scroller.scrollHeight) * win.rows().length) / scroller.scrollHeight),
+      )
+    );
   };
   // Only when the number of rows changes: reading the layout on every publication of a burst would
   // force a layout per frame. In the next frame, where the layout is due anyway: read at once, it
@@ -88,7 +114,10 @@ export function ConversationList(props: ConversationListProps) {
   const onScroll = () => {
     if (!scroller) return;
     const { start, end } = win.range();
-    if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_EDGE_PX && end < rows().length) {
+    if (
+      scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_EDGE_PX &&
+      end < rows().length
+    ) {
       keepingPlace(scroller, ROW, () => win.later());
     } else if (scroller.scrollTop < NEAR_EDGE_PX && start > 0) {
       keepingPlace(scroller, ROW, () => win.earlier());
@@ -127,7 +156,10 @@ export function ConversationList(props: ConversationListProps) {
   createComputed(
     on(order, () => {
       const active = (scroller?.getRootNode() as Document | ShadowRoot | undefined)?.activeElement;
-      hadFocus = active instanceof HTMLElement && scroller!.contains(active) ? { row: active, at: [...scroller!.querySelectorAll(ROW)].indexOf(active) } : undefined;
+      hadFocus =
+        active instanceof HTMLElement && scroller!.contains(active)
+          ? { row: active, at: [...scroller!.querySelectorAll(ROW)].indexOf(active) }
+          : undefined;
     }),
   );
   createEffect(
@@ -135,8 +167,11 @@ export function ConversationList(props: ConversationListProps) {
       const had = hadFocus;
       hadFocus = undefined;
       if (!had) return;
-      const row = had.row.isConnected ? had.row : scroller?.querySelectorAll<HTMLElement>(ROW)[had.at];
-      if (row && (row.getRootNode() as Document | ShadowRoot).activeElement !== row) row.focus({ preventScroll: true });
+      const row = had.row.isConnected
+        ? had.row
+        : scroller?.querySelectorAll<HTMLElement>(ROW)[had.at];
+      if (row && (row.getRootNode() as Document | ShadowRoot).activeElement !== row)
+        row.focus({ preventScroll: true });
     }),
   );
 
@@ -157,7 +192,13 @@ export function ConversationList(props: ConversationListProps) {
         <h2>{t.chats}</h2>
         <StatusPill />
         <EnableNotifications />
-        <button type="button" class="hm-button" disabled={blocked() !== undefined} title={blocked()} onClick={() => props.onNew()}>
+        <button
+          type="button"
+          class="hm-button"
+          disabled={blocked() !== undefined}
+          title={blocked()}
+          onClick={() => props.onNew()}
+        >
           {t.newChat}
         </button>
       </header>
@@ -170,11 +211,19 @@ export function ConversationList(props: ConversationListProps) {
               const title = () => conversationTitle(conv(), me, contacts(), t.justYou);
               const unread = () => (sid === props.openSid ? 0 : conv().unread_count);
               // The newest send of this chat that failed, if it is newer than the last message.
-              const unsent = () => session.store.view().outbox.findLast((p) => p.conversation_sid === sid && p.created_at >= conv().last_message_time);
+              const unsent = () =>
+                session.store
+                  .view()
+                  .outbox.findLast(
+                    (p) => p.conversation_sid === sid && p.created_at >= conv().last_message_time,
+                  );
               const failed = () => (unsent()?.state === 'failed' ? unsent() : undefined);
               const typing = () => session.typing(sid);
               return (
-                <li aria-setsize={session.loaded() ? rows().length : -1} aria-posinset={index() + 1}>
+                <li
+                  aria-setsize={session.loaded() ? rows().length : -1}
+                  aria-posinset={index() + 1}
+                >
                   <button
                     type="button"
                     class="hm-conv"
@@ -191,14 +240,19 @@ export function ConversationList(props: ConversationListProps) {
                         <span class="hm-conv-title" dir="auto">
                           {title()}
                         </span>
-                        <time class="hm-conv-time" dateTime={new Date(conv().last_message_time).toISOString()}>
+                        <time
+                          class="hm-conv-time"
+                          dateTime={new Date(conv().last_message_time).toISOString()}
+                        >
                           {listTime(conv().last_message_time, now(), locale())}
                         </time>
                       </span>
                       <span class="hm-conv-bottom">
                         <span class="hm-conv-preview" dir="auto">
                           {typing().length > 0 ? (
-                            <span class="hm-typing">{t.typing(typing().map((k) => contactName(k, contacts())))}</span>
+                            <span class="hm-typing">
+                              {t.typing(typing().map((k) => contactName(k, contacts())))}
+                            </span>
                           ) : sid !== props.openSid && drafts.get(sid).trim() ? (
                             <>
                               <b class="hm-draft">{t.draft}</b> {drafts.get(sid)}
@@ -210,7 +264,9 @@ export function ConversationList(props: ConversationListProps) {
                           ) : (
                             conv().last_message ||
                             // Empty after the conversation began: its last message was deleted.
-                            (conv().last_message_time > conv().created_at * 1000 ? t.messageDeleted : '') ||
+                            (conv().last_message_time > conv().created_at * 1000
+                              ? t.messageDeleted
+                              : '') ||
                             t.createdWith(
                               conv()
                                 .participant_keys.filter((k) => k !== me)

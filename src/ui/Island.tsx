@@ -1,7 +1,22 @@
 import { createEffect, createMemo, createRoot, createSignal, onCleanup } from 'solid-js';
 import { insert } from 'solid-js/web';
-import { createCommunicationClient, normalizeOsisUrl, type CommunicationClient } from '../sdk/index.ts';
-import { createChatSession, createDrafts, draftKey, legacyOutboxKey, outboxKey, sessionEnvironment, totalUnread, type ConnectionStatus, type OutboxStorage, type SessionEnvironment } from '../sync/index.ts';
+import {
+  createCommunicationClient,
+  normalizeOsisUrl,
+  type CommunicationClient,
+} from '../sdk/index.ts';
+import {
+  createChatSession,
+  createDrafts,
+  draftKey,
+  legacyOutboxKey,
+  outboxKey,
+  sessionEnvironment,
+  totalUnread,
+  type ConnectionStatus,
+  type OutboxStorage,
+  type SessionEnvironment,
+} from '../sync/index.ts';
 import { IslandApp } from './App.tsx';
 import { IslandContext } from './context.ts';
 import { createNotifications, type NotificationApi } from './notifications.ts';
@@ -74,14 +89,14 @@ export function Island(props: IslandOptions) {
   const client =
     options.client ??
     createCommunicationClient({
-    baseUrl: options.baseUrl,
-    context: options.context,
-    publicKey: options.publicKey,
-    fetch: options.fetch,
-    shareAcrossTabs: options.shareAcrossTabs,
-    // One environment for the island: the stream's clock, randomness and timers are the session's.
-    environment: options.environment,
-  });
+      baseUrl: options.baseUrl,
+      context: options.context,
+      publicKey: options.publicKey,
+      fetch: options.fetch,
+      shareAcrossTabs: options.shareAcrossTabs,
+      // One environment for the island: the stream's clock, randomness and timers are the session's.
+      environment: options.environment,
+    });
   const origin = typeof location === 'undefined' ? '' : location.origin;
   const environment = { ...pageEnvironment(), ...options.environment };
   const storage = options.storage ?? defaultStorage();
@@ -126,14 +141,17 @@ export function Island(props: IslandOptions) {
   const notifications = options.notify
     ? createNotifications({
         session,
-        api: options.Notification ?? (globalThis as { Notification?: NotificationApi }).Notification,
+        api:
+          options.Notification ?? (globalThis as { Notification?: NotificationApi }).Notification,
         isVisible: environment.isVisible ?? (() => true),
         open: (sid) => router.navigate(`/chat/${encodeURIComponent(sid)}`),
         focus: options.focus,
       })
     : undefined;
   const t = makeStrings(() => options.strings?.() ?? {});
-  const locale = createMemo(() => usableLocale(options.lang?.()) ?? usableLocale(globalThis.navigator?.language));
+  const locale = createMemo(
+    () => usableLocale(options.lang?.()) ?? usableLocale(globalThis.navigator?.language),
+  );
   // In tasks of their own, once the island has mounted: not part of the mount, nor of the first rows' paint.
   let stopWarming = () => {};
   const warm = setTimeout(() => (stopWarming = warmFormatters(locale())), 16);
@@ -157,7 +175,9 @@ export function Island(props: IslandOptions) {
     }),
   );
   return (
-    <IslandContext.Provider value={{ session, drafts, me: options.publicKey, now, notifications, t, locale, server }}>
+    <IslandContext.Provider
+      value={{ session, drafts, me: options.publicKey, now, notifications, t, locale, server }}
+    >
       {shown() && <IslandApp router={router} onOpen={options.onOpen} />}
     </IslandContext.Provider>
   );

@@ -6,7 +6,12 @@ import { secondsUntil } from './format.ts';
 /** Why New chat cannot work yet, in words, or undefined when it can. */
 export function useNewChatBlocked(): () => string | undefined {
   const { session, t } = useIsland();
-  return () => (session.status().state === 'unauthorized' ? t.notKnown : session.loaded() ? undefined : t.newChatLater);
+  return () =>
+    session.status().state === 'unauthorized'
+      ? t.notKnown
+      : session.loaded()
+        ? undefined
+        : t.newChatLater;
 }
 
 /**
@@ -22,10 +27,19 @@ export function ListState() {
   // Once a try has failed, the screen says so until the list is in, through the tries that follow.
   const failed = createMemo((was: boolean) => was || waiting(), false);
   const state = () =>
-    status().state === 'unauthorized' ? 'unauthorized' : session.loaded() ? 'empty' : failed() ? 'unreachable' : 'loading';
+    status().state === 'unauthorized'
+      ? 'unauthorized'
+      : session.loaded()
+        ? 'empty'
+        : failed()
+          ? 'unreachable'
+          : 'loading';
   const problem = session.listProblem;
   createEffect(() => {
-    if (state() === 'unauthorized') console.warn(`[hero-messaging] the server does not know public-key "${me}": check the element's public-key attribute`);
+    if (state() === 'unauthorized')
+      console.warn(
+        `[hero-messaging] the server does not know public-key "${me}": check the element's public-key attribute`,
+      );
   });
   const retryAt = () => {
     const s = status();
@@ -44,9 +58,19 @@ export function ListState() {
         <Match when={state() === 'unauthorized'}>{t.notKnown}</Match>
         <Match when={state() === 'empty'}>{t.noChats}</Match>
         <Match when={state() === 'unreachable'}>
-          <p>{problem() === 'unreadable' ? t.listUnreadable(server) : problem() === 'failing' ? t.listFailing(server) : t.unreachable(server)}</p>
           <p>
-            {waiting() ? (retryAt() > 0 ? t.retryingIn(secondsUntil(retryAt(), now())) : '') : t.tryingAgain}{' '}
+            {problem() === 'unreadable'
+              ? t.listUnreadable(server)
+              : problem() === 'failing'
+                ? t.listFailing(server)
+                : t.unreachable(server)}
+          </p>
+          <p>
+            {waiting()
+              ? retryAt() > 0
+                ? t.retryingIn(secondsUntil(retryAt(), now()))
+                : ''
+              : t.tryingAgain}{' '}
             <Show when={waiting()}>
               <button type="button" class="hm-link" onClick={() => session.retryNow()}>
                 {t.retryNow}

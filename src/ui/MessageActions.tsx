@@ -22,7 +22,11 @@ export const changeError = (t: ReturnType<typeof useIsland>['t'], result: Change
  * press or a right click on the bubble opens it too) that discloses Edit and Delete for everyone,
  * the latter asked twice. Escape closes and gives focus back to ⋯.
  */
-export function MessageActions(props: { bubble: Accessor<Bubble>; onEdit(bubble: Bubble): void; bindPress(open: () => void): void }) {
+export function MessageActions(props: {
+  bubble: Accessor<Bubble>;
+  onEdit(bubble: Bubble): void;
+  bindPress(open: () => void): void;
+}) {
   const { session, t } = useIsland();
   const [open, setOpen] = createSignal(false);
   const [confirming, setConfirming] = createSignal(false);
@@ -43,7 +47,8 @@ export function MessageActions(props: { bubble: Accessor<Bubble>; onEdit(bubble:
     if (!menu || !box) return;
     if (menu.getBoundingClientRect().bottom > box.bottom) menu.classList.add('hm-up');
     const { left, right } = menu.getBoundingClientRect();
-    const dx = left < box.left + 4 ? box.left + 4 - left : right > box.right - 4 ? box.right - 4 - right : 0;
+    const dx =
+      left < box.left + 4 ? box.left + 4 - left : right > box.right - 4 ? box.right - 4 - right : 0;
     if (dx) menu.style.translate = `${dx}px 0`;
     menu.scrollIntoView({ block: 'nearest' });
   };
@@ -74,7 +79,9 @@ export function MessageActions(props: { bubble: Accessor<Bubble>; onEdit(bubble:
       <div
         class="hm-actions"
         // Focus moved on past the menu (Tab): it closes, as a menu does.
-        onFocusOut={(e) => open() && !e.currentTarget.contains(e.relatedTarget as Node | null) && close(false)}
+        onFocusOut={(e) =>
+          open() && !e.currentTarget.contains(e.relatedTarget as Node | null) && close(false)
+        }
         onKeyDown={(e) => {
           if (e.key === 'Escape' && open()) {
             e.stopPropagation();
@@ -82,7 +89,14 @@ export function MessageActions(props: { bubble: Accessor<Bubble>; onEdit(bubble:
           }
         }}
       >
-        <button ref={toggle} type="button" class="hm-actions-toggle" aria-label={`${t.messageActions}: ${props.bubble().content.slice(0, 40)}`} aria-expanded={open()} onClick={() => (open() ? close() : show())}>
+        <button
+          ref={toggle}
+          type="button"
+          class="hm-actions-toggle"
+          aria-label={`${t.messageActions}: ${props.bubble().content.slice(0, 40)}`}
+          aria-expanded={open()}
+          onClick={() => (open() ? close() : show())}
+        >
           ⋯
         </button>
         <Show when={open()}>
@@ -127,7 +141,8 @@ export function pressToOpen(element: HTMLElement, open: () => boolean): void {
     cancel();
     timer = setTimeout(() => element.isConnected && open(), LONG_PRESS_MS);
   });
-  for (const type of ['pointerup', 'pointercancel'] as const) element.addEventListener(type, cancel);
+  for (const type of ['pointerup', 'pointercancel'] as const)
+    element.addEventListener(type, cancel);
   element.addEventListener('contextmenu', (e) => {
     if (open()) e.preventDefault();
   });

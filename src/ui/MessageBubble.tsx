@@ -9,7 +9,13 @@ import type { Strings } from './strings.ts';
 
 /** Why a send failed, in the island's words. */
 const failure = (t: Strings, f: SendFailure) =>
-  f.why === 'refused' ? t.failedRefused(f.said) : f.why === 'trouble' ? t.failedTrouble(f.status) : f.why === 'closed' ? t.failedClosed : t.failedUnreachable;
+  f.why === 'refused'
+    ? t.failedRefused(f.said)
+    : f.why === 'trouble'
+      ? t.failedTrouble(f.status)
+      : f.why === 'closed'
+        ? t.failedClosed
+        : t.failedUnreachable;
 
 /**
  * One message: a day separator when it starts a day, the sender's name in a group chat when a run of
@@ -47,7 +53,9 @@ export function MessageBubble(props: {
   const seenText = () => {
     const readers = props.seen();
     if (!readers) return '';
-    return props.group ? t.seenBy(readers.map((r) => contactName(r.reader_key, session.store.view().contacts))) : t.seen;
+    return props.group
+      ? t.seenBy(readers.map((r) => contactName(r.reader_key, session.store.view().contacts)))
+      : t.seen;
   };
   return (
     <>
@@ -69,21 +77,32 @@ export function MessageBubble(props: {
         data-status={b().status}
       >
         <Show when={showSender()}>
-          <span class="hm-sender" dir="auto">{contactName(b().sender_public_key, session.store.view().contacts)}</span>
+          <span class="hm-sender" dir="auto">
+            {contactName(b().sender_public_key, session.store.view().contacts)}
+          </span>
         </Show>
         {/* `dir="auto"` on the block: a Latin message in a right-to-left host reads, and aligns, left to right. */}
         {/* A long press or a right click opens the actions (read when it happens). */}
         {/* The bubble and its actions, which are placed against it. */}
         <div class="hm-line">
-          {/* eslint-disable-next-line solid/reactivity */}
-          <div class="hm-bubble" dir="auto" classList={{ 'hm-deleted': !!b().deleted }} ref={(el) => pressToOpen(el, () => !!(actionable() && openActions) && (openActions(), true))}>
+          <div
+            class="hm-bubble"
+            dir="auto"
+            classList={{ 'hm-deleted': !!b().deleted }}
+            ref={(el) =>
+              // eslint-disable-next-line solid/reactivity -- read when the press happens
+              pressToOpen(el, () => !!(actionable() && openActions) && (openActions(), true))
+            }
+          >
             <Show when={!b().deleted} fallback={<span class="hm-text">{t.messageDeleted}</span>}>
               <MessageText text={b().content} />
             </Show>
             <span class="hm-meta">
               <Show when={b().edited}>{`${t.edited} `}</Show>
               {/* Its own `dir`: skipped when the bubble finds its direction, which the time must not decide. */}
-              <time dir="auto" dateTime={new Date(b().time).toISOString()}>{clockTime(b().time, locale())}</time>
+              <time dir="auto" dateTime={new Date(b().time).toISOString()}>
+                {clockTime(b().time, locale())}
+              </time>
               <Show when={b().status === 'sending'}>
                 <span class="hm-tick" aria-label={t.sending}>
                   {' '}
@@ -99,14 +118,21 @@ export function MessageBubble(props: {
             </span>
           </div>
           <Show when={actionable()}>
-            <MessageActions bubble={b} onEdit={props.onEdit} bindPress={(open) => (openActions = open)} />
+            <MessageActions
+              bubble={b}
+              onEdit={props.onEdit}
+              bindPress={(open) => (openActions = open)}
+            />
           </Show>
         </div>
         <Show when={seenText()}>
           {/* The time shows on hover and on focus. */}
           <span class="hm-seen" tabIndex={0}>
             {seenText()}
-            <span class="hm-seen-time"> · {clockTime(Math.max(...props.seen()!.map((r) => r.read_at)) * 1000, locale())}</span>
+            <span class="hm-seen-time">
+              {' '}
+              · {clockTime(Math.max(...props.seen()!.map((r) => r.read_at)) * 1000, locale())}
+            </span>
           </span>
         </Show>
         <Show when={b().unsaved}>

@@ -6,7 +6,6 @@ import { contactName } from './format.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 import { createWindow, keepingPlace, onResize, Windowed } from './window/index.ts';
 
-
 const NEAR_BOTTOM_PX = 48;
 /** A reader at the bottom keeps at most twice this many messages in memory, then this many. */
 const KEEP_MESSAGES = 500;
@@ -30,8 +29,19 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
   const { session, me, t } = useIsland();
   const { view, bubbles } = session.store;
   // The newest own message someone has read, and who: only with receipts on (off: none are shown).
-  const seen = createMemo(() => (session.receipts ? seenOf(bubbles(), findRow(view().conversations, props.sid)?.read_by, me) : undefined));
-  const win = createWindow({ list: bubbles, key: (b) => b.key, edge: 'end', pinned: 30, chunk: 40, max: 200 });
+  const seen = createMemo(() =>
+    session.receipts
+      ? seenOf(bubbles(), findRow(view().conversations, props.sid)?.read_by, me)
+      : undefined,
+  );
+  const win = createWindow({
+    list: bubbles,
+    key: (b) => b.key,
+    edge: 'end',
+    pinned: 30,
+    chunk: 40,
+    max: 200,
+  });
   const [atBottom, setAtBottom] = createSignal(true);
   // Messages below the viewport while the reader is scrolled up.
   const [below, setBelow] = createSignal(0);
@@ -68,7 +78,13 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
     while (win.pinned() && scroller.scrollHeight < scroller.clientHeight * 1.5 && win.grow());
     scroller.scrollTop = scroller.scrollHeight;
     // Nothing to scroll yet, so no scroll event would ask for older messages: ask now.
-    if (scroller.clientHeight > 0 && scroller.scrollHeight <= scroller.clientHeight && win.range().start === 0 && view().open?.hasOlder) void showEarlier();
+    if (
+      scroller.clientHeight > 0 &&
+      scroller.scrollHeight <= scroller.clientHeight &&
+      win.range().start === 0 &&
+      view().open?.hasOlder
+    )
+      void showEarlier();
   };
 
   /** The page before the oldest message loaded, published at once; false when it could not be had. */
@@ -111,7 +127,8 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
   // Nothing far above a reader at the bottom is kept: a chat open for hours stays light, and what
   // is forgotten is paged back in when scrolled to.
   createEffect(() => {
-    if (atBottom() && win.pinned() && bubbles().length > KEEP_MESSAGES * 2) session.forgetOlder(KEEP_MESSAGES);
+    if (atBottom() && win.pinned() && bubbles().length > KEEP_MESSAGES * 2)
+      session.forgetOlder(KEEP_MESSAGES);
   });
 
   // What was unread when this chat was opened; read as the route changes, before the chat is marked read.
@@ -121,7 +138,11 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
       () => props.sid,
       (sid) => {
         const row = findRow(session.store.current().conversations, sid);
-        opened = { sid, unread: row?.unread_count ?? 0, at: { seq: row?.seq, time: row?.last_message_time ?? 0 } };
+        opened = {
+          sid,
+          unread: row?.unread_count ?? 0,
+          at: { seq: row?.seq, time: row?.last_message_time ?? 0 },
+        };
         setDivider(undefined);
       },
     ),
@@ -131,7 +152,11 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
   const toFirstUnread = async (sid: string) => {
     const { unread, at } = opened;
     let found = firstUnread(bubbles(), me, unread, at);
-    for (let page = 0; !found.complete && view().open?.hasOlder && bubbles().length < UNREAD_REACH && page < 4; page++) {
+    for (
+      let page = 0;
+      !found.complete && view().open?.hasOlder && bubbles().length < UNREAD_REACH && page < 4;
+      page++
+    ) {
       if (!(await loadOlder())) break;
       if (opened.sid !== sid) return;
       found = firstUnread(bubbles(), me, unread, at);
@@ -143,7 +168,10 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
     queueMicrotask(() => {
       const line = scroller?.querySelector<HTMLElement>('.hm-unread');
       if (!scroller || !line || opened.sid !== sid) return;
-      const top = line.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+      const top =
+        line.getBoundingClientRect().top -
+        scroller.getBoundingClientRect().top +
+        scroller.scrollTop;
       // Seen from the bottom already: the chat opens at the bottom, as any other.
       if (top >= scroller.scrollHeight - scroller.clientHeight) {
         if (!win.pinned()) toBottom();
@@ -196,7 +224,8 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
     const said: string[] = [];
     for (let i = list.length - 1; i >= 0 && list[i]!.key !== lastKey && said.length < 3; i--) {
       const b = list[i]!;
-      if (b.sender_public_key !== me) said.unshift(`${contactName(b.sender_public_key, view().contacts)}: ${b.content}`);
+      if (b.sender_public_key !== me)
+        said.unshift(`${contactName(b.sender_public_key, view().contacts)}: ${b.content}`);
     }
     if (said.length > 0) setHeard(said.join('\n'));
   };
@@ -205,7 +234,8 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
   const failed = createMemo(() => {
     const list = bubbles();
     // Unconfirmed bubbles (no sid) come last.
-    for (let i = list.length - 1; i >= 0 && list[i]!.sid === undefined; i--) if (list[i]!.status === 'failed') return list[i]!.key;
+    for (let i = list.length - 1; i >= 0 && list[i]!.sid === undefined; i--)
+      if (list[i]!.status === 'failed') return list[i]!.key;
     return undefined;
   });
   createEffect(
@@ -240,8 +270,14 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
     // Pinned, with new bubbles rendered and the scroll to them due this frame: a scroll event now
     // comes from the content changing, not from the reader, and must not unpin the list. Nor must
     // one read at a size not handled yet (above).
-    if (!scroller || (scrollQueued && win.pinned()) || (height !== undefined && scroller.clientHeight !== height && stayAtBottom())) return;
-    const bottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
+    if (
+      !scroller ||
+      (scrollQueued && win.pinned()) ||
+      (height !== undefined && scroller.clientHeight !== height && stayAtBottom())
+    )
+      return;
+    const bottom =
+      scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
     // More below than rendered: the next chunk goes under the reader.
     if (bottom && win.range().end < bubbles().length) {
       keepingPlace(scroller, BUBBLE, () => win.later());
@@ -263,7 +299,15 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
     <div class="hm-messages-wrap">
       {/* Not a live region itself (see above): `aria-live="off"` overrides the one `log` implies. */}
       {/* A Tab stop, so that the history can be scrolled from the keyboard. */}
-      <div ref={scroller} class="hm-messages" role="log" aria-live="off" aria-label={t.messages} tabIndex={0} onScroll={onScroll}>
+      <div
+        ref={scroller}
+        class="hm-messages"
+        role="log"
+        aria-live="off"
+        aria-label={t.messages}
+        tabIndex={0}
+        onScroll={onScroll}
+      >
         <Show when={loadingOlder()}>
           <p class="hm-older">{t.loadingOlder}</p>
         </Show>
@@ -295,7 +339,12 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
         </Windowed>
       </div>
       <Show when={!atBottom()}>
-        <button type="button" class="hm-button hm-jump" aria-label={below() > 0 ? `${t.jumpToLatest}, ${t.below(below())}` : t.jumpToLatest} onClick={toBottom}>
+        <button
+          type="button"
+          class="hm-button hm-jump"
+          aria-label={below() > 0 ? `${t.jumpToLatest}, ${t.below(below())}` : t.jumpToLatest}
+          onClick={toBottom}
+        >
           ↓{below() > 0 ? ` ${below()}` : ''}
         </button>
       </Show>

@@ -48,7 +48,12 @@ export function MessageText(props: { text: string }) {
       </For>
       <Show when={start()}>
         {' '}
-        <button type="button" class="hm-link hm-more" aria-expanded={open()} onClick={() => setOpen(!open())}>
+        <button
+          type="button"
+          class="hm-link hm-more"
+          aria-expanded={open()}
+          onClick={() => setOpen(!open())}
+        >
           {open() ? t.showLess : t.showMore}
         </button>
       </Show>

@@ -13,8 +13,10 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
   const [query, setQuery] = createSignal('');
   const others = () => session.store.view().contacts.filter((c) => c.public_key !== me);
   // Those picked stay picked while a search hides them.
-  const shown = () => others().filter((c) => c.name.toLocaleLowerCase().includes(query().trim().toLocaleLowerCase()));
-  const toggle = (key: string) => setPicked((p) => (p.includes(key) ? p.filter((k) => k !== key) : [...p, key]));
+  const shown = () =>
+    others().filter((c) => c.name.toLocaleLowerCase().includes(query().trim().toLocaleLowerCase()));
+  const toggle = (key: string) =>
+    setPicked((p) => (p.includes(key) ? p.filter((k) => k !== key) : [...p, key]));
 
   const create = async (e: Event) => {
     e.preventDefault();
@@ -39,7 +41,14 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
         <h2>{t.newConversation}</h2>
       </header>
       <div class="hm-new-body">
-        <input type="search" class="hm-textfield" aria-label={t.findPeople} placeholder={t.findPeople} value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
+        <input
+          type="search"
+          class="hm-textfield"
+          aria-label={t.findPeople}
+          placeholder={t.findPeople}
+          value={query()}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+        />
         <fieldset class="hm-new-people">
           <legend>{t.people}</legend>
           <Show when={others().length > 0} fallback={<p class="hm-empty">{t.loadingContacts}</p>}>
@@ -50,7 +59,11 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
                   <span class="hm-check-name" dir="auto">
                     {contact.name}
                   </span>
-                  <input type="checkbox" checked={picked().includes(contact.public_key)} onChange={() => toggle(contact.public_key)} />
+                  <input
+                    type="checkbox"
+                    checked={picked().includes(contact.public_key)}
+                    onChange={() => toggle(contact.public_key)}
+                  />
                 </label>
               )}
             </For>
@@ -59,7 +72,12 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
         <Show when={picked().length > 1}>
           <label class="hm-field">
             {t.groupName}
-            <input class="hm-textfield" maxLength={LIMITS.nameMax} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+            <input
+              class="hm-textfield"
+              maxLength={LIMITS.nameMax}
+              value={name()}
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
           </label>
         </Show>
         <div class="hm-new-actions">

@@ -9,12 +9,18 @@ import { secondsUntil } from './format.ts';
  */
 export function StatusPill() {
   const { session, now, t } = useIsland();
-  const hidden = () => status().state === 'live' || (!session.loaded() && status().state !== 'connecting');
+  const hidden = () =>
+    status().state === 'live' || (!session.loaded() && status().state !== 'connecting');
   const status = session.status;
   const text = () => {
     const s = status();
     if (s.state === 'reconnecting') return t.reconnectingIn(secondsUntil(s.at, now()));
-    return { live: t.live, connecting: t.connecting, offline: t.offline, unauthorized: t.notAuthorised }[s.state];
+    return {
+      live: t.live,
+      connecting: t.connecting,
+      offline: t.offline,
+      unauthorized: t.notAuthorised,
+    }[s.state];
   };
   return (
     <span class="hm-status" data-state={status().state} role="status" hidden={hidden()}>

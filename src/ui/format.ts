@@ -5,7 +5,12 @@ export function contactName(key: string, contacts: readonly Contact[]): string {
 }
 
 /** A conversation's title: its name, else the other person (a DM) or the others (a group), else `alone`. */
-export function conversationTitle(conv: Conversation, me: string, contacts: readonly Contact[], alone: string): string {
+export function conversationTitle(
+  conv: Conversation,
+  me: string,
+  contacts: readonly Contact[],
+  alone: string,
+): string {
   if (conv.name.trim() !== '') return conv.name;
   const others = conv.participant_keys.filter((k) => k !== me).map((k) => contactName(k, contacts));
   return others.length === 0 ? alone : others.join(', ');
@@ -16,7 +21,10 @@ export function conversationTitle(conv: Conversation, me: string, contacts: read
  * B); words that start with a letter come first ("Room 42": R).
  */
 export function initials(name: string): string {
-  const all = name.trim().split(/[\s,]+/).filter(Boolean);
+  const all = name
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
   const lettered = all.filter((w) => /^\p{L}/u.test(w));
   const words = lettered.length > 0 ? lettered : all;
   const first = (word = '?') => [...word][0]!;
@@ -24,7 +32,12 @@ export function initials(name: string): string {
 }
 
 /** The people of a conversation for its header: the others by name, then `you` last ("Alice, Carol, You"). */
-export function peopleLine(keys: readonly string[], me: string, contacts: readonly Contact[], you: string): string {
+export function peopleLine(
+  keys: readonly string[],
+  me: string,
+  contacts: readonly Contact[],
+  you: string,
+): string {
   const others = keys.filter((k) => k !== me).map((k) => contactName(k, contacts));
   return (keys.includes(me) ? [...others, you] : others).join(', ');
 }
@@ -50,7 +63,12 @@ export function usableLocale(tag: string | null | undefined): string | undefined
 
 // Formatters are costly to make and a chat formats many times: one of each, made on first use.
 const formatters = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
-function formatter<F>(kind: 'd' | 'r', locale: string | undefined, options: object, make: () => F): F {
+function formatter<F>(
+  kind: 'd' | 'r',
+  locale: string | undefined,
+  options: object,
+  make: () => F,
+): F {
   const key = kind + locale + JSON.stringify(options);
   let made = formatters.get(key) as F | undefined;
   if (!made) formatters.set(key, (made = make()) as Intl.DateTimeFormat);
@@ -59,13 +77,19 @@ function formatter<F>(kind: 'd' | 'r', locale: string | undefined, options: obje
 const date = (ms: number, locale: string | undefined, options: Intl.DateTimeFormatOptions) =>
   formatter('d', locale, options, () => new Intl.DateTimeFormat(locale, options)).format(ms);
 const relative = (value: number, unit: Intl.RelativeTimeFormatUnit, locale: string | undefined) => {
-  const text = formatter('r', locale, [], () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(value, unit);
+  const text = formatter(
+    'r',
+    locale,
+    [],
+    () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }),
+  ).format(value, unit);
   // "yesterday" starts a label: capitalised as a label is.
   return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 };
 
 /** Whole seconds until `at` (unix ms), at least 1: a countdown never shows 0 while it still waits. */
-export const secondsUntil = (at: number, now: number): number => Math.max(1, Math.ceil((at - now) / 1000));
+export const secondsUntil = (at: number, now: number): number =>
+  Math.max(1, Math.ceil((at - now) / 1000));
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -85,7 +109,11 @@ export function listTime(ms: number, now: number, locale?: string): string {
   const days = Math.round((startOfDay(now) - startOfDay(ms)) / DAY);
   if (days <= 0) return clockTime(ms, locale);
   if (days < 7) return date(ms, locale, { weekday: 'short' });
-  return date(ms, locale, { day: 'numeric', month: 'short', year: new Date(ms).getFullYear() === new Date(now).getFullYear() ? undefined : 'numeric' });
+  return date(ms, locale, {
+    day: 'numeric',
+    month: 'short',
+    year: new Date(ms).getFullYear() === new Date(now).getFullYear() ? undefined : 'numeric',
+  });
 }
 
 // A chat shows many bubbles of the same minute (a burst, all of them): one formatting per minute.
@@ -116,7 +144,10 @@ export function dayLabel(ms: number, now: number, locale?: string): string {
  * and a date format add), each step holds it for a part of that (in Chromium the locale's part is the
  * largest, about half), and a response that arrives meanwhile is handled between steps.
  */
-export function warmFormatters(locale: string | undefined, next: (step: () => void) => unknown = (step) => setTimeout(step, 0)): () => void {
+export function warmFormatters(
+  locale: string | undefined,
+  next: (step: () => void) => unknown = (step) => setTimeout(step, 0),
+): () => void {
   const steps = [
     () => locale && new Intl.Locale(locale).maximize(),
     () => new Intl.Collator(locale).compare('a', 'b'),
@@ -146,6 +177,15 @@ export function sameDay(a: number, b: number): boolean {
 export const GROUP_MS = 5 * MINUTE;
 
 /** Whether `b` goes on the group of `a`, the message before it: same sender, same day, within {@link GROUP_MS}. */
-export function sameGroup(a: { sender_public_key: string; time: number } | undefined, b: { sender_public_key: string; time: number } | undefined): boolean {
-  return !!a && !!b && a.sender_public_key === b.sender_public_key && sameDay(a.time, b.time) && b.time - a.time < GROUP_MS;
+export function sameGroup(
+  a: { sender_public_key: string; time: number } | undefined,
+  b: { sender_public_key: string; time: number } | undefined,
+): boolean {
+  return (
+    !!a &&
+    !!b &&
+    a.sender_public_key === b.sender_public_key &&
+    sameDay(a.time, b.time) &&
+    b.time - a.time < GROUP_MS
+  );
 }

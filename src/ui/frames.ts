@@ -71,7 +71,10 @@ export function oncePerFrame(): Schedule {
       changes = run();
     } finally {
       last = performance.now();
-      burstSpacing = Math.min(BURST_SPACING_MAX_MS, Math.max(BURST_SPACING_MS, (last - started) * BURST_COST_FACTOR));
+      burstSpacing = Math.min(
+        BURST_SPACING_MAX_MS,
+        Math.max(BURST_SPACING_MS, (last - started) * BURST_COST_FACTOR),
+      );
       if ((changes ?? 1) >= BURST_CHANGES) bursting = true;
       claimFrame();
     }
@@ -88,7 +91,8 @@ export function oncePerFrame(): Schedule {
     return bursting ? Math.max(0, last + burstSpacing - now) : 0;
   };
   return (run, pending) => {
-    if (typeof requestAnimationFrame === 'undefined' || document.visibilityState === 'hidden') return afterTask(run);
+    if (typeof requestAnimationFrame === 'undefined' || document.visibilityState === 'hidden')
+      return afterTask(run);
     const spacing = burstWait();
     if (!publishedThisFrame && spacing === 0) {
       // The frame is claimed now but asked for only once the change is made (by `publish`): Chromium

@@ -5,7 +5,8 @@ export type TextSegment = { kind: 'text'; text: string } | { kind: 'url'; text: 
 // and runs to whitespace or a character that cannot stand unescaped in one; a bidi control (an
 // embedding, override, isolate or mark, which could make the link read as another) ends it too, so
 // none is ever in a link. Nothing else (www., mail addresses, markup, other schemes) is interpreted.
-const URL_RE = /\bhttps?:\/\/[\p{L}\p{N}[][^\s<>"`\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*/giu;
+const URL_RE =
+  /\bhttps?:\/\/[\p{L}\p{N}[][^\s<>"`\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*/giu;
 // Punctuation that ends a sentence rather than the URL: "see https://a.example/x." links to …/x.
 const TRAILING = /[.,;:!?'"*_~]$/;
 const PAIRS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };

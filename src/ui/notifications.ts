@@ -4,7 +4,10 @@ import { contactName } from './format.ts';
 
 /** What the island uses of the browser's `Notification`: the constructor, the permission, the request for it. */
 export interface NotificationApi {
-  new (title: string, options: { body: string; tag: string }): { onclick: ((event: Event) => void) | null; close(): void };
+  new (
+    title: string,
+    options: { body: string; tag: string },
+  ): { onclick: ((event: Event) => void) | null; close(): void };
   readonly permission: NotificationPermission;
   requestPermission(): Promise<NotificationPermission>;
 }
@@ -46,7 +49,9 @@ export function notificationPreview(content: string): string {
   let cut = 0;
   // A prefix is enough: a grapheme that runs past it ends at the limit, and so is left out anyway.
   const head = text.slice(0, PREVIEW_CHARS);
-  const parts = Intl.Segmenter ? Array.from(new Intl.Segmenter().segment(head), (s) => s.segment) : Array.from(head);
+  const parts = Intl.Segmenter
+    ? Array.from(new Intl.Segmenter().segment(head), (s) => s.segment)
+    : Array.from(head);
   for (const part of parts) {
     if (cut + part.length >= PREVIEW_CHARS) break;
     cut += part.length;
@@ -67,7 +72,12 @@ export function createNotifications(options: NotificationsOptions): Notification
   onCleanup(
     session.onIncoming((message) => {
       // Not while the person can see the island, here or in another tab showing that very chat.
-      if (api?.permission !== 'granted' || options.isVisible() || session.shownElsewhere(message.conversation_sid)) return;
+      if (
+        api?.permission !== 'granted' ||
+        options.isVisible() ||
+        session.shownElsewhere(message.conversation_sid)
+      )
+        return;
       const shown = new api(contactName(message.sender_public_key, session.store.peek().contacts), {
         body: notificationPreview(message.content),
         tag: message.sid,

@@ -10,7 +10,10 @@ export const TRUSTED_TYPES_POLICY = 'hero-messaging';
 
 /** The part of the browser's `trustedTypes` the island uses. */
 export interface TrustedTypesFactory {
-  createPolicy(name: string, rules: { createHTML(input: string): string }): { createHTML(input: string): unknown };
+  createPolicy(
+    name: string,
+    rules: { createHTML(input: string): string },
+  ): { createHTML(input: string): unknown };
 }
 
 /**
@@ -18,7 +21,9 @@ export interface TrustedTypesFactory {
  * exists, otherwise (or if the host's `trusted-types` directive refuses the name, which the browser
  * reports as a violation) unchanged. Never registers a `default` policy.
  */
-export function makeTemplateHTML(factory: TrustedTypesFactory | undefined): (html: string) => string {
+export function makeTemplateHTML(
+  factory: TrustedTypesFactory | undefined,
+): (html: string) => string {
   if (!factory) return (html) => html;
   let policy: ReturnType<TrustedTypesFactory['createPolicy']>;
   try {
@@ -41,9 +46,14 @@ export function template(html: string, ...flags: (boolean | undefined)[]): () =>
   let clone: (() => Element) | undefined;
   return () => {
     if (!clone) {
-      templateHTML ??= makeTemplateHTML((globalThis as { trustedTypes?: TrustedTypesFactory }).trustedTypes);
+      templateHTML ??= makeTemplateHTML(
+        (globalThis as { trustedTypes?: TrustedTypesFactory }).trustedTypes,
+      );
       // Solid's types stop at three arguments; its runtime takes a fourth (isMathML).
-      clone = (solidTemplate as (html: string, ...flags: (boolean | undefined)[]) => () => Element)(templateHTML(html), ...flags);
+      clone = (solidTemplate as (html: string, ...flags: (boolean | undefined)[]) => () => Element)(
+        templateHTML(html),
+        ...flags,
+      );
     }
     return clone();
   };

@@ -21,7 +21,8 @@ export const en = {
   /** The server is up but answered the conversation list with an error. */
   listFailing: (url: string) => `The server at ${url} couldn't send the conversation list.`,
   /** The server is up but sent a conversation list that is not what the island expects. */
-  listUnreadable: (url: string) => `The server at ${url} sent a conversation list this app can't read.`,
+  listUnreadable: (url: string) =>
+    `The server at ${url} sent a conversation list this app can't read.`,
   retryingIn: (seconds: number) => `Retrying in ${seconds} s…`,
   tryingAgain: 'Trying again…',
   retryNow: 'Retry now',
@@ -68,9 +69,11 @@ export const en = {
   /** The server refused the message, saying `said` (in the server's words). */
   failedRefused: (said: string) => `the server refused it (${said})`,
   /** The server had a problem; `status` is the HTTP status, when there was one. */
-  failedTrouble: (status?: number) => `the server had a problem${status ? ` (HTTP ${status})` : ''}`,
+  failedTrouble: (status?: number) =>
+    `the server had a problem${status ? ` (HTTP ${status})` : ''}`,
   /** Under a message not sent yet that the browser's storage could not keep (full, say). */
-  unsaved: 'This browser could not keep a copy: it will be lost if the page is reloaded before it is sent.',
+  unsaved:
+    'This browser could not keep a copy: it will be lost if the page is reloaded before it is sent.',
   /** Before the text of a message that failed to send, in its conversation's row. */
   unsentPreview: 'Not sent:',
   /** Before a draft's text in its conversation's row. */
@@ -87,11 +90,16 @@ export const en = {
   discard: 'Discard',
   /** Who is typing, by name: one, two, or the first and how many more. */
   typing: (names: readonly string[]) =>
-    names.length === 1 ? `${names[0]} is typing…` : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : `${names[0]} and ${names.length - 1} others are typing…`,
+    names.length === 1
+      ? `${names[0]} is typing…`
+      : names.length === 2
+        ? `${names[0]} and ${names[1]} are typing…`
+        : `${names[0]} and ${names.length - 1} others are typing…`,
   /** Under the newest own message the other person of a DM has read. */
   seen: 'Seen',
   /** The same in a group: who has read it, the first three by name. */
-  seenBy: (names: readonly string[]) => `Seen by ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` +${names.length - 3}` : ''}`,
+  seenBy: (names: readonly string[]) =>
+    `Seen by ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` +${names.length - 3}` : ''}`,
   /** Beside the time of a message its sender changed. */
   edited: 'edited',
   /** In place of a message deleted for everyone, and as the preview when it was the last. */
@@ -132,7 +140,8 @@ export function validStrings(input: unknown): Partial<Strings> {
   for (const [key, value] of Object.entries(input)) {
     const english = (en as Record<string, unknown>)[key];
     if (!Object.hasOwn(en, key)) problem(`unknown key "${key}"`);
-    else if (typeof value !== typeof english) problem(`"${key}" must be a ${typeof english}, not ${typeof value}`);
+    else if (typeof value !== typeof english)
+      problem(`"${key}" must be a ${typeof english}, not ${typeof value}`);
     else valid[key] = value;
   }
   return valid as Partial<Strings>;
@@ -142,7 +151,10 @@ export function validStrings(input: unknown): Partial<Strings> {
 export function makeStrings(overrides: Accessor<Partial<Strings>>): Strings {
   const strings = {} as Strings;
   for (const key of Object.keys(en) as (keyof Strings)[]) {
-    Object.defineProperty(strings, key, { get: () => overrides()[key] ?? en[key], enumerable: true });
+    Object.defineProperty(strings, key, {
+      get: () => overrides()[key] ?? en[key],
+      enumerable: true,
+    });
   }
   return strings;
 }

@@ -50,7 +50,10 @@ function adopt(root: Document | ShadowRoot, css: string): (() => void) | undefin
  */
 export function adoptStyles(target: Element | ShadowRoot, css: string): () => void {
   const root = target.getRootNode();
-  const release = root instanceof ShadowRoot || root === target.ownerDocument ? adopt(root as Document | ShadowRoot, css) : undefined;
+  const release =
+    root instanceof ShadowRoot || root === target.ownerDocument
+      ? adopt(root as Document | ShadowRoot, css)
+      : undefined;
   if (release) return release;
   const style = document.createElement('style');
   style.textContent = css;

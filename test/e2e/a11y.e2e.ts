@@ -13,9 +13,17 @@ beforeAll(async () => {
   const carol = h.client('carol');
   await carol.sendMessage({ sid: h.group.sid, content: 'Crew, assemble', nonce: 'a-1' });
   await alice.sendMessage({ sid: h.group.sid, content: 'On my way', nonce: 'a-2' });
-  await alice.sendMessage({ sid: h.group.sid, content: 'Bringing snacks, see https://example.com/snacks', nonce: 'a-3' });
+  await alice.sendMessage({
+    sid: h.group.sid,
+    content: 'Bringing snacks, see https://example.com/snacks',
+    nonce: 'a-3',
+  });
   // A long one, shown folded with "Show more".
-  await alice.sendMessage({ sid: h.group.sid, content: `The plan, in full: ${'we meet, we talk, we eat. '.repeat(160)}`.slice(0, 4000), nonce: 'a-3b' });
+  await alice.sendMessage({
+    sid: h.group.sid,
+    content: `The plan, in full: ${'we meet, we talk, we eat. '.repeat(160)}`.slice(0, 4000),
+    nonce: 'a-3b',
+  });
   await h.client('bob').sendMessage({ sid: h.group.sid, content: 'See you there', nonce: 'a-4' });
   await h.client('bob').markRead({ sid: h.group.sid });
   await alice.sendMessage({ sid: h.dm.sid, content: 'Are we still on for tonight?', nonce: 'a-5' });
@@ -65,7 +73,9 @@ it('the three problem states have no serious or critical violation: unknown key,
   await mallory.context().close();
 
   const away = await hostPage('bob', { osisUrl: 'http://127.0.0.1:9' });
-  await away.locator('hero-messaging .hm-state[data-state="unreachable"] .hm-link').waitFor({ timeout: 10_000 });
+  await away
+    .locator('hero-messaging .hm-state[data-state="unreachable"] .hm-link')
+    .waitFor({ timeout: 10_000 });
   Object.assign(found, await lookAt(away, 'a11y-unreachable'));
   await away.context().close();
 
@@ -78,7 +88,10 @@ it('the three problem states have no serious or critical violation: unknown key,
     await route.continue();
   });
   const loading = await hostPage('bob', { browserContext: slow });
-  await loading.locator('hero-messaging .hm-state[data-state="loading"] .hm-skel').first().waitFor();
+  await loading
+    .locator('hero-messaging .hm-state[data-state="loading"] .hm-skel')
+    .first()
+    .waitFor();
   Object.assign(found, await lookAt(loading, 'a11y-loading'));
   release();
   await slow.close();
@@ -86,11 +99,17 @@ it('the three problem states have no serious or critical violation: unknown key,
   // The server answers everything but the conversation list, which fails with HTTP 500.
   const browserContext = await h.browser.newContext();
   await browserContext.route('**/*', (route) =>
-    route.request().postData()?.includes('"conversation.list"') ? route.fulfill({ status: 500, body: 'down for maintenance' }) : route.continue(),
+    route.request().postData()?.includes('"conversation.list"')
+      ? route.fulfill({ status: 500, body: 'down for maintenance' })
+      : route.continue(),
   );
   const refused = await hostPage('bob', { browserContext });
-  await refused.locator('hero-messaging .hm-state[data-state="unreachable"]').waitFor({ timeout: 10_000 });
-  await expect.poll(() => refused.locator('hero-messaging .hm-state').textContent(), { timeout: 10_000 }).toContain("couldn't send the conversation list");
+  await refused
+    .locator('hero-messaging .hm-state[data-state="unreachable"]')
+    .waitFor({ timeout: 10_000 });
+  await expect
+    .poll(() => refused.locator('hero-messaging .hm-state').textContent(), { timeout: 10_000 })
+    .toContain("couldn't send the conversation list");
   Object.assign(found, await lookAt(refused, 'a11y-list-problem'));
   await browserContext.close();
   expect(found).toEqual({});
@@ -103,10 +122,15 @@ it('two islands on one page, in a host with its own <main>: landmarks are unique
     const second = first.cloneNode() as HTMLElement;
     second.setAttribute('public-key', 'alice');
     first.after(second);
-    for (const el of document.querySelectorAll<HTMLElement>('hero-messaging')) el.style.height = '50vh';
+    for (const el of document.querySelectorAll<HTMLElement>('hero-messaging'))
+      el.style.height = '50vh';
   });
-  await expect.poll(() => page.locator('hero-messaging button.hm-conv').count()).toBeGreaterThanOrEqual(4);
-  const landmarks = (await axeScan(page)).filter((v) => v.id.startsWith('landmark') || v.id === 'region');
+  await expect
+    .poll(() => page.locator('hero-messaging button.hm-conv').count())
+    .toBeGreaterThanOrEqual(4);
+  const landmarks = (await axeScan(page)).filter(
+    (v) => v.id.startsWith('landmark') || v.id === 'region',
+  );
   expect(landmarks).toEqual([]);
   expect(blocking(await axeScan(page))).toEqual([]);
   await page.context().close();

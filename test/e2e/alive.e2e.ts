@@ -1,13 +1,23 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeScan, blocking } from './support/axe.ts';
-import { bubbleTexts, OUTPUT_DIR, openChat, send, startHarness, status, waitLive, type Harness } from './support/harness.ts';
+import {
+  bubbleTexts,
+  OUTPUT_DIR,
+  openChat,
+  send,
+  startHarness,
+  status,
+  waitLive,
+  type Harness,
+} from './support/harness.ts';
 
 // Seen, typing, edit and delete, live between two people, each in their own browser; and a server
 // without them (the production server's shape), where none shows and nothing errors.
 
 /** The own bubble with `text`. */
-const bubble = (page: Page, text: string) => page.locator('hero-messaging .hm-msg.hm-own').filter({ hasText: text });
+const bubble = (page: Page, text: string) =>
+  page.locator('hero-messaging .hm-msg.hm-own').filter({ hasText: text });
 const seen = (page: Page) => page.locator('hero-messaging .hm-seen');
 const typingLine = (page: Page) => page.locator('hero-messaging .hm-chat-header .hm-typing');
 
@@ -39,13 +49,24 @@ describe('with a server that has them', () => {
     await waitLive(bob);
     const opened = Date.now();
     await openChat(bob, h.dm.sid);
-    await expect.poll(() => bubble(alice, 'did you see this?').locator('.hm-seen').textContent(), { timeout: 2000, interval: 20 }).toMatch(/^Seen/);
+    await expect
+      .poll(() => bubble(alice, 'did you see this?').locator('.hm-seen').textContent(), {
+        timeout: 2000,
+        interval: 20,
+      })
+      .toMatch(/^Seen/);
     expect(Date.now() - opened).toBeLessThan(2000);
     await bubble(alice, 'did you see this?').locator('.hm-seen').focus();
-    expect(await bubble(alice, 'did you see this?').locator('.hm-seen-time').evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(10);
+    expect(
+      await bubble(alice, 'did you see this?')
+        .locator('.hm-seen-time')
+        .evaluate((el) => el.getBoundingClientRect().width),
+    ).toBeGreaterThan(10);
     // Bob has the chat open: the next message is read at once, and "Seen" moves under it (one at a time).
     await send(alice, 'and this one?');
-    await expect.poll(() => bubble(alice, 'and this one?').locator('.hm-seen').count(), { timeout: 2000 }).toBe(1);
+    await expect
+      .poll(() => bubble(alice, 'and this one?').locator('.hm-seen').count(), { timeout: 2000 })
+      .toBe(1);
     expect(await seen(alice).count()).toBe(1);
     await alice.screenshot({ path: `${OUTPUT_DIR}/alive-seen.png` });
     await alice.context().close();
@@ -56,11 +77,19 @@ describe('with a server that has them', () => {
     const [alice, bob] = await pair();
     await bob.locator('hero-messaging textarea').pressSequentially('hold on', { delay: 20 });
     const typedAt = Date.now();
-    await expect.poll(() => typingLine(alice).textContent(), { timeout: 1000, interval: 20 }).toBe('Bob is typing…');
+    await expect
+      .poll(() => typingLine(alice).textContent(), { timeout: 1000, interval: 20 })
+      .toBe('Bob is typing…');
     expect(Date.now() - typedAt).toBeLessThan(1000);
-    expect(await alice.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-typing`).textContent()).toBe('Bob is typing…');
+    expect(
+      await alice
+        .locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-typing`)
+        .textContent(),
+    ).toBe('Bob is typing…');
     // Not announced: it is in no live region.
-    expect(await typingLine(alice).evaluate((el) => el.closest('[aria-live]:not([aria-live="off"])'))).toBeNull();
+    expect(
+      await typingLine(alice).evaluate((el) => el.closest('[aria-live]:not([aria-live="off"])')),
+    ).toBeNull();
     await alice.screenshot({ path: `${OUTPUT_DIR}/alive-typing.png` });
     await bob.locator('hero-messaging textarea').press('Enter');
     await expect.poll(() => bubbleTexts(alice), { timeout: 2000 }).toContain('hold on');
@@ -86,9 +115,17 @@ describe('with a server that has them', () => {
     await input.fill('meet at 8');
     let at = Date.now();
     await input.press('Enter');
-    await expect.poll(() => bubbleTexts(bob), { timeout: 2000, interval: 20 }).toContain('meet at 8');
+    await expect
+      .poll(() => bubbleTexts(bob), { timeout: 2000, interval: 20 })
+      .toContain('meet at 8');
     expect(Date.now() - at).toBeLessThan(2000);
-    expect(await bob.locator('hero-messaging .hm-msg').filter({ hasText: 'meet at 8' }).locator('.hm-meta').textContent()).toContain('edited');
+    expect(
+      await bob
+        .locator('hero-messaging .hm-msg')
+        .filter({ hasText: 'meet at 8' })
+        .locator('.hm-meta')
+        .textContent(),
+    ).toContain('edited');
     expect(await input.inputValue()).toBe('');
 
     // Delete while Bob is cut off: he catches up when he is back.
@@ -99,23 +136,40 @@ describe('with a server that has them', () => {
     await alice.locator('hero-messaging .hm-actions-menu .hm-danger').click();
     await expect.poll(() => bubbleTexts(alice)).toContain('Message deleted');
     // The tombstone has no actions: focus stays in the history, not on the page's body.
-    expect(await alice.evaluate(() => document.querySelector('hero-messaging')!.shadowRoot!.activeElement?.className)).toBe('hm-messages');
+    expect(
+      await alice.evaluate(
+        () => document.querySelector('hero-messaging')!.shadowRoot!.activeElement?.className,
+      ),
+    ).toBe('hm-messages');
     // A right click on someone else's message leaves the browser's own menu alone.
     expect(
       await bob
         .locator('hero-messaging .hm-msg:not(.hm-own) .hm-bubble')
         .first()
-        .evaluate((el) => !el.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true }))),
+        .evaluate(
+          (el) =>
+            !el.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true })),
+        ),
     ).toBe(false);
     await alice.screenshot({ path: `${OUTPUT_DIR}/alive-edited-deleted.png` });
-    await expect.poll(() => status(bob).getAttribute('data-state'), { timeout: 10_000 }).not.toBe('live');
+    await expect
+      .poll(() => status(bob).getAttribute('data-state'), { timeout: 10_000 })
+      .not.toBe('live');
     at = Date.now();
     proxy.accept();
-    await expect.poll(() => bubbleTexts(bob), { timeout: 5000, interval: 20 }).toContain('Message deleted');
-    console.log(`deleted while cut off: on Bob's screen ${Date.now() - at} ms after the proxy let him back`);
+    await expect
+      .poll(() => bubbleTexts(bob), { timeout: 5000, interval: 20 })
+      .toContain('Message deleted');
+    console.log(
+      `deleted while cut off: on Bob's screen ${Date.now() - at} ms after the proxy let him back`,
+    );
     expect(await bubbleTexts(bob)).not.toContain('wrong chat, sorry');
     // The preview follows.
-    expect(await bob.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-preview`).textContent()).toBe('Message deleted');
+    expect(
+      await bob
+        .locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-preview`)
+        .textContent(),
+    ).toBe('Message deleted');
     expect(blocking(await axeScan(alice))).toEqual([]);
     await alice.context().close();
     await bob.context().close();
@@ -125,7 +179,10 @@ describe('with a server that has them', () => {
     const alice = await h.page('alice', { width: 390, height: 844 });
     await openChat(alice, h.dm.sid);
     await waitLive(alice);
-    await send(alice, `a long one ${'wordswithoutanybreak'.repeat(12)} and https://example.com/${'x'.repeat(80)}`);
+    await send(
+      alice,
+      `a long one ${'wordswithoutanybreak'.repeat(12)} and https://example.com/${'x'.repeat(80)}`,
+    );
     await send(alice, 'ok');
     await bubble(alice, 'ok').locator('.hm-tick').waitFor();
     const inside = async (text: string) => {
@@ -141,15 +198,34 @@ describe('with a server that has them', () => {
           const r = b.getBoundingClientRect();
           return root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === b;
         });
-        return { inside: m.left >= box.left - 1 && m.right <= box.right + 1 && m.top >= box.top - 1 && m.bottom <= box.bottom + 1, reachable };
+        return {
+          inside:
+            m.left >= box.left - 1 &&
+            m.right <= box.right + 1 &&
+            m.top >= box.top - 1 &&
+            m.bottom <= box.bottom + 1,
+          reachable,
+        };
       });
       await alice.keyboard.press('Escape');
       return placed;
     };
-    for (const [width, dir] of [[390, 'ltr'], [320, 'ltr'], [390, 'rtl'], [320, 'rtl']] as const) {
+    for (const [width, dir] of [
+      [390, 'ltr'],
+      [320, 'ltr'],
+      [390, 'rtl'],
+      [320, 'rtl'],
+    ] as const) {
       await alice.setViewportSize({ width, height: 844 });
       await alice.evaluate((d) => (document.documentElement.dir = d), dir);
-      for (const text of ['a long one', 'ok']) expect({ width, dir, text, ...(await inside(text)) }).toEqual({ width, dir, text, inside: true, reachable: true });
+      for (const text of ['a long one', 'ok'])
+        expect({ width, dir, text, ...(await inside(text)) }).toEqual({
+          width,
+          dir,
+          text,
+          inside: true,
+          reachable: true,
+        });
     }
     await alice.evaluate(() => (document.documentElement.dir = 'ltr'));
     const bob = await h.page('bob');
@@ -171,16 +247,24 @@ describe('with a server that has them', () => {
     await waitLive(alice);
     await send(alice, 'quiet reader test');
     const bob = await h.page('bob');
-    await bob.evaluate(() => document.querySelector('hero-messaging')!.setAttribute('read-receipts', 'off'));
+    await bob.evaluate(() =>
+      document.querySelector('hero-messaging')!.setAttribute('read-receipts', 'off'),
+    );
     await openChat(bob, h.group.sid);
     await waitLive(bob);
     await send(bob, 'I read it');
     // Carol reads Bob's message; Bob, with receipts off, is not shown it.
     await h.client('carol').markRead({ sid: h.group.sid });
-    await expect.poll(() => bubble(alice, 'quiet reader test').locator('.hm-seen').textContent(), { timeout: 2000 }).toMatch(/^Seen by Carol/);
+    await expect
+      .poll(() => bubble(alice, 'quiet reader test').locator('.hm-seen').textContent(), {
+        timeout: 2000,
+      })
+      .toMatch(/^Seen by Carol/);
     await new Promise((r) => setTimeout(r, 500));
     expect(await seen(bob).count()).toBe(0);
-    expect(await bubble(alice, 'quiet reader test').locator('.hm-seen').textContent()).not.toContain('Bob');
+    expect(
+      await bubble(alice, 'quiet reader test').locator('.hm-seen').textContent(),
+    ).not.toContain('Bob');
     await alice.context().close();
     await bob.context().close();
   });

@@ -39,10 +39,18 @@ beforeAll(async () => {
     else process.env.HERO_DATA_DIR = dataDir;
   }
   origin = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
-  const client = (key: string) => createCommunicationClient({ baseUrl: origin, context, publicKey: key });
+  const client = (key: string) =>
+    createCommunicationClient({ baseUrl: origin, context, publicKey: key });
   dm = await client('alice').setConversation({ participant_keys: ['alice', 'bob'] });
-  group = await client('carol').setConversation({ name: 'Crew', participant_keys: ['alice', 'bob', 'carol'] });
-  await client('bob').sendMessage({ sid: dm.sid, content: 'Deep links work?', nonce: crypto.randomUUID() });
+  group = await client('carol').setConversation({
+    name: 'Crew',
+    participant_keys: ['alice', 'bob', 'carol'],
+  });
+  await client('bob').sendMessage({
+    sid: dm.sid,
+    content: 'Deep links work?',
+    nonce: crypto.randomUUID(),
+  });
   chromium = await launchChromium();
   page = await chromium.browser.newPage({ viewport: { width: 1000, height: 700 } });
   page.on('pageerror', (error) => console.error(`[app] ${error.message}`));
@@ -63,7 +71,9 @@ describe('the standalone app', () => {
     await page.locator('.hm-msg', { hasText: 'Deep links work?' }).waitFor();
     // Names come with the contacts, fetched after the first snapshot.
     await expect.poll(heading).toBe('Bob');
-    expect(await page.locator(`button.hm-conv[data-sid="${dm.sid}"]`).getAttribute('aria-current')).toBe('page');
+    expect(
+      await page.locator(`button.hm-conv[data-sid="${dm.sid}"]`).getAttribute('aria-current'),
+    ).toBe('page');
 
     await page.reload();
     await page.locator('.hm-msg', { hasText: 'Deep links work?' }).waitFor();
@@ -98,7 +108,9 @@ describe('the standalone app', () => {
 
     await page.selectOption('select[aria-label="You are"]', 'bob');
     await page.waitForURL(at('/as/bob'));
-    await page.locator(`button.hm-conv[data-sid="${dm.sid}"]`, { hasText: 'Deep links work?' }).waitFor();
+    await page
+      .locator(`button.hm-conv[data-sid="${dm.sid}"]`, { hasText: 'Deep links work?' })
+      .waitFor();
     expect(await page.title()).toBe('Bob · hero-messaging');
   });
 
@@ -109,9 +121,15 @@ describe('the standalone app', () => {
 
     await page.goto(at('/'));
     await page.waitForFunction(() => document.querySelectorAll('hero-messaging').length === 2);
-    await page.waitForFunction(() => [...document.querySelectorAll('.pill[data-state]')].map((p) => p.textContent).join() === 'live,live', undefined, {
-      timeout: 20_000,
-    });
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.pill[data-state]')].map((p) => p.textContent).join() ===
+        'live,live',
+      undefined,
+      {
+        timeout: 20_000,
+      },
+    );
 
     await page.goto(at('/as/alice/chat/x/y'));
     expect(await page.locator('[role="alert"]').textContent()).toContain('No page here');

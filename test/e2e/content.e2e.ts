@@ -11,8 +11,14 @@ afterAll(() => h?.close());
 
 it('a right-to-left override before a link cannot make it read as another address', async () => {
   const disguised = 'https://attacker.example/nigol/moc.lapyap//:sptth';
-  await h.client('alice').sendMessage({ sid: h.dm.sid, content: `pay at \u202e ${disguised}`, nonce: 'bidi-1' });
-  await h.client('alice').sendMessage({ sid: h.dm.sid, content: `inside https://a.example/x\u202egnp.exe`, nonce: 'bidi-2' });
+  await h
+    .client('alice')
+    .sendMessage({ sid: h.dm.sid, content: `pay at \u202e ${disguised}`, nonce: 'bidi-1' });
+  await h.client('alice').sendMessage({
+    sid: h.dm.sid,
+    content: `inside https://a.example/x\u202egnp.exe`,
+    nonce: 'bidi-2',
+  });
   const page = await h.page('bob');
   await waitLive(page);
   await openChat(page, h.dm.sid);
@@ -27,7 +33,12 @@ it('a right-to-left override before a link cannot make it read as another addres
       range.setEnd(text, i + 1);
       return range.getBoundingClientRect().left;
     };
-    return { first: rect(0), last: rect(text.textContent!.length - 1), text: a.textContent, href: a.getAttribute('href') };
+    return {
+      first: rect(0),
+      last: rect(text.textContent!.length - 1),
+      text: a.textContent,
+      href: a.getAttribute('href'),
+    };
   });
   expect(order.text).toBe(disguised);
   expect(order.href).toBe(disguised);
@@ -39,7 +50,9 @@ it('a right-to-left override before a link cannot make it read as another addres
 });
 
 it('one grapheme of 4,000 code units stays inside its bubble: nothing scrolls the chat sideways and its time is in view', async () => {
-  const marks = Array.from({ length: 3999 }, (_, i) => String.fromCharCode(0x300 + (i % 0x70))).join('');
+  const marks = Array.from({ length: 3999 }, (_, i) =>
+    String.fromCharCode(0x300 + (i % 0x70)),
+  ).join('');
   await h.client('alice').sendMessage({ sid: h.group.sid, content: 'just before', nonce: 'z-0' });
   await h.client('alice').sendMessage({ sid: h.group.sid, content: `Z${marks}`, nonce: 'z-1' });
   const page = await h.page('bob', { width: 1000, height: 700 });

@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bubbleTexts, openChat, send, startHarness, waitLive, type Harness } from './support/harness.ts';
+import {
+  bubbleTexts,
+  openChat,
+  send,
+  startHarness,
+  waitLive,
+  type Harness,
+} from './support/harness.ts';
 import { startStaticServer } from './support/static-server.ts';
 
 // Issue 15 items 13 and 14: a host that serves a strict Content-Security-Policy (no inline styles)
@@ -24,7 +31,9 @@ beforeAll(async () => {
   statics = await startStaticServer(root, {
     headers: (url): Record<string, string> => {
       const policy = url.searchParams.get('policy');
-      return url.pathname.endsWith('/csp-host.html') && policy ? { 'Content-Security-Policy': policies(h.backend.url)[policy]! } : {};
+      return url.pathname.endsWith('/csp-host.html') && policy
+        ? { 'Content-Security-Policy': policies(h.backend.url)[policy]! }
+        : {};
     },
   });
 });
@@ -41,7 +50,8 @@ async function hostUnder(policy: string, key: string): Promise<{ page: Page; err
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
     // The browser's own request for /favicon.ico is not the island's.
-    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) errors.push(message.text());
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico'))
+      errors.push(message.text());
   });
   const query = new URLSearchParams({ policy, osis: h.backend.url, context: h.context, key });
   const response = await page.goto(`${statics.url}/test/e2e/pages/csp-host.html?${query}`);
@@ -63,7 +73,8 @@ function styling(page: Page) {
   });
 }
 
-const violations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: unknown[] }).cspViolations);
+const violations = (page: Page) =>
+  page.evaluate(() => (window as unknown as { cspViolations: unknown[] }).cspViolations);
 
 describe('a host with a strict Content-Security-Policy', () => {
   for (const [policy, what] of [
@@ -72,18 +83,29 @@ describe('a host with a strict Content-Security-Policy', () => {
     ['both', 'both at once'],
   ] as const) {
     it(`under ${what}: the element goes live, is styled, delivers both ways, and violates nothing`, async () => {
-      await h.client('alice').sendMessage({ sid: h.dm.sid, content: `before ${policy}`, nonce: `csp-${policy}-0` });
+      await h
+        .client('alice')
+        .sendMessage({ sid: h.dm.sid, content: `before ${policy}`, nonce: `csp-${policy}-0` });
       const { page, errors } = await hostUnder(policy, 'bob');
       await waitLive(page);
-      expect(await styling(page)).toEqual({ layout: 'grid', accent: 'rgb(79, 70, 229)', radius: '10px', styleElements: 0 });
+      expect(await styling(page)).toEqual({
+        layout: 'grid',
+        accent: 'rgb(79, 70, 229)',
+        radius: '10px',
+        styleElements: 0,
+      });
 
       await openChat(page, h.dm.sid);
       await expect.poll(() => bubbleTexts(page)).toContain(`before ${policy}`);
-      await h.client('alice').sendMessage({ sid: h.dm.sid, content: `live ${policy}`, nonce: `csp-${policy}-1` });
+      await h
+        .client('alice')
+        .sendMessage({ sid: h.dm.sid, content: `live ${policy}`, nonce: `csp-${policy}-1` });
       await expect.poll(() => bubbleTexts(page)).toContain(`live ${policy}`);
       await send(page, `reply ${policy}`);
       await expect
-        .poll(async () => (await h.client('alice').listMessages({ sid: h.dm.sid })).map((m) => m.content))
+        .poll(async () =>
+          (await h.client('alice').listMessages({ sid: h.dm.sid })).map((m) => m.content),
+        )
         .toContain(`reply ${policy}`);
       // The new-conversation form: more of the island's templates, cloned under the policy.
       await page.locator('hero-messaging .hm-list .hm-button').click();
@@ -97,9 +119,15 @@ describe('a host with a strict Content-Security-Policy', () => {
 
   it('under a trusted-types list without hero-messaging: the refusal is reported by name and the element says it could not start', async () => {
     const { page } = await hostUnder('refused', 'bob');
-    await expect.poll(() => violations(page)).toContainEqual(expect.objectContaining({ directive: 'trusted-types', sample: 'hero-messaging' }));
+    await expect
+      .poll(() => violations(page))
+      .toContainEqual(
+        expect.objectContaining({ directive: 'trusted-types', sample: 'hero-messaging' }),
+      );
     const note = page.locator('hero-messaging p[role="alert"]');
-    await expect.poll(() => note.textContent()).toMatch(/^hero-messaging: could not start: .*TrustedHTML/);
+    await expect
+      .poll(() => note.textContent())
+      .toMatch(/^hero-messaging: could not start: .*TrustedHTML/);
     expect(await page.locator('hero-messaging .hm-host').count()).toBe(0);
     await page.context().close();
   });

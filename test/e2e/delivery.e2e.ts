@@ -1,6 +1,16 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { badge, bubbleTexts, openChat, readWholeChat, send, startHarness, status, waitLive, type Harness } from './support/harness.ts';
+import {
+  badge,
+  bubbleTexts,
+  openChat,
+  readWholeChat,
+  send,
+  startHarness,
+  status,
+  waitLive,
+  type Harness,
+} from './support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,7 +30,11 @@ async function watchBubbles(page: Page): Promise<void> {
         if (!(text in w.seen)) w.seen[text] = performance.timeOrigin + performance.now();
       }
     };
-    new MutationObserver(note).observe(root, { childList: true, subtree: true, characterData: true });
+    new MutationObserver(note).observe(root, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
     note();
   });
 }
@@ -33,7 +47,9 @@ function sendTimed(page: Page, text: string): Promise<number> {
     input.value = value;
     input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     const at = performance.timeOrigin + performance.now();
-    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    input.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }),
+    );
     return at;
   }, text);
 }
@@ -52,18 +68,35 @@ describe('live delivery in Chromium', () => {
       const text = `delivery ${i}`;
       const sentAt = await sendTimed(alice, text);
       const seenAt = await bob
-        .waitForFunction((t) => (window as unknown as { seen: Record<string, number> }).seen[t], text, { timeout: 2000 })
+        .waitForFunction(
+          (t) => (window as unknown as { seen: Record<string, number> }).seen[t],
+          text,
+          { timeout: 2000 },
+        )
         .catch(async (error: Error) => {
-          throw new Error(`${text} not seen: ${error.message}; Bob shows ${JSON.stringify((await bubbleTexts(bob)).slice(-3))}, Alice ${JSON.stringify((await bubbleTexts(alice)).slice(-3))}`);
+          throw new Error(
+            `${text} not seen: ${error.message}; Bob shows ${JSON.stringify((await bubbleTexts(bob)).slice(-3))}, Alice ${JSON.stringify((await bubbleTexts(alice)).slice(-3))}`,
+          );
         });
       delays.push(((await seenAt.jsonValue()) as number) - sentAt);
     }
     const sorted = [...delays].sort((a, b) => a - b);
     console.log(
-      JSON.stringify({ scenario: 1, sends: 50, median_ms: +sorted[25]!.toFixed(1), worst_ms: +sorted[49]!.toFixed(1) }),
+      JSON.stringify({
+        scenario: 1,
+        sends: 50,
+        median_ms: +sorted[25]!.toFixed(1),
+        worst_ms: +sorted[49]!.toFixed(1),
+      }),
     );
     expect(sorted[49]).toBeLessThan(2000);
-    await expect.poll(() => bob.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-preview`).textContent()).toBe('delivery 49');
+    await expect
+      .poll(() =>
+        bob
+          .locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-preview`)
+          .textContent(),
+      )
+      .toBe('delivery 49');
     // Alice's own 50, each once, read through the whole (windowed) chat.
     await expect.poll(async () => (await bubbleTexts(alice)).at(-1)).toBe('delivery 49');
     const mine = (await readWholeChat(alice)).texts.filter((t) => t.startsWith('delivery '));
@@ -103,16 +136,26 @@ describe('live delivery in Chromium', () => {
     await expect.poll(() => bubbleTexts(bob)).toContain('before restart');
     await h.restartBackend();
     for (const page of [alice, bob]) {
-      await expect.poll(() => status(page).getAttribute('data-state'), { timeout: 5000 }).not.toBe('live');
+      await expect
+        .poll(() => status(page).getAttribute('data-state'), { timeout: 5000 })
+        .not.toBe('live');
     }
     // Alice writes right away, while Bob's page may still be waiting to reconnect.
-    await h.client('alice').sendMessage({ sid: h.dm.sid, content: 'after restart 1', nonce: 's3-1' });
+    await h
+      .client('alice')
+      .sendMessage({ sid: h.dm.sid, content: 'after restart 1', nonce: 's3-1' });
     await send(alice, 'after restart 2');
     for (const page of [alice, bob]) await waitLive(page, 40_000);
     await send(alice, 'after restart 3');
-    const expected = (await h.client('bob').listMessages({ sid: h.dm.sid, limit: 200 })).map((m) => m.content);
-    expect(expected.slice(-4)).toEqual(['before restart', 'after restart 1', 'after restart 2', 'after restart 3'].slice(-4));
-    await expect.poll(async () => (await bubbleTexts(bob)).slice(-4), { timeout: 5000 }).toEqual(expected.slice(-4));
+    const expected = (await h.client('bob').listMessages({ sid: h.dm.sid, limit: 200 })).map(
+      (m) => m.content,
+    );
+    expect(expected.slice(-4)).toEqual(
+      ['before restart', 'after restart 1', 'after restart 2', 'after restart 3'].slice(-4),
+    );
+    await expect
+      .poll(async () => (await bubbleTexts(bob)).slice(-4), { timeout: 5000 })
+      .toEqual(expected.slice(-4));
     // Bob shows a window of the newest messages: exactly the server's, in order, once each.
     const shown = await bubbleTexts(bob);
     expect(shown).toEqual(expected.slice(-shown.length));

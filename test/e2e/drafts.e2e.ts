@@ -25,7 +25,10 @@ async function watchLongTasks(page: Page): Promise<() => Promise<number[]>> {
   return () => page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
 }
 
-const inputLength = (page: Page) => page.locator('hero-messaging textarea').evaluate((el) => (el as HTMLTextAreaElement).value.length);
+const inputLength = (page: Page) =>
+  page
+    .locator('hero-messaging textarea')
+    .evaluate((el) => (el as HTMLTextAreaElement).value.length);
 
 describe('a 50,000-line draft (issue 30, item 9)', () => {
   it('opens its chat without a long task, cut to what the composer holds', async () => {
@@ -33,20 +36,34 @@ describe('a 50,000-line draft (issue 30, item 9)', () => {
     await waitLive(page);
     const key = draftKey(normalizeOsisUrl(h.backend.url, undefined), h.context, 'alice', h.dm.sid);
     const huge = Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n');
-    await page.evaluate(([k, text]) => localStorage.setItem(k!, JSON.stringify({ text })), [key, huge]);
+    await page.evaluate(
+      ([k, text]) => localStorage.setItem(k!, JSON.stringify({ text })),
+      [key, huge],
+    );
     await page.reload();
     await waitLive(page);
     const longTasks = await watchLongTasks(page);
     await openChat(page, h.dm.sid);
     await page.locator('hero-messaging textarea').waitFor();
     // Two frames, so that the open's layout and paint are done and counted.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    );
     const tasks = await longTasks();
-    console.log(JSON.stringify({ scenario: 'drafts.open-50k-lines', longTasksMs: tasks, inputLength: await inputLength(page) }));
+    console.log(
+      JSON.stringify({
+        scenario: 'drafts.open-50k-lines',
+        longTasksMs: tasks,
+        inputLength: await inputLength(page),
+      }),
+    );
     expect(tasks).toEqual([]);
     expect(await inputLength(page)).toBe(DRAFT_MAX);
     // The composer says it is too long, as for any draft over the limit.
-    await page.locator('hero-messaging .hm-composer-error').filter({ hasText: 'limited' }).waitFor();
+    await page
+      .locator('hero-messaging .hm-composer-error')
+      .filter({ hasText: 'limited' })
+      .waitFor();
     await page.context().close();
   });
 
@@ -57,7 +74,10 @@ describe('a 50,000-line draft (issue 30, item 9)', () => {
     const input = page.locator('hero-messaging textarea');
     await input.fill('x'.repeat(DRAFT_MAX + 500));
     expect(await inputLength(page)).toBe(DRAFT_MAX);
-    await page.locator('hero-messaging .hm-composer-error').filter({ hasText: 'limited' }).waitFor();
+    await page
+      .locator('hero-messaging .hm-composer-error')
+      .filter({ hasText: 'limited' })
+      .waitFor();
     await input.press('End');
     await input.pressSequentially('yz');
     expect(await inputLength(page)).toBe(DRAFT_MAX);

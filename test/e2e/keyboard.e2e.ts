@@ -10,18 +10,23 @@ beforeAll(async () => {
   h = await startHarness();
   await h.client('alice').sendMessage({ sid: h.dm.sid, content: 'Knock knock', nonce: 'k-1' });
   // The group is the newer of the two: first in the list, the DM second.
-  await h.client('carol').sendMessage({ sid: h.group.sid, content: 'Crew, assemble', nonce: 'k-2' });
+  await h
+    .client('carol')
+    .sendMessage({ sid: h.group.sid, content: 'Crew, assemble', nonce: 'k-2' });
 });
 afterAll(() => h?.close());
 
 /** What has focus inside the element, described as the reader would find it. */
 function focused(page: Page) {
   return page.evaluate(() => {
-    const el = document.querySelector('hero-messaging')!.shadowRoot!.activeElement as HTMLElement | null;
+    const el = document.querySelector('hero-messaging')!.shadowRoot!
+      .activeElement as HTMLElement | null;
     if (!el) return 'nothing';
-    if (el.matches('button.hm-conv')) return `row ${el.querySelector('.hm-conv-title')!.textContent}`;
+    if (el.matches('button.hm-conv'))
+      return `row ${el.querySelector('.hm-conv-title')!.textContent}`;
     if (el.matches('textarea')) return 'composer';
-    if (el.matches('input[type="checkbox"]')) return `checkbox ${el.closest('label')!.querySelector('.hm-check-name')!.textContent}`;
+    if (el.matches('input[type="checkbox"]'))
+      return `checkbox ${el.closest('label')!.querySelector('.hm-check-name')!.textContent}`;
     return `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? el.textContent}`;
   });
 }
@@ -72,7 +77,8 @@ async function walk(page: Page): Promise<string> {
   await expect.poll(() => focused(page)).toBe('input Search people');
   const cancel = page.locator('hero-messaging .hm-new .hm-cancel');
   expect(await cancel.isVisible()).toBe(true);
-  for (let i = 0; i < 10 && (await focused(page)) !== 'button Cancel'; i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 10 && (await focused(page)) !== 'button Cancel'; i++)
+    await page.keyboard.press('Tab');
   expect(await focused(page)).toBe('button Cancel');
   await page.keyboard.press('Enter');
   await expect.poll(() => focused(page)).toBe('button New chat');
@@ -94,7 +100,8 @@ it('19. narrow (390 px): the same walk, and ← back from a chat lands on its ro
   await page.keyboard.press('Enter');
   await expect.poll(() => focused(page)).toBe('composer');
   expect(await page.locator('hero-messaging .hm-list').isVisible()).toBe(false);
-  for (let i = 0; i < 10 && (await focused(page)) !== 'button Back to conversations'; i++) await page.keyboard.press('Shift+Tab');
+  for (let i = 0; i < 10 && (await focused(page)) !== 'button Back to conversations'; i++)
+    await page.keyboard.press('Shift+Tab');
   expect(await focused(page)).toBe('button Back to conversations');
   await page.keyboard.press('Enter');
   await expect.poll(() => focused(page)).toBe(`row ${opened}`);
@@ -112,10 +119,17 @@ it('20. a message for the focused row moves it to the top, and the keyboard focu
   expect(await focused(page)).toBe(`row ${first}`);
   await page.keyboard.press('ArrowDown');
   expect(await focused(page)).toBe(`row ${second}`);
-  const rowOf = (title: string) => page.locator('hero-messaging button.hm-conv', { hasText: title });
+  const rowOf = (title: string) =>
+    page.locator('hero-messaging button.hm-conv', { hasText: title });
   const sid = await rowOf(second!).getAttribute('data-sid');
-  await h.client('alice').sendMessage({ sid: sid!, content: `For the focused row ${Date.now()}`, nonce: `f-${Date.now()}` });
-  await expect.poll(() => page.locator('hero-messaging .hm-conv-title').first().textContent()).toBe(second);
+  await h.client('alice').sendMessage({
+    sid: sid!,
+    content: `For the focused row ${Date.now()}`,
+    nonce: `f-${Date.now()}`,
+  });
+  await expect
+    .poll(() => page.locator('hero-messaging .hm-conv-title').first().textContent())
+    .toBe(second);
   expect(await focused(page)).toBe(`row ${second}`);
   // And the walk goes on from there: the row that was first is now below it.
   await page.keyboard.press('ArrowDown');

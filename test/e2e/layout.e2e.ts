@@ -15,15 +15,23 @@ type Page = Awaited<ReturnType<Harness['page']>>;
  * unread messages would open at the first of them, not at the bottom), opened in a page of `size`
  * once its newest bubble shows. Answers the page, the chat's sid and its scroller.
  */
-async function openReadChat(name: string, prefix: string, count: number, size?: { width: number; height?: number }) {
+async function openReadChat(
+  name: string,
+  prefix: string,
+  count: number,
+  size?: { width: number; height?: number },
+) {
   const alice = h.client('alice');
   const chat = await alice.setConversation({ name, participant_keys: ['alice', 'bob'] });
-  for (let i = 0; i < count; i++) await alice.sendMessage({ sid: chat.sid, content: `${prefix} ${i}`, nonce: `${prefix}-${i}` });
+  for (let i = 0; i < count; i++)
+    await alice.sendMessage({ sid: chat.sid, content: `${prefix} ${i}`, nonce: `${prefix}-${i}` });
   await h.client('bob').markRead({ sid: chat.sid });
   const page: Page = await h.page('bob', size);
   await waitLive(page);
   await page.locator(`hero-messaging button.hm-conv[data-sid="${chat.sid}"]`).click();
-  await expect.poll(() => page.locator('hero-messaging .hm-msg .hm-text').last().textContent()).toBe(`${prefix} ${count - 1}`);
+  await expect
+    .poll(() => page.locator('hero-messaging .hm-msg .hm-text').last().textContent())
+    .toBe(`${prefix} ${count - 1}`);
   return { page, sid: chat.sid, scroller: page.locator('hero-messaging .hm-messages') };
 }
 
@@ -31,8 +39,13 @@ async function openReadChat(name: string, prefix: string, count: number, size?: 
 const topRow = (scroller: ReturnType<Page['locator']>) =>
   scroller.evaluate((el) => {
     const top = el.getBoundingClientRect().top;
-    const row = [...el.querySelectorAll<HTMLElement>('.hm-msg')].find((r) => r.getBoundingClientRect().bottom > top)!;
-    return { text: row.querySelector('.hm-text')!.textContent, offset: Math.round(row.getBoundingClientRect().top - top) };
+    const row = [...el.querySelectorAll<HTMLElement>('.hm-msg')].find(
+      (r) => r.getBoundingClientRect().bottom > top,
+    )!;
+    return {
+      text: row.querySelector('.hm-text')!.textContent,
+      offset: Math.round(row.getBoundingClientRect().top - top),
+    };
   });
 
 it('8. a narrow host (360 px) gets one pane with back navigation; both widths are screenshotted', async () => {
@@ -70,7 +83,12 @@ it('9. a tall host is filled: more bubbles are rendered until the chat can scrol
   // More than the 30 kept while pinned, and more than the first page of 50 (an older page was fetched
   // although nothing could be scrolled yet): enough to overflow the tall scroller, newest at the bottom.
   await expect
-    .poll(() => scroller.evaluate((el) => ({ overflows: el.scrollHeight > el.clientHeight, atBottom: el.scrollHeight - el.scrollTop - el.clientHeight < 2 })))
+    .poll(() =>
+      scroller.evaluate((el) => ({
+        overflows: el.scrollHeight > el.clientHeight,
+        atBottom: el.scrollHeight - el.scrollTop - el.clientHeight < 2,
+      })),
+    )
     .toEqual({ overflows: true, atBottom: true });
   expect(await page.locator('hero-messaging .hm-msg').count()).toBeGreaterThan(50);
   await page.screenshot({ path: `${OUTPUT_DIR}/layout-tall-2400.png` });
@@ -90,18 +108,27 @@ it('10. a reader scrolled up stays put while other chats and this one get messag
   const before = await topRow(scroller);
   expect(before.text).not.toBe('read 149');
   await h.client('carol').sendMessage({ sid: h.group.sid, content: 'elsewhere', nonce: 'else-1' });
-  await expect.poll(() => page.locator(`hero-messaging button.hm-conv[data-sid="${h.group.sid}"] .hm-conv-preview`).textContent()).toBe('elsewhere');
+  await expect
+    .poll(() =>
+      page
+        .locator(`hero-messaging button.hm-conv[data-sid="${h.group.sid}"] .hm-conv-preview`)
+        .textContent(),
+    )
+    .toBe('elsewhere');
   // The jump button counts the messages below the reader: one more when one arrives.
-  const below = async () => Number((await page.locator('hero-messaging .hm-jump').textContent())!.replace(/\D/g, ''));
+  const below = async () =>
+    Number((await page.locator('hero-messaging .hm-jump').textContent())!.replace(/\D/g, ''));
   const counted = await below();
   await h.client('alice').sendMessage({ sid, content: 'read 150', nonce: 'read-150' });
   await expect.poll(below).toBe(counted + 1);
   expect(await topRow(scroller)).toEqual(before);
 });
 
-
 it('23. a reader at the bottom stays there when the chat gets shorter or taller (a window resized, a draft of many lines); one scrolled up stays put', async () => {
-  const { page, scroller } = await openReadChat('Resized', 'size', 120, { width: 1000, height: 800 });
+  const { page, scroller } = await openReadChat('Resized', 'size', 120, {
+    width: 1000,
+    height: 800,
+  });
   const view = () =>
     scroller.evaluate((el) => {
       const last = [...el.querySelectorAll('.hm-msg')].pop()!;

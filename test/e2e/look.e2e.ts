@@ -15,9 +15,16 @@ const ARABIC = 'مرحبا، هل نلتقي الليلة في المقهى ال
 beforeAll(async () => {
   h = await startHarness();
   const alice = h.client('alice');
-  long = await alice.setConversation({ name: LONG_NAME, participant_keys: ['alice', 'bob', 'carol'] });
+  long = await alice.setConversation({
+    name: LONG_NAME,
+    participant_keys: ['alice', 'bob', 'carol'],
+  });
   await alice.sendMessage({ sid: long.sid, content: ARABIC, nonce: 'look-1' });
-  await alice.sendMessage({ sid: long.sid, content: 'A Latin line in a right-to-left host', nonce: 'look-2' });
+  await alice.sendMessage({
+    sid: long.sid,
+    content: 'A Latin line in a right-to-left host',
+    nonce: 'look-2',
+  });
   await h.client('bob').sendMessage({ sid: long.sid, content: `${ARABIC} ok`, nonce: 'look-3' });
   await h.client('bob').markRead({ sid: long.sid });
 });
@@ -33,8 +40,16 @@ function overflowing(page: Page) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
-      if (r.left < box.left - 0.5 || r.right > box.right + 0.5) out.push(`${name} ${Math.round(r.left)}..${Math.round(r.right)} of ${Math.round(box.width)}`);
-      else if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'hidden' && getComputedStyle(el).overflowX !== 'clip' && el.clientWidth > 0)
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5)
+        out.push(
+          `${name} ${Math.round(r.left)}..${Math.round(r.right)} of ${Math.round(box.width)}`,
+        );
+      else if (
+        el.scrollWidth > el.clientWidth + 1 &&
+        getComputedStyle(el).overflowX !== 'hidden' &&
+        getComputedStyle(el).overflowX !== 'clip' &&
+        el.clientWidth > 0
+      )
         out.push(`${name} scrolls sideways ${el.scrollWidth} > ${el.clientWidth}`);
     }
     return out;
@@ -56,23 +71,34 @@ describe('nothing overflows the island (issue 27)', () => {
         if (width < 640) await page.locator('hero-messaging .hm-list').waitFor();
         expect({ width, list: await overflowing(page) }).toEqual({ width, list: [] });
         // New chat stays in reach.
-        expect(await page.locator('hero-messaging .hm-list-header .hm-button').isVisible()).toBe(true);
+        expect(await page.locator('hero-messaging .hm-list-header .hm-button').isVisible()).toBe(
+          true,
+        );
         await openChat(page, long.sid);
         await page.locator('hero-messaging textarea').fill('x'.repeat(4001));
-        await page.locator('hero-messaging .hm-composer-error').filter({ hasText: 'limited' }).waitFor();
+        await page
+          .locator('hero-messaging .hm-composer-error')
+          .filter({ hasText: 'limited' })
+          .waitFor();
         expect({ width, chat: await overflowing(page) }).toEqual({ width, chat: [] });
         // The field keeps the room; Send stays a button's width, the error under the field.
         const composer = await page.evaluate(() => {
           const root = document.querySelector('hero-messaging')!.shadowRoot!;
           const box = (s: string) => root.querySelector(s)!.getBoundingClientRect();
-          return { input: box('.hm-input').width, send: box('.hm-send').width, errorBelowInput: box('.hm-composer-error').top >= box('.hm-input').bottom - 1 };
+          return {
+            input: box('.hm-input').width,
+            send: box('.hm-send').width,
+            errorBelowInput: box('.hm-composer-error').top >= box('.hm-input').bottom - 1,
+          };
         });
         expect(composer.send).toBeLessThan(120);
         expect(composer.input).toBeGreaterThan(width * 0.5 - 140);
         expect(composer.errorBelowInput).toBe(true);
         // ← back points to the list: mirrored in a right-to-left host.
         if (width < 640) {
-          const back = await page.locator('hero-messaging .hm-chat .hm-back').evaluate((b) => getComputedStyle(b).transform);
+          const back = await page
+            .locator('hero-messaging .hm-chat .hm-back')
+            .evaluate((b) => getComputedStyle(b).transform);
           expect(back).toBe(dir === 'rtl' ? 'matrix(-1, 0, 0, 1, 0, 0)' : 'none');
         }
         await page.screenshot({ path: `${OUTPUT_DIR}/look-overflow-${dir}-${width}.png` });
@@ -89,7 +115,10 @@ describe('nothing overflows the island (issue 27)', () => {
 const bottoms = (page: Page, selector: string) =>
   page.evaluate((sel) => {
     const root = document.querySelector('hero-messaging')!.shadowRoot!;
-    return { content: root.querySelector(sel)!.getBoundingClientRect().bottom, list: root.querySelector('.hm-messages')!.getBoundingClientRect().bottom };
+    return {
+      content: root.querySelector(sel)!.getBoundingClientRect().bottom,
+      list: root.querySelector('.hm-messages')!.getBoundingClientRect().bottom,
+    };
   }, selector);
 
 describe('a short chat sits at the bottom, above the composer (issue 27)', () => {
@@ -101,7 +130,9 @@ describe('a short chat sits at the bottom, above the composer (issue 27)', () =>
     const empty = await bottoms(page, '.hm-messages .hm-empty');
     expect(empty.list - empty.content).toBeLessThan(40);
     await page.screenshot({ path: `${OUTPUT_DIR}/look-empty-chat-1280.png` });
-    await h.client('alice').sendMessage({ sid: h.dm.sid, content: 'Hello at the bottom', nonce: 'b-1' });
+    await h
+      .client('alice')
+      .sendMessage({ sid: h.dm.sid, content: 'Hello at the bottom', nonce: 'b-1' });
     await page.locator('hero-messaging .hm-msg').first().waitFor();
     const one = await bottoms(page, '.hm-msg:last-of-type');
     expect(one.list - one.content).toBeLessThan(40);
@@ -131,11 +162,21 @@ describe('direction (issue 27)', () => {
         return { bubbles, hint: getComputedStyle(input, '::placeholder').unicodeBidi };
       });
     // Arabic, Latin, and Bob's own Arabic: in a left-to-right host.
-    expect(await directions()).toEqual({ bubbles: ['rtl time left', 'ltr time right', 'rtl time left'], hint: 'plaintext' });
+    expect(await directions()).toEqual({
+      bubbles: ['rtl time left', 'ltr time right', 'rtl time left'],
+      hint: 'plaintext',
+    });
     await page.evaluate(() => document.querySelector('hero-messaging')!.setAttribute('dir', 'rtl'));
     // The same in a right-to-left one: the Latin line still starts at the left of its bubble.
-    expect(await directions()).toEqual({ bubbles: ['rtl time left', 'ltr time right', 'rtl time left'], hint: 'plaintext' });
-    expect(await page.locator('hero-messaging .hm-chat .hm-back').evaluate((b) => getComputedStyle(b).transform)).toBe('matrix(-1, 0, 0, 1, 0, 0)');
+    expect(await directions()).toEqual({
+      bubbles: ['rtl time left', 'ltr time right', 'rtl time left'],
+      hint: 'plaintext',
+    });
+    expect(
+      await page
+        .locator('hero-messaging .hm-chat .hm-back')
+        .evaluate((b) => getComputedStyle(b).transform),
+    ).toBe('matrix(-1, 0, 0, 1, 0, 0)');
     await page.screenshot({ path: `${OUTPUT_DIR}/look-rtl-390.png` });
     await page.context().close();
   });
@@ -154,7 +195,9 @@ describe('New chat (issue 27)', () => {
         const root = document.querySelector('hero-messaging')!.shadowRoot!;
         const box = (s: string) => root.querySelector(s)!.getBoundingClientRect();
         return {
-          belowHeader: Math.round(box('.hm-new legend').top - box('.hm-new .hm-chat-header').bottom),
+          belowHeader: Math.round(
+            box('.hm-new legend').top - box('.hm-new .hm-chat-header').bottom,
+          ),
           search: box('.hm-new input[type="search"]').width,
           groupName: box('.hm-field .hm-textfield').width,
         };

@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 /** The texts of the open chat's failed bubbles. */
-const failedTexts = (page: Page) => page.locator('hero-messaging .hm-msg[data-status="failed"] .hm-text').allTextContents();
+const failedTexts = (page: Page) =>
+  page.locator('hero-messaging .hm-msg[data-status="failed"] .hm-text').allTextContents();
 
 /** The contents of every unsent message in this profile's localStorage, whatever the island's version stored. */
 const storedTexts = (page: Page) =>
@@ -23,7 +24,8 @@ const storedTexts = (page: Page) =>
     Object.keys(localStorage)
       .filter((k) => k.startsWith('hero-messaging:outbox:'))
       .flatMap((k) => {
-        const stored = JSON.parse(localStorage.getItem(k)!) as { content: string }[] | { sends: { content: string }[] };
+        const stored = JSON.parse(localStorage.getItem(k)!) as
+          { content: string }[] | { sends: { content: string }[] };
         return (Array.isArray(stored) ? stored : stored.sends).map((p) => p.content);
       })
       .sort(),
@@ -39,7 +41,12 @@ async function onServer(text: string, url = h.backend.url): Promise<number> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Two tabs of alice's on the server behind a proxy, both live, the first leading; the DM open in both. */
-async function twoTabs(): Promise<{ context: BrowserContext; a: Page; b: Page; proxy: Awaited<ReturnType<Harness['proxy']>> }> {
+async function twoTabs(): Promise<{
+  context: BrowserContext;
+  a: Page;
+  b: Page;
+  proxy: Awaited<ReturnType<Harness['proxy']>>;
+}> {
   const proxy = await h.proxy();
   const context = await h.browser.newContext({ viewport: { width: 900, height: 600 } });
   const a = await h.page('alice', { osisUrl: proxy.url, browserContext: context });
@@ -72,14 +79,20 @@ describe('another tab clears storage (issue 30, item 1)', () => {
     const { context, a, b, proxy } = await twoTabs();
     proxy.refuse();
     await send(a, 'survives a clear and a write');
-    await expect.poll(() => failedTexts(b), { timeout: 10_000 }).toEqual(['survives a clear and a write']);
+    await expect
+      .poll(() => failedTexts(b), { timeout: 10_000 })
+      .toEqual(['survives a clear and a write']);
     // Tab b clears storage, then sends (writing the outbox) before tab a hears of either.
     await b.evaluate(() => {
       localStorage.clear();
-      const input = document.querySelector('hero-messaging')!.shadowRoot!.querySelector('textarea')!;
+      const input = document
+        .querySelector('hero-messaging')!
+        .shadowRoot!.querySelector('textarea')!;
       input.value = 'written after the clear';
       input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+      input.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }),
+      );
     });
     const both = ['survives a clear and a write', 'written after the clear'];
     await expect.poll(async () => (await failedTexts(a)).sort(), { timeout: 10_000 }).toEqual(both);
@@ -97,7 +110,11 @@ describe('two servers, one browser (issue 30, item 2)', () => {
     try {
       // Staging holds a copy of production's DM (same sid): it would take production's message. (A
       // first write creates the context's world there; until then `world` answers a shared empty one.)
-      await createCommunicationClient({ baseUrl: staging.url, context: h.context, publicKey: 'carol' }).setConversation({ participant_keys: ['carol', 'dave'] });
+      await createCommunicationClient({
+        baseUrl: staging.url,
+        context: h.context,
+        publicKey: 'carol',
+      }).setConversation({ participant_keys: ['carol', 'dave'] });
       const dm = h.backend.backend.service.world(h.context).conversation(h.dm.sid)!;
       staging.backend.service.world(h.context).putConversation(dm);
       const proxy = await h.proxy();
@@ -107,7 +124,9 @@ describe('two servers, one browser (issue 30, item 2)', () => {
       await openChat(production, h.dm.sid);
       proxy.refuse();
       await send(production, 'for production only');
-      await expect.poll(() => failedTexts(production), { timeout: 10_000 }).toEqual(['for production only']);
+      await expect
+        .poll(() => failedTexts(production), { timeout: 10_000 })
+        .toEqual(['for production only']);
 
       const stage = await h.page('alice', { osisUrl: staging.url, browserContext: context });
       await waitLive(stage);
@@ -141,7 +160,7 @@ describe('storage full (issue 30, item 3)', () => {
     // Fills localStorage to the last character the browser allows.
     const fillers = await page.evaluate(() => {
       let count = 0;
-      for (let size = 1 << 20; size >= 1; ) {
+      for (let size = 1 << 20; size >= 1;) {
         try {
           localStorage.setItem(`filler-${count}`, 'x'.repeat(size));
           count++;
@@ -152,18 +171,30 @@ describe('storage full (issue 30, item 3)', () => {
       return count;
     });
     await send(page, 'cannot be stored');
-    const note = (text: string) => page.locator('hero-messaging .hm-msg').filter({ hasText: text }).locator('.hm-unsaved');
+    const note = (text: string) =>
+      page.locator('hero-messaging .hm-msg').filter({ hasText: text }).locator('.hm-unsaved');
     await expect.poll(() => note('cannot be stored').count(), { timeout: 5000 }).toBe(1);
-    expect(await note('cannot be stored').textContent()).toContain('will be lost if the page is reloaded');
-    await expect.poll(() => failedTexts(page), { timeout: 10_000 }).toEqual(['stored before', 'cannot be stored']);
+    expect(await note('cannot be stored').textContent()).toContain(
+      'will be lost if the page is reloaded',
+    );
+    await expect
+      .poll(() => failedTexts(page), { timeout: 10_000 })
+      .toEqual(['stored before', 'cannot be stored']);
     expect(await note('stored before').count()).toBe(0);
     expect(await storedTexts(page)).toEqual(['stored before']);
-    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('filler-')).length)).toBe(fillers);
+    expect(
+      await page.evaluate(
+        () => Object.keys(localStorage).filter((k) => k.startsWith('filler-')).length,
+      ),
+    ).toBe(fillers);
     // Delivered while the page stays open; the note goes with the bubble's failure.
     proxy.accept();
     await waitLive(page, 60_000);
-    for (const text of ['stored before', 'cannot be stored']) await expect.poll(() => onServer(text), { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => page.locator('hero-messaging .hm-unsaved').count(), { timeout: 5000 }).toBe(0);
+    for (const text of ['stored before', 'cannot be stored'])
+      await expect.poll(() => onServer(text), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('hero-messaging .hm-unsaved').count(), { timeout: 5000 })
+      .toBe(0);
     await context.close();
   });
 });

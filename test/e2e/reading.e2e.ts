@@ -1,7 +1,15 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
-import { bubbleTexts, OUTPUT_DIR, openChat, send, startHarness, waitLive, type Harness } from './support/harness.ts';
+import {
+  bubbleTexts,
+  OUTPUT_DIR,
+  openChat,
+  send,
+  startHarness,
+  waitLive,
+  type Harness,
+} from './support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,7 +19,8 @@ afterAll(() => h?.close());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const input = (page: Page) => page.locator('hero-messaging textarea');
-const preview = (page: Page, sid: string) => page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-conv-preview`).textContent();
+const preview = (page: Page, sid: string) =>
+  page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-conv-preview`).textContent();
 
 /** Where `selector` is, relative to the message list's viewport (first match; null when absent). */
 function placeInList(page: Page, selector: string) {
@@ -21,13 +30,18 @@ function placeInList(page: Page, selector: string) {
     const el = root.querySelector(sel);
     if (!el) return null;
     const box = el.getBoundingClientRect();
-    return { top: Math.round(box.top - list.top), bottom: Math.round(box.bottom - list.top), height: Math.round(list.height) };
+    return {
+      top: Math.round(box.top - list.top),
+      bottom: Math.round(box.bottom - list.top),
+      height: Math.round(list.height),
+    };
   }, selector);
 }
 
 async function sendMany(from: string, sid: string, count: number, prefix: string) {
   const client = h.client(from);
-  for (let i = 0; i < count; i++) await client.sendMessage({ sid, content: `${prefix} ${i}`, nonce: `${prefix}-${i}` });
+  for (let i = 0; i < count; i++)
+    await client.sendMessage({ sid, content: `${prefix} ${i}`, nonce: `${prefix}-${i}` });
 }
 
 describe('reading and writing as people expect (issue 14)', () => {
@@ -65,20 +79,32 @@ describe('reading and writing as people expect (issue 14)', () => {
 
   it('with 100 unread, a chat opens at "New messages" above the first of them; jump to latest goes to the bottom', async () => {
     for (const width of [1280, 390]) {
-      const busy = await h.client('alice').setConversation({ name: `Busy ${width}`, participant_keys: ['alice', 'bob'] });
+      const busy = await h
+        .client('alice')
+        .setConversation({ name: `Busy ${width}`, participant_keys: ['alice', 'bob'] });
       await sendMany('alice', busy.sid, 100, 'unread');
       const bob = await h.page('bob', { width, height: 800 });
       await waitLive(bob);
-      await expect.poll(() => bob.locator(`hero-messaging button.hm-conv[data-sid="${busy.sid}"] .hm-badge`).textContent()).toBe('99+');
+      await expect
+        .poll(() =>
+          bob
+            .locator(`hero-messaging button.hm-conv[data-sid="${busy.sid}"] .hm-badge`)
+            .textContent(),
+        )
+        .toBe('99+');
       await openChat(bob, busy.sid);
       const divider = bob.locator('hero-messaging .hm-unread');
       await divider.waitFor();
       expect(await divider.textContent()).toBe('New messages');
       // Not in the colour of errors (issue 27).
-      expect(await divider.evaluate((el) => getComputedStyle(el).color)).not.toBe('rgb(183, 28, 28)');
+      expect(await divider.evaluate((el) => getComputedStyle(el).color)).not.toBe(
+        'rgb(183, 28, 28)',
+      );
       // The message right under the divider is the first unread one.
       const under = await bob.evaluate(() => {
-        let el = document.querySelector('hero-messaging')!.shadowRoot!.querySelector('.hm-unread')!.nextElementSibling;
+        let el = document
+          .querySelector('hero-messaging')!
+          .shadowRoot!.querySelector('.hm-unread')!.nextElementSibling;
         while (el && !el.classList.contains('hm-msg')) el = el.nextElementSibling;
         return el?.querySelector('.hm-text')?.textContent;
       });
@@ -99,7 +125,9 @@ describe('reading and writing as people expect (issue 14)', () => {
       await expect
         .poll(() =>
           bob.evaluate(() => {
-            const list = document.querySelector('hero-messaging')!.shadowRoot!.querySelector('.hm-messages')!;
+            const list = document
+              .querySelector('hero-messaging')!
+              .shadowRoot!.querySelector('.hm-messages')!;
             return list.scrollHeight - list.scrollTop - list.clientHeight < 2;
           }),
         )
@@ -111,7 +139,10 @@ describe('reading and writing as people expect (issue 14)', () => {
 
   it('a send that fails while the server is away says why next to Retry / Discard, fully in view', async () => {
     const alice = h.client('alice');
-    const long = await alice.setConversation({ name: 'Long enough', participant_keys: ['alice', 'bob'] });
+    const long = await alice.setConversation({
+      name: 'Long enough',
+      participant_keys: ['alice', 'bob'],
+    });
     await sendMany('alice', long.sid, 40, 'line');
     await h.client('bob').markRead({ sid: long.sid });
     const proxy = await h.proxy();
@@ -124,9 +155,15 @@ describe('reading and writing as people expect (issue 14)', () => {
     await send(bob, 'lost in the void');
     const note = bob.locator('hero-messaging .hm-failed-note');
     await note.waitFor({ timeout: 15_000 });
-    expect(await note.textContent()).toBe('Not sent: the server could not be reached. Retry · Discard');
+    expect(await note.textContent()).toBe(
+      'Not sent: the server could not be reached. Retry · Discard',
+    );
     // Not in the own colour, as if sent; and its row says so too (issue 27).
-    expect(await bob.locator('hero-messaging .hm-failed .hm-bubble').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(253, 234, 234)');
+    expect(
+      await bob
+        .locator('hero-messaging .hm-failed .hm-bubble')
+        .evaluate((el) => getComputedStyle(el).backgroundColor),
+    ).toBe('rgb(253, 234, 234)');
     expect(await preview(bob, long.sid)).toBe('Not sent: lost in the void');
     await expect
       .poll(async () => {

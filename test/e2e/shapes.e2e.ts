@@ -1,7 +1,16 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendShape } from '../../mocks/backend/index.ts';
-import { badge, bubbleTexts, openChat, send, startHarness, status, waitLive, type Harness } from './support/harness.ts';
+import {
+  badge,
+  bubbleTexts,
+  openChat,
+  send,
+  startHarness,
+  status,
+  waitLive,
+  type Harness,
+} from './support/harness.ts';
 
 // The core of the island against both shapes of server: ours (the whole contract) and the production
 // server's as shipped (`seed`: no ready, no ids, no seq, nonce or unread_count, no mark_read).
@@ -46,7 +55,9 @@ describe.each<BackendShape>(['full', 'seed'])('against the %s shape', (shape) =>
       const texts = await bubbleTexts(page);
       for (let i = 0; i < 6; i++) expect(count(texts, `${shape} both ways ${i}`)).toBe(1);
       // Every own bubble is confirmed (no clock, no pending twin).
-      await expect.poll(() => page.locator('hero-messaging .hm-msg[data-status="sending"]').count()).toBe(0);
+      await expect
+        .poll(() => page.locator('hero-messaging .hm-msg[data-status="sending"]').count())
+        .toBe(0);
     }
     await alice.context().close();
     await bob.context().close();
@@ -56,10 +67,18 @@ describe.each<BackendShape>(['full', 'seed'])('against the %s shape', (shape) =>
     const bob = await h.page('bob');
     await openChat(bob, h.group.sid);
     await waitLive(bob);
-    const before = Number((await badge(bob, h.dm.sid).textContent({ timeout: 200 }).catch(() => null)) ?? 0);
-    await h.client('alice').sendMessage({ sid: h.dm.sid, content: `${shape} unread one`, nonce: `${shape}-u1` });
+    const before = Number(
+      (await badge(bob, h.dm.sid)
+        .textContent({ timeout: 200 })
+        .catch(() => null)) ?? 0,
+    );
+    await h
+      .client('alice')
+      .sendMessage({ sid: h.dm.sid, content: `${shape} unread one`, nonce: `${shape}-u1` });
     await expect.poll(() => badge(bob, h.dm.sid).textContent()).toBe(`${before + 1}`);
-    await h.client('alice').sendMessage({ sid: h.dm.sid, content: `${shape} unread two`, nonce: `${shape}-u2` });
+    await h
+      .client('alice')
+      .sendMessage({ sid: h.dm.sid, content: `${shape} unread two`, nonce: `${shape}-u2` });
     await expect.poll(() => badge(bob, h.dm.sid).textContent()).toBe(`${before + 2}`);
     await openChat(bob, h.dm.sid);
     await expect.poll(() => badge(bob, h.dm.sid).count()).toBe(0);
@@ -72,13 +91,23 @@ describe.each<BackendShape>(['full', 'seed'])('against the %s shape', (shape) =>
     await expect.poll(() => bubbleTexts(bob)).toContain(`${shape} before restart`);
     await h.restartBackend();
     for (const page of [alice, bob]) {
-      await expect.poll(() => status(page).getAttribute('data-state'), { timeout: 5000 }).not.toBe('live');
+      await expect
+        .poll(() => status(page).getAttribute('data-state'), { timeout: 5000 })
+        .not.toBe('live');
     }
-    await h.client('alice').sendMessage({ sid: h.dm.sid, content: `${shape} after restart 1`, nonce: `${shape}-r1` });
+    await h
+      .client('alice')
+      .sendMessage({ sid: h.dm.sid, content: `${shape} after restart 1`, nonce: `${shape}-r1` });
     for (const page of [alice, bob]) await waitLive(page, 40_000);
     await send(alice, `${shape} after restart 2`);
-    const expected = [`${shape} before restart`, `${shape} after restart 1`, `${shape} after restart 2`];
-    await expect.poll(async () => (await bubbleTexts(bob)).slice(-3), { timeout: 5000 }).toEqual(expected);
+    const expected = [
+      `${shape} before restart`,
+      `${shape} after restart 1`,
+      `${shape} after restart 2`,
+    ];
+    await expect
+      .poll(async () => (await bubbleTexts(bob)).slice(-3), { timeout: 5000 })
+      .toEqual(expected);
     for (const page of [alice, bob]) {
       const texts = await bubbleTexts(page);
       for (const text of expected) expect(count(texts, text)).toBe(1);
@@ -95,20 +124,36 @@ describe.each<BackendShape>(['full', 'seed'])('against the %s shape', (shape) =>
     proxy.refuse();
     const texts = [1, 2, 3].map((i) => `${shape} offline ${i}`);
     for (const text of texts) await send(alice, text);
-    await expect.poll(() => alice.locator('hero-messaging .hm-msg[data-status="failed"]').count(), { timeout: 10_000 }).toBe(3);
+    await expect
+      .poll(() => alice.locator('hero-messaging .hm-msg[data-status="failed"]').count(), {
+        timeout: 10_000,
+      })
+      .toBe(3);
     await alice.reload();
     await expect.poll(() => status(alice).getAttribute('data-state')).not.toBe('live');
     proxy.accept();
     await waitLive(alice, 60_000);
     const bob = h.client('bob');
     await expect
-      .poll(async () => (await bob.listMessages({ sid: h.dm.sid, limit: 200 })).filter((m) => m.content.includes(' offline ')).map((m) => m.content), {
-        timeout: 10_000,
-      })
+      .poll(
+        async () =>
+          (await bob.listMessages({ sid: h.dm.sid, limit: 200 }))
+            .filter((m) => m.content.includes(' offline '))
+            .map((m) => m.content),
+        {
+          timeout: 10_000,
+        },
+      )
       .toEqual(texts);
     await openChat(alice, h.dm.sid);
-    await expect.poll(async () => (await bubbleTexts(alice)).filter((t) => t.includes(' offline ')), { timeout: 5000 }).toEqual(texts);
-    await expect.poll(() => alice.locator('hero-messaging .hm-msg[data-status="failed"]').count()).toBe(0);
+    await expect
+      .poll(async () => (await bubbleTexts(alice)).filter((t) => t.includes(' offline ')), {
+        timeout: 5000,
+      })
+      .toEqual(texts);
+    await expect
+      .poll(() => alice.locator('hero-messaging .hm-msg[data-status="failed"]').count())
+      .toBe(0);
     await alice.context().close();
   });
 });

@@ -9,7 +9,9 @@ import { OUTPUT_DIR, openChat, startHarness, waitLive, type Harness } from './su
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-  await h.client('alice').sendMessage({ sid: h.dm.sid, content: 'Are we still on for tonight?', nonce: 's-1' });
+  await h
+    .client('alice')
+    .sendMessage({ sid: h.dm.sid, content: 'Are we still on for tonight?', nonce: 's-1' });
   await h.client('bob').sendMessage({ sid: h.dm.sid, content: 'Yes, at eight.', nonce: 's-2' });
 });
 afterAll(() => h?.close());
@@ -20,7 +22,12 @@ function listState(page: Page) {
     const root = document.querySelector('hero-messaging')!.shadowRoot!;
     const state = root.querySelector<HTMLElement>('.hm-list .hm-state');
     const newChat = root.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
-    return { state: state?.dataset.state, text: state?.textContent ?? '', newChatDisabled: newChat.disabled, newChatTitle: newChat.title };
+    return {
+      state: state?.dataset.state,
+      text: state?.textContent ?? '',
+      newChatDisabled: newChat.disabled,
+      newChatTitle: newChat.title,
+    };
   });
 }
 
@@ -48,12 +55,14 @@ async function screenshots(page: Page, name: string, pill: string) {
 
 it('14. a key the server does not know: says so in the person’s words; New chat is disabled', async () => {
   const page = await h.page('mallory');
-  await expect.poll(() => listState(page)).toEqual({
-    state: 'unauthorized',
-    text: "The server doesn't recognise your account, so your chats can't be shown here.",
-    newChatDisabled: true,
-    newChatTitle: "The server doesn't recognise your account, so your chats can't be shown here.",
-  });
+  await expect
+    .poll(() => listState(page))
+    .toEqual({
+      state: 'unauthorized',
+      text: "The server doesn't recognise your account, so your chats can't be shown here.",
+      newChatDisabled: true,
+      newChatTitle: "The server doesn't recognise your account, so your chats can't be shown here.",
+    });
   await screenshots(page, 'unauthorized', 'unauthorized');
   await page.close();
 });
@@ -61,12 +70,16 @@ it('14. a key the server does not know: says so in the person’s words; New cha
 it('15. a server that cannot be reached: names it, counts down, offers Retry now; New chat is disabled', async () => {
   // A port nothing listens on: every request is refused at once.
   const page = await h.page('bob', { osisUrl: 'http://127.0.0.1:9' });
-  await expect.poll(() => listState(page).then((s) => s.state), { timeout: 10_000 }).toBe('unreachable');
+  await expect
+    .poll(() => listState(page).then((s) => s.state), { timeout: 10_000 })
+    .toBe('unreachable');
   const state = await listState(page);
   expect(state.text).toContain("Can't reach the server at http://127.0.0.1:9.");
   expect(state.newChatDisabled).toBe(true);
   expect(state.newChatTitle).toBe('New chat works once the conversations are loaded.');
-  await expect.poll(() => listState(page).then((s) => s.text), { timeout: 10_000 }).toMatch(/Retrying in \d+ s… Retry now$/);
+  await expect
+    .poll(() => listState(page).then((s) => s.text), { timeout: 10_000 })
+    .toMatch(/Retrying in \d+ s… Retry now$/);
   await screenshots(page, 'unreachable', 'reconnecting');
   await page.close();
 });
@@ -74,7 +87,12 @@ it('15. a server that cannot be reached: names it, counts down, offers Retry now
 it('16. no conversations yet: says how to start one, and New chat works; a person with chats sees them', async () => {
   const page = await h.page('dave');
   await waitLive(page);
-  expect(await listState(page)).toEqual({ state: 'empty', text: 'No conversations yet. Start one with New chat.', newChatDisabled: false, newChatTitle: '' });
+  expect(await listState(page)).toEqual({
+    state: 'empty',
+    text: 'No conversations yet. Start one with New chat.',
+    newChatDisabled: false,
+    newChatTitle: '',
+  });
   await screenshots(page, 'empty', 'live');
   await page.locator('hero-messaging .hm-list-header .hm-button').click();
   await page.locator('hero-messaging .hm-new').waitFor();

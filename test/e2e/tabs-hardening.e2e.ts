@@ -15,10 +15,21 @@ afterAll(() => h?.close());
 const newContext = () => h.browser.newContext({ viewport: { width: 900, height: 600 } });
 
 /** Tabs of `key`, each live before the next opens, so the first leads; `init` runs in the first only. */
-async function tabs(context: BrowserContext, key: string, count: number, first: { osisUrl?: string; init?: () => void } = {}): Promise<Page[]> {
+async function tabs(
+  context: BrowserContext,
+  key: string,
+  count: number,
+  first: { osisUrl?: string; init?: () => void } = {},
+): Promise<Page[]> {
   const pages: Page[] = [];
   for (let i = 0; i < count; i++) {
-    pages.push(await h.page(key, { browserContext: context, osisUrl: first.osisUrl, ...(i === 0 ? { init: first.init } : {}) }));
+    pages.push(
+      await h.page(key, {
+        browserContext: context,
+        osisUrl: first.osisUrl,
+        ...(i === 0 ? { init: first.init } : {}),
+      }),
+    );
     await waitLive(pages[i]!);
   }
   return pages;
@@ -27,7 +38,12 @@ async function tabs(context: BrowserContext, key: string, count: number, first: 
 /** How many bubbles of the open chat read `text`. */
 const bubblesWith = (page: Page, text: string) =>
   page.evaluate(
-    (t) => [...document.querySelector('hero-messaging')!.shadowRoot!.querySelectorAll('.hm-msg .hm-text')].filter((n) => n.textContent === t).length,
+    (t) =>
+      [
+        ...document
+          .querySelector('hero-messaging')!
+          .shadowRoot!.querySelectorAll('.hm-msg .hm-text'),
+      ].filter((n) => n.textContent === t).length,
     text,
   );
 
@@ -37,7 +53,8 @@ const streamsOf = (key: string) => h.backend.backend.service.log.subscriberCount
 const state = (page: Page) => status(page).getAttribute('data-state');
 
 let nonces = 0;
-const say = (content: string) => h.client('bob').sendMessage({ sid: h.dm.sid, content, nonce: `hardening-${nonces++}` });
+const say = (content: string) =>
+  h.client('bob').sendMessage({ sid: h.dm.sid, content, nonce: `hardening-${nonces++}` });
 
 describe('a stalled leader (issue 30, item 4)', () => {
   it('is replaced within seconds: the others stay live and get every message once, and it follows when it wakes', async () => {
@@ -54,17 +71,28 @@ describe('a stalled leader (issue 30, item 4)', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const sentAt = Date.now();
     await say('while the leader is stalled');
-    for (const page of rest) await expect.poll(() => bubblesWith(page, 'while the leader is stalled'), { timeout: 8000 }).toBe(1);
-    console.log(JSON.stringify({ scenario: 'tabs.stalled-leader', deliveredToAllMs: Date.now() - sentAt }));
+    for (const page of rest)
+      await expect
+        .poll(() => bubblesWith(page, 'while the leader is stalled'), { timeout: 8000 })
+        .toBe(1);
+    console.log(
+      JSON.stringify({ scenario: 'tabs.stalled-leader', deliveredToAllMs: Date.now() - sentAt }),
+    );
     for (const page of rest) await waitLive(page, 2000);
     await stalled;
     // Awake, it has learnt that it lost the lock: its stream is closed and it follows the new leader.
     await expect.poll(() => streamsOf('alice'), { timeout: 5000 }).toBe(1);
     await waitLive(leader!);
-    await expect.poll(() => bubblesWith(leader!, 'while the leader is stalled'), { timeout: 5000 }).toBe(1);
+    await expect
+      .poll(() => bubblesWith(leader!, 'while the leader is stalled'), { timeout: 5000 })
+      .toBe(1);
     await say('after the leader woke');
-    for (const page of pages) await expect.poll(() => bubblesWith(page, 'after the leader woke'), { timeout: 3000 }).toBe(1);
-    for (const page of pages) expect(await bubblesWith(page, 'while the leader is stalled')).toBe(1);
+    for (const page of pages)
+      await expect
+        .poll(() => bubblesWith(page, 'after the leader woke'), { timeout: 3000 })
+        .toBe(1);
+    for (const page of pages)
+      expect(await bubblesWith(page, 'while the leader is stalled')).toBe(1);
     expect(streamsOf('alice')).toBe(1);
     await context.close();
   });
@@ -77,7 +105,10 @@ describe('a stalled leader (issue 30, item 4)', () => {
  * call. Left out: everything else a hidden tab does differently (rendering, the other throttling).
  */
 function hiddenAndThrottled() {
-  Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => 'hidden' });
+  Object.defineProperty(Document.prototype, 'visibilityState', {
+    configurable: true,
+    get: () => 'hidden',
+  });
   Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => true });
   const realSetTimeout = window.setTimeout.bind(window);
   let since: number | undefined;
@@ -85,7 +116,11 @@ function hiddenAndThrottled() {
   window.setTimeout = ((fn: TimerHandler, ms = 0, ...args: unknown[]) => {
     if (since === undefined || !(ms > 0)) return realSetTimeout(fn, ms, ...args);
     const due = performance.now() + ms - since;
-    return realSetTimeout(fn, Math.ceil(due / 60_000) * 60_000 - (performance.now() - since), ...args);
+    return realSetTimeout(
+      fn,
+      Math.ceil(due / 60_000) * 60_000 - (performance.now() - since),
+      ...args,
+    );
   }) as typeof window.setTimeout;
 }
 
@@ -100,14 +135,18 @@ describe('a hidden, throttled leader (issue 30, item 5)', () => {
     // Quiet first: a reply to some request of a follower would wake the leader's wait (and hide the flaw).
     await new Promise((resolve) => setTimeout(resolve, 1000));
     proxy.refuse();
-    for (const page of rest) await expect.poll(() => state(page), { timeout: 5000 }).not.toBe('live');
+    for (const page of rest)
+      await expect.poll(() => state(page), { timeout: 5000 }).not.toBe('live');
     await new Promise((resolve) => setTimeout(resolve, 2400));
     proxy.accept();
     const backAt = Date.now();
     for (const page of rest) await waitLive(page, 8000);
     await say('after the outage');
-    for (const page of rest) await expect.poll(() => bubblesWith(page, 'after the outage'), { timeout: 3000 }).toBe(1);
-    console.log(JSON.stringify({ scenario: 'tabs.throttled-leader', liveAgainMs: Date.now() - backAt }));
+    for (const page of rest)
+      await expect.poll(() => bubblesWith(page, 'after the outage'), { timeout: 3000 }).toBe(1);
+    console.log(
+      JSON.stringify({ scenario: 'tabs.throttled-leader', liveAgainMs: Date.now() - backAt }),
+    );
     await context.close();
   });
 });
@@ -125,12 +164,20 @@ interface Forger {
  */
 async function eavesdrop(page: Page, trigger: () => Promise<unknown>): Promise<Forger> {
   const listening = page.evaluate(async () => {
-    const name = (await navigator.locks.query()).held!.find((lock) => lock.name!.startsWith('hero-messaging/stream/'))!.name!;
+    const name = (await navigator.locks.query()).held!.find((lock) =>
+      lock.name!.startsWith('hero-messaging/stream/'),
+    )!.name!;
     const channel = new BroadcastChannel(name);
     return new Promise<Forger>((resolve) => {
       channel.onmessage = (event) => {
-        const message = event.data as { v: number; type: string; from: string; items?: { kind: string; id?: string }[] };
-        const id = message.type === 'items' ? message.items!.find((item) => item.id)?.id : undefined;
+        const message = event.data as {
+          v: number;
+          type: string;
+          from: string;
+          items?: { kind: string; id?: string }[];
+        };
+        const id =
+          message.type === 'items' ? message.items!.find((item) => item.id)?.id : undefined;
         if (!id) return;
         channel.close();
         resolve({ name, version: message.v, leader: message.from, epoch: id.split(':')[0]! });
@@ -160,13 +207,22 @@ describe('relay items posted by page script (issue 30, item 6)', () => {
     for (const page of pages) await openChat(page, h.dm.sid);
     const followers = pages.slice(1);
     const forger = await eavesdrop(followers[1]!, () => say('overheard'));
-    const fake = { sid: 'forged', conversation_sid: h.dm.sid, sender_public_key: 'carol', content: 'forged by page script', created_at: Math.floor(Date.now() / 1000) };
+    const fake = {
+      sid: 'forged',
+      conversation_sid: h.dm.sid,
+      sender_public_key: 'carol',
+      content: 'forged by page script',
+      created_at: Math.floor(Date.now() / 1000),
+    };
     await forge(followers[1]!, forger, 'a-tab-that-does-not-lead', [
       { kind: 'event', event: { type: 'chatmessage.new', data: fake } },
       { kind: 'status', status: { state: 'unauthorized', httpStatus: 401 } },
     ]);
     await say('real, after the forgery');
-    for (const page of pages) await expect.poll(() => bubblesWith(page, 'real, after the forgery'), { timeout: 3000 }).toBe(1);
+    for (const page of pages)
+      await expect
+        .poll(() => bubblesWith(page, 'real, after the forgery'), { timeout: 3000 })
+        .toBe(1);
     for (const page of pages) {
       expect(await bubblesWith(page, 'forged by page script')).toBe(0);
       expect(await state(page)).toBe('live');
@@ -182,12 +238,17 @@ describe('relay items posted by page script (issue 30, item 6)', () => {
     const forger = await eavesdrop(followers[1]!, () => say('overheard'));
     // As the leader itself, a harmless event (a read older than anything) at seq 999999999 of the live epoch.
     await forge(followers[1]!, forger, forger.leader, [
-      { kind: 'event', event: { type: 'conversation.read', data: { sid: h.dm.sid, reader_key: 'alice', seq: 1 } }, id: `${forger.epoch}:999999999` },
+      {
+        kind: 'event',
+        event: { type: 'conversation.read', data: { sid: h.dm.sid, reader_key: 'alice', seq: 1 } },
+        id: `${forger.epoch}:999999999`,
+      },
     ]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const text of ['first real one after it', 'second real one after it']) {
       await say(text);
-      for (const page of followers) await expect.poll(() => bubblesWith(page, text), { timeout: 3000 }).toBe(1);
+      for (const page of followers)
+        await expect.poll(() => bubblesWith(page, text), { timeout: 3000 }).toBe(1);
     }
     for (const page of followers) expect(await state(page)).toBe('live');
     await context.close();

@@ -27,17 +27,24 @@ async function tabs(context: BrowserContext, key: string, count: number): Promis
   return pages;
 }
 
-const preview = (page: Page, sid: string) => page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-conv-preview`);
+const preview = (page: Page, sid: string) =>
+  page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-conv-preview`);
 
 /** How many bubbles of the open chat read `text`. */
 const bubblesWith = (page: Page, text: string) =>
   page.evaluate(
-    (t) => [...document.querySelector('hero-messaging')!.shadowRoot!.querySelectorAll('.hm-msg .hm-text')].filter((n) => n.textContent === t).length,
+    (t) =>
+      [
+        ...document
+          .querySelector('hero-messaging')!
+          .shadowRoot!.querySelectorAll('.hm-msg .hm-text'),
+      ].filter((n) => n.textContent === t).length,
     text,
   );
 
 let nonces = 0;
-const say = (content: string) => h.client('bob').sendMessage({ sid: h.dm.sid, content, nonce: `tabs-${nonces++}` });
+const say = (content: string) =>
+  h.client('bob').sendMessage({ sid: h.dm.sid, content, nonce: `tabs-${nonces++}` });
 
 describe('one stream per person per browser (issue 12)', () => {
   it('ten tabs of one identity are all live on one stream, all receive a message, and the page can still reach its server', async () => {
@@ -45,13 +52,18 @@ describe('one stream per person per browser (issue 12)', () => {
     const pages = await tabs(context, 'alice', 10);
     expect(streamsOf('alice')).toBe(1);
     await say('to ten tabs');
-    for (const page of pages) await expect.poll(() => preview(page, h.dm.sid).textContent(), { timeout: 2000 }).toBe('to ten tabs');
+    for (const page of pages)
+      await expect
+        .poll(() => preview(page, h.dm.sid).textContent(), { timeout: 2000 })
+        .toBe('to ten tabs');
     // The host page of the tenth tab talks to its own server: a connection is free for it.
     const health = await pages[9]!.evaluate(async (url) => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), 5000);
       try {
-        const res = await fetch(`${url}/hero_osis_communication/health`, { signal: controller.signal });
+        const res = await fetch(`${url}/hero_osis_communication/health`, {
+          signal: controller.signal,
+        });
         return `${res.status} ${await res.text()}`;
       } catch (error) {
         return `failed: ${(error as Error).message}`;
@@ -77,11 +89,14 @@ describe('one stream per person per browser (issue 12)', () => {
     for (const page of rest) {
       await expect.poll(() => bubblesWith(page, 'during the handover'), { timeout: 5000 }).toBe(1);
     }
-    console.log(JSON.stringify({ scenario: 'tabs.handover', deliveredToAllMs: Date.now() - closedAt }));
+    console.log(
+      JSON.stringify({ scenario: 'tabs.handover', deliveredToAllMs: Date.now() - closedAt }),
+    );
     await expect.poll(() => streamsOf('alice')).toBe(1);
     for (const page of rest) await waitLive(page);
     await say('after the handover');
-    for (const page of rest) await expect.poll(() => bubblesWith(page, 'after the handover'), { timeout: 2000 }).toBe(1);
+    for (const page of rest)
+      await expect.poll(() => bubblesWith(page, 'after the handover'), { timeout: 2000 }).toBe(1);
     for (const page of rest) expect(await bubblesWith(page, 'during the handover')).toBe(1);
     await context.close();
   });
@@ -96,7 +111,8 @@ describe('one stream per person per browser (issue 12)', () => {
     void cdp.send('Page.crash').catch(() => {});
     await crashed;
     await say('after a crash');
-    for (const page of rest) await expect.poll(() => bubblesWith(page, 'after a crash'), { timeout: 5000 }).toBe(1);
+    for (const page of rest)
+      await expect.poll(() => bubblesWith(page, 'after a crash'), { timeout: 5000 }).toBe(1);
     await expect.poll(() => streamsOf('alice')).toBe(1);
     await context.close();
   });
@@ -108,17 +124,22 @@ describe('one stream per person per browser (issue 12)', () => {
     const [leader, ...rest] = pages;
     // The events a browser fires when a page enters and leaves the back/forward cache.
     const transition = (page: Page, type: 'pagehide' | 'pageshow') =>
-      page.evaluate((t) => window.dispatchEvent(new PageTransitionEvent(t, { persisted: true })), type);
+      page.evaluate(
+        (t) => window.dispatchEvent(new PageTransitionEvent(t, { persisted: true })),
+        type,
+      );
     await transition(leader!, 'pagehide');
     await say('while hidden');
-    for (const page of rest) await expect.poll(() => bubblesWith(page, 'while hidden'), { timeout: 5000 }).toBe(1);
+    for (const page of rest)
+      await expect.poll(() => bubblesWith(page, 'while hidden'), { timeout: 5000 }).toBe(1);
     expect(streamsOf('alice')).toBe(1);
     expect(await bubblesWith(leader!, 'while hidden')).toBe(0);
     await transition(leader!, 'pageshow');
     await waitLive(leader!);
     await expect.poll(() => bubblesWith(leader!, 'while hidden'), { timeout: 5000 }).toBe(1);
     await say('after pageshow');
-    for (const page of pages) await expect.poll(() => bubblesWith(page, 'after pageshow'), { timeout: 2000 }).toBe(1);
+    for (const page of pages)
+      await expect.poll(() => bubblesWith(page, 'after pageshow'), { timeout: 2000 }).toBe(1);
     expect(streamsOf('alice')).toBe(1);
     await context.close();
   });
@@ -128,8 +149,13 @@ describe('one stream per person per browser (issue 12)', () => {
     const alice = await tabs(context, 'alice', 2);
     const bob = await tabs(context, 'bob', 2);
     expect([streamsOf('alice'), streamsOf('bob')]).toEqual([1, 1]);
-    await h.client('carol').sendMessage({ sid: h.group.sid, content: 'to the crew', nonce: `tabs-${nonces++}` });
-    for (const page of [...alice, ...bob]) await expect.poll(() => preview(page, h.group.sid).textContent(), { timeout: 2000 }).toBe('to the crew');
+    await h
+      .client('carol')
+      .sendMessage({ sid: h.group.sid, content: 'to the crew', nonce: `tabs-${nonces++}` });
+    for (const page of [...alice, ...bob])
+      await expect
+        .poll(() => preview(page, h.group.sid).textContent(), { timeout: 2000 })
+        .toBe('to the crew');
     await context.close();
   });
 });

@@ -6,8 +6,14 @@ import { OUTPUT_DIR, openChat, startHarness, waitLive, type Harness } from './su
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-  await h.client('alice').sendMessage({ sid: h.dm.sid, content: 'Dark or light? https://example.com/theme', nonce: 't-1' });
-  await h.client('bob').sendMessage({ sid: h.dm.sid, content: 'Whatever the system says.', nonce: 't-2' });
+  await h.client('alice').sendMessage({
+    sid: h.dm.sid,
+    content: 'Dark or light? https://example.com/theme',
+    nonce: 't-1',
+  });
+  await h
+    .client('bob')
+    .sendMessage({ sid: h.dm.sid, content: 'Whatever the system says.', nonce: 't-2' });
 });
 afterAll(() => h?.close());
 
@@ -16,7 +22,11 @@ function colours(page: Page) {
   return page.evaluate(() => {
     const root = document.querySelector('hero-messaging')!.shadowRoot!;
     const style = (selector: string) => getComputedStyle(root.querySelector(selector)!);
-    return { background: style('.hm-host').backgroundColor, text: style('.hm-host').color, pill: style('.hm-status').backgroundColor };
+    return {
+      background: style('.hm-host').backgroundColor,
+      text: style('.hm-host').color,
+      pill: style('.hm-status').backgroundColor,
+    };
   });
 }
 
@@ -58,14 +68,18 @@ it('11. dark mode: theme="dark", or auto under a dark preference, renders dark; 
   await setTheme(page, 'light');
   expect(await colours(page)).toEqual(light);
   // The island kept running through every change of theme.
-  expect(await page.locator('hero-messaging .hm-status').first().getAttribute('data-state')).toBe('live');
+  expect(await page.locator('hero-messaging .hm-status').first().getAttribute('data-state')).toBe(
+    'live',
+  );
   await page.close();
 });
 
 it('12. a host colour wins in both themes', async () => {
   const page = await h.page('bob', { width: 1280, height: 800 });
   await waitLive(page);
-  await page.evaluate(() => document.querySelector('hero-messaging')!.style.setProperty('--hm-bg', 'rgb(1, 2, 3)'));
+  await page.evaluate(() =>
+    document.querySelector('hero-messaging')!.style.setProperty('--hm-bg', 'rgb(1, 2, 3)'),
+  );
   expect((await colours(page)).background).toBe('rgb(1, 2, 3)');
   await setTheme(page, 'dark');
   expect((await colours(page)).background).toBe('rgb(1, 2, 3)');
@@ -81,7 +95,9 @@ it('13. at 390 px the composer has a 16 px font and sits at the bottom of the sc
   const composer = await page.locator('hero-messaging .hm-composer').boundingBox();
   expect(composer!.y + composer!.height).toBeLessThanOrEqual(844);
   expect(composer!.y + composer!.height).toBeGreaterThan(844 - 4);
-  await input.fill('Typed on a phone, https://example.com/a-link-that-is-rather-long-for-a-narrow-screen');
+  await input.fill(
+    'Typed on a phone, https://example.com/a-link-that-is-rather-long-for-a-narrow-screen',
+  );
   await page.screenshot({ path: `${OUTPUT_DIR}/theme-light-390.png` });
   await expectAccessible(page, 'theme-light-390');
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -39,16 +39,26 @@ describe('parseEventData', () => {
   });
 
   it('names the field that is wrong', () => {
-    const result = parseEventData(JSON.stringify({ type: 'chatmessage.new', data: { ...message, seq: 'x' } }));
+    const result = parseEventData(
+      JSON.stringify({ type: 'chatmessage.new', data: { ...message, seq: 'x' } }),
+    );
     expect(result).toMatchObject({ ok: false, error: { kind: 'invalid_shape' } });
     expect(!result.ok && result.error.message).toContain('data.seq');
   });
 
   it('tells unknown types apart from bad frames', () => {
-    expect(parseEventData('{"type":"typing.started","data":{}}')).toMatchObject({ ok: false, error: { kind: 'unknown_type' } });
-    expect(parseEventData('{not json')).toMatchObject({ ok: false, error: { kind: 'invalid_json' } });
+    expect(parseEventData('{"type":"typing.started","data":{}}')).toMatchObject({
+      ok: false,
+      error: { kind: 'unknown_type' },
+    });
+    expect(parseEventData('{not json')).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_json' },
+    });
     expect(parseEventData('[1,2]')).toMatchObject({ ok: false, error: { kind: 'invalid_shape' } });
-    expect(parseEventData(JSON.stringify({ type: 'resync', data: { reason: 'x' } }), 'ready')).toMatchObject({
+    expect(
+      parseEventData(JSON.stringify({ type: 'resync', data: { reason: 'x' } }), 'ready'),
+    ).toMatchObject({
       ok: false,
       error: { kind: 'type_mismatch' },
     });
@@ -60,9 +70,12 @@ describe('parseEventData', () => {
         fc.oneof(
           fc.string({ maxLength: 2000 }),
           fc.json(),
-          fc.record({ type: fc.constantFrom('ready', 'chatmessage.new', 'conversation.read', 'resync'), data: fc.anything() }).map((o) =>
-            JSON.stringify(o),
-          ),
+          fc
+            .record({
+              type: fc.constantFrom('ready', 'chatmessage.new', 'conversation.read', 'resync'),
+              data: fc.anything(),
+            })
+            .map((o) => JSON.stringify(o)),
         ),
         fc.option(fc.string(), { nil: undefined }),
         (data, eventName) => {

@@ -3,7 +3,10 @@ import { formatFrame, parseEventData, RpcError, RpcErrorCode } from '../../src/p
 
 describe('formatFrame', () => {
   it('writes id, event and one data line that parses back to the event', () => {
-    const event = { type: 'conversation.read', data: { sid: 'c1', reader_key: 'bob', seq: 9 } } as const;
+    const event = {
+      type: 'conversation.read',
+      data: { sid: 'c1', reader_key: 'bob', seq: 9 },
+    } as const;
     const text = formatFrame(event, 'e1:9');
     expect(text).toBe(`id: e1:9\nevent: conversation.read\ndata: ${JSON.stringify(event)}\n\n`);
     const data = text.split('\n')[2]!.slice('data: '.length);
@@ -23,6 +26,9 @@ describe('RpcError', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error.code).toBe(RpcErrorCode.NotParticipant);
     expect(error.kind).toBe('NotParticipant');
-    expect(error.toObject()).toEqual({ code: -32003, message: 'not a participant of this conversation' });
+    expect(error.toObject()).toEqual({
+      code: -32003,
+      message: 'not a participant of this conversation',
+    });
   });
 });

@@ -1,7 +1,11 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage, ServerEvent } from '../../src/protocol/index.ts';
-import { CommunicationError, createCommunicationClient, type CommunicationClient } from '../../src/sdk/index.ts';
+import {
+  CommunicationError,
+  createCommunicationClient,
+  type CommunicationClient,
+} from '../../src/sdk/index.ts';
 import { startBackendServer } from '../../mocks/backend/index.ts';
 import { freshContext, tempDir } from '../support/backend.ts';
 import { collect } from '../support/collect.ts';
@@ -19,10 +23,19 @@ async function backend(options: Parameters<typeof startBackendServer>[0] = {}) {
 }
 
 function client(url: string, context: string, publicKey: string): CommunicationClient {
-  return createCommunicationClient({ baseUrl: url, context, publicKey, environment: { random: () => 0 } });
+  return createCommunicationClient({
+    baseUrl: url,
+    context,
+    publicKey,
+    environment: { random: () => 0 },
+  });
 }
 
-function listen(c: CommunicationClient, mode: 'subscribe' | 'poll' = 'subscribe', openChat?: string) {
+function listen(
+  c: CommunicationClient,
+  mode: 'subscribe' | 'poll' = 'subscribe',
+  openChat?: string,
+) {
   const controller = new AbortController();
   cleanups.push(() => controller.abort());
   const subscription =
@@ -31,11 +44,14 @@ function listen(c: CommunicationClient, mode: 'subscribe' | 'poll' = 'subscribe'
       : c.poll({ signal: controller.signal, intervalMs: 50, openChat: () => openChat });
   const out = collect(subscription);
   const messages = () =>
-    out.events().flatMap((e: ServerEvent) => (e.type === 'chatmessage.new' ? [e.data.content] : []));
+    out
+      .events()
+      .flatMap((e: ServerEvent) => (e.type === 'chatmessage.new' ? [e.data.content] : []));
   const until = async (check: () => boolean, what: string, ms = 3000) => {
     const end = Date.now() + ms;
     while (!check()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; saw ${out.types().join(', ')}`);
+      if (Date.now() > end)
+        throw new Error(`timed out waiting for ${what}; saw ${out.types().join(', ')}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   };
@@ -48,7 +64,8 @@ async function dm(url: string) {
   const bob = client(url, context, 'bob');
   const conv = await alice.setConversation({ participant_keys: ['alice', 'bob'] });
   let n = 0;
-  const send = (content: string): Promise<ChatMessage> => alice.sendMessage({ sid: conv.sid, content, nonce: `n${n++}-${content}` });
+  const send = (content: string): Promise<ChatMessage> =>
+    alice.sendMessage({ sid: conv.sid, content, nonce: `n${n++}-${content}` });
   return { context, alice, bob, conv, send };
 }
 
@@ -67,11 +84,15 @@ describe('CommunicationClient against the dev backend', () => {
   it('fails with one error class carrying the code, status and a readable message', async () => {
     const { url } = await backend();
     const { alice, conv } = await dm(url);
-    const invalid = await alice.sendMessage({ sid: conv.sid, content: '   ', nonce: 'x' }).catch((e: unknown) => e);
+    const invalid = await alice
+      .sendMessage({ sid: conv.sid, content: '   ', nonce: 'x' })
+      .catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(CommunicationError);
     expect(invalid).toMatchObject({ kind: 'rpc', code: -32602, status: 200 });
     expect((invalid as Error).message).toBe('-32602 invalid params: content: content is empty');
-    const big = await alice.sendMessage({ sid: conv.sid, content: 'x'.repeat(70_000), nonce: 'y' }).catch((e: unknown) => e);
+    const big = await alice
+      .sendMessage({ sid: conv.sid, content: 'x'.repeat(70_000), nonce: 'y' })
+      .catch((e: unknown) => e);
     expect(big).toMatchObject({ kind: 'http', status: 413 });
     const stranger = client(url, 'demo', 'mallory');
     await expect(stranger.listConversations()).rejects.toMatchObject({ kind: 'rpc', code: -32001 });
@@ -110,7 +131,10 @@ describe('CommunicationClient against the dev backend', () => {
     proxy.cutAll();
     const missed = ['gap 1', 'gap 2', 'gap 3'];
     for (const text of missed) await send(text);
-    await stream.until(() => stream.out.states().filter((s) => s === 'connected').length === 2, 'reconnect');
+    await stream.until(
+      () => stream.out.states().filter((s) => s === 'connected').length === 2,
+      'reconnect',
+    );
     await send('after');
     await stream.until(() => stream.messages().includes('after'), 'after');
     expect(stream.messages()).toEqual(['before', ...missed, 'after']);
@@ -144,7 +168,10 @@ describe('CommunicationClient against the dev backend', () => {
     await push.until(() => push.messages().length === 3, 'stream messages');
     await poll.until(() => poll.messages().length === 3, 'polled messages');
     expect(poll.messages()).toEqual(push.messages());
-    const lastRow = poll.out.events().filter((e) => e.type === 'conversation.updated').at(-1);
+    const lastRow = poll.out
+      .events()
+      .filter((e) => e.type === 'conversation.updated')
+      .at(-1);
     expect(lastRow).toMatchObject({ data: { last_message: 'p3', unread_count: 3 } });
   });
 });

@@ -1,5 +1,9 @@
 import { vi } from 'vitest';
-import { createCommunicationClient, type ClientOptions, type CommunicationClient } from '../../src/sdk/index.ts';
+import {
+  createCommunicationClient,
+  type ClientOptions,
+  type CommunicationClient,
+} from '../../src/sdk/index.ts';
 import type { ChatMessage } from '../../src/protocol/index.ts';
 import type { FakeServer } from '../../mocks/fake-stream/index.ts';
 
@@ -7,7 +11,10 @@ import type { FakeServer } from '../../mocks/fake-stream/index.ts';
 export const flush = () => vi.advanceTimersByTimeAsync(0);
 
 /** A client of `server` whose timers are vitest's fake ones, with anything else overridden. */
-export function fakeClient(server: FakeServer, overrides: Partial<ClientOptions> = {}): CommunicationClient {
+export function fakeClient(
+  server: FakeServer,
+  overrides: Partial<ClientOptions> = {},
+): CommunicationClient {
   return createCommunicationClient({
     baseUrl: 'http://osis.test',
     context: 'ctx',
@@ -28,16 +35,27 @@ export function fakeClient(server: FakeServer, overrides: Partial<ClientOptions>
 }
 
 /** A fetch whose requests never get an answer, only an abort error once their signal aborts. */
-export function hangingFetch(requests: { url: string; signal: AbortSignal | undefined }[] = []): typeof fetch {
+export function hangingFetch(
+  requests: { url: string; signal: AbortSignal | undefined }[] = [],
+): typeof fetch {
   return ((input: RequestInfo | URL, init: RequestInit = {}) => {
     const signal = init.signal ?? undefined;
     requests.push({ url: String(input), signal });
     return new Promise<Response>((_, reject) => {
-      signal?.addEventListener('abort', () => reject(new DOMException('The operation was aborted.', 'AbortError')));
+      signal?.addEventListener('abort', () =>
+        reject(new DOMException('The operation was aborted.', 'AbortError')),
+      );
     });
   }) as typeof fetch;
 }
 
 export function message(seq: number, content = `m${seq}`): ChatMessage {
-  return { sid: `msg_${seq}`, conversation_sid: 'conv_1', sender_public_key: 'alice', content, created_at: 1_700_000_000, seq };
+  return {
+    sid: `msg_${seq}`,
+    conversation_sid: 'conv_1',
+    sender_public_key: 'alice',
+    content,
+    created_at: 1_700_000_000,
+    seq,
+  };
 }

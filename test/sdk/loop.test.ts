@@ -29,7 +29,13 @@ beforeEach(() => {
   controller = new AbortController();
   onlineEvents = new CountingTarget();
   visibilityEvents = new CountingTarget();
-  env = defaultEnvironment({ random: () => 0.5, isOnline: () => true, isVisible: () => true, onlineEvents, visibilityEvents });
+  env = defaultEnvironment({
+    random: () => 0.5,
+    isOnline: () => true,
+    isVisible: () => true,
+    onlineEvents,
+    visibilityEvents,
+  });
 });
 afterEach(() => {
   controller.abort();
@@ -52,7 +58,10 @@ describe('the loop both transports run', () => {
       for await (const batch of loop.run()) items.push(...batch);
     })();
     await flush();
-    expect(items.at(-1)).toMatchObject({ kind: 'status', status: { state: 'reconnecting', reason: 'internal error (boom)' } });
+    expect(items.at(-1)).toMatchObject({
+      kind: 'status',
+      status: { state: 'reconnecting', reason: 'internal error (boom)' },
+    });
     await vi.advanceTimersByTimeAsync(500);
     expect(calls).toBe(2);
   });
@@ -63,8 +72,17 @@ describe('the loop both transports run', () => {
       return { kind: 'stop', status: { state: 'unauthorized', httpStatus: 403 } };
     };
     const items: StreamItem[] = [];
-    for await (const batch of makeLoop(env, DEFAULT_STREAM_TUNING, controller.signal, attempt).run()) items.push(...batch);
-    expect(items.map((i) => (i.kind === 'status' ? i.status.state : i.event.type))).toEqual(['connecting', 'unauthorized']);
+    for await (const batch of makeLoop(
+      env,
+      DEFAULT_STREAM_TUNING,
+      controller.signal,
+      attempt,
+    ).run())
+      items.push(...batch);
+    expect(items.map((i) => (i.kind === 'status' ? i.status.state : i.event.type))).toEqual([
+      'connecting',
+      'unauthorized',
+    ]);
     expect(onlineEvents.listeners + visibilityEvents.listeners).toBe(0);
   });
 
@@ -100,7 +118,12 @@ describe('the loop both transports run', () => {
       calls++;
       return { kind: 'retry', reason: 'down' };
     };
-    const loop = makeLoop({ ...env, isVisible: () => visible }, DEFAULT_STREAM_TUNING, controller.signal, attempt);
+    const loop = makeLoop(
+      { ...env, isVisible: () => visible },
+      DEFAULT_STREAM_TUNING,
+      controller.signal,
+      attempt,
+    );
     void (async () => {
       for await (const _ of loop.run());
     })();

@@ -2,7 +2,12 @@
 // The polling transport runs the stream's loop: same statuses, backoff, wake-ups and
 // cleanup, and no invented stream position.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RpcError, RpcErrorCode, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';
+import {
+  RpcError,
+  RpcErrorCode,
+  type ChatMessage,
+  type Conversation,
+} from '../../src/protocol/index.ts';
 import type { StreamStatus } from '../../src/sdk/index.ts';
 import { createFakeServer, type FakeServer } from '../../mocks/fake-stream/index.ts';
 import { collect } from '../support/collect.ts';
@@ -26,7 +31,9 @@ const row = (seq: number, last = `m${seq}`): Conversation => ({
 });
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  });
   rows = [row(1)];
   messages = [message(1)];
   failure = undefined;
@@ -45,12 +52,20 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function poll(overrides: Parameters<typeof fakeClient>[1] = {}, openChat: string | undefined = 'conv_1') {
-  const subscription = fakeClient(server, overrides).poll({ signal: controller.signal, intervalMs: 1000, openChat: () => openChat });
+function poll(
+  overrides: Parameters<typeof fakeClient>[1] = {},
+  openChat: string | undefined = 'conv_1',
+) {
+  const subscription = fakeClient(server, overrides).poll({
+    signal: controller.signal,
+    intervalMs: 1000,
+    openChat: () => openChat,
+  });
   return { subscription, out: collect(subscription) };
 }
 
-const waits = (statuses: StreamStatus[]) => statuses.flatMap((s) => (s.state === 'reconnecting' ? [s.at] : []));
+const waits = (statuses: StreamStatus[]) =>
+  statuses.flatMap((s) => (s.state === 'reconnecting' ? [s.at] : []));
 
 describe('poll', () => {
   it('against a server without seq, hands on each message once by sid and a row when it changes', async () => {
@@ -102,7 +117,13 @@ describe('poll', () => {
     rows = [row(2)];
     await vi.advanceTimersByTimeAsync(1000);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(out.types()).toEqual(['resync', 'chatmessage.new', 'conversation.updated', 'chatmessage.new', 'conversation.updated']);
+    expect(out.types()).toEqual([
+      'resync',
+      'chatmessage.new',
+      'conversation.updated',
+      'chatmessage.new',
+      'conversation.updated',
+    ]);
     expect(out.events().at(-2)).toEqual({ type: 'chatmessage.new', data: message(2) });
     expect(out.states()).toEqual(['connecting', 'connected']);
   });
@@ -110,12 +131,23 @@ describe('poll', () => {
   it('hands on a message of the open chat that was edited or deleted since the last round', async () => {
     const { out } = poll();
     await flush();
-    const edited: ChatMessage = { ...message(1), content: 'fixed', edited_at: 1_700_000_100, updated_seq: 3 };
+    const edited: ChatMessage = {
+      ...message(1),
+      content: 'fixed',
+      edited_at: 1_700_000_100,
+      updated_seq: 3,
+    };
     messages = [edited];
     rows = [row(3)];
     await vi.advanceTimersByTimeAsync(1000);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(out.types()).toEqual(['resync', 'chatmessage.new', 'conversation.updated', 'chatmessage.updated', 'conversation.updated']);
+    expect(out.types()).toEqual([
+      'resync',
+      'chatmessage.new',
+      'conversation.updated',
+      'chatmessage.updated',
+      'conversation.updated',
+    ]);
     expect(out.events().at(-2)).toEqual({ type: 'chatmessage.updated', data: edited });
   });
 
@@ -131,7 +163,11 @@ describe('poll', () => {
       expect(last).toMatchObject({ state: 'reconnecting', reason: '-32603 internal error' });
       await vi.advanceTimersByTimeAsync((last as { at: number }).at - Date.now());
     }
-    expect(waits(out.statuses()).slice(0, 5).map((at, i) => at - seenAt[i]!)).toEqual([99, 199, 399, 799, 999]);
+    expect(
+      waits(out.statuses())
+        .slice(0, 5)
+        .map((at, i) => at - seenAt[i]!),
+    ).toEqual([99, 199, 399, 799, 999]);
 
     // Connected 999 ms later and up for 5 s (rounds every second), then a round fails: the wait
     // starts from the base again.
@@ -152,7 +188,13 @@ describe('poll', () => {
     const onlineEvents = new EventTarget();
     const visibilityEvents = new EventTarget();
     const { subscription, out } = poll({
-      environment: { random: () => 0.999, isOnline: () => online, onlineEvents, isVisible: () => visible, visibilityEvents },
+      environment: {
+        random: () => 0.999,
+        isOnline: () => online,
+        onlineEvents,
+        isVisible: () => visible,
+        visibilityEvents,
+      },
     });
     await flush();
     expect(out.states()).toEqual(['connecting', 'offline']);
@@ -189,7 +231,10 @@ describe('poll', () => {
     expect(out.states()).toEqual(['connecting']);
     hang = false;
     await vi.advanceTimersByTimeAsync(1);
-    expect(out.statuses().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'no response within 3 s' });
+    expect(out.statuses().at(-1)).toMatchObject({
+      state: 'reconnecting',
+      reason: 'no response within 3 s',
+    });
     await vi.advanceTimersByTimeAsync(500);
     expect(out.states().at(-1)).toBe('connected');
   });

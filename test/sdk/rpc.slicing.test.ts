@@ -15,7 +15,12 @@ const row = (i: number): Conversation => ({
   created_at: 1_700_000_000,
   seq: i + 1,
 });
-const answering = (result: unknown): typeof fetch => async () => new Response(JSON.stringify({ jsonrpc: '2.0', id: 1, result }), { headers: { 'Content-Type': 'application/json' } });
+const answering =
+  (result: unknown): typeof fetch =>
+  async () =>
+    new Response(JSON.stringify({ jsonrpc: '2.0', id: 1, result }), {
+      headers: { 'Content-Type': 'application/json' },
+    });
 
 /** A clock that moves 1 ms each time it is read, and a pause that counts. */
 function slicing() {
@@ -59,7 +64,9 @@ describe('a long list result', () => {
       pause: async () => (pauses++, controller.abort()),
       budgetMs: 8,
     });
-    const failure = await call('conversation.list', {}, controller.signal).catch((error: unknown) => error);
+    const failure = await call('conversation.list', {}, controller.signal).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(CommunicationError);
     expect((failure as CommunicationError).kind).toBe('aborted');
     // Nothing more of the list is checked for no one: no further slice, no further pause.
@@ -71,8 +78,17 @@ describe('a long list result', () => {
     const controller = new AbortController();
     const log: string[] = [];
     let t = 0;
-    const call = makeRpcCall(identity, answering(rows), { now: () => t++, pause: async () => void log.push('pause'), budgetMs: 1000 });
-    const failure = await call('conversation.list', {}, controller.signal, () => (log.push('first'), controller.abort())).catch((error: unknown) => error);
+    const call = makeRpcCall(identity, answering(rows), {
+      now: () => t++,
+      pause: async () => void log.push('pause'),
+      budgetMs: 1000,
+    });
+    const failure = await call(
+      'conversation.list',
+      {},
+      controller.signal,
+      () => (log.push('first'), controller.abort()),
+    ).catch((error: unknown) => error);
     expect((failure as CommunicationError).kind).toBe('aborted');
     expect(log).toEqual(['first', 'pause']);
   });
@@ -83,15 +99,23 @@ describe('a long list result', () => {
     const call = makeRpcCall(identity, answering(rows), slicing().options);
     const failure = await call('conversation.list', {}).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CommunicationError);
-    expect((failure as Error).message).toMatch(/^conversation\.list: unexpected result: 750\.name: /);
+    expect((failure as Error).message).toMatch(
+      /^conversation\.list: unexpected result: 750\.name: /,
+    );
   });
 
   it('hands its first part over as soon as that part is checked, then pauses so that it can paint', async () => {
     const rows = Array.from({ length: 2000 }, (_, i) => row(i));
     const log: string[] = [];
     let t = 0;
-    const call = makeRpcCall(identity, answering(rows), { now: () => t++, pause: async () => void log.push('pause'), budgetMs: 8 });
-    const list = await call('conversation.list', {}, undefined, (first) => log.push(`first ${first.length}: ${first[0]!.sid}…${first.at(-1)!.sid}`));
+    const call = makeRpcCall(identity, answering(rows), {
+      now: () => t++,
+      pause: async () => void log.push('pause'),
+      budgetMs: 8,
+    });
+    const list = await call('conversation.list', {}, undefined, (first) =>
+      log.push(`first ${first.length}: ${first[0]!.sid}…${first.at(-1)!.sid}`),
+    );
     expect(list).toEqual(rows);
     expect(log.slice(0, 2)).toEqual(['first 100: c0…c99', 'pause']);
     expect(log.filter((l) => l.startsWith('first'))).toHaveLength(1);
@@ -102,7 +126,9 @@ describe('a long list result', () => {
     rows[3] = { ...row(3), seq: 'x' };
     const first: unknown[] = [];
     const bad = makeRpcCall(identity, answering(rows), slicing().options);
-    await expect(bad('conversation.list', {}, undefined, (f) => first.push(f))).rejects.toThrow(/3\.seq/);
+    await expect(bad('conversation.list', {}, undefined, (f) => first.push(f))).rejects.toThrow(
+      /3\.seq/,
+    );
     const short = makeRpcCall(identity, answering([row(1), row(2)]), slicing().options);
     expect(await short('conversation.list', {}, undefined, (f) => first.push(f))).toHaveLength(2);
     expect(first).toEqual([]);

@@ -7,7 +7,11 @@ import { makeSseParser, type SseFrame } from '../../src/sdk/sse.ts';
 function parse(pieces: string[], maxChars = 1_000_000) {
   const frames: SseFrame[] = [];
   let oversize = 0;
-  const feed = makeSseParser((frame) => frames.push({ ...frame }), () => oversize++, maxChars);
+  const feed = makeSseParser(
+    (frame) => frames.push({ ...frame }),
+    () => oversize++,
+    maxChars,
+  );
   for (const piece of pieces) feed(piece);
   return { frames, oversize };
 }
@@ -16,13 +20,21 @@ function parse(pieces: string[], maxChars = 1_000_000) {
 function reference(text: string): SseFrame[] {
   const frames: SseFrame[] = [];
   const parser = createParser({
-    onEvent: ({ id, event, data }) => frames.push({ ...(id === undefined ? {} : { id }), ...(event === undefined ? {} : { event }), data }),
+    onEvent: ({ id, event, data }) =>
+      frames.push({
+        ...(id === undefined ? {} : { id }),
+        ...(event === undefined ? {} : { event }),
+        data,
+      }),
   });
   parser.feed(text);
   return frames;
 }
 
-const value = fc.string({ unit: fc.constantFrom('a', 'é', ' ', ':', '\0', '👋', 'x'), maxLength: 8 });
+const value = fc.string({
+  unit: fc.constantFrom('a', 'é', ' ', ':', '\0', '👋', 'x'),
+  maxLength: 8,
+});
 const line = fc.oneof(
   value.map((s) => `data: ${s}`),
   value.map((s) => `data:${s}`),
@@ -59,13 +71,18 @@ describe('the event-stream parser', () => {
   });
 
   it('hands on a frame at its blank line only if it had data, with its own id and event', () => {
-    const { frames } = parse([': keepalive\n\nid: e:1\n\nid: e:2\nevent: ready\ndata: {}\n\ndata: x\n\n']);
+    const { frames } = parse([
+      ': keepalive\n\nid: e:1\n\nid: e:2\nevent: ready\ndata: {}\n\ndata: x\n\n',
+    ]);
     expect(frames).toEqual([{ id: 'e:2', event: 'ready', data: '{}' }, { data: 'x' }]);
   });
 
   it('drops a frame larger than its limit whole, says so once, and reads the next', () => {
     const big = 'x'.repeat(40);
-    const { frames, oversize } = parse(['data: a\ndata: ', big, `${big}\ndata: `, `${big}\ndata: b\n`, '\ndata: next\n\n'], 50);
+    const { frames, oversize } = parse(
+      ['data: a\ndata: ', big, `${big}\ndata: `, `${big}\ndata: b\n`, '\ndata: next\n\n'],
+      50,
+    );
     expect(frames).toEqual([{ data: 'next' }]);
     expect(oversize).toBe(1);
   });

@@ -11,7 +11,9 @@ let server: FakeServer;
 let controller: AbortController;
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  });
   server = createFakeServer();
   controller = new AbortController();
 });
@@ -41,42 +43,64 @@ describe('connect timeout (issue 15, item 8)', () => {
     const hung: { url: string; signal: AbortSignal | undefined }[] = [];
     const hang = hangingFetch(hung);
     let calls = 0;
-    const { out } = subscribe({ fetch: (input, init) => (calls++ === 0 ? hang(input, init) : server.fetch(input, init)) });
+    const { out } = subscribe({
+      fetch: (input, init) => (calls++ === 0 ? hang(input, init) : server.fetch(input, init)),
+    });
     await vi.advanceTimersByTimeAsync(9_999);
     expect(out.states()).toEqual(['connecting']);
     await vi.advanceTimersByTimeAsync(1);
-    expect(out.statuses().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'no response within 10 s', attempt: 1 });
+    expect(out.statuses().at(-1)).toMatchObject({
+      state: 'reconnecting',
+      reason: 'no response within 10 s',
+      attempt: 1,
+    });
     expect(hung[0]!.signal!.aborted).toBe(true);
     // random 0.5 of a 1 s ceiling.
     await vi.advanceTimersByTimeAsync(500);
     const conn = await server.nextConnection();
     conn.ready(1000);
     await flush();
-    expect(out.states()).toEqual(['connecting', 'reconnecting', 'connecting', 'connected', 'connected']);
+    expect(out.states()).toEqual([
+      'connecting',
+      'reconnecting',
+      'connecting',
+      'connected',
+      'connected',
+    ]);
   });
 
   it('takes its limit from tuning', async () => {
     const { out } = subscribe({ fetch: hangingFetch(), tuning: { connectTimeoutMs: 2500 } });
     await vi.advanceTimersByTimeAsync(2500);
-    expect(out.statuses().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'no response within 2.5 s' });
+    expect(out.statuses().at(-1)).toMatchObject({
+      state: 'reconnecting',
+      reason: 'no response within 2.5 s',
+    });
   });
 });
 
 describe('content type (issue 15, item 9)', () => {
-  it.each(['Text/Event-Stream; charset=utf-8', 'text/event-stream;charset=UTF-8', ' TEXT/EVENT-STREAM '])(
-    'accepts %j: media types are case-insensitive and may carry parameters',
-    async (type) => {
-      const { out } = subscribe({ fetch: relabel(type) });
-      const conn = await server.nextConnection();
-      conn.ready(1000);
-      await flush();
-      expect(out.states()).toEqual(['connecting', 'connected', 'connected']);
-    },
-  );
+  it.each([
+    'Text/Event-Stream; charset=utf-8',
+    'text/event-stream;charset=UTF-8',
+    ' TEXT/EVENT-STREAM ',
+  ])('accepts %j: media types are case-insensitive and may carry parameters', async (type) => {
+    const { out } = subscribe({ fetch: relabel(type) });
+    const conn = await server.nextConnection();
+    conn.ready(1000);
+    await flush();
+    expect(out.states()).toEqual(['connecting', 'connected', 'connected']);
+  });
 
   it.each([
-    ['text/html; charset=utf-8', 'not an event stream: Content-Type is "text/html; charset=utf-8", expected text/event-stream'],
-    ['text/event-streamx', 'not an event stream: Content-Type is "text/event-streamx", expected text/event-stream'],
+    [
+      'text/html; charset=utf-8',
+      'not an event stream: Content-Type is "text/html; charset=utf-8", expected text/event-stream',
+    ],
+    [
+      'text/event-streamx',
+      'not an event stream: Content-Type is "text/event-streamx", expected text/event-stream',
+    ],
     [null, 'not an event stream: no Content-Type, expected text/event-stream'],
   ])('refuses %j with a readable reason and retries', async (type, reason) => {
     const { out } = subscribe({ fetch: relabel(type) });
@@ -111,7 +135,11 @@ describe('heartbeat_ms from ready (issue 15, item 10)', () => {
     const conn = await server.nextConnection();
     conn.ready(1);
     await vi.advanceTimersByTimeAsync(2_499);
-    expect(out.statuses().at(-1)).toEqual({ state: 'connected', heartbeatMs: 1000, resumable: true });
+    expect(out.statuses().at(-1)).toEqual({
+      state: 'connected',
+      heartbeatMs: 1000,
+      resumable: true,
+    });
     expect(conn.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(conn.aborted).toBe(true);
@@ -122,7 +150,11 @@ describe('heartbeat_ms from ready (issue 15, item 10)', () => {
     const conn = await server.nextConnection();
     conn.ready(60_000);
     await flush();
-    expect(out.statuses().at(-1)).toEqual({ state: 'connected', heartbeatMs: 20_000, resumable: true });
+    expect(out.statuses().at(-1)).toEqual({
+      state: 'connected',
+      heartbeatMs: 20_000,
+      resumable: true,
+    });
   });
 });
 
@@ -137,7 +169,8 @@ describe('redirects (issue 15, item 11)', () => {
         return server.fetch(`http://osis.test${url.pathname}`, init);
       }
       const location = `http://elsewhere.test${url.pathname}`;
-      if (init.redirect === 'manual') return new Response(null, { status, headers: { Location: location } });
+      if (init.redirect === 'manual')
+        return new Response(null, { status, headers: { Location: location } });
       return fetchFn(location, init);
     };
     return { fetch: fetchFn as typeof fetch, elsewhere };
@@ -151,7 +184,8 @@ describe('redirects (issue 15, item 11)', () => {
     expect(server.connections).toHaveLength(0);
     expect(out.statuses().at(-1)).toMatchObject({
       state: 'reconnecting',
-      reason: 'redirected (HTTP 302 to http://elsewhere.test/hero_osis_communication/events); redirects are not followed',
+      reason:
+        'redirected (HTTP 302 to http://elsewhere.test/hero_osis_communication/events); redirects are not followed',
     });
   });
 
@@ -164,7 +198,8 @@ describe('redirects (issue 15, item 11)', () => {
       kind: 'http',
       status: 307,
       retryable: false,
-      message: 'conversation.list: redirected (HTTP 307 to http://elsewhere.test/hero_osis_communication/rpc); redirects are not followed',
+      message:
+        'conversation.list: redirected (HTTP 307 to http://elsewhere.test/hero_osis_communication/rpc); redirects are not followed',
     });
     expect(elsewhere).toEqual([]);
     expect(server.rpcCalls).toEqual([]);
@@ -180,8 +215,14 @@ describe('a consumer that pauses (issue 15, item 12)', () => {
     const connected = next();
     const conn = await server.nextConnection();
     conn.ready(1000);
-    expect(await connected).toMatchObject({ kind: 'status', status: { state: 'connected', resumable: false } });
-    expect(await next()).toMatchObject({ kind: 'status', status: { state: 'connected', resumable: true } });
+    expect(await connected).toMatchObject({
+      kind: 'status',
+      status: { state: 'connected', resumable: false },
+    });
+    expect(await next()).toMatchObject({
+      kind: 'status',
+      status: { state: 'connected', resumable: true },
+    });
     expect(await next()).toMatchObject({ kind: 'event', event: { type: 'ready' } });
     // The consumer pauses a minute (a hidden tab's throttled task) while the server keeps writing.
     for (let i = 0; i < 60; i++) {
@@ -190,13 +231,22 @@ describe('a consumer that pauses (issue 15, item 12)', () => {
       else conn.keepalive();
     }
     expect(conn.aborted).toBe(false);
-    expect(await next()).toEqual({ kind: 'event', event: { type: 'chatmessage.new', data: message(1) }, id: 'fakeepoch:1' });
+    expect(await next()).toEqual({
+      kind: 'event',
+      event: { type: 'chatmessage.new', data: message(1) },
+      id: 'fakeepoch:1',
+    });
     expect(subscription.stats.connections).toBe(1);
     // Reading again, a socket that stays silent is still caught.
     const after = items.next();
     await vi.advanceTimersByTimeAsync(2_500);
     expect(conn.aborted).toBe(true);
-    expect(await after).toMatchObject({ value: { kind: 'status', status: { state: 'reconnecting', reason: 'no data for 2.5 heartbeats' } } });
+    expect(await after).toMatchObject({
+      value: {
+        kind: 'status',
+        status: { state: 'reconnecting', reason: 'no data for 2.5 heartbeats' },
+      },
+    });
   });
 });
 
@@ -228,7 +278,10 @@ describe('a throttled hidden tab (timers fire late)', () => {
     expect(conn.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(conn.aborted).toBe(true);
-    expect(out.statuses().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'no data for 2.5 heartbeats' });
+    expect(out.statuses().at(-1)).toMatchObject({
+      state: 'reconnecting',
+      reason: 'no data for 2.5 heartbeats',
+    });
   });
 
   it('checks at once when the page becomes visible again', async () => {
@@ -241,6 +294,9 @@ describe('a throttled hidden tab (timers fire late)', () => {
     visibilityEvents.dispatchEvent(new Event('visibilitychange'));
     await flush();
     expect(conn.aborted).toBe(true);
-    expect(out.statuses().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'no data for 2.5 heartbeats' });
+    expect(out.statuses().at(-1)).toMatchObject({
+      state: 'reconnecting',
+      reason: 'no data for 2.5 heartbeats',
+    });
   });
 });

@@ -1,7 +1,11 @@
 // @vitest-environment node
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCommunicationClient, type StreamBatch, type StreamStatus } from '../../src/sdk/index.ts';
+import {
+  createCommunicationClient,
+  type StreamBatch,
+  type StreamStatus,
+} from '../../src/sdk/index.ts';
 import type { ChatMessage } from '../../src/protocol/index.ts';
 import { createFakeServer, frame, type FakeServer } from '../../mocks/fake-stream/index.ts';
 import { collect } from '../support/collect.ts';
@@ -13,7 +17,9 @@ let online: boolean;
 let onlineEvents: EventTarget;
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  });
   server = createFakeServer();
   controller = new AbortController();
   random = 0.5;
@@ -46,7 +52,14 @@ function subscribe(lastEventId?: string) {
 const flush = () => vi.advanceTimersByTimeAsync(0);
 
 function message(seq: number, content = `m${seq}`): ChatMessage {
-  return { sid: `msg_${seq}`, conversation_sid: 'conv_1', sender_public_key: 'alice', content, created_at: 1_700_000_000, seq };
+  return {
+    sid: `msg_${seq}`,
+    conversation_sid: 'conv_1',
+    sender_public_key: 'alice',
+    content,
+    created_at: 1_700_000_000,
+    seq,
+  };
 }
 
 const delays = (statuses: StreamStatus[], now: number[]) =>
@@ -73,7 +86,14 @@ describe('subscribe', () => {
     expect(second.lastEventId).toBe('fakeepoch:11');
     expect(out.types()).toEqual(['ready', 'chatmessage.new']);
     // Up on the answer, and up again with a position (from ready); the second connection resumes at once.
-    expect(out.states()).toEqual(['connecting', 'connected', 'connected', 'reconnecting', 'connecting', 'connected']);
+    expect(out.states()).toEqual([
+      'connecting',
+      'connected',
+      'connected',
+      'reconnecting',
+      'connecting',
+      'connected',
+    ]);
     expect(out.statuses().filter((s) => s.state === 'connected')).toEqual([
       { state: 'connected', heartbeatMs: 15_000, resumable: false },
       { state: 'connected', heartbeatMs: 1000, resumable: true },
@@ -93,7 +113,10 @@ describe('subscribe', () => {
       expect(last.state).toBe('reconnecting');
       await vi.advanceTimersByTimeAsync((last as { at: number }).at - Date.now());
     }
-    const waits = out.statuses().flatMap((s) => (s.state === 'reconnecting' ? [s.at] : [])).map((at, i) => at - seenAt[i]!);
+    const waits = out
+      .statuses()
+      .flatMap((s) => (s.state === 'reconnecting' ? [s.at] : []))
+      .map((at, i) => at - seenAt[i]!);
     expect(waits).toEqual([999, 1998, 3996, 7992, 15984, 29970, 29970, 29970]);
 
     // Now a connection that stays up 30 s: the next wait starts from 1 s again.
@@ -120,7 +143,12 @@ describe('subscribe', () => {
     await vi.advanceTimersByTimeAsync(250);
     now.push(Date.now());
     await flush();
-    expect(delays(out.statuses().filter((s) => s.state === 'reconnecting'), now)).toEqual([250, 500]);
+    expect(
+      delays(
+        out.statuses().filter((s) => s.state === 'reconnecting'),
+        now,
+      ),
+    ).toEqual([250, 500]);
   });
 
   it('treats silence for 2.5 heartbeats as a dead connection; any byte, keepalives included, keeps it alive', async () => {
@@ -134,7 +162,10 @@ describe('subscribe', () => {
     conn.stall();
     await vi.advanceTimersByTimeAsync(2);
     expect(conn.aborted).toBe(true);
-    expect(out.statuses().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'no data for 2.5 heartbeats' });
+    expect(out.statuses().at(-1)).toMatchObject({
+      state: 'reconnecting',
+      reason: 'no data for 2.5 heartbeats',
+    });
   });
 
   it('stops on 401 without trying again', async () => {
@@ -142,7 +173,10 @@ describe('subscribe', () => {
     const { out } = subscribe();
     await flush();
     await out.done;
-    expect(out.statuses()).toEqual([{ state: 'connecting', attempt: 0 }, { state: 'unauthorized', httpStatus: 401 }]);
+    expect(out.statuses()).toEqual([
+      { state: 'connecting', attempt: 0 },
+      { state: 'unauthorized', httpStatus: 401 },
+    ]);
     await vi.advanceTimersByTimeAsync(120_000);
     expect(server.connections).toHaveLength(0);
   });
@@ -204,7 +238,10 @@ describe('subscribe', () => {
     const { out } = subscribe();
     const conn = await server.nextConnection();
     conn.ready(1000);
-    const text = frame({ type: 'chatmessage.new', data: message(1, 'héllo 👋') }, 'fakeepoch:1').replace(/\n/g, '\r\n');
+    const text = frame(
+      { type: 'chatmessage.new', data: message(1, 'héllo 👋') },
+      'fakeepoch:1',
+    ).replace(/\n/g, '\r\n');
     for (const byte of new TextEncoder().encode(text)) conn.pushRaw(new Uint8Array([byte]));
     await flush();
     expect(out.events().at(-1)).toEqual({ type: 'chatmessage.new', data: message(1, 'héllo 👋') });
@@ -216,7 +253,9 @@ describe('subscribe', () => {
     const conn = await server.nextConnection();
     conn.ready(60_000);
     conn.pushRaw('data: {not json\n\n');
-    conn.pushRaw(`data: ${JSON.stringify({ type: 'chatmessage.new', data: { ...message(2), seq: 'two' } })}\n\n`);
+    conn.pushRaw(
+      `data: ${JSON.stringify({ type: 'chatmessage.new', data: { ...message(2), seq: 'two' } })}\n\n`,
+    );
     conn.pushRaw(`data: ${JSON.stringify({ type: 'typing.started', data: {} })}\n\n`);
     conn.pushRaw(`data: ${'x'.repeat(1_200_000)}\n\n`);
     conn.push({ type: 'chatmessage.new', data: message(3) });
@@ -236,9 +275,12 @@ describe('subscribe', () => {
             fc.uint8Array({ maxLength: 300 }),
             fc.string({ maxLength: 300 }).map((s) => `data: ${s}\n\n`),
             fc.json().map((j) => `event: chatmessage.new\ndata: ${j}\n\n`),
-            fc.record({ type: fc.constantFrom('chatmessage.new', 'conversation.read', 'x'), data: fc.anything() }).map(
-              (o) => `data: ${JSON.stringify(o) ?? 'null'}\n\n`,
-            ),
+            fc
+              .record({
+                type: fc.constantFrom('chatmessage.new', 'conversation.read', 'x'),
+                data: fc.anything(),
+              })
+              .map((o) => `data: ${JSON.stringify(o) ?? 'null'}\n\n`),
           ),
           { maxLength: 12 },
         ),
@@ -266,27 +308,46 @@ describe('subscribe', () => {
 
 describe('a consumer that pauses between items', () => {
   it('hands on what one read held as one batch, in order, and is iterated one way or the other, once', async () => {
-    const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch });
+    const client = createCommunicationClient({
+      baseUrl: 'http://osis.test',
+      context: 'ctx',
+      publicKey: 'bob',
+      fetch: server.fetch,
+    });
     const subscription = client.subscribe({ signal: controller.signal });
     const batches: StreamBatch[] = [];
     void (async () => {
       for await (const batch of subscription.batches()) batches.push(batch);
     })();
-    expect(() => subscription[Symbol.asyncIterator]()).toThrow('a subscription can be iterated once');
+    expect(() => subscription[Symbol.asyncIterator]()).toThrow(
+      'a subscription can be iterated once',
+    );
     const conn = await server.nextConnection();
     conn.ready(1000);
     await flush();
-    const burst = Array.from({ length: 20 }, (_, i) => frame({ type: 'chatmessage.new', data: message(i + 1) }, `fakeepoch:${i + 1}`)).join('');
+    const burst = Array.from({ length: 20 }, (_, i) =>
+      frame({ type: 'chatmessage.new', data: message(i + 1) }, `fakeepoch:${i + 1}`),
+    ).join('');
     conn.pushRaw(new TextEncoder().encode(burst));
     await flush();
     const last = batches.at(-1)!;
-    expect(last.map((item) => item.kind === 'event' && item.event.type === 'chatmessage.new' && item.event.data.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(
+      last.map(
+        (item) =>
+          item.kind === 'event' && item.event.type === 'chatmessage.new' && item.event.data.seq,
+      ),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(last.at(-1)).toMatchObject({ id: 'fakeepoch:20' });
     expect(subscription.lastEventId).toBe('fakeepoch:20');
   });
 
   it('item by item, hands on nothing more of a batch once the signal aborts', async () => {
-    const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch });
+    const client = createCommunicationClient({
+      baseUrl: 'http://osis.test',
+      context: 'ctx',
+      publicKey: 'bob',
+      fetch: server.fetch,
+    });
     const subscription = client.subscribe({ signal: controller.signal });
     const seen: number[] = [];
     const done = (async () => {
@@ -299,7 +360,13 @@ describe('a consumer that pauses between items', () => {
     const conn = await server.nextConnection();
     conn.ready(1000);
     await flush();
-    conn.pushRaw(new TextEncoder().encode([1, 2, 3].map((seq) => frame({ type: 'chatmessage.new', data: message(seq) }, `fakeepoch:${seq}`)).join('')));
+    conn.pushRaw(
+      new TextEncoder().encode(
+        [1, 2, 3]
+          .map((seq) => frame({ type: 'chatmessage.new', data: message(seq) }, `fakeepoch:${seq}`))
+          .join(''),
+      ),
+    );
     await flush();
     await done;
     expect(seen).toEqual([1]);
@@ -307,7 +374,12 @@ describe('a consumer that pauses between items', () => {
 
   it('never opens a connection after the signal aborted while it paused', async () => {
     const { subscription } = (() => {
-      const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'ctx', publicKey: 'bob', fetch: server.fetch });
+      const client = createCommunicationClient({
+        baseUrl: 'http://osis.test',
+        context: 'ctx',
+        publicKey: 'bob',
+        fetch: server.fetch,
+      });
       return { subscription: client.subscribe({ signal: controller.signal }) };
     })();
     const iterator = subscription[Symbol.asyncIterator]();
@@ -323,7 +395,8 @@ describe('a consumer that pauses between items', () => {
 
 describe('a server that sends no ready and no ids (the production server as shipped)', () => {
   /** A frame as that server writes it: the tagged JSON on a `data:` line, nothing else. */
-  const bare = (type: string, data?: unknown) => `data: ${JSON.stringify(data === undefined ? { type } : { type, data })}\n\n`;
+  const bare = (type: string, data?: unknown) =>
+    `data: ${JSON.stringify(data === undefined ? { type } : { type, data })}\n\n`;
   const seqless = (n: number): ChatMessage => {
     const { seq: _seq, ...rest } = message(n);
     return rest;
@@ -344,14 +417,21 @@ describe('a server that sends no ready and no ids (the production server as ship
     const first = await server.nextConnection();
     first.pushRaw(bare('chatmessage.new', seqless(1)));
     await flush();
-    expect(out.items.at(-1)).toEqual({ kind: 'event', event: { type: 'chatmessage.new', data: seqless(1) } });
+    expect(out.items.at(-1)).toEqual({
+      kind: 'event',
+      event: { type: 'chatmessage.new', data: seqless(1) },
+    });
     expect(subscription.lastEventId).toBeUndefined();
     first.close();
     await vi.advanceTimersByTimeAsync(1000);
     const second = await server.nextConnection();
     expect(second.lastEventId).toBeNull();
     await flush();
-    expect(out.statuses().at(-1)).toEqual({ state: 'connected', heartbeatMs: 15_000, resumable: false });
+    expect(out.statuses().at(-1)).toEqual({
+      state: 'connected',
+      heartbeatMs: 15_000,
+      resumable: false,
+    });
   });
 
   it('keeps a connection that only sends a bare ":" keepalive every 15 s, and drops one silent for 37.5 s', async () => {
@@ -366,7 +446,10 @@ describe('a server that sends no ready and no ids (the production server as ship
     expect(conn.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(conn.aborted).toBe(true);
-    expect(out.statuses().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'no data for 2.5 heartbeats' });
+    expect(out.statuses().at(-1)).toMatchObject({
+      state: 'reconnecting',
+      reason: 'no data for 2.5 heartbeats',
+    });
   });
 
   it.each([

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
 import { afterEach } from 'vitest';
 import { SERVICE_PATH } from '../../src/protocol/index.ts';
-import { startBackendServer, type RunningBackend, type ServerOptions } from '../../mocks/backend/index.ts';
+import {
+  startBackendServer,
+  type RunningBackend,
+  type ServerOptions,
+} from '../../mocks/backend/index.ts';
 
 let contextCounter = 0;
 /** A context name no other test uses: a fresh world with the four default contacts. */
@@ -49,17 +53,32 @@ export async function notify(
 }
 
 /** A JSON body POSTed to the RPC endpoint as `who` (each header only when given). */
-function post(base: string, who: { context?: string; key?: string }, body: object): Promise<Response> {
+function post(
+  base: string,
+  who: { context?: string; key?: string },
+  body: object,
+): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (who.context !== undefined) headers['X-Hero-Context'] = who.context;
   if (who.key !== undefined) headers['X-Public-Key'] = who.key;
-  return fetch(`${base}${SERVICE_PATH}/rpc`, { method: 'POST', headers, body: JSON.stringify(body) });
+  return fetch(`${base}${SERVICE_PATH}/rpc`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
 }
 
 /** The result of a call that must succeed. */
-export async function call<T = any>(base: string, who: { context: string; key: string }, method: string, params?: unknown): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function call<T = any>(
+  base: string,
+  who: { context: string; key: string },
+  method: string,
+  params?: unknown,
+): Promise<T> {
   const reply = await rpc(base, who, method, params);
-  if (reply.body.error) throw new Error(`${method} failed: ${reply.body.error.code} ${reply.body.error.message}`);
+  if (reply.body.error)
+    throw new Error(`${method} failed: ${reply.body.error.code} ${reply.body.error.message}`);
   return reply.body.result as T;
 }
 
@@ -142,7 +161,11 @@ export async function openStream(
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching frame within ${timeoutMs} ms; got ${frames.map((f) => f.json.type).join(', ')}`));
+          reject(
+            new Error(
+              `no matching frame within ${timeoutMs} ms; got ${frames.map((f) => f.json.type).join(', ')}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();
@@ -168,7 +191,11 @@ export function backendFixture(startAt = Date.UTC(2026, 0, 5, 9, 30)) {
       return server;
     },
     /** A stream of `who`'s, once it says `ready` (or `resync`, replaying from too far back). */
-    async stream(server: RunningBackend, who: { context: string; key: string }, lastEventId?: string): Promise<RawStream> {
+    async stream(
+      server: RunningBackend,
+      who: { context: string; key: string },
+      lastEventId?: string,
+    ): Promise<RawStream> {
       const s = await openStream(server.url, who, lastEventId);
       cleanups.push(s.close);
       await s.waitFor((f) => f.json.type === 'ready' || f.json.type === 'resync');

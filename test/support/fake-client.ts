@@ -1,5 +1,11 @@
 import type { ChatMessage, Conversation, RpcParams } from '../../src/protocol/index.ts';
-import type { CommunicationClient, StreamItem, StreamStatus, Subscription, SubscriptionStats } from '../../src/sdk/index.ts';
+import type {
+  CommunicationClient,
+  StreamItem,
+  StreamStatus,
+  Subscription,
+  SubscriptionStats,
+} from '../../src/sdk/index.ts';
 import type { ServerEvent } from '../../src/protocol/index.ts';
 
 /** One RPC the code under test made; the test answers it. */
@@ -53,7 +59,12 @@ export interface FakeClient extends CommunicationClient {
 
 export function createFakeClient(publicKey = 'bob'): FakeClient {
   const calls: FakeCall[] = [];
-  const call = <T,>(method: string, params: unknown, signal?: AbortSignal, onFirst?: (first: never) => void): Promise<T> =>
+  const call = <T>(
+    method: string,
+    params: unknown,
+    signal?: AbortSignal,
+    onFirst?: (first: never) => void,
+  ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const entry: FakeCall = {
         method,
@@ -68,7 +79,10 @@ export function createFakeClient(publicKey = 'bob'): FakeClient {
     });
   const oldest = (method: string) => {
     const found = calls.find((c) => c.method === method && !c.settled);
-    if (!found) throw new Error(`no unanswered ${method} call (calls: ${calls.map((c) => c.method).join(', ') || 'none'})`);
+    if (!found)
+      throw new Error(
+        `no unanswered ${method} call (calls: ${calls.map((c) => c.method).join(', ') || 'none'})`,
+      );
     return found;
   };
   const subscription = createFakeSubscription();
@@ -88,14 +102,17 @@ export function createFakeClient(publicKey = 'bob'): FakeClient {
       c.reject(error);
       return c;
     },
-    listConversations: (signal, onFirst) => call<Conversation[]>('conversation.list', {}, signal, onFirst),
+    listConversations: (signal, onFirst) =>
+      call<Conversation[]>('conversation.list', {}, signal, onFirst),
     getConversation: (params, signal) => call<Conversation>('conversation.get', params, signal),
     setConversation: (params, signal) => call<Conversation>('conversation.set', params, signal),
-    listMessages: (params: RpcParams<'conversation.list_messages'>, signal) => call<ChatMessage[]>('conversation.list_messages', params, signal),
+    listMessages: (params: RpcParams<'conversation.list_messages'>, signal) =>
+      call<ChatMessage[]>('conversation.list_messages', params, signal),
     sendMessage: (params, signal) => call<ChatMessage>('conversation.send_message', params, signal),
     markRead: (params, signal) => call<Conversation>('conversation.mark_read', params, signal),
     editMessage: (params, signal) => call<ChatMessage>('conversation.edit_message', params, signal),
-    deleteMessage: (params, signal) => call<ChatMessage>('conversation.delete_message', params, signal),
+    deleteMessage: (params, signal) =>
+      call<ChatMessage>('conversation.delete_message', params, signal),
     typing: (params, signal) => call<unknown>('conversation.typing', params, signal),
     listContacts: (signal) => call('contact.list', {}, signal),
     subscribe(options) {
@@ -130,7 +147,9 @@ function createFakeSubscription(): FakeSubscription {
     async *batches() {
       started = true;
       const signal = sub.options?.signal;
-      const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
+      const aborted = new Promise<void>((resolve) =>
+        signal?.addEventListener('abort', () => resolve()),
+      );
       for (;;) {
         while (queue.length === 0) {
           if (signal?.aborted) return;

@@ -6,17 +6,24 @@ import { vi } from 'vitest';
  * tall at the top of the window, and `scrollTop` (clamped) moves the children. Enough for code that measures
  * rows against the viewport; restore with `vi.restoreAllMocks()`.
  */
-export function fakeLayout(scroller: HTMLElement, { rowPx = 50, failedPx = 80, viewportPx = 500 } = {}): void {
+export function fakeLayout(
+  scroller: HTMLElement,
+  { rowPx = 50, failedPx = 80, viewportPx = 500 } = {},
+): void {
   const height = (el: Element) => (el.classList.contains('hm-failed') ? failedPx : rowPx);
   const contentHeight = () => [...scroller.children].reduce((sum, el) => sum + height(el), 0);
   Object.defineProperty(scroller, 'clientHeight', { configurable: true, get: () => viewportPx });
-  Object.defineProperty(scroller, 'scrollHeight', { configurable: true, get: () => Math.max(viewportPx, contentHeight()) });
+  Object.defineProperty(scroller, 'scrollHeight', {
+    configurable: true,
+    get: () => Math.max(viewportPx, contentHeight()),
+  });
   // Kept within what can be scrolled, as a browser does (no scroll event: tests dispatch their own).
   let scrollTop = 0;
   Object.defineProperty(scroller, 'scrollTop', {
     configurable: true,
     get: () => scrollTop,
-    set: (value: number) => void (scrollTop = Math.max(0, Math.min(value, scroller.scrollHeight - viewportPx))),
+    set: (value: number) =>
+      void (scrollTop = Math.max(0, Math.min(value, scroller.scrollHeight - viewportPx))),
   });
   const original = Element.prototype.getBoundingClientRect;
   vi.spyOn(Element.prototype, 'getBoundingClientRect').mockImplementation(function (this: Element) {

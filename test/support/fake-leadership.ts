@@ -14,7 +14,7 @@ export function shareFakeStream(client: FakeClient, leading: boolean) {
   const relay = new Set<(item: StreamItem) => void>();
   let leader = leading;
   const listen =
-    <T,>(set: Set<T>) =>
+    <T>(set: Set<T>) =>
     (listener: T) => {
       set.add(listener);
       return () => void set.delete(listener);

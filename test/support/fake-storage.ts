@@ -21,7 +21,8 @@ export function createFakeOrigin(): FakeOrigin {
   const tabs: EventTarget[] = [];
   const changed = (from: EventTarget | undefined, key: string | null) => {
     for (const events of tabs) {
-      if (events !== from) setTimeout(() => events.dispatchEvent(Object.assign(new Event('storage'), { key })), 0);
+      if (events !== from)
+        setTimeout(() => events.dispatchEvent(Object.assign(new Event('storage'), { key })), 0);
     }
   };
   const origin: FakeOrigin = {
@@ -35,7 +36,8 @@ export function createFakeOrigin(): FakeOrigin {
         storage: {
           getItem: (key) => items.get(key) ?? null,
           setItem(key, value) {
-            if (origin.full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+            if (origin.full)
+              throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
             items.set(key, value);
             changed(events, key);
           },

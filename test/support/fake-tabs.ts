@@ -80,11 +80,20 @@ export function createFakeBrowser(): FakeBrowser {
     next?.grant();
   }
 
-  function request(tab: number, name: string, options: { signal?: AbortSignal; steal?: boolean }, callback: (lock: unknown) => Promise<void>) {
+  function request(
+    tab: number,
+    name: string,
+    options: { signal?: AbortSignal; steal?: boolean },
+    callback: (lock: unknown) => Promise<void>,
+  ) {
     return new Promise<unknown>((resolve, reject) => {
       const { signal } = options;
-      if (signal && options.steal) return reject(new DOMException('steal and signal cannot be used together.', 'NotSupportedError'));
-      if (signal?.aborted) return reject(new DOMException('The request was aborted.', 'AbortError'));
+      if (signal && options.steal)
+        return reject(
+          new DOMException('steal and signal cannot be used together.', 'NotSupportedError'),
+        );
+      if (signal?.aborted)
+        return reject(new DOMException('The request was aborted.', 'AbortError'));
       const entry: Request = {
         tab,
         grant() {
@@ -107,21 +116,25 @@ export function createFakeBrowser(): FakeBrowser {
           };
           held.set(name, lock);
           // The callback runs as a task of its own, as in a browser.
-          setTimeout(() => toTab(tab, () => {
-            if (dead.has(tab)) return;
-            Promise.resolve()
-              .then(() => callback({ name, mode: 'exclusive' }))
-              .then(
-                (value) => {
-                  release();
-                  resolve(value);
-                },
-                (error: unknown) => {
-                  release();
-                  reject(error);
-                },
-              );
-          }), 0);
+          setTimeout(
+            () =>
+              toTab(tab, () => {
+                if (dead.has(tab)) return;
+                Promise.resolve()
+                  .then(() => callback({ name, mode: 'exclusive' }))
+                  .then(
+                    (value) => {
+                      release();
+                      resolve(value);
+                    },
+                    (error: unknown) => {
+                      release();
+                      reject(error);
+                    },
+                  );
+              }),
+            0,
+          );
         },
       };
       const onAbort = () => {
@@ -156,7 +169,14 @@ export function createFakeBrowser(): FakeBrowser {
       const send = () => {
         for (const other of channels) {
           if (other === this || other.name !== this.name) continue;
-          setTimeout(() => toTab(other.tab, () => !other.closed && other.onmessage?.(new MessageEvent('message', { data }))), 0);
+          setTimeout(
+            () =>
+              toTab(
+                other.tab,
+                () => !other.closed && other.onmessage?.(new MessageEvent('message', { data })),
+              ),
+            0,
+          );
         }
       };
       const waiting = stalled.get(this.tab);
@@ -173,7 +193,8 @@ export function createFakeBrowser(): FakeBrowser {
     tab() {
       const id = ++tabs;
       const pageEvents = new EventTarget();
-      const page = (type: string) => pageEvents.dispatchEvent(Object.assign(new Event(type), { persisted: true }));
+      const page = (type: string) =>
+        pageEvents.dispatchEvent(Object.assign(new Event(type), { persisted: true }));
       return {
         id,
         locks: { request: (name, options, callback) => request(id, name, options, callback) },

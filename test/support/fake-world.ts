@@ -1,6 +1,20 @@
-import { formatFrame, parseCursor, RpcError, type ChatMessage, type Conversation } from '../../src/protocol/index.ts';
-import { createCommunicationClient, type ClientOptions, type CommunicationClient } from '../../src/sdk/index.ts';
-import { createFakeServer, type FakeConnection, type FakeServer } from '../../mocks/fake-stream/index.ts';
+import {
+  formatFrame,
+  parseCursor,
+  RpcError,
+  type ChatMessage,
+  type Conversation,
+} from '../../src/protocol/index.ts';
+import {
+  createCommunicationClient,
+  type ClientOptions,
+  type CommunicationClient,
+} from '../../src/sdk/index.ts';
+import {
+  createFakeServer,
+  type FakeConnection,
+  type FakeServer,
+} from '../../mocks/fake-stream/index.ts';
 import { CommunicationService } from '../../mocks/backend/service.ts';
 
 const CTX = 'world';
@@ -20,7 +34,10 @@ export interface FakeWorld {
   dm: Conversation;
   group: Conversation;
   /** A client for `key` over the fake fetch, reconnecting without jitter delay unless `options` say otherwise. */
-  client(key: string, options?: Pick<ClientOptions, 'environment' | 'tuning' | 'shareAcrossTabs'>): CommunicationClient;
+  client(
+    key: string,
+    options?: Pick<ClientOptions, 'environment' | 'tuning' | 'shareAcrossTabs'>,
+  ): CommunicationClient;
   /** Acts as someone else, straight on the service (its events reach the stream). */
   send(from: string, sid: string, content: string, nonce?: string): ChatMessage;
   /** Holds RPC replies of `method` until the returned release is called. */
@@ -37,13 +54,17 @@ export interface FakeWorldOptions {
 }
 
 export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
-  const service = new CommunicationService({ logSize: options.logSize ?? 10_000, now: options.now });
+  const service = new CommunicationService({
+    logSize: options.logSize ?? 10_000,
+    now: options.now,
+  });
   const server = createFakeServer();
   const held = new Map<string, Promise<void>>();
   const failing = new Set<string>();
   const baseFetch = server.fetch;
 
-  const refusal = (headers: Headers) => service.authenticate(CTX, headers.get('x-public-key') ?? undefined);
+  const refusal = (headers: Headers) =>
+    service.authenticate(CTX, headers.get('x-public-key') ?? undefined);
 
   server.rpc = async (method, params, headers) => {
     const gate = held.get(method);
@@ -67,16 +88,25 @@ export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
   // events for its key, as the real backend does.
   const wire = (conn: FakeConnection) => {
     const key = conn.headers.get('x-public-key') ?? '';
-    conn.pushRaw(formatFrame({ type: 'ready', data: { cursor: service.log.cursor, heartbeat_ms: 15_000 } }));
+    conn.pushRaw(
+      formatFrame({ type: 'ready', data: { cursor: service.log.cursor, heartbeat_ms: 15_000 } }),
+    );
     if (conn.lastEventId) {
       const cursor = parseCursor(conn.lastEventId);
-      const seq = cursor.ok && cursor.value.epoch === service.log.epoch ? cursor.value.seq : undefined;
+      const seq =
+        cursor.ok && cursor.value.epoch === service.log.epoch ? cursor.value.seq : undefined;
       if (seq !== undefined && service.log.canReplayAfter(seq)) {
         for (const event of service.log.eventsAfter(seq)) {
           const parts = event.context === CTX ? event.framePartsFor(key) : undefined;
           if (parts) conn.pushRaw(Buffer.concat(parts));
         }
-      } else conn.pushRaw(formatFrame({ type: 'resync', data: { reason: cursor.ok ? 'position not in the replay log' : 'invalid cursor' } }));
+      } else
+        conn.pushRaw(
+          formatFrame({
+            type: 'resync',
+            data: { reason: cursor.ok ? 'position not in the replay log' : 'invalid cursor' },
+          }),
+        );
     }
     const unsubscribe = service.log.subscribe({
       context: CTX,
@@ -90,12 +120,22 @@ export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
   };
   server.onConnection = wire;
 
-  const call = <T,>(key: string, method: string, params: unknown) => service.call(CTX, key, method, params) as T;
-  const dm = call<Conversation>('alice', 'conversation.set', { participant_keys: ['alice', 'bob'] });
-  const group = call<Conversation>('carol', 'conversation.set', { name: 'Crew', participant_keys: ['alice', 'bob', 'carol'] });
+  const call = <T>(key: string, method: string, params: unknown) =>
+    service.call(CTX, key, method, params) as T;
+  const dm = call<Conversation>('alice', 'conversation.set', {
+    participant_keys: ['alice', 'bob'],
+  });
+  const group = call<Conversation>('carol', 'conversation.set', {
+    name: 'Crew',
+    participant_keys: ['alice', 'bob', 'carol'],
+  });
   call('alice', 'conversation.send_message', { sid: dm.sid, content: 'Hi Bob', nonce: 'seed-1' });
   call('bob', 'conversation.send_message', { sid: dm.sid, content: 'Hi Alice', nonce: 'seed-2' });
-  call('carol', 'conversation.send_message', { sid: group.sid, content: 'Welcome to the crew', nonce: 'seed-3' });
+  call('carol', 'conversation.send_message', {
+    sid: group.sid,
+    content: 'Welcome to the crew',
+    nonce: 'seed-3',
+  });
   call('bob', 'conversation.mark_read', { sid: group.sid });
   call('alice', 'conversation.mark_read', { sid: group.sid });
   let n = 0;
@@ -115,7 +155,8 @@ export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
         shareAcrossTabs: options.shareAcrossTabs,
         environment: { random: () => 0, ...options.environment },
       }),
-    send: (from, sid, content, nonce = `w-${n++}`) => call<ChatMessage>(from, 'conversation.send_message', { sid, content, nonce }),
+    send: (from, sid, content, nonce = `w-${n++}`) =>
+      call<ChatMessage>(from, 'conversation.send_message', { sid, content, nonce }),
     hold(method) {
       let release!: () => void;
       held.set(method, new Promise<void>((r) => (release = r)));

@@ -19,7 +19,10 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: { host?: string; port: number }): Promise<FaultProxy> {
+export async function startFaultProxy(target: {
+  host?: string;
+  port: number;
+}): Promise<FaultProxy> {
   const pairs = new Set<{ client: Socket; upstream: Socket }>();
   let stalled = false;
   let refusing = false;

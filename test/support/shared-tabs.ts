@@ -1,8 +1,16 @@
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import type { ChatMessage } from '../../src/protocol/index.ts';
 import { createCommunicationClient } from '../../src/sdk/index.ts';
-import { makeSharedSubscription, RELAY_VERSION, type SharedSubscription } from '../../src/sdk/tabs/index.ts';
-import { createFakeServer, type FakeConnection, type FakeServer } from '../../mocks/fake-stream/index.ts';
+import {
+  makeSharedSubscription,
+  RELAY_VERSION,
+  type SharedSubscription,
+} from '../../src/sdk/tabs/index.ts';
+import {
+  createFakeServer,
+  type FakeConnection,
+  type FakeServer,
+} from '../../mocks/fake-stream/index.ts';
 import { collect } from './collect.ts';
 import { createFakeBrowser, type FakeBrowser, type FakeTab } from './fake-tabs.ts';
 
@@ -57,7 +65,9 @@ export function useTabsWorld(): TabsWorld {
   let browser: FakeBrowser;
   let opened: Tab[] = [];
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
     server = createFakeServer();
     browser = createFakeBrowser();
     opened = [];
@@ -79,7 +89,8 @@ export function useTabsWorld(): TabsWorld {
       const fake = options.fake ?? browser.tab();
       const controller = new AbortController();
       const since = Date.now();
-      const throttled = (fn: () => void, ms: number) => setTimeout(fn, since + Math.ceil((Date.now() + ms - since) / 60_000) * 60_000 - Date.now());
+      const throttled = (fn: () => void, ms: number) =>
+        setTimeout(fn, since + Math.ceil((Date.now() + ms - since) / 60_000) * 60_000 - Date.now());
       const client = createCommunicationClient({
         baseUrl: 'http://osis.test',
         context: 'ctx',
@@ -88,7 +99,14 @@ export function useTabsWorld(): TabsWorld {
         environment: { random: () => 0.5, ...(options.throttled ? { setTimeout: throttled } : {}) },
       });
       const warn = vi.fn();
-      const tab: Tab = { fake, sub: undefined!, out: undefined!, warn, visible: options.visible ?? true, close: () => controller.abort() };
+      const tab: Tab = {
+        fake,
+        sub: undefined!,
+        out: undefined!,
+        warn,
+        visible: options.visible ?? true,
+        close: () => controller.abort(),
+      };
       tab.sub = makeSharedSubscription({
         signal: controller.signal,
         lastEventId: options.lastEventId,
@@ -129,8 +147,16 @@ export async function settle(ms = 20): Promise<void> {
 }
 
 export function message(seq: number): ChatMessage {
-  return { sid: `msg_${seq}`, conversation_sid: 'conv_1', sender_public_key: 'alice', content: `m${seq}`, created_at: 1_700_000_000, seq };
+  return {
+    sid: `msg_${seq}`,
+    conversation_sid: 'conv_1',
+    sender_public_key: 'alice',
+    content: `m${seq}`,
+    created_at: 1_700_000_000,
+    seq,
+  };
 }
 
 /** The seqs of the messages `tab`'s consumer took, in order. */
-export const seqs = (tab: Tab) => tab.out.events().flatMap((e) => (e.type === 'chatmessage.new' ? [e.data.seq] : []));
+export const seqs = (tab: Tab) =>
+  tab.out.events().flatMap((e) => (e.type === 'chatmessage.new' ? [e.data.seq] : []));

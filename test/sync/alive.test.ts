@@ -17,9 +17,19 @@ import { atOnce, row, testEnvironment } from '../support/session-env.ts';
 
 const settle = () => vi.advanceTimersByTimeAsync(0);
 const NOW_S = 1_700_000_000;
-const own = (seq: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({ ...chatMessage(seq, 'bob', `n${seq}`), created_at: NOW_S - 60, ...extra });
-const receipt = (reader_key: string, message_seq: number, read_at = NOW_S): Receipt => ({ reader_key, message_sid: `m${message_seq}`, message_seq, read_at });
-const methodNotFound = () => new CommunicationError('rpc', 'method not found', RpcErrorCode.MethodNotFound);
+const own = (seq: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({
+  ...chatMessage(seq, 'bob', `n${seq}`),
+  created_at: NOW_S - 60,
+  ...extra,
+});
+const receipt = (reader_key: string, message_seq: number, read_at = NOW_S): Receipt => ({
+  reader_key,
+  message_sid: `m${message_seq}`,
+  message_seq,
+  read_at,
+});
+const methodNotFound = () =>
+  new CommunicationError('rpc', 'method not found', RpcErrorCode.MethodNotFound);
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -62,7 +72,11 @@ describe('who is typing (makeTypists)', () => {
 describe('telling the server the person types (makeTypingNotice)', () => {
   it('tells it at most every 3 s per conversation, and stops for good after -32601', async () => {
     const client = createFakeClient();
-    const notice = makeTypingNotice({ client, env: testEnvironment().env, signal: new AbortController().signal });
+    const notice = makeTypingNotice({
+      client,
+      env: testEnvironment().env,
+      signal: new AbortController().signal,
+    });
     notice.typed('c1');
     notice.typed('c1');
     notice.typed('c2');
@@ -84,42 +98,93 @@ describe('telling the server the person types (makeTypingNotice)', () => {
 
 describe('read receipts', () => {
   const bubbles = (state = initialState('bob')): Bubble[] => bubblesOf(state);
-  const chat = (messages: ChatMessage[]) => applySnapshot(openChat(initialState('bob'), 'c1'), { chat: { sid: 'c1', messages, hasOlder: false } });
+  const chat = (messages: ChatMessage[]) =>
+    applySnapshot(openChat(initialState('bob'), 'c1'), {
+      chat: { sid: 'c1', messages, hasOlder: false },
+    });
 
   it('"Seen" goes under the newest own message someone else has read, with who', () => {
     const state = chat([own(1), chatMessage(2), own(3), own(4)]);
-    expect(seenOf(bubbles(state), [receipt('alice', 3), receipt('bob', 4)], 'bob')).toEqual({ key: 'n:n3', readers: [receipt('alice', 3)] });
-    expect(seenOf(bubbles(state), [receipt('alice', 3), receipt('carol', 4)], 'bob')?.readers.map((r) => r.reader_key)).toEqual(['carol']);
+    expect(seenOf(bubbles(state), [receipt('alice', 3), receipt('bob', 4)], 'bob')).toEqual({
+      key: 'n:n3',
+      readers: [receipt('alice', 3)],
+    });
+    expect(
+      seenOf(bubbles(state), [receipt('alice', 3), receipt('carol', 4)], 'bob')?.readers.map(
+        (r) => r.reader_key,
+      ),
+    ).toEqual(['carol']);
     expect(seenOf(bubbles(state), [receipt('alice', 2)], 'bob')?.key).toBe('n:n1');
     expect(seenOf(bubbles(state), [receipt('bob', 4)], 'bob')).toBeUndefined();
     expect(seenOf(bubbles(state), undefined, 'bob')).toBeUndefined();
   });
 
-  it('a receipt replaces its reader\'s, in the order of the participants; an older copy changes nothing', () => {
-    let state = applySnapshot(initialState('bob'), { conversations: [row('c1', { participant_keys: ['alice', 'bob', 'carol'], read_by: [receipt('carol', 2)], seq: 5 })] });
-    state = applyEvent(state, { type: 'conversation.seen', data: { sid: 'c1', receipt: receipt('alice', 3), seq: 6 } });
-    state = applyEvent(state, { type: 'conversation.seen', data: { sid: 'c1', receipt: receipt('carol', 4), seq: 7 } });
+  it("a receipt replaces its reader's, in the order of the participants; an older copy changes nothing", () => {
+    let state = applySnapshot(initialState('bob'), {
+      conversations: [
+        row('c1', {
+          participant_keys: ['alice', 'bob', 'carol'],
+          read_by: [receipt('carol', 2)],
+          seq: 5,
+        }),
+      ],
+    });
+    state = applyEvent(state, {
+      type: 'conversation.seen',
+      data: { sid: 'c1', receipt: receipt('alice', 3), seq: 6 },
+    });
+    state = applyEvent(state, {
+      type: 'conversation.seen',
+      data: { sid: 'c1', receipt: receipt('carol', 4), seq: 7 },
+    });
     // Replayed, late: the row is at seq 7 already.
-    state = applyEvent(state, { type: 'conversation.seen', data: { sid: 'c1', receipt: receipt('alice', 1), seq: 4 } });
-    expect(findRow(state.conversations, 'c1')).toMatchObject({ read_by: [receipt('alice', 3), receipt('carol', 4)], seq: 7 });
+    state = applyEvent(state, {
+      type: 'conversation.seen',
+      data: { sid: 'c1', receipt: receipt('alice', 1), seq: 4 },
+    });
+    expect(findRow(state.conversations, 'c1')).toMatchObject({
+      read_by: [receipt('alice', 3), receipt('carol', 4)],
+      seq: 7,
+    });
   });
 
   it('with receipts off, mark_read asks the server not to tell the others', async () => {
     const client = createFakeClient();
-    const store = createChatStore(openChat(applySnapshot(initialState('bob'), { conversations: [row('c1', { unread_count: 1 })] }), 'c1'), { schedule: atOnce });
-    const marker = makeReadMarker({ client, store, env: testEnvironment().env, signal: new AbortController().signal, receipts: false });
+    const store = createChatStore(
+      openChat(
+        applySnapshot(initialState('bob'), { conversations: [row('c1', { unread_count: 1 })] }),
+        'c1',
+      ),
+      { schedule: atOnce },
+    );
+    const marker = makeReadMarker({
+      client,
+      store,
+      env: testEnvironment().env,
+      signal: new AbortController().signal,
+      receipts: false,
+    });
     marker.soon();
     vi.advanceTimersByTime(300);
-    expect(client.pending('conversation.mark_read')[0]!.params).toEqual({ sid: 'c1', receipt: false });
+    expect(client.pending('conversation.mark_read')[0]!.params).toEqual({
+      sid: 'c1',
+      receipt: false,
+    });
   });
 });
 
 describe('editing and deleting own messages (makeEditor)', () => {
   function setup(messages: ChatMessage[] = [own(1), chatMessage(2)]) {
     const client = createFakeClient();
-    const store = createChatStore(applySnapshot(openChat(initialState('bob'), 'c1'), { conversations: [row('c1')], chat: { sid: 'c1', messages, hasOlder: false } }), {
-      schedule: atOnce,
-    });
+    const store = createChatStore(
+      applySnapshot(openChat(initialState('bob'), 'c1'), {
+        conversations: [row('c1')],
+        chat: { sid: 'c1', messages, hasOlder: false },
+      }),
+      {
+        schedule: atOnce,
+      },
+    );
     const env = testEnvironment().env;
     const signal = new AbortController().signal;
     const sender = makeSender({ client, store, env, signal });
@@ -129,38 +194,80 @@ describe('editing and deleting own messages (makeEditor)', () => {
   }
 
   it('offers edit for 15 minutes after sending and delete at any time, on own messages only', () => {
-    const { editor, bubble, store } = setup([own(1), own(2, { created_at: NOW_S - 15 * 60 }), chatMessage(3), own(4, { deleted: true, content: '' })]);
-    expect([editor.can('edit', bubble('n:n1')), editor.can('delete', bubble('n:n1'))]).toEqual([true, true]);
-    expect([editor.can('edit', bubble('n:n2')), editor.can('delete', bubble('n:n2'))]).toEqual([false, true]);
-    expect([editor.can('edit', bubble('s:m3')), editor.can('delete', bubble('s:m3'))]).toEqual([false, false]);
-    expect([editor.can('edit', bubble('n:n4')), editor.can('delete', bubble('n:n4'))]).toEqual([false, false]);
+    const { editor, bubble, store } = setup([
+      own(1),
+      own(2, { created_at: NOW_S - 15 * 60 }),
+      chatMessage(3),
+      own(4, { deleted: true, content: '' }),
+    ]);
+    expect([editor.can('edit', bubble('n:n1')), editor.can('delete', bubble('n:n1'))]).toEqual([
+      true,
+      true,
+    ]);
+    expect([editor.can('edit', bubble('n:n2')), editor.can('delete', bubble('n:n2'))]).toEqual([
+      false,
+      true,
+    ]);
+    expect([editor.can('edit', bubble('s:m3')), editor.can('delete', bubble('s:m3'))]).toEqual([
+      false,
+      false,
+    ]);
+    expect([editor.can('edit', bubble('n:n4')), editor.can('delete', bubble('n:n4'))]).toEqual([
+      false,
+      false,
+    ]);
     // A server without seq has no edits (they are ordered by it).
-    store.update((s) => applySnapshot(s, { chat: { sid: 'c1', messages: [{ ...own(5), seq: undefined }], hasOlder: false } }));
+    store.update((s) =>
+      applySnapshot(s, {
+        chat: { sid: 'c1', messages: [{ ...own(5), seq: undefined }], hasOlder: false },
+      }),
+    );
     expect(editor.can('delete', bubble('n:n5'))).toBe(false);
   });
 
   it('edits a sent message through the server; the answer shows at once, marked edited', async () => {
     const { client, editor, bubble, store } = setup();
     const done = editor.edit(bubble('n:n1'), '  fixed  ');
-    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({ sid: 'c1', message_sid: 'm1', content: 'fixed' });
-    client.reply('conversation.edit_message', own(1, { content: 'fixed', edited_at: NOW_S, updated_seq: 7 }));
+    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({
+      sid: 'c1',
+      message_sid: 'm1',
+      content: 'fixed',
+    });
+    client.reply(
+      'conversation.edit_message',
+      own(1, { content: 'fixed', edited_at: NOW_S, updated_seq: 7 }),
+    );
     expect(await done).toEqual({ ok: true });
-    expect(bubblesOf(store.current())[0]).toMatchObject({ key: 'n:n1', content: 'fixed', edited: true });
+    expect(bubblesOf(store.current())[0]).toMatchObject({
+      key: 'n:n1',
+      content: 'fixed',
+      edited: true,
+    });
   });
 
   it('a snapshot taken before an edit landed does not bring the old text back', async () => {
     const { client, editor, bubble, store } = setup();
     const done = editor.edit(bubble('n:n1'), 'fixed');
-    client.reply('conversation.edit_message', own(1, { content: 'fixed', edited_at: NOW_S, updated_seq: 7 }));
+    client.reply(
+      'conversation.edit_message',
+      own(1, { content: 'fixed', edited_at: NOW_S, updated_seq: 7 }),
+    );
     await done;
-    store.update((s) => applySnapshot(s, { chat: { sid: 'c1', messages: [own(1), chatMessage(2)], hasOlder: false } }));
+    store.update((s) =>
+      applySnapshot(s, {
+        chat: { sid: 'c1', messages: [own(1), chatMessage(2)], hasOlder: false },
+      }),
+    );
     expect(bubblesOf(store.current()).map((b) => b.content)).toEqual(['fixed', 'text 2']);
   });
 
   it('deletes a sent message: a tombstone keeps its place', async () => {
     const { client, editor, bubble, store } = setup();
     const done = editor.remove(bubble('n:n1'));
-    client.reply('conversation.delete_message', own(1, { content: '', deleted: true, updated_seq: 8 }));
+    client.reply(
+      'conversation.delete_message',
+      own(1, { content: '', deleted: true, updated_seq: 8 }),
+    );
     expect(await done).toEqual({ ok: true });
     expect(bubblesOf(store.current()).map((b) => [b.key, b.deleted])).toEqual([
       ['n:n1', true],
@@ -175,21 +282,52 @@ describe('editing and deleting own messages (makeEditor)', () => {
     expect(await done).toEqual({ ok: false, error: 'unsupported' });
     expect(editor.supported()).toBe(false);
     expect(editor.can('edit', bubble('n:n1'))).toBe(false);
-    store.update((s) => queueSend(s, { nonce: 'q1', conversation_sid: 'c1', content: 'oops', created_at: NOW_S * 1000, state: 'failed', retryable: true }));
-    expect([editor.can('edit', bubble('n:q1')), editor.can('delete', bubble('n:q1'))]).toEqual([false, false]);
+    store.update((s) =>
+      queueSend(s, {
+        nonce: 'q1',
+        conversation_sid: 'c1',
+        content: 'oops',
+        created_at: NOW_S * 1000,
+        state: 'failed',
+        retryable: true,
+      }),
+    );
+    expect([editor.can('edit', bubble('n:q1')), editor.can('delete', bubble('n:q1'))]).toEqual([
+      false,
+      false,
+    ]);
   });
 
   it('a server that does not number messages is offered no edits, not even of unsent ones', () => {
     const { editor, bubble, store } = setup();
     store.update((s) => applySnapshot(s, { conversations: [row('c1', { seq: undefined })] }));
-    store.update((s) => queueSend(s, { nonce: 'q1', conversation_sid: 'c1', content: 'oops', created_at: NOW_S * 1000, state: 'failed', retryable: true }));
-    expect([editor.can('edit', bubble('n:q1')), editor.can('delete', bubble('n:q1'))]).toEqual([false, false]);
+    store.update((s) =>
+      queueSend(s, {
+        nonce: 'q1',
+        conversation_sid: 'c1',
+        content: 'oops',
+        created_at: NOW_S * 1000,
+        state: 'failed',
+        retryable: true,
+      }),
+    );
+    expect([editor.can('edit', bubble('n:q1')), editor.can('delete', bubble('n:q1'))]).toEqual([
+      false,
+      false,
+    ]);
   });
 
   it('says why an edit did not happen: refused, or the server out of reach (and the text stays)', async () => {
     const { client, editor, bubble } = setup();
     const refused = editor.edit(bubble('n:n1'), 'later');
-    client.failWith('conversation.edit_message', new CommunicationError('rpc', 'a message can be edited for 15 minutes after it was sent', -32005));
+    client.failWith(
+      'conversation.edit_message',
+      new CommunicationError(
+        'rpc',
+        'a message can be edited for 15 minutes after it was sent',
+        -32005,
+      ),
+    );
     expect(await refused).toEqual({ ok: false, error: 'refused' });
     const away = editor.edit(bubble('n:n1'), 'later');
     client.failWith('conversation.edit_message', new CommunicationError('network', 'fetch failed'));
@@ -199,7 +337,16 @@ describe('editing and deleting own messages (makeEditor)', () => {
 
   it('an edit of a message still in the outbox edits the text it goes out with', async () => {
     const { client, editor, store } = setup();
-    store.update((s) => queueSend(s, { nonce: 'q1', conversation_sid: 'c1', content: 'teh', created_at: NOW_S * 1000, state: 'failed', retryable: true }));
+    store.update((s) =>
+      queueSend(s, {
+        nonce: 'q1',
+        conversation_sid: 'c1',
+        content: 'teh',
+        created_at: NOW_S * 1000,
+        state: 'failed',
+        retryable: true,
+      }),
+    );
     const pending = bubblesOf(store.current()).at(-1)!;
     expect(await editor.edit(pending, 'the')).toEqual({ ok: true });
     expect(store.current().outbox[0]!.content).toBe('the');
@@ -208,7 +355,16 @@ describe('editing and deleting own messages (makeEditor)', () => {
 
   it('deleting a failed send discards it', async () => {
     const { client, editor, store } = setup();
-    store.update((s) => queueSend(s, { nonce: 'q1', conversation_sid: 'c1', content: 'oops', created_at: NOW_S * 1000, state: 'failed', retryable: true }));
+    store.update((s) =>
+      queueSend(s, {
+        nonce: 'q1',
+        conversation_sid: 'c1',
+        content: 'oops',
+        created_at: NOW_S * 1000,
+        state: 'failed',
+        retryable: true,
+      }),
+    );
     expect(await editor.remove(bubblesOf(store.current()).at(-1)!)).toEqual({ ok: true });
     expect(store.current().outbox).toEqual([]);
     expect(client.calls).toHaveLength(0);
@@ -222,8 +378,15 @@ describe('editing and deleting own messages (makeEditor)', () => {
     client.reply('conversation.send_message', { ...own(3, { content: 'teh' }), nonce: 'n1' });
     await settle();
     const done = editor.edit(held, 'the');
-    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({ sid: 'c1', message_sid: 'm3', content: 'the' });
-    client.reply('conversation.edit_message', { ...own(3, { content: 'the', edited_at: NOW_S, updated_seq: 4 }), nonce: 'n1' });
+    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({
+      sid: 'c1',
+      message_sid: 'm3',
+      content: 'the',
+    });
+    client.reply('conversation.edit_message', {
+      ...own(3, { content: 'the', edited_at: NOW_S, updated_seq: 4 }),
+      nonce: 'n1',
+    });
     expect(await done).toEqual({ ok: true });
     expect(bubblesOf(store.current()).map((b) => b.content)).toEqual(['the']);
   });
@@ -237,7 +400,11 @@ describe('editing and deleting own messages (makeEditor)', () => {
     store.update((s) => applyEvent(s, { type: 'chatmessage.new', data: stored }));
     client.reply('conversation.send_message', stored);
     await settle();
-    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({ sid: 'c1', message_sid: 'm3', content: 'the' });
+    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({
+      sid: 'c1',
+      message_sid: 'm3',
+      content: 'the',
+    });
   });
 
   it('a failed send edited, then retried, ends with the new text when the server had stored the first try', async () => {
@@ -249,11 +416,18 @@ describe('editing and deleting own messages (makeEditor)', () => {
     await editor.edit(bubblesOf(store.current())[0]!, 'the');
     sender.retry('n1');
     await settle();
-    expect(client.pending('conversation.send_message')[0]!.params).toMatchObject({ content: 'the', nonce: 'n1' });
+    expect(client.pending('conversation.send_message')[0]!.params).toMatchObject({
+      content: 'the',
+      nonce: 'n1',
+    });
     // The first try had reached it: it answers what it stored then.
     client.reply('conversation.send_message', { ...own(3, { content: 'teh' }), nonce: 'n1' });
     await settle();
-    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({ sid: 'c1', message_sid: 'm3', content: 'the' });
+    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({
+      sid: 'c1',
+      message_sid: 'm3',
+      content: 'the',
+    });
   });
 
   it('an edit made while the send is on its way follows it as an edit once it lands', async () => {
@@ -263,8 +437,15 @@ describe('editing and deleting own messages (makeEditor)', () => {
     expect(await editor.edit(bubblesOf(store.current())[0]!, 'the')).toEqual({ ok: true });
     client.reply('conversation.send_message', { ...own(3, { content: 'teh' }), nonce: 'n1' });
     await settle();
-    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({ sid: 'c1', message_sid: 'm3', content: 'the' });
-    client.reply('conversation.edit_message', { ...own(3, { content: 'the', edited_at: NOW_S, updated_seq: 4 }), nonce: 'n1' });
+    expect(client.pending('conversation.edit_message')[0]!.params).toEqual({
+      sid: 'c1',
+      message_sid: 'm3',
+      content: 'the',
+    });
+    client.reply('conversation.edit_message', {
+      ...own(3, { content: 'the', edited_at: NOW_S, updated_seq: 4 }),
+      nonce: 'n1',
+    });
     await settle();
     expect(bubblesOf(store.current()).map((b) => [b.content, b.edited])).toEqual([['the', true]]);
   });
@@ -312,25 +493,39 @@ describe('keeping the open chat light (keepNewest)', () => {
   it('keeps the newest messages and says older ones can be paged back; a chat without seq keeps all', async () => {
     const { keepNewest } = await import('../../src/sync/merge.ts');
     const messages = Array.from({ length: 10 }, (_, i) => chatMessage(i + 1));
-    const state = applySnapshot(openChat(initialState('bob'), 'c1'), { chat: { sid: 'c1', messages, hasOlder: false } });
+    const state = applySnapshot(openChat(initialState('bob'), 'c1'), {
+      chat: { sid: 'c1', messages, hasOlder: false },
+    });
     const kept = keepNewest(state, 4);
     expect(kept.open!.messages.map((m) => m.seq)).toEqual([7, 8, 9, 10]);
     expect(kept.open!.hasOlder).toBe(true);
     expect(keepNewest(kept, 4)).toBe(kept);
-    const bare = applySnapshot(openChat(initialState('bob'), 'c1'), { chat: { sid: 'c1', messages: messages.map((m) => ({ ...m, seq: undefined })), hasOlder: false } });
+    const bare = applySnapshot(openChat(initialState('bob'), 'c1'), {
+      chat: {
+        sid: 'c1',
+        messages: messages.map((m) => ({ ...m, seq: undefined })),
+        hasOlder: false,
+      },
+    });
     expect(keepNewest(bare, 4)).toBe(bare);
   });
 });
 
 describe('history after the stream could not catch up', () => {
   it('older messages loaded before a full refetch are paged back in as they are now, not kept as they were', () => {
-    const page = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => chatMessage(from + i));
-    let state = applySnapshot(openChat(initialState('bob'), 'c1'), { chat: { sid: 'c1', messages: page(1, 4), hasOlder: false } });
+    const page = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => chatMessage(from + i));
+    let state = applySnapshot(openChat(initialState('bob'), 'c1'), {
+      chat: { sid: 'c1', messages: page(1, 4), hasOlder: false },
+    });
     // A chat page alone (the chat opened again, say): what was loaded above it stays.
     state = applySnapshot(state, { chat: { sid: 'c1', messages: page(2, 4), hasOlder: true } });
     expect(state.open!.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
     // The list and the chat refetched after a resync: message 1 may have been deleted meanwhile.
-    state = applySnapshot(state, { conversations: [row('c1')], chat: { sid: 'c1', messages: page(2, 4), hasOlder: true } });
+    state = applySnapshot(state, {
+      conversations: [row('c1')],
+      chat: { sid: 'c1', messages: page(2, 4), hasOlder: true },
+    });
     expect(state.open!.messages.map((m) => m.seq)).toEqual([2, 3, 4]);
     expect(state.open!.hasOlder).toBe(true);
   });

@@ -14,7 +14,12 @@ function setup() {
   const client = createFakeClient();
   const store = createChatStore(initialState('bob'), { schedule: atOnce });
   const controller = new AbortController();
-  const contacts = makeContacts({ client, store, env: testEnvironment().env, signal: controller.signal });
+  const contacts = makeContacts({
+    client,
+    store,
+    env: testEnvironment().env,
+    signal: controller.signal,
+  });
   return { client, store, contacts, controller };
 }
 
@@ -46,7 +51,9 @@ describe('the contacts', () => {
     contacts.ensure();
     client.failWith('contact.list', new CommunicationError('network', 'fetch failed'));
     await settle();
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('cannot fetch the contacts, retrying in 500 ms: fetch failed'));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('cannot fetch the contacts, retrying in 500 ms: fetch failed'),
+    );
     contacts.ensure();
     expect(client.calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(500);
@@ -77,9 +84,14 @@ describe('the contacts', () => {
   it('are not retried on their own after a refusal, which is logged; the next ensure tries again', async () => {
     const { client, contacts } = setup();
     contacts.ensure();
-    client.failWith('contact.list', new CommunicationError('rpc', 'method not found', RpcErrorCode.MethodNotFound, 200));
+    client.failWith(
+      'contact.list',
+      new CommunicationError('rpc', 'method not found', RpcErrorCode.MethodNotFound, 200),
+    );
     await settle();
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('cannot fetch the contacts: method not found'));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('cannot fetch the contacts: method not found'),
+    );
     await vi.advanceTimersByTimeAsync(60_000);
     expect(client.calls).toHaveLength(1);
     contacts.ensure();

@@ -26,8 +26,17 @@ describe('draft storage', () => {
   it('keys a draft per origin, context, key and chat, beside the outbox of the same identity', () => {
     const key = draftKey('https://a.test', 'ctx', 'pk', 's1');
     expect(key).toBe('hero-messaging:draft:["https://a.test","ctx","pk","s1"]');
-    expect(outboxKey('https://a.test', 'ctx', 'pk')).toBe('hero-messaging:outbox:v2:["https://a.test","ctx","pk"]');
-    expect(new Set([key, draftKey('https://b.test', 'ctx', 'pk', 's1'), draftKey('https://a.test', 'ctx', 'pk2', 's1'), draftKey('https://a.test', 'ctx', 'pk', 's2')]).size).toBe(4);
+    expect(outboxKey('https://a.test', 'ctx', 'pk')).toBe(
+      'hero-messaging:outbox:v2:["https://a.test","ctx","pk"]',
+    );
+    expect(
+      new Set([
+        key,
+        draftKey('https://b.test', 'ctx', 'pk', 's1'),
+        draftKey('https://a.test', 'ctx', 'pk2', 's1'),
+        draftKey('https://a.test', 'ctx', 'pk', 's2'),
+      ]).size,
+    ).toBe(4);
     // No separator trick makes two identities share a key.
     expect(draftKey('a', 'b","c', 'd', 'e')).not.toBe(draftKey('a', 'b', 'c","d', 'e'));
   });
@@ -44,10 +53,23 @@ describe('draft storage', () => {
 
   it('reads bad JSON, a wrong shape or a refusing storage as no draft, with a warning, and never throws', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const storage = memoryStorage({ a: '{oops', b: '"just a string"', c: JSON.stringify({ text: ['x'] }), d: 'null' });
+    const storage = memoryStorage({
+      a: '{oops',
+      b: '"just a string"',
+      c: JSON.stringify({ text: ['x'] }),
+      d: 'null',
+    });
     for (const key of ['a', 'b', 'c', 'd']) expect(loadDraft(storage, key)).toBe('');
     expect(warn).toHaveBeenCalledTimes(4);
-    const refusing = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => {} };
+    const refusing = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => {},
+    };
     expect(loadDraft(refusing, 'k')).toBe('');
     expect(() => saveDraft(refusing, 'k', 'text')).not.toThrow();
     expect(warn).toHaveBeenCalledTimes(6);
@@ -65,9 +87,15 @@ describe('a draft far over the content limit (issue 30, item 9)', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const huge = Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n');
     const emoji = `${'x'.repeat(DRAFT_MAX - 1)}😀 and more`;
-    const storage = memoryStorage({ a: JSON.stringify({ text: huge }), b: JSON.stringify({ text: emoji }), c: JSON.stringify({ text: 'x'.repeat(DRAFT_MAX) }) });
+    const storage = memoryStorage({
+      a: JSON.stringify({ text: huge }),
+      b: JSON.stringify({ text: emoji }),
+      c: JSON.stringify({ text: 'x'.repeat(DRAFT_MAX) }),
+    });
     expect(loadDraft(storage, 'a')).toBe(huge.slice(0, DRAFT_MAX));
-    expect(warn).toHaveBeenCalledWith(`[hero-messaging] a stored draft of ${huge.length} characters was cut to ${DRAFT_MAX}`);
+    expect(warn).toHaveBeenCalledWith(
+      `[hero-messaging] a stored draft of ${huge.length} characters was cut to ${DRAFT_MAX}`,
+    );
     expect(loadDraft(storage, 'b')).toBe('x'.repeat(DRAFT_MAX - 1));
     expect(loadDraft(storage, 'c')).toHaveLength(DRAFT_MAX);
     expect(warn).toHaveBeenCalledTimes(2);
@@ -80,7 +108,9 @@ describe('a draft far over the content limit (issue 30, item 9)', () => {
       const drafts = createDrafts(storage, (sid) => `k:${sid}`);
       drafts.set('s1', 'y'.repeat(DRAFT_MAX + 10));
       expect(drafts.get('s1')).toHaveLength(DRAFT_MAX);
-      expect((JSON.parse(storage.map.get('k:s1')!) as { text: string }).text).toHaveLength(DRAFT_MAX);
+      expect((JSON.parse(storage.map.get('k:s1')!) as { text: string }).text).toHaveLength(
+        DRAFT_MAX,
+      );
       dispose();
     });
   });
@@ -88,7 +118,9 @@ describe('a draft far over the content limit (issue 30, item 9)', () => {
 
 describe('createDrafts', () => {
   it('reads each chat from storage once, then answers from memory, reactively', () => {
-    const storage = memoryStorage({ [draftKey('o', 'c', 'me', 's1')]: JSON.stringify({ text: 'kept' }) });
+    const storage = memoryStorage({
+      [draftKey('o', 'c', 'me', 's1')]: JSON.stringify({ text: 'kept' }),
+    });
     createRoot((dispose) => {
       const drafts = createDrafts(storage, (sid) => draftKey('o', 'c', 'me', sid));
       expect(drafts.get('s1')).toBe('kept');

@@ -1,9 +1,21 @@
 // @vitest-environment node
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseEventData, type ChatMessage, type Conversation, type ServerEvent } from '../../src/protocol/index.ts';
+import {
+  parseEventData,
+  type ChatMessage,
+  type Conversation,
+  type ServerEvent,
+} from '../../src/protocol/index.ts';
 import { CommunicationService } from '../../mocks/backend/service.ts';
-import { applyEvent, applyEvents, applySnapshot, bubblesOf, openChat, sendSucceeded } from '../../src/sync/merge.ts';
+import {
+  applyEvent,
+  applyEvents,
+  applySnapshot,
+  bubblesOf,
+  openChat,
+  sendSucceeded,
+} from '../../src/sync/merge.ts';
 import { byActivity, rowSlice, type Row } from '../../src/sync/rows.ts';
 import { initialState, type ChatState, type Snapshot } from '../../src/sync/state.ts';
 
@@ -19,11 +31,53 @@ type Op =
   | { kind: 'members'; who: number; conv: number; withBob: boolean; name: string };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('send' as const), from: fc.nat(2), conv: fc.nat(2), text: fc.string({ minLength: 1, maxLength: 5 }).map((s) => `m-${s}`) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), who: fc.nat(2), conv: fc.nat(2), receipt: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit' as const), who: fc.nat(2), conv: fc.nat(2), pick: fc.nat(), text: fc.string({ minLength: 1, maxLength: 5 }).map((s) => `e-${s}`) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), who: fc.nat(2), conv: fc.nat(2), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('members' as const), who: fc.nat(2), conv: fc.nat(2), withBob: fc.boolean(), name: fc.constantFrom('', 'Team', 'Plans') }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('send' as const),
+      from: fc.nat(2),
+      conv: fc.nat(2),
+      text: fc.string({ minLength: 1, maxLength: 5 }).map((s) => `m-${s}`),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('read' as const),
+      who: fc.nat(2),
+      conv: fc.nat(2),
+      receipt: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      who: fc.nat(2),
+      conv: fc.nat(2),
+      pick: fc.nat(),
+      text: fc.string({ minLength: 1, maxLength: 5 }).map((s) => `e-${s}`),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('delete' as const),
+      who: fc.nat(2),
+      conv: fc.nat(2),
+      pick: fc.nat(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('members' as const),
+      who: fc.nat(2),
+      conv: fc.nat(2),
+      withBob: fc.boolean(),
+      name: fc.constantFrom('', 'Team', 'Plans'),
+    }),
+  },
 );
 
 interface History {
@@ -52,7 +106,11 @@ function runHistory(ops: Op[]): History {
       if (parsed.ok) events.push(parsed.value);
     },
   });
-  const snapshots: { atEvent: number; rows: Conversation[]; messages: Map<string, ChatMessage[]> }[] = [];
+  const snapshots: {
+    atEvent: number;
+    rows: Conversation[];
+    messages: Map<string, ChatMessage[]>;
+  }[] = [];
   const convSids: string[] = [];
   const ownNonces: { nonce: string; sid: string; content: string }[] = [];
   const take = () => {
@@ -60,7 +118,10 @@ function runHistory(ops: Op[]): History {
     const messages = new Map<string, ChatMessage[]>();
     for (const sid of convSids) {
       try {
-        messages.set(sid, service.call(CTX, ME, 'conversation.list_messages', { sid, limit: 200 }) as ChatMessage[]);
+        messages.set(
+          sid,
+          service.call(CTX, ME, 'conversation.list_messages', { sid, limit: 200 }) as ChatMessage[],
+        );
       } catch {
         // not a participant now
       }
@@ -70,7 +131,13 @@ function runHistory(ops: Op[]): History {
   take();
   for (let i = 0; i < 3; i++) {
     const members = i === 2 ? ['alice', 'carol'] : ['alice', 'bob', ...(i === 1 ? ['carol'] : [])];
-    convSids.push((service.call(CTX, 'alice', 'conversation.set', { participant_keys: members }) as Conversation).sid);
+    convSids.push(
+      (
+        service.call(CTX, 'alice', 'conversation.set', {
+          participant_keys: members,
+        }) as Conversation
+      ).sid,
+    );
     take();
   }
   ops.forEach((op, n) => {
@@ -78,23 +145,39 @@ function runHistory(ops: Op[]): History {
     try {
       if (op.kind === 'send') {
         const nonce = `nonce-${n}`;
-        service.call(CTX, USERS[op.from]!, 'conversation.send_message', { sid, content: op.text, nonce });
+        service.call(CTX, USERS[op.from]!, 'conversation.send_message', {
+          sid,
+          content: op.text,
+          nonce,
+        });
         if (USERS[op.from] === ME) ownNonces.push({ nonce, sid, content: op.text });
       } else if (op.kind === 'read') {
         service.call(CTX, USERS[op.who]!, 'conversation.mark_read', { sid, receipt: op.receipt });
       } else if (op.kind === 'edit' || op.kind === 'delete') {
         // One of their own messages in that chat, edited or deleted.
         const who = USERS[op.who]!;
-        const own = (service.call(CTX, who, 'conversation.list_messages', { sid, limit: 200 }) as ChatMessage[]).filter((m) => m.sender_public_key === who);
+        const own = (
+          service.call(CTX, who, 'conversation.list_messages', { sid, limit: 200 }) as ChatMessage[]
+        ).filter((m) => m.sender_public_key === who);
         const message = own[op.pick % Math.max(1, own.length)];
         if (!message) return take();
-        if (op.kind === 'edit') service.call(CTX, who, 'conversation.edit_message', { sid, message_sid: message.sid, content: op.text });
-        else service.call(CTX, who, 'conversation.delete_message', { sid, message_sid: message.sid });
+        if (op.kind === 'edit')
+          service.call(CTX, who, 'conversation.edit_message', {
+            sid,
+            message_sid: message.sid,
+            content: op.text,
+          });
+        else
+          service.call(CTX, who, 'conversation.delete_message', { sid, message_sid: message.sid });
       } else {
         // bob stays in conversations 0 and 1 (the ones he may have open): history from while he was
         // out is not on the stream, so a chat he rejoins is refetched by the supervisor, not merged.
         const keys = ['alice', 'carol', ...(op.withBob || op.conv < 2 ? ['bob'] : [])];
-        service.call(CTX, USERS[op.who]!, 'conversation.set', { sid, name: op.name, participant_keys: keys });
+        service.call(CTX, USERS[op.who]!, 'conversation.set', {
+          sid,
+          name: op.name,
+          participant_keys: keys,
+        });
       }
     } catch {
       // not a participant: the server refused, nothing happened
@@ -111,13 +194,17 @@ function runHistory(ops: Op[]): History {
       const list = openSid === undefined ? undefined : snap.messages.get(openSid);
       return {
         conversations: snap.rows,
-        chat: openSid === undefined ? undefined : { sid: openSid, messages: list ?? [], hasOlder: false },
+        chat:
+          openSid === undefined
+            ? undefined
+            : { sid: openSid, messages: list ?? [], hasOlder: false },
       };
     },
     // In the island's list order: of rows active in the same second, the server lists the greater sid
     // first (a position that only a new message moves, for paging), the island the latest change.
     finalRows: (service.call(CTX, ME, 'conversation.list', {}) as Row[]).sort(byActivity),
-    finalMessages: (sid) => service.call(CTX, ME, 'conversation.list_messages', { sid, limit: 200 }) as ChatMessage[],
+    finalMessages: (sid) =>
+      service.call(CTX, ME, 'conversation.list_messages', { sid, limit: 200 }) as ChatMessage[],
   };
 }
 
@@ -139,7 +226,8 @@ describe('merge rules', () => {
           const q = j + (c % (n - j + 1)); // events applied before the snapshot lands
           const r = j + (d % (Math.min(k, q) - j + 1)); // buffered while in flight: [r, q)
           const rows = h.finalRows.map((row) => row.sid);
-          const openSid = openPick < 2 && rows.includes(h.convSids[openPick]!) ? h.convSids[openPick] : undefined;
+          const openSid =
+            openPick < 2 && rows.includes(h.convSids[openPick]!) ? h.convSids[openPick] : undefined;
 
           let state: ChatState = initialState(ME);
           // What bob wrote in the open chat starts as pending bubbles: the snapshot or the echo confirms
@@ -148,7 +236,13 @@ describe('merge rules', () => {
             ...state,
             outbox: h.ownNonces
               .filter((own) => own.sid === openSid)
-              .map(({ nonce, sid }) => ({ nonce, conversation_sid: sid, content: '', created_at: 0, state: 'sending' as const })),
+              .map(({ nonce, sid }) => ({
+                nonce,
+                conversation_sid: sid,
+                content: '',
+                created_at: 0,
+                state: 'sending' as const,
+              })),
           };
           state = openChat(state, openSid);
           for (const event of h.events.slice(j, q)) state = applyEvent(state, event);
@@ -159,7 +253,9 @@ describe('merge rules', () => {
           expect(state.outbox).toEqual([]);
           if (openSid !== undefined) {
             expect(state.open!.messages).toEqual(h.finalMessages(openSid));
-            const nonces = bubblesOf(state).flatMap((bubble) => (bubble.nonce ? [bubble.nonce] : []));
+            const nonces = bubblesOf(state).flatMap((bubble) =>
+              bubble.nonce ? [bubble.nonce] : [],
+            );
             expect(new Set(nonces).size).toBe(nonces.length);
           }
         },
@@ -170,21 +266,31 @@ describe('merge rules', () => {
 
   it('applying a run of events at once equals applying them one by one', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.nat(3), fc.array(fc.nat(), { maxLength: 4 }), (ops, openPick, cuts) => {
-        const h = runHistory(ops);
-        const openSid = openPick < 2 ? h.convSids[openPick] : undefined;
-        const start = applySnapshot(openChat(initialState(ME), openSid), h.snapshotAt(h.snapshotPoints[0]!, openSid));
-        const oneByOne = h.events.reduce(applyEvent, start);
-        // The same events in runs cut at arbitrary points.
-        const points = [...new Set(cuts.map((c) => c % (h.events.length + 1)))].sort((x, y) => x - y);
-        let inRuns = start;
-        let from = 0;
-        for (const to of [...points, h.events.length]) {
-          inRuns = applyEvents(inRuns, h.events.slice(from, to));
-          from = to;
-        }
-        expect(inRuns).toEqual(oneByOne);
-      }),
+      fc.property(
+        fc.array(opArb, { minLength: 1, maxLength: 25 }),
+        fc.nat(3),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (ops, openPick, cuts) => {
+          const h = runHistory(ops);
+          const openSid = openPick < 2 ? h.convSids[openPick] : undefined;
+          const start = applySnapshot(
+            openChat(initialState(ME), openSid),
+            h.snapshotAt(h.snapshotPoints[0]!, openSid),
+          );
+          const oneByOne = h.events.reduce(applyEvent, start);
+          // The same events in runs cut at arbitrary points.
+          const points = [...new Set(cuts.map((c) => c % (h.events.length + 1)))].sort(
+            (x, y) => x - y,
+          );
+          let inRuns = start;
+          let from = 0;
+          for (const to of [...points, h.events.length]) {
+            inRuns = applyEvents(inRuns, h.events.slice(from, to));
+            from = to;
+          }
+          expect(inRuns).toEqual(oneByOne);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -199,7 +305,10 @@ describe('merge rules', () => {
         (ops, openPick, replays, cuts) => {
           const h = runHistory(ops);
           const openSid = openPick < 2 ? h.convSids[openPick] : undefined;
-          const start = applySnapshot(openChat(initialState(ME), openSid), h.snapshotAt(h.snapshotPoints[0]!, openSid));
+          const start = applySnapshot(
+            openChat(initialState(ME), openSid),
+            h.snapshotAt(h.snapshotPoints[0]!, openSid),
+          );
           // A stretch of events delivered again after later ones (a replay across a reconnect, a late copy).
           const events = [...h.events];
           for (const [at, from, length] of replays) {
@@ -207,7 +316,9 @@ describe('merge rules', () => {
             events.splice(at % (events.length + 1), 0, ...h.events.slice(a, a + (length % 5)));
           }
           const oneByOne = events.reduce(applyEvent, start);
-          const points = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((x, y) => x - y);
+          const points = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort(
+            (x, y) => x - y,
+          );
           let inRuns = start;
           let from = 0;
           for (const to of [...points, events.length]) {
@@ -238,56 +349,89 @@ describe('merge rules', () => {
      */
     const comparable = (rows: readonly Conversation[]) =>
       rows
-        .map(({ sid, name, participant_keys, last_message, last_message_time }) => ({ sid, name, participant_keys, last_message, last_message_time }))
+        .map(({ sid, name, participant_keys, last_message, last_message_time }) => ({
+          sid,
+          name,
+          participant_keys,
+          last_message,
+          last_message_time,
+        }))
         .sort((x, y) => (x.sid < y.sid ? -1 : 1));
 
     it('a snapshot taken after the stream came up, plus the stream, yields the server view: each message once, in order, one bubble per send', () => {
       fc.assert(
-        fc.property(fc.array(bareOpArb, { minLength: 1, maxLength: 25 }), fc.nat(), fc.nat(), fc.nat(), fc.nat(), fc.nat(3), (ops, a, b, c, d, openPick) => {
-          const h = runHistory(ops);
-          const events = h.events;
-          const n = events.length;
-          // No replay: the stream starts at j, and the snapshot the connection asks for is taken after it.
-          const j = h.snapshotPoints[a % h.snapshotPoints.length]!;
-          const later = h.snapshotPoints.filter((point) => point >= j);
-          const k = later[b % later.length]!;
-          const q = k + (c % (n - k + 1)); // events applied before the snapshot lands
-          const r = j + (d % (k - j + 1)); // buffered while in flight: [r, q)
-          const rows = h.finalRows.map((row) => row.sid);
-          const openSid = openPick < 2 && rows.includes(h.convSids[openPick]!) ? h.convSids[openPick] : undefined;
-          const own = h.ownNonces.filter((o) => o.sid === openSid);
+        fc.property(
+          fc.array(bareOpArb, { minLength: 1, maxLength: 25 }),
+          fc.nat(),
+          fc.nat(),
+          fc.nat(),
+          fc.nat(),
+          fc.nat(3),
+          (ops, a, b, c, d, openPick) => {
+            const h = runHistory(ops);
+            const events = h.events;
+            const n = events.length;
+            // No replay: the stream starts at j, and the snapshot the connection asks for is taken after it.
+            const j = h.snapshotPoints[a % h.snapshotPoints.length]!;
+            const later = h.snapshotPoints.filter((point) => point >= j);
+            const k = later[b % later.length]!;
+            const q = k + (c % (n - k + 1)); // events applied before the snapshot lands
+            const r = j + (d % (k - j + 1)); // buffered while in flight: [r, q)
+            const rows = h.finalRows.map((row) => row.sid);
+            const openSid =
+              openPick < 2 && rows.includes(h.convSids[openPick]!)
+                ? h.convSids[openPick]
+                : undefined;
+            const own = h.ownNonces.filter((o) => o.sid === openSid);
 
-          let state: ChatState = initialState(ME);
-          state = { ...state, outbox: own.map(({ nonce, sid, content }) => ({ nonce, conversation_sid: sid, content, created_at: 0, state: 'sending' as const })) };
-          state = openChat(state, openSid);
-          const snapshot = h.snapshotAt(k, openSid);
-          const bareSnapshot: Snapshot = {
-            conversations: snapshot.conversations!.map(bareRow),
-            chat: snapshot.chat && { ...snapshot.chat, messages: snapshot.chat.messages.map(bareMessage) },
-          };
-          for (const event of bare(events.slice(j, q))) state = applyEvent(state, event);
-          state = applySnapshot(state, bareSnapshot, bare(events.slice(r, q)));
-          for (const event of bare(events.slice(q))) state = applyEvent(state, event);
-          // Every send's answer comes back in the end: the stored message, without its nonce.
-          if (openSid !== undefined) {
-            const sent = h.finalMessages(openSid).filter((m) => m.sender_public_key === ME);
-            own.forEach((o, i) => (state = sendSucceeded(state, bareMessage(sent[i]!), o.nonce)));
-          }
+            let state: ChatState = initialState(ME);
+            state = {
+              ...state,
+              outbox: own.map(({ nonce, sid, content }) => ({
+                nonce,
+                conversation_sid: sid,
+                content,
+                created_at: 0,
+                state: 'sending' as const,
+              })),
+            };
+            state = openChat(state, openSid);
+            const snapshot = h.snapshotAt(k, openSid);
+            const bareSnapshot: Snapshot = {
+              conversations: snapshot.conversations!.map(bareRow),
+              chat: snapshot.chat && {
+                ...snapshot.chat,
+                messages: snapshot.chat.messages.map(bareMessage),
+              },
+            };
+            for (const event of bare(events.slice(j, q))) state = applyEvent(state, event);
+            state = applySnapshot(state, bareSnapshot, bare(events.slice(r, q)));
+            for (const event of bare(events.slice(q))) state = applyEvent(state, event);
+            // Every send's answer comes back in the end: the stored message, without its nonce.
+            if (openSid !== undefined) {
+              const sent = h.finalMessages(openSid).filter((m) => m.sender_public_key === ME);
+              own.forEach((o, i) => (state = sendSucceeded(state, bareMessage(sent[i]!), o.nonce)));
+            }
 
-          const list = rowSlice(state.conversations);
-          expect(comparable(list)).toEqual(comparable(h.finalRows));
-          expect(list.map((row) => row.last_message_time)).toEqual(h.finalRows.map((row) => row.last_message_time));
-          expect(state.outbox).toEqual([]);
-          if (openSid !== undefined) {
-            expect(state.open!.messages.map(bareMessage)).toEqual(h.finalMessages(openSid).map(bareMessage));
-            const keys = bubblesOf(state).map((bubble) => bubble.key);
-            expect(new Set(keys).size).toBe(keys.length);
-          }
-        }),
+            const list = rowSlice(state.conversations);
+            expect(comparable(list)).toEqual(comparable(h.finalRows));
+            expect(list.map((row) => row.last_message_time)).toEqual(
+              h.finalRows.map((row) => row.last_message_time),
+            );
+            expect(state.outbox).toEqual([]);
+            if (openSid !== undefined) {
+              expect(state.open!.messages.map(bareMessage)).toEqual(
+                h.finalMessages(openSid).map(bareMessage),
+              );
+              const keys = bubblesOf(state).map((bubble) => bubble.key);
+              expect(new Set(keys).size).toBe(keys.length);
+            }
+          },
+        ),
         { numRuns: 300 },
       );
     });
-  
+
     it('applying a run of events at once equals applying them one by one, with replays and late copies', () => {
       fc.assert(
         fc.property(
@@ -310,7 +454,9 @@ describe('merge rules', () => {
               events.splice(at % (events.length + 1), 0, ...all.slice(a, a + (length % 5)));
             }
             const oneByOne = events.reduce(applyEvent, start);
-            const points = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((x, y) => x - y);
+            const points = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort(
+              (x, y) => x - y,
+            );
             let inRuns = start;
             let from = 0;
             for (const to of [...points, events.length]) {

@@ -1,7 +1,16 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, Conversation, ServerEvent } from '../../src/protocol/index.ts';
-import { applyEvent, applyEvents, applySnapshot, bubblesOf, openChat, queueSend, sendSucceeded, totalUnread } from '../../src/sync/merge.ts';
+import {
+  applyEvent,
+  applyEvents,
+  applySnapshot,
+  bubblesOf,
+  openChat,
+  queueSend,
+  sendSucceeded,
+  totalUnread,
+} from '../../src/sync/merge.ts';
 import { findRow, rowSlice } from '../../src/sync/rows.ts';
 import { initialState, type ChatState } from '../../src/sync/state.ts';
 
@@ -10,7 +19,13 @@ import { initialState, type ChatState } from '../../src/sync/state.ts';
 
 const T = 1_700_000_000;
 /** A message as that server writes it: no seq, no nonce. */
-const bare = (sid: string, from = 'alice', at = T, content = `text ${sid}`, conversation = 'c1'): ChatMessage => ({
+const bare = (
+  sid: string,
+  from = 'alice',
+  at = T,
+  content = `text ${sid}`,
+  conversation = 'c1',
+): ChatMessage => ({
   sid,
   conversation_sid: conversation,
   sender_public_key: from,
@@ -29,12 +44,21 @@ const conv = (sid: string, extra: Partial<Conversation> = {}): Conversation => (
 });
 const message = (data: ChatMessage): ServerEvent => ({ type: 'chatmessage.new', data });
 const updated = (data: Conversation): ServerEvent => ({ type: 'conversation.updated', data });
-const pending = (nonce: string, content: string) => ({ nonce, conversation_sid: 'c1', content, created_at: 0, state: 'sending' as const });
+const pending = (nonce: string, content: string) => ({
+  nonce,
+  conversation_sid: 'c1',
+  content,
+  created_at: 0,
+  state: 'sending' as const,
+});
 
 /** Bob with c1 and c2 in his list, fetched from that server, and `open` open (or none: null). */
 function loaded(open: string | null = 'c1', messages: ChatMessage[] = []): ChatState {
   const state = openChat(initialState('bob'), open ?? undefined);
-  return applySnapshot(state, { conversations: [conv('c1'), conv('c2')], chat: open ? { sid: open, messages, hasOlder: false } : undefined });
+  return applySnapshot(state, {
+    conversations: [conv('c1'), conv('c2')],
+    chat: open ? { sid: open, messages, hasOlder: false } : undefined,
+  });
 }
 const sids = (state: ChatState) => state.open!.messages.map((m) => m.sid);
 const unread = (state: ChatState, sid: string) => findRow(state.conversations, sid)!.unread_count;
@@ -48,18 +72,35 @@ describe('merging what a server without seq sends', () => {
     state = applyEvent(state, message(bare('a', 'alice', T)));
     expect(sids(state)).toEqual(['a', 'b']);
     // And when the stream's copy came first and the snapshot replays it.
-    const again = applySnapshot(state, { chat: { sid: 'c1', messages: [bare('a', 'alice', T), bare('b', 'alice', T + 1)], hasOlder: false } }, [message(bare('b', 'alice', T + 1))]);
+    const again = applySnapshot(
+      state,
+      {
+        chat: {
+          sid: 'c1',
+          messages: [bare('a', 'alice', T), bare('b', 'alice', T + 1)],
+          hasOlder: false,
+        },
+      },
+      [message(bare('b', 'alice', T + 1))],
+    );
     expect(sids(again)).toEqual(['a', 'b']);
   });
 
   it('orders messages by created_at, then as the server gave them: a burst within a second keeps its order', () => {
-    let state = loaded('c1', [bare('z', 'alice', T + 5), bare('m1', 'alice', T), bare('b', 'alice', T + 5)]);
+    let state = loaded('c1', [
+      bare('z', 'alice', T + 5),
+      bare('m1', 'alice', T),
+      bare('b', 'alice', T + 5),
+    ]);
     expect(sids(state)).toEqual(['m1', 'z', 'b']);
     state = applyEvent(state, message(bare('a', 'carol', T + 5)));
     state = applyEvent(state, message(bare('m9', 'carol', T + 2)));
     expect(sids(state)).toEqual(['m1', 'm9', 'z', 'b', 'a']);
     // The same through a burst applied at once.
-    const burst = applyEvents(loaded('c1', [bare('m1', 'alice', T)]), ['q', 'c', 'x', 'c'].map((sid) => message(bare(sid, 'carol', T + 1))));
+    const burst = applyEvents(
+      loaded('c1', [bare('m1', 'alice', T)]),
+      ['q', 'c', 'x', 'c'].map((sid) => message(bare(sid, 'carol', T + 1))),
+    );
     expect(sids(burst)).toEqual(['m1', 'q', 'c', 'x']);
   });
 
@@ -115,7 +156,9 @@ describe('merging what a server without seq sends', () => {
     state = applyEvent(state, message(bare('b', 'bob', T)));
     expect(unread(state, 'c1')).toBe(1);
     // A snapshot without counts keeps them, and what arrived while it was in flight is not counted again.
-    state = applySnapshot(state, { conversations: [conv('c1'), conv('c2')] }, [message(bare('a', 'alice', T))]);
+    state = applySnapshot(state, { conversations: [conv('c1'), conv('c2')] }, [
+      message(bare('a', 'alice', T)),
+    ]);
     expect(unread(state, 'c1')).toBe(1);
     state = applyEvent(state, message(bare('c', 'carol', T + 1)));
     expect(unread(state, 'c1')).toBe(2);
@@ -135,14 +178,30 @@ describe('merging what a server without seq sends', () => {
   it('keeps the preview and the unread count of a row the server updates without them', () => {
     let state = loaded(null);
     state = applyEvent(state, message(bare('a', 'alice', T, 'latest')));
-    state = applyEvent(state, updated({ sid: 'c1', name: 'Renamed', participant_keys: ['alice', 'bob'], created_at: T - 100 }));
+    state = applyEvent(
+      state,
+      updated({
+        sid: 'c1',
+        name: 'Renamed',
+        participant_keys: ['alice', 'bob'],
+        created_at: T - 100,
+      }),
+    );
     const c1 = findRow(state.conversations, 'c1')!;
-    expect([c1.name, c1.last_message, c1.last_message_time, c1.unread_count]).toEqual(['Renamed', 'latest', T * 1000, 1]);
+    expect([c1.name, c1.last_message, c1.last_message_time, c1.unread_count]).toEqual([
+      'Renamed',
+      'latest',
+      T * 1000,
+      1,
+    ]);
   });
 
   it('sorts a conversation without messages by when it was created', () => {
     const state = applySnapshot(initialState('bob'), {
-      conversations: [conv('old'), { sid: 'new', name: 'New', participant_keys: ['alice', 'bob'], created_at: T }],
+      conversations: [
+        conv('old'),
+        { sid: 'new', name: 'New', participant_keys: ['alice', 'bob'], created_at: T },
+      ],
     });
     expect(rowSlice(state.conversations).map((c) => [c.sid, c.last_message])).toEqual([
       ['new', ''],

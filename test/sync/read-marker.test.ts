@@ -13,11 +13,19 @@ const settle = () => vi.advanceTimersByTimeAsync(0);
 
 function setup(unread = 3) {
   const client = createFakeClient();
-  const initial = applySnapshot(initialState('bob'), { conversations: [row('c1', { unread_count: unread }), row('c2', { unread_count: 2 })] });
+  const initial = applySnapshot(initialState('bob'), {
+    conversations: [row('c1', { unread_count: unread }), row('c2', { unread_count: 2 })],
+  });
   const store = createChatStore(openChat(initial, 'c1'), { schedule: atOnce });
   const controller = new AbortController();
   const world = testEnvironment();
-  const marker = makeReadMarker({ client, store, env: world.env, signal: controller.signal, delayMs: 300 });
+  const marker = makeReadMarker({
+    client,
+    store,
+    env: world.env,
+    signal: controller.signal,
+    delayMs: 300,
+  });
   const unreadOf = (sid: string) => findRow(store.current().conversations, sid)!.unread_count;
   return { client, store, marker, unreadOf, world, controller };
 }
@@ -48,7 +56,13 @@ describe('the read marker', () => {
     const { client, store, marker } = setup();
     marker.soon();
     await vi.advanceTimersByTimeAsync(100);
-    store.update((s) => ({ ...s, conversations: putRow(s.conversations, { ...findRow(s.conversations, 'c1')!, unread_count: 1 }) }));
+    store.update((s) => ({
+      ...s,
+      conversations: putRow(s.conversations, {
+        ...findRow(s.conversations, 'c1')!,
+        unread_count: 1,
+      }),
+    }));
     marker.soon();
     await vi.advanceTimersByTimeAsync(1000);
     expect(client.calls).toHaveLength(1);
@@ -99,7 +113,9 @@ describe('the read marker', () => {
     client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
     await settle();
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('mark_read failed, retrying in 500 ms: fetch failed'));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('mark_read failed, retrying in 500 ms: fetch failed'),
+    );
     await vi.advanceTimersByTimeAsync(500);
     client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
     await settle();
@@ -109,7 +125,13 @@ describe('the read marker', () => {
     await settle();
     expect(client.calls).toHaveLength(3);
     // After a success, a new failure is said again, with the shortest delay.
-    store.update((s) => ({ ...s, conversations: putRow(s.conversations, { ...findRow(s.conversations, 'c1')!, unread_count: 1 }) }));
+    store.update((s) => ({
+      ...s,
+      conversations: putRow(s.conversations, {
+        ...findRow(s.conversations, 'c1')!,
+        unread_count: 1,
+      }),
+    }));
     marker.soon();
     await vi.advanceTimersByTimeAsync(300);
     client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
@@ -125,7 +147,13 @@ describe('the read marker', () => {
     client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
     await settle();
     // A retry waits 500 ms; a new message meanwhile makes its own call, which fails too.
-    store.update((s) => ({ ...s, conversations: putRow(s.conversations, { ...findRow(s.conversations, 'c1')!, unread_count: 1 }) }));
+    store.update((s) => ({
+      ...s,
+      conversations: putRow(s.conversations, {
+        ...findRow(s.conversations, 'c1')!,
+        unread_count: 1,
+      }),
+    }));
     marker.soon();
     await vi.advanceTimersByTimeAsync(300);
     client.failWith('conversation.mark_read', new CommunicationError('network', 'fetch failed'));
@@ -167,9 +195,14 @@ describe('the read marker', () => {
     const { client, marker } = setup();
     marker.soon();
     await vi.advanceTimersByTimeAsync(300);
-    client.failWith('conversation.mark_read', new CommunicationError('rpc', 'not a participant', RpcErrorCode.NotParticipant, 200));
+    client.failWith(
+      'conversation.mark_read',
+      new CommunicationError('rpc', 'not a participant', RpcErrorCode.NotParticipant, 200),
+    );
     await settle();
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('mark_read refused: not a participant'));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('mark_read refused: not a participant'),
+    );
     await vi.advanceTimersByTimeAsync(60_000);
     expect(client.calls).toHaveLength(1);
   });
@@ -196,11 +229,20 @@ describe('the read marker', () => {
     const { client, store, marker, unreadOf } = setup();
     marker.soon();
     await vi.advanceTimersByTimeAsync(300);
-    client.failWith('conversation.mark_read', new CommunicationError('rpc', '-32601 method not found', RpcErrorCode.MethodNotFound, 200));
+    client.failWith(
+      'conversation.mark_read',
+      new CommunicationError('rpc', '-32601 method not found', RpcErrorCode.MethodNotFound, 200),
+    );
     await settle();
     expect(info).toHaveBeenCalledTimes(1);
     // More unread arrives in the open chat, and the reader sees it.
-    store.update((s) => ({ ...s, conversations: putRow(s.conversations, { ...findRow(s.conversations, 'c1')!, unread_count: 2 }) }));
+    store.update((s) => ({
+      ...s,
+      conversations: putRow(s.conversations, {
+        ...findRow(s.conversations, 'c1')!,
+        unread_count: 2,
+      }),
+    }));
     marker.soon();
     expect(unreadOf('c1')).toBe(0);
     await vi.advanceTimersByTimeAsync(60_000);

@@ -2,7 +2,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FullConversation as Conversation } from '../../src/protocol/index.ts';
-import { byActivity, emptyRows, findRow, indexOfRow, putRow, removeRow, rowAt, rowCount, rowsOf, rowSlice, unreadSum, type Rows } from '../../src/sync/rows.ts';
+import {
+  byActivity,
+  emptyRows,
+  findRow,
+  indexOfRow,
+  putRow,
+  removeRow,
+  rowAt,
+  rowCount,
+  rowsOf,
+  rowSlice,
+  unreadSum,
+  type Rows,
+} from '../../src/sync/rows.ts';
 
 const row = (sid: string, time: number, seq: number, unread = 0): Conversation => ({
   sid,
@@ -15,9 +28,20 @@ const row = (sid: string, time: number, seq: number, unread = 0): Conversation =
   seq,
 });
 
-type Op = { kind: 'put'; sid: number; time: number; seq: number; unread: number } | { kind: 'remove'; sid: number };
+type Op =
+  | { kind: 'put'; sid: number; time: number; seq: number; unread: number }
+  | { kind: 'remove'; sid: number };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('put' as const), sid: fc.nat(40), time: fc.nat(20), seq: fc.nat(1000), unread: fc.nat(5) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('put' as const),
+      sid: fc.nat(40),
+      time: fc.nat(20),
+      seq: fc.nat(1000),
+      unread: fc.nat(5),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), sid: fc.nat(40) }) },
 );
 
@@ -33,7 +57,11 @@ function model(ops: Op[]): Map<string, Conversation> {
 
 function apply(ops: Op[]): Rows {
   let rows = emptyRows;
-  for (const op of ops) rows = op.kind === 'put' ? putRow(rows, row(`c${op.sid}`, op.time, op.seq, op.unread)) : removeRow(rows, `c${op.sid}`);
+  for (const op of ops)
+    rows =
+      op.kind === 'put'
+        ? putRow(rows, row(`c${op.sid}`, op.time, op.seq, op.unread))
+        : removeRow(rows, `c${op.sid}`);
   return rows;
 }
 

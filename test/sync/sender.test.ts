@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
 import { applyEvent, openChat } from '../../src/sync/merge.ts';
-import { outboxKey, OUTBOX_MAX_AGE_MS, parseOutbox, type StoredOutbox } from '../../src/sync/outbox.ts';
+import {
+  outboxKey,
+  OUTBOX_MAX_AGE_MS,
+  parseOutbox,
+  type StoredOutbox,
+} from '../../src/sync/outbox.ts';
 import { makeSender } from '../../src/sync/sender.ts';
 import { initialState, type PendingSend } from '../../src/sync/state.ts';
 import { createChatStore } from '../../src/sync/store.ts';
@@ -32,11 +37,24 @@ function setup(stored: PendingSend[] = [], withKey = true) {
     store,
     env: testEnvironment().env,
     signal: controller.signal,
-    storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void (writes++, storage.set(k, v)), removeItem: (k) => void storage.delete(k) },
+    storage: {
+      getItem: (k) => storage.get(k) ?? null,
+      setItem: (k, v) => void (writes++, storage.set(k, v)),
+      removeItem: (k) => void storage.delete(k),
+    },
     outboxKey: withKey ? KEY : undefined,
   });
-  const outbox = () => store.current().outbox.map((p) => ({ nonce: p.nonce, state: p.state, failure: p.failure, retryable: p.retryable }));
-  const saved = () => (storage.has(KEY) ? (JSON.parse(storage.get(KEY)!) as StoredOutbox).sends.map((p) => p.content) : undefined);
+  const outbox = () =>
+    store.current().outbox.map((p) => ({
+      nonce: p.nonce,
+      state: p.state,
+      failure: p.failure,
+      retryable: p.retryable,
+    }));
+  const saved = () =>
+    storage.has(KEY)
+      ? (JSON.parse(storage.get(KEY)!) as StoredOutbox).sends.map((p) => p.content)
+      : undefined;
   return { client, store, controller, sender, outbox, saved, storage, writes: () => writes };
 }
 
@@ -61,9 +79,15 @@ describe('the sender', () => {
   it('shows a send at once, trimmed, and drops it from the outbox when the server confirms it', async () => {
     const { client, store, sender, outbox } = setup();
     expect(sender.send('c1', '  hello  ')).toEqual({ ok: true });
-    expect(store.current().outbox).toMatchObject([{ nonce: 'n1', content: 'hello', state: 'sending', created_at: 1_700_000_000_000 }]);
+    expect(store.current().outbox).toMatchObject([
+      { nonce: 'n1', content: 'hello', state: 'sending', created_at: 1_700_000_000_000 },
+    ]);
     await settle();
-    expect(client.pending('conversation.send_message')[0]!.params).toEqual({ sid: 'c1', content: 'hello', nonce: 'n1' });
+    expect(client.pending('conversation.send_message')[0]!.params).toEqual({
+      sid: 'c1',
+      content: 'hello',
+      nonce: 'n1',
+    });
     client.reply('conversation.send_message', echo('n1', 'hello'));
     await settle();
     expect(outbox()).toEqual([]);
@@ -86,10 +110,18 @@ describe('the sender', () => {
     sender.send('c1', 'one');
     sender.send('c1', 'two');
     await settle();
-    expect(client.pending('conversation.send_message').map((c) => (c.params as { content: string }).content)).toEqual(['one']);
+    expect(
+      client
+        .pending('conversation.send_message')
+        .map((c) => (c.params as { content: string }).content),
+    ).toEqual(['one']);
     client.reply('conversation.send_message', echo('n1', 'one', 10));
     await settle();
-    expect(client.pending('conversation.send_message').map((c) => (c.params as { content: string }).content)).toEqual(['two']);
+    expect(
+      client
+        .pending('conversation.send_message')
+        .map((c) => (c.params as { content: string }).content),
+    ).toEqual(['two']);
   });
 
   it('marks a failed send with its reason; network trouble may be retried, a refusal not', async () => {
@@ -99,14 +131,23 @@ describe('the sender', () => {
     await settle();
     client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
     await settle();
-    client.failWith('conversation.send_message', new CommunicationError('rpc', 'no such chat', RpcErrorCode.NotFound, 200));
+    client.failWith(
+      'conversation.send_message',
+      new CommunicationError('rpc', 'no such chat', RpcErrorCode.NotFound, 200),
+    );
     await settle();
     expect(outbox()).toEqual([
       { nonce: 'n1', state: 'failed', failure: { why: 'unreachable' }, retryable: true },
-      { nonce: 'n2', state: 'failed', failure: { why: 'refused', said: 'no such chat' }, retryable: false },
+      {
+        nonce: 'n2',
+        state: 'failed',
+        failure: { why: 'refused', said: 'no such chat' },
+        retryable: false,
+      },
     ]);
     // Stored as `failure` (version 0.1 kept its reason in words, as `error`).
-    const stored = (JSON.parse([...storage.values()][0]!) as { sends: Record<string, unknown>[] }).sends;
+    const stored = (JSON.parse([...storage.values()][0]!) as { sends: Record<string, unknown>[] })
+      .sends;
     expect(stored.map((p) => [p.failure, 'error' in p])).toEqual([
       [{ why: 'unreachable' }, false],
       [{ why: 'refused', said: 'no such chat' }, false],
@@ -119,7 +160,9 @@ describe('the sender', () => {
     await settle();
     client.failWith('conversation.send_message', new TypeError('boom'));
     await settle();
-    expect(outbox()).toEqual([{ nonce: 'n1', state: 'failed', failure: { why: 'trouble' }, retryable: true }]);
+    expect(outbox()).toEqual([
+      { nonce: 'n1', state: 'failed', failure: { why: 'trouble' }, retryable: true },
+    ]);
     sender.retry('n1');
     expect(outbox()[0]!.state).toBe('sending');
     await settle();
@@ -144,7 +187,10 @@ describe('the sender', () => {
     client.reply('conversation.send_message', echo('n2', 'two', 11));
     await settle();
     expect(saved()).toEqual([]);
-    expect(parseOutbox(storage.get(KEY)!, Date.now())!.done.map((d) => d.nonce)).toEqual(['n1', 'n2']);
+    expect(parseOutbox(storage.get(KEY)!, Date.now())!.done.map((d) => d.nonce)).toEqual([
+      'n1',
+      'n2',
+    ]);
   });
 
   it('writes storage only when the outbox changed', () => {

@@ -2,7 +2,12 @@ import { findRow, rowAt, rowSlice } from '../../src/sync/rows.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage, type ServerEvent } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
-import { legacyOutboxKey, makeChatSession, outboxKey, type SessionOptions } from '../../src/sync/index.ts';
+import {
+  legacyOutboxKey,
+  makeChatSession,
+  outboxKey,
+  type SessionOptions,
+} from '../../src/sync/index.ts';
 import { createFakeClient } from '../support/fake-client.ts';
 import { chatMessage } from '../support/messages.ts';
 import { row, testEnvironment } from '../support/session-env.ts';
@@ -13,9 +18,17 @@ const withinTask = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
 const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
-const reconnecting: StreamStatus = { state: 'reconnecting', at: 60_000, attempt: 1, reason: 'stream ended' };
+const reconnecting: StreamStatus = {
+  state: 'reconnecting',
+  at: 60_000,
+  attempt: 1,
+  reason: 'stream ended',
+};
 const ready: ServerEvent = { type: 'ready', data: { cursor: 'e:5', heartbeat_ms: 15_000 } };
-const fromAlice = (seq: number, sid = 'c1'): ChatMessage => ({ ...chatMessage(seq), conversation_sid: sid });
+const fromAlice = (seq: number, sid = 'c1'): ChatMessage => ({
+  ...chatMessage(seq),
+  conversation_sid: sid,
+});
 
 function start(options: Partial<SessionOptions> = {}) {
   const client = createFakeClient();
@@ -68,9 +81,25 @@ async function newerListGoesLive(t: ReturnType<typeof start>) {
 describe('the chat session', () => {
   it('goes live only once the first snapshot landed, then fetches the contacts and resends what waits', async () => {
     const key = outboxKey('http://host', 'ctx', 'bob');
-    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', error: 'x' }];
+    const stored = [
+      {
+        nonce: 'old',
+        conversation_sid: 'c1',
+        content: 'waiting',
+        created_at: Date.now(),
+        state: 'failed',
+        error: 'x',
+      },
+    ];
     const storage = new Map([[key, JSON.stringify(stored)]]);
-    const t = start({ storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) }, outboxKey: key });
+    const t = start({
+      storage: {
+        getItem: (k) => storage.get(k) ?? null,
+        setItem: (k, v) => void storage.set(k, v),
+        removeItem: (k) => void storage.delete(k),
+      },
+      outboxKey: key,
+    });
     expect(t.client.transport).toBe('sse');
     await t.connect();
     expect(t.state()).toBe('connecting');
@@ -84,17 +113,38 @@ describe('the chat session', () => {
     t.client.reply('conversation.list', [row('c1')]);
     await settle();
     expect(t.state()).toBe('live');
-    expect(t.methods().sort()).toEqual(['contact.list', 'conversation.list', 'conversation.list', 'conversation.send_message']);
-    expect(t.client.pending('conversation.send_message')[0]!.params).toEqual({ sid: 'c1', content: 'waiting', nonce: 'old' });
+    expect(t.methods().sort()).toEqual([
+      'contact.list',
+      'conversation.list',
+      'conversation.list',
+      'conversation.send_message',
+    ]);
+    expect(t.client.pending('conversation.send_message')[0]!.params).toEqual({
+      sid: 'c1',
+      content: 'waiting',
+      nonce: 'old',
+    });
   });
 
   it('takes over, at the start, the unsent messages an older version kept under its key, and removes that key', () => {
     const key = outboxKey('http://host', 'ctx', 'bob');
     const legacy = legacyOutboxKey('http://host', 'ctx', 'bob');
-    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed' }];
+    const stored = [
+      {
+        nonce: 'old',
+        conversation_sid: 'c1',
+        content: 'waiting',
+        created_at: Date.now(),
+        state: 'failed',
+      },
+    ];
     const storage = new Map([[legacy, JSON.stringify(stored)]]);
     const t = start({
-      storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) },
+      storage: {
+        getItem: (k) => storage.get(k) ?? null,
+        setItem: (k, v) => void storage.set(k, v),
+        removeItem: (k) => void storage.delete(k),
+      },
       outboxKey: key,
       legacyOutboxKey: legacy,
     });
@@ -106,7 +156,10 @@ describe('the chat session', () => {
     const t = start();
     await t.goLive([row('c1'), row('c2')]);
     t.session.onIncoming(() => t.session.dispose());
-    t.sub.events({ type: 'chatmessage.new', data: fromAlice(6, 'c2') }, { type: 'chatmessage.new', data: fromAlice(7, 'c2') });
+    t.sub.events(
+      { type: 'chatmessage.new', data: fromAlice(6, 'c2') },
+      { type: 'chatmessage.new', data: fromAlice(7, 'c2') },
+    );
     await settle();
     expect(findRow(t.session.store.current().conversations, 'c2')!.last_message).toBe('text 6');
   });
@@ -189,7 +242,10 @@ describe('the chat session', () => {
   it('shows Not authorised when an RPC says the identity is unknown, and stays so', async () => {
     const t = start();
     await t.connect();
-    t.client.failWith('conversation.list', new CommunicationError('rpc', 'unknown key', RpcErrorCode.Unauthenticated, 200));
+    t.client.failWith(
+      'conversation.list',
+      new CommunicationError('rpc', 'unknown key', RpcErrorCode.Unauthenticated, 200),
+    );
     await settle();
     expect(t.state()).toBe('unauthorized');
     t.sub.end();
@@ -341,7 +397,9 @@ describe('the chat session', () => {
     expect(t.client.pending('conversation.list_messages')).toHaveLength(0);
     expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
     await vi.advanceTimersByTimeAsync(300);
-    expect(t.client.pending('conversation.mark_read').map((c) => c.params)).toEqual([{ sid: 'c1' }]);
+    expect(t.client.pending('conversation.mark_read').map((c) => c.params)).toEqual([
+      { sid: 'c1' },
+    ]);
   });
 
   it('marks the open chat read when someone else writes in it, not for its own messages', async () => {
@@ -383,9 +441,16 @@ describe('the chat session', () => {
     const burst: ServerEvent[] = [];
     for (let i = 1; i <= 50; i++) {
       burst.push({ type: 'chatmessage.new', data: fromAlice(10 + 2 * i) });
-      burst.push({ type: 'conversation.updated', data: row('c1', { seq: 11 + 2 * i, unread_count: i, last_message: `text ${10 + 2 * i}` }) });
+      burst.push({
+        type: 'conversation.updated',
+        data: row('c1', { seq: 11 + 2 * i, unread_count: i, last_message: `text ${10 + 2 * i}` }),
+      });
       if (i === 20) burst.push({ type: 'chatmessage.new', data: { ...fromAlice(60, 'c2') } });
-      if (i === 30) burst.push({ type: 'conversation.updated', data: row('c1', { seq: 100, participant_keys: ['alice', 'carol'] }) });
+      if (i === 30)
+        burst.push({
+          type: 'conversation.updated',
+          data: row('c1', { seq: 100, participant_keys: ['alice', 'carol'] }),
+        });
       if (i === 31) burst.push({ type: 'conversation.updated', data: row('c1', { seq: 101 }) });
     }
     const run = async (schedulePublish: (run: () => void) => () => void) => {
@@ -405,7 +470,14 @@ describe('the chat session', () => {
       const state = t.session.store.current();
       const calls = t.client.calls.map((c) => [c.method, c.params]);
       await vi.advanceTimersByTimeAsync(300);
-      return { t, state, calls, later: t.client.calls.map((c) => [c.method, c.params]), incoming, seen };
+      return {
+        t,
+        state,
+        calls,
+        later: t.client.calls.map((c) => [c.method, c.params]),
+        incoming,
+        seen,
+      };
     };
     const eachAtOnce = await run((publish) => {
       publish();
@@ -422,8 +494,12 @@ describe('the chat session', () => {
     expect(batched.state).toEqual(eachAtOnce.state);
     expect(batched.calls).toEqual(eachAtOnce.calls);
     expect(batched.later).toEqual(eachAtOnce.later);
-    expect(batched.later.filter(([method]) => method === 'conversation.mark_read')).toEqual([['conversation.mark_read', { sid: 'c1' }]]);
-    expect(batched.later.filter(([method]) => method === 'conversation.list_messages')).toHaveLength(2);
+    expect(batched.later.filter(([method]) => method === 'conversation.mark_read')).toEqual([
+      ['conversation.mark_read', { sid: 'c1' }],
+    ]);
+    expect(
+      batched.later.filter(([method]) => method === 'conversation.list_messages'),
+    ).toHaveLength(2);
     expect(batched.incoming).toEqual(eachAtOnce.incoming);
     // The open chat, in view, is read: the server's count of it is cleared as it comes.
     expect(findRow(batched.state.conversations, 'c1')!.unread_count).toBe(0);
@@ -459,7 +535,12 @@ describe('the chat session', () => {
     t.session.send('hello');
     expect(t.sub.retries).toBe(1);
     await settle();
-    t.client.reply('conversation.send_message', { ...fromAlice(6), sender_public_key: 'bob', nonce: 'n1', content: 'hello' });
+    t.client.reply('conversation.send_message', {
+      ...fromAlice(6),
+      sender_public_key: 'bob',
+      nonce: 'n1',
+      content: 'hello',
+    });
     await settle();
     expect(t.sub.retries).toBe(2);
     t.session.retryNow();
@@ -481,7 +562,12 @@ describe('the chat session', () => {
     t.client.reply('conversation.list_messages', []);
     await settle();
     expect(t.client.pending('conversation.list')).toHaveLength(0);
-    t.client.reply('conversation.send_message', { ...fromAlice(6), sender_public_key: 'bob', nonce: 'n1', content: 'hello' });
+    t.client.reply('conversation.send_message', {
+      ...fromAlice(6),
+      sender_public_key: 'bob',
+      nonce: 'n1',
+      content: 'hello',
+    });
     await settle();
     expect(t.client.pending('conversation.list')).toHaveLength(1);
   });
@@ -512,7 +598,11 @@ describe('the chat session', () => {
     await settle();
     const older = t.session.loadOlder();
     await settle();
-    expect(t.client.pending('conversation.list_messages')[0]!.params).toEqual({ sid: 'c1', before_seq: 5, limit: 2 });
+    expect(t.client.pending('conversation.list_messages')[0]!.params).toEqual({
+      sid: 'c1',
+      before_seq: 5,
+      limit: 2,
+    });
     t.client.reply('conversation.list_messages', [fromAlice(4)]);
     await older;
     expect(t.session.store.current().open).toMatchObject({ hasOlder: false });
@@ -534,10 +624,18 @@ describe('the chat session', () => {
     expect(t.session.store.current().open).toMatchObject({ hasOlder: true });
     const older = t.session.loadOlder();
     await settle();
-    expect(t.client.pending('conversation.list_messages')[0]!.params).toEqual({ sid: 'c1', limit: 4 });
+    expect(t.client.pending('conversation.list_messages')[0]!.params).toEqual({
+      sid: 'c1',
+      limit: 4,
+    });
     t.client.reply('conversation.list_messages', [bare(3), bare(4), bare(5), bare(6)]);
     await older;
-    expect(t.session.store.current().open!.messages.map((m) => m.sid)).toEqual(['m3', 'm4', 'm5', 'm6']);
+    expect(t.session.store.current().open!.messages.map((m) => m.sid)).toEqual([
+      'm3',
+      'm4',
+      'm5',
+      'm6',
+    ]);
     expect(t.session.store.current().open).toMatchObject({ hasOlder: true });
   });
 
@@ -547,8 +645,14 @@ describe('the chat session', () => {
     await expect(t.session.startConversation(['alice'])).resolves.toBe('dm');
     const group = t.session.startConversation(['alice', 'carol'], ' Crew ');
     await settle();
-    expect(t.client.pending('conversation.set')[0]!.params).toEqual({ participant_keys: ['bob', 'alice', 'carol'], name: 'Crew' });
-    t.client.reply('conversation.set', row('g1', { name: 'Crew', participant_keys: ['bob', 'alice', 'carol'], seq: 9 }));
+    expect(t.client.pending('conversation.set')[0]!.params).toEqual({
+      participant_keys: ['bob', 'alice', 'carol'],
+      name: 'Crew',
+    });
+    t.client.reply(
+      'conversation.set',
+      row('g1', { name: 'Crew', participant_keys: ['bob', 'alice', 'carol'], seq: 9 }),
+    );
     await expect(group).resolves.toBe('g1');
     expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toContain('g1');
   });
@@ -556,7 +660,14 @@ describe('the chat session', () => {
   it('stops everything on dispose: the stream, every timer and retry, the visibility listener, the outbox', async () => {
     const key = outboxKey('http://host', 'ctx', 'bob');
     let writes = 0;
-    const t = start({ storage: { getItem: () => null, setItem: () => void writes++, removeItem: () => void writes++ }, outboxKey: key });
+    const t = start({
+      storage: {
+        getItem: () => null,
+        setItem: () => void writes++,
+        removeItem: () => void writes++,
+      },
+      outboxKey: key,
+    });
     await t.connect();
     t.client.reply('conversation.list', [row('c1', { unread_count: 2 })]);
     await settle();

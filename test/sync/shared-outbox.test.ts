@@ -2,7 +2,13 @@ import { rowAt } from '../../src/sync/rows.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
-import { makeChatSession, outboxKey, type ChatSession, type PendingSend, type Schedule } from '../../src/sync/index.ts';
+import {
+  makeChatSession,
+  outboxKey,
+  type ChatSession,
+  type PendingSend,
+  type Schedule,
+} from '../../src/sync/index.ts';
 import { loadOutbox, SEND_GRACE_MS } from '../../src/sync/outbox.ts';
 import { createFakeClient, type FakeClient } from '../support/fake-client.ts';
 import { shareFakeStream } from '../support/fake-leadership.ts';
@@ -49,7 +55,11 @@ async function failedSend(t: Tab, text: string): Promise<void> {
   await settle();
 }
 
-function tab(name: string, leading: boolean, options: { shared?: boolean; schedulePublish?: Schedule } = {}): Tab {
+function tab(
+  name: string,
+  leading: boolean,
+  options: { shared?: boolean; schedulePublish?: Schedule } = {},
+): Tab {
   const client = createFakeClient();
   const { lead } = options.shared === false ? { lead: () => {} } : shareFakeStream(client, leading);
   const { storage, events } = origin.tab();
@@ -59,7 +69,13 @@ function tab(name: string, leading: boolean, options: { shared?: boolean; schedu
     newNonce: () => `${name}${++nonces}`,
     ...(options.schedulePublish ? { schedulePublish: options.schedulePublish } : {}),
   });
-  const session = makeChatSession({ client, environment: env, storage, outboxKey: KEY, tabId: name });
+  const session = makeChatSession({
+    client,
+    environment: env,
+    storage,
+    outboxKey: KEY,
+    tabId: name,
+  });
   session.open('c1');
   const sub = client.subscription;
   const t: Tab = {
@@ -67,7 +83,12 @@ function tab(name: string, leading: boolean, options: { shared?: boolean; schedu
     client,
     session,
     lead,
-    outbox: () => session.store.view().outbox.map((p) => ({ content: p.content, state: p.state, ...(p.failure ? { failure: p.failure } : {}) })),
+    outbox: () =>
+      session.store.view().outbox.map((p) => ({
+        content: p.content,
+        state: p.state,
+        ...(p.failure ? { failure: p.failure } : {}),
+      })),
     async goLive() {
       sub.status({ state: 'connecting', attempt: 0 });
       sub.status(connected);
@@ -83,7 +104,12 @@ function tab(name: string, leading: boolean, options: { shared?: boolean; schedu
       expect(session.status().state).toBe('live');
     },
     async drop() {
-      sub.status({ state: 'reconnecting', at: Date.now() + 1000, attempt: 1, reason: 'stream ended' });
+      sub.status({
+        state: 'reconnecting',
+        at: Date.now() + 1000,
+        attempt: 1,
+        reason: 'stream ended',
+      });
       await settle();
     },
   };
@@ -96,7 +122,11 @@ const storedContents = () => loadOutbox(origin.tab().storage, KEY).map((p) => p.
 
 /** Every send_message RPC of these tabs, as `tab:content`. */
 const sends = (...tabs: Tab[]) =>
-  tabs.flatMap((t) => t.client.calls.filter((c) => c.method === 'conversation.send_message').map((c) => `${t.name}:${(c.params as { content: string }).content}`));
+  tabs.flatMap((t) =>
+    t.client.calls
+      .filter((c) => c.method === 'conversation.send_message')
+      .map((c) => `${t.name}:${(c.params as { content: string }).content}`),
+  );
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -148,8 +178,12 @@ describe('the outbox shared by the tabs of one identity', () => {
     await a.goLive();
     await b.goLive();
     await failedSend(a, 'hello');
-    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }]);
-    expect(b.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }]);
+    expect(a.outbox()).toEqual([
+      { content: 'hello', state: 'failed', failure: { why: 'unreachable' } },
+    ]);
+    expect(b.outbox()).toEqual([
+      { content: 'hello', state: 'failed', failure: { why: 'unreachable' } },
+    ]);
 
     await a.drop();
     await b.drop();
@@ -168,7 +202,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     expect(b.outbox()).toEqual([]);
   });
 
-  it('writes what a burst still held queued (an echo confirming a send) before it merges another tab\'s write', async () => {
+  it("writes what a burst still held queued (an echo confirming a send) before it merges another tab's write", async () => {
     // Publications wait (a burst in progress): the echo stays queued in the store.
     const a = tab('a', false, { shared: false, schedulePublish: () => () => {} });
     const b = tab('b', true, { shared: false });
@@ -188,7 +222,16 @@ describe('the outbox shared by the tabs of one identity', () => {
   });
 
   it('keeps a follower from flushing until it takes the lead', async () => {
-    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', failure: { why: 'closed' } }];
+    const stored = [
+      {
+        nonce: 'old',
+        conversation_sid: 'c1',
+        content: 'waiting',
+        created_at: Date.now(),
+        state: 'failed',
+        failure: { why: 'closed' },
+      },
+    ];
     origin.items.set(KEY, JSON.stringify(stored));
     const a = tab('a', false);
     await a.goLive();
@@ -246,7 +289,16 @@ describe('the outbox shared by the tabs of one identity', () => {
   });
 
   it('flushes in each tab that has its own stream, each taking only what no tab is sending', async () => {
-    const stored = [{ nonce: 'old', conversation_sid: 'c1', content: 'waiting', created_at: Date.now(), state: 'failed', failure: { why: 'closed' } }];
+    const stored = [
+      {
+        nonce: 'old',
+        conversation_sid: 'c1',
+        content: 'waiting',
+        created_at: Date.now(),
+        state: 'failed',
+        failure: { why: 'closed' },
+      },
+    ];
     origin.items.set(KEY, JSON.stringify(stored));
     const a = tab('a', false, { shared: false });
     const b = tab('b', false, { shared: false });
@@ -263,8 +315,17 @@ describe('the outbox shared by the tabs of one identity', () => {
     await failedSend(a, 'hello');
     origin.write(KEY, '{oops');
     await settle();
-    expect(a.outbox()).toEqual([{ content: 'hello', state: 'failed', failure: { why: 'unreachable' } }]);
-    const other = { nonce: 'z', conversation_sid: 'c1', content: 'from elsewhere', created_at: Date.now(), state: 'failed', failure: { why: 'closed' } };
+    expect(a.outbox()).toEqual([
+      { content: 'hello', state: 'failed', failure: { why: 'unreachable' } },
+    ]);
+    const other = {
+      nonce: 'z',
+      conversation_sid: 'c1',
+      content: 'from elsewhere',
+      created_at: Date.now(),
+      state: 'failed',
+      failure: { why: 'closed' },
+    };
     origin.write(KEY, JSON.stringify({ sends: [other, { nonce: 7 }, null], done: [] }));
     await settle();
     // Its own message, which the other tab left out, stays (and is written back).
@@ -272,7 +333,9 @@ describe('the outbox shared by the tabs of one identity', () => {
       { content: 'from elsewhere', state: 'failed', failure: { why: 'closed' } },
       { content: 'hello', state: 'failed', failure: { why: 'unreachable' } },
     ]);
-    expect(console.warn).toHaveBeenCalledWith('[hero-messaging] the stored outbox is not an outbox; ignored');
+    expect(console.warn).toHaveBeenCalledWith(
+      '[hero-messaging] the stored outbox is not an outbox; ignored',
+    );
     expect(console.warn).toHaveBeenCalledWith('[hero-messaging] dropped a corrupt outbox entry');
     // Still sending and saving.
     a.session.send('again');
@@ -341,21 +404,30 @@ describe('the outbox shared by the tabs of one identity', () => {
     await failedSend(a, 'stored');
     origin.full = true;
     a.session.send('not stored');
-    const unsaved = () => a.session.store.bubbles().filter((b) => b.status !== 'sent').map((b) => [b.content, b.unsaved ?? false]);
+    const unsaved = () =>
+      a.session.store
+        .bubbles()
+        .filter((b) => b.status !== 'sent')
+        .map((b) => [b.content, b.unsaved ?? false]);
     // Before its send has an answer.
     expect(unsaved()).toEqual([
       ['stored', false],
       ['not stored', true],
     ]);
     await settle();
-    a.client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
+    a.client.failWith(
+      'conversation.send_message',
+      new CommunicationError('network', 'fetch failed'),
+    );
     await settle();
     expect(unsaved()).toEqual([
       ['stored', false],
       ['not stored', true],
     ]);
     expect(storedContents()).toEqual(['stored']);
-    expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('[hero-messaging] cannot save the outbox: '));
+    expect(console.warn).toHaveBeenCalledWith(
+      expect.stringContaining('[hero-messaging] cannot save the outbox: '),
+    );
     // Another tab makes room: the next write stores it.
     origin.full = false;
     origin.write('something else', 'x');
@@ -379,7 +451,11 @@ describe('the outbox shared by the tabs of one identity', () => {
 });
 
 describe('messages for side effects once per person', () => {
-  const fromAlice: ChatMessage = { ...echo('x', 'Are you there?', 11), sender_public_key: 'alice', nonce: undefined };
+  const fromAlice: ChatMessage = {
+    ...echo('x', 'Are you there?', 11),
+    sender_public_key: 'alice',
+    nonce: undefined,
+  };
 
   it('reach the leader only, and never for the person’s own messages', async () => {
     const a = tab('a', false);
@@ -403,7 +479,10 @@ describe('messages for side effects once per person', () => {
     await settle();
     expect(heard).toEqual(['Are you there?']);
     stop();
-    a.client.subscription.event({ type: 'chatmessage.new', data: { ...fromAlice, sid: 'm12', seq: 12 } });
+    a.client.subscription.event({
+      type: 'chatmessage.new',
+      data: { ...fromAlice, sid: 'm12', seq: 12 },
+    });
     await settle();
     expect(heard).toEqual(['Are you there?']);
   });

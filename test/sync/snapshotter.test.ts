@@ -48,7 +48,10 @@ describe('the snapshotter', () => {
   it('fetches the list and the open chat’s newest page, replaces both and says what it took', async () => {
     const { client, store, taken, snapshotter } = setup('c1');
     snapshotter.request(true);
-    expect(client.pending('conversation.list_messages')[0]!.params).toEqual({ sid: 'c1', limit: 2 });
+    expect(client.pending('conversation.list_messages')[0]!.params).toEqual({
+      sid: 'c1',
+      limit: 2,
+    });
     client.reply('conversation.list', [row('c1')]);
     client.reply('conversation.list_messages', [chatMessage(1), chatMessage(2)]);
     await settle();
@@ -106,7 +109,10 @@ describe('the snapshotter', () => {
     store.update((s) => applyEvent(s, event));
     snapshotter.observe(event);
     const call = client.pending('conversation.list')[0]!;
-    call.onFirst!([row('c1', { seq: 2, unread_count: 1 }), row('c2', { unread_count: 2 })] as never);
+    call.onFirst!([
+      row('c1', { seq: 2, unread_count: 1 }),
+      row('c2', { unread_count: 2 }),
+    ] as never);
     expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2']);
     // The message that came meanwhile is on top of the first part too.
     expect(rowAt(store.current().conversations, 0)!.seq).toBe(3);
@@ -171,7 +177,9 @@ describe('the snapshotter', () => {
     snapshotter.request(true);
     client.failWith('conversation.list', networkError());
     await settle();
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('snapshot failed, retrying in 500 ms: fetch failed'));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('snapshot failed, retrying in 500 ms: fetch failed'),
+    );
     expect(snapshotter.waiting).toBe(true);
     expect(retryAt).toEqual([0, Date.now() + 500]);
     await vi.advanceTimersByTimeAsync(499);
@@ -213,20 +221,23 @@ describe('the snapshotter', () => {
   it.each([
     ['not a participant', RpcErrorCode.NotParticipant],
     ['not found', RpcErrorCode.NotFound],
-  ])('closes an open chat that is gone (%s) and keeps the list that came with it', async (_name, code) => {
-    const { client, store, snapshotter } = setup('gone');
-    snapshotter.request(true);
-    client.failWith('conversation.list_messages', rpcError(code));
-    client.reply('conversation.list', [row('c1')]);
-    await settle();
-    expect(store.current().open).toBeUndefined();
-    // The list that came with it is kept at once, not fetched again.
-    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
-    expect(snapshotter.listWanted).toBe(false);
-    await vi.advanceTimersByTimeAsync(500);
-    expect(client.pending('conversation.list')).toHaveLength(0);
-    expect(client.pending('conversation.list_messages')).toHaveLength(0);
-  });
+  ])(
+    'closes an open chat that is gone (%s) and keeps the list that came with it',
+    async (_name, code) => {
+      const { client, store, snapshotter } = setup('gone');
+      snapshotter.request(true);
+      client.failWith('conversation.list_messages', rpcError(code));
+      client.reply('conversation.list', [row('c1')]);
+      await settle();
+      expect(store.current().open).toBeUndefined();
+      // The list that came with it is kept at once, not fetched again.
+      expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
+      expect(snapshotter.listWanted).toBe(false);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(client.pending('conversation.list')).toHaveLength(0);
+      expect(client.pending('conversation.list_messages')).toHaveLength(0);
+    },
+  );
 
   it('keeps a chat opened meanwhile when the one that failed is gone', async () => {
     const { client, store, snapshotter } = setup('gone');

@@ -2,7 +2,13 @@
 import { createComputed, createRoot, createSignal } from 'solid-js';
 import { describe, expect, it } from 'vitest';
 import type { ServerEvent } from '../../src/protocol/index.ts';
-import { applyEvent, applyMessage, applySnapshot, clearUnread, openChat } from '../../src/sync/merge.ts';
+import {
+  applyEvent,
+  applyMessage,
+  applySnapshot,
+  clearUnread,
+  openChat,
+} from '../../src/sync/merge.ts';
 import { findRow } from '../../src/sync/rows.ts';
 import { initialState, type ChatState } from '../../src/sync/state.ts';
 import { createChatStore } from '../../src/sync/store.ts';
@@ -33,10 +39,14 @@ const atOnce = (flush: () => void) => {
 describe('the chat store', () => {
   it('runs what rides with the next publication in the same batch, or at the next flush when nothing is pending', () => {
     const tasks = manualSchedule();
-    const store = createChatStore(openChat(initialState('bob'), 'c1'), { schedule: tasks.schedule });
+    const store = createChatStore(openChat(initialState('bob'), 'c1'), {
+      schedule: tasks.schedule,
+    });
     const [loaded, setLoaded] = createSignal(false);
     const seen: [number, boolean][] = [];
-    createRoot(() => createComputed(() => seen.push([store.view().open!.messages.length, loaded()])));
+    createRoot(() =>
+      createComputed(() => seen.push([store.view().open!.messages.length, loaded()])),
+    );
     store.update((s) => applyMessage(s, message(1)));
     store.withNextPublication(() => setLoaded(true));
     expect(loaded()).toBe(false);
@@ -56,7 +66,9 @@ describe('the chat store', () => {
 
   it('applies changes to the plain state at once and publishes a burst of them once', () => {
     const tasks = manualSchedule();
-    const store = createChatStore(openChat(initialState('bob'), 'c1'), { schedule: tasks.schedule });
+    const store = createChatStore(openChat(initialState('bob'), 'c1'), {
+      schedule: tasks.schedule,
+    });
     for (let seq = 1; seq <= 100; seq++) store.update((s) => applyMessage(s, message(seq)));
     expect(store.current().open!.messages).toHaveLength(100);
     expect(store.view().open!.messages).toHaveLength(0);
@@ -83,7 +95,9 @@ describe('the chat store', () => {
 
   it('drops a pending publication on dispose', () => {
     const tasks = manualSchedule();
-    const store = createChatStore(openChat(initialState('bob'), 'c1'), { schedule: tasks.schedule });
+    const store = createChatStore(openChat(initialState('bob'), 'c1'), {
+      schedule: tasks.schedule,
+    });
     store.update((s) => applyMessage(s, message(1)));
     store.dispose();
     expect(tasks.pending).toBe(0);
@@ -94,9 +108,18 @@ describe('the chat store', () => {
     const burst = (from: number, to: number): ServerEvent[] =>
       Array.from({ length: to - from + 1 }, (_, i) => from + i).flatMap((i): ServerEvent[] => [
         { type: 'chatmessage.new', data: message(2 * i) },
-        { type: 'conversation.updated', data: row('c1', { seq: 2 * i + 1, unread_count: i, last_message: `text ${2 * i}`, last_message_time: (1_700_000_000 + 2 * i) * 1000 }) },
+        {
+          type: 'conversation.updated',
+          data: row('c1', {
+            seq: 2 * i + 1,
+            unread_count: i,
+            last_message: `text ${2 * i}`,
+            last_message_time: (1_700_000_000 + 2 * i) * 1000,
+          }),
+        },
       ]);
-    const start = () => openChat(applySnapshot(initialState('bob'), { conversations: [row('c1'), row('c2')] }), 'c1');
+    const start = () =>
+      openChat(applySnapshot(initialState('bob'), { conversations: [row('c1'), row('c2')] }), 'c1');
 
     it('lets the watchers hear what is still queued when it is disposed', () => {
       const tasks = manualSchedule();
@@ -205,7 +228,12 @@ describe('the chat store', () => {
       const store = createChatStore(start(), { schedule: manualSchedule().schedule });
       store.apply({ type: 'chatmessage.new', data: message(1) });
       store.patch((s) => openChat(s, 'c2'));
-      expect(store.current().open).toEqual({ sid: 'c2', messages: [], loaded: false, hasOlder: false });
+      expect(store.current().open).toEqual({
+        sid: 'c2',
+        messages: [],
+        loaded: false,
+        hasOlder: false,
+      });
       store.patch((s) => openChat(s, 'c1'));
       store.apply({ type: 'chatmessage.new', data: message(2) });
       store.patch((s) => ({ ...s, open: { ...s.open!, loaded: true } }));

@@ -46,7 +46,11 @@ describe('the stream loop', () => {
     const turns: number[] = [];
     const nextTask = vi.fn(async () => void turns.push(seen.length));
     const { env } = testEnvironment({ now: () => clock, nextTask });
-    const burst: StreamItem[] = Array.from({ length: 10 }, (_, i) => ({ kind: 'event', event: ready, id: `e:${i + 1}` }));
+    const burst: StreamItem[] = Array.from({ length: 10 }, (_, i) => ({
+      kind: 'event',
+      event: ready,
+      id: `e:${i + 1}`,
+    }));
     const subscription = makeSubscription({
       name: 'subscribe',
       signal: new AbortController().signal,
@@ -61,7 +65,10 @@ describe('the stream loop', () => {
     const seen: StreamItem[] = [];
     // Each item takes 4 ms: a turn after every third.
     await runStreamLoop(subscription, env, (item) => void (seen.push(item), (clock += 4)), 10);
-    expect(seen).toEqual([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }, ...burst]);
+    expect(seen).toEqual([
+      { kind: 'status', status: { state: 'connecting', attempt: 0 } },
+      ...burst,
+    ]);
     expect(turns).toEqual([3, 6, 9]);
   });
 
@@ -69,7 +76,12 @@ describe('the stream loop', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const subscription = subscribed();
     subscription.fail(new Error('boom'));
-    await expect(runStreamLoop(subscription, testEnvironment().env, () => {})).resolves.toBeUndefined();
-    expect(error).toHaveBeenCalledWith('[hero-messaging] the subscription loop failed', expect.objectContaining({ message: 'boom' }));
+    await expect(
+      runStreamLoop(subscription, testEnvironment().env, () => {}),
+    ).resolves.toBeUndefined();
+    expect(error).toHaveBeenCalledWith(
+      '[hero-messaging] the subscription loop failed',
+      expect.objectContaining({ message: 'boom' }),
+    );
   });
 });

@@ -38,11 +38,15 @@ it('writes the list’s times by the clock it is given, and moves them on with o
           ticks.set(handle, fn);
           return handle;
         },
-        clearTimeout: (handle) => (ticks.delete(handle as object) ? undefined : clearTimeout(handle as ReturnType<typeof setTimeout>)),
+        clearTimeout: (handle) =>
+          ticks.delete(handle as object)
+            ? undefined
+            : clearTimeout(handle as ReturnType<typeof setTimeout>),
       },
     }),
   );
-  const time = () => host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-conv-time`)?.textContent;
+  const time = () =>
+    host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-conv-time`)?.textContent;
   await waitFor(() => expect(time()).toBe(listTime(sent, now, 'en')));
   const first = time();
   now += 2 * 24 * 60 * 60_000;

@@ -22,7 +22,10 @@ function crowdedWorld(count: number): { world: FakeWorld; sids: string[] } {
   const sids: string[] = [];
   for (let i = 0; i < count; i++) {
     clock += 1000;
-    const conv = world.service.call('world', 'carol', 'conversation.set', { name: `Room ${i}`, participant_keys: ['bob', 'carol', 'dave'] }) as Conversation;
+    const conv = world.service.call('world', 'carol', 'conversation.set', {
+      name: `Room ${i}`,
+      participant_keys: ['bob', 'carol', 'dave'],
+    }) as Conversation;
     world.send('carol', conv.sid, `hello ${i}`);
     sids.push(conv.sid);
   }
@@ -32,15 +35,25 @@ function crowdedWorld(count: number): { world: FakeWorld; sids: string[] } {
 function mount(world: FakeWorld) {
   const host = document.createElement('div');
   document.body.append(host);
-  mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob') }));
+  mounted.push(
+    mountIsland(host, {
+      baseUrl: 'http://osis.test',
+      context: 'world',
+      publicKey: 'bob',
+      client: world.client('bob'),
+    }),
+  );
   return host;
 }
 
 const rows = (host: HTMLElement) => [...host.querySelectorAll<HTMLButtonElement>('button.hm-conv')];
 /** The newest rows show before the rest of a long list is checked; the set size is known once it is all in. */
 const wholeList = (host: HTMLElement, size: number) =>
-  waitFor(() => expect(host.querySelector('.hm-conv-list li')?.getAttribute('aria-setsize')).toBe(String(size)));
-const focused = (host: HTMLElement) => (host.getRootNode() as Document).activeElement as HTMLElement | null;
+  waitFor(() =>
+    expect(host.querySelector('.hm-conv-list li')?.getAttribute('aria-setsize')).toBe(String(size)),
+  );
+const focused = (host: HTMLElement) =>
+  (host.getRootNode() as Document).activeElement as HTMLElement | null;
 const key = (host: HTMLElement, k: string) => fireEvent.keyDown(focused(host)!, { key: k });
 
 describe('a list of 1,000 conversations', () => {
@@ -51,7 +64,9 @@ describe('a list of 1,000 conversations', () => {
     expect(rows(host).length).toBeLessThanOrEqual(200);
     expect(rows(host)[0]!.dataset.sid).toBe(sids[999]);
     expect(rows(host)[0]!.textContent).toContain('hello 999');
-    expect(host.querySelector('.hm-conv-list li')!.getAttribute('aria-setsize')).toBe(String(1000 + 2));
+    expect(host.querySelector('.hm-conv-list li')!.getAttribute('aria-setsize')).toBe(
+      String(1000 + 2),
+    );
   });
 
   it('is one Tab stop, and arrow keys, Home and End walk the whole list past the window', async () => {
@@ -65,7 +80,11 @@ describe('a list of 1,000 conversations', () => {
     // Past the first window's edge: the row is rendered and focused, and still the only Tab stop.
     const expected = sids[999 - (shownAtFirst + 5)];
     expect(focused(host)?.dataset.sid).toBe(expected);
-    expect(rows(host).filter((r) => r.tabIndex === 0).map((r) => r.dataset.sid)).toEqual([expected]);
+    expect(
+      rows(host)
+        .filter((r) => r.tabIndex === 0)
+        .map((r) => r.dataset.sid),
+    ).toEqual([expected]);
     key(host, 'End');
     // The last two rows are the fake world's DM and group, older than every room.
     expect(focused(host)?.closest('li')?.getAttribute('aria-posinset')).toBe(String(1002));
@@ -93,7 +112,11 @@ describe('a list of 1,000 conversations', () => {
     // place (the one that was just above it), and that row is the list's Tab stop.
     await waitFor(() => expect(focused(host)?.dataset.sid).toBe(sids[999 - 249]));
     expect(focused(host)?.closest('li')?.getAttribute('aria-posinset')).toBe(String(251));
-    expect(rows(host).filter((r) => r.tabIndex === 0).map((r) => r.dataset.sid)).toEqual([sids[999 - 249]]);
+    expect(
+      rows(host)
+        .filter((r) => r.tabIndex === 0)
+        .map((r) => r.dataset.sid),
+    ).toEqual([sids[999 - 249]]);
     // The list goes on from there.
     key(host, 'ArrowDown');
     expect(focused(host)?.dataset.sid).toBe(sids[999 - 251]);
@@ -111,7 +134,8 @@ describe('a list of 1,000 conversations', () => {
     const order = [...newest.entries()].reverse();
     const shown = rows(host).slice(0, 20);
     expect(shown.map((r) => r.dataset.sid)).toEqual(order.slice(0, 20).map(([sid]) => sid));
-    for (const row of shown) expect(row.querySelector('.hm-conv-preview')!.textContent).toBe(newest.get(row.dataset.sid!));
+    for (const row of shown)
+      expect(row.querySelector('.hm-conv-preview')!.textContent).toBe(newest.get(row.dataset.sid!));
     expect(rows(host).length).toBeLessThanOrEqual(200);
   });
 });
@@ -152,7 +176,9 @@ describe('a list the server cannot send whole', () => {
     const answer = world.server.rpc;
     world.server.rpc = async (method, params, headers) => {
       const result = await answer(method, params, headers);
-      return method === 'conversation.list' ? (result as Conversation[]).map((c, i) => (i === 500 ? { ...c, seq: 'x' } : c)) : result;
+      return method === 'conversation.list'
+        ? (result as Conversation[]).map((c, i) => (i === 500 ? { ...c, seq: 'x' } : c))
+        : result;
     };
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const host = mount(world);
@@ -160,9 +186,15 @@ describe('a list the server cannot send whole', () => {
     expect(rows(host)[0]!.dataset.sid).toBe(sids[599]);
     fireEvent.click(rows(host)[3]!);
     // Its messages come, though the list still cannot be checked.
-    await waitFor(() => expect([...host.querySelectorAll('.hm-msg .hm-bubble')].map((b) => b.textContent)).toContainEqual(expect.stringContaining('hello 596')), {
-      timeout: 5_000,
-    });
+    await waitFor(
+      () =>
+        expect(
+          [...host.querySelectorAll('.hm-msg .hm-bubble')].map((b) => b.textContent),
+        ).toContainEqual(expect.stringContaining('hello 596')),
+      {
+        timeout: 5_000,
+      },
+    );
     expect(host.querySelector('.hm-conv-list li')!.getAttribute('aria-setsize')).toBe('-1');
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('500.seq'));
     // The person is told that the list is tried again and when, and can try now: once the server
@@ -176,4 +208,3 @@ describe('a list the server cannot send whole', () => {
     warn.mockRestore();
   });
 });
-

@@ -15,15 +15,23 @@ afterEach(() => {
 function mount(world: FakeWorld, key = 'bob') {
   const host = document.createElement('div');
   document.body.append(host);
-  const dispose = mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: key, client: world.client(key) });
+  const dispose = mountIsland(host, {
+    baseUrl: 'http://osis.test',
+    context: 'world',
+    publicKey: key,
+    client: world.client(key),
+  });
   mounted.push(dispose);
   return { host, dispose };
 }
 
-const rowOf = (host: HTMLElement, sid: string) => host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
+const rowOf = (host: HTMLElement, sid: string) =>
+  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
 const input = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea')!;
-const preview = (host: HTMLElement, sid: string) => rowOf(host, sid).querySelector('.hm-conv-preview')!.textContent;
-const sends = (world: FakeWorld) => world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message');
+const preview = (host: HTMLElement, sid: string) =>
+  rowOf(host, sid).querySelector('.hm-conv-preview')!.textContent;
+const sends = (world: FakeWorld) =>
+  world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message');
 
 async function open(host: HTMLElement, sid: string) {
   await waitFor(() => expect(rowOf(host, sid)).toBeTruthy());
@@ -64,7 +72,9 @@ describe('drafts (issue 14, bug 1 and item 1)', () => {
     fireEvent.keyDown(input(host), { key: 'Enter' });
     expect(input(host).value).toBe('');
     await waitFor(() => expect(sends(world)).toHaveLength(1));
-    expect(Object.keys(localStorage).filter((k) => k.startsWith('hero-messaging:draft:'))).toEqual([]);
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('hero-messaging:draft:'))).toEqual(
+      [],
+    );
     await open(host, world.group.sid);
     await waitFor(() => expect(preview(host, world.dm.sid)).toBe('half a thought'));
   });
@@ -73,7 +83,8 @@ describe('drafts (issue 14, bug 1 and item 1)', () => {
     const world = createFakeWorld();
     const { host } = mount(world);
     await open(host, world.dm.sid);
-    const stored = () => Object.keys(localStorage).filter((k) => k.startsWith('hero-messaging:draft:'));
+    const stored = () =>
+      Object.keys(localStorage).filter((k) => k.startsWith('hero-messaging:draft:'));
     fireEvent.input(input(host), { target: { value: 'x' } });
     expect(stored()).toHaveLength(1);
     fireEvent.input(input(host), { target: { value: ' \n ' } });
@@ -101,7 +112,10 @@ describe('drafts (issue 14, bug 1 and item 1)', () => {
     const world = createFakeWorld();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     localStorage.setItem(draftKey('http://osis.test', 'world', 'bob', world.dm.sid), '{not json');
-    localStorage.setItem(draftKey('http://osis.test', 'world', 'bob', world.group.sid), JSON.stringify({ text: 42 }));
+    localStorage.setItem(
+      draftKey('http://osis.test', 'world', 'bob', world.group.sid),
+      JSON.stringify({ text: 42 }),
+    );
     const { host } = mount(world);
     await open(host, world.dm.sid);
     expect(input(host).value).toBe('');
@@ -111,6 +125,8 @@ describe('drafts (issue 14, bug 1 and item 1)', () => {
     expect(warn.mock.calls.filter(([m]) => String(m).includes('draft'))).toHaveLength(2);
     // Still usable: typing keeps a new, valid draft.
     fireEvent.input(input(host), { target: { value: 'fresh' } });
-    expect(JSON.parse(localStorage.getItem(draftKey('http://osis.test', 'world', 'bob', world.dm.sid))!)).toEqual({ text: 'fresh' });
+    expect(
+      JSON.parse(localStorage.getItem(draftKey('http://osis.test', 'world', 'bob', world.dm.sid))!),
+    ).toEqual({ text: 'fresh' });
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { clockTime, dayLabel, initials, listTime, peopleLine, sameGroup, usableLocale, warmFormatters } from '../../src/ui/format.ts';
+import {
+  clockTime,
+  dayLabel,
+  initials,
+  listTime,
+  peopleLine,
+  sameGroup,
+  usableLocale,
+  warmFormatters,
+} from '../../src/ui/format.ts';
 
 const noon = new Date(2024, 2, 14, 12, 0).getTime();
 const MIN = 60_000;
@@ -39,7 +48,11 @@ describe('times in the host’s language', () => {
 describe('warming the formatters', () => {
   it('loads the language a step per task, the clock and relative formats last', () => {
     const later: (() => void)[] = [];
-    const made = { locale: vi.spyOn(Intl, 'Locale'), date: vi.spyOn(Intl, 'DateTimeFormat'), relative: vi.spyOn(Intl, 'RelativeTimeFormat') };
+    const made = {
+      locale: vi.spyOn(Intl, 'Locale'),
+      date: vi.spyOn(Intl, 'DateTimeFormat'),
+      relative: vi.spyOn(Intl, 'RelativeTimeFormat'),
+    };
     warmFormatters('nl-BE', (step) => later.push(step));
     // The first step ran at once; each of the others waits for a task of its own.
     expect(made.locale).toHaveBeenCalledWith('nl-BE');

@@ -45,7 +45,8 @@ describe('publishing once per frame', () => {
     schedule(() => void order.push('published'));
     expect(order).toEqual([]);
     // After the current task (a message, not a timer).
-    for (let i = 0; i < 20 && order.length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 20 && order.length === 0; i++)
+      await new Promise((resolve) => setImmediate(resolve));
     expect(order).toEqual(['published', 'frame asked']);
     // Until that frame, the next change still waits for it.
     schedule(() => void order.push('in the frame'));
@@ -92,7 +93,15 @@ describe('publishing once per frame', () => {
   it('does not space a lively chat: publications of a change or two each go out in their frames', async () => {
     const { frame, schedule, runs } = framed();
     const started = performance.now();
-    for (const name of ['first', 'frame 1', 'frame 2', 'frame 3', 'frame 4', 'frame 5', 'frame 6']) {
+    for (const name of [
+      'first',
+      'frame 1',
+      'frame 2',
+      'frame 3',
+      'frame 4',
+      'frame 5',
+      'frame 6',
+    ]) {
       schedule(() => {
         runs.push(name);
         return 2;
@@ -100,7 +109,15 @@ describe('publishing once per frame', () => {
       frame();
       await wait(1);
     }
-    expect(runs).toEqual(['first', 'frame 1', 'frame 2', 'frame 3', 'frame 4', 'frame 5', 'frame 6']);
+    expect(runs).toEqual([
+      'first',
+      'frame 1',
+      'frame 2',
+      'frame 3',
+      'frame 4',
+      'frame 5',
+      'frame 6',
+    ]);
     expect(performance.now() - started).toBeLessThan(100);
   });
 
@@ -163,7 +180,8 @@ describe('publishing once per frame', () => {
     };
     // The first goes out after the current task (a message, not a timer).
     schedule(() => void runs.push('first'));
-    for (let i = 0; i < 20 && runs.length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 20 && runs.length === 0; i++)
+      await new Promise((resolve) => setImmediate(resolve));
     schedule(costing('costs 20 ms', 20));
     frame();
     expect(runs).toEqual(['first', 'costs 20 ms']);

@@ -25,14 +25,30 @@ it('names the sender once per group, joins its bubbles and marks the last of eac
     world.send(from, world.group.sid, text);
   const host = document.createElement('div');
   document.body.append(host);
-  mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob') }));
-  await waitFor(() => expect(host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)).toBeTruthy());
+  mounted.push(
+    mountIsland(host, {
+      baseUrl: 'http://osis.test',
+      context: 'world',
+      publicKey: 'bob',
+      client: world.client('bob'),
+    }),
+  );
+  await waitFor(() =>
+    expect(host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)).toBeTruthy(),
+  );
   fireEvent.click(host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)!);
   await waitFor(() => expect(host.querySelectorAll('.hm-msg')).toHaveLength(7));
   // Names come with the contacts.
   await waitFor(() => expect(host.querySelector('.hm-sender')?.textContent).toBe('Carol'));
   const rows = [...host.querySelectorAll<HTMLElement>('.hm-msg')].map((row) =>
-    [row.querySelector('.hm-sender')?.textContent ?? '-', row.querySelector('.hm-text')!.textContent, row.classList.contains('hm-cont') ? 'joined' : 'starts', row.classList.contains('hm-tail') ? 'last' : ''].join(' ').trim(),
+    [
+      row.querySelector('.hm-sender')?.textContent ?? '-',
+      row.querySelector('.hm-text')!.textContent,
+      row.classList.contains('hm-cont') ? 'joined' : 'starts',
+      row.classList.contains('hm-tail') ? 'last' : '',
+    ]
+      .join(' ')
+      .trim(),
   );
   expect(rows).toEqual([
     // The chat's first message, from Carol too.

@@ -15,13 +15,21 @@ function mount(world: FakeWorld, key = 'bob', extra: Partial<IslandOptions> = {}
   const host = document.createElement('div');
   document.body.append(host);
   const client = world.client(key);
-  const dispose = mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: key, client, ...extra });
+  const dispose = mountIsland(host, {
+    baseUrl: 'http://osis.test',
+    context: 'world',
+    publicKey: key,
+    client,
+    ...extra,
+  });
   mounted.push(dispose);
   return { host, dispose, q: within(host) };
 }
 
-const rowOf = (host: HTMLElement, sid: string) => host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
-const bubbleTexts = (host: HTMLElement) => [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
+const rowOf = (host: HTMLElement, sid: string) =>
+  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
+const bubbleTexts = (host: HTMLElement) =>
+  [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
 
 async function openChat(host: HTMLElement, sid: string) {
   await waitFor(() => expect(rowOf(host, sid)).toBeTruthy());
@@ -51,7 +59,9 @@ describe('the island', () => {
     expect(rowOf(host, world.dm.sid).textContent).toContain('Are you there?');
     expect(rowOf(host, world.dm.sid).querySelector('.hm-badge')).toBeNull();
     world.send('carol', world.group.sid, 'Lake on Saturday?');
-    await waitFor(() => expect(rowOf(host, world.group.sid).querySelector('.hm-badge')?.textContent).toBe('1'));
+    await waitFor(() =>
+      expect(rowOf(host, world.group.sid).querySelector('.hm-badge')?.textContent).toBe('1'),
+    );
     expect(rowOf(host, world.group.sid).textContent).toContain('Lake on Saturday?');
     expect(host.querySelector('.hm-conv')!.getAttribute('data-sid')).toBe(world.group.sid);
   });
@@ -63,15 +73,25 @@ describe('the island', () => {
     await live(host);
     const release = world.hold('conversation.send_message');
     type(host, '  On my way  ');
-    await waitFor(() => expect(host.querySelector('.hm-msg[data-status="sending"] .hm-text')?.textContent).toBe('On my way'));
+    await waitFor(() =>
+      expect(host.querySelector('.hm-msg[data-status="sending"] .hm-text')?.textContent).toBe(
+        'On my way',
+      ),
+    );
     const pendingNode = host.querySelector('.hm-msg[data-status="sending"]');
     const call = world.server.rpcCalls.find((c) => c.method === 'conversation.send_message')!;
     const nonce = (call.params as { nonce: string }).nonce;
     // The server stores it while the reply is held: its echo reaches the stream first.
     world.send('bob', world.dm.sid, 'On my way', nonce);
-    await waitFor(() => expect(host.querySelector(`.hm-msg[data-status="sent"][data-key="n:${nonce}"]`)).toBeTruthy());
+    await waitFor(() =>
+      expect(host.querySelector(`.hm-msg[data-status="sent"][data-key="n:${nonce}"]`)).toBeTruthy(),
+    );
     release();
-    await waitFor(() => expect(world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message')).toHaveLength(1));
+    await waitFor(() =>
+      expect(
+        world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message'),
+      ).toHaveLength(1),
+    );
     await new Promise((r) => setTimeout(r, 20));
     expect(bubbleTexts(host).filter((t) => t === 'On my way')).toHaveLength(1);
     // Same place, same node: the bubble became the server's message without flicker.
@@ -85,7 +105,11 @@ describe('the island', () => {
     const conn = world.server.current!;
     const before = world.server.rpcCalls.filter((c) => c.method === 'conversation.list').length;
     conn.push({ type: 'resync', data: { reason: 'new epoch' } });
-    await waitFor(() => expect(world.server.rpcCalls.filter((c) => c.method === 'conversation.list').length).toBe(before + 1));
+    await waitFor(() =>
+      expect(world.server.rpcCalls.filter((c) => c.method === 'conversation.list').length).toBe(
+        before + 1,
+      ),
+    );
     await live(host);
   });
 
@@ -98,7 +122,9 @@ describe('the island', () => {
     expect(pills().map((p) => p.hidden)).toEqual([true, true]);
     world.server.failNext(503);
     world.server.current!.close();
-    await waitFor(() => expect(host.querySelector('.hm-status')?.getAttribute('data-state')).toBe('reconnecting'));
+    await waitFor(() =>
+      expect(host.querySelector('.hm-status')?.getAttribute('data-state')).toBe('reconnecting'),
+    );
     expect(pills().map((p) => p.hidden)).toEqual([false, false]);
     expect(pills()[0]!.textContent).toMatch(/^Reconnecting in \d+ s… Retry now$/);
     await live(host);
@@ -115,15 +141,28 @@ describe('the island', () => {
     type(host, 'Maybe later');
     await waitFor(() => expect(host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy());
     // Its row does not show it as sent (issue 27).
-    expect(rowOf(host, world.dm.sid).querySelector('.hm-conv-preview')!.textContent).toBe('Not sent: Maybe later');
+    expect(rowOf(host, world.dm.sid).querySelector('.hm-conv-preview')!.textContent).toBe(
+      'Not sent: Maybe later',
+    );
     const retry = within(host.querySelector<HTMLElement>('.hm-failed-note')!).getByText('Retry');
     fireEvent.click(retry);
     await waitFor(() => expect(host.querySelector('.hm-msg[data-status="failed"]')).toBeNull());
-    await waitFor(() => expect(bubbleTexts(host).filter((t) => t === 'Maybe later')).toHaveLength(1));
-    await waitFor(() => expect(rowOf(host, world.dm.sid).querySelector('.hm-conv-preview')!.textContent).toBe('Maybe later'));
-    const stored = world.service.world('world').listMessages(world.dm.sid, undefined, 50).filter((m) => m.content === 'Maybe later');
+    await waitFor(() =>
+      expect(bubbleTexts(host).filter((t) => t === 'Maybe later')).toHaveLength(1),
+    );
+    await waitFor(() =>
+      expect(rowOf(host, world.dm.sid).querySelector('.hm-conv-preview')!.textContent).toBe(
+        'Maybe later',
+      ),
+    );
+    const stored = world.service
+      .world('world')
+      .listMessages(world.dm.sid, undefined, 50)
+      .filter((m) => m.content === 'Maybe later');
     expect(stored).toHaveLength(1);
-    const nonces = world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message').map((c) => (c.params as { nonce: string }).nonce);
+    const nonces = world.server.rpcCalls
+      .filter((c) => c.method === 'conversation.send_message')
+      .map((c) => (c.params as { nonce: string }).nonce);
     expect(nonces).toEqual([stored[0]!.nonce]);
   });
 
@@ -134,13 +173,24 @@ describe('the island', () => {
     await live(first.host);
     world.failNext('conversation.send_message');
     type(first.host, 'Survives a reload');
-    await waitFor(() => expect(first.host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy());
+    await waitFor(() =>
+      expect(first.host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy(),
+    );
     first.dispose();
     const second = mount(world);
     await openChat(second.host, world.dm.sid);
-    await waitFor(() => expect(bubbleTexts(second.host).filter((t) => t === 'Survives a reload')).toHaveLength(1));
-    await waitFor(() => expect(second.host.querySelector('.hm-msg[data-status="failed"], .hm-msg[data-status="sending"]')).toBeNull());
-    const stored = world.service.world('world').listMessages(world.dm.sid, undefined, 50).filter((m) => m.content === 'Survives a reload');
+    await waitFor(() =>
+      expect(bubbleTexts(second.host).filter((t) => t === 'Survives a reload')).toHaveLength(1),
+    );
+    await waitFor(() =>
+      expect(
+        second.host.querySelector('.hm-msg[data-status="failed"], .hm-msg[data-status="sending"]'),
+      ).toBeNull(),
+    );
+    const stored = world.service
+      .world('world')
+      .listMessages(world.dm.sid, undefined, 50)
+      .filter((m) => m.content === 'Survives a reload');
     expect(stored).toHaveLength(1);
   });
 
@@ -161,11 +211,17 @@ describe('the island', () => {
     const world = createFakeWorld();
     const { host } = mount(world);
     await live(host);
-    await waitFor(() => expect(rowOf(host, world.dm.sid).querySelector('.hm-badge')?.textContent).toBe('1'));
+    await waitFor(() =>
+      expect(rowOf(host, world.dm.sid).querySelector('.hm-badge')?.textContent).toBe('1'),
+    );
     fireEvent.click(rowOf(host, world.dm.sid));
     await waitFor(() => expect(rowOf(host, world.dm.sid).querySelector('.hm-badge')).toBeNull());
-    await waitFor(() => expect(world.server.rpcCalls.some((c) => c.method === 'conversation.mark_read')).toBe(true));
-    expect(world.service.call('world', 'bob', 'conversation.get', { sid: world.dm.sid })).toMatchObject({ unread_count: 0 });
+    await waitFor(() =>
+      expect(world.server.rpcCalls.some((c) => c.method === 'conversation.mark_read')).toBe(true),
+    );
+    expect(
+      world.service.call('world', 'bob', 'conversation.get', { sid: world.dm.sid }),
+    ).toMatchObject({ unread_count: 0 });
   });
 
   it('sends with Enter, keeps Shift+Enter for a newline and shows the limit', async () => {
@@ -221,12 +277,21 @@ describe('the island', () => {
     await live(host);
     const release = world.hold('conversation.send_message');
     for (const text of ['one', 'two', 'three']) type(host, text);
-    await waitFor(() => expect(host.querySelectorAll('.hm-msg[data-status="sending"]')).toHaveLength(3));
+    await waitFor(() =>
+      expect(host.querySelectorAll('.hm-msg[data-status="sending"]')).toHaveLength(3),
+    );
     // The first is held; the others wait for it instead of racing past it.
-    expect(world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message')).toHaveLength(1);
+    expect(
+      world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message'),
+    ).toHaveLength(1);
     release();
-    await waitFor(() => expect(host.querySelectorAll('.hm-msg[data-status="sending"]')).toHaveLength(0));
-    const stored = world.service.world('world').listMessages(world.dm.sid, undefined, 50).map((m) => m.content);
+    await waitFor(() =>
+      expect(host.querySelectorAll('.hm-msg[data-status="sending"]')).toHaveLength(0),
+    );
+    const stored = world.service
+      .world('world')
+      .listMessages(world.dm.sid, undefined, 50)
+      .map((m) => m.content);
     expect(stored.slice(-3)).toEqual(['one', 'two', 'three']);
   });
 
@@ -234,13 +299,17 @@ describe('the island', () => {
     const world = createFakeWorld();
     history.replaceState(null, '', `#/chat/${world.group.sid}`);
     const { host } = mount(world, 'bob', { routing: 'hash' });
-    await waitFor(() => expect(rowOf(host, world.group.sid).getAttribute('aria-current')).toBe('page'));
+    await waitFor(() =>
+      expect(rowOf(host, world.group.sid).getAttribute('aria-current')).toBe('page'),
+    );
     fireEvent.click(rowOf(host, world.dm.sid));
     expect(location.hash).toBe(`#/chat/${world.dm.sid}`);
     await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Alice'));
     history.replaceState(null, '', '#/');
     window.dispatchEvent(new HashChangeEvent('hashchange'));
-    await waitFor(() => expect(host.querySelector('.hm-root')?.getAttribute('data-view')).toBe('list'));
+    await waitFor(() =>
+      expect(host.querySelector('.hm-root')?.getAttribute('data-view')).toBe('list'),
+    );
     history.replaceState(null, '', '#');
   });
 
@@ -263,7 +332,9 @@ describe('the island', () => {
     fireEvent.click(within(host).getByText('New chat'));
     expect(visited).toEqual([`/chat/${world.dm.sid}`, '/new']);
     setPath('/');
-    await waitFor(() => expect(host.querySelector('.hm-root')?.getAttribute('data-view')).toBe('list'));
+    await waitFor(() =>
+      expect(host.querySelector('.hm-root')?.getAttribute('data-view')).toBe('list'),
+    );
     expect(location.hash).toBe(hash);
   });
 });

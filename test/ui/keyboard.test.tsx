@@ -18,18 +18,31 @@ afterEach(() => {
 function mount(world: FakeWorld, extra: Partial<IslandOptions> = {}) {
   const host = document.createElement('div');
   document.body.append(host);
-  mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob'), ...extra }));
+  mounted.push(
+    mountIsland(host, {
+      baseUrl: 'http://osis.test',
+      context: 'world',
+      publicKey: 'bob',
+      client: world.client('bob'),
+      ...extra,
+    }),
+  );
   return host;
 }
 
-const row = (host: HTMLElement, sid: string) => host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
+const row = (host: HTMLElement, sid: string) =>
+  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
 const focused = () => document.activeElement as HTMLElement | null;
-const composer = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea.hm-input')!;
-const newChat = (host: HTMLElement) => host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
+const composer = (host: HTMLElement) =>
+  host.querySelector<HTMLTextAreaElement>('textarea.hm-input')!;
+const newChat = (host: HTMLElement) =>
+  host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
 const view = (host: HTMLElement) => host.querySelector('.hm-root')!.getAttribute('data-view');
 
 async function live(host: HTMLElement) {
-  await waitFor(() => expect(host.querySelector('.hm-status')?.getAttribute('data-state')).toBe('live'));
+  await waitFor(() =>
+    expect(host.querySelector('.hm-status')?.getAttribute('data-state')).toBe('live'),
+  );
 }
 
 describe('focus and keys', () => {
@@ -66,7 +79,10 @@ describe('focus and keys', () => {
     const world = createFakeWorld();
     const sids: string[] = [];
     for (let i = 0; i < 600; i++) {
-      const conv = world.service.call('world', 'carol', 'conversation.set', { name: `Room ${i}`, participant_keys: ['bob', 'carol'].concat(i % 2 ? ['dave'] : ['alice']) }) as Conversation;
+      const conv = world.service.call('world', 'carol', 'conversation.set', {
+        name: `Room ${i}`,
+        participant_keys: ['bob', 'carol'].concat(i % 2 ? ['dave'] : ['alice']),
+      }) as Conversation;
       world.send('carol', conv.sid, `hello ${i}`);
       sids.push(conv.sid);
     }
@@ -94,11 +110,15 @@ describe('focus and keys', () => {
     expect(host.querySelector('.hm-new')).toBeNull();
     await waitFor(() => expect(focused()).toBe(newChat(host)));
     // With the contacts in, the form opens on its search field, above the people (issue 27).
-    await waitFor(() => expect(world.server.rpcCalls.some((c) => c.method === 'contact.list')).toBe(true));
+    await waitFor(() =>
+      expect(world.server.rpcCalls.some((c) => c.method === 'contact.list')).toBe(true),
+    );
     fireEvent.click(newChat(host));
     await waitFor(() => expect(focused()?.getAttribute('type')).toBe('search'));
     await waitFor(() => expect(host.querySelector('.hm-new input[type="checkbox"]')).toBeTruthy());
-    const cancel = [...host.querySelectorAll<HTMLButtonElement>('.hm-new button')].find((b) => b.textContent === 'Cancel')!;
+    const cancel = [...host.querySelectorAll<HTMLButtonElement>('.hm-new button')].find(
+      (b) => b.textContent === 'Cancel',
+    )!;
     expect(cancel.classList.contains('hm-back')).toBe(false);
     fireEvent.click(cancel);
     expect(host.querySelector('.hm-new')).toBeNull();
@@ -141,7 +161,9 @@ describe('focus and keys', () => {
       fireEvent.input(composer(host), { target: { value: `try ${action}` } });
       fireEvent.keyDown(composer(host), { key: 'Enter' });
       await waitFor(() => expect(host.querySelector('.hm-failed-note')).toBeTruthy());
-      const button = [...host.querySelectorAll<HTMLButtonElement>('.hm-failed-note button')].find((b) => b.textContent === action)!;
+      const button = [...host.querySelectorAll<HTMLButtonElement>('.hm-failed-note button')].find(
+        (b) => b.textContent === action,
+      )!;
       button.focus();
       fireEvent.click(button);
       await waitFor(() => expect(host.querySelector('.hm-failed-note')).toBeNull());

@@ -16,13 +16,22 @@ afterEach(() => {
 function mount(world: FakeWorld, key: string) {
   const host = document.createElement('div');
   document.body.append(host);
-  mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: key, client: world.client(key) }));
+  mounted.push(
+    mountIsland(host, {
+      baseUrl: 'http://osis.test',
+      context: 'world',
+      publicKey: key,
+      client: world.client(key),
+    }),
+  );
   return host;
 }
 
 /** The landmarks a screen reader lists: role and name. */
 const landmarks = (host: HTMLElement) =>
-  [...host.querySelectorAll('main, nav, section[aria-label], [role="main"], [role="region"]')].map((el) => `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? ''}`);
+  [...host.querySelectorAll('main, nav, section[aria-label], [role="main"], [role="region"]')].map(
+    (el) => `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? ''}`,
+  );
 
 describe('landmarks', () => {
   it('renders no main of its own, and names its list after the person, so two islands differ', async () => {
@@ -36,8 +45,15 @@ describe('landmarks', () => {
   it('names the chat after the conversation once one is open', async () => {
     const world = createFakeWorld();
     const bob = mount(world, 'bob');
-    await waitFor(() => expect(bob.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)).toBeTruthy());
+    await waitFor(() =>
+      expect(bob.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)).toBeTruthy(),
+    );
     bob.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${world.group.sid}"]`)!.click();
-    await waitFor(() => expect(landmarks(bob)).toEqual(["nav Bob's conversations", `section ${bob.querySelector('.hm-chat h2')!.textContent}`]));
+    await waitFor(() =>
+      expect(landmarks(bob)).toEqual([
+        "nav Bob's conversations",
+        `section ${bob.querySelector('.hm-chat h2')!.textContent}`,
+      ]),
+    );
   });
 });

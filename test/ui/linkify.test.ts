@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { linkify, type TextSegment } from '../../src/ui/linkify.ts';
 
-const urls = (text: string) => linkify(text).filter((s) => s.kind === 'url').map((s) => s.text);
+const urls = (text: string) =>
+  linkify(text)
+    .filter((s) => s.kind === 'url')
+    .map((s) => s.text);
 const joined = (segments: TextSegment[]) => segments.map((s) => s.text).join('');
 
 describe('linkify', () => {
@@ -73,7 +76,18 @@ describe('linkify', () => {
   });
 
   it('ends a URL at a bidi control, so no link holds one (and the text keeps every character)', () => {
-    for (const control of ['\u202e', '\u202d', '\u202a', '\u2066', '\u2067', '\u2068', '\u2069', '\u200f', '\u200e', '\u061c']) {
+    for (const control of [
+      '\u202e',
+      '\u202d',
+      '\u202a',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      '\u200f',
+      '\u200e',
+      '\u061c',
+    ]) {
       const text = `pay at https://a.example/x${control}nigol/moc.lapyap//:sptth`;
       expect(urls(text)).toEqual(['https://a.example/x']);
       expect(joined(linkify(text))).toBe(text);

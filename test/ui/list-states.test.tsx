@@ -24,7 +24,8 @@ function mount(options: Omit<IslandOptions, 'baseUrl' | 'context'>) {
 }
 
 const screen = (host: HTMLElement) => host.querySelector<HTMLElement>('.hm-list .hm-empty');
-const newChat = (host: HTMLElement) => host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
+const newChat = (host: HTMLElement) =>
+  host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
 const listPill = (host: HTMLElement) => host.querySelector('.hm-list .hm-status');
 
 describe('the list without conversations', () => {
@@ -37,7 +38,9 @@ describe('the list without conversations', () => {
     expect(screen(host)!.textContent).not.toContain('No conversations');
     // The developer's hint goes to the console, not to the person (issue 27).
     expect(screen(host)!.textContent).not.toContain('attribute');
-    expect(warn).toHaveBeenCalledWith(`[hero-messaging] the server does not know public-key "mallory": check the element's public-key attribute`);
+    expect(warn).toHaveBeenCalledWith(
+      `[hero-messaging] the server does not know public-key "mallory": check the element's public-key attribute`,
+    );
     expect(newChat(host).disabled).toBe(true);
     expect(newChat(host).title).toBe(said);
     expect(listPill(host)?.textContent).toBe('Not authorised');
@@ -65,12 +68,17 @@ describe('the list without conversations', () => {
           held.add(handle);
           return handle;
         },
-        clearTimeout: (handle) => (held.delete(handle as object) ? undefined : clearTimeout(handle as ReturnType<typeof setTimeout>)),
+        clearTimeout: (handle) =>
+          held.delete(handle as object)
+            ? undefined
+            : clearTimeout(handle as ReturnType<typeof setTimeout>),
       },
     });
     const host = mount({ publicKey: 'bob', client });
     // Event-driven waits, generous: a loaded machine stretches the first failures.
-    await waitFor(() => expect(screen(host)?.dataset.state).toBe('unreachable'), { timeout: 15_000 });
+    await waitFor(() => expect(screen(host)?.dataset.state).toBe('unreachable'), {
+      timeout: 15_000,
+    });
     expect(screen(host)!.textContent).toContain("Can't reach the server at http://osis.test.");
     expect(screen(host)!.textContent).toMatch(/Retrying in \d+ s… Retry now$/);
     expect(screen(host)!.textContent).not.toContain('No conversations');
@@ -99,17 +107,26 @@ describe('the list without conversations', () => {
     const answer = world.server.rpc;
     let list: 'error' | 'bad' | 'good' = 'error';
     world.server.rpc = async (method, params, headers) => {
-      if (method === 'conversation.list' && list === 'error') throw new RpcError('InternalError', 'database is down');
+      if (method === 'conversation.list' && list === 'error')
+        throw new RpcError('InternalError', 'database is down');
       const result = await answer(method, params, headers);
       return method === 'conversation.list' && list === 'bad' ? [{ sid: 42 }] : result;
     };
     const host = mount({ publicKey: 'bob', client: world.client('bob') });
     const retry = () => fireEvent.click(screen(host)!.querySelector('button')!);
-    await waitFor(() => expect(screen(host)?.textContent).toMatch(/^The server at http:\/\/osis\.test couldn't send the conversation list\.Retrying in \d+ s… Retry now$/));
+    await waitFor(() =>
+      expect(screen(host)?.textContent).toMatch(
+        /^The server at http:\/\/osis\.test couldn't send the conversation list\.Retrying in \d+ s… Retry now$/,
+      ),
+    );
     expect(screen(host)!.dataset.state).toBe('unreachable');
     list = 'bad';
     retry();
-    await waitFor(() => expect(screen(host)?.textContent).toMatch(/^The server at http:\/\/osis\.test sent a conversation list this app can't read\.Retrying in/));
+    await waitFor(() =>
+      expect(screen(host)?.textContent).toMatch(
+        /^The server at http:\/\/osis\.test sent a conversation list this app can't read\.Retrying in/,
+      ),
+    );
     list = 'good';
     // Every screen on the way to the rows: none says the server cannot be reached.
     const screens: string[] = [];
@@ -126,7 +143,9 @@ describe('the list without conversations', () => {
   it('with no conversations at all, says so and how to start one; New chat works', async () => {
     const world = createFakeWorld();
     const host = mount({ publicKey: 'dave', client: world.client('dave') });
-    await waitFor(() => expect(screen(host)?.textContent).toBe('No conversations yet. Start one with New chat.'));
+    await waitFor(() =>
+      expect(screen(host)?.textContent).toBe('No conversations yet. Start one with New chat.'),
+    );
     expect(newChat(host).disabled).toBe(false);
     expect(newChat(host).title).toBe('');
     expect(listPill(host)?.textContent).toBe('Live');

@@ -29,7 +29,8 @@ describe('<MessageText>', () => {
   });
 
   it('never parses the text as HTML', () => {
-    const hostile = '<img src=x onerror="alert(1)"><b>bold</b> javascript:alert(1) <a href="javascript:alert(2)">x</a>';
+    const hostile =
+      '<img src=x onerror="alert(1)"><b>bold</b> javascript:alert(1) <a href="javascript:alert(2)">x</a>';
     const { container } = renderText(hostile);
     const text = container.querySelector('.hm-text')!;
     expect(text.textContent).toBe(hostile);
@@ -46,7 +47,10 @@ describe('<MessageText>', () => {
     ));
     expect(container.querySelectorAll('a')).toHaveLength(0);
     setValue('now http://a.example and https://b.example');
-    expect([...container.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual(['http://a.example', 'https://b.example']);
+    expect([...container.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([
+      'http://a.example',
+      'https://b.example',
+    ]);
     expect(container.textContent).toBe('now http://a.example and https://b.example');
   });
 });
@@ -74,7 +78,9 @@ describe('a long message (issue 27)', () => {
     expect(collapsed('x'.repeat(1200))).toBeUndefined();
     expect(collapsed('x'.repeat(1201))).toBe(`${'x'.repeat(600)}…`);
     const lines = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n');
-    expect(collapsed(lines)).toBe(`${Array.from({ length: 12 }, (_, i) => `line ${i}`).join('\n')}…`);
+    expect(collapsed(lines)).toBe(
+      `${Array.from({ length: 12 }, (_, i) => `line ${i}`).join('\n')}…`,
+    );
     const { container } = renderText('Just a line');
     expect(container.querySelector('button')).toBeNull();
   });
@@ -92,8 +98,17 @@ describe('links in the open chat', () => {
     const world = createFakeWorld();
     const host = document.createElement('div');
     document.body.append(host);
-    mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob') }));
-    await waitFor(() => expect(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy());
+    mounted.push(
+      mountIsland(host, {
+        baseUrl: 'http://osis.test',
+        context: 'world',
+        publicKey: 'bob',
+        client: world.client('bob'),
+      }),
+    );
+    await waitFor(() =>
+      expect(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy(),
+    );
     fireEvent.click(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
     world.send('alice', world.dm.sid, 'Tickets: https://tickets.example/42, <b>not bold</b>');
     await waitFor(() => expect(host.querySelector('.hm-msg:last-child .hm-text a')).toBeTruthy());

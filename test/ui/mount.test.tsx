@@ -18,7 +18,11 @@ function setUp() {
 }
 
 /** Once torn down: nothing left in the host or the document, and after a minute no open stream and no timer. */
-async function expectUndone(world: ReturnType<typeof createFakeWorld>, host: HTMLElement, timersBefore: number) {
+async function expectUndone(
+  world: ReturnType<typeof createFakeWorld>,
+  host: HTMLElement,
+  timersBefore: number,
+) {
   expect(host.childNodes).toHaveLength(0);
   expect(document.adoptedStyleSheets).toHaveLength(0);
   await vi.advanceTimersByTimeAsync(60_000);
@@ -29,7 +33,12 @@ async function expectUndone(world: ReturnType<typeof createFakeWorld>, host: HTM
 describe('mountIsland', () => {
   it('undoes everything it started when rendering throws, then passes the error on', async () => {
     const { world, host, timersBefore } = setUp();
-    const options = { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob') };
+    const options = {
+      baseUrl: 'http://osis.test',
+      context: 'world',
+      publicKey: 'bob',
+      client: world.client('bob'),
+    };
     // A failure in the middle of the first render, after the session has opened its stream.
     const onStatus = () => {
       throw new Error('rendering failed');
@@ -47,7 +56,14 @@ describe('mountIsland', () => {
     const strings = () => {
       throw new Error('views failed');
     };
-    mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob'), strings, onFailure: (error) => failures.push(error) });
+    mountIsland(host, {
+      baseUrl: 'http://osis.test',
+      context: 'world',
+      publicKey: 'bob',
+      client: world.client('bob'),
+      strings,
+      onFailure: (error) => failures.push(error),
+    });
     // The views come a task after the session started.
     expect(failures).toHaveLength(0);
     await vi.waitFor(() => expect(failures).toHaveLength(1));

@@ -23,7 +23,10 @@ interface Shown {
 }
 
 /** A `Notification` that records what it is asked to show; `requestPermission` answers `answer`. */
-function fakeNotification(permission: NotificationPermission, answer: NotificationPermission = 'granted') {
+function fakeNotification(
+  permission: NotificationPermission,
+  answer: NotificationPermission = 'granted',
+) {
   const shown: Shown[] = [];
   const api = class {
     static permission = permission;
@@ -62,12 +65,32 @@ function show(page: Page, visible: boolean) {
   page.events.dispatchEvent(new Event('visibilitychange'));
 }
 
-function mount(world: FakeWorld, Notification: NotificationApi, extra: Partial<IslandOptions> & { tab?: FakeTab; key?: string } = {}): Page {
+function mount(
+  world: FakeWorld,
+  Notification: NotificationApi,
+  extra: Partial<IslandOptions> & { tab?: FakeTab; key?: string } = {},
+): Page {
   const { tab, key = 'bob', ...options } = extra;
   const host = document.createElement('div');
   document.body.append(host);
-  const page: Page = { host, visible: false, events: new EventTarget(), focus: vi.fn<() => void>() };
-  const client = world.client(key, tab ? { shareAcrossTabs: { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel, pageEvents: tab.pageEvents } } : {});
+  const page: Page = {
+    host,
+    visible: false,
+    events: new EventTarget(),
+    focus: vi.fn<() => void>(),
+  };
+  const client = world.client(
+    key,
+    tab
+      ? {
+          shareAcrossTabs: {
+            locks: tab.locks,
+            BroadcastChannel: tab.BroadcastChannel,
+            pageEvents: tab.pageEvents,
+          },
+        }
+      : {},
+  );
   mounted.push(
     mountIsland(host, {
       baseUrl: 'http://osis.test',
@@ -87,7 +110,9 @@ function mount(world: FakeWorld, Notification: NotificationApi, extra: Partial<I
 async function live(page: Page) {
   await waitFor(() => expect(page.host.querySelector('.hm-status')?.textContent).toBe('Live'));
   // The contacts, for the sender's name.
-  await waitFor(() => expect(page.host.querySelector('.hm-conv-title')?.textContent).not.toBe('alice'));
+  await waitFor(() =>
+    expect(page.host.querySelector('.hm-conv-title')?.textContent).not.toBe('alice'),
+  );
 }
 
 /** Waits until the island in `page` shows `text` as a preview: the message has been through it. */
@@ -95,7 +120,8 @@ async function arrived(page: Page, text: string) {
   await waitFor(() => expect(page.host.querySelector('.hm-conv-preview')?.textContent).toBe(text));
 }
 
-const enable = (page: Page) => [...page.host.querySelectorAll('button')].find((b) => b.textContent === 'Enable notifications');
+const enable = (page: Page) =>
+  [...page.host.querySelectorAll('button')].find((b) => b.textContent === 'Enable notifications');
 
 describe('desktop notifications', () => {
   it('shows one for a message from someone else while the page is hidden: the sender, a preview, the message as tag', async () => {
@@ -105,7 +131,9 @@ describe('desktop notifications', () => {
     await live(page);
     const message: ChatMessage = world.send('alice', world.dm.sid, 'Are you there?');
     await arrived(page, 'Are you there?');
-    expect(shown.map((n) => [n.title, n.options])).toEqual([['Alice', { body: 'Are you there?', tag: message.sid }]]);
+    expect(shown.map((n) => [n.title, n.options])).toEqual([
+      ['Alice', { body: 'Are you there?', tag: message.sid }],
+    ]);
   });
 
   it('cuts a long message to a preview of 100 characters on one line', async () => {
@@ -139,7 +167,11 @@ describe('desktop notifications', () => {
     const { api, shown } = fakeNotification('granted');
     const page = mount(world, api);
     await live(page);
-    world.send('alice', world.dm.sid, 'pay at \u202ehttps://attacker.example/nigol\u202c now\u0007 \u2066ok\u2069 \u200fthanks');
+    world.send(
+      'alice',
+      world.dm.sid,
+      'pay at \u202ehttps://attacker.example/nigol\u202c now\u0007 \u2066ok\u2069 \u200fthanks',
+    );
     await waitFor(() => expect(shown).toHaveLength(1));
     expect(shown[0]!.options.body).toBe('pay at https://attacker.example/nigol now ok thanks');
   });
@@ -203,17 +235,30 @@ describe('desktop notifications', () => {
     world.send('alice', world.dm.sid, 'read right away');
     world.send('carol', world.group.sid, 'in another chat');
     await arrived(leader, 'in another chat');
-    await waitFor(() => expect(first.shown.map((n) => n.options.body)).toEqual(['in another chat']));
+    await waitFor(() =>
+      expect(first.shown.map((n) => n.options.body)).toEqual(['in another chat']),
+    );
     // Once that tab is hidden too, or shows another chat, the chat notifies again.
     show(reader, false);
     await new Promise((resolve) => setTimeout(resolve, 50));
     world.send('alice', world.dm.sid, 'nobody is looking');
-    await waitFor(() => expect(first.shown.map((n) => n.options.body)).toEqual(['in another chat', 'nobody is looking']));
+    await waitFor(() =>
+      expect(first.shown.map((n) => n.options.body)).toEqual([
+        'in another chat',
+        'nobody is looking',
+      ]),
+    );
     show(reader, true);
     fireEvent.click(reader.host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)!);
     await new Promise((resolve) => setTimeout(resolve, 50));
     world.send('alice', world.dm.sid, 'looking elsewhere');
-    await waitFor(() => expect(first.shown.map((n) => n.options.body)).toEqual(['in another chat', 'nobody is looking', 'looking elsewhere']));
+    await waitFor(() =>
+      expect(first.shown.map((n) => n.options.body)).toEqual([
+        'in another chat',
+        'nobody is looking',
+        'looking elsewhere',
+      ]),
+    );
   });
 
   it('focuses the tab and opens the chat when clicked', async () => {
@@ -227,8 +272,18 @@ describe('desktop notifications', () => {
     shown[0]!.onclick!(new Event('click'));
     expect(page.focus).toHaveBeenCalledTimes(1);
     expect(shown[0]!.closed).toBe(true);
-    await waitFor(() => expect(page.host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)?.getAttribute('aria-current')).toBe('page'));
-    await waitFor(() => expect([...page.host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent)).toContain('Lake on Saturday?'));
+    await waitFor(() =>
+      expect(
+        page.host
+          .querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)
+          ?.getAttribute('aria-current'),
+      ).toBe('page'),
+    );
+    await waitFor(() =>
+      expect(
+        [...page.host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent),
+      ).toContain('Lake on Saturday?'),
+    );
   });
 });
 

@@ -16,13 +16,20 @@ afterEach(() => {
 function mount(world: FakeWorld, key = 'bob', client = world.client(key)) {
   const host = document.createElement('div');
   document.body.append(host);
-  const dispose = mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: key, client });
+  const dispose = mountIsland(host, {
+    baseUrl: 'http://osis.test',
+    context: 'world',
+    publicKey: key,
+    client,
+  });
   mounted.push(dispose);
   return host;
 }
 
-const rowOf = (host: HTMLElement, sid: string) => host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
-const texts = (host: HTMLElement) => [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
+const rowOf = (host: HTMLElement, sid: string) =>
+  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
+const texts = (host: HTMLElement) =>
+  [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
 const scroller = (host: HTMLElement) => host.querySelector<HTMLElement>('.hm-messages')!;
 const jump = (host: HTMLElement) => host.querySelector<HTMLButtonElement>('.hm-jump');
 /** The text of the first message under the "New messages" divider. */
@@ -66,7 +73,11 @@ describe('where a chat opens (issue 14, item 2)', () => {
     await waitFor(() => expect(texts(host).at(-1)).toBe('later'));
     expect(underDivider(host)).toBe('unread 0');
     // Read on the server too (marking read is debounced), before the chat is left.
-    await waitFor(() => expect(world.service.call('world', 'bob', 'conversation.get', { sid: world.dm.sid })).toMatchObject({ unread_count: 0 }));
+    await waitFor(() =>
+      expect(
+        world.service.call('world', 'bob', 'conversation.get', { sid: world.dm.sid }),
+      ).toMatchObject({ unread_count: 0 }),
+    );
     fireEvent.click(rowOf(host, world.group.sid));
     await waitFor(() => expect(texts(host)).toEqual(['Welcome to the crew']));
     expect(host.querySelector('.hm-unread')).toBeNull();
@@ -98,18 +109,28 @@ describe('where a chat opens (issue 14, item 2)', () => {
     await live(host);
     await openLaidOut(host, world.dm.sid);
     await waitFor(() => expect(underDivider(host)).toBe('u 0'));
-    const pages = world.server.rpcCalls.filter((c) => c.method === 'conversation.list_messages' && (c.params as { sid: string }).sid === world.dm.sid);
+    const pages = world.server.rpcCalls.filter(
+      (c) =>
+        c.method === 'conversation.list_messages' &&
+        (c.params as { sid: string }).sid === world.dm.sid,
+    );
     expect(pages.length).toBeGreaterThanOrEqual(2);
-    expect(pages.some((c) => (c.params as { before_seq?: number }).before_seq !== undefined)).toBe(true);
+    expect(pages.some((c) => (c.params as { before_seq?: number }).before_seq !== undefined)).toBe(
+      true,
+    );
     // Opened with the divider at the top of the viewport, the reader scrolled up from the latest.
-    await waitFor(() => expect(host.querySelector('.hm-unread')!.getBoundingClientRect().top + 0).toBe(0));
+    await waitFor(() =>
+      expect(host.querySelector('.hm-unread')!.getBoundingClientRect().top + 0).toBe(0),
+    );
     expect(jump(host)).not.toBeNull();
     expect(jump(host)!.getAttribute('aria-label')).toMatch(/^Jump to latest, \d+ messages below$/);
     fireEvent.click(jump(host)!);
     await waitFor(() => expect(jump(host)).toBeNull());
     await waitFor(() => expect(texts(host).at(-1)).toBe('u 99'));
     const last = [...host.querySelectorAll('.hm-msg')].at(-1)!;
-    await waitFor(() => expect(last.getBoundingClientRect().bottom).toBeLessThanOrEqual(scroller(host).clientHeight));
+    await waitFor(() =>
+      expect(last.getBoundingClientRect().bottom).toBeLessThanOrEqual(scroller(host).clientHeight),
+    );
   });
 
   it('scrolled up, offers to jump to the latest with the number of messages below, counting arrivals', async () => {
@@ -153,7 +174,13 @@ describe('a failed send (issue 14, bug 2)', () => {
       }
       return world.server.fetch(input, init);
     };
-    const client = createCommunicationClient({ baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', fetch: fetchFn, environment: { random: () => 0 } });
+    const client = createCommunicationClient({
+      baseUrl: 'http://osis.test',
+      context: 'world',
+      publicKey: 'bob',
+      fetch: fetchFn,
+      environment: { random: () => 0 },
+    });
     const host = mount(world, 'bob', client);
     await live(host);
     await openLaidOut(host, world.dm.sid);
@@ -165,10 +192,14 @@ describe('a failed send (issue 14, bug 2)', () => {
     await frame();
     const list = scroller(host);
     const bottom = (el: Element) => el.getBoundingClientRect().bottom;
-    expect(bottom(host.querySelector('.hm-msg[data-status="sending"]')!)).toBeLessThanOrEqual(list.clientHeight);
+    expect(bottom(host.querySelector('.hm-msg[data-status="sending"]')!)).toBeLessThanOrEqual(
+      list.clientHeight,
+    );
     failSend();
     await waitFor(() => expect(host.querySelector('.hm-failed-note')).toBeTruthy());
-    expect(host.querySelector('.hm-failed-note')!.textContent).toBe('Not sent: the server could not be reached. Retry · Discard');
+    expect(host.querySelector('.hm-failed-note')!.textContent).toBe(
+      'Not sent: the server could not be reached. Retry · Discard',
+    );
     // The note made the bubble taller; it is scrolled into view at once, not left under the edge.
     expect(bottom(host.querySelector('.hm-msg.hm-failed')!)).toBeLessThanOrEqual(list.clientHeight);
   });

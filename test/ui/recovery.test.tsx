@@ -15,14 +15,19 @@ afterEach(() => {
 function mount(world: FakeWorld, client: CommunicationClient = world.client('bob')) {
   const host = document.createElement('div');
   document.body.append(host);
-  mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client }));
+  mounted.push(
+    mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client }),
+  );
   return host;
 }
 
-const rowOf = (host: HTMLElement, sid: string) => host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
-const bubbleTexts = (host: HTMLElement) => [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
+const rowOf = (host: HTMLElement, sid: string) =>
+  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
+const bubbleTexts = (host: HTMLElement) =>
+  [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
 const state = (host: HTMLElement) => host.querySelector('.hm-status')?.getAttribute('data-state');
-const calls = (world: FakeWorld, method: string) => world.server.rpcCalls.filter((c) => c.method === method).length;
+const calls = (world: FakeWorld, method: string) =>
+  world.server.rpcCalls.filter((c) => c.method === method).length;
 
 async function openLive(host: HTMLElement, sid: string, wait: typeof waitFor = waitFor) {
   await wait(() => expect(rowOf(host, sid)).toBeTruthy());
@@ -42,7 +47,9 @@ describe('recovering after the stream drops', () => {
     // Sent while no stream is open: only the replay after Last-Event-ID can bring them.
     world.send('alice', world.dm.sid, 'while away 1');
     world.send('alice', world.dm.sid, 'while away 2');
-    await waitFor(() => expect(bubbleTexts(host).slice(-2)).toEqual(['while away 1', 'while away 2']));
+    await waitFor(() =>
+      expect(bubbleTexts(host).slice(-2)).toEqual(['while away 1', 'while away 2']),
+    );
     await waitFor(() => expect(state(host)).toBe('live'));
     expect(world.server.connections).toHaveLength(2);
     expect(world.server.connections[1]!.lastEventId).toMatch(/^[0-9a-f]+:\d+$/);
@@ -58,7 +65,9 @@ describe('recovering after the stream drops', () => {
     const pages = calls(world, 'conversation.list_messages');
     world.server.current!.close();
     for (let i = 1; i <= 3; i++) world.send('alice', world.dm.sid, `while away ${i}`);
-    await waitFor(() => expect(bubbleTexts(host).slice(-3)).toEqual(['while away 1', 'while away 2', 'while away 3']));
+    await waitFor(() =>
+      expect(bubbleTexts(host).slice(-3)).toEqual(['while away 1', 'while away 2', 'while away 3']),
+    );
     await waitFor(() => expect(state(host)).toBe('live'));
     expect(world.server.connections[1]!.lastEventId).not.toBeNull();
     expect(calls(world, 'conversation.list')).toBe(lists + 1);
@@ -67,7 +76,10 @@ describe('recovering after the stream drops', () => {
 
   describe('while the stream waits to reconnect (issue 14, bug 7)', () => {
     // A minute of backoff: a reconnect within the test's few fake seconds can only be the early one.
-    const slow = { environment: { random: () => 0.9 }, tuning: { backoff: { baseMs: 60_000, factor: 2, capMs: 60_000 } } };
+    const slow = {
+      environment: { random: () => 0.9 },
+      tuning: { backoff: { baseMs: 60_000, factor: 2, capMs: 60_000 } },
+    };
 
     async function waiting() {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { makeTemplateHTML, template, TRUSTED_TYPES_POLICY, type TrustedTypesFactory } from '../../src/ui/solid-web.ts';
+import {
+  makeTemplateHTML,
+  template,
+  TRUSTED_TYPES_POLICY,
+  type TrustedTypesFactory,
+} from '../../src/ui/solid-web.ts';
 
 /** A stand-in for the browser's `trustedTypes` that records the policies made and may refuse names. */
 function fakeTrustedTypes(allowed: string[]) {
@@ -30,7 +35,7 @@ describe('templates under Trusted Types', () => {
     expect(created).toEqual([]);
   });
 
-  it('clone like Solid\'s template(): a fresh copy of the parsed HTML each call', () => {
+  it("clone like Solid's template(): a fresh copy of the parsed HTML each call", () => {
     const make = template('<p class=x><b>hi</b></p>');
     const [a, b] = [make(), make()];
     expect(a.outerHTML).toBe('<p class="x"><b>hi</b></p>');

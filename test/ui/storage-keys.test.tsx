@@ -17,15 +17,23 @@ afterEach(() => {
 function mount(world: FakeWorld, baseUrl: string) {
   const host = document.createElement('div');
   document.body.append(host);
-  const dispose = mountIsland(host, { baseUrl, context: 'world', publicKey: 'bob', client: world.client('bob') });
+  const dispose = mountIsland(host, {
+    baseUrl,
+    context: 'world',
+    publicKey: 'bob',
+    client: world.client('bob'),
+  });
   mounted.push(dispose);
   return { host, dispose };
 }
 
-const rowOf = (host: HTMLElement, sid: string) => host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
+const rowOf = (host: HTMLElement, sid: string) =>
+  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
 const input = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea')!;
-const sends = (world: FakeWorld) => world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message');
-const live = (host: HTMLElement) => waitFor(() => expect(host.querySelector('.hm-status')?.getAttribute('data-state')).toBe('live'));
+const sends = (world: FakeWorld) =>
+  world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message');
+const live = (host: HTMLElement) =>
+  waitFor(() => expect(host.querySelector('.hm-status')?.getAttribute('data-state')).toBe('live'));
 /** Time for a tab that goes live to resend what it thinks waits (it does so at once). */
 const aWhile = () => new Promise((resolve) => setTimeout(resolve, 100));
 
@@ -35,7 +43,13 @@ async function open(host: HTMLElement, sid: string) {
   await waitFor(() => expect(input(host).disabled).toBe(false));
 }
 
-const waiting = (nonce: string, sid: string) => ({ nonce, conversation_sid: sid, content: `waiting ${nonce}`, created_at: Date.now(), state: 'failed' });
+const waiting = (nonce: string, sid: string) => ({
+  nonce,
+  conversation_sid: sid,
+  content: `waiting ${nonce}`,
+  created_at: Date.now(),
+  state: 'failed',
+});
 
 describe('storage per server (issue 30, item 2)', () => {
   it('keeps the unsent messages and drafts of each server apart: a tab on another server neither sends nor shows them', async () => {
@@ -43,14 +57,18 @@ describe('storage per server (issue 30, item 2)', () => {
     const production = createFakeWorld();
     const staging = createFakeWorld();
     // Staging holds a copy of production's DM, same sid: it would accept production's message.
-    staging.service.world('world').putConversation(production.service.world('world').conversation(production.dm.sid)!);
+    staging.service
+      .world('world')
+      .putConversation(production.service.world('world').conversation(production.dm.sid)!);
     const prod = mount(production, 'https://prod.test/osis');
     await live(prod.host);
     await open(prod.host, production.dm.sid);
     production.failNext('conversation.send_message');
     fireEvent.input(input(prod.host), { target: { value: 'for production only' } });
     fireEvent.keyDown(input(prod.host), { key: 'Enter' });
-    await waitFor(() => expect(prod.host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy());
+    await waitFor(() =>
+      expect(prod.host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy(),
+    );
     fireEvent.input(input(prod.host), { target: { value: 'a production draft' } });
     prod.dispose();
 
@@ -67,7 +85,11 @@ describe('storage per server (issue 30, item 2)', () => {
     // Production's tab, back, has both, and sends its message there.
     const again = mount(production, 'https://prod.test/osis/');
     await live(again.host);
-    await waitFor(() => expect(sends(production).map((c) => (c.params as { content: string }).content)).toEqual(['for production only']));
+    await waitFor(() =>
+      expect(sends(production).map((c) => (c.params as { content: string }).content)).toEqual([
+        'for production only',
+      ]),
+    );
     await open(again.host, production.dm.sid);
     expect(input(again.host).value).toBe('a production draft');
   });
@@ -76,7 +98,10 @@ describe('storage per server (issue 30, item 2)', () => {
     const world = createFakeWorld();
     const legacy = legacyOutboxKey(location.origin, 'world', 'bob');
     localStorage.setItem(legacy, JSON.stringify([waiting('w1', world.dm.sid)]));
-    localStorage.setItem(draftKey(location.origin, 'world', 'bob', world.dm.sid), JSON.stringify({ text: 'an old draft' }));
+    localStorage.setItem(
+      draftKey(location.origin, 'world', 'bob', world.dm.sid),
+      JSON.stringify({ text: 'an old draft' }),
+    );
 
     const elsewhere = mount(world, 'https://elsewhere.test');
     await live(elsewhere.host);
@@ -89,10 +114,16 @@ describe('storage per server (issue 30, item 2)', () => {
 
     const here = mount(world, `${location.origin}/osis`);
     await live(here.host);
-    await waitFor(() => expect(sends(world).map((c) => c.params)).toEqual([{ sid: world.dm.sid, content: 'waiting w1', nonce: 'w1' }]));
+    await waitFor(() =>
+      expect(sends(world).map((c) => c.params)).toEqual([
+        { sid: world.dm.sid, content: 'waiting w1', nonce: 'w1' },
+      ]),
+    );
     expect(localStorage.getItem(legacy)).toBeNull();
     await open(here.host, world.dm.sid);
     expect(input(here.host).value).toBe('an old draft');
-    expect(localStorage.getItem(draftKey(location.origin, 'world', 'bob', world.dm.sid))).toBeNull();
+    expect(
+      localStorage.getItem(draftKey(location.origin, 'world', 'bob', world.dm.sid)),
+    ).toBeNull();
   });
 });

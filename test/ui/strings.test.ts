@@ -7,12 +7,21 @@ afterEach(() => vi.restoreAllMocks());
 describe('the table of texts', () => {
   it('keeps a host’s texts of the right kind: strings for strings, functions for the ones that take a value', () => {
     const unread = (n: number) => `${n} ungelesen`;
-    expect(validStrings({ newChat: 'Neuer Chat', unread })).toEqual({ newChat: 'Neuer Chat', unread });
+    expect(validStrings({ newChat: 'Neuer Chat', unread })).toEqual({
+      newChat: 'Neuer Chat',
+      unread,
+    });
   });
 
   it('reports an unknown key or a value of the wrong kind once, and ignores it', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const input = { newChatt: 'typo', send: 42, unread: 'n unread', toString: 'x', live: 'Verbunden' };
+    const input = {
+      newChatt: 'typo',
+      send: 42,
+      unread: 'n unread',
+      toString: 'x',
+      live: 'Verbunden',
+    };
     expect(validStrings(input)).toEqual({ live: 'Verbunden' });
     expect(validStrings(input)).toEqual({ live: 'Verbunden' });
     const lines = warn.mock.calls.map((call) => String(call[0]));

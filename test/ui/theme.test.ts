@@ -3,7 +3,8 @@ import css from '../../src/ui/styles.css?inline';
 
 // Colour literals: hex, functional notations, and named colours other than the keywords that take
 // their colour from elsewhere (transparent, currentColor, inherit).
-const COLOUR = /#[0-9a-f]{3,8}\b|\b(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(|(?<![\w-])(?:white|black|red|green|blue|gray|grey|silver|navy|yellow|orange)(?![\w-])/i;
+const COLOUR =
+  /#[0-9a-f]{3,8}\b|\b(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(|(?<![\w-])(?:white|black|red|green|blue|gray|grey|silver|navy|yellow|orange)(?![\w-])/i;
 
 const DARK_MEDIA = '@media (prefers-color-scheme: dark)';
 
@@ -22,7 +23,8 @@ function palette(selector: string): Map<string, string> {
     if (match[1]!.trim() !== selector) continue;
     for (const part of match[2]!.split(';')) {
       const at = part.indexOf(':');
-      if (at > 0 && part.trim().startsWith('--_')) declarations.set(part.slice(0, at).trim(), part.slice(at + 1).trim());
+      if (at > 0 && part.trim().startsWith('--_'))
+        declarations.set(part.slice(0, at).trim(), part.slice(at + 1).trim());
     }
   }
   return declarations;
@@ -31,7 +33,8 @@ function palette(selector: string): Map<string, string> {
 /** The palette inside the dark media block. */
 function mediaDark(): Map<string, string> {
   const declarations = new Map<string, string>();
-  for (const match of mediaBlock().matchAll(/(--_[\w-]+):\s*([^;]+);/g)) declarations.set(match[1]!, match[2]!.trim());
+  for (const match of mediaBlock().matchAll(/(--_[\w-]+):\s*([^;]+);/g))
+    declarations.set(match[1]!, match[2]!.trim());
   return declarations;
 }
 
@@ -54,7 +57,8 @@ describe('the island styles (issue 14, dark mode)', () => {
     expect(colours.length).toBeGreaterThan(10);
     expect([...dark.keys()].sort()).toEqual(colours.sort());
     expect(mediaDark()).toEqual(dark);
-    for (const name of colours) expect(dark.get(name)!.replace(/,.*/, '')).toBe(light.get(name)!.replace(/,.*/, ''));
+    for (const name of colours)
+      expect(dark.get(name)!.replace(/,.*/, '')).toBe(light.get(name)!.replace(/,.*/, ''));
     expect(dark.get('--_bg')).not.toBe(light.get('--_bg'));
   });
 

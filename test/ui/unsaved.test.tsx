@@ -17,7 +17,10 @@ afterEach(() => {
 const input = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea')!;
 /** Each unsent bubble's text, and the note under it about storage, if any. */
 const unsent = (host: HTMLElement) =>
-  [...host.querySelectorAll('.hm-msg:not([data-status="sent"])')].map((el) => [el.querySelector('.hm-text')!.textContent, el.querySelector('.hm-unsaved')?.textContent]);
+  [...host.querySelectorAll('.hm-msg:not([data-status="sent"])')].map((el) => [
+    el.querySelector('.hm-text')!.textContent,
+    el.querySelector('.hm-unsaved')?.textContent,
+  ]);
 
 describe('a message storage cannot keep (issue 30, item 3)', () => {
   it('says under its bubble that a reload loses it, while it is being sent and once it failed; a message stored before says nothing', async () => {
@@ -26,8 +29,18 @@ describe('a message storage cannot keep (issue 30, item 3)', () => {
     const origin = createFakeOrigin();
     const host = document.createElement('div');
     document.body.append(host);
-    mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client: world.client('bob'), storage: origin.tab().storage }));
-    await waitFor(() => expect(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy());
+    mounted.push(
+      mountIsland(host, {
+        baseUrl: 'http://osis.test',
+        context: 'world',
+        publicKey: 'bob',
+        client: world.client('bob'),
+        storage: origin.tab().storage,
+      }),
+    );
+    await waitFor(() =>
+      expect(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy(),
+    );
     fireEvent.click(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
     await waitFor(() => expect(input(host).disabled).toBe(false));
     const write = (text: string) => {
@@ -41,13 +54,23 @@ describe('a message storage cannot keep (issue 30, item 3)', () => {
     origin.full = true;
     const release = world.hold('conversation.send_message');
     write('sent in the end');
-    await waitFor(() => expect(unsent(host)).toEqual([['kept', undefined], ['sent in the end', en.unsaved]]));
+    await waitFor(() =>
+      expect(unsent(host)).toEqual([
+        ['kept', undefined],
+        ['sent in the end', en.unsaved],
+      ]),
+    );
     expect(host.querySelector('.hm-msg[data-status="sending"] .hm-unsaved')).toBeTruthy();
     release();
     await waitFor(() => expect(unsent(host)).toEqual([['kept', undefined]]));
     world.failNext('conversation.send_message');
     write('not kept');
-    await waitFor(() => expect(host.querySelectorAll('.hm-msg[data-status="failed"]')).toHaveLength(2));
-    expect(unsent(host)).toEqual([['kept', undefined], ['not kept', en.unsaved]]);
+    await waitFor(() =>
+      expect(host.querySelectorAll('.hm-msg[data-status="failed"]')).toHaveLength(2),
+    );
+    expect(unsent(host)).toEqual([
+      ['kept', undefined],
+      ['not kept', en.unsaved],
+    ]);
   });
 });

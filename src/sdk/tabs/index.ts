@@ -17,7 +17,9 @@ export type { RelayMessage } from './relay.ts';
  * Whether `subscription` is shared across tabs, so a caller can ask who leads (side effects that must
  * happen once per person: outbox flush, notifications).
  */
-export function isSharedSubscription(subscription: Subscription): subscription is SharedSubscription {
+export function isSharedSubscription(
+  subscription: Subscription,
+): subscription is SharedSubscription {
   return 'isLeader' in subscription && 'onLeadershipChange' in subscription;
 }
 
@@ -44,11 +46,26 @@ export function shareAcrossTabs(
   platform: TabPlatform = {},
   environment?: Partial<Environment>,
 ): (options: SubscribeOptions) => Subscription {
-  const g = globalThis as typeof globalThis & { navigator?: { locks?: TabLocks | null }; location?: { href: string } };
+  const g = globalThis as typeof globalThis & {
+    navigator?: { locks?: TabLocks | null };
+    location?: { href: string };
+  };
   const locks = platform.locks ?? g.navigator?.locks ?? undefined;
-  const Channel = platform.BroadcastChannel ?? (g.BroadcastChannel as TabChannelConstructor | undefined);
+  const Channel =
+    platform.BroadcastChannel ?? (g.BroadcastChannel as TabChannelConstructor | undefined);
   if (!locks || !Channel) return subscribe;
-  const pageEvents = platform.pageEvents ?? (typeof g.addEventListener === 'function' ? (g as unknown as EventTarget) : undefined);
+  const pageEvents =
+    platform.pageEvents ??
+    (typeof g.addEventListener === 'function' ? (g as unknown as EventTarget) : undefined);
   const name = sharedStreamName(identity, platform.base ?? g.location?.href);
-  return (options) => makeSharedSubscription({ ...options, name, subscribe, locks, BroadcastChannel: Channel, pageEvents, environment });
+  return (options) =>
+    makeSharedSubscription({
+      ...options,
+      name,
+      subscribe,
+      locks,
+      BroadcastChannel: Channel,
+      pageEvents,
+      environment,
+    });
 }

@@ -10,7 +10,11 @@ import { RELAY_VERSION } from './relay.ts';
  * a collision (odds about 1 in 10^18 for ten identities in one browser) would merge two streams.
  */
 export function sharedStreamName(identity: Identity, base: string | undefined): string {
-  const text = [normalizeOsisUrl(identity.baseUrl, base), identity.context, identity.publicKey].join('\n');
+  const text = [
+    normalizeOsisUrl(identity.baseUrl, base),
+    identity.context,
+    identity.publicKey,
+  ].join('\n');
   let a = 0x811c9dc5;
   let b = 0x01000193;
   for (let i = 0; i < text.length; i++) {

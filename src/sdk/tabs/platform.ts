@@ -5,7 +5,11 @@
  * takes it from its holder, whose request then rejects with an AbortError.
  */
 export interface TabLocks {
-  request(name: string, options: { signal?: AbortSignal; steal?: boolean }, callback: (lock: unknown) => Promise<void>): Promise<unknown>;
+  request(
+    name: string,
+    options: { signal?: AbortSignal; steal?: boolean },
+    callback: (lock: unknown) => Promise<void>,
+  ): Promise<unknown>;
 }
 
 /** The part of a `BroadcastChannel` used. */

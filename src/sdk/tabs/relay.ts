@@ -46,15 +46,32 @@ const Tag = v.string();
 const VersionSchema = v.literal(RELAY_VERSION);
 const TabId = v.sized(v.string(), 1, 64);
 const Count = v.integer();
-const CursorSchema: Schema<string> = v.check(v.string(), (text) => parseCursor(text).ok, 'expected a cursor <epoch>:<seq>');
-const Waiting = v.object({ state: Tag, at: v.number(), attempt: Count, reason: v.sized(v.string(), 0, 1000) });
+const CursorSchema: Schema<string> = v.check(
+  v.string(),
+  (text) => parseCursor(text).ok,
+  'expected a cursor <epoch>:<seq>',
+);
+const Waiting = v.object({
+  state: Tag,
+  at: v.number(),
+  attempt: Count,
+  reason: v.sized(v.string(), 0, 1000),
+});
 
 const StatusSchema = v.variant<StreamStatus>('state', {
   connecting: v.object({ state: Tag, attempt: Count }),
-  connected: v.object({ state: Tag, heartbeatMs: v.integer(1), resumable: v.optional(v.boolean()) }),
+  connected: v.object({
+    state: Tag,
+    heartbeatMs: v.integer(1),
+    resumable: v.optional(v.boolean()),
+  }),
   reconnecting: Waiting,
   offline: Waiting,
-  unauthorized: v.object({ state: Tag, httpStatus: Count, rpcCode: v.optional(v.integer(-(2 ** 31), 0)) }),
+  unauthorized: v.object({
+    state: Tag,
+    httpStatus: Count,
+    rpcCode: v.optional(v.integer(-(2 ** 31), 0)),
+  }),
 });
 
 const ItemSchema = v.variant<StreamItem>('kind', {
@@ -69,7 +86,14 @@ const Sid = v.optional(v.sized(v.string(), 1, 128));
 const MessageSchema = v.variant<RelayMessage>('type', {
   items: v.object({ v: VersionSchema, type: Tag, from: TabId, items: Items(MAX_RELAYED) }),
   hello: v.object({ v: VersionSchema, type: Tag, from: TabId, showing: Sid }),
-  state: v.object({ v: VersionSchema, type: Tag, from: TabId, to: TabId, items: Items(2), withheld: v.optional(CursorSchema) }),
+  state: v.object({
+    v: VersionSchema,
+    type: Tag,
+    from: TabId,
+    to: TabId,
+    items: Items(2),
+    withheld: v.optional(CursorSchema),
+  }),
   retry: Ask,
   call: Ask,
   bye: Ask,
@@ -84,13 +108,19 @@ const MessageSchema = v.variant<RelayMessage>('type', {
  * type this build does not know, say) is left out of the message, and `skipped` says why, one line
  * per item; the others are kept.
  */
-export function parseRelayMessage(data: unknown): { ok: true; value: RelayMessage; skipped: string[] } | { ok: false; error: string } {
+export function parseRelayMessage(
+  data: unknown,
+): { ok: true; value: RelayMessage; skipped: string[] } | { ok: false; error: string } {
   const version = (data as { v?: unknown } | null)?.v;
   if (version !== RELAY_VERSION) {
-    return { ok: false, error: `relay message of version ${JSON.stringify(version) ?? 'undefined'} (this tab speaks ${RELAY_VERSION})` };
+    return {
+      ok: false,
+      error: `relay message of version ${JSON.stringify(version) ?? 'undefined'} (this tab speaks ${RELAY_VERSION})`,
+    };
   }
   const parsed = v.parse(MessageSchema, data);
-  if (!parsed.ok) return { ok: false, error: `invalid relay message: ${v.describeIssues(parsed.error)}` };
+  if (!parsed.ok)
+    return { ok: false, error: `invalid relay message: ${v.describeIssues(parsed.error)}` };
   const message = parsed.value;
   const skipped: string[] = [];
   if ('items' in message) {

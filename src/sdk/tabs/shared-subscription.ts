@@ -1,5 +1,13 @@
 import { defaultEnvironment } from '../environment.ts';
-import { makeSubscription, STAT_KEYS, type StreamBatch, type StreamItem, type StreamStatus, type Subscription, type SubscriptionStats } from '../subscription.ts';
+import {
+  makeSubscription,
+  STAT_KEYS,
+  type StreamBatch,
+  type StreamItem,
+  type StreamStatus,
+  type Subscription,
+  type SubscriptionStats,
+} from '../subscription.ts';
 import { makeInbox } from './inbox.ts';
 import { messageTask, type TabChannel } from './platform.ts';
 import { hasHad, makeRecentIds } from './recent.ts';
@@ -59,7 +67,11 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     warn(`dropped ${what}`);
   };
 
-  type Outgoing = RelayMessage extends infer M ? (M extends RelayMessage ? Omit<M, 'v' | 'from'> : never) : never;
+  type Outgoing = RelayMessage extends infer M
+    ? M extends RelayMessage
+      ? Omit<M, 'v' | 'from'>
+      : never
+    : never;
   const post = (message: Outgoing) => {
     try {
       channel?.postMessage({ v: RELAY_VERSION, from: tabId, ...message });
@@ -75,7 +87,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
   const flushRelay = () => {
     const items = outgoing;
     outgoing = [];
-    for (let at = 0; at < items.length; at += MAX_RELAYED) post({ type: 'items', items: items.slice(at, at + MAX_RELAYED) });
+    for (let at = 0; at < items.length; at += MAX_RELAYED)
+      post({ type: 'items', items: items.slice(at, at + MAX_RELAYED) });
   };
   // The tabs known to follow (their `hello`, less their `bye`): a leader alone posts no events.
   const peers = new Set<string>();
@@ -125,7 +138,9 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       if (item.kind === 'status') {
         if (asked) asked.heard = true;
         const { status } = item;
-        watch.waiting(status.state === 'reconnecting' || status.state === 'offline' ? status.at : undefined);
+        watch.waiting(
+          status.state === 'reconnecting' || status.state === 'offline' ? status.at : undefined,
+        );
       }
       if (item.kind === 'event' && item.id !== undefined) {
         // An event the new leader replays after a handover that this tab has already passed on.
@@ -149,7 +164,10 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       case 'items':
         // Before the leader is known (a tab that has just joined), what it relays is not for this tab yet.
         if (leading || leader === undefined) return;
-        if (message.from !== leader) return dropped(`a message from another tab: items from ${message.from}, which does not lead`);
+        if (message.from !== leader)
+          return dropped(
+            `a message from another tab: items from ${message.from}, which does not lead`,
+          );
         return receive(message.items);
       case 'bye':
         peers.delete(message.from);
@@ -175,8 +193,18 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         // What a tab joining mid-stream is told: the status, and the `ready` of the live connection
         // (gone by before it listened) with the leader's position, so that its consumer takes a snapshot.
         const items: StreamItem[] = [{ kind: 'status', status: lastStatus }];
-        if (lastReady) items.push({ kind: 'event', event: { type: 'ready', data: lastReady }, ...(position === undefined ? {} : { id: position }) });
-        post({ type: 'state', to: message.from, items, ...(withheld === undefined ? {} : { withheld }) });
+        if (lastReady)
+          items.push({
+            kind: 'event',
+            event: { type: 'ready', data: lastReady },
+            ...(position === undefined ? {} : { id: position }),
+          });
+        post({
+          type: 'state',
+          to: message.from,
+          items,
+          ...(withheld === undefined ? {} : { withheld }),
+        });
         return;
       }
       case 'state': {
@@ -190,11 +218,29 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         // take a ready as a resumption: a tab joining behind the leader's position (shown again from the
         // cache; measured from where it stood when it asked, as what was relayed since moved it on), or
         // one answering a call that the new leader withheld an event from before it knew it followed.
-        const ready = message.items.find((item) => item.kind === 'event' && item.event.type === 'ready');
-        const missed = by === 'join' ? ready?.kind === 'event' && ready.id !== undefined && at !== undefined && !hasHad(at, ready.id) : message.withheld !== undefined && !hasHad(at, message.withheld);
+        const ready = message.items.find(
+          (item) => item.kind === 'event' && item.event.type === 'ready',
+        );
+        const missed =
+          by === 'join'
+            ? ready?.kind === 'event' &&
+              ready.id !== undefined &&
+              at !== undefined &&
+              !hasHad(at, ready.id)
+            : message.withheld !== undefined && !hasHad(at, message.withheld);
         if (missed) {
-          const id = ready?.kind === 'event' && ready.id !== undefined ? ready.id : message.withheld;
-          inbox.push([{ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, ...(id === undefined ? {} : { id }) }]);
+          const id =
+            ready?.kind === 'event' && ready.id !== undefined ? ready.id : message.withheld;
+          inbox.push([
+            {
+              kind: 'event',
+              event: {
+                type: 'resync',
+                data: { reason: 'joined the shared stream behind its position' },
+              },
+              ...(id === undefined ? {} : { id }),
+            },
+          ]);
         }
         return;
       }
@@ -216,7 +262,11 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     const stop = new AbortController();
     const abort = () => stop.abort();
     member.addEventListener('abort', abort, { once: true });
-    const subscription = options.subscribe({ signal: stop.signal, lastEventId: position, onBadFrame: options.onBadFrame });
+    const subscription = options.subscribe({
+      signal: stop.signal,
+      lastEventId: position,
+      onBadFrame: options.onBadFrame,
+    });
     real = subscription;
     // The tabs that followed the last leader are not known yet: they answer this with `hello`.
     post({ type: 'call' });
@@ -258,7 +308,10 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
       if (!stop.signal.aborted) failed(error);
     });
     try {
-      await Promise.race([pumping, new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }))]);
+      await Promise.race([
+        pumping,
+        new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true })),
+      ]);
     } finally {
       member.removeEventListener('abort', abort);
       stop.abort();
@@ -277,13 +330,15 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     request?.abort();
     const mine = new AbortController();
     request = mine;
-    locks.request(options.name, steal ? { steal } : { signal: mine.signal }, () => lead(mine.signal)).catch((error: unknown) => {
-      // Leaving the line (pagehide, unmount, a takeover) rejects with an AbortError, as does another tab
-      // taking the lock from this one: that one leads now. Anything else is worth a line.
-      if (mine.signal.aborted) return;
-      if ((error as Error).name === 'AbortError') return lose();
-      warn(`the tab lock failed: ${(error as Error).message}`);
-    });
+    locks
+      .request(options.name, steal ? { steal } : { signal: mine.signal }, () => lead(mine.signal))
+      .catch((error: unknown) => {
+        // Leaving the line (pagehide, unmount, a takeover) rejects with an AbortError, as does another tab
+        // taking the lock from this one: that one leads now. Anything else is worth a line.
+        if (mine.signal.aborted) return;
+        if ((error as Error).name === 'AbortError') return lose();
+        warn(`the tab lock failed: ${(error as Error).message}`);
+      });
   }
 
   /** Another tab took the lock: stop leading (the real stream ends), and follow it like a tab that joins. */
@@ -310,7 +365,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
     joined = true;
     channel = new options.BroadcastChannel(name);
     channel.onmessage = (event) => onMessage(event.data);
-    channel.onmessageerror = () => dropped('a message from another tab that could not be deserialized');
+    channel.onmessageerror = () =>
+      dropped('a message from another tab that could not be deserialized');
     askLeader();
     queue();
   }
@@ -346,7 +402,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
         const batch = await inbox.take(signal);
         if (batch === undefined) return;
         yield batch;
-        if (batch.some((item) => item.kind === 'status' && item.status.state === 'unauthorized')) return;
+        if (batch.some((item) => item.kind === 'status' && item.status.state === 'unauthorized'))
+          return;
       }
     } finally {
       options.pageEvents?.removeEventListener('pagehide', onPageHide);
@@ -359,7 +416,11 @@ export function makeSharedSubscription(options: SharedStreamOptions): SharedSubs
 
   // Each figure counts what every real stream of this tab saw, the running one included.
   const stats = {} as SubscriptionStats;
-  for (const key of STAT_KEYS) Object.defineProperty(stats, key, { get: () => done[key] + (real?.stats[key] ?? 0), enumerable: true });
+  for (const key of STAT_KEYS)
+    Object.defineProperty(stats, key, {
+      get: () => done[key] + (real?.stats[key] ?? 0),
+      enumerable: true,
+    });
   const shared = makeSubscription({
     name: 'subscribe',
     signal,

@@ -7,7 +7,10 @@ import type { ListWindow } from './window.ts';
  * confirmed, a preview updated) keeps its DOM node and updates in place, and a row that moves is
  * moved, not rebuilt. `index` is the row's place in the whole list, not in the window.
  */
-export function Windowed<T>(props: { of: ListWindow<T>; children: (item: Accessor<T>, index: Accessor<number>) => JSX.Element }) {
+export function Windowed<T>(props: {
+  of: ListWindow<T>;
+  children: (item: Accessor<T>, index: Accessor<number>) => JSX.Element;
+}) {
   return (
     <Key each={props.of.rows()} by={props.of.key}>
       {(item, at) => {

@@ -3,13 +3,19 @@
  * top of the viewport stays where the reader sees it: the first row matching `rowSelector` whose
  * bottom is below the viewport's top keeps its offset from that top.
  */
-export function keepingPlace(scroller: HTMLElement | undefined, rowSelector: string, change: () => void): void {
+export function keepingPlace(
+  scroller: HTMLElement | undefined,
+  rowSelector: string,
+  change: () => void,
+): void {
   if (!scroller) {
     change();
     return;
   }
   const top = scroller.getBoundingClientRect().top;
-  const anchor = [...scroller.querySelectorAll<HTMLElement>(rowSelector)].find((el) => el.getBoundingClientRect().bottom > top);
+  const anchor = [...scroller.querySelectorAll<HTMLElement>(rowSelector)].find(
+    (el) => el.getBoundingClientRect().bottom > top,
+  );
   const offset = anchor ? anchor.getBoundingClientRect().top - top : 0;
   change();
   if (anchor?.isConnected) scroller.scrollTop += anchor.getBoundingClientRect().top - top - offset;

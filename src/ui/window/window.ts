@@ -68,21 +68,39 @@ export interface ListWindow<T> {
 
 /** A window over `options.list`; see {@link ListWindow}. Call it under a Solid owner. */
 export function createWindow<T>(options: WindowOptions<T>): ListWindow<T> {
-  const { list, key, edge = 'end', pinned: initial = 30, chunk = 40, max = 200, holdBy = 'key' } = options;
+  const {
+    list,
+    key,
+    edge = 'end',
+    pinned: initial = 30,
+    chunk = 40,
+    max = 200,
+    holdBy = 'key',
+  } = options;
   // The first rendered row's key (or index) while held; undefined while pinned.
   const [anchor, setAnchor] = createSignal<string | number>();
-  const indexOf = (all: Sequence<T>, k: string) => (all.indexOfKey ? all.indexOfKey(k) : all.slice(0, all.length).findIndex((item) => key(item) === k));
+  const indexOf = (all: Sequence<T>, k: string) =>
+    all.indexOfKey
+      ? all.indexOfKey(k)
+      : all.slice(0, all.length).findIndex((item) => key(item) === k);
   const [size, setSize] = createSignal(initial);
 
   const range = createMemo<WindowRange>(
     () => {
       const all = list();
       const first = anchor();
-      const at = first === undefined ? -1 : typeof first === 'number' ? Math.min(first, Math.max(0, all.length - max)) : indexOf(all, first);
+      const at =
+        first === undefined
+          ? -1
+          : typeof first === 'number'
+            ? Math.min(first, Math.max(0, all.length - max))
+            : indexOf(all, first);
       // Held: from the anchor. Pinned, or the anchor's row is gone: the rows at the edge.
       if (at >= 0) return { start: at, end: Math.min(all.length, at + max) };
       const count = Math.min(size(), max);
-      return edge === 'end' ? { start: Math.max(0, all.length - count), end: all.length } : { start: 0, end: Math.min(all.length, count) };
+      return edge === 'end'
+        ? { start: Math.max(0, all.length - count), end: all.length }
+        : { start: 0, end: Math.min(all.length, count) };
     },
     { start: 0, end: 0 },
     { equals: (a, b) => a.start === b.start && a.end === b.end },
@@ -136,7 +154,11 @@ export function createWindow<T>(options: WindowOptions<T>): ListWindow<T> {
       const { start, end } = range();
       const length = list().length;
       if (index < 0 || index >= length || (index >= start && index < end)) return false;
-      startAt(index < start ? Math.max(0, index - chunk) : Math.max(0, Math.min(length, index + chunk + 1) - max));
+      startAt(
+        index < start
+          ? Math.max(0, index - chunk)
+          : Math.max(0, Math.min(length, index + chunk + 1) - max),
+      );
       return true;
     },
   };

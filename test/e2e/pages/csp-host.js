@@ -3,7 +3,13 @@
 // byte of the island on is recorded for the test to read.
 window.cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
-  window.cspViolations.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample, source: e.sourceFile, line: e.lineNumber });
+  window.cspViolations.push({
+    directive: e.effectiveDirective,
+    blocked: e.blockedURI,
+    sample: e.sample,
+    source: e.sourceFile,
+    line: e.lineNumber,
+  });
 });
 document.addEventListener('DOMContentLoaded', () => {
   const q = new URLSearchParams(location.search);

@@ -20,15 +20,25 @@ export interface Violation {
 export async function axeScan(page: Page): Promise<Violation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: source });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
     type AxeViolation = { id: string; impact: string | null; nodes: { target: unknown[] }[] };
     const { violations } = await axe.run(document, { resultTypes: ['violations'] });
-    return violations.map((v) => ({ id: v.id, impact: v.impact ?? 'unknown', nodes: v.nodes.length, targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
+    return violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? 'unknown',
+      nodes: v.nodes.length,
+      targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
+    }));
   });
 }
 
 /** Only the violations that keep someone from using the island: serious or critical. */
-export const blocking = (found: readonly Violation[]) => found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+export const blocking = (found: readonly Violation[]) =>
+  found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 
 /** What a scan of every screen found, to print once at the end of a file. */
 export const report = new Map<string, Violation[]>();
@@ -38,7 +48,11 @@ export const report = new Map<string, Violation[]>();
  * (`${name}-${width}-${scheme}.png`) and an axe scan of each, kept in {@link report}. Answers the
  * serious and critical violations, by screen. `check` runs at each width, before the screenshots.
  */
-export async function lookAt(page: Page, name: string, check?: (width: number) => Promise<void>): Promise<Record<string, Violation[]>> {
+export async function lookAt(
+  page: Page,
+  name: string,
+  check?: (width: number) => Promise<void>,
+): Promise<Record<string, Violation[]>> {
   const found: Record<string, Violation[]> = {};
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
@@ -62,7 +76,8 @@ export function printReport(): string {
   const lines: string[] = [];
   for (const [label, violations] of report) {
     if (violations.length === 0) lines.push(`${label}  none`);
-    for (const v of violations) lines.push(`${label}  ${v.impact} ${v.id} ×${v.nodes}  ${v.targets.slice(0, 3).join(' ')}`);
+    for (const v of violations)
+      lines.push(`${label}  ${v.impact} ${v.id} ×${v.nodes}  ${v.targets.slice(0, 3).join(' ')}`);
   }
   return lines.join('\n');
 }

@@ -35,7 +35,9 @@ const DISABLED_FEATURES = [
 ];
 
 function checkPlaywright(): void {
-  const { version } = createRequire(import.meta.url)('playwright-core/package.json') as { version: string };
+  const { version } = createRequire(import.meta.url)('playwright-core/package.json') as {
+    version: string;
+  };
   if (version !== PLAYWRIGHT) {
     throw new Error(
       `launchChromium repeats playwright-core ${PLAYWRIGHT}'s --disable-features list, but playwright-core is ${version}: ` +
@@ -47,9 +49,16 @@ function checkPlaywright(): void {
 
 /** Debian's Chromium, or `CHROME_PATH`. Never downloads a browser. */
 export function chromiumPath(): string {
-  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const candidates = [
+    process.env.CHROME_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+  ].filter(Boolean) as string[];
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error('No Chromium found: install it with `apt-get install -y chromium` (or set CHROME_PATH).');
+  if (!found)
+    throw new Error(
+      'No Chromium found: install it with `apt-get install -y chromium` (or set CHROME_PATH).',
+    );
   return found;
 }
 

@@ -4,7 +4,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { createCommunicationClient, type CommunicationClient } from '../../../src/sdk/index.ts';
 import type { Conversation } from '../../../src/protocol/index.ts';
-import { startBackendServer, type RunningBackend, type ServerOptions } from '../../../mocks/backend/index.ts';
+import {
+  startBackendServer,
+  type RunningBackend,
+  type ServerOptions,
+} from '../../../mocks/backend/index.ts';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
 import { tempDir } from '../../support/backend.ts';
 import { launchChromium } from './browser.ts';
@@ -26,7 +30,16 @@ export interface Harness {
    * A page showing one element as `key`, talking to `osisUrl` (default: the backend directly); `init`
    * runs in this page only, before any of its scripts (as `page.addInitScript`).
    */
-  page(key: string, options?: { osisUrl?: string; width?: number; height?: number; browserContext?: BrowserContext; init?: () => void }): Promise<Page>;
+  page(
+    key: string,
+    options?: {
+      osisUrl?: string;
+      width?: number;
+      height?: number;
+      browserContext?: BrowserContext;
+      init?: () => void;
+    },
+  ): Promise<Page>;
   /** Stops the backend and starts it again on the same port and data directory (a new epoch). */
   restartBackend(): Promise<void>;
   close(): Promise<void>;
@@ -37,15 +50,25 @@ let counter = 0;
 export async function startHarness(options: ServerOptions = {}): Promise<Harness> {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const data = tempDir();
-  const backendOptions: ServerOptions = { seed: false, dataDir: data.path, fsync: false, heartbeatMs: 1000, ...options };
+  const backendOptions: ServerOptions = {
+    seed: false,
+    dataDir: data.path,
+    fsync: false,
+    heartbeatMs: 1000,
+    ...options,
+  };
   let backend = await startBackendServer(backendOptions);
   const statics = await startStaticServer(root);
   const chromium = await launchChromium();
   const proxies: FaultProxy[] = [];
   const context = `e2e-${process.pid}-${counter++}`;
-  const client = (key: string) => createCommunicationClient({ baseUrl: backend.url, context, publicKey: key });
+  const client = (key: string) =>
+    createCommunicationClient({ baseUrl: backend.url, context, publicKey: key });
   const dm = await client('alice').setConversation({ participant_keys: ['alice', 'bob'] });
-  const group = await client('carol').setConversation({ name: 'Crew', participant_keys: ['alice', 'bob', 'carol'] });
+  const group = await client('carol').setConversation({
+    name: 'Crew',
+    participant_keys: ['alice', 'bob', 'carol'],
+  });
 
   const harness: Harness = {
     get backend() {
@@ -63,12 +86,17 @@ export async function startHarness(options: ServerOptions = {}): Promise<Harness
     },
     async page(key, pageOptions = {}) {
       const browserContext =
-        pageOptions.browserContext ?? (await chromium.browser.newContext({ viewport: { width: pageOptions.width ?? 1000, height: pageOptions.height ?? 700 } }));
+        pageOptions.browserContext ??
+        (await chromium.browser.newContext({
+          viewport: { width: pageOptions.width ?? 1000, height: pageOptions.height ?? 700 },
+        }));
       const page = await browserContext.newPage();
       page.on('pageerror', (error) => console.error(`[page ${key}] ${error.message}`));
       if (pageOptions.init) await page.addInitScript(pageOptions.init);
       const osis = pageOptions.osisUrl ?? backend.url;
-      await page.goto(`${statics.url}/test/e2e/pages/host.html?osis=${encodeURIComponent(osis)}&context=${context}&key=${key}`);
+      await page.goto(
+        `${statics.url}/test/e2e/pages/host.html?osis=${encodeURIComponent(osis)}&context=${context}&key=${key}`,
+      );
       return page;
     },
     async restartBackend() {
@@ -117,7 +145,10 @@ export function badge(page: Page, sid: string) {
  * bottom a screen at a time (the list renders only what is near the viewport, and loads older
  * pages at the top) until nothing new appears. Throws if two screens disagree on the order.
  */
-export async function readWholeChat(page: Page, timeoutMs = 30_000): Promise<{ texts: string[]; mostInDom: number }> {
+export async function readWholeChat(
+  page: Page,
+  timeoutMs = 30_000,
+): Promise<{ texts: string[]; mostInDom: number }> {
   const end = Date.now() + timeoutMs;
   const all: { key: string; text: string }[] = [];
   const known = new Set<string>();
@@ -125,7 +156,9 @@ export async function readWholeChat(page: Page, timeoutMs = 30_000): Promise<{ t
   let mostInDom = 0;
   while (Date.now() < end && idle < 6) {
     const screen = await page.evaluate(() => {
-      const scroller = document.querySelector('hero-messaging')!.shadowRoot!.querySelector<HTMLElement>('.hm-messages')!;
+      const scroller = document
+        .querySelector('hero-messaging')!
+        .shadowRoot!.querySelector<HTMLElement>('.hm-messages')!;
       const rows = [...scroller.querySelectorAll<HTMLElement>('.hm-msg')].map((el) => ({
         key: el.dataset.key!,
         text: el.querySelector('.hm-text')!.textContent!,
@@ -137,7 +170,9 @@ export async function readWholeChat(page: Page, timeoutMs = 30_000): Promise<{ t
     mostInDom = Math.max(mostInDom, screen.length);
     const fresh = screen.filter((row) => !known.has(row.key));
     if (all.length > 0 && fresh.some((row, i) => screen[i]!.key !== row.key)) {
-      throw new Error(`the chat's order changed between screens: ${JSON.stringify(screen.map((r) => r.text))}`);
+      throw new Error(
+        `the chat's order changed between screens: ${JSON.stringify(screen.map((r) => r.text))}`,
+      );
     }
     all.unshift(...fresh);
     for (const row of fresh) known.add(row.key);

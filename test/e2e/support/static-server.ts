@@ -3,7 +3,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
 
 export interface StaticServerOptions {
   /** Extra response headers for a request (a host page's Content-Security-Policy, say). Default none. */
@@ -13,7 +18,10 @@ export interface StaticServerOptions {
 }
 
 /** Serves files under `root` on an ephemeral loopback port: the host pages and the built bundle. */
-export async function startStaticServer(root: string, options: StaticServerOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function startStaticServer(
+  root: string,
+  options: StaticServerOptions = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = normalize(decodeURIComponent(url.pathname));
@@ -25,7 +33,11 @@ export async function startStaticServer(root: string, options: StaticServerOptio
     } catch {
       return void res.writeHead(404).end('not found');
     }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store', ...options.headers?.(url) });
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store',
+      ...options.headers?.(url),
+    });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

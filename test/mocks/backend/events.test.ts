@@ -1,6 +1,11 @@
 // @vitest-environment node
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCursor, parseCursor, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol';
+import {
+  formatCursor,
+  parseCursor,
+  type FullChatMessage as ChatMessage,
+  type FullConversation as Conversation,
+} from '../../../src/protocol';
 import type { RunningBackend } from '../../../mocks/backend';
 import { call, freshContext, openStream, withBackend, type RawStream } from '../../support/backend';
 
@@ -26,12 +31,17 @@ async function setup() {
     participant_keys: ['alice', 'bob'],
   });
   const send = (content: string, key = 'alice') =>
-    call<ChatMessage>(server.url, { context, key }, 'conversation.send_message', { sid: conv.sid, content, nonce: content });
+    call<ChatMessage>(server.url, { context, key }, 'conversation.send_message', {
+      sid: conv.sid,
+      content,
+      nonce: content,
+    });
   return { context, conv, send };
 }
 
-const isMessage = (content: string) => (f: { json: { type: string; data: { content?: string } } }) =>
-  f.json.type === 'chatmessage.new' && f.json.data.content === content;
+const isMessage =
+  (content: string) => (f: { json: { type: string; data: { content?: string } } }) =>
+    f.json.type === 'chatmessage.new' && f.json.data.content === content;
 
 describe('dev backend event stream', () => {
   it('sends ready first with a cursor and the heartbeat, without an id', async () => {
@@ -50,7 +60,9 @@ describe('dev backend event stream', () => {
   });
 
   it('accepts the identity as query parameters for plain EventSource clients', async () => {
-    const res = await fetch(`${server.url}/hero_osis_communication/events?context=${freshContext()}&public_key=bob`);
+    const res = await fetch(
+      `${server.url}/hero_osis_communication/events?context=${freshContext()}&public_key=bob`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(res.headers.get('cache-control')).toMatch(/no-cache/);
@@ -70,7 +82,11 @@ describe('dev backend event stream', () => {
     expect(frame.event).toBe('chatmessage.new');
     expect(frame.id).toMatch(new RegExp(`:${sent.seq}$`));
     const updated = await bob.waitFor((f) => f.json.type === 'conversation.updated');
-    expect(updated.json.data).toMatchObject({ last_message: 'hi bob', unread_count: 1, seq: sent.seq + 1 });
+    expect(updated.json.data).toMatchObject({
+      last_message: 'hi bob',
+      unread_count: 1,
+      seq: sent.seq + 1,
+    });
     expect(bob.frames.indexOf(updated)).toBeGreaterThan(bob.frames.indexOf(frame));
     await new Promise((r) => setTimeout(r, 150));
     expect(carol.frames.map((f) => f.json.type)).toEqual(['ready']);
@@ -92,7 +108,12 @@ describe('dev backend event stream', () => {
     const tab2 = await stream({ context, key: 'bob' });
     const alice = await stream({ context, key: 'alice' });
     await Promise.all([tab1, tab2, alice].map((s) => s.waitFor((f) => f.json.type === 'ready')));
-    const read = await call<Conversation>(server.url, { context, key: 'bob' }, 'conversation.mark_read', { sid: conv.sid, receipt: false });
+    const read = await call<Conversation>(
+      server.url,
+      { context, key: 'bob' },
+      'conversation.mark_read',
+      { sid: conv.sid, receipt: false },
+    );
     for (const tab of [tab1, tab2]) {
       const frame = await tab.waitFor((f) => f.json.type === 'conversation.read');
       expect(frame.json.data).toEqual({ sid: conv.sid, reader_key: 'bob', seq: read.seq });
@@ -112,8 +133,12 @@ describe('dev backend event stream', () => {
     const again = await stream({ context, key: 'bob' }, seen.id);
     await again.waitFor(isMessage('three'));
     await send('four');
-    await again.waitFor((f) => f.json.type === 'conversation.updated' && f.json.data.last_message === 'four');
-    const types = again.frames.map((f) => (f.json.type === 'chatmessage.new' ? f.json.data.content : f.json.type));
+    await again.waitFor(
+      (f) => f.json.type === 'conversation.updated' && f.json.data.last_message === 'four',
+    );
+    const types = again.frames.map((f) =>
+      f.json.type === 'chatmessage.new' ? f.json.data.content : f.json.type,
+    );
     expect(types).toEqual([
       'ready',
       'conversation.updated',
@@ -124,7 +149,9 @@ describe('dev backend event stream', () => {
       'four',
       'conversation.updated',
     ]);
-    const ids = again.frames.slice(1).map((f) => parseCursor(f.id).ok && Number(f.id!.split(':')[1]));
+    const ids = again.frames
+      .slice(1)
+      .map((f) => parseCursor(f.id).ok && Number(f.id!.split(':')[1]));
     expect(ids).toEqual([...(ids as number[])].sort((a, b) => a - b));
   });
 
@@ -135,7 +162,11 @@ describe('dev backend event stream', () => {
     const cursor = parseCursor(ready.json.data.cursor);
     if (!cursor.ok) throw new Error(cursor.error);
     for (let i = 0; i < 30; i++) await send(`fill ${i}`); // 60 events through a ring of 50
-    const cases = [formatCursor({ epoch: 'otherepoch', seq: cursor.value.seq }), ready.json.data.cursor, 'not a cursor'];
+    const cases = [
+      formatCursor({ epoch: 'otherepoch', seq: cursor.value.seq }),
+      ready.json.data.cursor,
+      'not a cursor',
+    ];
     for (const lastEventId of cases) {
       const s = await stream({ context, key: 'bob' }, lastEventId);
       const resync = await s.waitFor((f) => f.json.type === 'resync');
@@ -151,10 +182,18 @@ describe('dev backend event stream', () => {
     // One synchronous run of the server, as a burst is: its frames reach the socket together.
     const expected: string[] = [];
     for (let i = 0; i < 100; i++) {
-      server.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content: `m${i}`, nonce: `m${i}` });
+      server.backend.service.call(context, 'alice', 'conversation.send_message', {
+        sid: conv.sid,
+        content: `m${i}`,
+        nonce: `m${i}`,
+      });
       expected.push(`m${i}`);
       if (i === 49) {
-        server.backend.injectRaw(context, 'bob', 'event: resync\ndata: {"type":"resync","data":{"reason":"between"}}\n\n');
+        server.backend.injectRaw(
+          context,
+          'bob',
+          'event: resync\ndata: {"type":"resync","data":{"reason":"between"}}\n\n',
+        );
         expected.push('resync');
       }
     }

@@ -15,17 +15,20 @@ afterAll(() => server.close());
 /** A GET with a `Host` of our choosing (fetch does not let a caller set it). */
 function get(port: number, path: string, host: string, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { Host: host, ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      // An event stream does not end by itself: the status is enough.
-      if (res.headers['content-type']?.startsWith('text/event-stream')) {
-        resolve({ status: res.statusCode ?? 0, body: '' });
-        req.destroy();
-      }
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, headers: { Host: host, ...headers } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        // An event stream does not end by itself: the status is enough.
+        if (res.headers['content-type']?.startsWith('text/event-stream')) {
+          resolve({ status: res.statusCode ?? 0, body: '' });
+          req.destroy();
+        }
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -33,18 +36,37 @@ function get(port: number, path: string, host: string, headers: Record<string, s
 
 describe('dev backend Host check (DNS rebinding)', () => {
   it('refuses a foreign Host with 421 and a body that says how to allow it', async () => {
-    for (const path of [`${SERVICE_PATH}/health`, `${SERVICE_PATH}/events`, `${SERVICE_PATH}/rpc`]) {
-      const reply = await get(server.port, path, `evil.example:${server.port}`, { 'X-Hero-Context': 'demo', 'X-Public-Key': 'alice' });
+    for (const path of [
+      `${SERVICE_PATH}/health`,
+      `${SERVICE_PATH}/events`,
+      `${SERVICE_PATH}/rpc`,
+    ]) {
+      const reply = await get(server.port, path, `evil.example:${server.port}`, {
+        'X-Hero-Context': 'demo',
+        'X-Public-Key': 'alice',
+      });
       expect(reply.status).toBe(421);
-      expect(JSON.parse(reply.body).error).toBe('host "evil.example" is not served here; start the backend with --allow-host evil.example to allow it');
+      expect(JSON.parse(reply.body).error).toBe(
+        'host "evil.example" is not served here; start the backend with --allow-host evil.example to allow it',
+      );
     }
   });
 
   it('serves loopback names on any port, and names given by allowHosts', async () => {
-    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, `LOCALHOST:5173`, `[::1]:${server.port}`, 'chat.internal', `Chat.Internal:443`]) {
+    for (const host of [
+      `127.0.0.1:${server.port}`,
+      `localhost:${server.port}`,
+      `LOCALHOST:5173`,
+      `[::1]:${server.port}`,
+      'chat.internal',
+      `Chat.Internal:443`,
+    ]) {
       expect((await get(server.port, `${SERVICE_PATH}/health`, host)).status, host).toBe(200);
     }
-    const stream = await get(server.port, `${SERVICE_PATH}/events`, `localhost:${server.port}`, { 'X-Hero-Context': 'demo', 'X-Public-Key': 'alice' });
+    const stream = await get(server.port, `${SERVICE_PATH}/events`, `localhost:${server.port}`, {
+      'X-Hero-Context': 'demo',
+      'X-Public-Key': 'alice',
+    });
     expect(stream.status).toBe(200);
   });
 

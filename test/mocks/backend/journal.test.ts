@@ -23,7 +23,8 @@ function smallDisk(free: number, chunk: number) {
     shortWrites: 0,
     io: {
       write(fd, buffer, offset, length) {
-        if (disk.free === 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        if (disk.free === 0)
+          throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
         const n = Math.min(length, chunk, disk.free);
         if (n < length) disk.shortWrites++;
         const written = NODE_JOURNAL_IO.write(fd, buffer, offset, n);
@@ -56,15 +57,24 @@ describe('dev backend journal on a failing disk', () => {
     const disk = smallDisk(6_000, 97);
     const first = await withBackend({ dataDir: dir.path, fsync: false, journalIo: disk.io });
     cleanups.push(() => first.close());
-    const conv = await call<Conversation>(first.url, { context, key: 'alice' }, 'conversation.set', {
-      participant_keys: ['alice', 'bob'],
-    });
+    const conv = await call<Conversation>(
+      first.url,
+      { context, key: 'alice' },
+      'conversation.set',
+      {
+        participant_keys: ['alice', 'bob'],
+      },
+    );
 
     const acknowledged: ChatMessage[] = [];
     const refused: string[] = [];
     let n = 0;
     const send = async (content: string) => {
-      const reply = await rpc(first.url, { context, key: 'alice' }, 'conversation.send_message', { sid: conv.sid, content, nonce: `n${n++}` });
+      const reply = await rpc(first.url, { context, key: 'alice' }, 'conversation.send_message', {
+        sid: conv.sid,
+        content,
+        nonce: `n${n++}`,
+      });
       if (reply.body.error) {
         expect(reply.body.error.code).toBe(RpcErrorCode.InternalError);
         expect(reply.body.error.message).toMatch(/not stored: .*ENOSPC/);
@@ -75,7 +85,12 @@ describe('dev backend journal on a failing disk', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(disk.shortWrites).toBeGreaterThan(0);
     // Nothing refused is visible, and the journal ends on a whole line.
-    const listed = await call<ChatMessage[]>(first.url, { context, key: 'bob' }, 'conversation.list_messages', { sid: conv.sid });
+    const listed = await call<ChatMessage[]>(
+      first.url,
+      { context, key: 'bob' },
+      'conversation.list_messages',
+      { sid: conv.sid },
+    );
     expect(listed).toEqual(acknowledged);
     expect(readFileSync(journalPath, 'utf8').endsWith('\n')).toBe(true);
 
@@ -91,16 +106,30 @@ describe('dev backend journal on a failing disk', () => {
 
     const second = await withBackend({ dataDir: dir.path, fsync: false });
     cleanups.push(() => second.close());
-    const restored = await call<ChatMessage[]>(second.url, { context, key: 'bob' }, 'conversation.list_messages', {
-      sid: conv.sid,
-      limit: 200,
-    });
+    const restored = await call<ChatMessage[]>(
+      second.url,
+      { context, key: 'bob' },
+      'conversation.list_messages',
+      {
+        sid: conv.sid,
+        limit: 200,
+      },
+    );
     expect(restored).toEqual(acknowledged);
-    await call(second.url, { context, key: 'bob' }, 'conversation.send_message', { sid: conv.sid, content: 'and on', nonce: 'on' });
+    await call(second.url, { context, key: 'bob' }, 'conversation.send_message', {
+      sid: conv.sid,
+      content: 'and on',
+      nonce: 'on',
+    });
     await second.close();
     const third = await withBackend({ dataDir: dir.path, fsync: false });
     cleanups.push(() => third.close());
-    const last = await call<ChatMessage[]>(third.url, { context, key: 'bob' }, 'conversation.list_messages', { sid: conv.sid, limit: 1 });
+    const last = await call<ChatMessage[]>(
+      third.url,
+      { context, key: 'bob' },
+      'conversation.list_messages',
+      { sid: conv.sid, limit: 1 },
+    );
     expect(last.map((m) => m.content)).toEqual(['and on']);
   });
 
@@ -116,11 +145,15 @@ describe('dev backend journal on a failing disk', () => {
       failure = error;
     }
     expect(failure).toBeInstanceOf(DataDirError);
-    expect((failure as Error).message).toBe(`the data directory ${dir.path} could not be written: ENOSPC: no space left on device`);
+    expect((failure as Error).message).toBe(
+      `the data directory ${dir.path} could not be written: ENOSPC: no space left on device`,
+    );
     expect(readFileSync(journalPath, 'utf8')).toBe('');
     // With room, the next start takes the folder and seeds it.
     const next = await withBackend({ dataDir: dir.path, fsync: false, seed: true });
     cleanups.push(() => next.close());
-    expect(await call(next.url, { context: 'demo', key: 'alice' }, 'conversation.list', {})).toHaveLength(3);
+    expect(
+      await call(next.url, { context: 'demo', key: 'alice' }, 'conversation.list', {}),
+    ).toHaveLength(3);
   });
 });

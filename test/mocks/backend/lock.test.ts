@@ -26,23 +26,33 @@ describe('dev backend data directory lock', () => {
     const dir = dataDir();
     const first = await withBackend({ dataDir: dir, fsync: false });
     cleanups.push(() => first.close());
-    const child = spawn(process.execPath, ['--import', 'tsx', 'mocks/backend/cli.ts', '--port', '0', '--data', dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'mocks/backend/cli.ts', '--port', '0', '--data', dir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
-    expect(err).toContain(`could not start: data directory ${dir} is in use by another dev backend (process ${process.pid}`);
+    expect(err).toContain(
+      `could not start: data directory ${dir} is in use by another dev backend (process ${process.pid}`,
+    );
     expect(err).not.toContain('usage:');
     // The first one goes on serving.
-    expect(await call(first.url, { context: 'demo', key: 'alice' }, 'contact.list', {})).toHaveLength(4);
+    expect(
+      await call(first.url, { context: 'demo', key: 'alice' }, 'contact.list', {}),
+    ).toHaveLength(4);
   });
 
   it('refuses a second backend in the same process until the first closes', () => {
     const dir = dataDir();
     const first = createBackend({ dataDir: dir, fsync: false, seed: false });
-    expect(() => createBackend({ dataDir: dir, fsync: false, seed: false })).toThrow(DataDirLockedError);
+    expect(() => createBackend({ dataDir: dir, fsync: false, seed: false })).toThrow(
+      DataDirLockedError,
+    );
     first.close();
     expect(existsSync(join(dir, 'backend.lock'))).toBe(false);
     createBackend({ dataDir: dir, fsync: false, seed: false }).close();
@@ -50,7 +60,9 @@ describe('dev backend data directory lock', () => {
 
   it('takes over a lock left by a process that is gone', () => {
     const dir = dataDir();
-    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     writeFileSync(join(dir, 'backend.lock'), `${gone.stdout}\n`);
     const backend = createBackend({ dataDir: dir, fsync: false, seed: false });
     backend.close();
@@ -61,11 +73,16 @@ describe('dev backend data directory lock', () => {
   it('the Vite plugin hands the directory over on a restart: the new server answers once the old one closed', async () => {
     const dir = dataDir();
     const mount = () => {
-      const middlewares: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void)[] = [];
+      const middlewares: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void)[] =
+        [];
       const httpServer = new EventEmitter();
       const plugin = heroBackend({ dataDir: dir, fsync: false, seed: true });
       const hook = plugin.configureServer as (server: unknown) => void;
-      hook({ middlewares: { use: (fn: (typeof middlewares)[number]) => middlewares.push(fn) }, httpServer, config: { server: { allowedHosts: [] } } });
+      hook({
+        middlewares: { use: (fn: (typeof middlewares)[number]) => middlewares.push(fn) },
+        httpServer,
+        config: { server: { allowedHosts: [] } },
+      });
       return { handle: middlewares[0]!, close: () => httpServer.emit('close') };
     };
     const old = mount();

@@ -1,8 +1,19 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { formatCursor, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol/index.ts';
+import {
+  formatCursor,
+  type FullChatMessage as ChatMessage,
+  type FullConversation as Conversation,
+} from '../../../src/protocol/index.ts';
 import type { RunningBackend } from '../../../mocks/backend/index.ts';
-import { backendFixture, call, freshContext, tempDir, type RawFrame, type RawStream } from '../../support/backend.ts';
+import {
+  backendFixture,
+  call,
+  freshContext,
+  tempDir,
+  type RawFrame,
+  type RawStream,
+} from '../../support/backend.ts';
 
 /** The backend per test, on a clock the test moves (`fx.now`, unix ms). */
 const fx = backendFixture();
@@ -10,17 +21,31 @@ const { start, stream } = fx;
 
 async function group(server: RunningBackend, keys = ['alice', 'bob', 'carol']) {
   const context = freshContext('seen');
-  const conv = await call<Conversation>(server.url, { context, key: keys[0]! }, 'conversation.set', { name: 'Seen', participant_keys: keys });
+  const conv = await call<Conversation>(
+    server.url,
+    { context, key: keys[0]! },
+    'conversation.set',
+    { name: 'Seen', participant_keys: keys },
+  );
   let n = 0;
   const send = (key: string, content = `from ${key} ${n}`) =>
-    call<ChatMessage>(server.url, { context, key }, 'conversation.send_message', { sid: conv.sid, content, nonce: `n${n++}` });
+    call<ChatMessage>(server.url, { context, key }, 'conversation.send_message', {
+      sid: conv.sid,
+      content,
+      nonce: `n${n++}`,
+    });
   const markRead = (key: string, receipt?: boolean) =>
-    call<Conversation>(server.url, { context, key }, 'conversation.mark_read', { sid: conv.sid, ...(receipt === undefined ? {} : { receipt }) });
-  const get = (key: string) => call<Conversation>(server.url, { context, key }, 'conversation.get', { sid: conv.sid });
+    call<Conversation>(server.url, { context, key }, 'conversation.mark_read', {
+      sid: conv.sid,
+      ...(receipt === undefined ? {} : { receipt }),
+    });
+  const get = (key: string) =>
+    call<Conversation>(server.url, { context, key }, 'conversation.get', { sid: conv.sid });
   return { context, conv, send, markRead, get };
 }
 
-const isSeen = (reader: string) => (f: RawFrame) => f.json.type === 'conversation.seen' && f.json.data.receipt.reader_key === reader;
+const isSeen = (reader: string) => (f: RawFrame) =>
+  f.json.type === 'conversation.seen' && f.json.data.receipt.reader_key === reader;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const types = (s: RawStream) => s.frames.map((f) => f.json.type);
 
@@ -29,12 +54,22 @@ describe('dev backend read receipts', () => {
     const server = await start();
     const { context, conv, send, markRead, get } = await group(server);
     const of = (key: string) => stream(server, { context, key });
-    const [alice, bob, carol, dave] = await Promise.all([of('alice'), of('bob'), of('carol'), of('dave')]);
+    const [alice, bob, carol, dave] = await Promise.all([
+      of('alice'),
+      of('bob'),
+      of('carol'),
+      of('dave'),
+    ]);
     await send('alice');
     const last = await send('carol');
     const read = await markRead('bob');
 
-    const receipt = { reader_key: 'bob', message_sid: last.sid, message_seq: last.seq, read_at: fx.now / 1000 };
+    const receipt = {
+      reader_key: 'bob',
+      message_sid: last.sid,
+      message_seq: last.seq,
+      read_at: fx.now / 1000,
+    };
     expect(read).toMatchObject({ unread_count: 0, read_by: [receipt] });
     for (const s of [alice, bob, carol]) {
       const seen = await s.waitFor(isSeen('bob'));
@@ -43,7 +78,9 @@ describe('dev backend read receipts', () => {
       expect(seen.id).toBe(formatCursor({ epoch: server.backend.stats().epoch, seq: read.seq }));
     }
     // The reader's own tabs hear the read first, then the receipt.
-    expect(types(bob).filter((t) => t.startsWith('conversation.') && t !== 'conversation.updated')).toEqual(['conversation.read', 'conversation.seen']);
+    expect(
+      types(bob).filter((t) => t.startsWith('conversation.') && t !== 'conversation.updated'),
+    ).toEqual(['conversation.read', 'conversation.seen']);
     expect((await get('alice')).read_by).toEqual([receipt]);
     expect((await get('alice')).seq).toBe(read.seq);
     await pause(100);
@@ -108,7 +145,10 @@ describe('dev backend read receipts', () => {
     await send('alice');
     await markRead('carol');
     const carol = await stream(server, { context, key: 'carol' });
-    await call(server.url, { context, key: 'alice' }, 'conversation.set', { sid: conv.sid, participant_keys: ['alice', 'bob', 'dave'] });
+    await call(server.url, { context, key: 'alice' }, 'conversation.set', {
+      sid: conv.sid,
+      participant_keys: ['alice', 'bob', 'dave'],
+    });
     await carol.waitFor((f) => f.json.type === 'conversation.updated');
     await send('alice');
     await markRead('bob');
@@ -122,7 +162,9 @@ describe('dev backend read receipts', () => {
     const { context, send, markRead } = await group(server);
     const first = await stream(server, { context, key: 'alice' });
     const sent = await send('alice');
-    const echo = await first.waitFor((f) => f.json.type === 'conversation.updated' && f.json.data.last_message === sent.content);
+    const echo = await first.waitFor(
+      (f) => f.json.type === 'conversation.updated' && f.json.data.last_message === sent.content,
+    );
     first.close();
     const read = await markRead('bob');
     const again = await stream(server, { context, key: 'alice' }, echo.id);
@@ -141,7 +183,12 @@ describe('dev backend read receipts', () => {
     await first.close();
 
     const second = await start({ dataDir: dir.path, fsync: false });
-    const view = await call<Conversation>(second.url, { context, key: 'alice' }, 'conversation.get', { sid: conv.sid });
+    const view = await call<Conversation>(
+      second.url,
+      { context, key: 'alice' },
+      'conversation.get',
+      { sid: conv.sid },
+    );
     expect(view.read_by).toEqual(read.read_by);
     expect(view.seq).toBe(read.seq);
   });

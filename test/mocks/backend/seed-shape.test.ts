@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCursor, type Contact } from '../../../src/protocol';
 import { createBackend, type RunningBackend } from '../../../mocks/backend';
 import type { SeedConversation, SeedMessage } from '../../../mocks/backend/seed-shape';
-import { call, freshContext, notify, openStream, rpc, withBackend, type RawFrame, type RawStream } from '../../support/backend';
+import {
+  call,
+  freshContext,
+  notify,
+  openStream,
+  rpc,
+  withBackend,
+  type RawFrame,
+  type RawStream,
+} from '../../support/backend';
 
 let server: RunningBackend;
 const streams: RawStream[] = [];
@@ -24,16 +33,27 @@ async function stream(who: { context?: string; key?: string }, lastEventId?: str
 
 async function setup() {
   const context = freshContext('seed');
-  const conv = await call<SeedConversation>(server.url, { context, key: 'alice' }, 'conversation.set', {
-    participant_keys: ['alice', 'bob'],
-  });
+  const conv = await call<SeedConversation>(
+    server.url,
+    { context, key: 'alice' },
+    'conversation.set',
+    {
+      participant_keys: ['alice', 'bob'],
+    },
+  );
   const send = (content: string, nonce?: string) =>
-    call<SeedMessage>(server.url, { context, key: 'alice' }, 'conversation.send_message', { sid: conv.sid, content, nonce });
+    call<SeedMessage>(server.url, { context, key: 'alice' }, 'conversation.send_message', {
+      sid: conv.sid,
+      content,
+      nonce,
+    });
   return { context, conv, send };
 }
 
-const updatedWith = (content: string) => (f: RawFrame) => f.json.type === 'conversation.updated' && f.json.data.last_message === content;
-const contents = (s: RawStream) => s.frames.filter((f) => f.json.type === 'chatmessage.new').map((f) => f.json.data.content);
+const updatedWith = (content: string) => (f: RawFrame) =>
+  f.json.type === 'conversation.updated' && f.json.data.last_message === content;
+const contents = (s: RawStream) =>
+  s.frames.filter((f) => f.json.type === 'chatmessage.new').map((f) => f.json.data.content);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('dev backend in the seed shape', () => {
@@ -63,17 +83,29 @@ describe('dev backend in the seed shape', () => {
     expect(conv.created_at).toBeLessThan(Date.now() / 1000 + 1);
     expect(await call(server.url, who, 'conversation.get', { sid: conv.sid })).toEqual(conv);
     const sent = await send('first');
-    expect(Object.keys(sent).sort()).toEqual(['content', 'conversation_sid', 'created_at', 'sender_public_key', 'sid']);
+    expect(Object.keys(sent).sort()).toEqual([
+      'content',
+      'conversation_sid',
+      'created_at',
+      'sender_public_key',
+      'sid',
+    ]);
     const after = { ...conv, last_message: 'first', last_message_time: sent.created_at * 1000 };
     expect(await call(server.url, who, 'conversation.get', { sid: conv.sid })).toEqual(after);
     expect(await call(server.url, who, 'conversation.list')).toEqual([after]);
-    expect(await call(server.url, who, 'conversation.list_messages', { sid: conv.sid })).toEqual([sent]);
-    expect((await call<Contact[]>(server.url, who, 'contact.list')).map((c) => c.public_key)).toEqual(['alice', 'bob', 'carol', 'dave']);
+    expect(await call(server.url, who, 'conversation.list_messages', { sid: conv.sid })).toEqual([
+      sent,
+    ]);
+    expect(
+      (await call<Contact[]>(server.url, who, 'contact.list')).map((c) => c.public_key),
+    ).toEqual(['alice', 'bob', 'carol', 'dave']);
   });
 
   it('does not know conversation.mark_read (-32601) and never writes conversation.read, receipts or read_by', async () => {
     const { context, conv, send } = await setup();
-    const reply = await rpc(server.url, { context, key: 'bob' }, 'conversation.mark_read', { sid: conv.sid });
+    const reply = await rpc(server.url, { context, key: 'bob' }, 'conversation.mark_read', {
+      sid: conv.sid,
+    });
     expect(reply.body.error?.code).toBe(-32601);
     const bob = await stream({ context, key: 'bob' });
     await send('one');
@@ -81,11 +113,18 @@ describe('dev backend in the seed shape', () => {
     server.backend.service.call(context, 'bob', 'conversation.mark_read', { sid: conv.sid });
     await send('two');
     await bob.waitFor(updatedWith('two'));
-    expect(bob.frames.map((f) => f.json.type)).toEqual(['chatmessage.new', 'conversation.updated', 'chatmessage.new', 'conversation.updated']);
-    expect(server.backend.service.call(context, 'alice', 'conversation.get', { sid: conv.sid })).toHaveProperty('read_by', [
-      expect.objectContaining({ reader_key: 'bob' }),
+    expect(bob.frames.map((f) => f.json.type)).toEqual([
+      'chatmessage.new',
+      'conversation.updated',
+      'chatmessage.new',
+      'conversation.updated',
     ]);
-    expect(await call(server.url, { context, key: 'alice' }, 'conversation.get', { sid: conv.sid })).not.toHaveProperty('read_by');
+    expect(
+      server.backend.service.call(context, 'alice', 'conversation.get', { sid: conv.sid }),
+    ).toHaveProperty('read_by', [expect.objectContaining({ reader_key: 'bob' })]);
+    expect(
+      await call(server.url, { context, key: 'alice' }, 'conversation.get', { sid: conv.sid }),
+    ).not.toHaveProperty('read_by');
     expect(bob.frames[3]!.json.data).not.toHaveProperty('read_by');
   });
 
@@ -102,16 +141,35 @@ describe('dev backend in the seed shape', () => {
       ['conversation.typing', { sid: conv.sid }],
     ];
     for (const [method, params] of tries) {
-      expect((await rpc(server.url, who, method, params)).body.error).toEqual({ code: -32601, message: `method not found: ${method}` });
+      expect((await rpc(server.url, who, method, params)).body.error).toEqual({
+        code: -32601,
+        message: `method not found: ${method}`,
+      });
     }
-    expect(await notify(server.url, who, 'conversation.typing', { sid: conv.sid })).toEqual({ status: 204, body: '' });
+    expect(await notify(server.url, who, 'conversation.typing', { sid: conv.sid })).toEqual({
+      status: 204,
+      body: '',
+    });
     // The service behind still can (the full shape's path, on the same data): the wire leaves it out.
-    server.backend.service.call(context, 'alice', 'conversation.edit_message', { sid: conv.sid, message_sid: edited.sid, content: 'changed' });
-    server.backend.service.call(context, 'alice', 'conversation.delete_message', { sid: conv.sid, message_sid: deleted.sid });
+    server.backend.service.call(context, 'alice', 'conversation.edit_message', {
+      sid: conv.sid,
+      message_sid: edited.sid,
+      content: 'changed',
+    });
+    server.backend.service.call(context, 'alice', 'conversation.delete_message', {
+      sid: conv.sid,
+      message_sid: deleted.sid,
+    });
     await send('live');
     await bob.waitFor(updatedWith('live'));
-    expect(bob.frames.map((f) => f.json.type)).toEqual(['conversation.updated', 'chatmessage.new', 'conversation.updated']);
-    const listed = await call<SeedMessage[]>(server.url, who, 'conversation.list_messages', { sid: conv.sid });
+    expect(bob.frames.map((f) => f.json.type)).toEqual([
+      'conversation.updated',
+      'chatmessage.new',
+      'conversation.updated',
+    ]);
+    const listed = await call<SeedMessage[]>(server.url, who, 'conversation.list_messages', {
+      sid: conv.sid,
+    });
     expect(listed.map((m) => m.content)).toEqual(['kept', 'changed', 'live']);
     expect(listed[1]).toEqual({ ...edited, content: 'changed' });
     expect(listed[0]).toEqual(kept);
@@ -121,15 +179,23 @@ describe('dev backend in the seed shape', () => {
     const { context, conv, send } = await setup();
     for (let i = 0; i < 5; i++) await send(`m${i}`);
     const page = (params: object) =>
-      call<SeedMessage[]>(server.url, { context, key: 'bob' }, 'conversation.list_messages', { sid: conv.sid, ...params });
+      call<SeedMessage[]>(server.url, { context, key: 'bob' }, 'conversation.list_messages', {
+        sid: conv.sid,
+        ...params,
+      });
     expect((await page({ limit: 2 })).map((m) => m.content)).toEqual(['m3', 'm4']);
     expect((await page({ limit: 2, before_seq: 1 })).map((m) => m.content)).toEqual(['m3', 'm4']);
   });
 
   it('answers the whole conversation list whatever limit and before say: it does not page (issue 30, item 15)', async () => {
     const { context } = await setup();
-    for (let i = 0; i < 3; i++) await call(server.url, { context, key: 'alice' }, 'conversation.set', { name: `Room ${i}`, participant_keys: ['alice', 'carol'] });
-    const list = (params: object) => call<SeedConversation[]>(server.url, { context, key: 'alice' }, 'conversation.list', params);
+    for (let i = 0; i < 3; i++)
+      await call(server.url, { context, key: 'alice' }, 'conversation.set', {
+        name: `Room ${i}`,
+        participant_keys: ['alice', 'carol'],
+      });
+    const list = (params: object) =>
+      call<SeedConversation[]>(server.url, { context, key: 'alice' }, 'conversation.list', params);
     const whole = await list({});
     expect(whole).toHaveLength(4);
     expect(await list({ limit: 1 })).toEqual(whole);
@@ -146,7 +212,12 @@ describe('dev backend in the seed shape', () => {
     const a = await send('no nonce');
     const b = await send('no nonce');
     expect(a.sid).not.toBe(b.sid);
-    const stored = await call<SeedMessage[]>(server.url, { context, key: 'alice' }, 'conversation.list_messages', { sid: conv.sid });
+    const stored = await call<SeedMessage[]>(
+      server.url,
+      { context, key: 'alice' },
+      'conversation.list_messages',
+      { sid: conv.sid },
+    );
     expect(stored.map((m) => m.sid)).toEqual([once.sid, a.sid, b.sid]);
   });
 
@@ -194,14 +265,18 @@ describe('dev backend in the seed shape', () => {
   });
 
   it('refuses an unknown shape with a readable error', () => {
-    expect(() => createBackend({ seed: false, shape: 'partial' as never })).toThrow('shape must be full or seed, got "partial"');
+    expect(() => createBackend({ seed: false, shape: 'partial' as never })).toThrow(
+      'shape must be full or seed, got "partial"',
+    );
   });
 });
 
 /** A subscriber that never reads: its socket fills up, then the server stops writing to it. */
 function stuckReader(on: RunningBackend, context: string, key: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request(`${on.url}/hero_osis_communication/events`, { headers: { 'X-Hero-Context': context, 'X-Public-Key': key } });
+    const req = request(`${on.url}/hero_osis_communication/events`, {
+      headers: { 'X-Hero-Context': context, 'X-Public-Key': key },
+    });
     req.on('response', (res) => {
       res.pause();
       res.on('error', () => {});
@@ -217,7 +292,9 @@ it('seed shape: tells a reader that fell behind to resync instead of cutting it 
   const slow = await withBackend({ shape: 'seed', backlogBytes: BOUND });
   const context = freshContext('seed');
   const who = { context, key: 'alice' };
-  const conv = await call<SeedConversation>(slow.url, who, 'conversation.set', { participant_keys: ['alice', 'bob'] });
+  const conv = await call<SeedConversation>(slow.url, who, 'conversation.set', {
+    participant_keys: ['alice', 'bob'],
+  });
   const res = await stuckReader(slow, context, 'bob');
   await expect.poll(() => slow.backend.stats().subscribers).toBe(1);
 
@@ -226,7 +303,13 @@ it('seed shape: tells a reader that fell behind to resync instead of cutting it 
   const content = 'x'.repeat(4000);
   for (let batch = 0; batch < 250 && slow.backend.stats().resyncedSlow === 0; batch++) {
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => call(slow.url, who, 'conversation.send_message', { sid: conv.sid, content, nonce: `b${batch}-${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        call(slow.url, who, 'conversation.send_message', {
+          sid: conv.sid,
+          content,
+          nonce: `b${batch}-${i}`,
+        }),
+      ),
     );
     sent += 20;
     worst = Math.max(worst, slow.backend.stats().backlogBytes);

@@ -1,7 +1,11 @@
 // @vitest-environment node
 import { request, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { formatCursor, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol';
+import {
+  formatCursor,
+  type FullChatMessage as ChatMessage,
+  type FullConversation as Conversation,
+} from '../../../src/protocol';
 import type { RunningBackend } from '../../../mocks/backend';
 import { call, freshContext, openStream, withBackend } from '../../support/backend';
 
@@ -71,8 +75,13 @@ it('cuts off a subscriber that stops reading, keeping its unsent backlog bounded
   const again = await openStream(server.url, { context, key: 'bob' }, formatCursor({ epoch, seq }));
   const bySeq = (a: { seq: number }, b: { seq: number }) => a.seq - b.seq;
   const newest = [...all].sort(bySeq).at(-1)!;
-  await again.waitFor((f) => f.json.type === 'chatmessage.new' && f.json.data.sid === newest.sid, 15_000);
-  const messages = again.frames.filter((f) => f.json.type === 'chatmessage.new').map((f) => f.json.data as ChatMessage);
+  await again.waitFor(
+    (f) => f.json.type === 'chatmessage.new' && f.json.data.sid === newest.sid,
+    15_000,
+  );
+  const messages = again.frames
+    .filter((f) => f.json.type === 'chatmessage.new')
+    .map((f) => f.json.data as ChatMessage);
   expect(messages).toEqual(all.sort(bySeq));
   again.close();
 });
@@ -82,8 +91,13 @@ it('cuts off 200 readers that never read at once, cheaply: every send succeeds a
   const crowd = await withBackend();
   const context = freshContext();
   const who = { context, key: 'alice' };
-  const conv = await call<Conversation>(crowd.url, who, 'conversation.set', { name: 'Crowd', participant_keys: ['alice', 'bob', 'carol'] });
-  const stuck = await Promise.all(Array.from({ length: 200 }, (_, i) => stuckReader(context, i % 2 ? 'bob' : 'carol', crowd)));
+  const conv = await call<Conversation>(crowd.url, who, 'conversation.set', {
+    name: 'Crowd',
+    participant_keys: ['alice', 'bob', 'carol'],
+  });
+  const stuck = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => stuckReader(context, i % 2 ? 'bob' : 'carol', crowd)),
+  );
   const reader = await openStream(crowd.url, { context, key: 'carol' });
   await expect.poll(() => crowd.backend.stats().subscribers).toBe(201);
 
@@ -93,7 +107,11 @@ it('cuts off 200 readers that never read at once, cheaply: every send succeeds a
   for (let batch = 0; batch < 100 && crowd.backend.stats().subscribers > 1; batch++) {
     const replies = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        call<ChatMessage>(crowd.url, who, 'conversation.send_message', { sid: conv.sid, content, nonce: `c${batch}-${i}` }),
+        call<ChatMessage>(crowd.url, who, 'conversation.send_message', {
+          sid: conv.sid,
+          content,
+          nonce: `c${batch}-${i}`,
+        }),
       ),
     );
     sent.push(...replies);
@@ -102,9 +120,15 @@ it('cuts off 200 readers that never read at once, cheaply: every send succeeds a
   expect(crowd.backend.stats().droppedSlow).toBe(200);
   // Each held about a socket buffer in memory, never the bound.
   expect(worstBuffered).toBeLessThan(201 * 128 * 1024);
-  const stored = await call<ChatMessage[]>(crowd.url, who, 'conversation.list_messages', { sid: conv.sid, limit: 200 });
+  const stored = await call<ChatMessage[]>(crowd.url, who, 'conversation.list_messages', {
+    sid: conv.sid,
+    limit: 200,
+  });
   expect(stored).toEqual(sent.sort((a, b) => a.seq - b.seq));
-  await reader.waitFor((f) => f.json.type === 'chatmessage.new' && f.json.data.sid === sent.at(-1)!.sid, 15_000);
+  await reader.waitFor(
+    (f) => f.json.type === 'chatmessage.new' && f.json.data.sid === sent.at(-1)!.sid,
+    15_000,
+  );
   expect(reader.frames.filter((f) => f.json.type === 'chatmessage.new')).toHaveLength(sent.length);
   reader.close();
   await Promise.all(stuck.map(endOf));
@@ -115,17 +139,28 @@ it('tells a reader that fell out of the ring while it was not reading to resync,
   const small = await withBackend({ logSize: 20, backlogBytes: 256 * 1024 * 1024 });
   const context = freshContext();
   const who = { context, key: 'alice' };
-  const conv = await call<Conversation>(small.url, who, 'conversation.set', { participant_keys: ['alice', 'bob'] });
+  const conv = await call<Conversation>(small.url, who, 'conversation.set', {
+    participant_keys: ['alice', 'bob'],
+  });
   const res = await stuckReader(context, 'bob', small);
   await expect.poll(() => small.backend.stats().subscribers).toBe(1);
   const content = '\u0001'.repeat(4000);
   let n = 0;
   // Until the server holds back bytes for it (its socket is full), then 20 more sends: past the ring.
   while (small.backend.stats().backlogBytes <= small.backend.stats().bufferedBytes && n < 2000) {
-    small.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content, nonce: `f${n++}` });
+    small.backend.service.call(context, 'alice', 'conversation.send_message', {
+      sid: conv.sid,
+      content,
+      nonce: `f${n++}`,
+    });
     await new Promise((resolve) => setImmediate(resolve));
   }
-  for (let i = 0; i < 20; i++) small.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content, nonce: `g${i}` });
+  for (let i = 0; i < 20; i++)
+    small.backend.service.call(context, 'alice', 'conversation.send_message', {
+      sid: conv.sid,
+      content,
+      nonce: `g${i}`,
+    });
   let text = '';
   res.setEncoding('utf8');
   const resynced = new Promise<void>((resolve) =>
@@ -136,7 +171,11 @@ it('tells a reader that fell out of the ring while it was not reading to resync,
   );
   res.resume();
   await resynced;
-  const live = small.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content: 'live', nonce: 'live' }) as ChatMessage;
+  const live = small.backend.service.call(context, 'alice', 'conversation.send_message', {
+    sid: conv.sid,
+    content: 'live',
+    nonce: 'live',
+  }) as ChatMessage;
   await expect.poll(() => text.includes(`"sid":"${live.sid}"`)).toBe(true);
   expect(small.backend.stats().droppedSlow).toBe(0);
   res.destroy();
@@ -148,15 +187,26 @@ it('goes on with a reader that keeps up under a backlog bound smaller than the s
   // window still goes through at once, so no `drain` ever comes to wake the stream.
   const tight = await withBackend({ backlogBytes: 24_000 });
   const context = freshContext();
-  const conv = await call<Conversation>(tight.url, { context, key: 'alice' }, 'conversation.set', { participant_keys: ['alice', 'bob'] });
+  const conv = await call<Conversation>(tight.url, { context, key: 'alice' }, 'conversation.set', {
+    participant_keys: ['alice', 'bob'],
+  });
   const reader = await openStream(tight.url, { context, key: 'bob' });
   await reader.waitFor((f) => f.json.type === 'ready');
   // One synchronous run of about 19 KB: past the window, under the bound.
   for (let i = 0; i < 30; i++) {
-    tight.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content: `t${i}`, nonce: `t${i}` });
+    tight.backend.service.call(context, 'alice', 'conversation.send_message', {
+      sid: conv.sid,
+      content: `t${i}`,
+      nonce: `t${i}`,
+    });
   }
-  await reader.waitFor((f) => f.json.type === 'chatmessage.new' && f.json.data.content === 't29', 5_000);
-  expect(reader.frames.filter((f) => f.json.type === 'chatmessage.new').map((f) => f.json.data.content)).toEqual(Array.from({ length: 30 }, (_, i) => `t${i}`));
+  await reader.waitFor(
+    (f) => f.json.type === 'chatmessage.new' && f.json.data.content === 't29',
+    5_000,
+  );
+  expect(
+    reader.frames.filter((f) => f.json.type === 'chatmessage.new').map((f) => f.json.data.content),
+  ).toEqual(Array.from({ length: 30 }, (_, i) => `t${i}`));
   expect(tight.backend.stats().droppedSlow).toBe(0);
   reader.close();
   await tight.close();

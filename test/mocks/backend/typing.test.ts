@@ -1,8 +1,20 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { RpcErrorCode, type FullChatMessage as ChatMessage, type FullConversation as Conversation } from '../../../src/protocol/index.ts';
+import {
+  RpcErrorCode,
+  type FullChatMessage as ChatMessage,
+  type FullConversation as Conversation,
+} from '../../../src/protocol/index.ts';
 import type { RunningBackend } from '../../../mocks/backend/index.ts';
-import { backendFixture, call, freshContext, notify, rpc, type RawFrame, type RawStream } from '../../support/backend.ts';
+import {
+  backendFixture,
+  call,
+  freshContext,
+  notify,
+  rpc,
+  type RawFrame,
+  type RawStream,
+} from '../../support/backend.ts';
 
 /** The backend per test, on a clock the test moves (`fx.now`, unix ms). */
 const fx = backendFixture();
@@ -16,12 +28,18 @@ async function group(server: RunningBackend) {
   });
   /** One typing signal, as the island sends it (a notification); the fx.now moves on past the relay gap. */
   const type = async (key = 'alice') => {
-    const reply = await notify(server.url, { context, key }, 'conversation.typing', { sid: conv.sid });
+    const reply = await notify(server.url, { context, key }, 'conversation.typing', {
+      sid: conv.sid,
+    });
     fx.now += 1000;
     return reply;
   };
   const send = (content: string, key = 'alice') =>
-    call<ChatMessage>(server.url, { context, key }, 'conversation.send_message', { sid: conv.sid, content, nonce: content });
+    call<ChatMessage>(server.url, { context, key }, 'conversation.send_message', {
+      sid: conv.sid,
+      content,
+      nonce: content,
+    });
   return { context, conv, type, send };
 }
 
@@ -33,14 +51,28 @@ describe('dev backend: typing', () => {
   it("relays a typing notification to the other participants' live streams, as a frame without id, and answers 204", async () => {
     const server = await start();
     const { context, conv, type } = await group(server);
-    const streams = await Promise.all(['alice', 'alice', 'bob', 'carol', 'dave'].map((key) => stream(server, { context, key })));
-    const [aliceTab1, aliceTab2, bob, carol, dave] = streams as [RawStream, RawStream, RawStream, RawStream, RawStream];
+    const streams = await Promise.all(
+      ['alice', 'alice', 'bob', 'carol', 'dave'].map((key) => stream(server, { context, key })),
+    );
+    const [aliceTab1, aliceTab2, bob, carol, dave] = streams as [
+      RawStream,
+      RawStream,
+      RawStream,
+      RawStream,
+      RawStream,
+    ];
     const before = server.backend.stats();
     expect(await type('alice')).toEqual({ status: 204, body: '' });
     for (const s of [bob, carol]) {
       const frame = await s.waitFor(isTyping);
-      expect(frame).toMatchObject({ id: undefined, event: 'conversation.typing', json: { type: 'conversation.typing', data: { sid: conv.sid, key: 'alice' } } });
-      expect(s.text()).toContain(`\n\nevent: conversation.typing\ndata: {"type":"conversation.typing","data":{"sid":"${conv.sid}","key":"alice"}}\n\n`);
+      expect(frame).toMatchObject({
+        id: undefined,
+        event: 'conversation.typing',
+        json: { type: 'conversation.typing', data: { sid: conv.sid, key: 'alice' } },
+      });
+      expect(s.text()).toContain(
+        `\n\nevent: conversation.typing\ndata: {"type":"conversation.typing","data":{"sid":"${conv.sid}","key":"alice"}}\n\n`,
+      );
     }
     // Neither journaled nor held: no seq taken, nothing in the replay log.
     const after = server.backend.stats();
@@ -53,7 +85,9 @@ describe('dev backend: typing', () => {
     const server = await start();
     const { context, conv } = await group(server);
     const bob = await stream(server, { context, key: 'bob' });
-    const reply = await rpc(server.url, { context, key: 'alice' }, 'conversation.typing', { sid: conv.sid });
+    const reply = await rpc(server.url, { context, key: 'alice' }, 'conversation.typing', {
+      sid: conv.sid,
+    });
     expect(reply.body).toEqual({ jsonrpc: '2.0', id: 1, result: null });
     await bob.waitFor(isTyping);
   });
@@ -70,7 +104,12 @@ describe('dev backend: typing', () => {
     await again.waitFor((f) => f.json.type === 'conversation.updated');
     await type('carol');
     await again.waitFor(isTyping);
-    expect(types(again)).toEqual(['ready', 'chatmessage.new', 'conversation.updated', 'conversation.typing']);
+    expect(types(again)).toEqual([
+      'ready',
+      'chatmessage.new',
+      'conversation.updated',
+      'conversation.typing',
+    ]);
     expect(again.frames.at(-1)!.json.data.key).toBe('carol');
   });
 
@@ -79,11 +118,24 @@ describe('dev backend: typing', () => {
     const { context, conv, type } = await group(server);
     const bob = await stream(server, { context, key: 'bob' });
     expect(await type('dave')).toEqual({ status: 204, body: '' });
-    expect(await notify(server.url, { context, key: 'alice' }, 'conversation.typing', {})).toEqual({ status: 204, body: '' });
-    expect(await notify(server.url, { context, key: 'mallory' }, 'conversation.typing', { sid: conv.sid })).toEqual({ status: 204, body: '' });
+    expect(await notify(server.url, { context, key: 'alice' }, 'conversation.typing', {})).toEqual({
+      status: 204,
+      body: '',
+    });
+    expect(
+      await notify(server.url, { context, key: 'mallory' }, 'conversation.typing', {
+        sid: conv.sid,
+      }),
+    ).toEqual({ status: 204, body: '' });
     // Asked with an id, the same requests get their errors.
-    expect((await rpc(server.url, { context, key: 'dave' }, 'conversation.typing', { sid: conv.sid })).body.error?.code).toBe(RpcErrorCode.NotParticipant);
-    expect((await rpc(server.url, { context, key: 'alice' }, 'conversation.typing', {})).body.error?.message).toContain('sid');
+    expect(
+      (await rpc(server.url, { context, key: 'dave' }, 'conversation.typing', { sid: conv.sid }))
+        .body.error?.code,
+    ).toBe(RpcErrorCode.NotParticipant);
+    expect(
+      (await rpc(server.url, { context, key: 'alice' }, 'conversation.typing', {})).body.error
+        ?.message,
+    ).toContain('sid');
     await pause(100);
     expect(types(bob)).toEqual(['ready']);
   });
@@ -92,7 +144,8 @@ describe('dev backend: typing', () => {
     const server = await start();
     const { context, conv, send } = await group(server);
     const bob = await stream(server, { context, key: 'bob' });
-    const typing = (key: string) => notify(server.url, { context, key }, 'conversation.typing', { sid: conv.sid });
+    const typing = (key: string) =>
+      notify(server.url, { context, key }, 'conversation.typing', { sid: conv.sid });
     await typing('alice');
     await typing('alice');
     await typing('carol');
@@ -102,14 +155,21 @@ describe('dev backend: typing', () => {
     await typing('alice');
     await send('done');
     await bob.waitFor((f) => f.json.type === 'conversation.updated');
-    expect(bob.frames.filter(isTyping).map((f) => f.json.data.key)).toEqual(['alice', 'carol', 'alice']);
+    expect(bob.frames.filter(isTyping).map((f) => f.json.data.key)).toEqual([
+      'alice',
+      'carol',
+      'alice',
+    ]);
   });
 
   it('tells a removed member nobody is typing after its removal', async () => {
     const server = await start();
     const { context, conv, type } = await group(server);
     const carol = await stream(server, { context, key: 'carol' });
-    await call(server.url, { context, key: 'alice' }, 'conversation.set', { sid: conv.sid, participant_keys: ['alice', 'bob', 'dave'] });
+    await call(server.url, { context, key: 'alice' }, 'conversation.set', {
+      sid: conv.sid,
+      participant_keys: ['alice', 'bob', 'dave'],
+    });
     await carol.waitFor((f) => f.json.type === 'conversation.updated');
     const dave = await stream(server, { context, key: 'dave' });
     await type('alice');
@@ -124,9 +184,18 @@ describe('dev backend: typing', () => {
     const bob = await stream(server, { context, key: 'bob' });
     // One synchronous run: the stream stops at its write window and owes the rest from the log.
     const content = 'x'.repeat(4000);
-    for (let i = 0; i < 40; i++) server.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content, nonce: `b${i}` });
+    for (let i = 0; i < 40; i++)
+      server.backend.service.call(context, 'alice', 'conversation.send_message', {
+        sid: conv.sid,
+        content,
+        nonce: `b${i}`,
+      });
     server.backend.service.call(context, 'carol', 'conversation.typing', { sid: conv.sid });
-    const last = server.backend.service.call(context, 'alice', 'conversation.send_message', { sid: conv.sid, content: 'last', nonce: 'last' }) as ChatMessage;
+    const last = server.backend.service.call(context, 'alice', 'conversation.send_message', {
+      sid: conv.sid,
+      content: 'last',
+      nonce: 'last',
+    }) as ChatMessage;
     await bob.waitFor((f) => f.json.type === 'chatmessage.new' && f.json.data.sid === last.sid);
     expect(bob.frames.filter((f) => f.json.type === 'chatmessage.new')).toHaveLength(41);
     expect(types(bob)).not.toContain('conversation.typing');

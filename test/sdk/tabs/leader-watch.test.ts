@@ -33,7 +33,9 @@ describe('a leader that does not answer (issue 30, item 4)', () => {
     const types = channel.types();
     expect(types.filter((t) => t === 'ping').length).toBeGreaterThanOrEqual(5);
     expect(types.filter((t) => t === 'ping').length).toBeLessThanOrEqual(10);
-    expect(types.filter((t) => t === 'beat')).toHaveLength(types.filter((t) => t === 'ping').length);
+    expect(types.filter((t) => t === 'beat')).toHaveLength(
+      types.filter((t) => t === 'ping').length,
+    );
     for (const tab of [b!, c!]) expect(tab.warn).not.toHaveBeenCalled();
     channel.close();
   });
@@ -54,7 +56,9 @@ describe('a leader that does not answer (issue 30, item 4)', () => {
     expect(leaders).toHaveLength(1);
     const [leader] = leaders as [Tab];
     const follower = leader === b ? c! : b!;
-    expect(leader.warn).toHaveBeenCalledWith('the leading tab did not answer: this tab takes over the stream');
+    expect(leader.warn).toHaveBeenCalledWith(
+      'the leading tab did not answer: this tab takes over the stream',
+    );
     // The server replays from 11.
     second.ready(60_000);
     push(second, 12, 'fakeepoch:12');
@@ -91,7 +95,13 @@ describe('a leader that does not answer (issue 30, item 4)', () => {
     await settle();
     // The new leader did not know a followed when it relayed 12: a is told where it stands and to
     // resync, and its consumer takes a snapshot, which has 12.
-    expect(a!.out.types()).toEqual(['ready', 'chatmessage.new', 'ready', 'resync', 'chatmessage.new']);
+    expect(a!.out.types()).toEqual([
+      'ready',
+      'chatmessage.new',
+      'ready',
+      'resync',
+      'chatmessage.new',
+    ]);
     expect(seqs(a!)).toEqual([11, 13]);
     expect(seqs(b!)).toEqual([11, 12, 13]);
     expect(a!.out.states().at(-1)).toBe('connected');
@@ -128,7 +138,11 @@ describe('a leader that does not answer (issue 30, item 4)', () => {
 
 describe('a leader whose timers are held back (issue 30, item 5)', () => {
   it('is replaced by a visible follower once it is late to reconnect, and the stream is back within seconds', async () => {
-    const [a, hidden, visible] = [openTab({ throttled: true }), openTab({ visible: false }), openTab()];
+    const [a, hidden, visible] = [
+      openTab({ throttled: true }),
+      openTab({ visible: false }),
+      openTab(),
+    ];
     const first = await live([a!, hidden!, visible!]);
     first.error();
     await settle();
@@ -137,7 +151,9 @@ describe('a leader whose timers are held back (issue 30, item 5)', () => {
     // The leader said it would try again within a second; its timer is held back for a minute.
     await settle(2500);
     expect(visible!.sub.isLeader).toBe(true);
-    expect(visible!.warn).toHaveBeenCalledWith('the leading tab is late to reconnect: this tab takes over the stream');
+    expect(visible!.warn).toHaveBeenCalledWith(
+      'the leading tab is late to reconnect: this tab takes over the stream',
+    );
     const second = world.server.current!;
     expect(second).not.toBe(first);
     expect(second.lastEventId).toBe('fakeepoch:10');

@@ -12,12 +12,18 @@ beforeEach(() => {
 });
 afterEach(() => controller.abort());
 
-const identity = (baseUrl: string, context = 'ctx', publicKey = 'bob') => ({ baseUrl, context, publicKey });
+const identity = (baseUrl: string, context = 'ctx', publicKey = 'bob') => ({
+  baseUrl,
+  context,
+  publicKey,
+});
 
 describe('the lock and channel name', () => {
   it('names one server however its URL is written, and keeps the key out of sight', () => {
     const base = 'https://host.example/app/page?x=1';
-    const names = ['', '/', 'https://host.example', 'https://HOST.example:443/'].map((url) => sharedStreamName(identity(url), base));
+    const names = ['', '/', 'https://host.example', 'https://HOST.example:443/'].map((url) =>
+      sharedStreamName(identity(url), base),
+    );
     expect(new Set(names).size).toBe(1);
     expect(names[0]).toMatch(/^hero-messaging\/stream\/v4\/[0-9a-f]{16}$/);
     expect(names[0]).not.toContain('bob');
@@ -43,7 +49,11 @@ describe('client.subscribe with shareAcrossTabs', () => {
     const server = createFakeServer();
     // Node has BroadcastChannel but no navigator.locks: the platform of an old browser.
     const subscriptions = [0, 1].map(() =>
-      createCommunicationClient({ ...identity('http://osis.test'), fetch: server.fetch, shareAcrossTabs: true }).subscribe({ signal: controller.signal }),
+      createCommunicationClient({
+        ...identity('http://osis.test'),
+        fetch: server.fetch,
+        shareAcrossTabs: true,
+      }).subscribe({ signal: controller.signal }),
     );
     expect(subscriptions.map(isSharedSubscription)).toEqual([false, false]);
     const tabs = subscriptions.map(collect);
@@ -56,13 +66,23 @@ describe('client.subscribe with shareAcrossTabs', () => {
   it('falls back where BroadcastChannel is missing, even with locks', async () => {
     const server = createFakeServer();
     const browser = createFakeBrowser();
-    const share = { locks: browser.tab().locks, BroadcastChannel: undefined, base: 'http://osis.test/' };
+    const share = {
+      locks: browser.tab().locks,
+      BroadcastChannel: undefined,
+      base: 'http://osis.test/',
+    };
     const globalChannel = globalThis.BroadcastChannel;
     // @ts-expect-error: a browser without BroadcastChannel
     delete globalThis.BroadcastChannel;
     try {
       for (let i = 0; i < 2; i++) {
-        collect(createCommunicationClient({ ...identity('http://osis.test'), fetch: server.fetch, shareAcrossTabs: share }).subscribe({ signal: controller.signal }));
+        collect(
+          createCommunicationClient({
+            ...identity('http://osis.test'),
+            fetch: server.fetch,
+            shareAcrossTabs: share,
+          }).subscribe({ signal: controller.signal }),
+        );
       }
     } finally {
       globalThis.BroadcastChannel = globalChannel;
@@ -77,8 +97,17 @@ describe('client.subscribe with shareAcrossTabs', () => {
     const browser = createFakeBrowser();
     const subscribe = (key: string) => {
       const tab = browser.tab();
-      const share = { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel, pageEvents: tab.pageEvents, base: 'http://host.test/' };
-      const subscription = createCommunicationClient({ ...identity('http://osis.test', 'ctx', key), fetch: server.fetch, shareAcrossTabs: share }).subscribe({ signal: controller.signal });
+      const share = {
+        locks: tab.locks,
+        BroadcastChannel: tab.BroadcastChannel,
+        pageEvents: tab.pageEvents,
+        base: 'http://host.test/',
+      };
+      const subscription = createCommunicationClient({
+        ...identity('http://osis.test', 'ctx', key),
+        fetch: server.fetch,
+        shareAcrossTabs: share,
+      }).subscribe({ signal: controller.signal });
       expect(isSharedSubscription(subscription)).toBe(true);
       return collect(subscription);
     };
@@ -88,8 +117,12 @@ describe('client.subscribe with shareAcrossTabs', () => {
     const second = await server.nextConnection();
     first.ready(1000);
     second.ready(1000);
-    await expect.poll(() => [...bobs, alice].map((t) => t.types())).toEqual([['ready'], ['ready'], ['ready'], ['ready']]);
+    await expect
+      .poll(() => [...bobs, alice].map((t) => t.types()))
+      .toEqual([['ready'], ['ready'], ['ready'], ['ready']]);
     expect(server.connections).toHaveLength(2);
-    expect(new Set(server.connections.map((c) => c.headers.get('x-public-key')))).toEqual(new Set(['bob', 'alice']));
+    expect(new Set(server.connections.map((c) => c.headers.get('x-public-key')))).toEqual(
+      new Set(['bob', 'alice']),
+    );
   });
 });

@@ -29,7 +29,8 @@ describe('one stream shared by the tabs of an identity', () => {
     await live([a!, b!]);
     expect(open()).toHaveLength(1);
     expect([a!.sub.isLeader, b!.sub.isLeader].sort()).toEqual([false, true]);
-    for (const tab of [a!, b!]) expect(tab.out.states()).toEqual(['connecting', 'connected', 'connected']);
+    for (const tab of [a!, b!])
+      expect(tab.out.states()).toEqual(['connecting', 'connected', 'connected']);
   });
 
   it('a tab joining mid-stream is told the status and gets a ready to take its snapshot from', async () => {
@@ -41,7 +42,11 @@ describe('one stream shared by the tabs of an identity', () => {
     await settle();
     expect(b.out.items).toEqual<StreamItem[]>([
       { kind: 'status', status: { state: 'connected', heartbeatMs: 1000, resumable: true } },
-      { kind: 'event', event: { type: 'ready', data: { cursor: 'fakeepoch:10', heartbeat_ms: 1000 } }, id: 'fakeepoch:11' },
+      {
+        kind: 'event',
+        event: { type: 'ready', data: { cursor: 'fakeepoch:10', heartbeat_ms: 1000 } },
+        id: 'fakeepoch:11',
+      },
     ]);
     expect(b.sub.lastEventId).toBe('fakeepoch:11');
     connection.push({ type: 'chatmessage.new', data: message(12) });
@@ -96,7 +101,13 @@ describe('one stream shared by the tabs of an identity', () => {
     const slow = { holding: false };
     const fake: FakeTab = {
       ...tab,
-      locks: { request: (...args) => new Promise((resolve, reject) => void requests.push(() => void tab.locks.request(...args).then(resolve, reject))) },
+      locks: {
+        request: (...args) =>
+          new Promise(
+            (resolve, reject) =>
+              void requests.push(() => void tab.locks.request(...args).then(resolve, reject)),
+          ),
+      },
       BroadcastChannel: class extends tab.BroadcastChannel {
         override postMessage(message: unknown) {
           if (slow.holding) held.push(() => super.postMessage(message));
@@ -114,7 +125,11 @@ describe('one stream shared by the tabs of an identity', () => {
       },
     };
   }
-  const resyncAt = (id: string): StreamItem => ({ kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id });
+  const resyncAt = (id: string): StreamItem => ({
+    kind: 'event',
+    event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } },
+    id,
+  });
 
   /**
    * A leads; `slow` slow tabs join, then C, which never heard their hellos and is first in line for the
@@ -244,7 +259,8 @@ describe('one stream shared by the tabs of an identity', () => {
     const listener = new (world.browser.tab().BroadcastChannel)(NAME);
     const posts: { type: string; items?: unknown[] }[] = [];
     listener.onmessage = (event) => posts.push(event.data as { type: string; items?: unknown[] });
-    for (let seq = 11; seq <= 510; seq++) connection.push({ type: 'chatmessage.new', data: message(seq) });
+    for (let seq = 11; seq <= 510; seq++)
+      connection.push({ type: 'chatmessage.new', data: message(seq) });
     await settle();
     expect(seqs(b!)).toEqual(Array.from({ length: 500 }, (_, i) => 11 + i));
     const relayed = posts.filter((p) => p.type === 'items');
@@ -257,7 +273,11 @@ describe('one stream shared by the tabs of an identity', () => {
     const a = openTab();
     const connection = await live([a]);
     const listener = new (world.browser.tab().BroadcastChannel)(NAME);
-    const events = () => posts.filter((p) => p.type === 'items').flatMap((p) => p.items!).filter((i) => (i as StreamItem).kind === 'event').length;
+    const events = () =>
+      posts
+        .filter((p) => p.type === 'items')
+        .flatMap((p) => p.items!)
+        .filter((i) => (i as StreamItem).kind === 'event').length;
     const posts: { type: string; items?: unknown[] }[] = [];
     listener.onmessage = (event) => posts.push(event.data as { type: string; items?: unknown[] });
     connection.push({ type: 'chatmessage.new', data: message(11) });
@@ -287,7 +307,11 @@ describe('one stream shared by the tabs of an identity', () => {
       type: 'items',
       from: 'x',
       items: [
-        { kind: 'event', event: { type: 'chatmessage.new', data: message(99) }, id: 'fakeepoch:99' },
+        {
+          kind: 'event',
+          event: { type: 'chatmessage.new', data: message(99) },
+          id: 'fakeepoch:99',
+        },
         { kind: 'status', status: { state: 'unauthorized', httpStatus: 401 } },
       ],
     });
@@ -301,7 +325,9 @@ describe('one stream shared by the tabs of an identity', () => {
       expect(tab.out.finished).toBe(false);
     }
     expect(b!.sub.stats.badFrames).toBe(1);
-    expect(b!.warn.mock.calls[0]![0]).toMatch(/^dropped a message from another tab: items from x, which does not lead/);
+    expect(b!.warn.mock.calls[0]![0]).toMatch(
+      /^dropped a message from another tab: items from x, which does not lead/,
+    );
     other.close();
   });
 
@@ -313,7 +339,12 @@ describe('one stream shared by the tabs of an identity', () => {
     const forger = new (world.browser.tab().BroadcastChannel)(NAME);
     // As the leader itself: a harmless event (a read older than anything) at seq 999999999 of the live epoch.
     const read = { type: 'conversation.read', data: { sid: 'conv_1', reader_key: 'bob', seq: 1 } };
-    forger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [{ kind: 'event', event: read, id: 'fakeepoch:999999999' }] });
+    forger.postMessage({
+      v: RELAY_VERSION,
+      type: 'items',
+      from: 'leader',
+      items: [{ kind: 'event', event: read, id: 'fakeepoch:999999999' }],
+    });
     await settle();
     connection.push({ type: 'chatmessage.new', data: message(11) });
     connection.push({ type: 'chatmessage.new', data: message(12) });
@@ -330,14 +361,26 @@ describe('one stream shared by the tabs of an identity', () => {
     const stranger = new (world.browser.tab().BroadcastChannel)(NAME);
     stranger.postMessage('hello');
     stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader' });
-    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [{ kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } }] });
-    stranger.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [{ kind: 'status', status: { state: 'live' } }] });
+    stranger.postMessage({
+      v: RELAY_VERSION,
+      type: 'items',
+      from: 'leader',
+      items: [{ kind: 'event', event: { type: 'chatmessage.new', data: { sid: 1 } } }],
+    });
+    stranger.postMessage({
+      v: RELAY_VERSION,
+      type: 'items',
+      from: 'leader',
+      items: [{ kind: 'status', status: { state: 'live' } }],
+    });
     await settle();
     connection.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
     expect(b!.out.types()).toEqual(['ready', 'chatmessage.new']);
     expect(b!.warn).toHaveBeenCalledTimes(1);
-    expect(b!.warn.mock.calls[0]![0]).toMatch(/dropped a message from another tab: relay message of version undefined/);
+    expect(b!.warn.mock.calls[0]![0]).toMatch(
+      /dropped a message from another tab: relay message of version undefined/,
+    );
     expect(b!.sub.stats.badFrames).toBe(4);
     stranger.close();
   });
@@ -349,15 +392,30 @@ describe('one stream shared by the tabs of an identity', () => {
     await settle();
     // What a leader of a build with an event type this tab does not know would relay.
     const channel = new (world.browser.tab().BroadcastChannel)(NAME);
-    const item = (seq: number) => ({ kind: 'event', event: { type: 'chatmessage.new', data: message(seq) }, id: `fakeepoch:${seq}` });
-    const unknown = { kind: 'event', event: { type: 'chatmessage.reacted', data: { sid: 'msg_11', emoji: '+1' } }, id: 'fakeepoch:12' };
-    channel.postMessage({ v: RELAY_VERSION, type: 'items', from: 'leader', items: [item(11), unknown, item(13)] });
+    const item = (seq: number) => ({
+      kind: 'event',
+      event: { type: 'chatmessage.new', data: message(seq) },
+      id: `fakeepoch:${seq}`,
+    });
+    const unknown = {
+      kind: 'event',
+      event: { type: 'chatmessage.reacted', data: { sid: 'msg_11', emoji: '+1' } },
+      id: 'fakeepoch:12',
+    };
+    channel.postMessage({
+      v: RELAY_VERSION,
+      type: 'items',
+      from: 'leader',
+      items: [item(11), unknown, item(13)],
+    });
     await settle();
     expect(seqs(b)).toEqual([11, 13]);
     expect(b.sub.lastEventId).toBe('fakeepoch:13');
     expect(b.sub.stats.badFrames).toBe(1);
     expect(b.warn).toHaveBeenCalledTimes(1);
-    expect(b.warn.mock.calls[0]![0]).toMatch(/^dropped relayed item 1: event\.type: expected one of ready, chatmessage\.new/);
+    expect(b.warn.mock.calls[0]![0]).toMatch(
+      /^dropped relayed item 1: event\.type: expected one of ready, chatmessage\.new/,
+    );
     channel.close();
   });
 
@@ -366,7 +424,9 @@ describe('one stream shared by the tabs of an identity', () => {
     const changes: boolean[] = [];
     const relayed: string[] = [];
     b!.sub.onLeadershipChange((leading) => changes.push(leading));
-    b!.sub.onRelay((item) => relayed.push(item.kind === 'event' ? item.event.type : item.status.state));
+    b!.sub.onRelay((item) =>
+      relayed.push(item.kind === 'event' ? item.event.type : item.status.state),
+    );
     const first = await live([a!, b!]);
     first.push({ type: 'chatmessage.new', data: message(11) });
     await settle();
@@ -388,7 +448,11 @@ describe('one stream shared by the tabs of an identity', () => {
     await live([a!, c!]);
     c!.sub.show('conv_1');
     await settle();
-    expect([a!.sub.shownElsewhere('conv_1'), a!.sub.shownElsewhere('conv_2'), c!.sub.shownElsewhere('conv_1')]).toEqual([true, false, false]);
+    expect([
+      a!.sub.shownElsewhere('conv_1'),
+      a!.sub.shownElsewhere('conv_2'),
+      c!.sub.shownElsewhere('conv_1'),
+    ]).toEqual([true, false, false]);
     // A tab that joins later learns it from the hello of a tab that joins after it.
     const d = openTab();
     await settle();
@@ -438,7 +502,15 @@ describe('hidden tabs and the back/forward cache', () => {
     expect(second.lastEventId).toBe('fakeepoch:11');
     second.ready(1000);
     await settle();
-    expect(a.out.states()).toEqual(['connecting', 'connected', 'connected', 'connecting', 'connecting', 'connected', 'connected']);
+    expect(a.out.states()).toEqual([
+      'connecting',
+      'connected',
+      'connected',
+      'connecting',
+      'connecting',
+      'connected',
+      'connected',
+    ]);
     expect(a.out.types()).toEqual(['ready', 'chatmessage.new', 'ready']);
   });
 
@@ -464,8 +536,16 @@ describe('hidden tabs and the back/forward cache', () => {
     expect(a!.out.items.slice(-4)).toEqual<StreamItem[]>([
       { kind: 'status', status: { state: 'connecting', attempt: 0 } },
       { kind: 'status', status: { state: 'connected', heartbeatMs: 1000, resumable: true } },
-      { kind: 'event', event: { type: 'ready', data: { cursor: 'fakeepoch:10', heartbeat_ms: 1000 } }, id: 'fakeepoch:11' },
-      { kind: 'event', event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } }, id: 'fakeepoch:11' },
+      {
+        kind: 'event',
+        event: { type: 'ready', data: { cursor: 'fakeepoch:10', heartbeat_ms: 1000 } },
+        id: 'fakeepoch:11',
+      },
+      {
+        kind: 'event',
+        event: { type: 'resync', data: { reason: 'joined the shared stream behind its position' } },
+        id: 'fakeepoch:11',
+      },
     ]);
   });
 

@@ -8,7 +8,8 @@ interface Row {
   text: string;
 }
 
-const rows = (from: number, to: number): Row[] => Array.from({ length: to - from }, (_, i) => ({ id: `r${from + i}`, text: `row ${from + i}` }));
+const rows = (from: number, to: number): Row[] =>
+  Array.from({ length: to - from }, (_, i) => ({ id: `r${from + i}`, text: `row ${from + i}` }));
 const ids = (list: readonly Row[]) => list.map((r) => r.id);
 
 const disposers: (() => void)[] = [];
@@ -150,7 +151,11 @@ describe('<Windowed>', () => {
     disposers.push(
       render(() => {
         win = createWindow({ list, key: (r) => r.id, pinned: 3, chunk: 2, max: 6 });
-        return <Windowed of={win}>{(row, index) => <p data-id={row().id}>{`${index()}:${row().text}`}</p>}</Windowed>;
+        return (
+          <Windowed of={win}>
+            {(row, index) => <p data-id={row().id}>{`${index()}:${row().text}`}</p>}
+          </Windowed>
+        );
       }, host),
     );
     const texts = () => [...host.querySelectorAll('p')].map((p) => p.textContent);
