@@ -8,7 +8,7 @@ import { heroBackend } from './mocks/backend/vite-plugin.ts';
 // `vite` / `vite build`: the standalone app (dev shell) with the dev backend mounted in dev.
 // `vite build --mode lib`: the library bundle, one ES module that registers <hero-messaging>.
 // Compiled JSX imports its runtime from this wrapper of solid-js/web: its template() parses through the
-// island's Trusted Types policy (issue 15, item 14).
+// island's Trusted Types policy (see docs/guides/csp.md).
 const solidRuntime = fileURLToPath(new URL('./src/ui/solid-web.ts', import.meta.url));
 
 export default defineConfig(({ mode }) => ({

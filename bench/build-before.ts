@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The code before issue 26's first item: the snapshot waited for the stream's `ready`. */
+/** The code before the snapshot was asked for at mount: it waited for the stream's `ready`. */
 export const BEFORE_COMMIT = '9c524e4';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

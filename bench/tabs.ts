@@ -19,7 +19,7 @@ interface BenchPage {
 declare const bench: BenchPage;
 
 /**
- * Issue 12: streams the backend holds for one person with N tabs of one browser profile (HTTP/1.1 on
+ * Streams the backend holds for one person with N tabs of one browser profile (HTTP/1.1 on
  * 127.0.0.1), each tab with its own stream (`share=0`, the code before) and sharing one; then the
  * handover time: from closing the leader's page to the first event a follower gets from the new
  * leader (a message sent once the page is closed), `handovers` times.

@@ -1,5 +1,6 @@
-// The entry for `<script type="module" src=".../hero-messaging.js">`: registers the element. Every other
-// module is free of side effects; import `defineHeroMessaging` to choose the moment (or the tag) yourself.
+// The bundle's entry: loading it, by a script tag or an import, registers the element. Every other
+// module is free of side effects: code here that imports `defineHeroMessaging` from element.tsx (the
+// dev pages, tests) chooses the moment, or the tag, itself.
 import { defineHeroMessaging } from './element.tsx';
 
 defineHeroMessaging();

@@ -14,8 +14,9 @@ import { label, Picker, ShellHeader } from './Shell.tsx';
 
 /**
  * `/as/:key` and its children (`/as/:key/chat/:sid`, `/as/:key/new`): one island on the whole page,
- * as `key`, its place in the page's path. The island stays mounted while its child route changes;
- * another key or `?context=` starts a new one.
+ * as `key`, its place in the page's path. It mounts the `Island` component, not the custom element,
+ * so the page has no shadow root and no `hm-*` events. The island stays mounted while its child route
+ * changes; another key or `?context=` starts a new one.
  */
 export function OneIsland(_props: RouteSectionProps) {
   const params = useParams<{ key: string }>();

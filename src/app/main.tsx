@@ -1,7 +1,7 @@
 // The page `npm run dev` serves: the standalone app. It owns its whole page, so it routes on real
 // paths with @solidjs/router (the element keeps its own small routes; see src/ui/routing.ts):
 //   /                     two <hero-messaging> elements side by side (?left=, ?right=, ?context=)
-//   /as/:key              one island on the whole page, as `key`
+//   /as/:key              one island on the whole page, as `key`: the Solid component, not the element
 //   /as/:key/chat/:sid    … with that chat open
 //   /as/:key/new          … starting a new conversation
 import { A, Route, Router } from '@solidjs/router';

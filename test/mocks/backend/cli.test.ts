@@ -142,7 +142,7 @@ it('rejects an unknown --shape by name', async () => {
   expect(err).toContain('--shape must be full or seed, got "partial"');
 });
 
-it('stops listening when `npm run backend` is sent SIGTERM, as a process manager stops it (issue 30, item 13)', async () => {
+it('stops listening when `npm run backend` is sent SIGTERM, as a process manager stops it', async () => {
   // As the README runs it. Its own process group, so that whatever it started can be cleaned up
   // below even when this test fails.
   const npm = spawn(
@@ -179,7 +179,7 @@ it('stops listening when `npm run backend` is sent SIGTERM, as a process manager
   }
 });
 
-it('says only what failed when the data directory cannot be made, without the usage text (issue 30, item 13)', async () => {
+it('says only what failed when the data directory cannot be made, without the usage text', async () => {
   const tmp = tempDir();
   try {
     // A file where a folder would go: unwritable for anyone, root included.
@@ -205,7 +205,7 @@ it('says only what failed when the data directory cannot be made, without the us
 });
 
 it.skipIf(!existsSync('/dev/full'))(
-  'says only what failed when the disk is full, without the usage text (issue 30, item 13)',
+  'says only what failed when the disk is full, without the usage text',
   async () => {
     const tmp = tempDir();
     try {

@@ -133,7 +133,7 @@ describe('dev backend journal on a failing disk', () => {
     expect(last.map((m) => m.content)).toEqual(['and on']);
   });
 
-  it('refuses a start whose seed the full disk cannot hold with what failed, keeping nothing and leaving the folder free (issue 30, item 13)', async () => {
+  it('refuses a start whose seed the full disk cannot hold with what failed, keeping nothing and leaving the folder free', async () => {
     const dir = tempDir();
     cleanups.push(dir.remove);
     journalPath = join(dir.path, 'journal.jsonl');

@@ -7,7 +7,7 @@ import {
 import type { RunningBackend } from '../../../mocks/backend/index.ts';
 import { call, freshContext, rpc, withBackend } from '../../support/backend.ts';
 
-// Paging of conversation.list (issue 30, item 15): `limit` and `before`, a row's position.
+// Paging of conversation.list: `limit` and `before`, a row's position.
 
 let server: RunningBackend;
 let clock = Date.UTC(2030, 0, 1);

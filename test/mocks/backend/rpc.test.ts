@@ -257,7 +257,7 @@ describe('dev backend RPC', () => {
     expect(reply.body.error?.message).toContain(field);
   });
 
-  it('keeps the two members of a direct message: changing them or naming it answers -32602 (issue 15)', async () => {
+  it('keeps the two members of a direct message: changing them or naming it answers -32602', async () => {
     const context = freshContext();
     const conv = await dm(context);
     const tries = [
@@ -434,7 +434,7 @@ describe('dev backend RPC', () => {
     );
   });
 
-  it('answers -32600 with id null, running nothing, to an id that cannot be echoed exactly (issue 30, item 14)', async () => {
+  it('answers -32600 with id null, running nothing, to an id that cannot be echoed exactly', async () => {
     const context = freshContext();
     const post = async (id: string) => {
       const res = await fetch(`${server.url}${SERVICE_PATH}/rpc`, {

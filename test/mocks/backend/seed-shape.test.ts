@@ -187,7 +187,7 @@ describe('dev backend in the seed shape', () => {
     expect((await page({ limit: 2, before_seq: 1 })).map((m) => m.content)).toEqual(['m3', 'm4']);
   });
 
-  it('answers the whole conversation list whatever limit and before say: it does not page (issue 30, item 15)', async () => {
+  it('answers the whole conversation list whatever limit and before say: it does not page', async () => {
     const { context } = await setup();
     for (let i = 0; i < 3; i++)
       await call(server.url, { context, key: 'alice' }, 'conversation.set', {
