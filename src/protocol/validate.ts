@@ -12,12 +12,12 @@ export interface Issue {
 }
 
 /**
- * Checks `input`, answering the (possibly transformed) value and pushing issues when it is wrong.
- * `path` is where `input` is, or `null` to skip building paths (the first, quick pass over input that
- * is almost always valid: an issue then makes `parse` check again with them).
+ * Checks `input`, answering the (possibly transformed) value and pushing an issue for each thing wrong.
+ * An issue's path starts where `input` is: the object or list that holds `input` puts its key in front
+ * as the issue comes back up, so valid input, the usual case, builds no path at all.
  */
 export interface Schema<T> {
-  readonly run: (input: unknown, path: string | null, issues: Issue[]) => T;
+  readonly run: (input: unknown, issues: Issue[]) => T;
   /** An object field that may be absent. */
   readonly optional?: boolean;
   /** An object field that may be absent or `null` (left out of the value). */
@@ -37,20 +37,27 @@ export type ObjectOutput<S extends Shape> = Simplify<
   }
 >;
 
-const fail = (issues: Issue[], path: string | null, message: string): never => {
-  issues.push({ path: path ?? '', message });
+const fail = (issues: Issue[], message: string, path = ''): never => {
+  issues.push({ path, message });
   return undefined as never;
 };
 
-/** Where field `key` of the value at `path` is. */
-const within = (path: string | null, key: string | number): string | null =>
-  path === null ? null : path ? `${path}.${key}` : `${key}`;
+/** `schema` on the value at `key` of what is being checked: its issues come back named from there. */
+function within<T>(schema: Schema<T>, input: unknown, key: string | number, issues: Issue[]): T {
+  const before = issues.length;
+  const value = schema.run(input, issues);
+  for (let i = before; i < issues.length; i++) {
+    const { path, message } = issues[i]!;
+    issues[i] = { path: path ? `${key}.${path}` : `${key}`, message };
+  }
+  return value;
+}
 
 const is =
   /* @__NO_SIDE_EFFECTS__ */
   <T>(test: (input: unknown) => boolean, message: string) =>
     (): Schema<T> => ({
-      run: (input, path, issues) => (test(input) ? (input as T) : fail(issues, path, message)),
+      run: (input, issues) => (test(input) ? (input as T) : fail(issues, message)),
     });
 
 export const string = /* @__NO_SIDE_EFFECTS__ */ (message = 'expected a string'): Schema<string> =>
@@ -84,10 +91,10 @@ export function check<T>(
   message: string,
 ): Schema<T> {
   return {
-    run(input, path, issues) {
+    run(input, issues) {
       const before = issues.length;
-      const value = schema.run(input, path, issues);
-      return issues.length > before || test(value) ? value : fail(issues, path, message);
+      const value = schema.run(input, issues);
+      return issues.length > before || test(value) ? value : fail(issues, message);
     },
   };
 }
@@ -96,9 +103,9 @@ export function check<T>(
 /* @__NO_SIDE_EFFECTS__ */
 export function map<T, U>(schema: Schema<T>, change: (value: T) => U): Schema<U> {
   return {
-    run(input, path, issues) {
+    run(input, issues) {
       const before = issues.length;
-      const value = schema.run(input, path, issues);
+      const value = schema.run(input, issues);
       return issues.length > before ? (value as unknown as U) : change(value);
     },
   };
@@ -143,10 +150,10 @@ export const nullish = /* @__NO_SIDE_EFFECTS__ */ <T>(
 /* @__NO_SIDE_EFFECTS__ */
 export function array<T>(item: Schema<T>): Schema<T[]> {
   return {
-    run: (input, path, issues) =>
+    run: (input, issues) =>
       Array.isArray(input)
-        ? input.map((value, i) => item.run(value, within(path, i), issues))
-        : fail(issues, path, 'expected a list'),
+        ? input.map((value, i) => within(item, value, i, issues))
+        : fail(issues, 'expected a list'),
   };
 }
 
@@ -156,17 +163,17 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOutput<S>> {
   const keys = Object.keys(shape);
   const schemas = Object.values(shape);
   return {
-    run(input, path, issues) {
+    run(input, issues) {
       if (typeof input !== 'object' || input === null || Array.isArray(input))
-        return fail(issues, path, 'expected an object');
+        return fail(issues, 'expected an object');
       const value: Record<string, unknown> = {};
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
         const schema = schemas[i]!;
         const field = (input as Record<string, unknown>)[key];
         if (field !== undefined && !(field === null && schema.nullish))
-          value[key] = schema.run(field, within(path, key), issues);
-        else if (!schema.optional) fail(issues, within(path, key), 'is required');
+          value[key] = within(schema, field, key, issues);
+        else if (!schema.optional) fail(issues, 'is required', key);
       }
       return value as ObjectOutput<S>;
     },
@@ -177,24 +184,20 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOutput<S>> {
 /* @__NO_SIDE_EFFECTS__ */
 export function variant<T>(tag: string, variants: Record<string, Schema<unknown>>): Schema<T> {
   return {
-    run(input, path, issues) {
+    run(input, issues) {
       const key = (input as Record<string, unknown> | null)?.[tag];
       return typeof key === 'string' && Object.hasOwn(variants, key)
-        ? (variants[key]!.run(input, path, issues) as T)
-        : fail(issues, within(path, tag), `expected one of ${Object.keys(variants).join(', ')}`);
+        ? (variants[key]!.run(input, issues) as T)
+        : fail(issues, `expected one of ${Object.keys(variants).join(', ')}`, tag);
     },
   };
 }
 
-/** Checks `input` against `schema`: its value, or every issue found. */
+/** Checks `input` against `schema` in one pass: its value, or every issue found. */
 export function parse<T>(schema: Schema<T>, input: unknown): Result<T, Issue[]> {
-  const quick: Issue[] = [];
-  const value = schema.run(input, null, quick);
-  if (quick.length === 0) return { ok: true, value };
-  // Wrong somewhere: again, naming where.
   const issues: Issue[] = [];
-  schema.run(input, '', issues);
-  return { ok: false, error: issues };
+  const value = schema.run(input, issues);
+  return issues.length === 0 ? { ok: true, value } : { ok: false, error: issues };
 }
 
 /** A readable, one-line account of what failed, naming the field: `content: content is empty`. */
