@@ -150,10 +150,13 @@ export const nullish = /* @__NO_SIDE_EFFECTS__ */ <T>(
 /* @__NO_SIDE_EFFECTS__ */
 export function array<T>(item: Schema<T>): Schema<T[]> {
   return {
-    run: (input, issues) =>
-      Array.isArray(input)
-        ? input.map((value, i) => within(item, value, i, issues))
-        : fail(issues, 'expected a list'),
+    run(input, issues) {
+      if (!Array.isArray(input)) return fail(issues, 'expected a list');
+      // Not `map`, which skips the holes of a sparse list (a structured clone keeps them).
+      const value: T[] = [];
+      for (let i = 0; i < input.length; i++) value.push(within(item, input[i], i, issues));
+      return value;
+    },
   };
 }
 

@@ -199,6 +199,15 @@ describe('array', () => {
     ]);
   });
 
+  it('checks the holes of a sparse list too, as a structured clone may hand one over', () => {
+    const sparse: unknown[] = Object.assign([], { 1: 'bob' });
+    expect(run(keys, sparse)).toEqual(['0: expected a string']);
+    expect(v.parse(v.array(v.unknown()), structuredClone(sparse))).toStrictEqual({
+      ok: true,
+      value: [undefined, 'bob'],
+    });
+  });
+
   it('refuses what is not a list, an array-like object included', () => {
     expect(run(keys, 'alice')).toEqual(['expected a list']);
     expect(run(keys, { length: 0 })).toEqual(['expected a list']);
