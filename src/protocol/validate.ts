@@ -12,9 +12,9 @@ export interface Issue {
 }
 
 /**
- * Checks `input`, answering the (possibly transformed) value and pushing an issue for each thing wrong.
- * An issue's path starts where `input` is: the object or list that holds `input` puts its key in front
- * as the issue comes back up, so valid input, the usual case, builds no path at all.
+ * Checks `input`, answering the (possibly transformed) value and pushing an issue for each thing
+ * wrong. An issue's path starts where `input` is: the object or list that holds `input` puts its
+ * key in front as the issue comes back up, so valid input, the usual case, builds no path at all.
  */
 export interface Schema<T> {
   readonly run: (input: unknown, issues: Issue[]) => T;
@@ -24,6 +24,7 @@ export interface Schema<T> {
   readonly nullish?: boolean;
 }
 
+/** The type of the value a schema answers (`type Contact = Output<typeof ContactSchema>`). */
 export type Output<S> = S extends Schema<infer T> ? T : never;
 
 type Shape = Record<string, Schema<unknown>>;
@@ -31,6 +32,7 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type OptionalKeys<S extends Shape> = {
   [K in keyof S]: S[K] extends { optional: true } ? K : never;
 }[keyof S];
+/** What `object(shape)` answers: a field of `optional` or `nullish` may be left out. */
 export type ObjectOutput<S extends Shape> = Simplify<
   { [K in Exclude<keyof S, OptionalKeys<S>>]: Output<S[K]> } & {
     [K in OptionalKeys<S>]?: Output<S[K]>;
@@ -42,7 +44,7 @@ const fail = (issues: Issue[], message: string, path = ''): never => {
   return undefined as never;
 };
 
-/** `schema` on the value at `key` of what is being checked: its issues come back named from there. */
+/** `schema` on the value at `key` of the input; its issues come back named from there. */
 function within<T>(schema: Schema<T>, input: unknown, key: string | number, issues: Issue[]): T {
   const before = issues.length;
   const value = schema.run(input, issues);
@@ -60,21 +62,27 @@ const is =
       run: (input, issues) => (test(input) ? (input as T) : fail(issues, message)),
     });
 
+/** A string, as it is; `message` when it is not one. */
 export const string = /* @__NO_SIDE_EFFECTS__ */ (message = 'expected a string'): Schema<string> =>
   is<string>((x) => typeof x === 'string', message)();
+/** A finite number: not `NaN`, not ±Infinity. */
 export const number = is<number>(
   (x) => typeof x === 'number' && Number.isFinite(x),
   'expected a number',
 );
+/** `true` or `false`. */
 export const boolean = is<boolean>((x) => typeof x === 'boolean', 'expected true or false');
+/** Anything, as it is (a value its reader checks itself). */
 export const unknown = is<unknown>(() => true, '');
 
+/** Exactly `value` (compared with `===`). */
 export const literal = /* @__NO_SIDE_EFFECTS__ */ <
   const L extends string | number | boolean | null,
 >(
   value: L,
 ): Schema<L> => is<L>((x) => x === value, `expected ${JSON.stringify(value)}`)();
 
+/** One of `values`. */
 export const picklist = /* @__NO_SIDE_EFFECTS__ */ <const L extends readonly string[]>(
   values: L,
 ): Schema<L[number]> =>
@@ -138,6 +146,7 @@ export const integer = /* @__NO_SIDE_EFFECTS__ */ (
     `expected a whole number from ${min} to ${max}`,
   );
 
+/** An object field that may be absent (or `undefined`): left out of the value then. */
 export const optional = /* @__NO_SIDE_EFFECTS__ */ <T>(
   schema: Schema<T>,
 ): Schema<T | undefined> & { optional: true } => ({ ...schema, optional: true });
@@ -147,6 +156,7 @@ export const nullish = /* @__NO_SIDE_EFFECTS__ */ <T>(
   schema: Schema<T>,
 ): Schema<T | undefined> & { optional: true } => ({ ...schema, optional: true, nullish: true });
 
+/** A list whose every item is `item`: a new list of their values. */
 /* @__NO_SIDE_EFFECTS__ */
 export function array<T>(item: Schema<T>): Schema<T[]> {
   return {

@@ -23,10 +23,10 @@ import * as v from '../../src/protocol/validate.ts';
 // input, ours and valibot's accept the same, answer the same value and name the same places.
 // Where our validator means something else than valibot by design, the mirror says it in valibot:
 //
-// - A number is finite: valibot's `number` takes ±Infinity, which no JSON carries; ours refuses it.
+// - A number is finite: valibot's `number` takes ±Infinity, which no JSON carries; ours does not.
 // - A list is not an object: valibot's `object` takes an array; ours wants a record.
 // - What is not an object has no tag: given `null` or a string, ours names a variant's tag
-//   (`type: expected one of …`) where valibot names the whole input; the mirror hands valibot `{}`.
+//   (`type: expected one of …`) where valibot names the whole input: the mirror hands valibot `{}`.
 // - A field without a value is left out of the answer: valibot's `optional` and `nullish` write
 //   `key: undefined` or `key: null` when the input has the key; ours answers no such key, so the
 //   caller tests one thing (`'seq' in m` or `m.seq === undefined` agree).
