@@ -4,19 +4,7 @@ import * as vb from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ServerEventSchema } from '../../src/protocol/events.ts';
 import { RpcResponseSchema } from '../../src/protocol/rpc.ts';
-import {
-  ChatMessageSchema,
-  ContactSchema,
-  ContentSchema,
-  ConversationSchema,
-  LIMITS,
-  NonceSchema,
-  PublicKeySchema,
-  ReceiptSchema,
-  SeqSchema,
-  SidSchema,
-  isBlankContent,
-} from '../../src/protocol/schemas.ts';
+import * as wire from '../../src/protocol/schemas.ts';
 import * as v from '../../src/protocol/validate.ts';
 
 // The contract's schemas written again in valibot, a well-kept validator, as the oracle: for any
@@ -68,7 +56,7 @@ const Receipt = object({
 });
 const Conversation = object({
   sid: Sid,
-  name: vb.pipe(vb.string(), vb.maxLength(LIMITS.nameMax)),
+  name: vb.pipe(vb.string(), vb.maxLength(wire.LIMITS.nameMax)),
   participant_keys: vb.array(PublicKey),
   last_message: nullish(vb.string()),
   last_message_time: nullish(time()),
@@ -83,7 +71,7 @@ const ChatMessage = object({
   sender_public_key: PublicKey,
   content: vb.string(),
   created_at: time(),
-  nonce: nullish(vb.pipe(vb.string(), vb.maxLength(LIMITS.nonceMax))),
+  nonce: nullish(vb.pipe(vb.string(), vb.maxLength(wire.LIMITS.nonceMax))),
   seq: nullish(Seq),
   edited_at: nullish(time()),
   deleted: nullish(vb.boolean()),
@@ -94,11 +82,11 @@ const Content = vb.pipe(
   vb.string(),
   vb.trim(),
   // What counts as blank is the contract's own list of invisible characters, not valibot's to say.
-  vb.check((s) => !isBlankContent(s)),
-  vb.minLength(LIMITS.contentMin),
-  vb.maxLength(LIMITS.contentMax),
+  vb.check((s) => !wire.isBlankContent(s)),
+  vb.minLength(wire.LIMITS.contentMin),
+  vb.maxLength(wire.LIMITS.contentMax),
 );
-const Nonce = text(LIMITS.nonceMax);
+const Nonce = text(wire.LIMITS.nonceMax);
 
 const PAYLOADS = {
   ready: object({
@@ -328,21 +316,21 @@ function oracle(schema: vb.GenericSchema, input: unknown) {
 }
 
 const cases: [string, v.Schema<unknown>, vb.GenericSchema, fc.Arbitrary<unknown>][] = [
-  ['a sid', SidSchema, Sid, sid$],
-  ['a public key', PublicKeySchema, PublicKey, key$],
-  ['a sequence number', SeqSchema, Seq, near(seq$)],
-  ['a read receipt', ReceiptSchema, Receipt, near(receipt$)],
-  ['a conversation', ConversationSchema, Conversation, near(conversation$)],
+  ['a sid', wire.SidSchema, Sid, sid$],
+  ['a public key', wire.PublicKeySchema, PublicKey, key$],
+  ['a sequence number', wire.SeqSchema, Seq, near(seq$)],
+  ['a read receipt', wire.ReceiptSchema, Receipt, near(receipt$)],
+  ['a conversation', wire.ConversationSchema, Conversation, near(conversation$)],
   [
     'a list of conversations',
-    v.array(ConversationSchema),
+    v.array(wire.ConversationSchema),
     vb.array(Conversation),
     near(fc.array(conversation$, { maxLength: 4 })),
   ],
-  ['a message', ChatMessageSchema, ChatMessage, near(message$)],
-  ['a contact', ContactSchema, Contact, near(contact$)],
-  ['message content', ContentSchema, Content, content$],
-  ['a nonce', NonceSchema, Nonce, near(fc.oneof(anyText, someText(64)))],
+  ['a message', wire.ChatMessageSchema, ChatMessage, near(message$)],
+  ['a contact', wire.ContactSchema, Contact, near(contact$)],
+  ['message content', wire.ContentSchema, Content, content$],
+  ['a nonce', wire.NonceSchema, Nonce, near(fc.oneof(anyText, someText(64)))],
   ['a server event', ServerEventSchema, ServerEvent, near(event$)],
   ['a JSON-RPC response', RpcResponseSchema, RpcResponse, near(response$)],
 ];
@@ -361,8 +349,8 @@ describe('the contract validator against valibot', () => {
     // Else the comparison of answered values above would prove little.
     const accepted = (schema: v.Schema<unknown>, input: fc.Arbitrary<unknown>) =>
       fc.sample(input, { numRuns: 1000, seed: 1 }).filter((x) => v.parse(schema, x).ok).length;
-    expect(accepted(ConversationSchema, near(conversation$))).toBeGreaterThan(200);
-    expect(accepted(ChatMessageSchema, near(message$))).toBeGreaterThan(200);
+    expect(accepted(wire.ConversationSchema, near(conversation$))).toBeGreaterThan(200);
+    expect(accepted(wire.ChatMessageSchema, near(message$))).toBeGreaterThan(200);
     expect(accepted(ServerEventSchema, near(event$))).toBeGreaterThan(200);
     expect(accepted(RpcResponseSchema, near(response$))).toBeGreaterThan(200);
   });
