@@ -1,34 +1,11 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { draftKey, legacyOutboxKey } from '../../src/sync/index.ts';
-import { mountIsland } from '../../src/ui/index.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
+import { mount, openChat } from '../support/island.ts';
 
 // Issue 30, item 2: unsent messages and drafts are kept per server (osis-url), context and key.
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  localStorage.clear();
-  vi.restoreAllMocks();
-});
-
-function mount(world: FakeWorld, baseUrl: string) {
-  const host = document.createElement('div');
-  document.body.append(host);
-  const dispose = mountIsland(host, {
-    baseUrl,
-    context: 'world',
-    publicKey: 'bob',
-    client: world.client('bob'),
-  });
-  mounted.push(dispose);
-  return { host, dispose };
-}
-
-const rowOf = (host: HTMLElement, sid: string) =>
-  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
 const input = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea')!;
 const sends = (world: FakeWorld) =>
   world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message');
@@ -38,8 +15,7 @@ const live = (host: HTMLElement) =>
 const aWhile = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 async function open(host: HTMLElement, sid: string) {
-  await waitFor(() => expect(rowOf(host, sid)).toBeTruthy());
-  fireEvent.click(rowOf(host, sid)!);
+  await openChat(host, sid);
   await waitFor(() => expect(input(host).disabled).toBe(false));
 }
 
@@ -60,7 +36,7 @@ describe('storage per server (issue 30, item 2)', () => {
     staging.service
       .world('world')
       .putConversation(production.service.world('world').conversation(production.dm.sid)!);
-    const prod = mount(production, 'https://prod.test/osis');
+    const prod = mount({ world: production, baseUrl: 'https://prod.test/osis' });
     await live(prod.host);
     await open(prod.host, production.dm.sid);
     production.failNext('conversation.send_message');
@@ -72,7 +48,7 @@ describe('storage per server (issue 30, item 2)', () => {
     fireEvent.input(input(prod.host), { target: { value: 'a production draft' } });
     prod.dispose();
 
-    const stage = mount(staging, 'https://staging.test/osis');
+    const stage = mount({ world: staging, baseUrl: 'https://staging.test/osis' });
     await live(stage.host);
     await aWhile();
     expect(sends(staging)).toEqual([]);
@@ -83,7 +59,7 @@ describe('storage per server (issue 30, item 2)', () => {
     stage.dispose();
 
     // Production's tab, back, has both, and sends its message there.
-    const again = mount(production, 'https://prod.test/osis/');
+    const again = mount({ world: production, baseUrl: 'https://prod.test/osis/' });
     await live(again.host);
     await waitFor(() =>
       expect(sends(production).map((c) => (c.params as { content: string }).content)).toEqual([
@@ -103,7 +79,7 @@ describe('storage per server (issue 30, item 2)', () => {
       JSON.stringify({ text: 'an old draft' }),
     );
 
-    const elsewhere = mount(world, 'https://elsewhere.test');
+    const elsewhere = mount({ world: world, baseUrl: 'https://elsewhere.test' });
     await live(elsewhere.host);
     await aWhile();
     expect(sends(world)).toEqual([]);
@@ -112,7 +88,7 @@ describe('storage per server (issue 30, item 2)', () => {
     elsewhere.dispose();
     expect(localStorage.getItem(legacy)).not.toBeNull();
 
-    const here = mount(world, `${location.origin}/osis`);
+    const here = mount({ world: world, baseUrl: `${location.origin}/osis` });
     await live(here.host);
     await waitFor(() =>
       expect(sends(world).map((c) => c.params)).toEqual([
