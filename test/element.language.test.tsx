@@ -4,6 +4,7 @@ import { clockTime } from '../src/ui/format.ts';
 import { createFakeWorld } from './support/fake-world.ts';
 import { openChat, rowOf } from './support/island.ts';
 import { identity, makeElement, placeElement, shadow } from './support/element.ts';
+import { spyOnConsole } from './support/console.ts';
 
 // Issue 14, item 6: the host's language for times, the host's texts for everything shown.
 
@@ -92,7 +93,7 @@ describe('<hero-messaging> in the host’s language', () => {
   });
 
   it('reports unknown keys and values of the wrong kind once, and shows the rest', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     const world = createFakeWorld();
     const el = placeElement(world);
     const table = { newChat: 'Nuevo chat', newChatButton: 'x', chats: 7 } as never;

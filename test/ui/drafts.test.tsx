@@ -1,8 +1,9 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { draftKey } from '../../src/sync/index.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
 import { mount, openChat, rowOf } from '../support/island.ts';
+import { spyOnConsole } from '../support/console.ts';
 
 const input = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea')!;
 const preview = (host: HTMLElement, sid: string) =>
@@ -86,7 +87,7 @@ describe('drafts (issue 14, bug 1 and item 1)', () => {
 
   it('ignores a stored draft that is not JSON or not a draft, with one warning each, and opens an empty box', async () => {
     const world = createFakeWorld();
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     localStorage.setItem(draftKey('http://osis.test', 'world', 'bob', world.dm.sid), '{not json');
     localStorage.setItem(
       draftKey('http://osis.test', 'world', 'bob', world.group.sid),

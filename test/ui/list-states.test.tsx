@@ -1,9 +1,10 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RpcError } from '../../src/protocol/index.ts';
 import { createCommunicationClient } from '../../src/sdk/index.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
 import { mount } from '../support/island.ts';
+import { spyOnConsole } from '../support/console.ts';
 
 // Issue 14, bug 3: not authorised, server unreachable and "no conversations" are three screens,
 // each saying what to do next, and New chat is disabled while it cannot work.
@@ -15,7 +16,7 @@ const listPill = (host: HTMLElement) => host.querySelector('.hm-list .hm-status'
 
 describe('the list without conversations', () => {
   it('with a key the server does not know, says so in the person’s words, and what to check in the console; New chat is disabled with the reason', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     const world = createFakeWorld();
     const { host } = mount({ world, publicKey: 'mallory' });
     const said = "The server doesn't recognise your account, so your chats can't be shown here.";
@@ -32,7 +33,7 @@ describe('the list without conversations', () => {
   });
 
   it('with a server it cannot reach, names the address, counts down to the next try and retries now on request', async () => {
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    spyOnConsole('warn');
     let calls = 0;
     const unreachable: typeof fetch = async () => {
       calls++;
@@ -87,7 +88,7 @@ describe('the list without conversations', () => {
   });
 
   it('with the server up, says whether it failed to send the list or sent one the island cannot read, and gets it on Retry now', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     const world = createFakeWorld();
     const answer = world.server.rpc;
     let list: 'error' | 'bad' | 'good' = 'error';

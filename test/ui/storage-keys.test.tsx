@@ -1,8 +1,9 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { draftKey, legacyOutboxKey } from '../../src/sync/index.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
 import { mount, openChat } from '../support/island.ts';
+import { spyOnConsole } from '../support/console.ts';
 
 // Issue 30, item 2: unsent messages and drafts are kept per server (osis-url), context and key.
 
@@ -29,7 +30,7 @@ const waiting = (nonce: string, sid: string) => ({
 
 describe('storage per server (issue 30, item 2)', () => {
   it('keeps the unsent messages and drafts of each server apart: a tab on another server neither sends nor shows them', async () => {
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    spyOnConsole('warn');
     const production = createFakeWorld();
     const staging = createFakeWorld();
     // Staging holds a copy of production's DM, same sid: it would accept production's message.
