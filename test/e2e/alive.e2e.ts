@@ -11,6 +11,7 @@ import {
   waitLive,
   type Harness,
 } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 // Seen, typing, edit and delete, live between two people, each in their own browser; and a server
 // without them (the production server's shape), where none shows and nothing errors.
@@ -81,11 +82,7 @@ describe('with a server that has them', () => {
       .poll(() => typingLine(alice).textContent(), { timeout: 1000, interval: 20 })
       .toBe('Bob is typing…');
     expect(Date.now() - typedAt).toBeLessThan(1000);
-    expect(
-      await alice
-        .locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-typing`)
-        .textContent(),
-    ).toBe('Bob is typing…');
+    expect(await row(alice, h.dm.sid).locator('.hm-typing').textContent()).toBe('Bob is typing…');
     // Not announced: it is in no live region.
     expect(
       await typingLine(alice).evaluate((el) => el.closest('[aria-live]:not([aria-live="off"])')),
@@ -165,11 +162,9 @@ describe('with a server that has them', () => {
     );
     expect(await bubbleTexts(bob)).not.toContain('wrong chat, sorry');
     // The preview follows.
-    expect(
-      await bob
-        .locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-preview`)
-        .textContent(),
-    ).toBe('Message deleted');
+    expect(await row(bob, h.dm.sid).locator('.hm-conv-preview').textContent()).toBe(
+      'Message deleted',
+    );
     expect(blocking(await axeScan(alice))).toEqual([]);
     await alice.context().close();
     await bob.context().close();

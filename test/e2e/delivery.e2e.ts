@@ -11,6 +11,7 @@ import {
   waitLive,
   type Harness,
 } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -91,11 +92,7 @@ describe('live delivery in Chromium', () => {
     );
     expect(sorted[49]).toBeLessThan(2000);
     await expect
-      .poll(() =>
-        bob
-          .locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-preview`)
-          .textContent(),
-      )
+      .poll(() => row(bob, h.dm.sid).locator('.hm-conv-preview').textContent())
       .toBe('delivery 49');
     // Alice's own 50, each once, read through the whole (windowed) chat.
     await expect.poll(async () => (await bubbleTexts(alice)).at(-1)).toBe('delivery 49');

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RpcErrorCode, type ChatMessage } from '../../src/protocol/index.ts';
+import { RpcErrorCode } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
 import { applyEvent, openChat } from '../../src/sync/merge.ts';
 import {
@@ -12,17 +12,9 @@ import { makeSender } from '../../src/sync/sender.ts';
 import { initialState, type PendingSend } from '../../src/sync/state.ts';
 import { settle, useFakeClock } from '../support/clock.ts';
 import { createUnitWorld } from '../support/unit-world.ts';
+import { echo } from '../support/messages.ts';
 
 const KEY = outboxKey('http://host', 'ctx', 'bob');
-const echo = (nonce: string, content: string, seq = 10): ChatMessage => ({
-  sid: `m${seq}`,
-  conversation_sid: 'c1',
-  sender_public_key: 'bob',
-  content,
-  created_at: 1_700_000_000,
-  seq,
-  nonce,
-});
 
 function setup(stored: PendingSend[] = [], withKey = true) {
   const { client, store, controller, parts } = createUnitWorld(

@@ -16,20 +16,12 @@ import { createFakeOrigin, type FakeOrigin } from '../support/fake-storage.ts';
 import { row, testEnvironment } from '../support/session-env.ts';
 import { settle, useFakeClock } from '../support/clock.ts';
 import { spyOnConsole } from '../support/console.ts';
+import { echo } from '../support/messages.ts';
 
 // Issue 12, item 6: one owner for the outbox's side effects across the tabs of one identity.
 
 const KEY = outboxKey('http://host', 'ctx', 'bob');
 const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
-const echo = (nonce: string, content: string, seq = 10): ChatMessage => ({
-  sid: `m${seq}`,
-  conversation_sid: 'c1',
-  sender_public_key: 'bob',
-  content,
-  created_at: 1_700_000_000,
-  seq,
-  nonce,
-});
 
 interface Tab {
   name: string;

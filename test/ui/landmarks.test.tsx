@@ -25,7 +25,7 @@ describe('landmarks', () => {
     const world = createFakeWorld();
     const { host: bob } = mount({ world });
     // A row is a button named by its conversation's title, then its time and preview.
-    fireEvent.click(await within(bob).findByRole('button', { name: /^Crew / }));
+    fireEvent.click(await within(bob).findByRole('button', { name: /^Crew/ }));
     await waitFor(() =>
       expect(landmarks(bob)).toEqual([
         "nav Bob's conversations",

@@ -12,6 +12,7 @@ import {
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
 import { tempDir } from '../../support/backend.ts';
 import { launchChromium } from './browser.ts';
+import { row } from './locators.ts';
 import { startStaticServer } from './static-server.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -122,7 +123,7 @@ export async function waitLive(page: Page, timeout = 15_000): Promise<void> {
 }
 
 export async function openChat(page: Page, sid: string): Promise<void> {
-  await page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"]`).click();
+  await row(page, sid).click();
   await page.locator('hero-messaging .hm-messages').waitFor();
 }
 
@@ -137,7 +138,7 @@ export async function send(page: Page, text: string): Promise<void> {
 }
 
 export function badge(page: Page, sid: string) {
-  return page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-badge`);
+  return row(page, sid).locator('.hm-badge');
 }
 
 /**
