@@ -1,4 +1,4 @@
-import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { fireEvent, waitFor, within } from '@solidjs/testing-library';
 import { afterEach, expect } from 'vitest';
 import { mountIsland, type IslandOptions } from '../../src/ui/index.ts';
 import type { FakeWorld } from './fake-world.ts';
@@ -70,4 +70,15 @@ export async function openChat(
   fireEvent.click(row);
   await wait(() => expect(root.querySelector('.hm-messages')).toBeTruthy());
   return row;
+}
+
+/** The open chat's composer under `host`, found as a person finds it: the text box named Message. */
+export const composer = (host: HTMLElement) =>
+  within(host).getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' });
+
+/** Types `text` in the composer under `host` and presses Enter, as a person sends a message. */
+export function sendText(host: HTMLElement, text: string): void {
+  const box = composer(host);
+  fireEvent.input(box, { target: { value: text } });
+  fireEvent.keyDown(box, { key: 'Enter' });
 }

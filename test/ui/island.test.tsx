@@ -3,19 +3,13 @@ import { createSignal } from 'solid-js';
 import { describe, expect, it, vi } from 'vitest';
 import type { IslandRouter } from '../../src/ui/index.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
-import { mount, openChat, rowOf } from '../support/island.ts';
+import { mount, openChat, rowOf, sendText } from '../support/island.ts';
 
 const bubbleTexts = (host: HTMLElement) =>
   [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
 
 async function live(host: HTMLElement) {
   await waitFor(() => expect(host.querySelector('.hm-status')?.textContent).toBe('Live'));
-}
-
-function type(host: HTMLElement, text: string) {
-  const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
-  fireEvent.input(input, { target: { value: text } });
-  fireEvent.keyDown(input, { key: 'Enter' });
 }
 
 describe('the island', () => {
@@ -43,7 +37,7 @@ describe('the island', () => {
     await openChat(host, world.dm.sid);
     await live(host);
     const release = world.hold('conversation.send_message');
-    type(host, '  On my way  ');
+    sendText(host, '  On my way  ');
     await waitFor(() =>
       expect(host.querySelector('.hm-msg[data-status="sending"] .hm-text')?.textContent).toBe(
         'On my way',
@@ -109,7 +103,7 @@ describe('the island', () => {
     await openChat(host, world.dm.sid);
     await live(host);
     world.failNext('conversation.send_message');
-    type(host, 'Maybe later');
+    sendText(host, 'Maybe later');
     await waitFor(() => expect(host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy());
     // Its row does not show it as sent (issue 27).
     expect(rowOf(host, world.dm.sid)!.querySelector('.hm-conv-preview')!.textContent).toBe(
@@ -143,7 +137,7 @@ describe('the island', () => {
     await openChat(first.host, world.dm.sid);
     await live(first.host);
     world.failNext('conversation.send_message');
-    type(first.host, 'Survives a reload');
+    sendText(first.host, 'Survives a reload');
     await waitFor(() =>
       expect(first.host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy(),
     );
@@ -248,7 +242,7 @@ describe('the island', () => {
     await openChat(host, world.dm.sid);
     await live(host);
     const release = world.hold('conversation.send_message');
-    for (const text of ['one', 'two', 'three']) type(host, text);
+    for (const text of ['one', 'two', 'three']) sendText(host, text);
     await waitFor(() =>
       expect(host.querySelectorAll('.hm-msg[data-status="sending"]')).toHaveLength(3),
     );

@@ -1,19 +1,17 @@
-import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { fireEvent, waitFor, within } from '@solidjs/testing-library';
 import { createSignal } from 'solid-js';
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../src/protocol/index.ts';
 import { type IslandRouter } from '../../src/ui/index.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
-import { mount, openChat, rowOf } from '../support/island.ts';
+import { composer, mount, openChat, rowOf } from '../support/island.ts';
 
 // Issue 14, bugs 4 and 5, item 5: focus follows the person through list, chat and New chat, and Esc
 // goes back or cancels.
 
 const focused = () => document.activeElement as HTMLElement | null;
-const composer = (host: HTMLElement) =>
-  host.querySelector<HTMLTextAreaElement>('textarea.hm-input')!;
 const newChat = (host: HTMLElement) =>
-  host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
+  within(host).getByRole<HTMLButtonElement>('button', { name: 'New chat' });
 const view = (host: HTMLElement) => host.querySelector('.hm-root')!.getAttribute('data-view');
 
 async function live(host: HTMLElement) {

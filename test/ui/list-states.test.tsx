@@ -1,4 +1,4 @@
-import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { fireEvent, waitFor, within } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
 import { RpcError } from '../../src/protocol/index.ts';
 import { createCommunicationClient } from '../../src/sdk/index.ts';
@@ -11,7 +11,7 @@ import { spyOnConsole } from '../support/console.ts';
 
 const screen = (host: HTMLElement) => host.querySelector<HTMLElement>('.hm-list .hm-empty');
 const newChat = (host: HTMLElement) =>
-  host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
+  within(host).getByRole<HTMLButtonElement>('button', { name: 'New chat' });
 const listPill = (host: HTMLElement) => host.querySelector('.hm-list .hm-status');
 
 describe('the list without conversations', () => {

@@ -1,4 +1,4 @@
-import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { fireEvent, waitFor, within } from '@solidjs/testing-library';
 import { expect, it } from 'vitest';
 import { createFakeWorld } from '../support/fake-world.ts';
 import { mount } from '../support/island.ts';
@@ -8,7 +8,7 @@ import { mount } from '../support/island.ts';
 it('shows each person with an avatar, narrows them by a search, and keeps who was picked', async () => {
   const world = createFakeWorld();
   const { host } = mount({ world, publicKey: 'dave' });
-  const newChat = () => host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
+  const newChat = () => within(host).getByRole<HTMLButtonElement>('button', { name: 'New chat' });
   await waitFor(() => expect(newChat().disabled).toBe(false));
   fireEvent.click(newChat());
   const people = () =>

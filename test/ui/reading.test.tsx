@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createCommunicationClient } from '../../src/sdk/index.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
 import { fakeLayout } from '../support/fake-layout.ts';
-import { mount, rowOf } from '../support/island.ts';
+import { mount, rowOf, sendText } from '../support/island.ts';
 
 const texts = (host: HTMLElement) =>
   [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
@@ -71,9 +71,7 @@ describe('where a chat opens (issue 14, item 2)', () => {
     await live(host);
     await openLaidOut(host, world.dm.sid);
     await waitFor(() => expect(underDivider(host)).toBe('unread 0'));
-    const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
-    fireEvent.input(input, { target: { value: 'On it' } });
-    fireEvent.keyDown(input, { key: 'Enter' });
+    sendText(host, 'On it');
     await waitFor(() => expect(texts(host).at(-1)).toBe('On it'));
     expect(host.querySelector('.hm-unread')).toBeNull();
   });
@@ -162,9 +160,7 @@ describe('a failed send (issue 14, bug 2)', () => {
     await live(host);
     await openLaidOut(host, world.dm.sid);
     await waitFor(() => expect(texts(host).at(-1)).toBe('m 29'));
-    const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
-    fireEvent.input(input, { target: { value: 'into the void' } });
-    fireEvent.keyDown(input, { key: 'Enter' });
+    sendText(host, 'into the void');
     await waitFor(() => expect(host.querySelector('.hm-msg[data-status="sending"]')).toBeTruthy());
     await frame();
     const list = scroller(host);
@@ -197,9 +193,7 @@ describe('screen readers (issue 14, item 5)', () => {
     expect(announcer.textContent).toBe('');
     world.send('alice', world.dm.sid, 'hello');
     await waitFor(() => expect(announcer.textContent).toBe('Alice: hello'));
-    const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
-    fireEvent.input(input, { target: { value: 'my own' } });
-    fireEvent.keyDown(input, { key: 'Enter' });
+    sendText(host, 'my own');
     await waitFor(() => expect(texts(host).at(-1)).toBe('my own'));
     world.send('bob', world.dm.sid, 'from my other tab');
     await waitFor(() => expect(texts(host).at(-1)).toBe('from my other tab'));

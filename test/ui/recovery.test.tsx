@@ -1,7 +1,7 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
-import { mount, openChat, rowOf } from '../support/island.ts';
+import { mount, openChat, rowOf, sendText } from '../support/island.ts';
 import { useFakeTimeouts } from '../support/clock.ts';
 
 const bubbleTexts = (host: HTMLElement) =>
@@ -83,9 +83,7 @@ describe('recovering after the stream drops', () => {
       const { world, host } = await waiting();
       // A send that leaves while live and is answered only once the stream waits.
       const release = world.hold('conversation.send_message');
-      const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
-      fireEvent.input(input, { target: { value: 'held' } });
-      fireEvent.keyDown(input, { key: 'Enter' });
+      sendText(host, 'held');
       await vi.waitFor(() => expect(calls(world, 'conversation.send_message')).toBe(1));
       await dropAndWait(world, host);
       release();

@@ -2,12 +2,11 @@ import { fireEvent, waitFor } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
 import { draftKey, legacyOutboxKey } from '../../src/sync/index.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
-import { mount, openChat } from '../support/island.ts';
+import { composer, mount, openChat } from '../support/island.ts';
 import { spyOnConsole } from '../support/console.ts';
 
 // Issue 30, item 2: unsent messages and drafts are kept per server (osis-url), context and key.
 
-const input = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea')!;
 const sends = (world: FakeWorld) =>
   world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message');
 const live = (host: HTMLElement) =>
@@ -17,7 +16,7 @@ const aWhile = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 async function open(host: HTMLElement, sid: string) {
   await openChat(host, sid);
-  await waitFor(() => expect(input(host).disabled).toBe(false));
+  await waitFor(() => expect(composer(host).disabled).toBe(false));
 }
 
 const waiting = (nonce: string, sid: string) => ({
@@ -41,12 +40,12 @@ describe('storage per server (issue 30, item 2)', () => {
     await live(prod.host);
     await open(prod.host, production.dm.sid);
     production.failNext('conversation.send_message');
-    fireEvent.input(input(prod.host), { target: { value: 'for production only' } });
-    fireEvent.keyDown(input(prod.host), { key: 'Enter' });
+    fireEvent.input(composer(prod.host), { target: { value: 'for production only' } });
+    fireEvent.keyDown(composer(prod.host), { key: 'Enter' });
     await waitFor(() =>
       expect(prod.host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy(),
     );
-    fireEvent.input(input(prod.host), { target: { value: 'a production draft' } });
+    fireEvent.input(composer(prod.host), { target: { value: 'a production draft' } });
     prod.dispose();
 
     const stage = mount({ world: staging, baseUrl: 'https://staging.test/osis' });
@@ -55,7 +54,7 @@ describe('storage per server (issue 30, item 2)', () => {
     expect(sends(staging)).toEqual([]);
     // The copy opens empty, with no bubble of production's.
     await open(stage.host, production.dm.sid);
-    expect(input(stage.host).value).toBe('');
+    expect(composer(stage.host).value).toBe('');
     expect(stage.host.querySelector('.hm-msg[data-status="failed"]')).toBeNull();
     stage.dispose();
 
@@ -68,7 +67,7 @@ describe('storage per server (issue 30, item 2)', () => {
       ]),
     );
     await open(again.host, production.dm.sid);
-    expect(input(again.host).value).toBe('a production draft');
+    expect(composer(again.host).value).toBe('a production draft');
   });
 
   it('takes over what an older version kept per page origin when its server is on that origin, and leaves it alone for a server elsewhere', async () => {
@@ -85,7 +84,7 @@ describe('storage per server (issue 30, item 2)', () => {
     await aWhile();
     expect(sends(world)).toEqual([]);
     await open(elsewhere.host, world.dm.sid);
-    expect(input(elsewhere.host).value).toBe('');
+    expect(composer(elsewhere.host).value).toBe('');
     elsewhere.dispose();
     expect(localStorage.getItem(legacy)).not.toBeNull();
 
@@ -98,7 +97,7 @@ describe('storage per server (issue 30, item 2)', () => {
     );
     expect(localStorage.getItem(legacy)).toBeNull();
     await open(here.host, world.dm.sid);
-    expect(input(here.host).value).toBe('an old draft');
+    expect(composer(here.host).value).toBe('an old draft');
     expect(
       localStorage.getItem(draftKey(location.origin, 'world', 'bob', world.dm.sid)),
     ).toBeNull();

@@ -1,11 +1,10 @@
 import { waitFor } from '@solidjs/testing-library';
-import { fireEvent } from '@solidjs/testing-library';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Conversation } from '../../src/protocol/index.ts';
 import { startBackendServer, type RunningBackend } from '../../mocks/backend/index.ts';
 import { call, freshContext } from '../support/backend.ts';
 import { realFetch } from '../support/real-fetch.ts';
-import { mount, openChat, rowOf } from '../support/island.ts';
+import { mount, openChat, rowOf, sendText } from '../support/island.ts';
 
 let backend: RunningBackend;
 beforeAll(async () => {
@@ -29,9 +28,7 @@ it('Alice sends; Bob, in the same document, sees it in his open chat and his lis
       });
     }
     const [alice, bob] = hosts as [(typeof hosts)[0], (typeof hosts)[0]];
-    const input = alice.host.querySelector<HTMLTextAreaElement>('textarea')!;
-    fireEvent.input(input, { target: { value: 'Hello from Alice' } });
-    fireEvent.keyDown(input, { key: 'Enter' });
+    sendText(alice.host, 'Hello from Alice');
     await waitFor(
       () =>
         expect(

@@ -1,14 +1,13 @@
-import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { waitFor } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/ui/strings.ts';
 import { createFakeOrigin } from '../support/fake-storage.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
-import { mount, openChat } from '../support/island.ts';
+import { composer, mount, openChat, sendText } from '../support/island.ts';
 import { spyOnConsole } from '../support/console.ts';
 
 // Issue 30, item 3: a message the browser cannot keep says so at once.
 
-const input = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea')!;
 /** Each unsent bubble's text, and the note under it about storage, if any. */
 const unsent = (host: HTMLElement) =>
   [...host.querySelectorAll('.hm-msg:not([data-status="sent"])')].map((el) => [
@@ -23,11 +22,8 @@ describe('a message storage cannot keep (issue 30, item 3)', () => {
     const origin = createFakeOrigin();
     const { host } = mount({ world, storage: origin.tab().storage });
     await openChat(host, world.dm.sid);
-    await waitFor(() => expect(input(host).disabled).toBe(false));
-    const write = (text: string) => {
-      fireEvent.input(input(host), { target: { value: text } });
-      fireEvent.keyDown(input(host), { key: 'Enter' });
-    };
+    await waitFor(() => expect(composer(host).disabled).toBe(false));
+    const write = (text: string) => sendText(host, text);
 
     world.failNext('conversation.send_message');
     write('kept');
