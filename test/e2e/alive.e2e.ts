@@ -2,13 +2,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeScan, blocking } from './support/axe.ts';
 import {
+  aliceAndBobLive,
   bubbleTexts,
-  OUTPUT_DIR,
   openChat,
+  OUTPUT_DIR,
   send,
   startHarness,
-  status,
   waitLive,
+  waitNotLive,
   type Harness,
 } from './support/harness.ts';
 import { row } from './support/locators.ts';
@@ -28,16 +29,6 @@ describe('with a server that has them', () => {
     h = await startHarness({ heartbeatMs: 1000 });
   });
   afterAll(() => h?.close());
-
-  async function pair(options: { bobUrl?: string } = {}): Promise<[Page, Page]> {
-    const alice = await h.page('alice');
-    const bob = await h.page('bob', options.bobUrl ? { osisUrl: options.bobUrl } : {});
-    for (const page of [alice, bob]) {
-      await openChat(page, h.dm.sid);
-      await waitLive(page);
-    }
-    return [alice, bob];
-  }
 
   it('Bob reads: Alice sees "Seen" under her message within 2 s, with the time on focus', async () => {
     const alice = await h.page('alice');
@@ -75,7 +66,7 @@ describe('with a server that has them', () => {
   });
 
   it('Bob types: Alice sees "Bob is typing…" within 1 s, in the chat and its row, gone when his message lands', async () => {
-    const [alice, bob] = await pair();
+    const [alice, bob] = await aliceAndBobLive(h);
     await bob.locator('hero-messaging textarea').pressSequentially('hold on', { delay: 20 });
     const typedAt = Date.now();
     await expect
@@ -98,7 +89,7 @@ describe('with a server that has them', () => {
 
   it('Alice edits and deletes from the keyboard: Bob sees both within 2 s, also across a reconnect in between', async () => {
     const proxy = await h.proxy();
-    const [alice, bob] = await pair({ bobUrl: proxy.url });
+    const [alice, bob] = await aliceAndBobLive(h, { osisUrl: proxy.url });
     await send(alice, 'meet at 7');
     await send(alice, 'wrong chat, sorry');
     await expect.poll(() => bubbleTexts(bob), { timeout: 2000 }).toContain('wrong chat, sorry');
@@ -149,9 +140,7 @@ describe('with a server that has them', () => {
         ),
     ).toBe(false);
     await alice.screenshot({ path: `${OUTPUT_DIR}/alive-edited-deleted.png` });
-    await expect
-      .poll(() => status(bob).getAttribute('data-state'), { timeout: 10_000 })
-      .not.toBe('live');
+    await waitNotLive(bob, 10_000);
     at = Date.now();
     proxy.accept();
     await expect

@@ -7,8 +7,8 @@ import {
   readWholeChat,
   send,
   startHarness,
-  status,
   waitLive,
+  waitNotLive,
   type Harness,
 } from './support/harness.ts';
 import { row } from './support/locators.ts';
@@ -132,11 +132,7 @@ describe('live delivery in Chromium', () => {
     await send(alice, 'before restart');
     await expect.poll(() => bubbleTexts(bob)).toContain('before restart');
     await h.restartBackend();
-    for (const page of [alice, bob]) {
-      await expect
-        .poll(() => status(page).getAttribute('data-state'), { timeout: 5000 })
-        .not.toBe('live');
-    }
+    for (const page of [alice, bob]) await waitNotLive(page, 5000);
     // Alice writes right away, while Bob's page may still be waiting to reconnect.
     await h
       .client('alice')

@@ -122,6 +122,11 @@ export async function waitLive(page: Page, timeout = 15_000): Promise<void> {
   await expect.poll(() => status(page).getAttribute('data-state'), { timeout }).toBe('live');
 }
 
+/** Waits until `page`'s status is no longer live, as after its server went away. */
+export async function waitNotLive(page: Page, timeout = 1000): Promise<void> {
+  await expect.poll(() => status(page).getAttribute('data-state'), { timeout }).not.toBe('live');
+}
+
 export async function openChat(page: Page, sid: string): Promise<void> {
   await row(page, sid).click();
   await page.locator('hero-messaging .hm-messages').waitFor();
@@ -129,6 +134,31 @@ export async function openChat(page: Page, sid: string): Promise<void> {
 
 export function bubbleTexts(page: Page): Promise<string[]> {
   return page.locator('hero-messaging .hm-msg .hm-text').allTextContents();
+}
+
+/** How many bubbles of the open chat read `text`. */
+export const bubblesWith = (page: Page, text: string) =>
+  page.evaluate(
+    (t) =>
+      [
+        ...document
+          .querySelector('hero-messaging')!
+          .shadowRoot!.querySelectorAll('.hm-msg .hm-text'),
+      ].filter((n) => n.textContent === t).length,
+    text,
+  );
+
+/** Alice's page and Bob's (with `bob`'s options), each with the harness's DM open and live. */
+export async function aliceAndBobLive(
+  h: Harness,
+  bob: Parameters<Harness['page']>[1] = {},
+): Promise<[Page, Page]> {
+  const pages: [Page, Page] = [await h.page('alice'), await h.page('bob', bob)];
+  for (const page of pages) {
+    await openChat(page, h.dm.sid);
+    await waitLive(page);
+  }
+  return pages;
 }
 
 export async function send(page: Page, text: string): Promise<void> {
