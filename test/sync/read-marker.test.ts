@@ -212,7 +212,7 @@ describe('the read marker', () => {
   });
 
   it('asks a server without mark_read (-32601) once, says so once, and keeps clearing chats here', async () => {
-    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    const info = spyOnConsole('info');
     const { client, store, marker, unreadOf } = setup();
     marker.soon();
     await vi.advanceTimersByTimeAsync(300);
