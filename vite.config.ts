@@ -55,6 +55,7 @@ export default defineConfig(({ mode }) => ({
       : { outDir: 'dist/app', target: 'es2022' },
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
+    setupFiles: ['test/setup.ts'],
     environment: 'happy-dom',
     css: true,
     environmentOptions: { happyDOM: { settings: { fetch: { disableSameOriginPolicy: true } } } },

@@ -1,30 +1,14 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  defineHeroMessaging,
-  type HeroMessagingElement,
-  type HeroMessagingEventMap,
-} from '../src/element.tsx';
-import { createFakeWorld, type FakeWorld } from './support/fake-world.ts';
-
-defineHeroMessaging();
+import { type HeroMessagingEventMap } from '../src/element.tsx';
+import { createFakeWorld } from './support/fake-world.ts';
+import { rowOf } from './support/island.ts';
+import { identity, placeElement, shadow } from './support/element.ts';
 
 const listeners: (() => void)[] = [];
 afterEach(() => {
   for (const remove of listeners.splice(0)) remove();
-  document.body.innerHTML = '';
-  localStorage.clear();
 });
-
-const identity = { 'osis-url': 'http://osis.test', context: 'world', 'public-key': 'bob' };
-
-function place(world: FakeWorld): HeroMessagingElement {
-  const el = document.createElement('hero-messaging');
-  for (const [name, value] of Object.entries(identity)) el.setAttribute(name, value);
-  el.fetch = world.server.fetch;
-  document.body.append(el);
-  return el;
-}
 
 /** Every detail of one event type that reaches the document, in order. */
 function record<K extends keyof HeroMessagingEventMap>(
@@ -38,17 +22,15 @@ function record<K extends keyof HeroMessagingEventMap>(
 }
 
 const pill = (el: HTMLElement) => el.shadowRoot!.querySelector('.hm-status');
-const row = (el: HTMLElement, sid: string) =>
-  el.shadowRoot!.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
 
 describe('<hero-messaging> host events (issue 14, bug 6)', () => {
   it('sends hm-status once per change, as { status }, and no hm-open while no chat is opened', async () => {
     const world = createFakeWorld();
     const statuses = record('hm-status');
     const opens = record('hm-open');
-    const el = place(world);
+    const el = placeElement(world);
     await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
-    await waitFor(() => expect(row(el, world.dm.sid)).toBeTruthy());
+    await waitFor(() => expect(rowOf(shadow(el), world.dm.sid)).toBeTruthy());
     expect(statuses).toEqual([{ status: 'connecting' }, { status: 'live' }]);
     expect(opens).toEqual([]);
   });
@@ -56,7 +38,7 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
   it('tells when the next try is while reconnecting, then live again', async () => {
     const world = createFakeWorld();
     const statuses = record('hm-status');
-    const el = place(world);
+    const el = placeElement(world);
     await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
     const before = Date.now();
     world.server.current!.close();
@@ -77,7 +59,7 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
     const world = createFakeWorld();
     const statuses = record('hm-status');
     const totals = record('hm-unread');
-    const el = place(world);
+    const el = placeElement(world);
     await waitFor(() => expect(statuses.at(-1)).toEqual({ status: 'live' }));
     el.setAttribute('routing', 'nowhere');
     expect(el.shadowRoot!.querySelector('p[role="alert"]')?.textContent).toContain(
@@ -93,7 +75,7 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
 
   it('starts again when the host fixes the attribute as soon as it hears offline', async () => {
     const world = createFakeWorld();
-    const el = place(world);
+    const el = placeElement(world);
     await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
     const fix = (e: Event) =>
       (e as CustomEvent<{ status: string }>).detail.status === 'offline' &&
@@ -119,12 +101,12 @@ describe('<hero-messaging> host events (issue 14, bug 6)', () => {
   it('sends hm-open when the open chat changes, and only then', async () => {
     const world = createFakeWorld();
     const opens = record('hm-open');
-    const el = place(world);
-    await waitFor(() => expect(row(el, world.dm.sid)).toBeTruthy());
-    fireEvent.click(row(el, world.dm.sid)!);
+    const el = placeElement(world);
+    await waitFor(() => expect(rowOf(shadow(el), world.dm.sid)).toBeTruthy());
+    fireEvent.click(rowOf(shadow(el), world.dm.sid)!);
     await waitFor(() => expect(opens).toEqual([{ sid: world.dm.sid }]));
-    fireEvent.click(row(el, world.dm.sid)!);
-    fireEvent.click(row(el, world.group.sid)!);
+    fireEvent.click(rowOf(shadow(el), world.dm.sid)!);
+    fireEvent.click(rowOf(shadow(el), world.group.sid)!);
     await waitFor(() => expect(opens).toEqual([{ sid: world.dm.sid }, { sid: world.group.sid }]));
     fireEvent.click(el.shadowRoot!.querySelector<HTMLButtonElement>('.hm-chat .hm-back')!);
     await waitFor(() =>

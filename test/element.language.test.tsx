@@ -1,39 +1,17 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defineHeroMessaging, type HeroMessagingElement } from '../src/element.tsx';
+import { describe, expect, it, vi } from 'vitest';
 import { clockTime } from '../src/ui/format.ts';
-import { createFakeWorld, type FakeWorld } from './support/fake-world.ts';
+import { createFakeWorld } from './support/fake-world.ts';
+import { openChat, rowOf } from './support/island.ts';
+import { identity, makeElement, placeElement, shadow } from './support/element.ts';
+import { spyOnConsole } from './support/console.ts';
 
 // Issue 14, item 6: the host's language for times, the host's texts for everything shown.
 
-defineHeroMessaging();
-
-afterEach(() => {
-  document.body.innerHTML = '';
-  localStorage.clear();
-  vi.restoreAllMocks();
-});
-
-function make(world: FakeWorld): HeroMessagingElement {
-  const el = document.createElement('hero-messaging');
-  el.setAttribute('osis-url', 'http://osis.test');
-  el.setAttribute('context', 'world');
-  el.setAttribute('public-key', 'bob');
-  el.fetch = world.server.fetch;
-  return el;
-}
-
-function place(world: FakeWorld, parent: HTMLElement = document.body): HeroMessagingElement {
-  const el = make(world);
-  parent.append(el);
-  return el;
-}
-
-const shadow = (el: HTMLElement) => el.shadowRoot!;
 const newChat = (el: HTMLElement) =>
   shadow(el).querySelector('.hm-list-header .hm-button')?.textContent;
 const rowTime = (el: HTMLElement, sid: string) =>
-  shadow(el).querySelector(`button.hm-conv[data-sid="${sid}"] .hm-conv-time`)?.textContent;
+  rowOf(shadow(el), sid)?.querySelector('.hm-conv-time')?.textContent;
 
 describe('<hero-messaging> in the host’s language', () => {
   it('writes times in the language of its nearest ancestor with lang, and follows its own lang', async () => {
@@ -42,7 +20,7 @@ describe('<hero-messaging> in the host’s language', () => {
     const section = document.createElement('section');
     section.lang = 'de';
     document.body.append(section);
-    const el = place(world, section);
+    const el = placeElement(world, identity, section);
     // Today's messages show the clock, as the language writes it: 07:05 in German, 7:05 AM in English.
     await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe(clockTime(sent, 'de')));
     el.setAttribute('lang', 'en-US');
@@ -52,9 +30,7 @@ describe('<hero-messaging> in the host’s language', () => {
     expect(world.server.connections).toHaveLength(1);
     // Names read in their own direction whatever the host's.
     expect(
-      shadow(el)
-        .querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-conv-title`)
-        ?.getAttribute('dir'),
+      rowOf(shadow(el), world.dm.sid)?.querySelector('.hm-conv-title')?.getAttribute('dir'),
     ).toBe('auto');
   });
 
@@ -62,7 +38,7 @@ describe('<hero-messaging> in the host’s language', () => {
     const world = createFakeWorld();
     const sent = world.send('alice', world.dm.sid, 'Hello').created_at * 1000;
     vi.spyOn(navigator, 'language', 'get').mockReturnValue('de-DE');
-    const el = place(world);
+    const el = placeElement(world);
     await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe(clockTime(sent, 'de-DE')));
     el.setAttribute('lang', 'xx_YY!');
     await waitFor(() => expect(rowTime(el, world.dm.sid)).toBe(clockTime(sent, 'de-DE')));
@@ -72,7 +48,7 @@ describe('<hero-messaging> in the host’s language', () => {
 
   it('shows a host’s texts in place of the English ones, set before or after it starts', async () => {
     const world = createFakeWorld();
-    const el = make(world);
+    const el = makeElement(world);
     el.strings = { newChat: 'Neuer Chat' };
     document.body.append(el);
     await waitFor(() => expect(newChat(el)).toBe('Neuer Chat'));
@@ -82,9 +58,7 @@ describe('<hero-messaging> in the host’s language', () => {
     );
     await waitFor(() =>
       expect(
-        shadow(el)
-          .querySelector(`button.hm-conv[data-sid="${world.dm.sid}"] .hm-badge`)
-          ?.getAttribute('aria-label'),
+        rowOf(shadow(el), world.dm.sid)?.querySelector('.hm-badge')?.getAttribute('aria-label'),
       ).toBe('1 ungelesen'),
     );
     el.strings = {};
@@ -94,7 +68,7 @@ describe('<hero-messaging> in the host’s language', () => {
 
   it('says why a send failed in the host’s words', async () => {
     const world = createFakeWorld();
-    const el = make(world);
+    const el = makeElement(world);
     // The world's client: its sends can be made to fail.
     el.client = world.client('bob');
     el.strings = {
@@ -104,10 +78,7 @@ describe('<hero-messaging> in the host’s language', () => {
       discard: 'Verwerfen',
     };
     document.body.append(el);
-    await waitFor(() =>
-      expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy(),
-    );
-    fireEvent.click(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
+    await openChat(shadow(el), world.dm.sid);
     const input = await waitFor(() =>
       shadow(el).querySelector<HTMLTextAreaElement>('textarea:not(:disabled)')!,
     );
@@ -122,9 +93,9 @@ describe('<hero-messaging> in the host’s language', () => {
   });
 
   it('reports unknown keys and values of the wrong kind once, and shows the rest', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     const world = createFakeWorld();
-    const el = place(world);
+    const el = placeElement(world);
     const table = { newChat: 'Nuevo chat', newChatButton: 'x', chats: 7 } as never;
     el.strings = table;
     el.strings = table;

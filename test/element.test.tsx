@@ -1,25 +1,11 @@
 import { waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defineHeroMessaging, type HeroMessagingElement } from '../src/element.tsx';
-import { createFakeWorld, type FakeWorld } from './support/fake-world.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { defineHeroMessaging } from '../src/element.tsx';
+import { createFakeWorld } from './support/fake-world.ts';
+import { rowOf } from './support/island.ts';
+import { useFakeTimeouts } from './support/clock.ts';
+import { identity, placeElement, shadow } from './support/element.ts';
 
-defineHeroMessaging();
-
-afterEach(() => {
-  document.body.innerHTML = '';
-  localStorage.clear();
-});
-
-function place(world: FakeWorld | undefined, attrs: Record<string, string>): HeroMessagingElement {
-  const el = document.createElement('hero-messaging');
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
-  if (world) el.fetch = world.server.fetch;
-  document.body.append(el);
-  return el;
-}
-
-const identity = { 'osis-url': 'http://osis.test', context: 'world', 'public-key': 'bob' };
-const shadow = (el: HTMLElement) => el.shadowRoot!;
 const statusText = (el: HTMLElement) => shadow(el).querySelector('.hm-status')?.textContent;
 
 describe('<hero-messaging>', () => {
@@ -29,20 +15,21 @@ describe('<hero-messaging>', () => {
 
   it('renders the island for its attributes in an open shadow root', async () => {
     const world = createFakeWorld();
-    const el = place(world, identity);
+    const el = placeElement(world);
     await waitFor(() => expect(statusText(el)).toBe('Live'));
     const conn = world.server.connections[0]!;
     expect(conn.headers.get('x-public-key')).toBe('bob');
     expect(conn.headers.get('x-hero-context')).toBe('world');
     // The list may render a frame after the status says live.
-    await waitFor(() =>
-      expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy(),
-    );
+    await waitFor(() => expect(rowOf(shadow(el), world.dm.sid)).toBeTruthy());
   });
 
   it('styles itself through one adopted stylesheet shared by every element: no <style>, no style attribute', async () => {
     const world = createFakeWorld();
-    const [a, b] = [place(world, identity), place(world, { ...identity, 'public-key': 'carol' })];
+    const [a, b] = [
+      placeElement(world),
+      placeElement(world, { ...identity, 'public-key': 'carol' }),
+    ];
     await waitFor(() => expect(statusText(a)).toBe('Live'));
     await waitFor(() => expect(statusText(b)).toBe('Live'));
     const sheets = shadow(a).adoptedStyleSheets;
@@ -63,13 +50,13 @@ describe('<hero-messaging>', () => {
 
   it('mounts in the task after it is connected, and not at all when removed before that', async () => {
     const world = createFakeWorld();
-    const el = place(world, identity);
+    const el = placeElement(world);
     // The page that added it finishes its own work first (its scripts, its first layout).
     expect(shadow(el).querySelector('.hm-host')).toBeNull();
     await waitFor(() => expect(shadow(el).querySelector('.hm-host')).not.toBeNull());
     await waitFor(() => expect(statusText(el)).toBe('Live'));
 
-    const gone = place(world, { ...identity, 'public-key': 'carol' });
+    const gone = placeElement(world, { ...identity, 'public-key': 'carol' });
     gone.remove();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(shadow(gone).querySelector('.hm-host')).toBeNull();
@@ -80,7 +67,7 @@ describe('<hero-messaging>', () => {
 
   it('mounts in a later task when its attributes are fixed, and shows a problem made while it waits at once', async () => {
     const world = createFakeWorld();
-    const el = place(world, { context: 'world', 'public-key': 'bob' });
+    const el = placeElement(world, { context: 'world', 'public-key': 'bob' });
     const note = () => shadow(el).querySelector('p[role="alert"]')?.textContent;
     expect(note()).toBe('hero-messaging: missing attribute osis-url');
     el.setAttribute('osis-url', 'http://osis.test');
@@ -96,42 +83,34 @@ describe('<hero-messaging>', () => {
 
   it('restarts as the new user when public-key changes', async () => {
     const world = createFakeWorld();
-    const el = place(world, identity);
+    const el = placeElement(world);
     await waitFor(() => expect(statusText(el)).toBe('Live'));
     const first = world.server.connections[0]!;
     el.setAttribute('public-key', 'carol');
     await waitFor(() => expect(first.aborted).toBe(true));
     await waitFor(() => expect(world.server.current!.headers.get('x-public-key')).toBe('carol'));
-    await waitFor(() =>
-      expect(
-        shadow(el).querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`),
-      ).toBeTruthy(),
-    );
-    expect(shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeNull();
+    await waitFor(() => expect(rowOf(shadow(el), world.group.sid)).toBeTruthy());
+    expect(rowOf(shadow(el), world.dm.sid)).toBeNull();
   });
 
   it('stops its stream and leaves no timers when removed, but not when moved', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
-    try {
-      const world = createFakeWorld();
-      const timersBefore = vi.getTimerCount();
-      const el = place(world, identity);
-      await vi.waitFor(() => expect(statusText(el)).toBe('Live'));
-      const conn = world.server.connections[0]!;
-      const other = document.createElement('div');
-      document.body.append(other);
-      other.append(el); // a move
-      await vi.advanceTimersByTimeAsync(10);
-      expect(conn.aborted).toBe(false);
-      el.remove();
-      await vi.advanceTimersByTimeAsync(0);
-      expect(conn.aborted).toBe(true);
-      await vi.advanceTimersByTimeAsync(60_000);
-      expect(vi.getTimerCount()).toBe(timersBefore);
-      expect(world.server.connections).toHaveLength(1);
-    } finally {
-      vi.useRealTimers();
-    }
+    useFakeTimeouts();
+    const world = createFakeWorld();
+    const timersBefore = vi.getTimerCount();
+    const el = placeElement(world);
+    await vi.waitFor(() => expect(statusText(el)).toBe('Live'));
+    const conn = world.server.connections[0]!;
+    const other = document.createElement('div');
+    document.body.append(other);
+    other.append(el); // a move
+    await vi.advanceTimersByTimeAsync(10);
+    expect(conn.aborted).toBe(false);
+    el.remove();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(conn.aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(vi.getTimerCount()).toBe(timersBefore);
+    expect(world.server.connections).toHaveLength(1);
   });
 
   it('dispatches hm-status, hm-unread and hm-open, bubbling and composed', async () => {
@@ -143,7 +122,7 @@ describe('<hero-messaging>', () => {
         seen.push({ type, detail: ev.detail, bubbles: ev.bubbles, composed: ev.composed });
       });
     }
-    const el = place(world, identity);
+    const el = placeElement(world);
     await waitFor(() => expect(statusText(el)).toBe('Live'));
     await waitFor(() =>
       expect(
@@ -159,9 +138,7 @@ describe('<hero-messaging>', () => {
     await waitFor(() =>
       expect(seen.filter((e) => e.type === 'hm-unread').at(-1)?.detail).toEqual({ total: 2 }),
     );
-    (
-      shadow(el).querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`) as HTMLButtonElement
-    ).click();
+    rowOf(shadow(el), world.dm.sid)!.click();
     await waitFor(() =>
       expect(seen.filter((e) => e.type === 'hm-open').at(-1)?.detail).toEqual({
         sid: world.dm.sid,
@@ -191,7 +168,7 @@ describe('<hero-messaging>', () => {
     document.addEventListener('hm-unread', (e) =>
       totals.push((e as CustomEvent<{ total: number }>).detail.total),
     );
-    const el = place(world, identity);
+    const el = placeElement(world);
     await waitFor(() => expect(statusText(el)).toBe('Live'), { timeout: 10_000 });
     await waitFor(() => expect(totals.at(-1)).toBe(1501));
     expect(totals).toEqual([0, 1501]);
@@ -203,7 +180,7 @@ describe('<hero-messaging>', () => {
     document.addEventListener('hm-unread', (e) =>
       totals.push((e as CustomEvent<{ total: number }>).detail.total),
     );
-    const el = place(world, identity);
+    const el = placeElement(world);
     await waitFor(() => expect(totals.at(-1)).toBe(1));
     el.setAttribute('public-key', 'nobody-known');
     await waitFor(() => expect(totals.at(-1)).toBe(0));
@@ -246,7 +223,7 @@ describe('<hero-messaging>', () => {
     [{ ...identity, 'osis-url': 'ftp://x' }, 'osis-url must be an http(s) URL'],
   ])('shows a clear message instead of failing silently (%j)', async (attrs, message) => {
     const world = createFakeWorld();
-    const el = place(world, attrs);
+    const el = placeElement(world, attrs);
     const note = () => shadow(el).querySelector('p[role="alert"]');
     expect(note()?.textContent).toMatch(/^hero-messaging: /);
     expect(note()?.textContent).toContain(message);

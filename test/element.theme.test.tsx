@@ -1,25 +1,7 @@
 import { waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it } from 'vitest';
-import { defineHeroMessaging, type HeroMessagingElement } from '../src/element.tsx';
-import { createFakeWorld, type FakeWorld } from './support/fake-world.ts';
-
-defineHeroMessaging();
-
-afterEach(() => {
-  document.body.innerHTML = '';
-  localStorage.clear();
-});
-
-const identity = { 'osis-url': 'http://osis.test', context: 'world', 'public-key': 'bob' };
-
-function place(world: FakeWorld, attrs: Record<string, string>): HeroMessagingElement {
-  const el = document.createElement('hero-messaging');
-  for (const [name, value] of Object.entries({ ...identity, ...attrs }))
-    el.setAttribute(name, value);
-  el.fetch = world.server.fetch;
-  document.body.append(el);
-  return el;
-}
+import { describe, expect, it } from 'vitest';
+import { createFakeWorld } from './support/fake-world.ts';
+import { identity, placeElement } from './support/element.ts';
 
 const note = (el: HTMLElement) => el.shadowRoot!.querySelector('p[role="alert"]');
 const pill = (el: HTMLElement) => el.shadowRoot!.querySelector('.hm-status');
@@ -27,14 +9,14 @@ const pill = (el: HTMLElement) => el.shadowRoot!.querySelector('.hm-status');
 describe('<hero-messaging theme>', () => {
   it.each(['light', 'dark', 'auto'])('accepts theme="%s"', async (theme) => {
     const world = createFakeWorld();
-    const el = place(world, { theme });
+    const el = placeElement(world, { ...identity, theme });
     await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
     expect(note(el)).toBeNull();
   });
 
   it('explains a bad theme inside the element instead of starting', async () => {
     const world = createFakeWorld();
-    const el = place(world, { theme: 'night' });
+    const el = placeElement(world, { ...identity, theme: 'night' });
     expect(note(el)?.textContent).toBe(
       'hero-messaging: theme must be "light", "dark" or "auto", not "night"',
     );
@@ -46,7 +28,7 @@ describe('<hero-messaging theme>', () => {
 
   it('changes theme without restarting the island, and stops for a bad one', async () => {
     const world = createFakeWorld();
-    const el = place(world, {});
+    const el = placeElement(world);
     await waitFor(() => expect(pill(el)?.textContent).toBe('Live'));
     const stream = world.server.connections[0]!;
     for (const theme of ['dark', 'light', 'auto']) el.setAttribute('theme', theme);

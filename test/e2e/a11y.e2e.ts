@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { axeScan, blocking, lookAt, printReport } from './support/axe.ts';
 import { openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 // Issue 27: every screen, at 1280 and 390 px, light and dark, screenshotted and scanned with axe-core;
 // none may have a serious or critical violation.
@@ -49,7 +50,7 @@ async function hostPage(key: string, options: Parameters<Harness['page']>[1] = {
 it('the list, a chat and New chat have no serious or critical violation, light and dark, 1280 and 390 px', async () => {
   const page = await hostPage('bob');
   await waitLive(page);
-  await page.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"]`).waitFor();
+  await row(page, h.dm.sid).waitFor();
   const found = await lookAt(page, 'a11y-list');
   await page.setViewportSize({ width: 1280, height: 800 });
   await openChat(page, h.group.sid);
@@ -139,7 +140,7 @@ it('two islands on one page, in a host with its own <main>: landmarks are unique
 it('the scan finds what it guards against: the old defaults (muted #6b7280, avatars hsl(… 55% 48%)) fail color-contrast as serious', async () => {
   const page = await hostPage('bob');
   await waitLive(page);
-  await page.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"]`).waitFor();
+  await row(page, h.dm.sid).waitFor();
   // The palette before the contrast was raised, set the way a host themes the island.
   await page.locator('hero-messaging').evaluate((el: HTMLElement) => {
     el.style.setProperty('--hm-muted', '#6b7280');

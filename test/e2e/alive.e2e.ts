@@ -2,15 +2,17 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeScan, blocking } from './support/axe.ts';
 import {
+  aliceAndBobLive,
   bubbleTexts,
-  OUTPUT_DIR,
   openChat,
+  OUTPUT_DIR,
   send,
   startHarness,
-  status,
   waitLive,
+  waitNotLive,
   type Harness,
 } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 // Seen, typing, edit and delete, live between two people, each in their own browser; and a server
 // without them (the production server's shape), where none shows and nothing errors.
@@ -27,16 +29,6 @@ describe('with a server that has them', () => {
     h = await startHarness({ heartbeatMs: 1000 });
   });
   afterAll(() => h?.close());
-
-  async function pair(options: { bobUrl?: string } = {}): Promise<[Page, Page]> {
-    const alice = await h.page('alice');
-    const bob = await h.page('bob', options.bobUrl ? { osisUrl: options.bobUrl } : {});
-    for (const page of [alice, bob]) {
-      await openChat(page, h.dm.sid);
-      await waitLive(page);
-    }
-    return [alice, bob];
-  }
 
   it('Bob reads: Alice sees "Seen" under her message within 2 s, with the time on focus', async () => {
     const alice = await h.page('alice');
@@ -74,18 +66,14 @@ describe('with a server that has them', () => {
   });
 
   it('Bob types: Alice sees "Bob is typing…" within 1 s, in the chat and its row, gone when his message lands', async () => {
-    const [alice, bob] = await pair();
+    const [alice, bob] = await aliceAndBobLive(h);
     await bob.locator('hero-messaging textarea').pressSequentially('hold on', { delay: 20 });
     const typedAt = Date.now();
     await expect
       .poll(() => typingLine(alice).textContent(), { timeout: 1000, interval: 20 })
       .toBe('Bob is typing…');
     expect(Date.now() - typedAt).toBeLessThan(1000);
-    expect(
-      await alice
-        .locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-typing`)
-        .textContent(),
-    ).toBe('Bob is typing…');
+    expect(await row(alice, h.dm.sid).locator('.hm-typing').textContent()).toBe('Bob is typing…');
     // Not announced: it is in no live region.
     expect(
       await typingLine(alice).evaluate((el) => el.closest('[aria-live]:not([aria-live="off"])')),
@@ -101,7 +89,7 @@ describe('with a server that has them', () => {
 
   it('Alice edits and deletes from the keyboard: Bob sees both within 2 s, also across a reconnect in between', async () => {
     const proxy = await h.proxy();
-    const [alice, bob] = await pair({ bobUrl: proxy.url });
+    const [alice, bob] = await aliceAndBobLive(h, { osisUrl: proxy.url });
     await send(alice, 'meet at 7');
     await send(alice, 'wrong chat, sorry');
     await expect.poll(() => bubbleTexts(bob), { timeout: 2000 }).toContain('wrong chat, sorry');
@@ -152,9 +140,7 @@ describe('with a server that has them', () => {
         ),
     ).toBe(false);
     await alice.screenshot({ path: `${OUTPUT_DIR}/alive-edited-deleted.png` });
-    await expect
-      .poll(() => status(bob).getAttribute('data-state'), { timeout: 10_000 })
-      .not.toBe('live');
+    await waitNotLive(bob, 10_000);
     at = Date.now();
     proxy.accept();
     await expect
@@ -165,11 +151,9 @@ describe('with a server that has them', () => {
     );
     expect(await bubbleTexts(bob)).not.toContain('wrong chat, sorry');
     // The preview follows.
-    expect(
-      await bob
-        .locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-preview`)
-        .textContent(),
-    ).toBe('Message deleted');
+    expect(await row(bob, h.dm.sid).locator('.hm-conv-preview').textContent()).toBe(
+      'Message deleted',
+    );
     expect(blocking(await axeScan(alice))).toEqual([]);
     await alice.context().close();
     await bob.context().close();

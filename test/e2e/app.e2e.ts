@@ -8,6 +8,7 @@ import type { Conversation } from '../../src/protocol/index.ts';
 import { createCommunicationClient } from '../../src/sdk/index.ts';
 import { tempDir } from '../support/backend.ts';
 import { launchChromium } from './support/browser.ts';
+import { row } from './support/locators.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const context = `app-${process.pid}`;
@@ -71,16 +72,15 @@ describe('the standalone app', () => {
     await page.locator('.hm-msg', { hasText: 'Deep links work?' }).waitFor();
     // Names come with the contacts, fetched after the first snapshot.
     await expect.poll(heading).toBe('Bob');
-    expect(
-      await page.locator(`button.hm-conv[data-sid="${dm.sid}"]`).getAttribute('aria-current'),
-    ).toBe('page');
+    expect(await row(page, dm.sid).getAttribute('aria-current')).toBe('page');
 
     await page.reload();
     await page.locator('.hm-msg', { hasText: 'Deep links work?' }).waitFor();
     // Names come with the contacts, fetched after the first snapshot.
     await expect.poll(heading).toBe('Bob');
 
-    await page.click(`button.hm-conv[data-sid="${group.sid}"]`);
+    // A row is a button named by its conversation's title, then its time and preview.
+    await page.getByRole('button', { name: /^Crew/ }).click();
     await page.waitForURL(at(`/as/alice/chat/${group.sid}`));
     await page.waitForFunction(() => document.querySelector('.hm-chat h2')?.textContent === 'Crew');
 
@@ -95,29 +95,27 @@ describe('the standalone app', () => {
   it('routes /as/:key/new and the bare list at /as/:key, and switching person changes the path', async () => {
     await page.goto(at('/as/alice/new'));
     await page.locator('.hm-root[data-view="chat"] form.hm-new').waitFor();
-    await page.click(`button.hm-conv[data-sid="${dm.sid}"]`);
+    await row(page, dm.sid).click();
     await page.waitForURL(at(`/as/alice/chat/${dm.sid}`));
     await page.goBack();
     await page.waitForURL(at('/as/alice/new'));
     await page.locator('form.hm-new').waitFor();
 
     await page.goto(at('/as/alice'));
-    await page.locator(`button.hm-conv[data-sid="${dm.sid}"]`).waitFor();
+    await row(page, dm.sid).waitFor();
     expect(await page.locator('.hm-root').getAttribute('data-view')).toBe('list');
     expect(await page.locator('button.hm-conv[aria-current="page"]').count()).toBe(0);
 
     await page.selectOption('select[aria-label="You are"]', 'bob');
     await page.waitForURL(at('/as/bob'));
-    await page
-      .locator(`button.hm-conv[data-sid="${dm.sid}"]`, { hasText: 'Deep links work?' })
-      .waitFor();
+    await row(page, dm.sid).filter({ hasText: 'Deep links work?' }).waitFor();
     expect(await page.title()).toBe('Bob · hero-messaging');
   });
 
   it('keeps the old /?as=key address as a redirect, serves the two-island shell at /, and says when a path is unknown', async () => {
     await page.goto(at('/?as=carol'));
     await page.waitForURL(at('/as/carol'));
-    await page.locator(`button.hm-conv[data-sid="${group.sid}"]`).waitFor();
+    await row(page, group.sid).waitFor();
 
     await page.goto(at('/'));
     await page.waitForFunction(() => document.querySelectorAll('hero-messaging').length === 2);

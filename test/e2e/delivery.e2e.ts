@@ -7,10 +7,11 @@ import {
   readWholeChat,
   send,
   startHarness,
-  status,
   waitLive,
+  waitNotLive,
   type Harness,
 } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -91,11 +92,7 @@ describe('live delivery in Chromium', () => {
     );
     expect(sorted[49]).toBeLessThan(2000);
     await expect
-      .poll(() =>
-        bob
-          .locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-preview`)
-          .textContent(),
-      )
+      .poll(() => row(bob, h.dm.sid).locator('.hm-conv-preview').textContent())
       .toBe('delivery 49');
     // Alice's own 50, each once, read through the whole (windowed) chat.
     await expect.poll(async () => (await bubbleTexts(alice)).at(-1)).toBe('delivery 49');
@@ -135,11 +132,7 @@ describe('live delivery in Chromium', () => {
     await send(alice, 'before restart');
     await expect.poll(() => bubbleTexts(bob)).toContain('before restart');
     await h.restartBackend();
-    for (const page of [alice, bob]) {
-      await expect
-        .poll(() => status(page).getAttribute('data-state'), { timeout: 5000 })
-        .not.toBe('live');
-    }
+    for (const page of [alice, bob]) await waitNotLive(page, 5000);
     // Alice writes right away, while Bob's page may still be waiting to reconnect.
     await h
       .client('alice')

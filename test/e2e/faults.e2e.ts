@@ -7,6 +7,7 @@ import {
   startHarness,
   status,
   waitLive,
+  waitNotLive,
   type Harness,
 } from './support/harness.ts';
 
@@ -85,7 +86,7 @@ describe('faults in Chromium: nothing is lost', () => {
         ),
     );
     expect(stored).toEqual(['offline 1', 'offline 2', 'offline 3']);
-    await expect.poll(() => status(alice).getAttribute('data-state')).not.toBe('live');
+    await waitNotLive(alice);
     proxy.accept();
     await waitLive(alice, 60_000);
     const bob = h.client('bob');

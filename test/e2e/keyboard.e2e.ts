@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bubbleTexts, startHarness, waitLive, type Harness } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 // Issue 14, bugs 4 and 5, item 5: a keyboard-only walk (Tab, arrows, Enter, Esc) through the list,
 // a chat, the composer and New chat, wide and narrow. Nothing is clicked.
@@ -36,7 +37,7 @@ const view = (page: Page) => page.locator('hero-messaging .hm-root').getAttribut
 /** The walk; answers the title of the chat it opened (the list's second row). */
 async function walk(page: Page): Promise<string> {
   await waitLive(page);
-  await page.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"]`).waitFor();
+  await row(page, h.dm.sid).waitFor();
   const [first, second] = await page.locator('hero-messaging .hm-conv-title').allTextContents();
   await page.keyboard.press('Tab');
   expect(await focused(page)).toBe('button New chat');
@@ -112,7 +113,7 @@ it('19. narrow (390 px): the same walk, and ← back from a chat lands on its ro
 it('20. a message for the focused row moves it to the top, and the keyboard focus stays on it', async () => {
   const page = await h.page('bob', { width: 1280, height: 800 });
   await waitLive(page);
-  await page.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"]`).waitFor();
+  await row(page, h.dm.sid).waitFor();
   const [first, second] = await page.locator('hero-messaging .hm-conv-title').allTextContents();
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
 import { OUTPUT_DIR, startHarness, waitLive, type Harness } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ async function openReadChat(
   await h.client('bob').markRead({ sid: chat.sid });
   const page: Page = await h.page('bob', size);
   await waitLive(page);
-  await page.locator(`hero-messaging button.hm-conv[data-sid="${chat.sid}"]`).click();
+  await row(page, chat.sid).click();
   await expect
     .poll(() => page.locator('hero-messaging .hm-msg .hm-text').last().textContent())
     .toBe(`${prefix} ${count - 1}`);
@@ -52,7 +53,7 @@ it('8. a narrow host (360 px) gets one pane with back navigation; both widths ar
   await h.client('alice').sendMessage({ sid: h.dm.sid, content: 'Layout check', nonce: 'l-1' });
   const wide = await h.page('bob', { width: 1000 });
   await waitLive(wide);
-  await wide.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"]`).click();
+  await row(wide, h.dm.sid).click();
   await wide.locator('hero-messaging .hm-msg').first().waitFor();
   expect(await wide.locator('hero-messaging .hm-list').isVisible()).toBe(true);
   expect(await wide.locator('hero-messaging .hm-chat').isVisible()).toBe(true);
@@ -66,7 +67,7 @@ it('8. a narrow host (360 px) gets one pane with back navigation; both widths ar
   expect(await narrow.locator('hero-messaging .hm-pane').isVisible()).toBe(false);
   await narrow.screenshot({ path: `${OUTPUT_DIR}/layout-narrow-360-list.png` });
   await expectAccessible(narrow, 'layout-narrow-360-list');
-  await narrow.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"]`).click();
+  await row(narrow, h.dm.sid).click();
   await narrow.locator('hero-messaging .hm-msg').first().waitFor();
   expect(await narrow.locator('hero-messaging .hm-list').isVisible()).toBe(false);
   const back = narrow.locator('hero-messaging .hm-chat .hm-back');
@@ -109,11 +110,7 @@ it('10. a reader scrolled up stays put while other chats and this one get messag
   expect(before.text).not.toBe('read 149');
   await h.client('carol').sendMessage({ sid: h.group.sid, content: 'elsewhere', nonce: 'else-1' });
   await expect
-    .poll(() =>
-      page
-        .locator(`hero-messaging button.hm-conv[data-sid="${h.group.sid}"] .hm-conv-preview`)
-        .textContent(),
-    )
+    .poll(() => row(page, h.group.sid).locator('.hm-conv-preview').textContent())
     .toBe('elsewhere');
   // The jump button counts the messages below the reader: one more when one arrives.
   const below = async () =>

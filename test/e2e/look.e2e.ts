@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '../../src/protocol/index.ts';
 import { expectAccessible } from './support/axe.ts';
 import { OUTPUT_DIR, openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 // Issue 27 in a real browser: nothing of the island overflows its width, whatever the names, drafts
 // or direction; a short chat sits at the bottom of its pane, above the composer, as in every chat app.
@@ -64,7 +65,7 @@ describe('nothing overflows the island (issue 27)', () => {
       const page = await h.page('bob', { width: 1280, height: 800 });
       await waitLive(page);
       if (dir === 'rtl') await page.evaluate(() => (document.documentElement.dir = 'rtl'));
-      await page.locator(`hero-messaging button.hm-conv[data-sid="${long.sid}"]`).waitFor();
+      await row(page, long.sid).waitFor();
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 800 });
         // The list: in one pane below 640 px, beside the chat above.

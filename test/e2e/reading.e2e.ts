@@ -10,6 +10,7 @@ import {
   waitLive,
   type Harness,
 } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,7 +21,7 @@ afterAll(() => h?.close());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const input = (page: Page) => page.locator('hero-messaging textarea');
 const preview = (page: Page, sid: string) =>
-  page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-conv-preview`).textContent();
+  row(page, sid).locator('.hm-conv-preview').textContent();
 
 /** Where `selector` is, relative to the message list's viewport (first match; null when absent). */
 function placeInList(page: Page, selector: string) {
@@ -85,13 +86,7 @@ describe('reading and writing as people expect (issue 14)', () => {
       await sendMany('alice', busy.sid, 100, 'unread');
       const bob = await h.page('bob', { width, height: 800 });
       await waitLive(bob);
-      await expect
-        .poll(() =>
-          bob
-            .locator(`hero-messaging button.hm-conv[data-sid="${busy.sid}"] .hm-badge`)
-            .textContent(),
-        )
-        .toBe('99+');
+      await expect.poll(() => row(bob, busy.sid).locator('.hm-badge').textContent()).toBe('99+');
       await openChat(bob, busy.sid);
       const divider = bob.locator('hero-messaging .hm-unread');
       await divider.waitFor();

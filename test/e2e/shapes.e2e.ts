@@ -1,14 +1,14 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendShape } from '../../mocks/backend/index.ts';
 import {
+  aliceAndBobLive,
   badge,
   bubbleTexts,
   openChat,
   send,
   startHarness,
-  status,
   waitLive,
+  waitNotLive,
   type Harness,
 } from './support/harness.ts';
 
@@ -24,16 +24,6 @@ describe.each<BackendShape>(['full', 'seed'])('against the %s shape', (shape) =>
   });
   afterAll(() => h?.close());
 
-  async function pair(): Promise<[Page, Page]> {
-    const alice = await h.page('alice');
-    const bob = await h.page('bob');
-    for (const page of [alice, bob]) {
-      await openChat(page, h.dm.sid);
-      await waitLive(page);
-    }
-    return [alice, bob];
-  }
-
   it('shows the list after load and goes live', async () => {
     const bob = await h.page('bob');
     await expect.poll(() => bob.locator('hero-messaging button.hm-conv').count()).toBe(2);
@@ -42,7 +32,7 @@ describe.each<BackendShape>(['full', 'seed'])('against the %s shape', (shape) =>
   });
 
   it('delivers both ways within 2 s, one bubble per send for sender and recipient', async () => {
-    const [alice, bob] = await pair();
+    const [alice, bob] = await aliceAndBobLive(h);
     for (let i = 0; i < 6; i++) {
       const [from, to] = i % 2 === 0 ? [alice, bob] : [bob, alice];
       const text = `${shape} both ways ${i}`;
@@ -86,15 +76,11 @@ describe.each<BackendShape>(['full', 'seed'])('against the %s shape', (shape) =>
   });
 
   it('recovers from a server restart: both pages live again, and Bob has every message once', async () => {
-    const [alice, bob] = await pair();
+    const [alice, bob] = await aliceAndBobLive(h);
     await send(alice, `${shape} before restart`);
     await expect.poll(() => bubbleTexts(bob)).toContain(`${shape} before restart`);
     await h.restartBackend();
-    for (const page of [alice, bob]) {
-      await expect
-        .poll(() => status(page).getAttribute('data-state'), { timeout: 5000 })
-        .not.toBe('live');
-    }
+    for (const page of [alice, bob]) await waitNotLive(page, 5000);
     await h
       .client('alice')
       .sendMessage({ sid: h.dm.sid, content: `${shape} after restart 1`, nonce: `${shape}-r1` });
@@ -130,7 +116,7 @@ describe.each<BackendShape>(['full', 'seed'])('against the %s shape', (shape) =>
       })
       .toBe(3);
     await alice.reload();
-    await expect.poll(() => status(alice).getAttribute('data-state')).not.toBe('live');
+    await waitNotLive(alice);
     proxy.accept();
     await waitLive(alice, 60_000);
     const bob = h.client('bob');

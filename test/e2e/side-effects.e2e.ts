@@ -8,6 +8,7 @@ import {
   waitLive,
   type Harness,
 } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 // Issue 12, items 6 and 7: what must happen once per person happens in one tab. Every page of a
 // scenario lives in one browser context (one profile: shared locks, channels and localStorage).
@@ -58,8 +59,7 @@ async function notifyingTab(context: BrowserContext, key: string): Promise<Page>
   return page;
 }
 
-const preview = (page: Page, sid: string) =>
-  page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-conv-preview`);
+const preview = (page: Page, sid: string) => row(page, sid).locator('.hm-conv-preview');
 const shownIn = (page: Page) =>
   page.evaluate(() =>
     (window as unknown as { shown: { title: string; body: string; tag: string }[] }).shown.map(
@@ -87,13 +87,7 @@ describe('one tab for what happens once per person (issue 12)', () => {
     await showing.evaluate(() =>
       (window as unknown as { shown: { onclick(): void }[] }).shown[0]!.onclick(),
     );
-    await expect
-      .poll(() =>
-        showing
-          .locator(`hero-messaging button.hm-conv[data-sid="${h.group.sid}"]`)
-          .getAttribute('aria-current'),
-      )
-      .toBe('page');
+    await expect.poll(() => row(showing, h.group.sid).getAttribute('aria-current')).toBe('page');
     await expect.poll(() => bubbleTexts(showing)).toContain('Lake at nine?');
     await context.close();
   });

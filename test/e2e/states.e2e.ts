@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
 import { OUTPUT_DIR, openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 // Issue 14, bug 3 and item 6 in a real browser: the list's three honest states, each screenshotted at
 // 1280 and 390 px, light and dark; then the host's language and a right-to-left host.
@@ -100,7 +101,7 @@ it('16. no conversations yet: says how to start one, and New chat works; a perso
 
   const list = await h.page('bob');
   await waitLive(list);
-  await list.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"]`).waitFor();
+  await row(list, h.dm.sid).waitFor();
   expect((await listState(list)).state).toBeUndefined();
   await screenshots(list, 'list', 'live');
   await list.close();
@@ -109,7 +110,7 @@ it('16. no conversations yet: says how to start one, and New chat works; a perso
 it('17. times follow the lang of the element, and a right-to-left host mirrors the layout: own bubbles on the left', async () => {
   const page = await h.page('bob', { width: 1280, height: 800 });
   await waitLive(page);
-  const time = page.locator(`hero-messaging button.hm-conv[data-sid="${h.dm.sid}"] .hm-conv-time`);
+  const time = row(page, h.dm.sid).locator('.hm-conv-time');
   await page.evaluate(() => document.querySelector('hero-messaging')!.setAttribute('lang', 'de'));
   await expect.poll(() => time.textContent()).toMatch(/^\d{1,2}:\d\d$/);
 

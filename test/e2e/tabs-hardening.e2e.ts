@@ -1,6 +1,13 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openChat, startHarness, status, waitLive, type Harness } from './support/harness.ts';
+import {
+  bubblesWith,
+  openChat,
+  startHarness,
+  status,
+  waitLive,
+  type Harness,
+} from './support/harness.ts';
 
 // Issue 30, items 4–6: a leader tab that stalls, is throttled or is lied about never leaves the other
 // tabs deaf. Every page of a scenario lives in ONE browser context (one profile: shared locks,
@@ -34,18 +41,6 @@ async function tabs(
   }
   return pages;
 }
-
-/** How many bubbles of the open chat read `text`. */
-const bubblesWith = (page: Page, text: string) =>
-  page.evaluate(
-    (t) =>
-      [
-        ...document
-          .querySelector('hero-messaging')!
-          .shadowRoot!.querySelectorAll('.hm-msg .hm-text'),
-      ].filter((n) => n.textContent === t).length,
-    text,
-  );
 
 /** Streams the backend holds open for `key` in the harness's context. */
 const streamsOf = (key: string) => h.backend.backend.service.log.subscriberCount(h.context, key);

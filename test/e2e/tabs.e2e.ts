@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
+import { bubblesWith, openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
+import { row } from './support/locators.ts';
 
 // Issue 12: the tabs of one identity share one stream. Every page of a scenario lives in ONE browser
 // context (one profile: shared locks, channels and storage), and the backend is HTTP/1.1 on
@@ -27,20 +28,7 @@ async function tabs(context: BrowserContext, key: string, count: number): Promis
   return pages;
 }
 
-const preview = (page: Page, sid: string) =>
-  page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-conv-preview`);
-
-/** How many bubbles of the open chat read `text`. */
-const bubblesWith = (page: Page, text: string) =>
-  page.evaluate(
-    (t) =>
-      [
-        ...document
-          .querySelector('hero-messaging')!
-          .shadowRoot!.querySelectorAll('.hm-msg .hm-text'),
-      ].filter((n) => n.textContent === t).length,
-    text,
-  );
+const preview = (page: Page, sid: string) => row(page, sid).locator('.hm-conv-preview');
 
 let nonces = 0;
 const say = (content: string) =>

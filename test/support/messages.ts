@@ -10,3 +10,14 @@ export const chatMessage = (seq: number, sender = 'alice', nonce?: string): Chat
   seq,
   ...(nonce ? { nonce } : {}),
 });
+
+/** Bob's send `nonce` as the server confirms it: `content`, at `seq` of `c1`. */
+export const echo = (nonce: string, content: string, seq = 10): ChatMessage => ({
+  sid: `m${seq}`,
+  conversation_sid: 'c1',
+  sender_public_key: 'bob',
+  content,
+  created_at: 1_700_000_000,
+  seq,
+  nonce,
+});

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage, type Receipt } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
 import { makeEditor } from '../../src/sync/editor.ts';
@@ -9,13 +9,13 @@ import { findRow } from '../../src/sync/rows.ts';
 import { makeSender } from '../../src/sync/sender.ts';
 import { makeChatSession } from '../../src/sync/session.ts';
 import { initialState, type Bubble } from '../../src/sync/state.ts';
-import { createChatStore } from '../../src/sync/store.ts';
 import { makeTypingNotice, makeTypists } from '../../src/sync/typing.ts';
 import { createFakeClient } from '../support/fake-client.ts';
 import { chatMessage } from '../support/messages.ts';
-import { atOnce, row, testEnvironment } from '../support/session-env.ts';
+import { row, testEnvironment } from '../support/session-env.ts';
+import { settle, useFakeClock } from '../support/clock.ts';
+import { createUnitWorld } from '../support/unit-world.ts';
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
 const NOW_S = 1_700_000_000;
 const own = (seq: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({
   ...chatMessage(seq, 'bob', `n${seq}`),
@@ -31,14 +31,7 @@ const receipt = (reader_key: string, message_seq: number, read_at = NOW_S): Rece
 const methodNotFound = () =>
   new CommunicationError('rpc', 'method not found', RpcErrorCode.MethodNotFound);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW_S * 1000);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+beforeEach(() => useFakeClock(NOW_S * 1000));
 
 describe('who is typing (makeTypists)', () => {
   it('shows a typist until 6 s after their last signal, in the order first heard', () => {
@@ -71,12 +64,8 @@ describe('who is typing (makeTypists)', () => {
 
 describe('telling the server the person types (makeTypingNotice)', () => {
   it('tells it at most every 3 s per conversation, and stops for good after -32601', async () => {
-    const client = createFakeClient();
-    const notice = makeTypingNotice({
-      client,
-      env: testEnvironment().env,
-      signal: new AbortController().signal,
-    });
+    const { client, parts } = createUnitWorld();
+    const notice = makeTypingNotice(parts);
     notice.typed('c1');
     notice.typed('c1');
     notice.typed('c2');
@@ -149,21 +138,13 @@ describe('read receipts', () => {
   });
 
   it('with receipts off, mark_read asks the server not to tell the others', async () => {
-    const client = createFakeClient();
-    const store = createChatStore(
+    const { client, parts } = createUnitWorld(
       openChat(
         applySnapshot(initialState('bob'), { conversations: [row('c1', { unread_count: 1 })] }),
         'c1',
       ),
-      { schedule: atOnce },
     );
-    const marker = makeReadMarker({
-      client,
-      store,
-      env: testEnvironment().env,
-      signal: new AbortController().signal,
-      receipts: false,
-    });
+    const marker = makeReadMarker({ ...parts, receipts: false });
     marker.soon();
     vi.advanceTimersByTime(300);
     expect(client.pending('conversation.mark_read')[0]!.params).toEqual({
@@ -175,20 +156,14 @@ describe('read receipts', () => {
 
 describe('editing and deleting own messages (makeEditor)', () => {
   function setup(messages: ChatMessage[] = [own(1), chatMessage(2)]) {
-    const client = createFakeClient();
-    const store = createChatStore(
+    const { client, store, parts } = createUnitWorld(
       applySnapshot(openChat(initialState('bob'), 'c1'), {
         conversations: [row('c1')],
         chat: { sid: 'c1', messages, hasOlder: false },
       }),
-      {
-        schedule: atOnce,
-      },
     );
-    const env = testEnvironment().env;
-    const signal = new AbortController().signal;
-    const sender = makeSender({ client, store, env, signal });
-    const editor = makeEditor({ client, store, sender, env, signal });
+    const sender = makeSender(parts);
+    const editor = makeEditor({ ...parts, sender });
     const bubble = (key: string) => bubblesOf(store.current()).find((b) => b.key === key)!;
     return { client, store, sender, editor, bubble };
   }

@@ -1,36 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
 import { makeContacts } from '../../src/sync/contacts.ts';
-import { initialState } from '../../src/sync/state.ts';
-import { createChatStore } from '../../src/sync/store.ts';
-import { createFakeClient } from '../support/fake-client.ts';
-import { atOnce, testEnvironment } from '../support/session-env.ts';
+import { settle, useFakeClock } from '../support/clock.ts';
+import { spyOnConsole } from '../support/console.ts';
+import { createUnitWorld } from '../support/unit-world.ts';
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
 const ALICE = [{ public_key: 'alice', name: 'Alice' }];
 
 function setup() {
-  const client = createFakeClient();
-  const store = createChatStore(initialState('bob'), { schedule: atOnce });
-  const controller = new AbortController();
-  const contacts = makeContacts({
-    client,
-    store,
-    env: testEnvironment().env,
-    signal: controller.signal,
-  });
+  const { client, store, controller, parts } = createUnitWorld();
+  const contacts = makeContacts(parts);
   return { client, store, contacts, controller };
 }
 
-let warn: ReturnType<typeof vi.spyOn>;
+let warn: ReturnType<typeof spyOnConsole>;
 beforeEach(() => {
-  vi.useFakeTimers();
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
+  useFakeClock();
+  warn = spyOnConsole('warn');
 });
 
 describe('the contacts', () => {

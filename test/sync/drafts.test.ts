@@ -1,9 +1,10 @@
 // @vitest-environment node
 import { createEffect, createRoot } from 'solid-js';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDrafts, DRAFT_MAX, draftKey, loadDraft, saveDraft } from '../../src/sync/drafts.ts';
 import { LIMITS } from '../../src/protocol/index.ts';
 import { outboxKey } from '../../src/sync/outbox.ts';
+import { spyOnConsole } from '../support/console.ts';
 
 /** A `Storage` over a Map, counting its reads. */
 function memoryStorage(initial: Record<string, string> = {}) {
@@ -19,8 +20,6 @@ function memoryStorage(initial: Record<string, string> = {}) {
     removeItem: (k: string) => void map.delete(k),
   };
 }
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('draft storage', () => {
   it('keys a draft per origin, context, key and chat, beside the outbox of the same identity', () => {
@@ -52,7 +51,7 @@ describe('draft storage', () => {
   });
 
   it('reads bad JSON, a wrong shape or a refusing storage as no draft, with a warning, and never throws', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     const storage = memoryStorage({
       a: '{oops',
       b: '"just a string"',
@@ -84,7 +83,7 @@ describe('a draft far over the content limit (issue 30, item 9)', () => {
   });
 
   it('is cut when read, with a warning, never inside a surrogate pair; storage keeps it whole until it changes', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     const huge = Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n');
     const emoji = `${'x'.repeat(DRAFT_MAX - 1)}😀 and more`;
     const storage = memoryStorage({

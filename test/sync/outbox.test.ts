@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   adoptOutbox,
   DONE_KEPT,
@@ -11,6 +11,7 @@ import {
 } from '../../src/sync/outbox.ts';
 import { mergeStored } from '../../src/sync/shared-outbox.ts';
 import type { PendingSend } from '../../src/sync/state.ts';
+import { spyOnConsole } from '../support/console.ts';
 
 const NOW = 1_700_000_000_000;
 const entry = (nonce: string, over: Partial<PendingSend> = {}): PendingSend => ({
@@ -22,8 +23,6 @@ const entry = (nonce: string, over: Partial<PendingSend> = {}): PendingSend => (
   failure: { why: 'unreachable' },
   ...over,
 });
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('reading the stored outbox', () => {
   it('counts a send as being sent only while its try is under the grace, and reads older or ownerless ones as failed', () => {
@@ -76,7 +75,7 @@ describe('reading the stored outbox', () => {
   });
 
   it('drops a corrupt entry with a warning and answers undefined for text that is not an outbox', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     expect(
       parseOutbox(JSON.stringify([entry('ok'), { nonce: 'x' }]), NOW)!.sends.map((p) => p.nonce),
     ).toEqual(['ok']);
@@ -147,7 +146,7 @@ describe('writing the stored outbox', () => {
   });
 
   it('answers what stays stored when storage refuses the write: all that was there, nothing dropped to make room (issue 30, item 3)', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     const storage = memoryStorage();
     updateOutbox(storage, KEY, NOW, () => ({ sends: [entry('a')], done: [] }));
     const before = storage.map.get(KEY);
@@ -177,7 +176,7 @@ describe('writing the stored outbox', () => {
   });
 
   it('leaves the old key as it is when the move cannot be stored', () => {
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    spyOnConsole('warn');
     const legacy = legacyOutboxKey('https://a.test', 'ctx', 'pk');
     const storage = memoryStorage({ [legacy]: JSON.stringify([entry('old')]) });
     storage.full = true;

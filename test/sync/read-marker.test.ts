@@ -1,43 +1,30 @@
 import { findRow, putRow } from '../../src/sync/rows.ts';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
 import { applySnapshot, openChat } from '../../src/sync/merge.ts';
 import { makeReadMarker } from '../../src/sync/read-marker.ts';
 import { initialState } from '../../src/sync/state.ts';
-import { createChatStore } from '../../src/sync/store.ts';
-import { createFakeClient } from '../support/fake-client.ts';
-import { atOnce, row, testEnvironment } from '../support/session-env.ts';
-
-const settle = () => vi.advanceTimersByTimeAsync(0);
+import { row } from '../support/session-env.ts';
+import { settle, useFakeClock } from '../support/clock.ts';
+import { spyOnConsole } from '../support/console.ts';
+import { createUnitWorld } from '../support/unit-world.ts';
 
 function setup(unread = 3) {
-  const client = createFakeClient();
   const initial = applySnapshot(initialState('bob'), {
     conversations: [row('c1', { unread_count: unread }), row('c2', { unread_count: 2 })],
   });
-  const store = createChatStore(openChat(initial, 'c1'), { schedule: atOnce });
-  const controller = new AbortController();
-  const world = testEnvironment();
-  const marker = makeReadMarker({
-    client,
-    store,
-    env: world.env,
-    signal: controller.signal,
-    delayMs: 300,
-  });
+  const world = createUnitWorld(openChat(initial, 'c1'));
+  const { client, store, controller } = world;
+  const marker = makeReadMarker({ ...world.parts, delayMs: 300 });
   const unreadOf = (sid: string) => findRow(store.current().conversations, sid)!.unread_count;
   return { client, store, marker, unreadOf, world, controller };
 }
 
-let warn: ReturnType<typeof vi.spyOn>;
+let warn: ReturnType<typeof spyOnConsole>;
 beforeEach(() => {
-  vi.useFakeTimers();
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
+  useFakeClock();
+  warn = spyOnConsole('warn');
 });
 
 describe('the read marker', () => {
@@ -225,7 +212,7 @@ describe('the read marker', () => {
   });
 
   it('asks a server without mark_read (-32601) once, says so once, and keeps clearing chats here', async () => {
-    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    const info = spyOnConsole('info');
     const { client, store, marker, unreadOf } = setup();
     marker.soon();
     await vi.advanceTimersByTimeAsync(300);

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RpcErrorCode, type ChatMessage } from '../../src/protocol/index.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { RpcErrorCode } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
 import { applyEvent, openChat } from '../../src/sync/merge.ts';
 import {
@@ -10,33 +10,20 @@ import {
 } from '../../src/sync/outbox.ts';
 import { makeSender } from '../../src/sync/sender.ts';
 import { initialState, type PendingSend } from '../../src/sync/state.ts';
-import { createChatStore } from '../../src/sync/store.ts';
-import { createFakeClient } from '../support/fake-client.ts';
-import { atOnce, testEnvironment } from '../support/session-env.ts';
+import { settle, useFakeClock } from '../support/clock.ts';
+import { createUnitWorld } from '../support/unit-world.ts';
+import { echo } from '../support/messages.ts';
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
 const KEY = outboxKey('http://host', 'ctx', 'bob');
-const echo = (nonce: string, content: string, seq = 10): ChatMessage => ({
-  sid: `m${seq}`,
-  conversation_sid: 'c1',
-  sender_public_key: 'bob',
-  content,
-  created_at: 1_700_000_000,
-  seq,
-  nonce,
-});
 
 function setup(stored: PendingSend[] = [], withKey = true) {
-  const client = createFakeClient();
-  const store = createChatStore(openChat(initialState('bob', stored), 'c1'), { schedule: atOnce });
-  const controller = new AbortController();
+  const { client, store, controller, parts } = createUnitWorld(
+    openChat(initialState('bob', stored), 'c1'),
+  );
   const storage = new Map<string, string>();
   let writes = 0;
   const sender = makeSender({
-    client,
-    store,
-    env: testEnvironment().env,
-    signal: controller.signal,
+    ...parts,
     storage: {
       getItem: (k) => storage.get(k) ?? null,
       setItem: (k, v) => void (writes++, storage.set(k, v)),
@@ -58,11 +45,7 @@ function setup(stored: PendingSend[] = [], withKey = true) {
   return { client, store, controller, sender, outbox, saved, storage, writes: () => writes };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(1_700_000_000_000);
-});
-afterEach(() => vi.useRealTimers());
+beforeEach(() => useFakeClock(1_700_000_000_000));
 
 describe('the sender', () => {
   it.each([

@@ -14,21 +14,14 @@ import { createFakeClient, type FakeClient } from '../support/fake-client.ts';
 import { shareFakeStream } from '../support/fake-leadership.ts';
 import { createFakeOrigin, type FakeOrigin } from '../support/fake-storage.ts';
 import { row, testEnvironment } from '../support/session-env.ts';
+import { settle, useFakeClock } from '../support/clock.ts';
+import { spyOnConsole } from '../support/console.ts';
+import { echo } from '../support/messages.ts';
 
 // Issue 12, item 6: one owner for the outbox's side effects across the tabs of one identity.
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
 const KEY = outboxKey('http://host', 'ctx', 'bob');
 const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
-const echo = (nonce: string, content: string, seq = 10): ChatMessage => ({
-  sid: `m${seq}`,
-  conversation_sid: 'c1',
-  sender_public_key: 'bob',
-  content,
-  created_at: 1_700_000_000,
-  seq,
-  nonce,
-});
 
 interface Tab {
   name: string;
@@ -129,15 +122,12 @@ const sends = (...tabs: Tab[]) =>
   );
 
 beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(1_700_000_000_000);
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
+  useFakeClock(1_700_000_000_000);
+  spyOnConsole('warn');
   origin = createFakeOrigin();
 });
 afterEach(() => {
   for (const t of open.splice(0)) t.session.dispose();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
 });
 
 describe('the outbox shared by the tabs of one identity', () => {
@@ -488,7 +478,7 @@ describe('messages for side effects once per person', () => {
   });
 
   it('keep the stream going when a listener throws', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    spyOnConsole('error');
     const a = tab('a', false, { shared: false });
     a.session.onIncoming(() => {
       throw new Error('bug');

@@ -1,31 +1,26 @@
 import { rowAt, rowSlice } from '../../src/sync/rows.ts';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
 import { applyEvent, openChat } from '../../src/sync/merge.ts';
 import { makeSnapshotter } from '../../src/sync/snapshotter.ts';
 import { initialState } from '../../src/sync/state.ts';
-import { createChatStore } from '../../src/sync/store.ts';
-import { createFakeClient } from '../support/fake-client.ts';
 import { chatMessage } from '../support/messages.ts';
-import { atOnce, row, testEnvironment } from '../support/session-env.ts';
+import { row } from '../support/session-env.ts';
+import { settle, useFakeClock } from '../support/clock.ts';
+import { spyOnConsole } from '../support/console.ts';
+import { createUnitWorld } from '../support/unit-world.ts';
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
 const rpcError = (code: number) => new CommunicationError('rpc', `${code} refused`, code, 200);
 const networkError = () => new CommunicationError('network', 'fetch failed');
 
 function setup(open?: string) {
-  const client = createFakeClient();
-  const store = createChatStore(openChat(initialState('bob'), open), { schedule: atOnce });
-  const controller = new AbortController();
+  const { client, store, controller, parts } = createUnitWorld(openChat(initialState('bob'), open));
   const taken: { list: boolean; sid: string | undefined }[] = [];
   const onRefused = vi.fn();
   const retryAt: number[] = [];
   const snapshotter = makeSnapshotter({
-    client,
-    store,
-    env: testEnvironment().env,
-    signal: controller.signal,
+    ...parts,
     pageSize: 2,
     onTaken: (t) => taken.push(t),
     onRefused,
@@ -34,14 +29,10 @@ function setup(open?: string) {
   return { client, store, controller, taken, onRefused, retryAt, snapshotter };
 }
 
-let warn: ReturnType<typeof vi.spyOn>;
+let warn: ReturnType<typeof spyOnConsole>;
 beforeEach(() => {
-  vi.useFakeTimers();
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
+  useFakeClock();
+  warn = spyOnConsole('warn');
 });
 
 describe('the snapshotter', () => {

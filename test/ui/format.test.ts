@@ -65,7 +65,6 @@ describe('warming the formatters', () => {
     expect(steps).toBe(5);
     expect(made.date).toHaveBeenCalledWith('nl-BE', { timeStyle: 'short' });
     expect(made.relative).toHaveBeenCalledWith('nl-BE', { numeric: 'auto' });
-    vi.restoreAllMocks();
   });
 
   it('stops when cancelled, and goes on past a step that throws', () => {
@@ -81,7 +80,6 @@ describe('warming the formatters', () => {
     warmFormatters('en', (step) => steps.push(step));
     expect(() => steps.shift()!()).not.toThrow();
     expect(steps).toHaveLength(1);
-    vi.restoreAllMocks();
   });
 });
 

@@ -14,8 +14,6 @@ function framed() {
 }
 
 afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
   Reflect.deleteProperty(document, 'visibilityState');
 });
 

@@ -1,16 +1,9 @@
-import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, expect, it } from 'vitest';
-import { mountIsland } from '../../src/ui/index.ts';
+import { waitFor } from '@solidjs/testing-library';
+import { expect, it } from 'vitest';
 import { createFakeWorld } from '../support/fake-world.ts';
+import { mount, openChat } from '../support/island.ts';
 
 // Issue 27: consecutive messages of one sender, minutes apart, are drawn as one group, as chat apps do.
-
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  localStorage.clear();
-});
 
 it('names the sender once per group, joins its bubbles and marks the last of each', async () => {
   const world = createFakeWorld();
@@ -23,20 +16,8 @@ it('names the sender once per group, joins its bubbles and marks the last of eac
     ['carol', 'Great'],
   ] as const)
     world.send(from, world.group.sid, text);
-  const host = document.createElement('div');
-  document.body.append(host);
-  mounted.push(
-    mountIsland(host, {
-      baseUrl: 'http://osis.test',
-      context: 'world',
-      publicKey: 'bob',
-      client: world.client('bob'),
-    }),
-  );
-  await waitFor(() =>
-    expect(host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)).toBeTruthy(),
-  );
-  fireEvent.click(host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)!);
+  const { host } = mount({ world });
+  await openChat(host, world.group.sid);
   await waitFor(() => expect(host.querySelectorAll('.hm-msg')).toHaveLength(7));
   // Names come with the contacts.
   await waitFor(() => expect(host.querySelector('.hm-sender')?.textContent).toBe('Carol'));

@@ -1,78 +1,43 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { createSignal } from 'solid-js';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mountIsland, type IslandOptions, type IslandRouter } from '../../src/ui/index.ts';
-import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
+import { describe, expect, it, vi } from 'vitest';
+import type { IslandRouter } from '../../src/ui/index.ts';
+import { createFakeWorld } from '../support/fake-world.ts';
+import { mount, openChat, rowOf, sendText } from '../support/island.ts';
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  localStorage.clear();
-});
-
-function mount(world: FakeWorld, key = 'bob', extra: Partial<IslandOptions> = {}) {
-  const host = document.createElement('div');
-  document.body.append(host);
-  const client = world.client(key);
-  const dispose = mountIsland(host, {
-    baseUrl: 'http://osis.test',
-    context: 'world',
-    publicKey: key,
-    client,
-    ...extra,
-  });
-  mounted.push(dispose);
-  return { host, dispose, q: within(host) };
-}
-
-const rowOf = (host: HTMLElement, sid: string) =>
-  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
 const bubbleTexts = (host: HTMLElement) =>
   [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
-
-async function openChat(host: HTMLElement, sid: string) {
-  await waitFor(() => expect(rowOf(host, sid)).toBeTruthy());
-  fireEvent.click(rowOf(host, sid));
-  await waitFor(() => expect(host.querySelector('.hm-messages')).toBeTruthy());
-}
 
 async function live(host: HTMLElement) {
   await waitFor(() => expect(host.querySelector('.hm-status')?.textContent).toBe('Live'));
 }
 
-function type(host: HTMLElement, text: string) {
-  const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
-  fireEvent.input(input, { target: { value: text } });
-  fireEvent.keyDown(input, { key: 'Enter' });
-}
-
 describe('the island', () => {
   it('shows a message from someone else in the open chat, its preview, and an unread badge for another chat', async () => {
     const world = createFakeWorld();
-    const { host } = mount(world);
+    const { host } = mount({ world });
     await openChat(host, world.dm.sid);
     await live(host);
     await waitFor(() => expect(bubbleTexts(host)).toEqual(['Hi Bob', 'Hi Alice']));
     world.send('alice', world.dm.sid, 'Are you there?');
     await waitFor(() => expect(bubbleTexts(host)).toContain('Are you there?'));
-    expect(rowOf(host, world.dm.sid).textContent).toContain('Are you there?');
-    expect(rowOf(host, world.dm.sid).querySelector('.hm-badge')).toBeNull();
+    expect(rowOf(host, world.dm.sid)!.textContent).toContain('Are you there?');
+    expect(rowOf(host, world.dm.sid)!.querySelector('.hm-badge')).toBeNull();
     world.send('carol', world.group.sid, 'Lake on Saturday?');
     await waitFor(() =>
-      expect(rowOf(host, world.group.sid).querySelector('.hm-badge')?.textContent).toBe('1'),
+      expect(rowOf(host, world.group.sid)!.querySelector('.hm-badge')?.textContent).toBe('1'),
     );
-    expect(rowOf(host, world.group.sid).textContent).toContain('Lake on Saturday?');
+    expect(rowOf(host, world.group.sid)!.textContent).toContain('Lake on Saturday?');
     expect(host.querySelector('.hm-conv')!.getAttribute('data-sid')).toBe(world.group.sid);
   });
 
   it('does not duplicate its own bubble when the echo arrives before the RPC reply', async () => {
     const world = createFakeWorld();
-    const { host } = mount(world);
+    const { host } = mount({ world });
     await openChat(host, world.dm.sid);
     await live(host);
     const release = world.hold('conversation.send_message');
-    type(host, '  On my way  ');
+    sendText(host, '  On my way  ');
     await waitFor(() =>
       expect(host.querySelector('.hm-msg[data-status="sending"] .hm-text')?.textContent).toBe(
         'On my way',
@@ -100,7 +65,7 @@ describe('the island', () => {
 
   it('refetches the snapshot on resync', async () => {
     const world = createFakeWorld();
-    const { host } = mount(world);
+    const { host } = mount({ world });
     await live(host);
     const conn = world.server.current!;
     const before = world.server.rpcCalls.filter((c) => c.method === 'conversation.list').length;
@@ -115,7 +80,7 @@ describe('the island', () => {
 
   it('shows reconnecting with a retry action when the stream drops, then live again; live, it says nothing (issue 27)', async () => {
     const world = createFakeWorld();
-    const { host } = mount(world);
+    const { host } = mount({ world });
     const pills = () => [...host.querySelectorAll<HTMLElement>('.hm-status')];
     await live(host);
     await waitFor(() => expect(host.querySelector('button.hm-conv')).toBeTruthy());
@@ -134,14 +99,14 @@ describe('the island', () => {
 
   it('marks a failed send with Retry; retrying sends the same nonce and succeeds', async () => {
     const world = createFakeWorld();
-    const { host } = mount(world);
+    const { host } = mount({ world });
     await openChat(host, world.dm.sid);
     await live(host);
     world.failNext('conversation.send_message');
-    type(host, 'Maybe later');
+    sendText(host, 'Maybe later');
     await waitFor(() => expect(host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy());
     // Its row does not show it as sent (issue 27).
-    expect(rowOf(host, world.dm.sid).querySelector('.hm-conv-preview')!.textContent).toBe(
+    expect(rowOf(host, world.dm.sid)!.querySelector('.hm-conv-preview')!.textContent).toBe(
       'Not sent: Maybe later',
     );
     const retry = within(host.querySelector<HTMLElement>('.hm-failed-note')!).getByText('Retry');
@@ -151,7 +116,7 @@ describe('the island', () => {
       expect(bubbleTexts(host).filter((t) => t === 'Maybe later')).toHaveLength(1),
     );
     await waitFor(() =>
-      expect(rowOf(host, world.dm.sid).querySelector('.hm-conv-preview')!.textContent).toBe(
+      expect(rowOf(host, world.dm.sid)!.querySelector('.hm-conv-preview')!.textContent).toBe(
         'Maybe later',
       ),
     );
@@ -168,16 +133,16 @@ describe('the island', () => {
 
   it('keeps an unsent message across a remount and delivers it once when live', async () => {
     const world = createFakeWorld();
-    const first = mount(world);
+    const first = mount({ world });
     await openChat(first.host, world.dm.sid);
     await live(first.host);
     world.failNext('conversation.send_message');
-    type(first.host, 'Survives a reload');
+    sendText(first.host, 'Survives a reload');
     await waitFor(() =>
       expect(first.host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy(),
     );
     first.dispose();
-    const second = mount(world);
+    const second = mount({ world });
     await openChat(second.host, world.dm.sid);
     await waitFor(() =>
       expect(bubbleTexts(second.host).filter((t) => t === 'Survives a reload')).toHaveLength(1),
@@ -198,7 +163,7 @@ describe('the island', () => {
     const world = createFakeWorld();
     const alert = vi.fn();
     (window as unknown as { alert: typeof alert }).alert = alert;
-    const { host } = mount(world);
+    const { host } = mount({ world });
     await openChat(host, world.dm.sid);
     await live(host);
     world.send('alice', world.dm.sid, '<img src=x onerror=alert(1)>');
@@ -209,13 +174,13 @@ describe('the island', () => {
 
   it('clears the badge when a chat is opened and tells the server with mark_read', async () => {
     const world = createFakeWorld();
-    const { host } = mount(world);
+    const { host } = mount({ world });
     await live(host);
     await waitFor(() =>
-      expect(rowOf(host, world.dm.sid).querySelector('.hm-badge')?.textContent).toBe('1'),
+      expect(rowOf(host, world.dm.sid)!.querySelector('.hm-badge')?.textContent).toBe('1'),
     );
-    fireEvent.click(rowOf(host, world.dm.sid));
-    await waitFor(() => expect(rowOf(host, world.dm.sid).querySelector('.hm-badge')).toBeNull());
+    fireEvent.click(rowOf(host, world.dm.sid)!);
+    await waitFor(() => expect(rowOf(host, world.dm.sid)!.querySelector('.hm-badge')).toBeNull());
     await waitFor(() =>
       expect(world.server.rpcCalls.some((c) => c.method === 'conversation.mark_read')).toBe(true),
     );
@@ -226,7 +191,7 @@ describe('the island', () => {
 
   it('sends with Enter, keeps Shift+Enter for a newline and shows the limit', async () => {
     const world = createFakeWorld();
-    const { host } = mount(world);
+    const { host } = mount({ world });
     const input = () => host.querySelector<HTMLTextAreaElement>('textarea')!;
     await waitFor(() => expect(input().disabled).toBe(true));
     await openChat(host, world.dm.sid);
@@ -244,7 +209,8 @@ describe('the island', () => {
 
   it('starts a new group conversation with picked contacts and a name', async () => {
     const world = createFakeWorld();
-    const { host, q } = mount(world, 'dave');
+    const { host } = mount({ world, publicKey: 'dave' });
+    const q = within(host);
     await live(host);
     fireEvent.click(q.getByText('New chat'));
     // Named as a screen reader says them: the avatar beside each name is hidden from it.
@@ -259,7 +225,7 @@ describe('the island', () => {
 
   it('keeps a long chat to a bounded number of bubbles in the DOM, newest at the bottom', async () => {
     const world = createFakeWorld();
-    const { host } = mount(world);
+    const { host } = mount({ world });
     await openChat(host, world.dm.sid);
     await live(host);
     for (let i = 0; i < 500; i++) world.send('alice', world.dm.sid, `long ${i}`);
@@ -272,11 +238,11 @@ describe('the island', () => {
 
   it('sends quick messages one after another, so the server stores them in the order written', async () => {
     const world = createFakeWorld();
-    const { host } = mount(world);
+    const { host } = mount({ world });
     await openChat(host, world.dm.sid);
     await live(host);
     const release = world.hold('conversation.send_message');
-    for (const text of ['one', 'two', 'three']) type(host, text);
+    for (const text of ['one', 'two', 'three']) sendText(host, text);
     await waitFor(() =>
       expect(host.querySelectorAll('.hm-msg[data-status="sending"]')).toHaveLength(3),
     );
@@ -298,11 +264,11 @@ describe('the island', () => {
   it('with hash routing, keeps the open chat in the URL and follows the back button', async () => {
     const world = createFakeWorld();
     history.replaceState(null, '', `#/chat/${world.group.sid}`);
-    const { host } = mount(world, 'bob', { routing: 'hash' });
+    const { host } = mount({ world, routing: 'hash' });
     await waitFor(() =>
-      expect(rowOf(host, world.group.sid).getAttribute('aria-current')).toBe('page'),
+      expect(rowOf(host, world.group.sid)!.getAttribute('aria-current')).toBe('page'),
     );
-    fireEvent.click(rowOf(host, world.dm.sid));
+    fireEvent.click(rowOf(host, world.dm.sid)!);
     expect(location.hash).toBe(`#/chat/${world.dm.sid}`);
     await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Alice'));
     history.replaceState(null, '', '#/');
@@ -325,9 +291,9 @@ describe('the island', () => {
       },
     };
     const hash = location.hash;
-    const { host } = mount(world, 'bob', { routing: router });
+    const { host } = mount({ world, routing: router });
     await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Crew'));
-    fireEvent.click(rowOf(host, world.dm.sid));
+    fireEvent.click(rowOf(host, world.dm.sid)!);
     await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Alice'));
     fireEvent.click(within(host).getByText('New chat'));
     expect(visited).toEqual([`/chat/${world.dm.sid}`, '/new']);

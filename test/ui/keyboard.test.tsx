@@ -1,42 +1,17 @@
-import { fireEvent, waitFor } from '@solidjs/testing-library';
+import { fireEvent, waitFor, within } from '@solidjs/testing-library';
 import { createSignal } from 'solid-js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../src/protocol/index.ts';
-import { mountIsland, type IslandOptions, type IslandRouter } from '../../src/ui/index.ts';
-import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
+import { type IslandRouter } from '../../src/ui/index.ts';
+import { createFakeWorld } from '../support/fake-world.ts';
+import { composer, mount, openChat, rowOf } from '../support/island.ts';
 
 // Issue 14, bugs 4 and 5, item 5: focus follows the person through list, chat and New chat, and Esc
 // goes back or cancels.
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  localStorage.clear();
-});
-
-function mount(world: FakeWorld, extra: Partial<IslandOptions> = {}) {
-  const host = document.createElement('div');
-  document.body.append(host);
-  mounted.push(
-    mountIsland(host, {
-      baseUrl: 'http://osis.test',
-      context: 'world',
-      publicKey: 'bob',
-      client: world.client('bob'),
-      ...extra,
-    }),
-  );
-  return host;
-}
-
-const row = (host: HTMLElement, sid: string) =>
-  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
 const focused = () => document.activeElement as HTMLElement | null;
-const composer = (host: HTMLElement) =>
-  host.querySelector<HTMLTextAreaElement>('textarea.hm-input')!;
 const newChat = (host: HTMLElement) =>
-  host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
+  within(host).getByRole<HTMLButtonElement>('button', { name: 'New chat' });
 const view = (host: HTMLElement) => host.querySelector('.hm-root')!.getAttribute('data-view');
 
 async function live(host: HTMLElement) {
@@ -48,31 +23,29 @@ async function live(host: HTMLElement) {
 describe('focus and keys', () => {
   it('opening a chat puts focus in its composer; ← puts it back on that chat’s row', async () => {
     const world = createFakeWorld();
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
-    await waitFor(() => expect(row(host, world.dm.sid)).toBeTruthy());
-    fireEvent.click(row(host, world.dm.sid)!);
+    await openChat(host, world.dm.sid);
     await waitFor(() => expect(focused()).toBe(composer(host)));
     expect(composer(host).disabled).toBe(false);
     fireEvent.click(host.querySelector('.hm-chat .hm-back')!);
     expect(view(host)).toBe('list');
-    await waitFor(() => expect(focused()).toBe(row(host, world.dm.sid)));
-    expect(row(host, world.dm.sid)!.tabIndex).toBe(0);
+    await waitFor(() => expect(focused()).toBe(rowOf(host, world.dm.sid)));
+    expect(rowOf(host, world.dm.sid)!.tabIndex).toBe(0);
   });
 
   it('Esc in a chat goes back to the list, on that chat’s row', async () => {
     const world = createFakeWorld();
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
-    await waitFor(() => expect(row(host, world.group.sid)).toBeTruthy());
-    fireEvent.click(row(host, world.group.sid)!);
+    await openChat(host, world.group.sid);
     await waitFor(() => expect(focused()).toBe(composer(host)));
     fireEvent.keyDown(composer(host), { key: 'Escape' });
     expect(view(host)).toBe('list');
-    await waitFor(() => expect(focused()).toBe(row(host, world.group.sid)));
+    await waitFor(() => expect(focused()).toBe(rowOf(host, world.group.sid)));
     // On the list, Esc has nowhere further to go.
     fireEvent.keyDown(focused()!, { key: 'Escape' });
-    expect(focused()).toBe(row(host, world.group.sid));
+    expect(focused()).toBe(rowOf(host, world.group.sid));
   });
 
   it('going back to a chat far down a long list renders its row and focuses it', async () => {
@@ -90,10 +63,10 @@ describe('focus and keys', () => {
     const far = sids[10]!;
     const [path, setPath] = createSignal(`/chat/${far}`);
     const router: IslandRouter = { path, navigate: (to) => setPath(to) };
-    const host = mount(world, { routing: router });
+    const { host } = mount({ world, routing: router });
     await live(host);
     await waitFor(() => expect(host.querySelector('.hm-chat h2')?.textContent).toBe('Room 10'));
-    expect(row(host, far)).toBeNull();
+    expect(rowOf(host, far)).toBeNull();
     fireEvent.click(host.querySelector('.hm-chat .hm-back')!);
     await waitFor(() => expect(focused()?.dataset.sid).toBe(far));
     expect(host.querySelectorAll('button.hm-conv').length).toBeLessThanOrEqual(200);
@@ -101,7 +74,7 @@ describe('focus and keys', () => {
 
   it('New chat focuses its form; Esc or Cancel goes back to the New chat button', async () => {
     const world = createFakeWorld();
-    const host = mount(world, { publicKey: 'dave', client: world.client('dave') });
+    const { host } = mount({ world, publicKey: 'dave' });
     await live(host);
     await waitFor(() => expect(newChat(host).disabled).toBe(false));
     fireEvent.click(newChat(host));
@@ -127,7 +100,7 @@ describe('focus and keys', () => {
 
   it('a chat started from New chat opens with focus in its composer', async () => {
     const world = createFakeWorld();
-    const host = mount(world, { publicKey: 'dave', client: world.client('dave') });
+    const { host } = mount({ world, publicKey: 'dave' });
     await live(host);
     await waitFor(() => expect(newChat(host).disabled).toBe(false));
     fireEvent.click(newChat(host));
@@ -140,10 +113,9 @@ describe('focus and keys', () => {
 
   it('Esc while composing text in an input method does not leave the chat', async () => {
     const world = createFakeWorld();
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
-    await waitFor(() => expect(row(host, world.dm.sid)).toBeTruthy());
-    fireEvent.click(row(host, world.dm.sid)!);
+    await openChat(host, world.dm.sid);
     await waitFor(() => expect(focused()).toBe(composer(host)));
     fireEvent.keyDown(composer(host), { key: 'Escape', isComposing: true });
     expect(view(host)).toBe('chat');
@@ -151,10 +123,9 @@ describe('focus and keys', () => {
 
   it('Retry and Discard under a failed send leave focus in the composer, not on the page (issue 27)', async () => {
     const world = createFakeWorld();
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
-    await waitFor(() => expect(row(host, world.dm.sid)).toBeTruthy());
-    fireEvent.click(row(host, world.dm.sid)!);
+    await openChat(host, world.dm.sid);
     await waitFor(() => expect(focused()).toBe(composer(host)));
     for (const action of ['Retry', 'Discard']) {
       world.failNext('conversation.send_message');
@@ -173,10 +144,9 @@ describe('focus and keys', () => {
 
   it('the history is a Tab stop, so it can be scrolled from the keyboard (issue 27)', async () => {
     const world = createFakeWorld();
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
-    await waitFor(() => expect(row(host, world.dm.sid)).toBeTruthy());
-    fireEvent.click(row(host, world.dm.sid)!);
+    await openChat(host, world.dm.sid);
     await waitFor(() => expect(host.querySelector('[role="log"]')).toBeTruthy());
     expect(host.querySelector<HTMLElement>('[role="log"]')!.tabIndex).toBe(0);
   });

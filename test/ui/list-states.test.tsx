@@ -1,38 +1,24 @@
-import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, waitFor, within } from '@solidjs/testing-library';
+import { describe, expect, it } from 'vitest';
 import { RpcError } from '../../src/protocol/index.ts';
 import { createCommunicationClient } from '../../src/sdk/index.ts';
-import { mountIsland, type IslandOptions } from '../../src/ui/index.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
+import { mount } from '../support/island.ts';
+import { spyOnConsole } from '../support/console.ts';
 
 // Issue 14, bug 3: not authorised, server unreachable and "no conversations" are three screens,
 // each saying what to do next, and New chat is disabled while it cannot work.
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  localStorage.clear();
-  vi.restoreAllMocks();
-});
-
-function mount(options: Omit<IslandOptions, 'baseUrl' | 'context'>) {
-  const host = document.createElement('div');
-  document.body.append(host);
-  mounted.push(mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', ...options }));
-  return host;
-}
-
 const screen = (host: HTMLElement) => host.querySelector<HTMLElement>('.hm-list .hm-empty');
 const newChat = (host: HTMLElement) =>
-  host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
+  within(host).getByRole<HTMLButtonElement>('button', { name: 'New chat' });
 const listPill = (host: HTMLElement) => host.querySelector('.hm-list .hm-status');
 
 describe('the list without conversations', () => {
   it('with a key the server does not know, says so in the person’s words, and what to check in the console; New chat is disabled with the reason', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     const world = createFakeWorld();
-    const host = mount({ publicKey: 'mallory', client: world.client('mallory') });
+    const { host } = mount({ world, publicKey: 'mallory' });
     const said = "The server doesn't recognise your account, so your chats can't be shown here.";
     await waitFor(() => expect(screen(host)?.textContent).toBe(said));
     expect(screen(host)!.textContent).not.toContain('No conversations');
@@ -47,7 +33,7 @@ describe('the list without conversations', () => {
   });
 
   it('with a server it cannot reach, names the address, counts down to the next try and retries now on request', async () => {
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    spyOnConsole('warn');
     let calls = 0;
     const unreachable: typeof fetch = async () => {
       calls++;
@@ -74,7 +60,7 @@ describe('the list without conversations', () => {
             : clearTimeout(handle as ReturnType<typeof setTimeout>),
       },
     });
-    const host = mount({ publicKey: 'bob', client });
+    const { host } = mount({ client });
     // Event-driven waits, generous: a loaded machine stretches the first failures.
     await waitFor(() => expect(screen(host)?.dataset.state).toBe('unreachable'), {
       timeout: 15_000,
@@ -102,7 +88,7 @@ describe('the list without conversations', () => {
   });
 
   it('with the server up, says whether it failed to send the list or sent one the island cannot read, and gets it on Retry now', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     const world = createFakeWorld();
     const answer = world.server.rpc;
     let list: 'error' | 'bad' | 'good' = 'error';
@@ -112,7 +98,7 @@ describe('the list without conversations', () => {
       const result = await answer(method, params, headers);
       return method === 'conversation.list' && list === 'bad' ? [{ sid: 42 }] : result;
     };
-    const host = mount({ publicKey: 'bob', client: world.client('bob') });
+    const { host } = mount({ world });
     const retry = () => fireEvent.click(screen(host)!.querySelector('button')!);
     await waitFor(() =>
       expect(screen(host)?.textContent).toMatch(
@@ -142,7 +128,7 @@ describe('the list without conversations', () => {
 
   it('with no conversations at all, says so and how to start one; New chat works', async () => {
     const world = createFakeWorld();
-    const host = mount({ publicKey: 'dave', client: world.client('dave') });
+    const { host } = mount({ world, publicKey: 'dave' });
     await waitFor(() =>
       expect(screen(host)?.textContent).toBe('No conversations yet. Start one with New chat.'),
     );
@@ -154,7 +140,7 @@ describe('the list without conversations', () => {
   it('says it is loading, not that there is nothing, before the first answer', async () => {
     const world = createFakeWorld();
     const release = world.hold('conversation.list');
-    const host = mount({ publicKey: 'dave', client: world.client('dave') });
+    const { host } = mount({ world, publicKey: 'dave' });
     await waitFor(() => expect(screen(host)?.textContent).toBe('Loading conversations…'));
     // Said to screen readers; sketched as rows to come for the eyes (issue 27).
     expect(screen(host)!.querySelector('.hm-sr')!.textContent).toBe('Loading conversations…');

@@ -1,11 +1,11 @@
 import { fireEvent, render, waitFor } from '@solidjs/testing-library';
 import { createSignal } from 'solid-js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { mountIsland } from '../../src/ui/index.ts';
+import { describe, expect, it } from 'vitest';
 import { IslandContext, type IslandContextValue } from '../../src/ui/context.ts';
 import { collapsed, MessageText } from '../../src/ui/MessageText.tsx';
 import { en } from '../../src/ui/strings.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
+import { mount, openChat } from '../support/island.ts';
 
 /** The text alone, with the island's English texts (all it reads of the island). */
 const renderText = (text: string) =>
@@ -87,29 +87,10 @@ describe('a long message (issue 27)', () => {
 });
 
 describe('links in the open chat', () => {
-  const mounted: (() => void)[] = [];
-  afterEach(() => {
-    for (const dispose of mounted.splice(0)) dispose();
-    document.body.innerHTML = '';
-    localStorage.clear();
-  });
-
   it('shows a URL in a message from someone else as a link, the rest as text', async () => {
     const world = createFakeWorld();
-    const host = document.createElement('div');
-    document.body.append(host);
-    mounted.push(
-      mountIsland(host, {
-        baseUrl: 'http://osis.test',
-        context: 'world',
-        publicKey: 'bob',
-        client: world.client('bob'),
-      }),
-    );
-    await waitFor(() =>
-      expect(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy(),
-    );
-    fireEvent.click(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
+    const { host } = mount({ world });
+    await openChat(host, world.dm.sid);
     world.send('alice', world.dm.sid, 'Tickets: https://tickets.example/42, <b>not bold</b>');
     await waitFor(() => expect(host.querySelector('.hm-msg:last-child .hm-text a')).toBeTruthy());
     const text = host.querySelector('.hm-msg:last-child .hm-text')!;

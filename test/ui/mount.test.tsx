@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mountIsland } from '../../src/ui/index.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
+import { useFakeTimeouts } from '../support/clock.ts';
 
 afterEach(() => {
-  vi.useRealTimers();
   document.body.replaceChildren();
   document.adoptedStyleSheets = [];
 });
 
 /** Fake timers (not message tasks), a world, a host element; and the timers pending before the mount. */
 function setUp() {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+  useFakeTimeouts();
   const world = createFakeWorld();
   const host = document.createElement('div');
   document.body.append(host);

@@ -1,30 +1,14 @@
-import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, expect, it } from 'vitest';
-import { mountIsland } from '../../src/ui/index.ts';
+import { fireEvent, waitFor, within } from '@solidjs/testing-library';
+import { expect, it } from 'vitest';
 import { createFakeWorld } from '../support/fake-world.ts';
+import { mount } from '../support/island.ts';
 
 // Issue 27: New chat lists people as chat apps do, each with an avatar, and finds them by name.
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  localStorage.clear();
-});
-
 it('shows each person with an avatar, narrows them by a search, and keeps who was picked', async () => {
   const world = createFakeWorld();
-  const host = document.createElement('div');
-  document.body.append(host);
-  mounted.push(
-    mountIsland(host, {
-      baseUrl: 'http://osis.test',
-      context: 'world',
-      publicKey: 'dave',
-      client: world.client('dave'),
-    }),
-  );
-  const newChat = () => host.querySelector<HTMLButtonElement>('.hm-list-header .hm-button')!;
+  const { host } = mount({ world, publicKey: 'dave' });
+  const newChat = () => within(host).getByRole<HTMLButtonElement>('button', { name: 'New chat' });
   await waitFor(() => expect(newChat().disabled).toBe(false));
   fireEvent.click(newChat());
   const people = () =>

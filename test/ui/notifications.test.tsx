@@ -1,19 +1,13 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../src/protocol/index.ts';
-import { mountIsland, type IslandOptions } from '../../src/ui/index.ts';
+import { type IslandOptions } from '../../src/ui/index.ts';
 import { notificationPreview, type NotificationApi } from '../../src/ui/notifications.ts';
 import { createFakeBrowser, type FakeTab } from '../support/fake-tabs.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
+import { mount, rowOf } from '../support/island.ts';
 
 // Issue 12, item 7: opt-in desktop notifications, one per message across the person's tabs.
-
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  localStorage.clear();
-});
 
 interface Shown {
   title: string;
@@ -65,16 +59,13 @@ function show(page: Page, visible: boolean) {
   page.events.dispatchEvent(new Event('visibilitychange'));
 }
 
-function mount(
+function mountPage(
   world: FakeWorld,
   Notification: NotificationApi,
   extra: Partial<IslandOptions> & { tab?: FakeTab; key?: string } = {},
 ): Page {
   const { tab, key = 'bob', ...options } = extra;
-  const host = document.createElement('div');
-  document.body.append(host);
-  const page: Page = {
-    host,
+  const page: Omit<Page, 'host'> = {
     visible: false,
     events: new EventTarget(),
     focus: vi.fn<() => void>(),
@@ -91,20 +82,16 @@ function mount(
         }
       : {},
   );
-  mounted.push(
-    mountIsland(host, {
-      baseUrl: 'http://osis.test',
-      context: 'world',
-      publicKey: key,
-      client,
-      notify: true,
-      Notification,
-      focus: page.focus,
-      environment: { isVisible: () => page.visible, visibilityEvents: page.events },
-      ...options,
-    }),
-  );
-  return page;
+  const { host } = mount({
+    publicKey: key,
+    client,
+    notify: true,
+    Notification,
+    focus: page.focus,
+    environment: { isVisible: () => page.visible, visibilityEvents: page.events },
+    ...options,
+  });
+  return Object.assign(page, { host });
 }
 
 async function live(page: Page) {
@@ -127,7 +114,7 @@ describe('desktop notifications', () => {
   it('shows one for a message from someone else while the page is hidden: the sender, a preview, the message as tag', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('granted');
-    const page = mount(world, api);
+    const page = mountPage(world, api);
     await live(page);
     const message: ChatMessage = world.send('alice', world.dm.sid, 'Are you there?');
     await arrived(page, 'Are you there?');
@@ -139,7 +126,7 @@ describe('desktop notifications', () => {
   it('cuts a long message to a preview of 100 characters on one line', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('granted');
-    const page = mount(world, api);
+    const page = mountPage(world, api);
     await live(page);
     const long = `First line\n\n${'x'.repeat(200)}`;
     world.send('alice', world.dm.sid, long);
@@ -151,7 +138,7 @@ describe('desktop notifications', () => {
   it('cuts the preview between graphemes: an emoji at the cut is left out whole, never split (issue 30, item 11)', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('granted');
-    const page = mount(world, api);
+    const page = mountPage(world, api);
     await live(page);
     // 98 + 2 code units: a cut at 99 would leave half of the thumbs-up; the family is one grapheme of 8.
     world.send('alice', world.dm.sid, `${'x'.repeat(98)}👍 and more`);
@@ -165,7 +152,7 @@ describe('desktop notifications', () => {
   it('keeps bidi and other control characters out of the preview (issue 30, item 11)', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('granted');
-    const page = mount(world, api);
+    const page = mountPage(world, api);
     await live(page);
     world.send(
       'alice',
@@ -179,8 +166,8 @@ describe('desktop notifications', () => {
   it('shows none for the person’s own message, none while the page is visible, none without `notify`', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('granted');
-    const page = mount(world, api);
-    const quiet = mount(world, api, { key: 'alice', notify: false });
+    const page = mountPage(world, api);
+    const quiet = mountPage(world, api, { key: 'alice', notify: false });
     await live(page);
     await live(quiet);
     world.send('bob', world.dm.sid, 'mine');
@@ -195,7 +182,7 @@ describe('desktop notifications', () => {
   it('shows none without permission', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('denied');
-    const page = mount(world, api);
+    const page = mountPage(world, api);
     await live(page);
     world.send('alice', world.dm.sid, 'hello?');
     await arrived(page, 'hello?');
@@ -207,9 +194,9 @@ describe('desktop notifications', () => {
     const browser = createFakeBrowser();
     const first = fakeNotification('granted');
     const second = fakeNotification('granted');
-    const leader = mount(world, first.api, { tab: browser.tab() });
+    const leader = mountPage(world, first.api, { tab: browser.tab() });
     await live(leader);
-    const follower = mount(world, second.api, { tab: browser.tab() });
+    const follower = mountPage(world, second.api, { tab: browser.tab() });
     await live(follower);
     expect(world.server.connections.filter((c) => !c.ended && !c.aborted)).toHaveLength(1);
     world.send('alice', world.dm.sid, 'to both');
@@ -223,12 +210,12 @@ describe('desktop notifications', () => {
     const world = createFakeWorld();
     const browser = createFakeBrowser();
     const first = fakeNotification('granted');
-    const leader = mount(world, first.api, { tab: browser.tab() });
+    const leader = mountPage(world, first.api, { tab: browser.tab() });
     await live(leader);
-    const reader = mount(world, fakeNotification('granted').api, { tab: browser.tab() });
+    const reader = mountPage(world, fakeNotification('granted').api, { tab: browser.tab() });
     show(reader, true);
     await live(reader);
-    fireEvent.click(reader.host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
+    fireEvent.click(rowOf(reader.host, world.dm.sid)!);
     await waitFor(() => expect(reader.host.querySelector('.hm-messages')).not.toBeNull());
     // The hidden leader hears of it over the shared stream, and keeps quiet for that chat only.
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -249,7 +236,7 @@ describe('desktop notifications', () => {
       ]),
     );
     show(reader, true);
-    fireEvent.click(reader.host.querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)!);
+    fireEvent.click(rowOf(reader.host, world.group.sid)!);
     await new Promise((resolve) => setTimeout(resolve, 50));
     world.send('alice', world.dm.sid, 'looking elsewhere');
     await waitFor(() =>
@@ -264,7 +251,7 @@ describe('desktop notifications', () => {
   it('focuses the tab and opens the chat when clicked', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('granted');
-    const page = mount(world, api);
+    const page = mountPage(world, api);
     await live(page);
     world.send('carol', world.group.sid, 'Lake on Saturday?');
     await waitFor(() => expect(shown).toHaveLength(1));
@@ -273,11 +260,7 @@ describe('desktop notifications', () => {
     expect(page.focus).toHaveBeenCalledTimes(1);
     expect(shown[0]!.closed).toBe(true);
     await waitFor(() =>
-      expect(
-        page.host
-          .querySelector(`button.hm-conv[data-sid="${world.group.sid}"]`)
-          ?.getAttribute('aria-current'),
-      ).toBe('page'),
+      expect(rowOf(page.host, world.group.sid)?.getAttribute('aria-current')).toBe('page'),
     );
     await waitFor(() =>
       expect(
@@ -291,7 +274,7 @@ describe('the Enable notifications control', () => {
   it('asks for permission only when clicked, then goes away', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('default');
-    const page = mount(world, api);
+    const page = mountPage(world, api);
     await live(page);
     expect(api.asked).toBe(0);
     world.send('alice', world.dm.sid, 'before');
@@ -307,7 +290,7 @@ describe('the Enable notifications control', () => {
   it('goes away when the person says no, and asks nothing more', async () => {
     const world = createFakeWorld();
     const { api } = fakeNotification('default', 'denied');
-    const page = mount(world, api);
+    const page = mountPage(world, api);
     await live(page);
     fireEvent.click(enable(page)!);
     await waitFor(() => expect(enable(page)).toBeUndefined());
@@ -317,15 +300,15 @@ describe('the Enable notifications control', () => {
   it('is not there without `notify`, once permission is given or refused, or without notifications', async () => {
     const world = createFakeWorld();
     const pages = [
-      mount(world, fakeNotification('default').api, { notify: false }),
-      mount(world, fakeNotification('granted').api),
-      mount(world, fakeNotification('denied').api),
-      mount(world, undefined as unknown as NotificationApi, { Notification: undefined }),
+      mountPage(world, fakeNotification('default').api, { notify: false }),
+      mountPage(world, fakeNotification('granted').api),
+      mountPage(world, fakeNotification('denied').api),
+      mountPage(world, undefined as unknown as NotificationApi, { Notification: undefined }),
     ];
     for (const page of pages) await live(page);
     expect(pages.map(enable)).toEqual([undefined, undefined, undefined, undefined]);
     // The control itself is there when it should be.
-    const asking = mount(world, fakeNotification('default').api);
+    const asking = mountPage(world, fakeNotification('default').api);
     await waitFor(() => expect(enable(asking)).toBeDefined());
   });
 });

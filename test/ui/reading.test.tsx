@@ -1,33 +1,10 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCommunicationClient } from '../../src/sdk/index.ts';
-import { mountIsland } from '../../src/ui/index.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
 import { fakeLayout } from '../support/fake-layout.ts';
+import { mount, rowOf, sendText } from '../support/island.ts';
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  localStorage.clear();
-  vi.restoreAllMocks();
-});
-
-function mount(world: FakeWorld, key = 'bob', client = world.client(key)) {
-  const host = document.createElement('div');
-  document.body.append(host);
-  const dispose = mountIsland(host, {
-    baseUrl: 'http://osis.test',
-    context: 'world',
-    publicKey: key,
-    client,
-  });
-  mounted.push(dispose);
-  return host;
-}
-
-const rowOf = (host: HTMLElement, sid: string) =>
-  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
 const texts = (host: HTMLElement) =>
   [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
 const scroller = (host: HTMLElement) => host.querySelector<HTMLElement>('.hm-messages')!;
@@ -42,7 +19,7 @@ function underDivider(host: HTMLElement): string | null | undefined {
 /** Opens `sid` by its row, laid out by `fakeLayout` from the moment its list exists. */
 async function openLaidOut(host: HTMLElement, sid: string) {
   await waitFor(() => expect(rowOf(host, sid)).toBeTruthy());
-  fireEvent.click(rowOf(host, sid));
+  fireEvent.click(rowOf(host, sid)!);
   fakeLayout(scroller(host));
 }
 
@@ -62,7 +39,7 @@ describe('where a chat opens (issue 14, item 2)', () => {
     const world = createFakeWorld();
     world.service.call('world', 'bob', 'conversation.mark_read', { sid: world.dm.sid });
     send(world, world.dm.sid, 3, 'unread');
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
     await openLaidOut(host, world.dm.sid);
     await waitFor(() => expect(underDivider(host)).toBe('unread 0'));
@@ -78,10 +55,10 @@ describe('where a chat opens (issue 14, item 2)', () => {
         world.service.call('world', 'bob', 'conversation.get', { sid: world.dm.sid }),
       ).toMatchObject({ unread_count: 0 }),
     );
-    fireEvent.click(rowOf(host, world.group.sid));
+    fireEvent.click(rowOf(host, world.group.sid)!);
     await waitFor(() => expect(texts(host)).toEqual(['Welcome to the crew']));
     expect(host.querySelector('.hm-unread')).toBeNull();
-    fireEvent.click(rowOf(host, world.dm.sid));
+    fireEvent.click(rowOf(host, world.dm.sid)!);
     await waitFor(() => expect(texts(host).at(-1)).toBe('later'));
     expect(host.querySelector('.hm-unread')).toBeNull();
   });
@@ -90,13 +67,11 @@ describe('where a chat opens (issue 14, item 2)', () => {
     const world = createFakeWorld();
     world.service.call('world', 'bob', 'conversation.mark_read', { sid: world.dm.sid });
     send(world, world.dm.sid, 2, 'unread');
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
     await openLaidOut(host, world.dm.sid);
     await waitFor(() => expect(underDivider(host)).toBe('unread 0'));
-    const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
-    fireEvent.input(input, { target: { value: 'On it' } });
-    fireEvent.keyDown(input, { key: 'Enter' });
+    sendText(host, 'On it');
     await waitFor(() => expect(texts(host).at(-1)).toBe('On it'));
     expect(host.querySelector('.hm-unread')).toBeNull();
   });
@@ -105,7 +80,7 @@ describe('where a chat opens (issue 14, item 2)', () => {
     const world = createFakeWorld();
     world.service.call('world', 'bob', 'conversation.mark_read', { sid: world.dm.sid });
     send(world, world.dm.sid, 100, 'u');
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
     await openLaidOut(host, world.dm.sid);
     await waitFor(() => expect(underDivider(host)).toBe('u 0'));
@@ -137,7 +112,7 @@ describe('where a chat opens (issue 14, item 2)', () => {
     const world = createFakeWorld();
     send(world, world.dm.sid, 40, 'm');
     world.service.call('world', 'bob', 'conversation.mark_read', { sid: world.dm.sid });
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
     await openLaidOut(host, world.dm.sid);
     await waitFor(() => expect(texts(host).at(-1)).toBe('m 39'));
@@ -181,13 +156,11 @@ describe('a failed send (issue 14, bug 2)', () => {
       fetch: fetchFn,
       environment: { random: () => 0 },
     });
-    const host = mount(world, 'bob', client);
+    const { host } = mount({ world, client });
     await live(host);
     await openLaidOut(host, world.dm.sid);
     await waitFor(() => expect(texts(host).at(-1)).toBe('m 29'));
-    const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
-    fireEvent.input(input, { target: { value: 'into the void' } });
-    fireEvent.keyDown(input, { key: 'Enter' });
+    sendText(host, 'into the void');
     await waitFor(() => expect(host.querySelector('.hm-msg[data-status="sending"]')).toBeTruthy());
     await frame();
     const list = scroller(host);
@@ -208,7 +181,7 @@ describe('a failed send (issue 14, bug 2)', () => {
 describe('screen readers (issue 14, item 5)', () => {
   it('reads out messages from others in the open chat through a hidden announcer, not through the windowed log', async () => {
     const world = createFakeWorld();
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
     await openLaidOut(host, world.dm.sid);
     await waitFor(() => expect(texts(host)).toEqual(['Hi Bob', 'Hi Alice']));
@@ -220,22 +193,20 @@ describe('screen readers (issue 14, item 5)', () => {
     expect(announcer.textContent).toBe('');
     world.send('alice', world.dm.sid, 'hello');
     await waitFor(() => expect(announcer.textContent).toBe('Alice: hello'));
-    const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
-    fireEvent.input(input, { target: { value: 'my own' } });
-    fireEvent.keyDown(input, { key: 'Enter' });
+    sendText(host, 'my own');
     await waitFor(() => expect(texts(host).at(-1)).toBe('my own'));
     world.send('bob', world.dm.sid, 'from my other tab');
     await waitFor(() => expect(texts(host).at(-1)).toBe('from my other tab'));
     expect(announcer.textContent).toBe('Alice: hello');
     // Another chat's messages are the list's business (its row), not the announcer's.
     world.send('carol', world.group.sid, 'psst');
-    await waitFor(() => expect(rowOf(host, world.group.sid).textContent).toContain('psst'));
+    await waitFor(() => expect(rowOf(host, world.group.sid)!.textContent).toContain('psst'));
     expect(announcer.textContent).toBe('Alice: hello');
   });
 
   it('shows and announces the character count only near the limit', async () => {
     const world = createFakeWorld();
-    const host = mount(world);
+    const { host } = mount({ world });
     await live(host);
     await openLaidOut(host, world.dm.sid);
     const input = host.querySelector<HTMLTextAreaElement>('textarea')!;

@@ -1,28 +1,9 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CommunicationClient } from '../../src/sdk/index.ts';
-import { mountIsland } from '../../src/ui/index.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
+import { mount, openChat, rowOf, sendText } from '../support/island.ts';
+import { useFakeTimeouts } from '../support/clock.ts';
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  localStorage.clear();
-  vi.useRealTimers();
-});
-
-function mount(world: FakeWorld, client: CommunicationClient = world.client('bob')) {
-  const host = document.createElement('div');
-  document.body.append(host);
-  mounted.push(
-    mountIsland(host, { baseUrl: 'http://osis.test', context: 'world', publicKey: 'bob', client }),
-  );
-  return host;
-}
-
-const rowOf = (host: HTMLElement, sid: string) =>
-  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`)!;
 const bubbleTexts = (host: HTMLElement) =>
   [...host.querySelectorAll('.hm-msg .hm-text')].map((n) => n.textContent);
 const state = (host: HTMLElement) => host.querySelector('.hm-status')?.getAttribute('data-state');
@@ -30,8 +11,7 @@ const calls = (world: FakeWorld, method: string) =>
   world.server.rpcCalls.filter((c) => c.method === method).length;
 
 async function openLive(host: HTMLElement, sid: string, wait: typeof waitFor = waitFor) {
-  await wait(() => expect(rowOf(host, sid)).toBeTruthy());
-  fireEvent.click(rowOf(host, sid));
+  await openChat(host, sid, wait);
   await wait(() => expect(state(host)).toBe('live'));
   await wait(() => expect(host.querySelector('.hm-msg')).toBeTruthy());
 }
@@ -39,7 +19,7 @@ async function openLive(host: HTMLElement, sid: string, wait: typeof waitFor = w
 describe('recovering after the stream drops', () => {
   it('recovers by replay: what was sent meanwhile arrives, and no snapshot is fetched again', async () => {
     const world = createFakeWorld();
-    const host = mount(world);
+    const { host } = mount({ world });
     await openLive(host, world.dm.sid);
     const lists = calls(world, 'conversation.list');
     const pages = calls(world, 'conversation.list_messages');
@@ -59,7 +39,7 @@ describe('recovering after the stream drops', () => {
 
   it('recovers by resync when its position fell out of the log: the snapshot is fetched again', async () => {
     const world = createFakeWorld({ logSize: 2 });
-    const host = mount(world);
+    const { host } = mount({ world });
     await openLive(host, world.dm.sid);
     const lists = calls(world, 'conversation.list');
     const pages = calls(world, 'conversation.list_messages');
@@ -82,9 +62,9 @@ describe('recovering after the stream drops', () => {
     };
 
     async function waiting() {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+      useFakeTimeouts();
       const world = createFakeWorld();
-      const host = mount(world, world.client('bob', slow));
+      const { host } = mount({ world, client: world.client('bob', slow) });
       await openLive(host, world.dm.sid, vi.waitFor);
       // Opening the chat marks it read after a debounce: that RPC must be over before the drop.
       await vi.advanceTimersByTimeAsync(1000);
@@ -103,9 +83,7 @@ describe('recovering after the stream drops', () => {
       const { world, host } = await waiting();
       // A send that leaves while live and is answered only once the stream waits.
       const release = world.hold('conversation.send_message');
-      const input = host.querySelector<HTMLTextAreaElement>('textarea')!;
-      fireEvent.input(input, { target: { value: 'held' } });
-      fireEvent.keyDown(input, { key: 'Enter' });
+      sendText(host, 'held');
       await vi.waitFor(() => expect(calls(world, 'conversation.send_message')).toBe(1));
       await dropAndWait(world, host);
       release();
@@ -116,7 +94,7 @@ describe('recovering after the stream drops', () => {
     it('a user action makes the stream reconnect at once', async () => {
       const { world, host } = await waiting();
       await dropAndWait(world, host);
-      fireEvent.click(rowOf(host, world.group.sid));
+      fireEvent.click(rowOf(host, world.group.sid)!);
       await vi.waitFor(() => expect(world.server.connections).toHaveLength(2));
       await vi.waitFor(() => expect(state(host)).toBe('live'));
     });

@@ -1,35 +1,12 @@
 import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { draftKey, legacyOutboxKey } from '../../src/sync/index.ts';
-import { mountIsland } from '../../src/ui/index.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
+import { composer, mount, openChat } from '../support/island.ts';
+import { spyOnConsole } from '../support/console.ts';
 
 // Issue 30, item 2: unsent messages and drafts are kept per server (osis-url), context and key.
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  localStorage.clear();
-  vi.restoreAllMocks();
-});
-
-function mount(world: FakeWorld, baseUrl: string) {
-  const host = document.createElement('div');
-  document.body.append(host);
-  const dispose = mountIsland(host, {
-    baseUrl,
-    context: 'world',
-    publicKey: 'bob',
-    client: world.client('bob'),
-  });
-  mounted.push(dispose);
-  return { host, dispose };
-}
-
-const rowOf = (host: HTMLElement, sid: string) =>
-  host.querySelector<HTMLButtonElement>(`button.hm-conv[data-sid="${sid}"]`);
-const input = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea')!;
 const sends = (world: FakeWorld) =>
   world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message');
 const live = (host: HTMLElement) =>
@@ -38,9 +15,8 @@ const live = (host: HTMLElement) =>
 const aWhile = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 async function open(host: HTMLElement, sid: string) {
-  await waitFor(() => expect(rowOf(host, sid)).toBeTruthy());
-  fireEvent.click(rowOf(host, sid)!);
-  await waitFor(() => expect(input(host).disabled).toBe(false));
+  await openChat(host, sid);
+  await waitFor(() => expect(composer(host).disabled).toBe(false));
 }
 
 const waiting = (nonce: string, sid: string) => ({
@@ -53,37 +29,37 @@ const waiting = (nonce: string, sid: string) => ({
 
 describe('storage per server (issue 30, item 2)', () => {
   it('keeps the unsent messages and drafts of each server apart: a tab on another server neither sends nor shows them', async () => {
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    spyOnConsole('warn');
     const production = createFakeWorld();
     const staging = createFakeWorld();
     // Staging holds a copy of production's DM, same sid: it would accept production's message.
     staging.service
       .world('world')
       .putConversation(production.service.world('world').conversation(production.dm.sid)!);
-    const prod = mount(production, 'https://prod.test/osis');
+    const prod = mount({ world: production, baseUrl: 'https://prod.test/osis' });
     await live(prod.host);
     await open(prod.host, production.dm.sid);
     production.failNext('conversation.send_message');
-    fireEvent.input(input(prod.host), { target: { value: 'for production only' } });
-    fireEvent.keyDown(input(prod.host), { key: 'Enter' });
+    fireEvent.input(composer(prod.host), { target: { value: 'for production only' } });
+    fireEvent.keyDown(composer(prod.host), { key: 'Enter' });
     await waitFor(() =>
       expect(prod.host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy(),
     );
-    fireEvent.input(input(prod.host), { target: { value: 'a production draft' } });
+    fireEvent.input(composer(prod.host), { target: { value: 'a production draft' } });
     prod.dispose();
 
-    const stage = mount(staging, 'https://staging.test/osis');
+    const stage = mount({ world: staging, baseUrl: 'https://staging.test/osis' });
     await live(stage.host);
     await aWhile();
     expect(sends(staging)).toEqual([]);
     // The copy opens empty, with no bubble of production's.
     await open(stage.host, production.dm.sid);
-    expect(input(stage.host).value).toBe('');
+    expect(composer(stage.host).value).toBe('');
     expect(stage.host.querySelector('.hm-msg[data-status="failed"]')).toBeNull();
     stage.dispose();
 
     // Production's tab, back, has both, and sends its message there.
-    const again = mount(production, 'https://prod.test/osis/');
+    const again = mount({ world: production, baseUrl: 'https://prod.test/osis/' });
     await live(again.host);
     await waitFor(() =>
       expect(sends(production).map((c) => (c.params as { content: string }).content)).toEqual([
@@ -91,7 +67,7 @@ describe('storage per server (issue 30, item 2)', () => {
       ]),
     );
     await open(again.host, production.dm.sid);
-    expect(input(again.host).value).toBe('a production draft');
+    expect(composer(again.host).value).toBe('a production draft');
   });
 
   it('takes over what an older version kept per page origin when its server is on that origin, and leaves it alone for a server elsewhere', async () => {
@@ -103,16 +79,16 @@ describe('storage per server (issue 30, item 2)', () => {
       JSON.stringify({ text: 'an old draft' }),
     );
 
-    const elsewhere = mount(world, 'https://elsewhere.test');
+    const elsewhere = mount({ world: world, baseUrl: 'https://elsewhere.test' });
     await live(elsewhere.host);
     await aWhile();
     expect(sends(world)).toEqual([]);
     await open(elsewhere.host, world.dm.sid);
-    expect(input(elsewhere.host).value).toBe('');
+    expect(composer(elsewhere.host).value).toBe('');
     elsewhere.dispose();
     expect(localStorage.getItem(legacy)).not.toBeNull();
 
-    const here = mount(world, `${location.origin}/osis`);
+    const here = mount({ world: world, baseUrl: `${location.origin}/osis` });
     await live(here.host);
     await waitFor(() =>
       expect(sends(world).map((c) => c.params)).toEqual([
@@ -121,7 +97,7 @@ describe('storage per server (issue 30, item 2)', () => {
     );
     expect(localStorage.getItem(legacy)).toBeNull();
     await open(here.host, world.dm.sid);
-    expect(input(here.host).value).toBe('an old draft');
+    expect(composer(here.host).value).toBe('an old draft');
     expect(
       localStorage.getItem(draftKey(location.origin, 'world', 'bob', world.dm.sid)),
     ).toBeNull();

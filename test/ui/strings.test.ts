@@ -1,8 +1,7 @@
 import { createRoot, createSignal } from 'solid-js';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { en, makeStrings, validStrings, type Strings } from '../../src/ui/strings.ts';
-
-afterEach(() => vi.restoreAllMocks());
+import { spyOnConsole } from '../support/console.ts';
 
 describe('the table of texts', () => {
   it('keeps a host’s texts of the right kind: strings for strings, functions for the ones that take a value', () => {
@@ -14,7 +13,7 @@ describe('the table of texts', () => {
   });
 
   it('reports an unknown key or a value of the wrong kind once, and ignores it', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     const input = {
       newChatt: 'typo',
       send: 42,
@@ -33,7 +32,7 @@ describe('the table of texts', () => {
   });
 
   it('reports a table that is not an object, and takes nothing from it', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = spyOnConsole('warn');
     expect(validStrings('Neuer Chat')).toEqual({});
     expect(validStrings(undefined)).toEqual({});
     expect(warn).toHaveBeenCalledTimes(1);

@@ -1,20 +1,13 @@
-import { fireEvent, waitFor } from '@solidjs/testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@solidjs/testing-library';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../src/ui/strings.ts';
-import { mountIsland } from '../../src/ui/index.ts';
 import { createFakeOrigin } from '../support/fake-storage.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
+import { composer, mount, openChat, sendText } from '../support/island.ts';
+import { spyOnConsole } from '../support/console.ts';
 
 // Issue 30, item 3: a message the browser cannot keep says so at once.
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.innerHTML = '';
-  vi.restoreAllMocks();
-});
-
-const input = (host: HTMLElement) => host.querySelector<HTMLTextAreaElement>('textarea')!;
 /** Each unsent bubble's text, and the note under it about storage, if any. */
 const unsent = (host: HTMLElement) =>
   [...host.querySelectorAll('.hm-msg:not([data-status="sent"])')].map((el) => [
@@ -24,29 +17,13 @@ const unsent = (host: HTMLElement) =>
 
 describe('a message storage cannot keep (issue 30, item 3)', () => {
   it('says under its bubble that a reload loses it, while it is being sent and once it failed; a message stored before says nothing', async () => {
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    spyOnConsole('warn');
     const world = createFakeWorld();
     const origin = createFakeOrigin();
-    const host = document.createElement('div');
-    document.body.append(host);
-    mounted.push(
-      mountIsland(host, {
-        baseUrl: 'http://osis.test',
-        context: 'world',
-        publicKey: 'bob',
-        client: world.client('bob'),
-        storage: origin.tab().storage,
-      }),
-    );
-    await waitFor(() =>
-      expect(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)).toBeTruthy(),
-    );
-    fireEvent.click(host.querySelector(`button.hm-conv[data-sid="${world.dm.sid}"]`)!);
-    await waitFor(() => expect(input(host).disabled).toBe(false));
-    const write = (text: string) => {
-      fireEvent.input(input(host), { target: { value: text } });
-      fireEvent.keyDown(input(host), { key: 'Enter' });
-    };
+    const { host } = mount({ world, storage: origin.tab().storage });
+    await openChat(host, world.dm.sid);
+    await waitFor(() => expect(composer(host).disabled).toBe(false));
+    const write = (text: string) => sendText(host, text);
 
     world.failNext('conversation.send_message');
     write('kept');

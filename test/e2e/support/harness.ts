@@ -12,6 +12,7 @@ import {
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
 import { tempDir } from '../../support/backend.ts';
 import { launchChromium } from './browser.ts';
+import { row } from './locators.ts';
 import { startStaticServer } from './static-server.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -121,13 +122,43 @@ export async function waitLive(page: Page, timeout = 15_000): Promise<void> {
   await expect.poll(() => status(page).getAttribute('data-state'), { timeout }).toBe('live');
 }
 
+/** Waits until `page`'s status is no longer live, as after its server went away. */
+export async function waitNotLive(page: Page, timeout = 1000): Promise<void> {
+  await expect.poll(() => status(page).getAttribute('data-state'), { timeout }).not.toBe('live');
+}
+
 export async function openChat(page: Page, sid: string): Promise<void> {
-  await page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"]`).click();
+  await row(page, sid).click();
   await page.locator('hero-messaging .hm-messages').waitFor();
 }
 
 export function bubbleTexts(page: Page): Promise<string[]> {
   return page.locator('hero-messaging .hm-msg .hm-text').allTextContents();
+}
+
+/** How many bubbles of the open chat read `text`. */
+export const bubblesWith = (page: Page, text: string) =>
+  page.evaluate(
+    (t) =>
+      [
+        ...document
+          .querySelector('hero-messaging')!
+          .shadowRoot!.querySelectorAll('.hm-msg .hm-text'),
+      ].filter((n) => n.textContent === t).length,
+    text,
+  );
+
+/** Alice's page and Bob's (with `bob`'s options), each with the harness's DM open and live. */
+export async function aliceAndBobLive(
+  h: Harness,
+  bob: Parameters<Harness['page']>[1] = {},
+): Promise<[Page, Page]> {
+  const pages: [Page, Page] = [await h.page('alice'), await h.page('bob', bob)];
+  for (const page of pages) {
+    await openChat(page, h.dm.sid);
+    await waitLive(page);
+  }
+  return pages;
 }
 
 export async function send(page: Page, text: string): Promise<void> {
@@ -137,7 +168,7 @@ export async function send(page: Page, text: string): Promise<void> {
 }
 
 export function badge(page: Page, sid: string) {
-  return page.locator(`hero-messaging button.hm-conv[data-sid="${sid}"] .hm-badge`);
+  return row(page, sid).locator('.hm-badge');
 }
 
 /**
