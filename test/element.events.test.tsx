@@ -23,7 +23,7 @@ function record<K extends keyof HeroMessagingEventMap>(
 
 const pill = (el: HTMLElement) => el.shadowRoot!.querySelector('.hm-status');
 
-describe('<hero-messaging> host events (issue 14, bug 6)', () => {
+describe('<hero-messaging> host events', () => {
   it('sends hm-status once per change, as { status }, and no hm-open while no chat is opened', async () => {
     const world = createFakeWorld();
     const statuses = record('hm-status');

@@ -6,7 +6,7 @@ import { openChat, rowOf } from './support/island.ts';
 import { identity, makeElement, placeElement, shadow } from './support/element.ts';
 import { spyOnConsole } from './support/console.ts';
 
-// Issue 14, item 6: the host's language for times, the host's texts for everything shown.
+// The host's language for times, the host's texts for everything shown.
 
 const newChat = (el: HTMLElement) =>
   shadow(el).querySelector('.hm-list-header .hm-button')?.textContent;

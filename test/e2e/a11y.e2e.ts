@@ -4,7 +4,7 @@ import { axeScan, blocking, lookAt, printReport } from './support/axe.ts';
 import { openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
 import { row } from './support/locators.ts';
 
-// Issue 27: every screen, at 1280 and 390 px, light and dark, screenshotted and scanned with axe-core;
+// Every screen, at 1280 and 390 px, light and dark, screenshotted and scanned with axe-core;
 // none may have a serious or critical violation.
 
 let h: Harness;

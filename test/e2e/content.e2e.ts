@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { OUTPUT_DIR, openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
 
-// Hostile content (issue 30): what a message holds cannot disguise a link or break the chat's layout.
+// Hostile content: what a message holds cannot disguise a link or break the chat's layout.
 
 let h: Harness;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import {
 } from './support/harness.ts';
 import { startStaticServer } from './support/static-server.ts';
 
-// Issue 15 items 13 and 14: a host that serves a strict Content-Security-Policy (no inline styles)
+// A host that serves a strict Content-Security-Policy (no inline styles)
 // or requires Trusted Types gets a live, styled island and no policy violation.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

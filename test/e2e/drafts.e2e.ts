@@ -4,7 +4,7 @@ import { normalizeOsisUrl } from '../../src/sdk/index.ts';
 import { DRAFT_MAX, draftKey } from '../../src/sync/index.ts';
 import { openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
 
-// Issue 30, item 9: a draft far over the content limit (stored by another version, another tab, or
+// A draft far over the content limit (stored by another version, another tab, or
 // page script) must not hold the page when its chat opens.
 
 let h: Harness;
@@ -30,7 +30,7 @@ const inputLength = (page: Page) =>
     .locator('hero-messaging textarea')
     .evaluate((el) => (el as HTMLTextAreaElement).value.length);
 
-describe('a 50,000-line draft (issue 30, item 9)', () => {
+describe('a 50,000-line draft', () => {
   it('opens its chat without a long task, cut to what the composer holds', async () => {
     const page = await h.page('alice');
     await waitLive(page);

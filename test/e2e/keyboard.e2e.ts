@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bubbleTexts, startHarness, waitLive, type Harness } from './support/harness.ts';
 import { row } from './support/locators.ts';
 
-// Issue 14, bugs 4 and 5, item 5: a keyboard-only walk (Tab, arrows, Enter, Esc) through the list,
+// A keyboard-only walk (Tab, arrows, Enter, Esc) through the list,
 // a chat, the composer and New chat, wide and narrow. Nothing is clicked.
 
 let h: Harness;

@@ -3,7 +3,7 @@ import type { Conversation } from '../../src/protocol/index.ts';
 import { byActivity, type Row } from '../../src/sync/rows.ts';
 import { OUTPUT_DIR, startHarness, waitLive, type Harness } from './support/harness.ts';
 
-// A person with many conversations (issue 13): the list is windowed, the keyboard walks past the
+// A person with many conversations: the list is windowed, the keyboard walks past the
 // window's edges, and a burst of messages over the whole list reorders it correctly.
 
 const ROOMS = 600;

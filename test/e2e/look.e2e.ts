@@ -5,7 +5,7 @@ import { expectAccessible } from './support/axe.ts';
 import { OUTPUT_DIR, openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
 import { row } from './support/locators.ts';
 
-// Issue 27 in a real browser: nothing of the island overflows its width, whatever the names, drafts
+// In a real browser: nothing of the island overflows its width, whatever the names, drafts
 // or direction; a short chat sits at the bottom of its pane, above the composer, as in every chat app.
 
 let h: Harness;
@@ -59,7 +59,7 @@ function overflowing(page: Page) {
 
 const WIDTHS = [320, 390, 1280];
 
-describe('nothing overflows the island (issue 27)', () => {
+describe('nothing overflows the island', () => {
   for (const dir of ['ltr', 'rtl'] as const) {
     it(`${dir}: a 100-character name, a 4,001-character draft and right-to-left text at 320, 390 and 1280 px`, async () => {
       const page = await h.page('bob', { width: 1280, height: 800 });
@@ -122,7 +122,7 @@ const bottoms = (page: Page, selector: string) =>
     };
   }, selector);
 
-describe('a short chat sits at the bottom, above the composer (issue 27)', () => {
+describe('a short chat sits at the bottom, above the composer', () => {
   it('two messages, and "No messages yet", are at the bottom of the pane', async () => {
     const page = await h.page('bob', { width: 1280, height: 800 });
     await waitLive(page);
@@ -142,7 +142,7 @@ describe('a short chat sits at the bottom, above the composer (issue 27)', () =>
   });
 });
 
-describe('direction (issue 27)', () => {
+describe('direction', () => {
   it('each bubble reads and aligns in its own direction; the hint too; ← points to the list in an element set to rtl', async () => {
     const page = await h.page('bob', { width: 390, height: 844 });
     await waitLive(page);
@@ -183,7 +183,7 @@ describe('direction (issue 27)', () => {
   });
 });
 
-describe('New chat (issue 27)', () => {
+describe('New chat', () => {
   it('leaves room under its header, keeps its fields a readable width, and fits at 320, 390 and 1280 px', async () => {
     const page = await h.page('bob', { width: 1280, height: 800 });
     await waitLive(page);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
 
-// An open chat stays light however much arrives while it is open (issue 30).
+// An open chat stays light however much arrives while it is open.
 
 let h: Harness;
 beforeAll(async () => {

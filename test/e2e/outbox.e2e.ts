@@ -4,7 +4,7 @@ import { startBackendServer } from '../../mocks/backend/index.ts';
 import { createCommunicationClient } from '../../src/sdk/index.ts';
 import { openChat, send, startHarness, waitLive, type Harness } from './support/harness.ts';
 
-// Issue 30: an unsent message is never lost. Every page of a scenario is a tab of one browser profile
+// An unsent message is never lost. Every page of a scenario is a tab of one browser profile
 // (one browser context: shared localStorage, locks and channels); the server is reached through a
 // fault proxy, so "offline" is the proxy refusing connections.
 
@@ -57,7 +57,7 @@ async function twoTabs(): Promise<{
   return { context, a, b, proxy };
 }
 
-describe('another tab clears storage (issue 30, item 1)', () => {
+describe('another tab clears storage', () => {
   it('a failed message stays in its tab, is written back, and is sent once when the server is back', async () => {
     const { context, a, b, proxy } = await twoTabs();
     proxy.refuse();
@@ -104,7 +104,7 @@ describe('another tab clears storage (issue 30, item 1)', () => {
   });
 });
 
-describe('two servers, one browser (issue 30, item 2)', () => {
+describe('two servers, one browser', () => {
   it("a tab on a staging server neither shows nor sends production's unsent message, and production gets it once", async () => {
     const staging = await startBackendServer({ seed: false, heartbeatMs: 1000 });
     try {
@@ -147,7 +147,7 @@ describe('two servers, one browser (issue 30, item 2)', () => {
   });
 });
 
-describe('storage full (issue 30, item 3)', () => {
+describe('storage full', () => {
   it('a message that cannot be stored says at once that a reload loses it; nothing stored is dropped for it', async () => {
     const proxy = await h.proxy();
     const context = await h.browser.newContext({ viewport: { width: 900, height: 700 } });

@@ -45,7 +45,7 @@ async function sendMany(from: string, sid: string, count: number, prefix: string
     await client.sendMessage({ sid, content: `${prefix} ${i}`, nonce: `${prefix}-${i}` });
 }
 
-describe('reading and writing as people expect (issue 14)', () => {
+describe('reading and writing as people expect', () => {
   it('a draft stays with its chat, across chats and a reload, is shown in its row, and goes when sent', async () => {
     const bob = await h.page('bob', { width: 1280, height: 800 });
     await waitLive(bob);
@@ -91,7 +91,7 @@ describe('reading and writing as people expect (issue 14)', () => {
       const divider = bob.locator('hero-messaging .hm-unread');
       await divider.waitFor();
       expect(await divider.textContent()).toBe('New messages');
-      // Not in the colour of errors (issue 27).
+      // Not in the colour of errors.
       expect(await divider.evaluate((el) => getComputedStyle(el).color)).not.toBe(
         'rgb(183, 28, 28)',
       );
@@ -153,7 +153,7 @@ describe('reading and writing as people expect (issue 14)', () => {
     expect(await note.textContent()).toBe(
       'Not sent: the server could not be reached. Retry · Discard',
     );
-    // Not in the own colour, as if sent; and its row says so too (issue 27).
+    // Not in the own colour, as if sent; and its row says so too.
     expect(
       await bob
         .locator('hero-messaging .hm-failed .hm-bubble')

@@ -10,7 +10,7 @@ import {
 } from './support/harness.ts';
 import { row } from './support/locators.ts';
 
-// Issue 12, items 6 and 7: what must happen once per person happens in one tab. Every page of a
+// What must happen once per person happens in one tab. Every page of a
 // scenario lives in one browser context (one profile: shared locks, channels and localStorage).
 
 let h: Harness;
@@ -69,7 +69,7 @@ const shownIn = (page: Page) =>
 
 let nonces = 0;
 
-describe('one tab for what happens once per person (issue 12)', () => {
+describe('one tab for what happens once per person', () => {
   it('two hidden tabs show one notification for one message; clicking it opens the chat', async () => {
     const context = await h.browser.newContext({ viewport: { width: 900, height: 600 } });
     await context.addInitScript(hiddenWithNotifications);
@@ -92,7 +92,7 @@ describe('one tab for what happens once per person (issue 12)', () => {
     await context.close();
   });
 
-  it('a hidden leader shows none for the chat the person reads in a visible tab, and one for another chat (issue 30, item 12)', async () => {
+  it('a hidden leader shows none for the chat the person reads in a visible tab, and one for another chat', async () => {
     const context = await h.browser.newContext({ viewport: { width: 900, height: 600 } });
     const leader = await h.page('alice', {
       browserContext: context,

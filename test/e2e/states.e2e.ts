@@ -4,7 +4,7 @@ import { expectAccessible } from './support/axe.ts';
 import { OUTPUT_DIR, openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
 import { row } from './support/locators.ts';
 
-// Issue 14, bug 3 and item 6 in a real browser: the list's three honest states, each screenshotted at
+// In a real browser: the list's three honest states, each screenshotted at
 // 1280 and 390 px, light and dark; then the host's language and a right-to-left host.
 
 let h: Harness;
@@ -35,7 +35,7 @@ function listState(page: Page) {
 /**
  * Screenshots at 1280 and 390 px, light and dark, each scanned with axe-core (no serious or critical
  * violation). No pill shows the connection: live says nothing, and a problem the list explains is said
- * there alone, its countdown once (issue 27).
+ * there alone, its countdown once.
  */
 async function screenshots(page: Page, name: string, pill: string) {
   for (const width of [1280, 390]) {

@@ -9,7 +9,7 @@ import {
   type Harness,
 } from './support/harness.ts';
 
-// Issue 30, items 4–6: a leader tab that stalls, is throttled or is lied about never leaves the other
+// A leader tab that stalls, is throttled or is lied about never leaves the other
 // tabs deaf. Every page of a scenario lives in ONE browser context (one profile: shared locks,
 // channels and storage), as the tabs of one person do.
 
@@ -51,7 +51,7 @@ let nonces = 0;
 const say = (content: string) =>
   h.client('bob').sendMessage({ sid: h.dm.sid, content, nonce: `hardening-${nonces++}` });
 
-describe('a stalled leader (issue 30, item 4)', () => {
+describe('a stalled leader', () => {
   it('is replaced within seconds: the others stay live and get every message once, and it follows when it wakes', async () => {
     const context = await newContext();
     const pages = await tabs(context, 'alice', 3);
@@ -119,7 +119,7 @@ function hiddenAndThrottled() {
   }) as typeof window.setTimeout;
 }
 
-describe('a hidden, throttled leader (issue 30, item 5)', () => {
+describe('a hidden, throttled leader', () => {
   it('does not hold visible tabs back after a short outage: they are live again within seconds', async () => {
     const proxy = await h.proxy();
     const context = await newContext();
@@ -195,7 +195,7 @@ const forge = (page: Page, forger: Forger, from: string, items: unknown[]) =>
     { forger, from, items },
   );
 
-describe('relay items posted by page script (issue 30, item 6)', () => {
+describe('relay items posted by page script', () => {
   it('are not taken from a tab that does not lead: no forged message shows, and a forged refusal ends nothing', async () => {
     const context = await newContext();
     const pages = await tabs(context, 'alice', 3);

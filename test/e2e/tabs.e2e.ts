@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bubblesWith, openChat, startHarness, waitLive, type Harness } from './support/harness.ts';
 import { row } from './support/locators.ts';
 
-// Issue 12: the tabs of one identity share one stream. Every page of a scenario lives in ONE browser
+// The tabs of one identity share one stream. Every page of a scenario lives in ONE browser
 // context (one profile: shared locks, channels and storage), and the backend is HTTP/1.1 on
 // 127.0.0.1, where Chromium allows six connections per host across all tabs.
 
@@ -34,7 +34,7 @@ let nonces = 0;
 const say = (content: string) =>
   h.client('bob').sendMessage({ sid: h.dm.sid, content, nonce: `tabs-${nonces++}` });
 
-describe('one stream per person per browser (issue 12)', () => {
+describe('one stream per person per browser', () => {
   it('ten tabs of one identity are all live on one stream, all receive a message, and the page can still reach its server', async () => {
     const context = await h.browser.newContext({ viewport: { width: 900, height: 600 } });
     const pages = await tabs(context, 'alice', 10);

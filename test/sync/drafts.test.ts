@@ -77,7 +77,7 @@ describe('draft storage', () => {
   });
 });
 
-describe('a draft far over the content limit (issue 30, item 9)', () => {
+describe('a draft far over the content limit', () => {
   it('holds the content limit and a margin', () => {
     expect(DRAFT_MAX).toBe(LIMITS.contentMax + 1000);
   });

@@ -145,7 +145,7 @@ describe('writing the stored outbox', () => {
     expect(storage.map.get(KEY)).not.toContain('unsaved');
   });
 
-  it('answers what stays stored when storage refuses the write: all that was there, nothing dropped to make room (issue 30, item 3)', () => {
+  it('answers what stays stored when storage refuses the write: all that was there, nothing dropped to make room', () => {
     const warn = spyOnConsole('warn');
     const storage = memoryStorage();
     updateOutbox(storage, KEY, NOW, () => ({ sends: [entry('a')], done: [] }));
@@ -210,7 +210,7 @@ describe('merging what other tabs stored', () => {
     expect(merged[0]).toBe(mine);
   });
 
-  it('keeps, in the order written, every send it holds that storage lacks, unless storage says it is done (issue 30, item 1)', () => {
+  it('keeps, in the order written, every send it holds that storage lacks, unless storage says it is done', () => {
     const first = entry('first', { created_at: NOW - 3000 });
     const sending = entry('sending', {
       state: 'sending',

@@ -18,7 +18,7 @@ import { settle, useFakeClock } from '../support/clock.ts';
 import { spyOnConsole } from '../support/console.ts';
 import { echo } from '../support/messages.ts';
 
-// Issue 12, item 6: one owner for the outbox's side effects across the tabs of one identity.
+// One owner for the outbox's side effects across the tabs of one identity.
 
 const KEY = outboxKey('http://host', 'ctx', 'bob');
 const connected: StreamStatus = { state: 'connected', heartbeatMs: 15_000 };
@@ -334,7 +334,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     expect(storedContents()).toEqual(['from elsewhere', 'hello', 'again']);
   });
 
-  it('keeps a failed message when another tab clears storage, writes it back, and the leader sends it once (issue 30, item 1)', async () => {
+  it('keeps a failed message when another tab clears storage, writes it back, and the leader sends it once', async () => {
     const a = tab('a', false);
     const b = tab('b', true);
     await a.goLive();
@@ -358,7 +358,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     expect(storedContents()).toEqual([]);
   });
 
-  it('keeps a failed message when another tab clears storage and a third writes the outbox at once (issue 30, item 1)', async () => {
+  it('keeps a failed message when another tab clears storage and a third writes the outbox at once', async () => {
     const a = tab('a', true);
     const c = tab('c', false);
     await a.goLive();
@@ -388,7 +388,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     expect(b.outbox().map((p) => p.content)).toEqual(['next']);
   });
 
-  it('marks at once a message storage cannot keep, drops nothing stored to make room, and unmarks it once stored (issue 30, item 3)', async () => {
+  it('marks at once a message storage cannot keep, drops nothing stored to make room, and unmarks it once stored', async () => {
     const a = tab('a', true);
     await a.goLive();
     await failedSend(a, 'stored');

@@ -16,7 +16,7 @@ async function open(host: HTMLElement, sid: string) {
   await waitFor(() => expect(composer(host).disabled).toBe(false));
 }
 
-describe('drafts (issue 14, bug 1 and item 1)', () => {
+describe('drafts', () => {
   it('keeps a draft with its chat: another chat opens with an empty box, and Enter there sends nothing', async () => {
     const world = createFakeWorld();
     const { host } = mount({ world });

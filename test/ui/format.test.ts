@@ -14,7 +14,7 @@ const noon = new Date(2024, 2, 14, 12, 0).getTime();
 const MIN = 60_000;
 
 describe('times in the host’s language', () => {
-  it('lists by one scheme: the clock today, however recent; the weekday this week; the date before (issue 27)', () => {
+  it('lists by one scheme: the clock today, however recent; the weekday this week; the date before', () => {
     expect(listTime(noon - 10_000, noon, 'en-US')).toBe('11:59 AM');
     expect(listTime(noon - 5 * MIN, noon, 'de')).toBe('11:55');
     expect(listTime(noon - 3 * 60 * MIN, noon, 'en-GB')).toBe('09:00');
@@ -25,7 +25,7 @@ describe('times in the host’s language', () => {
     expect(listTime(new Date(2023, 11, 30, 9).getTime(), noon, 'en-GB')).toBe('30 Dec 2023');
   });
 
-  it('writes the clock in the language’s own short form: no leading zero in English (issue 27)', () => {
+  it('writes the clock in the language’s own short form: no leading zero in English', () => {
     expect(clockTime(noon - 7 * 60 * MIN + 5 * MIN, 'en-US')).toBe('5:05 AM');
     expect(clockTime(noon + 90 * MIN, 'en-US')).toBe('1:30 PM');
     expect(clockTime(noon + 90 * MIN, 'de')).toBe('13:30');
@@ -83,7 +83,7 @@ describe('warming the formatters', () => {
   });
 });
 
-describe('avatars and the people line (issue 27)', () => {
+describe('avatars and the people line', () => {
   it('takes the first letters of the first and last words, and one letter of a single name', () => {
     expect(initials('Bob')).toBe('B');
     expect(initials('Ada Lovelace')).toBe('AL');
@@ -106,7 +106,7 @@ describe('avatars and the people line (issue 27)', () => {
   });
 });
 
-describe('groups of messages (issue 27)', () => {
+describe('groups of messages', () => {
   const at = (sender: string, time: number) => ({ sender_public_key: sender, time });
   it('puts a message on the group before it: same sender, same day, under five minutes apart', () => {
     expect(sameGroup(at('a', noon), at('a', noon + 4 * MIN))).toBe(true);

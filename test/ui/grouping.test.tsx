@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { createFakeWorld } from '../support/fake-world.ts';
 import { mount, openChat } from '../support/island.ts';
 
-// Issue 27: consecutive messages of one sender, minutes apart, are drawn as one group, as chat apps do.
+// Consecutive messages of one sender, minutes apart, are drawn as one group, as chat apps do.
 
 it('names the sender once per group, joins its bubbles and marks the last of each', async () => {
   const world = createFakeWorld();

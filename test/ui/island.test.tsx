@@ -78,7 +78,7 @@ describe('the island', () => {
     await live(host);
   });
 
-  it('shows reconnecting with a retry action when the stream drops, then live again; live, it says nothing (issue 27)', async () => {
+  it('shows reconnecting with a retry action when the stream drops, then live again; live, it says nothing', async () => {
     const world = createFakeWorld();
     const { host } = mount({ world });
     const pills = () => [...host.querySelectorAll<HTMLElement>('.hm-status')];
@@ -105,7 +105,7 @@ describe('the island', () => {
     world.failNext('conversation.send_message');
     sendText(host, 'Maybe later');
     await waitFor(() => expect(host.querySelector('.hm-msg[data-status="failed"]')).toBeTruthy());
-    // Its row does not show it as sent (issue 27).
+    // Its row does not show it as sent.
     expect(rowOf(host, world.dm.sid)!.querySelector('.hm-conv-preview')!.textContent).toBe(
       'Not sent: Maybe later',
     );

@@ -6,7 +6,7 @@ import { type IslandRouter } from '../../src/ui/index.ts';
 import { createFakeWorld } from '../support/fake-world.ts';
 import { composer, mount, openChat, rowOf } from '../support/island.ts';
 
-// Issue 14, bugs 4 and 5, item 5: focus follows the person through list, chat and New chat, and Esc
+// Focus follows the person through list, chat and New chat, and Esc
 // goes back or cancels.
 
 const focused = () => document.activeElement as HTMLElement | null;
@@ -82,7 +82,7 @@ describe('focus and keys', () => {
     fireEvent.keyDown(focused()!, { key: 'Escape' });
     expect(host.querySelector('.hm-new')).toBeNull();
     await waitFor(() => expect(focused()).toBe(newChat(host)));
-    // With the contacts in, the form opens on its search field, above the people (issue 27).
+    // With the contacts in, the form opens on its search field, above the people.
     await waitFor(() =>
       expect(world.server.rpcCalls.some((c) => c.method === 'contact.list')).toBe(true),
     );
@@ -121,7 +121,7 @@ describe('focus and keys', () => {
     expect(view(host)).toBe('chat');
   });
 
-  it('Retry and Discard under a failed send leave focus in the composer, not on the page (issue 27)', async () => {
+  it('Retry and Discard under a failed send leave focus in the composer, not on the page', async () => {
     const world = createFakeWorld();
     const { host } = mount({ world });
     await live(host);
@@ -142,7 +142,7 @@ describe('focus and keys', () => {
     }
   });
 
-  it('the history is a Tab stop, so it can be scrolled from the keyboard (issue 27)', async () => {
+  it('the history is a Tab stop, so it can be scrolled from the keyboard', async () => {
     const world = createFakeWorld();
     const { host } = mount({ world });
     await live(host);

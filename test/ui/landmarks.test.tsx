@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createFakeWorld } from '../support/fake-world.ts';
 import { mount } from '../support/island.ts';
 
-// Issue 27: the island lives inside a host page, which has its own <main>; two islands on one page
+// The island lives inside a host page, which has its own <main>; two islands on one page
 // must not offer two landmarks of the same name.
 
 /** The landmarks a screen reader lists: role and name. */

@@ -6,7 +6,7 @@ import { createFakeWorld } from '../support/fake-world.ts';
 import { mount } from '../support/island.ts';
 import { spyOnConsole } from '../support/console.ts';
 
-// Issue 14, bug 3: not authorised, server unreachable and "no conversations" are three screens,
+// Not authorised, server unreachable and "no conversations" are three screens,
 // each saying what to do next, and New chat is disabled while it cannot work.
 
 const screen = (host: HTMLElement) => host.querySelector<HTMLElement>('.hm-list .hm-empty');
@@ -22,7 +22,7 @@ describe('the list without conversations', () => {
     const said = "The server doesn't recognise your account, so your chats can't be shown here.";
     await waitFor(() => expect(screen(host)?.textContent).toBe(said));
     expect(screen(host)!.textContent).not.toContain('No conversations');
-    // The developer's hint goes to the console, not to the person (issue 27).
+    // The developer's hint goes to the console, not to the person.
     expect(screen(host)!.textContent).not.toContain('attribute');
     expect(warn).toHaveBeenCalledWith(
       `[hero-messaging] the server does not know public-key "mallory": check the element's public-key attribute`,
@@ -142,7 +142,7 @@ describe('the list without conversations', () => {
     const release = world.hold('conversation.list');
     const { host } = mount({ world, publicKey: 'dave' });
     await waitFor(() => expect(screen(host)?.textContent).toBe('Loading conversations…'));
-    // Said to screen readers; sketched as rows to come for the eyes (issue 27).
+    // Said to screen readers; sketched as rows to come for the eyes.
     expect(screen(host)!.querySelector('.hm-sr')!.textContent).toBe('Loading conversations…');
     expect(screen(host)!.querySelectorAll('.hm-skel[aria-hidden="true"]')).toHaveLength(5);
     expect(newChat(host).disabled).toBe(true);

@@ -55,7 +55,7 @@ describe('<MessageText>', () => {
   });
 });
 
-describe('a long message (issue 27)', () => {
+describe('a long message', () => {
   it('shows its start, cut between words, and "Show more"; opened, all of it and "Show less"', () => {
     const long = `${'word '.repeat(800)}end`.slice(0, 4000);
     const { container } = renderText(long);
@@ -97,8 +97,8 @@ describe('links in the open chat', () => {
     expect(text.textContent).toBe('Tickets: https://tickets.example/42, <b>not bold</b>');
     expect(text.querySelector('a')!.getAttribute('href')).toBe('https://tickets.example/42');
     expect(text.querySelector('b')).toBeNull();
-    // The direction is found on the bubble, a block, so its lines align to the text's own start
-    // (issue 27); the time is isolated from that search.
+    // The direction is found on the bubble, a block, so its lines align to the text's own start;
+    // the time is isolated from that search.
     const bubble = text.closest('.hm-bubble')!;
     expect(bubble.getAttribute('dir')).toBe('auto');
     expect(text.hasAttribute('dir')).toBe(false);

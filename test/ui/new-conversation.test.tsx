@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { createFakeWorld } from '../support/fake-world.ts';
 import { mount } from '../support/island.ts';
 
-// Issue 27: New chat lists people as chat apps do, each with an avatar, and finds them by name.
+// New chat lists people as chat apps do, each with an avatar, and finds them by name.
 
 it('shows each person with an avatar, narrows them by a search, and keeps who was picked', async () => {
   const world = createFakeWorld();

@@ -7,7 +7,7 @@ import { createFakeBrowser, type FakeTab } from '../support/fake-tabs.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
 import { mount, rowOf } from '../support/island.ts';
 
-// Issue 12, item 7: opt-in desktop notifications, one per message across the person's tabs.
+// Opt-in desktop notifications, one per message across the person's tabs.
 
 interface Shown {
   title: string;
@@ -135,7 +135,7 @@ describe('desktop notifications', () => {
     expect(shown[0]!.options.body).toHaveLength(100);
   });
 
-  it('cuts the preview between graphemes: an emoji at the cut is left out whole, never split (issue 30, item 11)', async () => {
+  it('cuts the preview between graphemes: an emoji at the cut is left out whole, never split', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('granted');
     const page = mountPage(world, api);
@@ -149,7 +149,7 @@ describe('desktop notifications', () => {
     for (const n of shown) expect(n.options.body).not.toMatch(/\p{Cs}/u);
   });
 
-  it('keeps bidi and other control characters out of the preview (issue 30, item 11)', async () => {
+  it('keeps bidi and other control characters out of the preview', async () => {
     const world = createFakeWorld();
     const { api, shown } = fakeNotification('granted');
     const page = mountPage(world, api);
@@ -206,7 +206,7 @@ describe('desktop notifications', () => {
     expect(second.shown).toEqual([]);
   });
 
-  it('is not shown for a chat the person is reading in another, visible tab (issue 30, item 12)', async () => {
+  it('is not shown for a chat the person is reading in another, visible tab', async () => {
     const world = createFakeWorld();
     const browser = createFakeBrowser();
     const first = fakeNotification('granted');

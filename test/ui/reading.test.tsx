@@ -34,7 +34,7 @@ function send(world: FakeWorld, sid: string, count: number, prefix: string) {
   for (let i = 0; i < count; i++) world.send('alice', sid, `${prefix} ${i}`);
 }
 
-describe('where a chat opens (issue 14, item 2)', () => {
+describe('where a chat opens', () => {
   it('shows "New messages" above the first unread one, opens at the bottom when that is in view, and keeps it put until the chat is left', async () => {
     const world = createFakeWorld();
     world.service.call('world', 'bob', 'conversation.mark_read', { sid: world.dm.sid });
@@ -63,7 +63,7 @@ describe('where a chat opens (issue 14, item 2)', () => {
     expect(host.querySelector('.hm-unread')).toBeNull();
   });
 
-  it('takes "New messages" away once the person replies (issue 27)', async () => {
+  it('takes "New messages" away once the person replies', async () => {
     const world = createFakeWorld();
     world.service.call('world', 'bob', 'conversation.mark_read', { sid: world.dm.sid });
     send(world, world.dm.sid, 2, 'unread');
@@ -134,7 +134,7 @@ describe('where a chat opens (issue 14, item 2)', () => {
   });
 });
 
-describe('a failed send (issue 14, bug 2)', () => {
+describe('a failed send', () => {
   it('says why in words next to Retry and Discard, and is scrolled into view', async () => {
     const world = createFakeWorld();
     send(world, world.dm.sid, 30, 'm');
@@ -178,7 +178,7 @@ describe('a failed send (issue 14, bug 2)', () => {
   });
 });
 
-describe('screen readers (issue 14, item 5)', () => {
+describe('screen readers', () => {
   it('reads out messages from others in the open chat through a hidden announcer, not through the windowed log', async () => {
     const world = createFakeWorld();
     const { host } = mount({ world });

@@ -54,7 +54,7 @@ describe('recovering after the stream drops', () => {
     expect(calls(world, 'conversation.list_messages')).toBe(pages + 1);
   });
 
-  describe('while the stream waits to reconnect (issue 14, bug 7)', () => {
+  describe('while the stream waits to reconnect', () => {
     // A minute of backoff: a reconnect within the test's few fake seconds can only be the early one.
     const slow = {
       environment: { random: () => 0.9 },

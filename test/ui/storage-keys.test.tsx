@@ -5,7 +5,7 @@ import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
 import { composer, mount, openChat } from '../support/island.ts';
 import { spyOnConsole } from '../support/console.ts';
 
-// Issue 30, item 2: unsent messages and drafts are kept per server (osis-url), context and key.
+// Unsent messages and drafts are kept per server (osis-url), context and key.
 
 const sends = (world: FakeWorld) =>
   world.server.rpcCalls.filter((c) => c.method === 'conversation.send_message');
@@ -27,7 +27,7 @@ const waiting = (nonce: string, sid: string) => ({
   state: 'failed',
 });
 
-describe('storage per server (issue 30, item 2)', () => {
+describe('storage per server', () => {
   it('keeps the unsent messages and drafts of each server apart: a tab on another server neither sends nor shows them', async () => {
     spyOnConsole('warn');
     const production = createFakeWorld();

@@ -38,7 +38,7 @@ function mediaDark(): Map<string, string> {
   return declarations;
 }
 
-describe('the island styles (issue 14, dark mode)', () => {
+describe('the island styles (dark mode)', () => {
   it('writes every colour as the fallback of a --hm-* property, status pill included', () => {
     const source = css.replace(/\/\*[\s\S]*?\*\//g, '');
     const offenders = source

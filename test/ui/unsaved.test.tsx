@@ -6,7 +6,7 @@ import { createFakeWorld } from '../support/fake-world.ts';
 import { composer, mount, openChat, sendText } from '../support/island.ts';
 import { spyOnConsole } from '../support/console.ts';
 
-// Issue 30, item 3: a message the browser cannot keep says so at once.
+// A message the browser cannot keep says so at once.
 
 /** Each unsent bubble's text, and the note under it about storage, if any. */
 const unsent = (host: HTMLElement) =>
@@ -15,7 +15,7 @@ const unsent = (host: HTMLElement) =>
     el.querySelector('.hm-unsaved')?.textContent,
   ]);
 
-describe('a message storage cannot keep (issue 30, item 3)', () => {
+describe('a message storage cannot keep', () => {
   it('says under its bubble that a reload loses it, while it is being sent and once it failed; a message stored before says nothing', async () => {
     spyOnConsole('warn');
     const world = createFakeWorld();
