@@ -2,7 +2,8 @@ import { createSignal, type Accessor } from 'solid-js';
 import { LIMITS, RpcErrorCode, type ChatMessage } from '../protocol/index.ts';
 import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
-import { applyUpdate, bubblesOf } from './merge.ts';
+import { applyUpdatedMessage } from './merge.ts';
+import { bubblesOf } from './bubbles.ts';
 import { findRow } from './rows.ts';
 import type { Sender } from './sender.ts';
 import type { Bubble } from './state.ts';
@@ -48,7 +49,7 @@ export function makeEditor(options: {
   async function change(call: () => Promise<ChatMessage>): Promise<ChangeResult> {
     try {
       const message = await call();
-      store.update((s) => applyUpdate(s, message));
+      store.update((s) => applyUpdatedMessage(s, message));
       return { ok: true };
     } catch (error) {
       if (signal.aborted) return { ok: false, error: 'unreachable' };

@@ -2,7 +2,7 @@ import { findRow } from './rows.ts';
 import { RpcErrorCode } from '../protocol/index.ts';
 import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
-import { clearUnread } from './merge.ts';
+import { clearUnread } from './open-chat.ts';
 import { makeRetryWait, reason, worthRetrying } from './retry.ts';
 import type { ChatStore } from './store.ts';
 

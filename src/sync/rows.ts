@@ -2,7 +2,7 @@ import type { Conversation } from '../protocol/index.ts';
 
 /**
  * A conversation as the list holds it: the preview and the unread count always present (a server may
- * leave them out, see `rowOf` in merge.ts), and, from a server without `seq`, the sids of the latest
+ * leave them out, see `rowOf` in conversations.ts), and, from a server without `seq`, the sids of the latest
  * messages already counted in it, so that a message seen twice (on the stream and in a snapshot)
  * counts once.
  */

@@ -1,15 +1,15 @@
 import { LIMITS } from '../protocol/index.ts';
 import type { CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
+import { applyUpdatedMessage } from './merge.ts';
 import {
-  applyUpdate,
   discardSend,
   editPending,
   queueSend,
   retrySend,
   sendFailed,
   sendSucceeded,
-} from './merge.ts';
+} from './sends.ts';
 import { dueForRetry, type OutboxStorage } from './outbox.ts';
 import { worthRetrying } from './retry.ts';
 import { sendFailure } from './send-failure.ts';
@@ -93,7 +93,7 @@ export function makeSender(options: SenderOptions): Sender {
               error,
             );
           });
-        if (edited) store.update((s) => applyUpdate(s, edited));
+        if (edited) store.update((s) => applyUpdatedMessage(s, edited));
       }
     } catch (error) {
       if (signal.aborted) return;

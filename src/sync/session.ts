@@ -16,7 +16,8 @@ import {
 import { makeContacts } from './contacts.ts';
 import { makeEditor, type Editor } from './editor.ts';
 import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
-import { applyConversation, keepNewest, openChat, prependOlder } from './merge.ts';
+import { applyConversation } from './conversations.ts';
+import { keepNewest, openChat, prependOlder } from './open-chat.ts';
 import { adoptOutbox, loadOutbox, type OutboxStorage } from './outbox.ts';
 import { makeReadMarker } from './read-marker.ts';
 import { makeSender, type SendResult } from './sender.ts';

@@ -1,7 +1,8 @@
 import { batch, createSignal, type Accessor } from 'solid-js';
 import type { ServerEvent } from '../protocol/index.ts';
+import { bubblesOf } from './bubbles.ts';
 import type { Schedule } from './environment.ts';
-import { appended, appendEvent, appending, bubblesOf, type Appending } from './merge.ts';
+import { applyToBurst, endBurst, startBurst, type Burst } from './merge.ts';
 import type { Bubble, ChatState } from './state.ts';
 
 export interface StoreOptions {
@@ -27,7 +28,7 @@ export interface ChatStore {
   update(change: (state: ChatState) => ChatState): void;
   /**
    * Applies a stream event (`applyEvent`), but a new message at the end of the open chat is only
-   * queued there (`appendEvent`): the queue is appended with one copy of the chat's messages before
+   * queued there (`applyToBurst`): the queue is appended with one copy of the chat's messages before
    * the state is next read (`current`), changed (`update`) or published, so a burst of k messages into
    * a chat of n costs O(n + k), not O(n·k). `watch` listeners hear it then, as one change.
    */
@@ -62,7 +63,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   let plain = initial;
   let published = initial;
   // Events applied since the state was last settled, while a message waits in the open chat's queue.
-  let run: Appending | undefined;
+  let run: Burst | undefined;
   let scheduled = false;
   let cancel: (() => void) | undefined;
   const [view, setView] = createSignal(initial);
@@ -91,7 +92,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   /** Appends the open chat's queue: `plain` is current again. */
   const settle = () => {
     if (!run) return;
-    const next = appended(run);
+    const next = endBurst(run);
     run = undefined;
     // Its events were counted as they were queued.
     changes--;
@@ -145,7 +146,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
       set(change(plain));
     },
     apply(event) {
-      const next = appendEvent(run ?? appending(plain), event);
+      const next = applyToBurst(run ?? startBurst(plain), event);
       if (next.tail.length === 0) {
         // Nothing queued (any more): an ordinary change.
         run = undefined;

@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage, type Receipt } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
 import { makeEditor } from '../../src/sync/editor.ts';
-import { applyEvent, applySnapshot, bubblesOf, openChat, queueSend } from '../../src/sync/merge.ts';
+import { bubblesOf } from '../../src/sync/bubbles.ts';
+import { applyEvent } from '../../src/sync/merge.ts';
+import { openChat } from '../../src/sync/open-chat.ts';
+import { queueSend } from '../../src/sync/sends.ts';
+import { applySnapshot } from '../../src/sync/snapshot.ts';
 import { makeReadMarker } from '../../src/sync/read-marker.ts';
 import { seenOf } from '../../src/sync/receipts.ts';
 import { findRow } from '../../src/sync/rows.ts';
@@ -491,7 +495,7 @@ describe('the session: typing on the stream', () => {
 
 describe('keeping the open chat light (keepNewest)', () => {
   it('keeps the newest messages and says older ones can be paged back; a chat without seq keeps all', async () => {
-    const { keepNewest } = await import('../../src/sync/merge.ts');
+    const { keepNewest } = await import('../../src/sync/open-chat.ts');
     const messages = Array.from({ length: 10 }, (_, i) => chatMessage(i + 1));
     const state = applySnapshot(openChat(initialState('bob'), 'c1'), {
       chat: { sid: 'c1', messages, hasOlder: false },

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
-import { applyEvent, openChat } from '../../src/sync/merge.ts';
+import { applyEvent } from '../../src/sync/merge.ts';
+import { openChat } from '../../src/sync/open-chat.ts';
 import {
   outboxKey,
   OUTBOX_MAX_AGE_MS,

@@ -2,13 +2,9 @@
 import { createComputed, createRoot, createSignal } from 'solid-js';
 import { describe, expect, it } from 'vitest';
 import type { ServerEvent } from '../../src/protocol/index.ts';
-import {
-  applyEvent,
-  applyMessage,
-  applySnapshot,
-  clearUnread,
-  openChat,
-} from '../../src/sync/merge.ts';
+import { applyEvent, applyNewMessage } from '../../src/sync/merge.ts';
+import { clearUnread, openChat } from '../../src/sync/open-chat.ts';
+import { applySnapshot } from '../../src/sync/snapshot.ts';
 import { findRow } from '../../src/sync/rows.ts';
 import { initialState, type ChatState } from '../../src/sync/state.ts';
 import { createChatStore } from '../../src/sync/store.ts';
@@ -47,7 +43,7 @@ describe('the chat store', () => {
     createRoot(() =>
       createComputed(() => seen.push([store.view().open!.messages.length, loaded()])),
     );
-    store.update((s) => applyMessage(s, message(1)));
+    store.update((s) => applyNewMessage(s, message(1)));
     store.withNextPublication(() => setLoaded(true));
     expect(loaded()).toBe(false);
     tasks.run();
@@ -69,7 +65,7 @@ describe('the chat store', () => {
     const store = createChatStore(openChat(initialState('bob'), 'c1'), {
       schedule: tasks.schedule,
     });
-    for (let seq = 1; seq <= 100; seq++) store.update((s) => applyMessage(s, message(seq)));
+    for (let seq = 1; seq <= 100; seq++) store.update((s) => applyNewMessage(s, message(seq)));
     expect(store.current().open!.messages).toHaveLength(100);
     expect(store.view().open!.messages).toHaveLength(0);
     expect(tasks.pending).toBe(1);
@@ -80,15 +76,15 @@ describe('the chat store', () => {
 
   it('publishes every change at once with a schedule that runs at once', () => {
     const store = createChatStore(openChat(initialState('bob'), 'c1'), { schedule: atOnce });
-    store.update((s) => applyMessage(s, message(1)));
+    store.update((s) => applyNewMessage(s, message(1)));
     expect(store.bubbles().map((b) => b.content)).toEqual(['text 1']);
   });
 
   it('keeps the Bubble object of a message that did not change', () => {
     const store = createChatStore(openChat(initialState('bob'), 'c1'), { schedule: atOnce });
-    store.update((s) => applyMessage(s, message(1)));
+    store.update((s) => applyNewMessage(s, message(1)));
     const first = store.bubbles()[0];
-    store.update((s) => applyMessage(s, message(2)));
+    store.update((s) => applyNewMessage(s, message(2)));
     expect(store.bubbles()[0]).toBe(first);
     expect(store.bubbles()).toHaveLength(2);
   });
@@ -98,7 +94,7 @@ describe('the chat store', () => {
     const store = createChatStore(openChat(initialState('bob'), 'c1'), {
       schedule: tasks.schedule,
     });
-    store.update((s) => applyMessage(s, message(1)));
+    store.update((s) => applyNewMessage(s, message(1)));
     store.dispose();
     expect(tasks.pending).toBe(0);
   });
@@ -186,8 +182,8 @@ describe('the chat store', () => {
         store.apply(event);
         oneByOne = applyEvent(oneByOne, event);
       }
-      store.update((s) => applyMessage(s, message(5)));
-      oneByOne = applyMessage(oneByOne, message(5));
+      store.update((s) => applyNewMessage(s, message(5)));
+      oneByOne = applyNewMessage(oneByOne, message(5));
       expect(store.current()).toEqual(oneByOne);
       // Older messages, replays and other chats' messages land where one by one puts them.
       const late: ServerEvent[] = [
