@@ -42,7 +42,7 @@ export function makeEditor(options: {
   signal: AbortSignal;
 }): Editor {
   const { client, store, sender, env, signal } = options;
-  const me = store.current().me;
+  const me = store.state().me;
   const [supported, setSupported] = createSignal(true);
 
   /** A call to the server; the changed message lands in the open chat. */
@@ -67,9 +67,9 @@ export function makeEditor(options: {
 
   /** Whether the open chat's server numbers what it stores (edits are ordered by it) and has not refused them. */
   const numbered = () => {
-    const open = store.current().open;
+    const open = store.state().open;
     return (
-      supported() && !!open && findRow(store.current().conversations, open.sid)?.seq !== undefined
+      supported() && !!open && findRow(store.state().conversations, open.sid)?.seq !== undefined
     );
   };
   const sentOwn = (b: Bubble) =>
@@ -82,7 +82,7 @@ export function makeEditor(options: {
     return sentOwn(b) && (what === 'delete' || env.now() - b.time < LIMITS.editWindowS * 1000);
   };
   /** The bubble as it is now: one held while the person typed may have been sent, or deleted, meanwhile. */
-  const now = (b: Bubble) => bubblesOf(store.current()).find((each) => each.key === b.key);
+  const now = (b: Bubble) => bubblesOf(store.state()).find((each) => each.key === b.key);
 
   return {
     can,
@@ -102,7 +102,7 @@ export function makeEditor(options: {
         sender.edit(bubble.nonce!, text);
         return { ok: true };
       }
-      const sid = store.current().open!.sid;
+      const sid = store.state().open!.sid;
       return change(() =>
         client.editMessage({ sid, message_sid: bubble.sid!, content: text }, signal),
       );
@@ -117,7 +117,7 @@ export function makeEditor(options: {
         sender.discard(bubble.nonce!);
         return { ok: true };
       }
-      const sid = store.current().open!.sid;
+      const sid = store.state().open!.sid;
       return change(() => client.deleteMessage({ sid, message_sid: bubble.sid! }, signal));
     },
   };

@@ -72,7 +72,7 @@ export function makeSender(options: SenderOptions): Sender {
   };
 
   async function deliverNow(nonce: string): Promise<void> {
-    const pending = store.current().outbox.find((p) => p.nonce === nonce);
+    const pending = store.state().outbox.find((p) => p.nonce === nonce);
     if (pending?.state !== 'sending' || pending.owner !== tabId || signal.aborted) return;
     try {
       const message = await client.sendMessage(
@@ -104,7 +104,7 @@ export function makeSender(options: SenderOptions): Sender {
 
   const retry = (nonce: string) => {
     if (
-      store.current().outbox.find((p) => p.nonce === nonce)?.state !== 'failed' ||
+      store.state().outbox.find((p) => p.nonce === nonce)?.state !== 'failed' ||
       shared.sentElsewhere(nonce)
     )
       return;
@@ -144,7 +144,7 @@ export function makeSender(options: SenderOptions): Sender {
       store.update((s) => editPending(s, nonce, content));
     },
     flushDue() {
-      for (const pending of dueForRetry(store.current().outbox, env.now())) retry(pending.nonce);
+      for (const pending of dueForRetry(store.state().outbox, env.now())) retry(pending.nonce);
     },
     dispose: shared.dispose,
   };

@@ -56,7 +56,7 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
     retry.cancel();
     options.onRetryAt?.(0);
     const list = wantList;
-    const sid = store.current().open?.sid;
+    const sid = store.state().open?.sid;
     wantList = false;
     wantChat = false;
     const buffer: ServerEvent[] = (inFlight = []);

@@ -27,7 +27,7 @@ function setup(unread = 3) {
     signal: controller.signal,
     delayMs: 300,
   });
-  const unreadOf = (sid: string) => findRow(store.current().conversations, sid)!.unread_count;
+  const unreadOf = (sid: string) => findRow(store.state().conversations, sid)!.unread_count;
   return { client, store, marker, unreadOf, world, controller };
 }
 

@@ -46,7 +46,7 @@ function setup(stored: PendingSend[] = [], withKey = true) {
     outboxKey: withKey ? KEY : undefined,
   });
   const outbox = () =>
-    store.current().outbox.map((p) => ({
+    store.state().outbox.map((p) => ({
       nonce: p.nonce,
       state: p.state,
       failure: p.failure,
@@ -80,7 +80,7 @@ describe('the sender', () => {
   it('shows a send at once, trimmed, and drops it from the outbox when the server confirms it', async () => {
     const { client, store, sender, outbox } = setup();
     expect(sender.send('c1', '  hello  ')).toEqual({ ok: true });
-    expect(store.current().outbox).toMatchObject([
+    expect(store.state().outbox).toMatchObject([
       { nonce: 'n1', content: 'hello', state: 'sending', created_at: 1_700_000_000_000 },
     ]);
     await settle();
@@ -92,7 +92,7 @@ describe('the sender', () => {
     client.reply('conversation.send_message', echo('n1', 'hello'));
     await settle();
     expect(outbox()).toEqual([]);
-    expect(store.current().open!.messages.map((m) => m.content)).toEqual(['hello']);
+    expect(store.state().open!.messages.map((m) => m.content)).toEqual(['hello']);
   });
 
   it('does not send a message discarded before its turn', async () => {
