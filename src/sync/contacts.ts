@@ -48,7 +48,7 @@ export function makeContacts(options: ContactsOptions): Contacts {
 
   return {
     ensure() {
-      if (fetching || retry.waiting || store.current().contacts.length > 0) return;
+      if (fetching || retry.waiting || store.state().contacts.length > 0) return;
       void fetchContacts();
     },
     dispose: () => retry.cancel(),

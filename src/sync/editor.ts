@@ -2,7 +2,8 @@ import { createSignal, type Accessor } from 'solid-js';
 import { LIMITS, RpcErrorCode, type ChatMessage } from '../protocol/index.ts';
 import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
-import { applyUpdate, bubblesOf } from './merge.ts';
+import { applyUpdatedMessage } from './merge.ts';
+import { bubblesOf } from './bubbles.ts';
 import { findRow } from './rows.ts';
 import type { Sender } from './sender.ts';
 import type { Bubble } from './state.ts';
@@ -41,14 +42,14 @@ export function makeEditor(options: {
   signal: AbortSignal;
 }): Editor {
   const { client, store, sender, env, signal } = options;
-  const me = store.current().me;
+  const me = store.state().me;
   const [supported, setSupported] = createSignal(true);
 
   /** A call to the server; the changed message lands in the open chat. */
   async function change(call: () => Promise<ChatMessage>): Promise<ChangeResult> {
     try {
       const message = await call();
-      store.update((s) => applyUpdate(s, message));
+      store.update((s) => applyUpdatedMessage(s, message));
       return { ok: true };
     } catch (error) {
       if (signal.aborted) return { ok: false, error: 'unreachable' };
@@ -66,9 +67,9 @@ export function makeEditor(options: {
 
   /** Whether the open chat's server numbers what it stores (edits are ordered by it) and has not refused them. */
   const numbered = () => {
-    const open = store.current().open;
+    const open = store.state().open;
     return (
-      supported() && !!open && findRow(store.current().conversations, open.sid)?.seq !== undefined
+      supported() && !!open && findRow(store.state().conversations, open.sid)?.seq !== undefined
     );
   };
   const sentOwn = (b: Bubble) =>
@@ -81,7 +82,7 @@ export function makeEditor(options: {
     return sentOwn(b) && (what === 'delete' || env.now() - b.time < LIMITS.editWindowS * 1000);
   };
   /** The bubble as it is now: one held while the person typed may have been sent, or deleted, meanwhile. */
-  const now = (b: Bubble) => bubblesOf(store.current()).find((each) => each.key === b.key);
+  const now = (b: Bubble) => bubblesOf(store.state()).find((each) => each.key === b.key);
 
   return {
     can,
@@ -101,7 +102,7 @@ export function makeEditor(options: {
         sender.edit(bubble.nonce!, text);
         return { ok: true };
       }
-      const sid = store.current().open!.sid;
+      const sid = store.state().open!.sid;
       return change(() =>
         client.editMessage({ sid, message_sid: bubble.sid!, content: text }, signal),
       );
@@ -116,7 +117,7 @@ export function makeEditor(options: {
         sender.discard(bubble.nonce!);
         return { ok: true };
       }
-      const sid = store.current().open!.sid;
+      const sid = store.state().open!.sid;
       return change(() => client.deleteMessage({ sid, message_sid: bubble.sid! }, signal));
     },
   };

@@ -9,7 +9,7 @@ export { waitsToRetry } from './status.ts';
 export type { Bubble, ChatState, OpenChat, PendingSend } from './state.ts';
 export { legacyOutboxKey, outboxKey, OUTBOX_MAX_AGE_MS } from './outbox.ts';
 export type { OutboxStorage } from './outbox.ts';
-export { totalUnread } from './merge.ts';
+export { totalUnread } from './bubbles.ts';
 export { findRow, indexOfRow, rowAt, rowCount, rowSlice } from './rows.ts';
 export type { Row, Rows } from './rows.ts';
 export { createDrafts, DRAFT_MAX, draftKey } from './drafts.ts';

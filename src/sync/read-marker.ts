@@ -2,7 +2,7 @@ import { findRow } from './rows.ts';
 import { RpcErrorCode } from '../protocol/index.ts';
 import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
-import { clearUnread } from './merge.ts';
+import { clearUnread } from './open-chat.ts';
 import { makeRetryWait, reason, worthRetrying } from './retry.ts';
 import type { ChatStore } from './store.ts';
 
@@ -56,7 +56,7 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
       // Retried while the chat stays open (a chat left shows its unread again after the next snapshot):
       // a chat left already gets no wait of its own, which would replace the open chat's. Said once per
       // run of failures.
-      if (store.current().open?.sid !== sid) {
+      if (store.state().open?.sid !== sid) {
         console.warn(
           `[hero-messaging] mark_read failed for a chat no longer open: ${reason(error)}`,
         );
@@ -64,7 +64,7 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
       }
       const first = retry.failures === 0;
       const delay = retry.after(() => {
-        if (store.current().open?.sid === sid) void mark(sid);
+        if (store.state().open?.sid === sid) void mark(sid);
       });
       if (first)
         console.warn(
@@ -75,12 +75,11 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
 
   return {
     soon() {
-      // Rows and the open sid only (`peek`, `patch`): a burst of messages into the open chat stays queued.
-      const sid = store.peek().open?.sid;
+      const sid = store.state().open?.sid;
       if (!sid || !env.isVisible()) return;
-      const row = findRow(store.peek().conversations, sid);
+      const row = findRow(store.state().conversations, sid);
       if (!row || row.unread_count === 0) return;
-      store.patch((s) => clearUnread(s, sid));
+      store.update((s) => clearUnread(s, sid));
       cleared.add(sid);
       if (due) return;
       due = true;

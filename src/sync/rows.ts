@@ -2,7 +2,7 @@ import type { Conversation } from '../protocol/index.ts';
 
 /**
  * A conversation as the list holds it: the preview and the unread count always present (a server may
- * leave them out, see `rowOf` in merge.ts), and, from a server without `seq`, the sids of the latest
+ * leave them out, see `rowOf` in conversations.ts), and, from a server without `seq`, the sids of the latest
  * messages already counted in it, so that a message seen twice (on the stream and in a snapshot)
  * counts once.
  */
@@ -47,11 +47,9 @@ type Compare = (a: Row, b: Row) => number;
  * server's list breaks a tie of times by `sid` alone (a position only a message moves, for paging); here
  * the row that changed last goes on top.
  */
-export const byActivity: Compare = (a, b) =>
-  b.last_message_time - a.last_message_time ||
-  (b.seq ?? 0) - (a.seq ?? 0) ||
-  (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
 const bySid: Compare = (a, b) => (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
+export const byActivity: Compare = (a, b) =>
+  b.last_message_time - a.last_message_time || (b.seq ?? 0) - (a.seq ?? 0) || bySid(a, b);
 
 /** FNV-1a of the sid: a deterministic priority. */
 function priorityOf(sid: string): number {
@@ -123,19 +121,13 @@ function build(sorted: readonly Row[]): Node | undefined {
   const stack: Draft[] = [];
   for (const row of sorted) {
     const d: Draft = { row, priority: priorityOf(row.sid) };
-    let last: Draft | undefined;
-    while (
-      stack.length > 0 &&
-      above(
-        d.priority,
-        d.row.sid,
-        stack[stack.length - 1]!.priority,
-        stack[stack.length - 1]!.row.sid,
-      )
-    )
-      last = stack.pop();
-    d.left = last;
-    if (stack.length > 0) stack[stack.length - 1]!.right = d;
+    // The rows it rises above become its left subtree, the last of them its root.
+    let top = stack.at(-1);
+    while (top && above(d.priority, d.row.sid, top.priority, top.row.sid)) {
+      d.left = stack.pop();
+      top = stack.at(-1);
+    }
+    if (top) top.right = d;
     stack.push(d);
   }
   const finish = (d: Draft | undefined): Node | undefined =>

@@ -1,15 +1,15 @@
 import { LIMITS } from '../protocol/index.ts';
 import type { CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
+import { applyUpdatedMessage } from './merge.ts';
 import {
-  applyUpdate,
   discardSend,
   editPending,
   queueSend,
   retrySend,
   sendFailed,
   sendSucceeded,
-} from './merge.ts';
+} from './sends.ts';
 import { dueForRetry, type OutboxStorage } from './outbox.ts';
 import { worthRetrying } from './retry.ts';
 import { sendFailure } from './send-failure.ts';
@@ -72,7 +72,7 @@ export function makeSender(options: SenderOptions): Sender {
   };
 
   async function deliverNow(nonce: string): Promise<void> {
-    const pending = store.current().outbox.find((p) => p.nonce === nonce);
+    const pending = store.state().outbox.find((p) => p.nonce === nonce);
     if (pending?.state !== 'sending' || pending.owner !== tabId || signal.aborted) return;
     try {
       const message = await client.sendMessage(
@@ -93,7 +93,7 @@ export function makeSender(options: SenderOptions): Sender {
               error,
             );
           });
-        if (edited) store.update((s) => applyUpdate(s, edited));
+        if (edited) store.update((s) => applyUpdatedMessage(s, edited));
       }
     } catch (error) {
       if (signal.aborted) return;
@@ -104,7 +104,7 @@ export function makeSender(options: SenderOptions): Sender {
 
   const retry = (nonce: string) => {
     if (
-      store.current().outbox.find((p) => p.nonce === nonce)?.state !== 'failed' ||
+      store.state().outbox.find((p) => p.nonce === nonce)?.state !== 'failed' ||
       shared.sentElsewhere(nonce)
     )
       return;
@@ -144,7 +144,7 @@ export function makeSender(options: SenderOptions): Sender {
       store.update((s) => editPending(s, nonce, content));
     },
     flushDue() {
-      for (const pending of dueForRetry(store.current().outbox, env.now())) retry(pending.nonce);
+      for (const pending of dueForRetry(store.state().outbox, env.now())) retry(pending.nonce);
     },
     dispose: shared.dispose,
   };

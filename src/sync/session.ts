@@ -16,7 +16,8 @@ import {
 import { makeContacts } from './contacts.ts';
 import { makeEditor, type Editor } from './editor.ts';
 import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
-import { applyConversation, keepNewest, openChat, prependOlder } from './merge.ts';
+import { applyConversation } from './conversations.ts';
+import { keepNewest, openChat, prependOlder } from './open-chat.ts';
 import { adoptOutbox, loadOutbox, type OutboxStorage } from './outbox.ts';
 import { makeReadMarker } from './read-marker.ts';
 import { makeSender, type SendResult } from './sender.ts';
@@ -172,11 +173,11 @@ export function makeChatSession(options: SessionOptions): ChatSession {
           setLoaded(true);
           if (taken === staleness && !superseded) health.update({ fresh: true });
         });
-        void env.nextTask().then(() => signal.aborted || store.flush());
+        void env.nextTask().then(() => signal.aborted || store.publish());
         // Names for the rows and the chat header as soon as there are rows to name.
         contacts.ensure();
       }
-      if (sid && sid === store.current().open?.sid) readMarker.soon();
+      if (sid && sid === store.state().open?.sid) readMarker.soon();
     },
     onRefused: () => health.update({ refused: true }),
     onRetryAt(at, error) {
@@ -188,7 +189,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
 
   const subscription: Subscription =
     options.transport === 'poll'
-      ? options.client.poll({ signal, openChat: () => store.current().open?.sid })
+      ? options.client.poll({ signal, openChat: () => store.state().open?.sid })
       : options.client.subscribe({ signal });
   const shared = isSharedSubscription(subscription) ? subscription : undefined;
 
@@ -219,7 +220,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
   };
   const stopRelay = shared?.onRelay(arrived);
   // The other tabs learn which chat this one shows the person: none while its page is hidden.
-  const showing = () => shared?.show(env.isVisible() ? store.current().open?.sid : undefined);
+  const showing = () => shared?.show(env.isVisible() ? store.state().open?.sid : undefined);
   env.visibilityEvents?.addEventListener('visibilitychange', showing);
 
   function wakeUp(): void {
@@ -248,11 +249,9 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     if (event.type === 'chatmessage.new')
       typists.wrote(event.data.conversation_sid, event.data.sender_public_key);
     snapshotter.observe(event);
-    // `peek`, not `current`: a burst into the open chat is appended once per publication, not once per
-    // message (see `ChatStore.apply`); what is asked here does not depend on the open chat's messages.
-    const before = store.peek();
+    const before = store.state();
     store.apply(event);
-    const open = store.peek().open;
+    const open = store.state().open;
     if (!open) return;
     // Someone else wrote in the open chat, or the server counts something unread in it (its count
     // comes after the message): read, while the person looks at it.
@@ -333,14 +332,14 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     loaded,
     listProblem: () => (streamUp() ? listProblem() : undefined),
     open: byPerson((sid: string | undefined) => {
-      if (store.current().open?.sid === sid) return;
+      if (store.state().open?.sid === sid) return;
       store.update((s) => openChat(s, sid));
       // Before the snapshot at mount has started, that one fetches the chat too.
       if (sid && mounted) snapshotter.request(false);
       if (mounted) showing();
     }),
     send: byPerson((content: string) => {
-      const sid = store.current().open?.sid;
+      const sid = store.state().open?.sid;
       const result = sender.send(sid, content);
       if (result.ok) typingNotice.sent(sid!);
       return result;
@@ -348,7 +347,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     retry: byPerson((nonce: string) => sender.retry(nonce)),
     discard: byPerson((nonce: string) => sender.discard(nonce)),
     loadOlder: byPerson(async () => {
-      const open = store.current().open;
+      const open = store.state().open;
       const first = open?.messages[0];
       if (!open || !open.hasOlder || !first) return;
       if (first.seq !== undefined) {
@@ -380,7 +379,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
       const keys = [...new Set([me, ...participantKeys])];
       const title = name?.trim() ?? '';
       if (keys.length === 2 && title === '') {
-        const existing = rowSlice(store.current().conversations).find(
+        const existing = rowSlice(store.state().conversations).find(
           (c: Conversation) =>
             c.name === '' &&
             c.participant_keys.length === 2 &&
@@ -402,7 +401,7 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     editor,
     typing: typists.in,
     typed() {
-      const sid = store.current().open?.sid;
+      const sid = store.state().open?.sid;
       if (sid) typingNotice.typed(sid);
     },
     receipts: options.receipts !== false,

@@ -88,16 +88,13 @@ export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
 
   /** What storage holds now; `undefined` when it cannot be read or makes no sense (then the store is left as it is). */
   const stored = () => {
-    // Settles a burst the store holds queued first: the outbox changes it makes (an echo confirming a
-    // send) are written to storage now, before storage is read and merged back.
-    store.current();
     const text = readOutbox(storage, key);
     return text === undefined ? undefined : parseOutbox(text, env.now());
   };
 
   const merge = (entries: StoredOutbox) => {
     mark((outbox) => mergeStored(outbox, entries, tabId));
-    const outbox = store.current().outbox;
+    const outbox = store.state().outbox;
     if (outbox.some((p) => !entries.sends.some((s) => s.nonce === p.nonce))) save(outbox, outbox);
     watchGrace();
   };
@@ -157,7 +154,7 @@ export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
   function watchGrace(): void {
     env.clearTimeout(timer);
     const ends = store
-      .current()
+      .state()
       .outbox.filter((p) => p.state === 'sending' && p.owner !== tabId && p.since !== undefined)
       .map((p) => p.since! + SEND_GRACE_MS);
     if (ends.length === 0) return;
@@ -180,7 +177,7 @@ export function makeSharedOutbox(options: SharedOutboxOptions): SharedOutbox {
     const changed = (event as StorageEvent).key;
     // Another key changed: room may have been made for what could not be stored.
     if (changed !== key && changed !== null) {
-      const outbox = store.peek().outbox;
+      const outbox = store.state().outbox;
       if (outbox.some((p) => p.unsaved)) save(outbox, outbox);
       return;
     }

@@ -1,7 +1,8 @@
 import { RpcErrorCode, type Conversation, type ServerEvent } from '../protocol/index.ts';
 import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
-import { applySnapshot, openChat } from './merge.ts';
+import { openChat } from './open-chat.ts';
+import { applySnapshot } from './snapshot.ts';
 import { makeRetryWait, reason } from './retry.ts';
 import type { Snapshot } from './state.ts';
 import type { ChatStore } from './store.ts';
@@ -55,7 +56,7 @@ export function makeSnapshotter(options: SnapshotterOptions): Snapshotter {
     retry.cancel();
     options.onRetryAt?.(0);
     const list = wantList;
-    const sid = store.current().open?.sid;
+    const sid = store.state().open?.sid;
     wantList = false;
     wantChat = false;
     const buffer: ServerEvent[] = (inFlight = []);

@@ -1,8 +1,9 @@
 import { batch, createSignal, type Accessor } from 'solid-js';
-import type { ServerEvent } from '../protocol/index.ts';
+import type { ChatMessage, ServerEvent } from '../protocol/index.ts';
 import type { Schedule } from './environment.ts';
-import { appended, appendEvent, appending, bubblesOf, type Appending } from './merge.ts';
+import { applyToBurst, type Burst, endBurst, startBurst } from './merge.ts';
 import type { Bubble, ChatState } from './state.ts';
+import { bubblesOf } from './bubbles.ts';
 
 export interface StoreOptions {
   /**
@@ -16,53 +17,86 @@ export interface StoreOptions {
  * The Solid side of the state: plain data is the truth and pure functions change it at once; the
  * signals only publish it for rendering. Unchanged rows and bubbles keep their objects, so views
  * keyed by `sid` or `key` keep their DOM nodes.
+ *
+ * A burst of new messages at the end of the open chat is appended once per publication, not once per
+ * message: k of them into a chat of n cost O(n + k), not O(n·k). Callers need not know: what they read
+ * and change is always current.
  */
 export interface ChatStore {
-  /** The state as last published (reactive). */
-  readonly view: Accessor<ChatState>;
-  /** The open chat's bubbles as last published (reactive). */
-  readonly bubbles: Accessor<readonly Bubble[]>;
-  /** The plain state, always current (queued events applied), for pure functions. */
-  current(): ChatState;
-  update(change: (state: ChatState) => ChatState): void;
   /**
-   * Applies a stream event (`applyEvent`), but a new message at the end of the open chat is only
-   * queued there (`appendEvent`): the queue is appended with one copy of the chat's messages before
-   * the state is next read (`current`), changed (`update`) or published, so a burst of k messages into
-   * a chat of n costs O(n + k), not O(n·k). `watch` listeners hear it then, as one change.
+   * The state as last published, for rendering (reactive).
+   * @example
+   * const contacts = () => store.view().contacts;
    */
+  readonly view: Accessor<ChatState>;
+  /** The open chat's bubbles as last published, for rendering (reactive). */
+  readonly bubbles: Accessor<readonly Bubble[]>;
+  /**
+   * The state now, every change and event applied, for decisions and pure functions (not tracked).
+   * Cheap in a burst: the open chat's newest messages are appended for the reader only when it reads
+   * `open.messages`.
+   * @example
+   * const sid = store.state().open?.sid;
+   */
+  state(): ChatState;
+  /**
+   * Changes the state now by a pure function of it, published with the next publication. In a burst,
+   * a change that leaves the open chat as it was (the rows, say) joins it; one that replaces it, or
+   * changes the outbox, ends it.
+   * @example
+   * store.update((s) => openChat(s, sid));
+   */
+  update(change: (state: ChatState) => ChatState): void;
+  /** Applies an event from the stream (`applyEvent`): a burst of them is appended once per publication. */
   apply(event: ServerEvent): void;
   /**
-   * The state with every event applied but the open chat's `messages`, which may lack the newest
-   * (queued by `apply`): for questions about the rows, the outbox, which chat is open. Appends nothing.
+   * Calls `listener` after each change of the state, from the state before it; answers the function
+   * that stops it. A burst is heard as one change, when it ends: published, disposed, or ended by a
+   * change; a change of the outbox is heard at once (storage keeps the outbox).
    */
-  peek(): ChatState;
-  /**
-   * `update` for a change that neither reads nor replaces the open chat (the rows, the outbox): made
-   * on `peek()`'s state, so the queued messages stay queued.
-   */
-  patch(change: (state: ChatState) => ChatState): void;
-  /** Calls `listener` after each change of the plain state; answers the function that stops it. */
   watch(listener: (next: ChatState, previous: ChatState) => void): () => void;
-  /** Publishes what is pending now. */
-  flush(): void;
+  /** Publishes what is pending now, without waiting for the schedule. */
+  publish(): void;
   /**
    * Runs `then` once, with the next publication (in the same batch, so what it sets renders together
-   * with the state), or at the next `flush` should nothing be pending.
+   * with the state), or at the next `publish` should nothing be pending.
+   * @example
+   * store.withNextPublication(() => setLoaded(true));
    */
   withNextPublication(then: () => void): void;
-  /** Drops a pending publication. */
+  /** Drops a pending publication; the watchers hear what a burst still held. */
   dispose(): void;
+}
+
+/**
+ * `burst`'s state, whole: its open chat's `messages` are appended when first read, so that asking
+ * about the rows, the outbox or which chat is open costs nothing in a burst.
+ */
+function stateOfBurst({ state, tail }: Burst): ChatState {
+  const open = state.open!;
+  // The tail grows in place as the burst goes on: this state has the messages it holds now.
+  const length = tail.length;
+  let messages: ChatMessage[] | undefined;
+  return {
+    ...state,
+    open: {
+      ...open,
+      get messages() {
+        return (messages ??= open.messages.concat(tail.slice(0, length)));
+      },
+    },
+  };
 }
 
 export function createChatStore(initial: ChatState, options: StoreOptions): ChatStore {
   const { schedule } = options;
   const cache = new WeakMap<object, Bubble>();
   const listeners = new Set<(next: ChatState, previous: ChatState) => void>();
+  // The state as the watchers last heard it: current but for a burst, which waits in `burst`.
   let plain = initial;
   let published = initial;
-  // Events applied since the state was last settled, while a message waits in the open chat's queue.
-  let run: Appending | undefined;
+  // The events applied since the state was last heard, while new messages wait in the open chat's tail.
+  let burst: Burst | undefined;
   let scheduled = false;
   let cancel: (() => void) | undefined;
   const [view, setView] = createSignal(initial);
@@ -75,7 +109,7 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   const [bubbles, setBubbles] = createSignal<readonly Bubble[]>(made.bubbles);
 
   let riders: (() => void)[] = [];
-  // Changes made since the last publication (an event queued counts as one): the schedule's measure of a burst.
+  // Changes made since the last publication (each event of a burst counts): the schedule's measure of a burst.
   let changes = 0;
 
   const set = (next: ChatState) => {
@@ -88,15 +122,29 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
     publishSoon();
   };
 
-  /** Appends the open chat's queue: `plain` is current again. */
+  /** Appends the burst's tail: `plain` is current again. */
   const settle = () => {
-    if (!run) return;
-    const next = appended(run);
-    run = undefined;
-    // Its events were counted as they were queued.
+    if (!burst) return;
+    const next = endBurst(burst);
+    burst = undefined;
+    // Its events were counted as they came.
     changes--;
     set(next);
   };
+
+  /** Takes `next` as the burst; ends it at once when nothing waits in it, or its outbox changed. */
+  const join = (next: Burst) => {
+    if (next.tail.length > 0 && next.state.outbox === plain.outbox) {
+      burst = next;
+      changes++;
+      return publishSoon();
+    }
+    burst = undefined;
+    set(endBurst(next));
+  };
+
+  /** The state now: `plain`, or the burst's, whole. */
+  const now = () => (burst ? stateOfBurst(burst) : plain);
 
   const publishSoon = () => {
     if (scheduled) return;
@@ -136,45 +184,27 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
   return {
     view,
     bubbles,
-    current() {
-      settle();
-      return plain;
-    },
+    state: now,
     update(change) {
-      settle();
-      set(change(plain));
+      const whole = now();
+      const next = change(whole);
+      if (next === whole) return;
+      // A change beside the waiting messages (the rows, say) joins the burst; one that replaces the
+      // open chat ends it.
+      join(
+        burst && next.open === whole.open
+          ? { state: { ...next, open: burst.state.open }, tail: burst.tail }
+          : startBurst(next),
+      );
     },
     apply(event) {
-      const next = appendEvent(run ?? appending(plain), event);
-      if (next.tail.length === 0) {
-        // Nothing queued (any more): an ordinary change.
-        run = undefined;
-        set(next.state);
-        return;
-      }
-      run = next;
-      changes++;
-      publishSoon();
-    },
-    peek: () => run?.state ?? plain,
-    patch(change) {
-      if (!run) return set(change(plain));
-      const state = change(run.state);
-      if (state === run.state) return;
-      if (state.open !== run.state.open) {
-        // Not a patch after all: made again on the current state.
-        settle();
-        return set(change(plain));
-      }
-      run = { state, tail: run.tail };
-      changes++;
-      publishSoon();
+      join(applyToBurst(burst ?? startBurst(plain), event));
     },
     watch(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    flush() {
+    publish() {
       cancel?.();
       flush();
     },
@@ -182,13 +212,12 @@ export function createChatStore(initial: ChatState, options: StoreOptions): Chat
       riders.push(then);
     },
     dispose() {
-      // What a queued burst changed reaches the watchers (the outbox written to storage) before it goes.
+      // What a burst changed reaches the watchers before it goes.
       settle();
       cancel?.();
       cancel = undefined;
       scheduled = false;
       riders = [];
-      run = undefined;
       changes = 0;
     },
   };

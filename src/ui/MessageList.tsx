@@ -91,7 +91,7 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
   const loadOlder = async () => {
     try {
       await session.loadOlder();
-      session.store.flush();
+      session.store.publish();
       return true;
     } catch (error) {
       console.warn(`[hero-messaging] could not load older messages: ${(error as Error).message}`);
@@ -137,7 +137,7 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
     on(
       () => props.sid,
       (sid) => {
-        const row = findRow(session.store.current().conversations, sid);
+        const row = findRow(session.store.state().conversations, sid);
         opened = {
           sid,
           unread: row?.unread_count ?? 0,

@@ -78,10 +78,13 @@ export function createNotifications(options: NotificationsOptions): Notification
         session.shownElsewhere(message.conversation_sid)
       )
         return;
-      const shown = new api(contactName(message.sender_public_key, session.store.peek().contacts), {
-        body: notificationPreview(message.content),
-        tag: message.sid,
-      });
+      const shown = new api(
+        contactName(message.sender_public_key, session.store.state().contacts),
+        {
+          body: notificationPreview(message.content),
+          tag: message.sid,
+        },
+      );
       shown.onclick = () => {
         (options.focus ?? (() => globalThis.focus()))();
         options.open(message.conversation_sid);

@@ -2,7 +2,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage, type Receipt } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
 import { makeEditor } from '../../src/sync/editor.ts';
-import { applyEvent, applySnapshot, bubblesOf, openChat, queueSend } from '../../src/sync/merge.ts';
+import { bubblesOf } from '../../src/sync/bubbles.ts';
+import { applyEvent } from '../../src/sync/merge.ts';
+import { openChat } from '../../src/sync/open-chat.ts';
+import { queueSend } from '../../src/sync/sends.ts';
+import { applySnapshot } from '../../src/sync/snapshot.ts';
 import { makeReadMarker } from '../../src/sync/read-marker.ts';
 import { seenOf } from '../../src/sync/receipts.ts';
 import { findRow } from '../../src/sync/rows.ts';
@@ -164,7 +168,7 @@ describe('editing and deleting own messages (makeEditor)', () => {
     );
     const sender = makeSender(parts);
     const editor = makeEditor({ ...parts, sender });
-    const bubble = (key: string) => bubblesOf(store.current()).find((b) => b.key === key)!;
+    const bubble = (key: string) => bubblesOf(store.state()).find((b) => b.key === key)!;
     return { client, store, sender, editor, bubble };
   }
 
@@ -213,7 +217,7 @@ describe('editing and deleting own messages (makeEditor)', () => {
       own(1, { content: 'fixed', edited_at: NOW_S, updated_seq: 7 }),
     );
     expect(await done).toEqual({ ok: true });
-    expect(bubblesOf(store.current())[0]).toMatchObject({
+    expect(bubblesOf(store.state())[0]).toMatchObject({
       key: 'n:n1',
       content: 'fixed',
       edited: true,
@@ -233,7 +237,7 @@ describe('editing and deleting own messages (makeEditor)', () => {
         chat: { sid: 'c1', messages: [own(1), chatMessage(2)], hasOlder: false },
       }),
     );
-    expect(bubblesOf(store.current()).map((b) => b.content)).toEqual(['fixed', 'text 2']);
+    expect(bubblesOf(store.state()).map((b) => b.content)).toEqual(['fixed', 'text 2']);
   });
 
   it('deletes a sent message: a tombstone keeps its place', async () => {
@@ -244,7 +248,7 @@ describe('editing and deleting own messages (makeEditor)', () => {
       own(1, { content: '', deleted: true, updated_seq: 8 }),
     );
     expect(await done).toEqual({ ok: true });
-    expect(bubblesOf(store.current()).map((b) => [b.key, b.deleted])).toEqual([
+    expect(bubblesOf(store.state()).map((b) => [b.key, b.deleted])).toEqual([
       ['n:n1', true],
       ['s:m2', undefined],
     ]);
@@ -322,9 +326,9 @@ describe('editing and deleting own messages (makeEditor)', () => {
         retryable: true,
       }),
     );
-    const pending = bubblesOf(store.current()).at(-1)!;
+    const pending = bubblesOf(store.state()).at(-1)!;
     expect(await editor.edit(pending, 'the')).toEqual({ ok: true });
-    expect(store.current().outbox[0]!.content).toBe('the');
+    expect(store.state().outbox[0]!.content).toBe('the');
     expect(client.calls).toHaveLength(0);
   });
 
@@ -340,8 +344,8 @@ describe('editing and deleting own messages (makeEditor)', () => {
         retryable: true,
       }),
     );
-    expect(await editor.remove(bubblesOf(store.current()).at(-1)!)).toEqual({ ok: true });
-    expect(store.current().outbox).toEqual([]);
+    expect(await editor.remove(bubblesOf(store.state()).at(-1)!)).toEqual({ ok: true });
+    expect(store.state().outbox).toEqual([]);
     expect(client.calls).toHaveLength(0);
   });
 
@@ -349,7 +353,7 @@ describe('editing and deleting own messages (makeEditor)', () => {
     const { client, editor, sender, store } = setup([]);
     sender.send('c1', 'teh');
     await settle();
-    const held = bubblesOf(store.current())[0]!;
+    const held = bubblesOf(store.state())[0]!;
     client.reply('conversation.send_message', { ...own(3, { content: 'teh' }), nonce: 'n1' });
     await settle();
     const done = editor.edit(held, 'the');
@@ -363,14 +367,14 @@ describe('editing and deleting own messages (makeEditor)', () => {
       nonce: 'n1',
     });
     expect(await done).toEqual({ ok: true });
-    expect(bubblesOf(store.current()).map((b) => b.content)).toEqual(['the']);
+    expect(bubblesOf(store.state()).map((b) => b.content)).toEqual(['the']);
   });
 
   it("an edit while the send is on its way follows it, even when the stream's copy confirms it first", async () => {
     const { client, editor, sender, store } = setup([]);
     sender.send('c1', 'teh');
     await settle();
-    await editor.edit(bubblesOf(store.current())[0]!, 'the');
+    await editor.edit(bubblesOf(store.state())[0]!, 'the');
     const stored = { ...own(3, { content: 'teh' }), nonce: 'n1' };
     store.update((s) => applyEvent(s, { type: 'chatmessage.new', data: stored }));
     client.reply('conversation.send_message', stored);
@@ -388,7 +392,7 @@ describe('editing and deleting own messages (makeEditor)', () => {
     await settle();
     client.failWith('conversation.send_message', new CommunicationError('network', 'fetch failed'));
     await settle();
-    await editor.edit(bubblesOf(store.current())[0]!, 'the');
+    await editor.edit(bubblesOf(store.state())[0]!, 'the');
     sender.retry('n1');
     await settle();
     expect(client.pending('conversation.send_message')[0]!.params).toMatchObject({
@@ -409,7 +413,7 @@ describe('editing and deleting own messages (makeEditor)', () => {
     const { client, editor, sender, store } = setup([]);
     sender.send('c1', 'teh');
     await settle();
-    expect(await editor.edit(bubblesOf(store.current())[0]!, 'the')).toEqual({ ok: true });
+    expect(await editor.edit(bubblesOf(store.state())[0]!, 'the')).toEqual({ ok: true });
     client.reply('conversation.send_message', { ...own(3, { content: 'teh' }), nonce: 'n1' });
     await settle();
     expect(client.pending('conversation.edit_message')[0]!.params).toEqual({
@@ -422,7 +426,7 @@ describe('editing and deleting own messages (makeEditor)', () => {
       nonce: 'n1',
     });
     await settle();
-    expect(bubblesOf(store.current()).map((b) => [b.content, b.edited])).toEqual([['the', true]]);
+    expect(bubblesOf(store.state()).map((b) => [b.content, b.edited])).toEqual([['the', true]]);
   });
 });
 
@@ -466,7 +470,7 @@ describe('the session: typing on the stream', () => {
 
 describe('keeping the open chat light (keepNewest)', () => {
   it('keeps the newest messages and says older ones can be paged back; a chat without seq keeps all', async () => {
-    const { keepNewest } = await import('../../src/sync/merge.ts');
+    const { keepNewest } = await import('../../src/sync/open-chat.ts');
     const messages = Array.from({ length: 10 }, (_, i) => chatMessage(i + 1));
     const state = applySnapshot(openChat(initialState('bob'), 'c1'), {
       chat: { sid: 'c1', messages, hasOlder: false },

@@ -28,7 +28,7 @@ describe('the contacts', () => {
     expect(client.calls).toHaveLength(1);
     client.reply('contact.list', ALICE);
     await settle();
-    expect(store.current().contacts).toEqual(ALICE);
+    expect(store.state().contacts).toEqual(ALICE);
     contacts.ensure();
     expect(client.calls).toHaveLength(1);
   });
@@ -49,7 +49,7 @@ describe('the contacts', () => {
     await vi.advanceTimersByTimeAsync(1000);
     client.reply('contact.list', ALICE);
     await settle();
-    expect(store.current().contacts).toEqual(ALICE);
+    expect(store.state().contacts).toEqual(ALICE);
     expect(warn).toHaveBeenCalledTimes(1);
   });
 

@@ -8,14 +8,11 @@ import {
   type ServerEvent,
 } from '../../src/protocol/index.ts';
 import { CommunicationService } from '../../mocks/backend/service.ts';
-import {
-  applyEvent,
-  applyEvents,
-  applySnapshot,
-  bubblesOf,
-  openChat,
-  sendSucceeded,
-} from '../../src/sync/merge.ts';
+import { bubblesOf } from '../../src/sync/bubbles.ts';
+import { applyEvent, applyEvents } from '../../src/sync/merge.ts';
+import { openChat } from '../../src/sync/open-chat.ts';
+import { sendSucceeded } from '../../src/sync/sends.ts';
+import { applySnapshot } from '../../src/sync/snapshot.ts';
 import { byActivity, rowSlice, type Row } from '../../src/sync/rows.ts';
 import { initialState, type ChatState, type Snapshot } from '../../src/sync/state.ts';
 

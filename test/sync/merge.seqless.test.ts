@@ -1,21 +1,17 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, Conversation, ServerEvent } from '../../src/protocol/index.ts';
-import {
-  applyEvent,
-  applyEvents,
-  applySnapshot,
-  bubblesOf,
-  openChat,
-  queueSend,
-  sendSucceeded,
-  totalUnread,
-} from '../../src/sync/merge.ts';
+import { bubblesOf, totalUnread } from '../../src/sync/bubbles.ts';
+import { applyEvent, applyEvents } from '../../src/sync/merge.ts';
+import { openChat } from '../../src/sync/open-chat.ts';
+import { queueSend, sendSucceeded } from '../../src/sync/sends.ts';
+import { applySnapshot } from '../../src/sync/snapshot.ts';
 import { findRow, rowSlice } from '../../src/sync/rows.ts';
 import { initialState, type ChatState } from '../../src/sync/state.ts';
 
 // The rules for a server that sends no `seq`, no `nonce` and no `unread_count` (the production server
-// as shipped): each test fails when its rule is taken out of src/sync/merge.ts.
+// as shipped): each test fails when its rule is taken out of the merge rules (src/sync/merge.ts,
+// conversations.ts, snapshot.ts, sends.ts).
 
 const T = 1_700_000_000;
 /** A message as that server writes it: no seq, no nonce. */

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyEvent,
-  applySnapshot,
-  bubblesOf,
-  openChat,
-  queueSend,
-  sendFailed,
-} from '../../src/sync/merge.ts';
+import { bubblesOf } from '../../src/sync/bubbles.ts';
+import { applyEvent } from '../../src/sync/merge.ts';
+import { openChat } from '../../src/sync/open-chat.ts';
+import { queueSend, sendFailed } from '../../src/sync/sends.ts';
+import { applySnapshot } from '../../src/sync/snapshot.ts';
 import { initialState } from '../../src/sync/state.ts';
 import { chatMessage as msg } from '../support/messages.ts';
 

@@ -2,7 +2,8 @@ import { findRow, putRow } from '../../src/sync/rows.ts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
-import { applySnapshot, openChat } from '../../src/sync/merge.ts';
+import { openChat } from '../../src/sync/open-chat.ts';
+import { applySnapshot } from '../../src/sync/snapshot.ts';
 import { makeReadMarker } from '../../src/sync/read-marker.ts';
 import { initialState } from '../../src/sync/state.ts';
 import { row } from '../support/session-env.ts';
@@ -17,7 +18,7 @@ function setup(unread = 3) {
   const world = createUnitWorld(openChat(initial, 'c1'));
   const { client, store, controller } = world;
   const marker = makeReadMarker({ ...world.parts, delayMs: 300 });
-  const unreadOf = (sid: string) => findRow(store.current().conversations, sid)!.unread_count;
+  const unreadOf = (sid: string) => findRow(store.state().conversations, sid)!.unread_count;
   return { client, store, marker, unreadOf, world, controller };
 }
 

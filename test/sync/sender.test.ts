@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RpcErrorCode } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
-import { applyEvent, openChat } from '../../src/sync/merge.ts';
+import { applyEvent } from '../../src/sync/merge.ts';
+import { openChat } from '../../src/sync/open-chat.ts';
 import {
   outboxKey,
   OUTBOX_MAX_AGE_MS,
@@ -32,7 +33,7 @@ function setup(stored: PendingSend[] = [], withKey = true) {
     outboxKey: withKey ? KEY : undefined,
   });
   const outbox = () =>
-    store.current().outbox.map((p) => ({
+    store.state().outbox.map((p) => ({
       nonce: p.nonce,
       state: p.state,
       failure: p.failure,
@@ -62,7 +63,7 @@ describe('the sender', () => {
   it('shows a send at once, trimmed, and drops it from the outbox when the server confirms it', async () => {
     const { client, store, sender, outbox } = setup();
     expect(sender.send('c1', '  hello  ')).toEqual({ ok: true });
-    expect(store.current().outbox).toMatchObject([
+    expect(store.state().outbox).toMatchObject([
       { nonce: 'n1', content: 'hello', state: 'sending', created_at: 1_700_000_000_000 },
     ]);
     await settle();
@@ -74,7 +75,7 @@ describe('the sender', () => {
     client.reply('conversation.send_message', echo('n1', 'hello'));
     await settle();
     expect(outbox()).toEqual([]);
-    expect(store.current().open!.messages.map((m) => m.content)).toEqual(['hello']);
+    expect(store.state().open!.messages.map((m) => m.content)).toEqual(['hello']);
   });
 
   it('does not send a message discarded before its turn', async () => {

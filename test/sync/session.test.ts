@@ -148,7 +148,7 @@ describe('the chat session', () => {
       outboxKey: key,
       legacyOutboxKey: legacy,
     });
-    expect(t.session.store.current().outbox.map((p) => p.content)).toEqual(['waiting']);
+    expect(t.session.store.state().outbox.map((p) => p.content)).toEqual(['waiting']);
     expect([...storage.keys()]).toEqual([key]);
   });
 
@@ -161,7 +161,7 @@ describe('the chat session', () => {
       { type: 'chatmessage.new', data: fromAlice(7, 'c2') },
     );
     await settle();
-    expect(findRow(t.session.store.current().conversations, 'c2')!.last_message).toBe('text 6');
+    expect(findRow(t.session.store.state().conversations, 'c2')!.last_message).toBe('text 6');
   });
 
   it('publishes the rows before the status says Live', async () => {
@@ -183,7 +183,7 @@ describe('the chat session', () => {
     t.client.reply('conversation.list', [row('c1')]);
     // The answer's own task: merged into the store, not yet published, not yet Live.
     await withinTask();
-    expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
+    expect(rowSlice(t.session.store.state().conversations).map((c) => c.sid)).toEqual(['c1']);
     expect(rowSlice(t.session.store.view().conversations)).toEqual([]);
     expect(t.state()).toBe('connecting');
     await settle();
@@ -199,7 +199,7 @@ describe('the chat session', () => {
     await settle();
     t.client.reply('conversation.list', [row('c1')]);
     await withinTask();
-    expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
+    expect(rowSlice(t.session.store.state().conversations).map((c) => c.sid)).toEqual(['c1']);
     // Before the rows render, the server says the stream lost track: that snapshot may be stale.
     t.sub.event({ type: 'resync', data: { reason: 'new epoch' } });
     await settle();
@@ -278,7 +278,7 @@ describe('the chat session', () => {
     expect(t.client.pending('conversation.list')).toHaveLength(0);
     t.sub.event({ type: 'chatmessage.new', data: fromAlice(6) });
     await settle();
-    expect(rowAt(t.session.store.current().conversations, 0)!.last_message).toBe('text 6');
+    expect(rowAt(t.session.store.state().conversations, 0)!.last_message).toBe('text 6');
   });
 
   it('takes a new snapshot when a connection starts without a position, and is not live until it lands', async () => {
@@ -389,13 +389,13 @@ describe('the chat session', () => {
     const t = start();
     await t.goLive();
     t.session.open('c1');
-    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(2);
+    expect(rowAt(t.session.store.state().conversations, 0)!.unread_count).toBe(2);
     t.client.reply('conversation.list_messages', [fromAlice(1)]);
     await settle();
     // Opening the chat already open fetches nothing again.
     t.session.open('c1');
     expect(t.client.pending('conversation.list_messages')).toHaveLength(0);
-    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
+    expect(rowAt(t.session.store.state().conversations, 0)!.unread_count).toBe(0);
     await vi.advanceTimersByTimeAsync(300);
     expect(t.client.pending('conversation.mark_read').map((c) => c.params)).toEqual([
       { sid: 'c1' },
@@ -415,7 +415,7 @@ describe('the chat session', () => {
     t.sub.event({ type: 'chatmessage.new', data: fromAlice(9) });
     t.sub.event({ type: 'conversation.updated', data: row('c1', { seq: 10, unread_count: 1 }) });
     await settle();
-    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
+    expect(rowAt(t.session.store.state().conversations, 0)!.unread_count).toBe(0);
     await vi.advanceTimersByTimeAsync(300);
     expect(t.client.pending('conversation.mark_read')).toHaveLength(1);
   });
@@ -431,7 +431,7 @@ describe('the chat session', () => {
     expect(t.client.pending('conversation.mark_read')).toHaveLength(0);
     t.sub.event({ type: 'conversation.updated', data: row('c1', { seq: 8, unread_count: 1 }) });
     await settle();
-    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
+    expect(rowAt(t.session.store.state().conversations, 0)!.unread_count).toBe(0);
     await vi.advanceTimersByTimeAsync(300);
     expect(t.client.pending('conversation.mark_read')).toHaveLength(1);
   });
@@ -461,13 +461,16 @@ describe('the chat session', () => {
       await settle();
       const incoming: string[] = [];
       t.session.onIncoming((m) => incoming.push(m.sid));
+      // How many messages the open chat had when the store's watchers last heard it change.
       const seen: number[] = [];
+      let heard = 0;
+      t.session.store.watch((next) => (heard = next.open!.messages.length));
       for (const event of burst) {
         t.sub.event(event);
         await settle();
-        seen.push(t.session.store.peek().open!.messages.length);
+        seen.push(heard);
       }
-      const state = t.session.store.current();
+      const state = t.session.store.state();
       const calls = t.client.calls.map((c) => [c.method, c.params]);
       await vi.advanceTimersByTimeAsync(300);
       return {
@@ -504,7 +507,7 @@ describe('the chat session', () => {
     // The open chat, in view, is read: the server's count of it is cleared as it comes.
     expect(findRow(batched.state.conversations, 'c1')!.unread_count).toBe(0);
     queued.splice(0).forEach((publish) => publish());
-    expect(batched.t.session.store.view()).toBe(batched.t.session.store.current());
+    expect(batched.t.session.store.view()).toBe(batched.t.session.store.state());
   });
 
   it('marks the chat opened while hidden as read when the page becomes visible, and retries the stream at once', async () => {
@@ -514,11 +517,11 @@ describe('the chat session', () => {
     t.session.open('c1');
     t.client.reply('conversation.list_messages', []);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(2);
+    expect(rowAt(t.session.store.state().conversations, 0)!.unread_count).toBe(2);
     expect(t.sub.retries).toBe(0);
     t.world.setVisible(true);
     expect(t.sub.retries).toBe(1);
-    expect(rowAt(t.session.store.current().conversations, 0)!.unread_count).toBe(0);
+    expect(rowAt(t.session.store.state().conversations, 0)!.unread_count).toBe(0);
     await vi.advanceTimersByTimeAsync(300);
     expect(t.client.pending('conversation.mark_read')).toHaveLength(1);
   });
@@ -605,8 +608,8 @@ describe('the chat session', () => {
     });
     t.client.reply('conversation.list_messages', [fromAlice(4)]);
     await older;
-    expect(t.session.store.current().open).toMatchObject({ hasOlder: false });
-    expect(t.session.store.current().open!.messages.map((m) => m.seq)).toEqual([4, 5, 6]);
+    expect(t.session.store.state().open).toMatchObject({ hasOlder: false });
+    expect(t.session.store.state().open!.messages.map((m) => m.seq)).toEqual([4, 5, 6]);
     await t.session.loadOlder();
     expect(t.client.pending('conversation.list_messages')).toHaveLength(0);
   });
@@ -621,7 +624,7 @@ describe('the chat session', () => {
     };
     t.client.reply('conversation.list_messages', [bare(5), bare(6)]);
     await settle();
-    expect(t.session.store.current().open).toMatchObject({ hasOlder: true });
+    expect(t.session.store.state().open).toMatchObject({ hasOlder: true });
     const older = t.session.loadOlder();
     await settle();
     expect(t.client.pending('conversation.list_messages')[0]!.params).toEqual({
@@ -630,13 +633,13 @@ describe('the chat session', () => {
     });
     t.client.reply('conversation.list_messages', [bare(3), bare(4), bare(5), bare(6)]);
     await older;
-    expect(t.session.store.current().open!.messages.map((m) => m.sid)).toEqual([
+    expect(t.session.store.state().open!.messages.map((m) => m.sid)).toEqual([
       'm3',
       'm4',
       'm5',
       'm6',
     ]);
-    expect(t.session.store.current().open).toMatchObject({ hasOlder: true });
+    expect(t.session.store.state().open).toMatchObject({ hasOlder: true });
   });
 
   it('reuses a direct chat with the same person and creates a group otherwise', async () => {
@@ -654,7 +657,7 @@ describe('the chat session', () => {
       row('g1', { name: 'Crew', participant_keys: ['bob', 'alice', 'carol'], seq: 9 }),
     );
     await expect(group).resolves.toBe('g1');
-    expect(rowSlice(t.session.store.current().conversations).map((c) => c.sid)).toContain('g1');
+    expect(rowSlice(t.session.store.state().conversations).map((c) => c.sid)).toContain('g1');
   });
 
   it('stops everything on dispose: the stream, every timer and retry, the visibility listener, the outbox', async () => {

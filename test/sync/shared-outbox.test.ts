@@ -206,7 +206,7 @@ describe('the outbox shared by the tabs of one identity', () => {
     // Another tab writes the outbox before a's next publication.
     b.session.send('other');
     await vi.advanceTimersByTimeAsync(1);
-    const pending = a.session.store.current().outbox.map((p) => p.content);
+    const pending = a.session.store.state().outbox.map((p) => p.content);
     expect(pending).toEqual(['other']);
     expect(storedContents()).toEqual(['other']);
   });

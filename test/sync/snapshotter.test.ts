@@ -2,7 +2,8 @@ import { rowAt, rowSlice } from '../../src/sync/rows.ts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode } from '../../src/protocol/index.ts';
 import { CommunicationError } from '../../src/sdk/index.ts';
-import { applyEvent, openChat } from '../../src/sync/merge.ts';
+import { applyEvent } from '../../src/sync/merge.ts';
+import { openChat } from '../../src/sync/open-chat.ts';
 import { makeSnapshotter } from '../../src/sync/snapshotter.ts';
 import { initialState } from '../../src/sync/state.ts';
 import { chatMessage } from '../support/messages.ts';
@@ -46,9 +47,9 @@ describe('the snapshotter', () => {
     client.reply('conversation.list', [row('c1')]);
     client.reply('conversation.list_messages', [chatMessage(1), chatMessage(2)]);
     await settle();
-    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
-    expect(store.current().open).toMatchObject({ sid: 'c1', loaded: true, hasOlder: true });
-    expect(store.current().open!.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(rowSlice(store.state().conversations).map((c) => c.sid)).toEqual(['c1']);
+    expect(store.state().open).toMatchObject({ sid: 'c1', loaded: true, hasOlder: true });
+    expect(store.state().open!.messages.map((m) => m.seq)).toEqual([1, 2]);
     expect(taken).toEqual([{ list: true, sid: 'c1' }]);
   });
 
@@ -58,7 +59,7 @@ describe('the snapshotter', () => {
     expect(chat.client.calls.map((c) => c.method)).toEqual(['conversation.list_messages']);
     chat.client.reply('conversation.list_messages', [chatMessage(1)]);
     await settle();
-    expect(chat.store.current().open).toMatchObject({ loaded: true, hasOlder: false });
+    expect(chat.store.state().open).toMatchObject({ loaded: true, hasOlder: false });
     const list = setup();
     list.snapshotter.request(true);
     expect(list.client.calls.map((c) => c.method)).toEqual(['conversation.list']);
@@ -89,8 +90,8 @@ describe('the snapshotter', () => {
     client.reply('conversation.list', [row('c1', { seq: 2 })]);
     client.reply('conversation.list_messages', [chatMessage(1), chatMessage(2)]);
     await settle();
-    expect(store.current().open!.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
-    expect(rowAt(store.current().conversations, 0)!.seq).toBe(3);
+    expect(store.state().open!.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(rowAt(store.state().conversations, 0)!.seq).toBe(3);
   });
 
   it('shows the first part of the first list at once, the events meanwhile on top, until the whole list replaces it', async () => {
@@ -104,15 +105,15 @@ describe('the snapshotter', () => {
       row('c1', { seq: 2, unread_count: 1 }),
       row('c2', { unread_count: 2 }),
     ] as never);
-    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2']);
+    expect(rowSlice(store.state().conversations).map((c) => c.sid)).toEqual(['c1', 'c2']);
     // The message that came meanwhile is on top of the first part too.
-    expect(rowAt(store.current().conversations, 0)!.seq).toBe(3);
+    expect(rowAt(store.state().conversations, 0)!.seq).toBe(3);
     expect(taken).toEqual([]);
     client.reply('conversation.list', [row('c1', { seq: 2 }), row('c2'), row('c3')]);
     client.reply('conversation.list_messages', [chatMessage(1), chatMessage(2)]);
     await settle();
-    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2', 'c3']);
-    expect(rowAt(store.current().conversations, 0)!.seq).toBe(3);
+    expect(rowSlice(store.state().conversations).map((c) => c.sid)).toEqual(['c1', 'c2', 'c3']);
+    expect(rowAt(store.state().conversations, 0)!.seq).toBe(3);
     expect(taken).toEqual([{ list: true, sid: 'c1' }]);
   });
 
@@ -125,10 +126,10 @@ describe('the snapshotter', () => {
     // No other run starts while this one still waits for its list.
     expect(client.pending('conversation.list')).toEqual([call]);
     call.onFirst!([row('c1')] as never);
-    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
+    expect(rowSlice(store.state().conversations).map((c) => c.sid)).toEqual(['c1']);
     client.reply('conversation.list', [row('c1'), row('c2')]);
     await settle();
-    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2']);
+    expect(rowSlice(store.state().conversations).map((c) => c.sid)).toEqual(['c1', 'c2']);
     expect(taken).toEqual([{ list: true, sid: undefined }]);
     expect(snapshotter.listWanted).toBe(false);
     // The list is in: a chat page tried again is no wait to tell the person about.
@@ -144,8 +145,8 @@ describe('the snapshotter', () => {
     client.failWith('conversation.list', networkError());
     client.reply('conversation.list_messages', [chatMessage(1), chatMessage(2)]);
     await settle();
-    expect(store.current().open).toMatchObject({ sid: 'c1', loaded: true });
-    expect(store.current().open!.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(store.state().open).toMatchObject({ sid: 'c1', loaded: true });
+    expect(store.state().open!.messages.map((m) => m.seq)).toEqual([1, 2]);
     expect(taken).toEqual([{ list: false, sid: 'c1' }]);
     expect(snapshotter.listWanted).toBe(true);
     expect(retryAt).toEqual([0, Date.now() + 500]);
@@ -160,7 +161,7 @@ describe('the snapshotter', () => {
     await settle();
     snapshotter.request(true);
     client.pending('conversation.list')[0]!.onFirst!([row('c9')] as never);
-    expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1', 'c2', 'c3']);
+    expect(rowSlice(store.state().conversations).map((c) => c.sid)).toEqual(['c1', 'c2', 'c3']);
   });
 
   it('retries a failed snapshot after the backoff delay, and says why and when', async () => {
@@ -220,9 +221,9 @@ describe('the snapshotter', () => {
       client.failWith('conversation.list_messages', rpcError(code));
       client.reply('conversation.list', [row('c1')]);
       await settle();
-      expect(store.current().open).toBeUndefined();
+      expect(store.state().open).toBeUndefined();
       // The list that came with it is kept at once, not fetched again.
-      expect(rowSlice(store.current().conversations).map((c) => c.sid)).toEqual(['c1']);
+      expect(rowSlice(store.state().conversations).map((c) => c.sid)).toEqual(['c1']);
       expect(snapshotter.listWanted).toBe(false);
       await vi.advanceTimersByTimeAsync(500);
       expect(client.pending('conversation.list')).toHaveLength(0);
@@ -236,7 +237,7 @@ describe('the snapshotter', () => {
     store.update((s) => openChat(s, 'other'));
     client.failWith('conversation.list_messages', rpcError(RpcErrorCode.NotFound));
     await settle();
-    expect(store.current().open?.sid).toBe('other');
+    expect(store.state().open?.sid).toBe('other');
   });
 
   it('neither retries nor complains after its signal aborts, nor after dispose', async () => {
