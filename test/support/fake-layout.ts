@@ -12,7 +12,7 @@ export interface FakeViewport {
  * A stand-in for layout in happy-dom (which has none) for one scroller: its direct children are stacked
  * `rowPx` tall each (a failed send, whose note adds a line, `failedPx`), the viewport is `viewportPx`
  * tall at the top of the window, and `scrollTop` (clamped) moves the children. Enough for code that measures
- * rows against the viewport; restore with `vi.restoreAllMocks()`.
+ * rows against the viewport; put back after the test by test/setup.ts.
  */
 export function fakeLayout(
   scroller: HTMLElement,

@@ -11,6 +11,7 @@ import {
   type WindowOptions,
 } from '../../../src/ui/window/index.ts';
 import { oncePerFrame } from '../../../src/ui/frames.ts';
+import { useFakeClock } from '../../support/clock.ts';
 import { fakeLayout, fakeResizes } from '../../support/fake-layout.ts';
 
 interface Row {
@@ -20,16 +21,15 @@ interface Row {
 const rows = (from: number, to: number): Row[] =>
   Array.from({ length: to - from }, (_, i) => ({ id: `r${from + i}` }));
 
+// Timers and spies are put back by test/setup.ts; the ResizeObserver stub, here.
 const disposers: (() => void)[] = [];
 beforeEach(() => {
-  vi.useFakeTimers();
+  useFakeClock();
   fakeResizes();
 });
 afterEach(() => {
   for (const dispose of disposers.splice(0)) dispose();
   document.body.innerHTML = '';
-  vi.useRealTimers();
-  vi.restoreAllMocks();
   vi.unstubAllGlobals();
 });
 
