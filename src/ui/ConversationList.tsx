@@ -1,12 +1,4 @@
-import {
-  createComputed,
-  createEffect,
-  createMemo,
-  createSignal,
-  on,
-  onCleanup,
-  Show,
-} from 'solid-js';
+import { createComputed, createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import { indexOfRow, rowCount, rowSlice, type Row } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
@@ -14,7 +6,7 @@ import { EnableNotifications } from './EnableNotifications.tsx';
 import { contactName, conversationTitle, listTime } from './format.ts';
 import { ListState, useNewChatBlocked } from './ListState.tsx';
 import { StatusPill } from './StatusPill.tsx';
-import { createWindow, keepingPlace, onResize, Windowed, type Sequence } from './window/index.ts';
+import { createListScroll, createWindow, Windowed, type Sequence } from './window/index.ts';
 
 /** What the island asks of the list from outside it. */
 export interface ListHandle {
@@ -53,14 +45,12 @@ export function ConversationList(props: ConversationListProps) {
       indexOfKey: (sid) => indexOfRow(all, sid),
     };
   });
-  // Pinned, 20 rows: a screen and a half of a laptop's list; `fill` adds what a taller one needs.
+  // Pinned, 20 rows: a screen and a half of a laptop's list; the scroll fills a taller one.
   const win = createWindow({
     list: rows,
     key: (c) => c.sid,
     edge: 'start',
     pinned: 20,
-    chunk: 40,
-    max: 200,
     holdBy: 'index',
   });
   // The row that takes the list's one Tab stop: the last one focused, else the open one, else the first.
@@ -74,61 +64,13 @@ export function ConversationList(props: ConversationListProps) {
     return shown[0]?.sid;
   });
 
-  /**
-   * Renders rows while what is rendered does not fill a screen and a half (a tall host): as many more
-   * as the rows rendered say are missing, not a chunk, since every row rendered at the top is work in
-   * each frame of a burst that moves rows there.
-   */
-  const fill = () => {
-    if (!scroller || !win.pinned()) return;
-    const want = scroller.clientHeight * 1.5;
-    while (
-      scroller.scrollHeight < want &&
-      win.grow(
-        Math.ceil(((want - scroller.scrollHeight) * win.rows().length) / scroller.scrollHeight),
-      )
-    );
-  };
-  // Only when the number of rows changes: reading the layout on every publication of a burst would
-  // force a layout per frame. In the next frame, where the layout is due anyway: read at once, it
-  // would add the layout of a first screen of rows to the task that rendered them.
-  const count = createMemo(() => rows().length);
-  createEffect(
-    on(count, () => {
-      const frame = requestAnimationFrame(fill);
-      onCleanup(() => cancelAnimationFrame(frame));
-    }),
-  );
-
-  /**
-   * The list's element, and `fill` again whenever it changes size: a host that grows taller after the
-   * rows are in (a resized window, a drawer opened, a container shown) would otherwise have rows it
-   * cannot scroll to. In the next frame, with the new layout.
-   */
-  const watch = (el: HTMLUListElement) => {
-    scroller = el;
-    // A detached list fills nothing.
-    onResize(el, () => requestAnimationFrame(fill));
-  };
-
-  const onScroll = () => {
-    if (!scroller) return;
-    const { start, end } = win.range();
-    if (
-      scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_EDGE_PX &&
-      end < rows().length
-    ) {
-      keepingPlace(scroller, ROW, () => win.later());
-    } else if (scroller.scrollTop < NEAR_EDGE_PX && start > 0) {
-      keepingPlace(scroller, ROW, () => win.earlier());
-    } else if (scroller.scrollTop === 0 && start === 0) {
-      win.pin();
-      fill();
-    } else if (win.pinned() && scroller.scrollTop > 0) {
-      // Leaving the top: the rendered stretch stays where it is while rows jump to the top.
-      win.hold();
-    }
-  };
+  // Held once the reader leaves the top; near either end of the rendered rows, the window steps.
+  const scroll = createListScroll({
+    window: win,
+    row: ROW,
+    nearEnd: NEAR_EDGE_PX,
+    nearStart: NEAR_EDGE_PX,
+  });
 
   /** Focuses row `index` of the whole list, bringing it into the window first. */
   const focusRow = (index: number) => {
@@ -136,8 +78,8 @@ export function ConversationList(props: ConversationListProps) {
     if (total === 0) return;
     const at = Math.max(0, Math.min(total - 1, index));
     const sid = rows().slice(at, at + 1)[0]!.sid;
-    if (at === 0) win.pin();
-    else keepingPlace(scroller, ROW, () => win.reveal(at));
+    if (at === 0) scroll.toEdge();
+    else scroll.keep(() => win.reveal(at));
     setFocusSid(sid);
     const row = scroller?.querySelector<HTMLButtonElement>(`${ROW}[data-sid="${CSS.escape(sid)}"]`);
     row?.focus();
@@ -178,12 +120,10 @@ export function ConversationList(props: ConversationListProps) {
   const onKeyDown = (e: KeyboardEvent) => {
     const current = focusSid() ?? tabStop();
     const at = current === undefined ? -1 : rows().indexOfKey!(current);
-    if (e.key === 'ArrowDown') focusRow(at + 1);
-    else if (e.key === 'ArrowUp') focusRow(at - 1);
-    else if (e.key === 'Home') focusRow(0);
-    else if (e.key === 'End') focusRow(rows().length - 1);
-    else return;
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows().length - 1 }[e.key];
+    if (to === undefined) return;
     e.preventDefault();
+    focusRow(to);
   };
 
   return (
@@ -203,7 +143,7 @@ export function ConversationList(props: ConversationListProps) {
         </button>
       </header>
       <Show when={rows().length > 0} fallback={<ListState />}>
-        <ul ref={watch} class="hm-conv-list" onKeyDown={onKeyDown} onScroll={onScroll}>
+        <ul ref={(el) => scroll.ref((scroller = el))} class="hm-conv-list" onKeyDown={onKeyDown}>
           <Windowed of={win}>
             {(conv, index) => {
               // A row's key is its sid: it never changes while the row lives.

@@ -1,16 +1,14 @@
-import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
-import { duringFrame } from './frames.ts';
+import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import { findRow, firstUnread, seenOf, type Bubble } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { contactName } from './format.ts';
 import { MessageBubble } from './MessageBubble.tsx';
-import { createWindow, keepingPlace, onResize, Windowed } from './window/index.ts';
+import { createListScroll, createWindow, Windowed } from './window/index.ts';
 
 const NEAR_BOTTOM_PX = 48;
 /** A reader at the bottom keeps at most twice this many messages in memory, then this many. */
 const KEEP_MESSAGES = 500;
 const NEAR_TOP_PX = 80;
-const BUBBLE = '.hm-msg';
 /** Room kept under a failed send's note when it is scrolled into view (the list's padding). */
 const NOTE_MARGIN_PX = 12;
 /** Messages loaded at most (four pages) to find where the unread ones start. */
@@ -34,59 +32,8 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
       ? seenOf(bubbles(), findRow(view().conversations, props.sid)?.read_by, me)
       : undefined,
   );
-  const win = createWindow({
-    list: bubbles,
-    key: (b) => b.key,
-    edge: 'end',
-    pinned: 30,
-    chunk: 40,
-    max: 200,
-  });
-  const [atBottom, setAtBottom] = createSignal(true);
-  // Messages below the viewport while the reader is scrolled up.
-  const [below, setBelow] = createSignal(0);
-  const [loadingOlder, setLoadingOlder] = createSignal(false);
-  // Key of the first message that was unread when the chat was opened.
-  const [divider, setDivider] = createSignal<string>();
-  const [heard, setHeard] = createSignal('');
-  let scroller: HTMLDivElement | undefined;
-
-  // Scrolled to the bottom once per frame, before it is painted: a burst of renders costs one layout.
-  let scrollQueued = false;
-  let frame: number | undefined;
-  onCleanup(() => frame !== undefined && cancelAnimationFrame(frame));
-  const toBottom = () => {
-    win.pin();
-    setBelow(0);
-    setAtBottom(true);
-    if (duringFrame()) {
-      // Rendered at the start of a frame: layout happens now anyway.
-      scrollToEnd();
-      return;
-    }
-    if (scrollQueued) return;
-    scrollQueued = true;
-    frame = requestAnimationFrame(() => {
-      scrollQueued = false;
-      if (atBottom()) scrollToEnd();
-    });
-  };
-
-  /** To the bottom, rendering more while what is rendered does not fill a screen and a half. */
-  const scrollToEnd = () => {
-    if (!scroller) return;
-    while (win.pinned() && scroller.scrollHeight < scroller.clientHeight * 1.5 && win.grow());
-    scroller.scrollTop = scroller.scrollHeight;
-    // Nothing to scroll yet, so no scroll event would ask for older messages: ask now.
-    if (
-      scroller.clientHeight > 0 &&
-      scroller.scrollHeight <= scroller.clientHeight &&
-      win.range().start === 0 &&
-      view().open?.hasOlder
-    )
-      void showEarlier();
-  };
-
+  // Pinned to the end, 30 rows, stepping by 40, at most 200: the window's defaults.
+  const win = createWindow({ list: bubbles, key: (b) => b.key });
   /** The page before the oldest message loaded, published at once; false when it could not be had. */
   const loadOlder = async () => {
     try {
@@ -98,36 +45,21 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
       return false;
     }
   };
-
-  const showEarlier = async () => {
-    if (win.range().start > 0) {
-      keepingPlace(scroller, BUBBLE, () => win.earlier());
-      return;
-    }
-    if (!view().open?.hasOlder || loadingOlder()) return;
-    // The rows rendered stay as the older page lands above them; then the window steps up into it.
-    win.hold();
-    setLoadingOlder(true);
-    await loadOlder();
-    keepingPlace(scroller, BUBBLE, () => {
-      setLoadingOlder(false);
-      win.earlier();
-    });
-  };
-
-  /** Messages below the viewport: rendered ones under its bottom edge, and those not rendered. */
-  const countBelow = () => {
-    const rows = scroller!.querySelectorAll(BUBBLE);
-    const edge = scroller!.getBoundingClientRect().bottom;
-    let n = bubbles().length - win.range().end;
-    for (let i = rows.length - 1; i >= 0 && rows[i]!.getBoundingClientRect().top >= edge; i--) n++;
-    return n;
-  };
+  const scroll = createListScroll({
+    window: win,
+    row: '.hm-msg',
+    nearEnd: NEAR_BOTTOM_PX,
+    nearStart: NEAR_TOP_PX,
+    older: () => (view().open?.hasOlder ? loadOlder() : undefined),
+  });
+  // Key of the first message that was unread when the chat was opened.
+  const [divider, setDivider] = createSignal<string>();
+  const [heard, setHeard] = createSignal('');
 
   // Nothing far above a reader at the bottom is kept: a chat open for hours stays light, and what
   // is forgotten is paged back in when scrolled to.
   createEffect(() => {
-    if (atBottom() && win.pinned() && bubbles().length > KEEP_MESSAGES * 2)
+    if (scroll.atEdge() && win.pinned() && bubbles().length > KEEP_MESSAGES * 2)
       session.forgetOlder(KEEP_MESSAGES);
   });
 
@@ -165,34 +97,12 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
     setDivider(bubbles()[found.index]!.key);
     win.reveal(found.index);
     // After the scroll to the bottom that a newly loaded chat queues.
-    queueMicrotask(() => {
-      const line = scroller?.querySelector<HTMLElement>('.hm-unread');
-      if (!scroller || !line || opened.sid !== sid) return;
-      const top =
-        line.getBoundingClientRect().top -
-        scroller.getBoundingClientRect().top +
-        scroller.scrollTop;
-      // Seen from the bottom already: the chat opens at the bottom, as any other.
-      if (top >= scroller.scrollHeight - scroller.clientHeight) {
-        if (!win.pinned()) toBottom();
-        return;
-      }
-      setAtBottom(false);
-      win.hold();
-      scroller.scrollTop = top;
-      setBelow(countBelow());
-    });
+    queueMicrotask(() => opened.sid === sid && scroll.showAt('.hm-unread'));
   };
 
   // A memo, so that only a change of chat (not every publication of the state) lands here.
   const openSid = createMemo(() => view().open?.sid);
-  createEffect(
-    on(openSid, () => {
-      setBelow(0);
-      win.reset();
-      queueMicrotask(toBottom);
-    }),
-  );
+  createEffect(on(openSid, () => scroll.reset()));
   const loadedSid = createMemo(() => (view().open?.loaded ? view().open?.sid : undefined));
   createEffect(
     on(loadedSid, (sid) => {
@@ -204,15 +114,15 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
     on(
       () => {
         const list = bubbles();
-        return { sid: openSid(), length: list.length, last: list[list.length - 1] };
+        return { sid: openSid(), length: list.length, last: list.at(-1) };
       },
       (current, previous) => {
         if (!current.last || current.last.key === previous?.last?.key) return;
         const own = previous?.last && current.last.sender_public_key === me;
         // A reply reads what came before it: the divider has done its work.
         if (own && current.sid === previous.sid) setDivider(undefined);
-        if (atBottom() || own) toBottom();
-        else if (previous?.last) setBelow((n) => n + Math.max(1, current.length - previous.length));
+        const added = previous?.last ? Math.max(1, current.length - previous.length) : 0;
+        scroll.arrived(added, !!own);
         if (previous?.last && current.sid === previous.sid) announce(previous.last.key);
       },
     ),
@@ -239,76 +149,23 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
     return undefined;
   });
   createEffect(
-    on(failed, (key) => {
-      // The newest failed bubble is the last one rendered, when it is rendered.
-      const row = key && scroller && [...scroller.querySelectorAll('.hm-failed')].pop();
-      if (!row) return;
-      const over = row.getBoundingClientRect().bottom - scroller.getBoundingClientRect().bottom;
-      if (over > 0) scroller.scrollTop += over + NOTE_MARGIN_PX;
-    }),
+    // The newest failed bubble is the last one rendered, when it is rendered.
+    on(failed, (key) => key && scroll.showLast('.hm-failed', NOTE_MARGIN_PX)),
   );
-
-  // A reader at the bottom stays there when the chat changes size (a window made shorter, a keyboard
-  // opened): nothing else scrolls, so the newest bubbles would slip under the bottom edge. A taller
-  // chat gets the bubbles to fill it. `height` is the size the observer last reported: a scroll event
-  // dispatched at another size, before the observer reports it, is taken for the resize (often the
-  // browser's own, for an offset the old size allowed), not for the reader leaving the bottom. A reader's
-  // scroll in that same frame is then lost, once. Checking the offset instead went wrong in 2 or 3 of
-  // 20 quick resizes, where a size lasted less than a frame. (No observer, no size, and every scroll
-  // event is the reader's.)
-  let height: number | undefined;
-  /** Scrolls to the bottom again, at the present size, if the reader was there; answers whether. */
-  const stayAtBottom = () => {
-    height = scroller!.clientHeight;
-    if (!atBottom()) return false;
-    scrollToEnd();
-    return true;
-  };
-  onMount(() => onResize(scroller!, stayAtBottom));
-
-  const onScroll = () => {
-    // Pinned, with new bubbles rendered and the scroll to them due this frame: a scroll event now
-    // comes from the content changing, not from the reader, and must not unpin the list. Nor must
-    // one read at a size not handled yet (above).
-    if (
-      !scroller ||
-      (scrollQueued && win.pinned()) ||
-      (height !== undefined && scroller.clientHeight !== height && stayAtBottom())
-    )
-      return;
-    const bottom =
-      scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
-    // More below than rendered: the next chunk goes under the reader.
-    if (bottom && win.range().end < bubbles().length) {
-      keepingPlace(scroller, BUBBLE, () => win.later());
-      return;
-    }
-    setAtBottom(bottom);
-    if (bottom) {
-      if (!win.pinned()) toBottom();
-      setBelow(0);
-    } else {
-      // Leaving the bottom: what is rendered stays put while new messages arrive.
-      win.hold();
-      setBelow(countBelow());
-    }
-    if (scroller.scrollTop < NEAR_TOP_PX) void showEarlier();
-  };
 
   return (
     <div class="hm-messages-wrap">
       {/* Not a live region itself (see above): `aria-live="off"` overrides the one `log` implies. */}
       {/* A Tab stop, so that the history can be scrolled from the keyboard. */}
       <div
-        ref={scroller}
+        ref={(el) => scroll.ref(el)}
         class="hm-messages"
         role="log"
         aria-live="off"
         aria-label={t.messages}
         tabIndex={0}
-        onScroll={onScroll}
       >
-        <Show when={loadingOlder()}>
+        <Show when={scroll.loading()}>
           <p class="hm-older">{t.loadingOlder}</p>
         </Show>
         <Show when={view().open?.loaded && bubbles().length === 0}>
@@ -338,14 +195,16 @@ export function MessageList(props: { sid: string; group: boolean; onEdit(bubble:
           }}
         </Windowed>
       </div>
-      <Show when={!atBottom()}>
+      <Show when={!scroll.atEdge()}>
         <button
           type="button"
           class="hm-button hm-jump"
-          aria-label={below() > 0 ? `${t.jumpToLatest}, ${t.below(below())}` : t.jumpToLatest}
-          onClick={toBottom}
+          aria-label={
+            scroll.below() > 0 ? `${t.jumpToLatest}, ${t.below(scroll.below())}` : t.jumpToLatest
+          }
+          onClick={() => scroll.toEdge()}
         >
-          ↓{below() > 0 ? ` ${below()}` : ''}
+          ↓{scroll.below() > 0 ? ` ${scroll.below()}` : ''}
         </button>
       </Show>
       <p class="hm-sr" aria-live="polite">

@@ -1,5 +1,5 @@
 export { createWindow } from './window.ts';
 export type { ListWindow, Sequence, WindowOptions, WindowRange } from './window.ts';
 export { Windowed } from './Windowed.tsx';
-export { keepingPlace } from './anchor.ts';
-export { onResize } from './resize.ts';
+export { createListScroll } from './scroll.ts';
+export type { ListScroll, ListScrollOptions } from './scroll.ts';

@@ -45,6 +45,8 @@ export interface WindowRange {
 export interface ListWindow<T> {
   readonly list: Accessor<Sequence<T>>;
   readonly key: (item: T) => string;
+  /** The edge a pinned window follows. */
+  readonly edge: 'start' | 'end';
   readonly range: Accessor<WindowRange>;
   /** The rows in the window, in order. */
   readonly rows: Accessor<readonly T[]>;
@@ -120,6 +122,7 @@ export function createWindow<T>(options: WindowOptions<T>): ListWindow<T> {
   return {
     list,
     key,
+    edge,
     range,
     rows,
     pinned,
