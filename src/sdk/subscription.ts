@@ -1,4 +1,5 @@
 import type { ServerEvent } from '../protocol/index.ts';
+import { makeListeners } from './listeners.ts';
 
 /** Where a subscription stands. */
 export type StreamStatus =
@@ -44,10 +45,38 @@ export interface SubscriptionStats {
 export const STAT_KEYS = ['badFrames', 'ignoredFrames', 'connections'] as const;
 
 /**
+ * Who, among the tabs of a person, owes the side effects that must happen once per person (a desktop
+ * notification, the outbox flush): the tab that leads the stream shared across them. A tab with a
+ * stream of its own leads a stream of one, which relays to nobody.
+ */
+export interface Leadership {
+  /** Whether this tab runs the real stream now: always, for a stream of its own. */
+  readonly isLeader: boolean;
+  /**
+   * Called with `true` when this tab takes the lead and `false` when it lets go (never, for a stream of
+   * its own); returns the unsubscribe.
+   */
+  onLeadershipChange(listener: (leading: boolean) => void): () => void;
+  /**
+   * Called in the leader with each item of the real stream as it arrives, before the tab's own
+   * consumer takes it (a stream of its own: each item it reads); returns the unsubscribe.
+   */
+  onRelay(listener: (item: StreamItem) => void): () => void;
+  /**
+   * Tells the other tabs which chat this tab shows the person now: the open one while the page can
+   * be seen, or none (`undefined`). The last word of a tab stands until it says another or leaves.
+   * Nobody hears it from a stream of its own.
+   */
+  show(sid: string | undefined): void;
+  /** Whether another tab of the identity said it shows chat `sid` (see `show`); false for a stream of its own. */
+  shownElsewhere(sid: string): boolean;
+}
+
+/**
  * A long-lived subscription: iterate it (once) for events and status changes until the signal aborts
  * or the server refuses the identity; or iterate `batches()` instead.
  */
-export interface Subscription extends AsyncIterable<StreamItem> {
+export interface Subscription extends AsyncIterable<StreamItem>, Leadership {
   /** The same items, a batch at a time (see `StreamBatch`): for a consumer of bursts. Iterate this or the subscription, once. */
   batches(): AsyncIterable<StreamBatch>;
   /** Skips the wait before the next reconnect. */
@@ -66,7 +95,28 @@ export interface SubscribeOptions {
   onBadFrame?: (reason: string) => void;
 }
 
-/** Wraps a transport's loop as a `Subscription` that can be iterated once. */
+/**
+ * The leadership of a stream of its own: it leads from the start and never lets go, nobody hears what
+ * it shows, and `relay` tells the relay listeners each item of a batch it read.
+ */
+export function leadingAlone(): Leadership & { relay(batch: StreamBatch): void } {
+  const relayed = makeListeners<StreamItem>('a relay listener');
+  return {
+    isLeader: true,
+    onLeadershipChange: () => () => {},
+    onRelay: relayed.add,
+    show() {},
+    shownElsewhere: () => false,
+    relay(batch) {
+      for (const item of batch) relayed.tell(item);
+    },
+  };
+}
+
+/**
+ * Wraps a transport's loop as a `Subscription` that can be iterated once. Without `leadership`, a
+ * stream of its own (`leadingAlone`).
+ */
 export function makeSubscription(parts: {
   name: string;
   /** The subscription's signal: item by item, nothing more of a batch is handed on once it aborts. */
@@ -75,15 +125,24 @@ export function makeSubscription(parts: {
   retryNow: () => void;
   lastEventId: () => string | undefined;
   stats: SubscriptionStats;
+  leadership?: Leadership;
 }): Subscription {
+  const alone = parts.leadership ? undefined : leadingAlone();
+  const leadership = parts.leadership ?? alone!;
   let started = false;
+  async function* run(): AsyncGenerator<StreamBatch> {
+    for await (const batch of parts.run()) {
+      alone?.relay(batch);
+      yield batch;
+    }
+  }
   const start = () => {
     if (started)
       throw new Error(
         `a subscription can be iterated once; call ${parts.name}() again for another`,
       );
     started = true;
-    return parts.run();
+    return alone ? run() : parts.run();
   };
   return {
     [Symbol.asyncIterator]() {
@@ -103,5 +162,12 @@ export function makeSubscription(parts: {
       return parts.lastEventId();
     },
     stats: parts.stats,
+    get isLeader() {
+      return leadership.isLeader;
+    },
+    onLeadershipChange: leadership.onLeadershipChange,
+    onRelay: leadership.onRelay,
+    show: leadership.show,
+    shownElsewhere: leadership.shownElsewhere,
   };
 }

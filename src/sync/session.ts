@@ -1,38 +1,26 @@
-import { findRow, rowSlice } from './rows.ts';
-import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
-import {
-  LIMITS,
-  type ChatMessage,
-  type Conversation,
-  type ServerEvent,
-} from '../protocol/index.ts';
-import {
-  isSharedSubscription,
-  type CommunicationClient,
-  type StreamItem,
-  type StreamStatus,
-  type Subscription,
-} from '../sdk/index.ts';
-import { makeContacts } from './contacts.ts';
-import { makeEditor, type Editor } from './editor.ts';
-import { onBecomingVisible, sessionEnvironment, type SessionEnvironment } from './environment.ts';
+import { getOwner, onCleanup, type Accessor } from 'solid-js';
+import { LIMITS, type ChatMessage, type Conversation } from '../protocol/index.ts';
+import type { CommunicationClient } from '../sdk/index.ts';
+import type { Editor } from './editor.ts';
+import type { SessionEnvironment } from './environment.ts';
 import { applyConversation } from './conversations.ts';
 import { keepNewest, openChat, prependOlder } from './open-chat.ts';
-import { adoptOutbox, loadOutbox, type OutboxStorage } from './outbox.ts';
-import { makeReadMarker } from './read-marker.ts';
-import { makeSender, type SendResult } from './sender.ts';
-import { makeSnapshotter } from './snapshotter.ts';
-import { initialState } from './state.ts';
+import type { OutboxStorage } from './outbox.ts';
+import { rowSlice } from './rows.ts';
+import type { SendResult } from './sender.ts';
 import {
-  listProblemOf,
-  makeSessionHealth,
-  type ConnectionStatus,
-  type ListProblem,
-} from './status.ts';
-import { createChatStore, type ChatStore } from './store.ts';
-import { runStreamLoop } from './stream-loop.ts';
-import { makeTypingNotice, makeTypists } from './typing.ts';
-import { reportingSuccess } from './watch-client.ts';
+  disposeUnits,
+  makeUnits,
+  mount,
+  openStore,
+  sessionContext,
+  subscribe,
+  wakeUp,
+  type Mounted,
+  type SessionParts,
+} from './session-parts.ts';
+import type { ConnectionStatus, ListProblem } from './status.ts';
+import type { ChatStore } from './store.ts';
 
 export interface SessionOptions {
   client: CommunicationClient;
@@ -111,232 +99,46 @@ export function createChatSession(options: SessionOptions): ChatSession {
   return session;
 }
 
-/** The session: the units below, wired to one store, one stream and one status. */
+/**
+ * The session: one store, one subscription and the units that keep them, wired in the order they
+ * start. Each step below is a function of its own, read top to bottom.
+ */
 export function makeChatSession(options: SessionOptions): ChatSession {
-  const env = sessionEnvironment(options.environment);
-  const me = options.client.identity.publicKey;
-  const pageSize = options.pageSize ?? LIMITS.pageDefault;
   const controller = new AbortController();
-  const { signal } = controller;
-  // A reply from the server while the stream waits says it is back: reconnect now (and refetch).
-  const client = reportingSuccess(options.client, () => wakeUp());
-  const [loaded, setLoaded] = createSignal(false);
-  const [streamUp, setStreamUp] = createSignal(false);
-  const [listProblem, setListProblem] = createSignal<ListProblem>();
-  if (options.legacyOutboxKey && options.outboxKey)
-    adoptOutbox(options.storage, options.legacyOutboxKey, options.outboxKey, env.now());
-  const store = createChatStore(
-    initialState(me, loadOutbox(options.storage, options.outboxKey ?? '', env.now())),
-    { schedule: env.schedulePublish },
-  );
-  const health = makeSessionHealth(() => {
-    flush();
-    contacts.ensure();
+  const context = sessionContext(options, controller.signal);
+  const store = openStore(context);
+  const subscription = subscribe(context, store);
+  const units = makeUnits(context, store, subscription);
+  const parts: SessionParts = { ...context, store, subscription, ...units };
+  const mounted = mount(parts);
+  return sessionApi(parts, mounted, () => {
+    controller.abort();
+    disposeUnits(parts);
+    mounted.stop();
   });
-  const sender = makeSender({
-    ...options,
-    client,
-    store,
-    env,
-    signal,
-    onLeftBehind: () => flush(),
-  });
-  const readMarker = makeReadMarker({
-    client,
-    store,
-    env,
-    signal,
-    delayMs: options.markReadDelayMs,
-    receipts: options.receipts,
-  });
-  const editor = makeEditor({ client, store, sender, env, signal });
-  const typists = makeTypists(env);
-  const typingNotice = makeTypingNotice({ client, env, signal });
-  const contacts = makeContacts({ client, store, env, signal });
-  const snapshotter = makeSnapshotter({
-    client,
-    store,
-    env,
-    signal,
-    pageSize,
-    onTaken({ list, sid }) {
-      if (list) {
-        // The rows, "loaded" and Live render together, in the store's next publication: a task of its
-        // own (or the next task at the latest), so checking and merging thousands of rows is one task
-        // and painting them the next, and neither holds the page long. Not Live if the store went
-        // stale meanwhile, or a newer list was asked for while this one was on its way.
-        const taken = staleness;
-        const superseded = snapshotter.listWanted;
-        store.withNextPublication(() => {
-          // With the rows, not before them: the empty list would say "Can't reach the server" meanwhile.
-          setListProblem(undefined);
-          setLoaded(true);
-          if (taken === staleness && !superseded) health.update({ fresh: true });
-        });
-        void env.nextTask().then(() => signal.aborted || store.publish());
-        // Names for the rows and the chat header as soon as there are rows to name.
-        contacts.ensure();
-      }
-      if (sid && sid === store.state().open?.sid) readMarker.soon();
-    },
-    onRefused: () => health.update({ refused: true }),
-    onRetryAt(at, error) {
-      // Kept through the tries that follow, until a list lands.
-      if (at > 0) setListProblem(listProblemOf(error));
-      health.update({ snapshotRetryAt: at });
-    },
-  });
+}
 
-  const subscription: Subscription =
-    options.transport === 'poll'
-      ? options.client.poll({ signal, openChat: () => store.state().open?.sid })
-      : options.client.subscribe({ signal });
-  const shared = isSharedSubscription(subscription) ? subscription : undefined;
-
-  // Side effects owed once per person happen in the tab that owns them: the leader, or a tab on its own.
-  const owns = () => !shared || shared.isLeader;
-  /** The outbox flush (see `SharedOutbox`): only while live, only in the owning tab. */
-  const flush = () => {
-    if (owns() && health.status().state === 'live') sender.flushDue();
-  };
-  const stopLeading = shared?.onLeadershipChange((leading) => leading && flush());
-
-  const incoming = new Set<(message: ChatMessage) => void>();
-  const arrived = (item: StreamItem) => {
-    if (
-      item.kind !== 'event' ||
-      item.event.type !== 'chatmessage.new' ||
-      item.event.data.sender_public_key === me
-    )
-      return;
-    for (const listener of incoming) {
-      try {
-        listener(item.event.data);
-      } catch (error) {
-        // A listener's bug must not end the stream.
-        console.error('[hero-messaging] an incoming-message listener failed', error);
-      }
-    }
-  };
-  const stopRelay = shared?.onRelay(arrived);
-  // The other tabs learn which chat this one shows the person: none while its page is hidden.
-  const showing = () => shared?.show(env.isVisible() ? store.state().open?.sid : undefined);
-  env.visibilityEvents?.addEventListener('visibilitychange', showing);
-
-  function wakeUp(): void {
-    if (health.waiting) subscription.retryNow();
-    if (snapshotter.waiting) snapshotter.retryNow();
-  }
-
-  // Whether the next connection resumes from a position (replay) or starts afresh; whether one is up.
-  let resuming = false;
-  let up = false;
-  // Counts the times the store went stale: a snapshot taken before the last of them is not the server's view.
-  let staleness = 0;
-  const stale = (stream?: StreamStatus, refetch = false) => {
-    staleness++;
-    health.update(stream ? { stream, fresh: false } : { fresh: false });
-    if (refetch) snapshotter.request(true);
-  };
-
-  function onEvent(event: ServerEvent): void {
-    // `ready` gave the stream its position and heartbeat; the snapshot follows the connection itself.
-    if (event.type === 'ready') return;
-    if (event.type === 'resync') return stale(undefined, true);
-    // Ephemeral: who is typing is not the store's, and never part of a snapshot.
-    if (event.type === 'conversation.typing')
-      return event.data.key === me ? undefined : typists.heard(event.data.sid, event.data.key);
-    if (event.type === 'chatmessage.new')
-      typists.wrote(event.data.conversation_sid, event.data.sender_public_key);
-    snapshotter.observe(event);
-    const before = store.state();
-    store.apply(event);
-    const open = store.state().open;
-    if (!open) return;
-    // Someone else wrote in the open chat, or the server counts something unread in it (its count
-    // comes after the message): read, while the person looks at it.
-    if (
-      (event.type === 'chatmessage.new' &&
-        event.data.conversation_sid === open.sid &&
-        event.data.sender_public_key !== me) ||
-      (event.type === 'conversation.updated' && event.data.sid === open.sid)
-    ) {
-      readMarker.soon();
-    }
-    if (
-      event.type === 'conversation.updated' &&
-      event.data.sid === open.sid &&
-      !findRow(before.conversations, open.sid)
-    ) {
-      // The open chat just became visible to us (added to it): its history was not on the stream.
-      snapshotter.request(false);
-    }
-  }
-
-  function onItem(item: StreamItem): void {
-    // Disposed while the stream loop held a batch: the rest of it is for nobody.
-    if (signal.aborted) return;
-    if (!shared) arrived(item);
-    if (item.kind === 'event') return onEvent(item.event);
-    const stream = item.status;
-    const wasUp = up;
-    up = stream.state === 'connected';
-    setStreamUp(up);
-    // Typing heard on a stream that dropped may have stopped meanwhile, unheard.
-    if (!up) typists.clear();
-    if (stream.state === 'connected') {
-      // A connection that did not resume from a position (the first, or any from a server without
-      // ids) carries only what happens from now on: what happened before it, the snapshot must bring,
-      // and one asked for before the stream was up (the one at mount) may have been taken too early.
-      if (!wasUp && (!resuming || !health.facts.fresh)) return stale(stream, true);
-    } else {
-      // The next connection resumes from a position (replay) or starts afresh (poll, or no position yet):
-      // without replay to bring it up to date, the store is stale until the next snapshot.
-      resuming = subscription.lastEventId !== undefined;
-      if (!resuming) return stale(stream);
-    }
-    health.update({ stream });
-  }
-
-  // The first row never waits for the stream: the snapshot is asked for now, beside it (after the
-  // code that created the session has opened its chat, so that one run fetches both).
-  let mounted = false;
-  queueMicrotask(() => {
-    mounted = true;
-    if (signal.aborted) return;
-    snapshotter.request(true);
-    showing();
-  });
-
-  void runStreamLoop(subscription, env, onItem).then(() => {
-    // The loop only ends on abort or refusal; anything else must not leave a stale "live" behind.
-    if (!signal.aborted) health.update({ ended: true });
-  });
-
-  const stopWatchingVisibility = onBecomingVisible(env, () => {
-    subscription.retryNow();
-    readMarker.soon();
-  });
-
+/** The public face of the session: what the island and its host call. */
+function sessionApi(parts: SessionParts, mounted: Mounted, dispose: () => void): ChatSession {
+  const { options, store, subscription, health, list, sender, snapshotter, typingNotice } = parts;
   /** Something the person did: a good moment to end the stream's wait, should the server be back. */
   const byPerson =
     <A extends unknown[], R>(action: (...args: A) => R) =>
     (...args: A): R => {
-      wakeUp();
+      wakeUp(parts);
       return action(...args);
     };
-
   return {
     store,
     status: health.status,
-    loaded,
-    listProblem: () => (streamUp() ? listProblem() : undefined),
+    loaded: list.loaded,
+    listProblem: list.problem,
     open: byPerson((sid: string | undefined) => {
       if (store.state().open?.sid === sid) return;
       store.update((s) => openChat(s, sid));
       // Before the snapshot at mount has started, that one fetches the chat too.
-      if (sid && mounted) snapshotter.request(false);
-      if (mounted) showing();
+      if (sid && mounted.mounted) snapshotter.request(false);
+      if (mounted.mounted) mounted.showing();
     }),
     send: byPerson((content: string) => {
       const sid = store.state().open?.sid;
@@ -346,83 +148,79 @@ export function makeChatSession(options: SessionOptions): ChatSession {
     }),
     retry: byPerson((nonce: string) => sender.retry(nonce)),
     discard: byPerson((nonce: string) => sender.discard(nonce)),
-    loadOlder: byPerson(async () => {
-      const open = store.state().open;
-      const first = open?.messages[0];
-      if (!open || !open.hasOlder || !first) return;
-      if (first.seq !== undefined) {
-        const older = await client.listMessages(
-          { sid: open.sid, before_seq: first.seq, limit: pageSize },
-          signal,
-        );
-        return store.update((s) => prependOlder(s, open.sid, older, older.length >= pageSize));
-      }
-      // A server without seq pages no further back than its newest `LIMITS.pageMax` messages: ask for
-      // a longer page of the newest, and take what comes before the first one shown.
-      const limit = Math.min(LIMITS.pageMax, open.messages.length + pageSize);
-      const newest = await client.listMessages({ sid: open.sid, limit }, signal);
-      const older = newest.slice(
-        0,
-        Math.max(
-          0,
-          newest.findIndex((m) => m.sid === first.sid),
-        ),
-      );
-      store.update((s) =>
-        prependOlder(s, open.sid, older, newest.length >= limit && limit < LIMITS.pageMax),
-      );
-    }),
+    loadOlder: byPerson(() => loadOlder(parts)),
     forgetOlder(keep) {
       store.update((s) => keepNewest(s, keep));
     },
-    startConversation: byPerson(async (participantKeys: string[], name?: string) => {
-      const keys = [...new Set([me, ...participantKeys])];
-      const title = name?.trim() ?? '';
-      if (keys.length === 2 && title === '') {
-        const existing = rowSlice(store.state().conversations).find(
-          (c: Conversation) =>
-            c.name === '' &&
-            c.participant_keys.length === 2 &&
-            keys.every((k) => c.participant_keys.includes(k)),
-        );
-        if (existing) return existing.sid;
-      }
-      const conversation = await client.setConversation(
-        { participant_keys: keys, ...(title ? { name: title } : {}) },
-        signal,
-      );
-      store.update((s) => applyConversation(s, conversation));
-      return conversation.sid;
-    }),
+    startConversation: byPerson((participantKeys: string[], name?: string) =>
+      startConversation(parts, participantKeys, name),
+    ),
     retryNow() {
       subscription.retryNow();
       snapshotter.retryNow();
     },
-    editor,
-    typing: typists.in,
+    editor: parts.editor,
+    typing: parts.typists.in,
     typed() {
       const sid = store.state().open?.sid;
       if (sid) typingNotice.typed(sid);
     },
     receipts: options.receipts !== false,
-    onIncoming(listener) {
-      incoming.add(listener);
-      return () => void incoming.delete(listener);
-    },
-    shownElsewhere: (sid) => shared?.shownElsewhere(sid) ?? false,
-    dispose() {
-      controller.abort();
-      store.dispose();
-      snapshotter.dispose();
-      readMarker.dispose();
-      typists.clear();
-      contacts.dispose();
-      sender.dispose();
-      stopWatchingVisibility();
-      env.visibilityEvents?.removeEventListener('visibilitychange', showing);
-      stopLeading?.();
-      stopRelay?.();
-      incoming.clear();
-    },
+    onIncoming: parts.incoming.add,
+    shownElsewhere: (sid) => subscription.shownElsewhere(sid),
+    dispose,
   };
+}
+
+/** Fetches the page before the oldest message shown. */
+async function loadOlder({ client, store, signal, pageSize }: SessionParts): Promise<void> {
+  const open = store.state().open;
+  const first = open?.messages[0];
+  if (!open || !open.hasOlder || !first) return;
+  if (first.seq !== undefined) {
+    const older = await client.listMessages(
+      { sid: open.sid, before_seq: first.seq, limit: pageSize },
+      signal,
+    );
+    return store.update((s) => prependOlder(s, open.sid, older, older.length >= pageSize));
+  }
+  // A server without seq pages no further back than its newest `LIMITS.pageMax` messages: ask for
+  // a longer page of the newest, and take what comes before the first one shown.
+  const limit = Math.min(LIMITS.pageMax, open.messages.length + pageSize);
+  const newest = await client.listMessages({ sid: open.sid, limit }, signal);
+  const older = newest.slice(
+    0,
+    Math.max(
+      0,
+      newest.findIndex((m) => m.sid === first.sid),
+    ),
+  );
+  store.update((s) =>
+    prependOlder(s, open.sid, older, newest.length >= limit && limit < LIMITS.pageMax),
+  );
+}
+
+/** Starts a conversation: a direct chat with one person reuses the one there is. */
+async function startConversation(
+  { me, client, store, signal }: SessionParts,
+  participantKeys: string[],
+  name?: string,
+): Promise<string> {
+  const keys = [...new Set([me, ...participantKeys])];
+  const title = name?.trim() ?? '';
+  if (keys.length === 2 && title === '') {
+    const existing = rowSlice(store.state().conversations).find(
+      (c: Conversation) =>
+        c.name === '' &&
+        c.participant_keys.length === 2 &&
+        keys.every((k) => c.participant_keys.includes(k)),
+    );
+    if (existing) return existing.sid;
+  }
+  const conversation = await client.setConversation(
+    { participant_keys: keys, ...(title ? { name: title } : {}) },
+    signal,
+  );
+  store.update((s) => applyConversation(s, conversation));
+  return conversation.sid;
 }

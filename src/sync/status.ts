@@ -74,11 +74,18 @@ export interface SessionHealth {
   readonly facts: Readonly<SessionFacts>;
   /** The stream waits before its next try, so a sign that the server is back is worth acting on. */
   readonly waiting: boolean;
+  /**
+   * How many times the store went stale (an update with `fresh: false`): a snapshot taken before the
+   * last of them is not the server's view.
+   */
+  readonly staleness: number;
   update(change: Partial<SessionFacts>): void;
+  /** Calls `listener` each time the status turns `live`. */
+  onLive(listener: () => void): void;
 }
 
-/** Facts start as "connecting, nothing fetched"; `onLive` runs each time the status turns `live`. */
-export function makeSessionHealth(onLive: () => void): SessionHealth {
+/** Facts start as "connecting, nothing fetched". */
+export function makeSessionHealth(): SessionHealth {
   const facts: SessionFacts = {
     stream: { state: 'connecting', attempt: 0 },
     fresh: false,
@@ -89,18 +96,25 @@ export function makeSessionHealth(onLive: () => void): SessionHealth {
   const [status, setStatus] = createSignal<ConnectionStatus>(connectionStatus(facts), {
     equals: sameStatus,
   });
+  const live: (() => void)[] = [];
+  let staleness = 0;
   return {
     status,
     facts,
     get waiting() {
       return facts.stream.state === 'reconnecting' || facts.stream.state === 'offline';
     },
+    get staleness() {
+      return staleness;
+    },
     update(change) {
+      if (change.fresh === false) staleness++;
       Object.assign(facts, change);
       const before = status().state;
       const next = connectionStatus(facts);
       setStatus(next);
-      if (next.state === 'live' && before !== 'live') onLive();
+      if (next.state === 'live' && before !== 'live') for (const listener of live) listener();
     },
+    onLive: (listener) => void live.push(listener),
   };
 }

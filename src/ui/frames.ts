@@ -1,19 +1,7 @@
+import { afterTask } from '../sdk/index.ts';
 import type { Schedule, SessionEnvironment } from '../sync/index.ts';
 
-/**
- * Runs `run` as its own task once the current one ends: after every event of the current network
- * chunk, and before the next chunk when the browser has one waiting.
- */
-export const afterTask: Schedule = (run) => {
-  // A message task runs as soon as the current one ends; a timer may wait for the timer queue.
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    channel.port1.close();
-    run();
-  };
-  channel.port2.postMessage(null);
-  return () => channel.port1.close();
-};
+export { afterTask };
 
 // One thread runs one frame callback at a time, so one flag for the page tells whether we are in one.
 let inFrame = false;

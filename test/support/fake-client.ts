@@ -7,6 +7,7 @@ import type {
   SubscriptionStats,
 } from '../../src/sdk/index.ts';
 import type { ServerEvent } from '../../src/protocol/index.ts';
+import { leadingAlone } from '../../src/sdk/subscription.ts';
 
 /** One RPC the code under test made; the test answers it. */
 export interface FakeCall {
@@ -139,6 +140,8 @@ function createFakeSubscription(): FakeSubscription {
     wake?.();
   };
   const stats: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
+  // A stream of its own, like a transport's: it leads, and relays each batch it hands on.
+  const alone = leadingAlone();
   const sub: FakeSubscription = {
     async *[Symbol.asyncIterator]() {
       for await (const batch of sub.batches()) yield* batch;
@@ -158,6 +161,7 @@ function createFakeSubscription(): FakeSubscription {
         const next = queue.shift()!;
         if ('end' in next) return;
         if ('error' in next) throw next.error;
+        if (sub.isLeader) alone.relay(next.items);
         yield next.items;
       }
     },
@@ -176,6 +180,11 @@ function createFakeSubscription(): FakeSubscription {
     get started() {
       return started;
     },
+    isLeader: true,
+    onLeadershipChange: alone.onLeadershipChange,
+    onRelay: alone.onRelay,
+    show: alone.show,
+    shownElsewhere: alone.shownElsewhere,
   };
   return sub;
 }

@@ -1,11 +1,7 @@
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import type { ChatMessage } from '../../src/protocol/index.ts';
-import { createCommunicationClient } from '../../src/sdk/index.ts';
-import {
-  makeSharedSubscription,
-  RELAY_VERSION,
-  type SharedSubscription,
-} from '../../src/sdk/tabs/index.ts';
+import { createCommunicationClient, type Subscription } from '../../src/sdk/index.ts';
+import { makeSharedSubscription, RELAY_VERSION } from '../../src/sdk/tabs/index.ts';
 import {
   createFakeServer,
   type FakeConnection,
@@ -20,7 +16,7 @@ export const NAME = `hero-messaging/stream/v${RELAY_VERSION}/test`;
 /** One tab's shared subscription as its consumer sees it. */
 export interface Tab {
   fake: FakeTab;
-  sub: SharedSubscription;
+  sub: Subscription;
   out: ReturnType<typeof collect>;
   warn: ReturnType<typeof vi.fn>;
   /** Whether the tab's page can be seen (its environment's `isVisible`). */

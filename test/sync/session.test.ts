@@ -153,9 +153,16 @@ describe('the chat session', () => {
   });
 
   it('hands nothing more of a batch to a session disposed while the stream loop held it', async () => {
-    const t = start();
+    // Disposed as the first message of the batch is published (the page unmounts the island then).
+    let disposeOnPublish = false;
+    const schedulePublish = (run: () => void) => {
+      run();
+      if (disposeOnPublish) t.session.dispose();
+      return () => {};
+    };
+    const t = start({ environment: { ...testEnvironment().env, schedulePublish } });
     await t.goLive([row('c1'), row('c2')]);
-    t.session.onIncoming(() => t.session.dispose());
+    disposeOnPublish = true;
     t.sub.events(
       { type: 'chatmessage.new', data: fromAlice(6, 'c2') },
       { type: 'chatmessage.new', data: fromAlice(7, 'c2') },

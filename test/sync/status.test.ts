@@ -73,7 +73,8 @@ describe('the session health', () => {
   it('starts connecting, runs onLive on each turn to live only, and knows when the stream waits', () => {
     createRoot((dispose) => {
       const onLive = vi.fn();
-      const health = makeSessionHealth(onLive);
+      const health = makeSessionHealth();
+      health.onLive(onLive);
       expect(health.status()).toEqual({ state: 'connecting' });
       health.update({ stream: connected });
       expect(health.status().state).toBe('connecting');
@@ -92,9 +93,22 @@ describe('the session health', () => {
     });
   });
 
+  it('counts the times the store went stale, so that a snapshot taken before the last can tell', () => {
+    createRoot((dispose) => {
+      const health = makeSessionHealth();
+      health.update({ stream: connected, fresh: true });
+      expect(health.staleness).toBe(0);
+      health.update({ fresh: false });
+      health.update({ stream: connected, fresh: false });
+      health.update({ fresh: true });
+      expect(health.staleness).toBe(2);
+      dispose();
+    });
+  });
+
   it('does not publish an unchanged status again', () => {
     createRoot((dispose) => {
-      const health = makeSessionHealth(() => {});
+      const health = makeSessionHealth();
       const first = health.status();
       health.update({ stream: { state: 'connecting', attempt: 3 } });
       expect(health.status()).toBe(first);

@@ -4,24 +4,13 @@ import type { SubscribeOptions, Subscription } from '../subscription.ts';
 import { sharedStreamName } from './name.ts';
 import type { TabChannelConstructor, TabLocks } from './platform.ts';
 import { makeSharedSubscription } from './shared-subscription.ts';
-import type { SharedSubscription } from './types.ts';
 
 export { makeSharedSubscription } from './shared-subscription.ts';
 export type { TabChannel, TabChannelConstructor, TabLocks } from './platform.ts';
-export type { SharedStreamOptions, SharedSubscription } from './types.ts';
+export type { SharedStreamOptions } from './types.ts';
 export { normalizeOsisUrl, sharedStreamName } from './name.ts';
 export { parseRelayMessage, RELAY_VERSION } from './relay.ts';
 export type { RelayMessage } from './relay.ts';
-
-/**
- * Whether `subscription` is shared across tabs, so a caller can ask who leads (side effects that must
- * happen once per person: outbox flush, notifications).
- */
-export function isSharedSubscription(
-  subscription: Subscription,
-): subscription is SharedSubscription {
-  return 'isLeader' in subscription && 'onLeadershipChange' in subscription;
-}
 
 /** What sharing a stream across tabs needs from the browser; each defaults to the platform's. */
 export interface TabPlatform {

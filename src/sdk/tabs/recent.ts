@@ -21,3 +21,11 @@ export function makeRecentIds(max: number): (id: string) => boolean {
     return true;
   };
 }
+
+/** Where a tab's consumer stands, and the events passed on to it lately. */
+export interface Progress {
+  /** The position of the last event passed on (`<epoch>:<seq>`). */
+  position: string | undefined;
+  /** Whether event `id` was not passed on lately (see `makeRecentIds`); remembers it. */
+  isNew(id: string): boolean;
+}

@@ -38,6 +38,16 @@ export type RelayMessage =
 
 type Version = typeof RELAY_VERSION;
 
+/** A message as a tab hands it to be posted: the version and the sender are added on the way out. */
+export type Outgoing = RelayMessage extends infer M
+  ? M extends RelayMessage
+    ? Omit<M, 'v' | 'from'>
+    : never
+  : never;
+
+/** Where a tab posts to the others. */
+export type Post = (message: Outgoing) => void;
+
 /** Items in one `items` message at most; the leader posts more in several. */
 export const MAX_RELAYED = 2000;
 

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCommunicationClient, isSharedSubscription } from '../../../src/sdk/index.ts';
+import { createCommunicationClient } from '../../../src/sdk/index.ts';
 import { normalizeOsisUrl, sharedStreamName } from '../../../src/sdk/tabs/index.ts';
 import { createFakeServer } from '../../../mocks/fake-stream/index.ts';
 import { collect } from '../../support/collect.ts';
@@ -55,7 +55,8 @@ describe('client.subscribe with shareAcrossTabs', () => {
         shareAcrossTabs: true,
       }).subscribe({ signal: controller.signal }),
     );
-    expect(subscriptions.map(isSharedSubscription)).toEqual([false, false]);
+    // Each leads a stream of its own from the start.
+    expect(subscriptions.map((s) => s.isLeader)).toEqual([true, true]);
     const tabs = subscriptions.map(collect);
     await server.nextConnection();
     await server.nextConnection();
@@ -108,7 +109,8 @@ describe('client.subscribe with shareAcrossTabs', () => {
         fetch: server.fetch,
         shareAcrossTabs: share,
       }).subscribe({ signal: controller.signal });
-      expect(isSharedSubscription(subscription)).toBe(true);
+      // A shared one leads only once it holds the lock.
+      expect(subscription.isLeader).toBe(false);
       return collect(subscription);
     };
     const bobs = [subscribe('bob'), subscribe('bob'), subscribe('bob')];

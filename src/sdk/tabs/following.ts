@@ -1,0 +1,166 @@
+import type { Environment } from '../environment.ts';
+import type { StreamBatch, StreamItem } from '../subscription.ts';
+import type { Inbox } from './inbox.ts';
+import { hasHad, type Progress } from './recent.ts';
+import type { Post, RelayMessage } from './relay.ts';
+import { makeLeaderWatch } from './watch.ts';
+
+/** The following side of a tab: it takes what the leader relays, and watches that the leader runs. */
+export interface Following {
+  /** Asks the leader where it stands, as a tab that joins, and watches it. */
+  follow(): void;
+  /** Stops watching the leader (the tab leads, or leaves). */
+  stop(): void;
+  /** Hears another tab: the leader's items, state, call and beats, and other followers' pings. */
+  hear(message: RelayMessage): void;
+}
+
+export interface FollowingParts {
+  env: Pick<Environment, 'now' | 'random' | 'setTimeout' | 'clearTimeout' | 'isVisible'>;
+  tabId: string;
+  post: Post;
+  /** Where the tab's consumer takes its items. */
+  inbox: Inbox<StreamBatch>;
+  progress: Progress;
+  /** Whether the tab leads: then it follows nobody. */
+  leading: () => boolean;
+  /** Counts and reports a message dropped (`what`: the message, and why). */
+  dropped: (what: string) => void;
+  /** Posts the tab's `hello`. */
+  hello: () => void;
+  /** The leader does not answer, or is late (`why`): the tab takes the lock from it. */
+  takeOver: (why: string) => void;
+}
+
+/** What the tab asked the leader and where it stood then; whether a status was relayed since. */
+export interface Question {
+  /** Asked on joining, or in answer to a new leader's call. */
+  by: 'join' | 'call';
+  at: string | undefined;
+  heard?: boolean;
+}
+
+type State = Extract<RelayMessage, { type: 'state' }>;
+
+export function makeFollowing(parts: FollowingParts): Following {
+  const { tabId, post, inbox, progress, leading } = parts;
+  // The tab that leads, as its `call` or its `state` said: a follower takes items from it only.
+  let leader: string | undefined;
+  // Whether the tab waits for the leader's state, and what it asked (see `Question`).
+  let asked: Question | undefined;
+  const watch = makeLeaderWatch(
+    parts.env,
+    (why) => leading() || parts.takeOver(why),
+    () => post({ type: 'ping' }),
+  );
+
+  /** Hands the consumer what the leader relayed, as one batch, less what it was handed already. */
+  function receive(items: readonly StreamItem[]): void {
+    const batch = items.filter((item) => {
+      if (item.kind === 'status') {
+        if (asked) asked.heard = true;
+        const { status } = item;
+        watch.waiting(
+          status.state === 'reconnecting' || status.state === 'offline' ? status.at : undefined,
+        );
+        return true;
+      }
+      if (item.id === undefined) return true;
+      // An event the new leader replays after a handover that this tab has already passed on.
+      const type = item.event.type;
+      if (type !== 'ready' && type !== 'resync' && !progress.isNew(item.id)) return false;
+      progress.position = item.id;
+      return true;
+    });
+    if (batch.length > 0) inbox.push(batch);
+  }
+
+  /** The leader's answer to what this tab asked: where it stands, and maybe a snapshot to take. */
+  function answered(state: State): void {
+    if (leading() || state.to !== tabId || !asked) return;
+    const question = asked;
+    asked = undefined;
+    leader = state.from;
+    watch.heard();
+    receive(question.heard ? state.items.filter((item) => item.kind !== 'status') : state.items);
+    const at = missedAt(question, state);
+    if (at !== undefined)
+      inbox.push([
+        {
+          kind: 'event',
+          event: {
+            type: 'resync',
+            data: { reason: 'joined the shared stream behind its position' },
+          },
+          id: at,
+        },
+      ]);
+  }
+
+  return {
+    follow() {
+      leader = undefined;
+      asked = { by: 'join', at: progress.position };
+      parts.hello();
+      watch.start();
+    },
+    stop() {
+      asked = undefined;
+      watch.stop();
+    },
+    hear(message) {
+      if (message.from === leader) watch.heard();
+      switch (message.type) {
+        case 'items':
+          // Before the leader is known (a tab that has just joined), what it relays is not for this tab yet.
+          if (leading() || leader === undefined) return;
+          if (message.from !== leader)
+            return parts.dropped(
+              `a message from another tab: items from ${message.from}, which does not lead`,
+            );
+          return receive(message.items);
+        case 'state':
+          return answered(message);
+        case 'call':
+          // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
+          if (leading()) return;
+          leader = message.from;
+          watch.heard();
+          asked = { by: 'call', at: progress.position };
+          return parts.hello();
+        case 'bye':
+          if (message.from === leader) leader = undefined;
+          return;
+        case 'ping':
+          // Another follower asked the leader: its answer will do for this tab too.
+          if (!leading()) watch.asked();
+          return;
+      }
+    },
+  };
+}
+
+/**
+ * Where the leader's `state` says a tab missed events that nothing replays, so that its consumer must
+ * take a snapshot even if it would take a ready as a resumption; `undefined` when it missed none. A
+ * tab that joined missed them if it stands behind the leader's position (shown again from the cache),
+ * measured from where it stood when it asked, as what was relayed since moved it on. A tab that
+ * answered a new leader's call missed them if that leader withheld an event from it before it knew
+ * the tab followed.
+ */
+export function missedAt(question: Question, state: Pick<State, 'items' | 'withheld'>) {
+  const ready = readyId(state.items);
+  if (question.by === 'join')
+    return ready !== undefined && question.at !== undefined && !hasHad(question.at, ready)
+      ? ready
+      : undefined;
+  const { withheld } = state;
+  return withheld !== undefined && !hasHad(question.at, withheld) ? (ready ?? withheld) : undefined;
+}
+
+/** The position of the first `ready` among `items`. */
+function readyId(items: readonly StreamItem[]): string | undefined {
+  for (const item of items)
+    if (item.kind === 'event' && item.event.type === 'ready') return item.id;
+  return undefined;
+}
