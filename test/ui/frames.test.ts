@@ -1,7 +1,21 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { oncePerFrame } from '../../src/ui/frames.ts';
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// A task after the current one is a message on a channel in the page; here it is a timer of 0 ms, so
+// that the fake clock runs it, in order with the other timers, however busy the machine is.
+vi.mock('../../src/sdk/task.ts', () => ({
+  afterTask(run: () => void) {
+    const timer = setTimeout(run, 0);
+    return () => clearTimeout(timer);
+  },
+}));
+
+/** Lets `ms` pass on the fake clock, running the timers and tasks due meanwhile. */
+const wait = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+});
 
 /** Frames that come when the test says (`frame()`), a schedule, and what it ran, in order. */
 function framed() {
@@ -42,9 +56,8 @@ describe('publishing once per frame', () => {
     const schedule = oncePerFrame();
     schedule(() => void order.push('published'));
     expect(order).toEqual([]);
-    // After the current task (a message, not a timer).
-    for (let i = 0; i < 20 && order.length === 0; i++)
-      await new Promise((resolve) => setImmediate(resolve));
+    // After the current task.
+    await vi.advanceTimersByTimeAsync(0);
     expect(order).toEqual(['published', 'frame asked']);
     // Until that frame, the next change still waits for it.
     schedule(() => void order.push('in the frame'));
@@ -176,10 +189,9 @@ describe('publishing once per frame', () => {
       runs.push(name);
       return 8;
     };
-    // The first goes out after the current task (a message, not a timer).
+    // The first goes out after the current task.
     schedule(() => void runs.push('first'));
-    for (let i = 0; i < 20 && runs.length === 0; i++)
-      await new Promise((resolve) => setImmediate(resolve));
+    await vi.advanceTimersByTimeAsync(0);
     schedule(costing('costs 20 ms', 20));
     frame();
     expect(runs).toEqual(['first', 'costs 20 ms']);
@@ -208,10 +220,10 @@ describe('publishing once per frame', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let clock = 1000;
     vi.spyOn(performance, 'now').mockImplementation(() => clock);
-    /** 5 ms and the end of the current task: what was scheduled after it runs. */
+    /** 5 ms and the end of the current task: what was scheduled after it runs, a task per ms. */
     const aTaskLater = async () => {
       clock += 5;
-      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(1);
     };
     const publishing = (name: string, changes: number) => () => {
       runs.push(name);
