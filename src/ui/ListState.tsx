@@ -1,4 +1,4 @@
-import { createEffect, createMemo, For, Match, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, For, Show } from 'solid-js';
 import { waitsToRetry } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { secondsUntil } from './format.ts';
@@ -47,38 +47,33 @@ export function ListState() {
   };
   return (
     <div class="hm-empty hm-state" data-state={state()}>
-      <Switch
-        fallback={
-          <>
-            <For each={[0, 1, 2, 3, 4]}>{() => <div class="hm-skel" aria-hidden="true" />}</For>
-            <span class="hm-sr">{t.loadingChats}</span>
-          </>
-        }
-      >
-        <Match when={state() === 'unauthorized'}>{t.notKnown}</Match>
-        <Match when={state() === 'empty'}>{t.noChats}</Match>
-        <Match when={state() === 'unreachable'}>
-          <p>
-            {problem() === 'unreadable'
-              ? t.listUnreadable(server)
-              : problem() === 'failing'
-                ? t.listFailing(server)
-                : t.unreachable(server)}
-          </p>
-          <p>
-            {waiting()
-              ? retryAt() > 0
-                ? t.retryingIn(secondsUntil(retryAt(), now()))
-                : ''
-              : t.tryingAgain}{' '}
-            <Show when={waiting()}>
-              <button type="button" class="hm-link" onClick={() => session.retryNow()}>
-                {t.retryNow}
-              </button>
-            </Show>
-          </p>
-        </Match>
-      </Switch>
+      <Show when={state() === 'loading'}>
+        <For each={[0, 1, 2, 3, 4]}>{() => <div class="hm-skel" aria-hidden="true" />}</For>
+        <span class="hm-sr">{t.loadingChats}</span>
+      </Show>
+      <Show when={state() === 'unauthorized'}>{t.notKnown}</Show>
+      <Show when={state() === 'empty'}>{t.noChats}</Show>
+      <Show when={state() === 'unreachable'}>
+        <p>
+          {problem() === 'unreadable'
+            ? t.listUnreadable(server)
+            : problem() === 'failing'
+              ? t.listFailing(server)
+              : t.unreachable(server)}
+        </p>
+        <p>
+          {waiting()
+            ? retryAt() > 0
+              ? t.retryingIn(secondsUntil(retryAt(), now()))
+              : ''
+            : t.tryingAgain}{' '}
+          <Show when={waiting()}>
+            <button type="button" class="hm-link" onClick={() => session.retryNow()}>
+              {t.retryNow}
+            </button>
+          </Show>
+        </p>
+      </Show>
     </div>
   );
 }
