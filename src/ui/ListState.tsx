@@ -1,4 +1,4 @@
-import { createEffect, createMemo, For, Show } from 'solid-js';
+import { createEffect, createMemo, Show } from 'solid-js';
 import { waitsToRetry } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { secondsUntil } from './format.ts';
@@ -48,7 +48,11 @@ export function ListState() {
   return (
     <div class="hm-empty hm-state" data-state={state()}>
       <Show when={state() === 'loading'}>
-        <For each={[0, 1, 2, 3, 4]}>{() => <div class="hm-skel" aria-hidden="true" />}</For>
+        <div class="hm-skel" aria-hidden="true" />
+        <div class="hm-skel" aria-hidden="true" />
+        <div class="hm-skel" aria-hidden="true" />
+        <div class="hm-skel" aria-hidden="true" />
+        <div class="hm-skel" aria-hidden="true" />
         <span class="hm-sr">{t.loadingChats}</span>
       </Show>
       <Show when={state() === 'unauthorized'}>{t.notKnown}</Show>
