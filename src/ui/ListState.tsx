@@ -2,6 +2,7 @@ import { createEffect, createMemo, Show } from 'solid-js';
 import { waitsToRetry } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { secondsUntil } from './format.ts';
+import { RetryNow } from './StatusPill.tsx';
 
 /** Why New chat cannot work yet, in words, or undefined when it can. */
 export function useNewChatBlocked(): () => string | undefined {
@@ -72,9 +73,7 @@ export function ListState() {
               : ''
             : t.tryingAgain}{' '}
           <Show when={waiting()}>
-            <button type="button" class="hm-link" onClick={() => session.retryNow()}>
-              {t.retryNow}
-            </button>
+            <RetryNow />
           </Show>
         </p>
       </Show>
