@@ -45,11 +45,24 @@ export interface HeroMessagingEventMap {
 }
 
 const REQUIRED = ['osis-url', 'context', 'public-key'] as const;
-const OBSERVED = [...REQUIRED, 'routing', 'transport', 'theme', 'notify', 'read-receipts', 'lang'];
-const THEMES = ['light', 'dark', 'auto'];
+/** The values each optional attribute takes (`''`: present and empty). */
+const CHOICES: Record<string, readonly string[]> = {
+  routing: ['memory', 'hash'],
+  transport: ['sse', 'poll'],
+  theme: ['light', 'dark', 'auto'],
+  notify: ['', 'true', 'false'],
+  'read-receipts': ['on', 'off'],
+};
+const OBSERVED = [...REQUIRED, ...Object.keys(CHOICES), 'lang'];
 // An adopted sheet, not a style="" attribute: a host's `style-src 'self'` blocks the attribute.
 const NOTE_CSS =
   '.hm-problem { font: 14px system-ui, sans-serif; color: #c62828; padding: 12px; margin: 0; }';
+
+/** `values` in words: `"sse" or "poll"`, `empty, "true" or "false"`. */
+function oneOf(values: readonly string[]): string {
+  const words = values.map((v) => (v === '' ? 'empty' : `"${v}"`));
+  return `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
 
 /**
  * `<hero-messaging>`: the island in an open shadow root. Changing an identity attribute restarts it
@@ -221,21 +234,11 @@ export class HeroMessagingElement extends HTMLElement {
     const missing = REQUIRED.filter((name) => !this.getAttribute(name)?.trim());
     if (missing.length > 0)
       return `missing attribute${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
-    const routing = this.getAttribute('routing');
-    if (routing !== null && routing !== 'memory' && routing !== 'hash')
-      return `routing must be "memory" or "hash", not "${routing}"`;
-    const transport = this.getAttribute('transport');
-    if (transport !== null && transport !== 'sse' && transport !== 'poll')
-      return `transport must be "sse" or "poll", not "${transport}"`;
-    const theme = this.getAttribute('theme');
-    if (theme !== null && !THEMES.includes(theme))
-      return `theme must be "light", "dark" or "auto", not "${theme}"`;
-    const notify = this.getAttribute('notify');
-    if (notify !== null && !['', 'true', 'false'].includes(notify))
-      return `notify must be empty, "true" or "false", not "${notify}"`;
-    const receipts = this.getAttribute('read-receipts');
-    if (receipts !== null && receipts !== 'on' && receipts !== 'off')
-      return `read-receipts must be "on" or "off", not "${receipts}"`;
+    for (const [name, values] of Object.entries(CHOICES)) {
+      const value = this.getAttribute(name);
+      if (value !== null && !values.includes(value))
+        return `${name} must be ${oneOf(values)}, not "${value}"`;
+    }
     const url = this.getAttribute('osis-url')!.trim();
     if (url !== '/' && !/^https?:\/\/[^\s/]+/.test(url) && !url.startsWith('/'))
       return `osis-url must be an http(s) URL or a path, not "${url}"`;

@@ -1,10 +1,11 @@
 import { createSignal, type Accessor } from 'solid-js';
-import { LIMITS, RpcErrorCode, type ChatMessage } from '../protocol/index.ts';
-import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
+import { LIMITS, type ChatMessage } from '../protocol/index.ts';
+import type { CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
 import { applyUpdatedMessage } from './merge.ts';
 import { bubblesOf } from './bubbles.ts';
 import { findRow } from './rows.ts';
+import { isMissingMethod, worthRetrying } from './retry.ts';
 import type { Sender } from './sender.ts';
 import type { Bubble } from './state.ts';
 import type { ChatStore } from './store.ts';
@@ -53,15 +54,12 @@ export function makeEditor(options: {
       return { ok: true };
     } catch (error) {
       if (signal.aborted) return { ok: false, error: 'unreachable' };
-      if (error instanceof CommunicationError && error.code === RpcErrorCode.MethodNotFound) {
+      if (isMissingMethod(error)) {
         // A server without edits: the menu goes, and nothing is said to the person.
         setSupported(false);
         return { ok: false, error: 'unsupported' };
       }
-      return {
-        ok: false,
-        error: error instanceof CommunicationError && !error.retryable ? 'refused' : 'unreachable',
-      };
+      return { ok: false, error: worthRetrying(error) ? 'unreachable' : 'refused' };
     }
   }
 

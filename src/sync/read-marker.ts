@@ -1,9 +1,8 @@
 import { findRow } from './rows.ts';
-import { RpcErrorCode } from '../protocol/index.ts';
-import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
+import type { CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
 import { clearUnread } from './open-chat.ts';
-import { makeRetryWait, reason, worthRetrying } from './retry.ts';
+import { isMissingMethod, makeRetryWait, reason, worthRetrying } from './retry.ts';
 import type { ChatStore } from './store.ts';
 
 export interface ReadMarkerOptions {
@@ -42,7 +41,7 @@ export function makeReadMarker(options: ReadMarkerOptions): ReadMarker {
       retry.reset();
     } catch (error) {
       if (signal.aborted) return;
-      if (error instanceof CommunicationError && error.code === RpcErrorCode.MethodNotFound) {
+      if (isMissingMethod(error)) {
         unsupported = true;
         console.info(
           '[hero-messaging] the server has no conversation.mark_read: chats are marked read in this island only',

@@ -1,3 +1,4 @@
+import { RpcErrorCode } from '../protocol/index.ts';
 import { backoffDelay, CommunicationError } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
 
@@ -59,3 +60,7 @@ export const reason = (error: unknown): string =>
 /** Whether trying again as it is may help: network trouble or a server error, not a refusal. */
 export const worthRetrying = (error: unknown): boolean =>
   !(error instanceof CommunicationError) || error.retryable;
+
+/** Whether the server answered that it has no such method: a smaller server, not a failure. */
+export const isMissingMethod = (error: unknown): boolean =>
+  error instanceof CommunicationError && error.code === RpcErrorCode.MethodNotFound;

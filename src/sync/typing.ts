@@ -1,7 +1,7 @@
 import { createSignal } from 'solid-js';
-import { RpcErrorCode } from '../protocol/index.ts';
-import { CommunicationError, type CommunicationClient } from '../sdk/index.ts';
+import type { CommunicationClient } from '../sdk/index.ts';
 import type { SessionEnvironment } from './environment.ts';
+import { isMissingMethod } from './retry.ts';
 
 /** How long "is typing" shows after the last signal, in ms. */
 export const TYPING_SHOWN_MS = 6000;
@@ -94,8 +94,7 @@ export function makeTypingNotice(options: {
       last.set(sid, now);
       options.client.typing({ sid }, options.signal).catch((error: unknown) => {
         // Nothing else is worth a word: the signal is a courtesy, and the next key tries again.
-        if (error instanceof CommunicationError && error.code === RpcErrorCode.MethodNotFound)
-          supported = false;
+        if (isMissingMethod(error)) supported = false;
       });
     },
     sent(sid) {

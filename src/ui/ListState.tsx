@@ -1,7 +1,8 @@
-import { createEffect, createMemo, For, Match, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, Show } from 'solid-js';
 import { waitsToRetry } from '../sync/index.ts';
 import { useIsland } from './context.ts';
 import { secondsUntil } from './format.ts';
+import { RetryNow } from './StatusPill.tsx';
 
 /** Why New chat cannot work yet, in words, or undefined when it can. */
 export function useNewChatBlocked(): () => string | undefined {
@@ -47,38 +48,35 @@ export function ListState() {
   };
   return (
     <div class="hm-empty hm-state" data-state={state()}>
-      <Switch
-        fallback={
-          <>
-            <For each={[0, 1, 2, 3, 4]}>{() => <div class="hm-skel" aria-hidden="true" />}</For>
-            <span class="hm-sr">{t.loadingChats}</span>
-          </>
-        }
-      >
-        <Match when={state() === 'unauthorized'}>{t.notKnown}</Match>
-        <Match when={state() === 'empty'}>{t.noChats}</Match>
-        <Match when={state() === 'unreachable'}>
-          <p>
-            {problem() === 'unreadable'
-              ? t.listUnreadable(server)
-              : problem() === 'failing'
-                ? t.listFailing(server)
-                : t.unreachable(server)}
-          </p>
-          <p>
-            {waiting()
-              ? retryAt() > 0
-                ? t.retryingIn(secondsUntil(retryAt(), now()))
-                : ''
-              : t.tryingAgain}{' '}
-            <Show when={waiting()}>
-              <button type="button" class="hm-link" onClick={() => session.retryNow()}>
-                {t.retryNow}
-              </button>
-            </Show>
-          </p>
-        </Match>
-      </Switch>
+      <Show when={state() === 'loading'}>
+        <div class="hm-skel" aria-hidden="true" />
+        <div class="hm-skel" aria-hidden="true" />
+        <div class="hm-skel" aria-hidden="true" />
+        <div class="hm-skel" aria-hidden="true" />
+        <div class="hm-skel" aria-hidden="true" />
+        <span class="hm-sr">{t.loadingChats}</span>
+      </Show>
+      <Show when={state() === 'unauthorized'}>{t.notKnown}</Show>
+      <Show when={state() === 'empty'}>{t.noChats}</Show>
+      <Show when={state() === 'unreachable'}>
+        <p>
+          {problem() === 'unreadable'
+            ? t.listUnreadable(server)
+            : problem() === 'failing'
+              ? t.listFailing(server)
+              : t.unreachable(server)}
+        </p>
+        <p>
+          {waiting()
+            ? retryAt() > 0
+              ? t.retryingIn(secondsUntil(retryAt(), now()))
+              : ''
+            : t.tryingAgain}{' '}
+          <Show when={waiting()}>
+            <RetryNow />
+          </Show>
+        </p>
+      </Show>
     </div>
   );
 }

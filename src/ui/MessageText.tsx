@@ -1,4 +1,5 @@
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { Key } from '@solid-primitives/keyed';
+import { createMemo, createSignal, Show } from 'solid-js';
 import { useIsland } from './context.ts';
 import { linkify } from './linkify.ts';
 
@@ -34,18 +35,19 @@ export function MessageText(props: { text: string }) {
   const segments = createMemo(() => linkify(open() ? props.text : (start() ?? props.text)));
   return (
     <span class="hm-text">
-      <For each={segments()}>
+      {/* A node per segment; a changed text is cut into new segments, drawn anew. */}
+      <Key each={segments()} by={(segment) => segment}>
         {(segment) =>
-          segment.kind === 'url' ? (
+          segment().kind === 'url' ? (
             // Left to right and isolated: no override before it can make it read as another address.
-            <a href={segment.text} target="_blank" rel="noopener noreferrer" dir="ltr">
-              {segment.text}
+            <a href={segment().text} target="_blank" rel="noopener noreferrer" dir="ltr">
+              {segment().text}
             </a>
           ) : (
-            segment.text
+            segment().text
           )
         }
-      </For>
+      </Key>
       <Show when={start()}>
         {' '}
         <button

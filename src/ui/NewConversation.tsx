@@ -1,4 +1,5 @@
-import { createSignal, For, Show } from 'solid-js';
+import { Key } from '@solid-primitives/keyed';
+import { createSignal, Show } from 'solid-js';
 import { LIMITS } from '../protocol/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { useIsland } from './context.ts';
@@ -52,21 +53,21 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
         <fieldset class="hm-new-people">
           <legend>{t.people}</legend>
           <Show when={others().length > 0} fallback={<p class="hm-empty">{t.loadingContacts}</p>}>
-            <For each={shown()} fallback={<p class="hm-empty">{t.nobodyFound}</p>}>
+            <Key each={shown()} by="public_key" fallback={<p class="hm-empty">{t.nobodyFound}</p>}>
               {(contact) => (
                 <label class="hm-check">
-                  <Avatar name={contact.name} seed={contact.public_key} />
+                  <Avatar name={contact().name} seed={contact().public_key} />
                   <span class="hm-check-name" dir="auto">
-                    {contact.name}
+                    {contact().name}
                   </span>
                   <input
                     type="checkbox"
-                    checked={picked().includes(contact.public_key)}
-                    onChange={() => toggle(contact.public_key)}
+                    checked={picked().includes(contact().public_key)}
+                    onChange={() => toggle(contact().public_key)}
                   />
                 </label>
               )}
-            </For>
+            </Key>
           </Show>
         </fieldset>
         <Show when={picked().length > 1}>

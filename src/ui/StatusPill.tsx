@@ -27,10 +27,18 @@ export function StatusPill() {
       {text()}
       <Show when={waitsToRetry(status())}>
         {' '}
-        <button type="button" class="hm-link" onClick={() => session.retryNow()}>
-          {t.retryNow}
-        </button>
+        <RetryNow />
       </Show>
     </span>
+  );
+}
+
+/** Ends the wait before the next try of the connection: the status and the list's message offer it. */
+export function RetryNow() {
+  const { session, t } = useIsland();
+  return (
+    <button type="button" class="hm-link" onClick={() => session.retryNow()}>
+      {t.retryNow}
+    </button>
   );
 }
