@@ -1,4 +1,4 @@
-import type { Following } from './following.ts';
+import type { makeFollowing } from './following.ts';
 import type { TabChannel } from './platform.ts';
 import { RELAY_VERSION, type Post, type RelayMessage } from './relay.ts';
 import type { SharedStreamOptions } from './types.ts';
@@ -6,21 +6,18 @@ import { LOST } from './leading.ts';
 
 type Warn = (message: string) => void;
 
-/** The tab's end of the channel `name`: open while the tab is in, closed once it leaves. */
-export interface TabLink {
-  /** Posts to every other tab, as this tab (`from`); nothing while the link is closed. */
-  post: Post;
-  /** Opens the channel: `hear` is told what arrives, `undeliverable` of what could not be read. */
-  connect(hear: (data: unknown) => void, undeliverable: () => void): void;
-  /** Says `bye`, and closes the channel. */
-  close(): void;
-}
-
+/**
+ * The tab's end of the channel `name`: open while the tab is in, closed once it leaves. `post` posts to
+ * every other tab, as this tab (`from`), nothing while the link is closed; `hear` is told what arrives,
+ * `undeliverable` of what could not be read.
+ */
 export function makeTabLink(
   options: Pick<SharedStreamOptions, 'name' | 'BroadcastChannel' | 'signal'>,
   tabId: string,
   warn: Warn,
-): TabLink {
+  hear: (data: unknown) => void,
+  undeliverable: () => void,
+) {
   let channel: TabChannel | undefined;
   const post: Post = (message) => {
     try {
@@ -33,11 +30,13 @@ export function makeTabLink(
   };
   return {
     post,
-    connect(hear, undeliverable) {
+    /** Opens the channel. */
+    open() {
       channel = new options.BroadcastChannel(options.name);
       channel.onmessage = (event) => hear(event.data);
       channel.onmessageerror = undeliverable;
     },
+    /** Says `bye`, and closes the channel. */
     close() {
       if (!channel) return;
       post({ type: 'bye' });
@@ -49,62 +48,42 @@ export function makeTabLink(
   };
 }
 
-/** Which chat each tab shows the person: this one's (`show`), and what the others said. */
-export interface Presence {
-  /** Posts this tab's `hello`, which says the chat it shows. */
-  hello(): void;
-  /** Hears the others' `hello`, `showing` and `bye`. */
-  hear(message: RelayMessage): void;
-  show(sid: string | undefined): void;
-  shownElsewhere(sid: string): boolean;
-}
-
-export function makePresence(post: Post): Presence {
+/**
+ * Which chat each tab shows the person: this one's (`show`, also said by its `hello`), and what the
+ * others said (their `hello`, `showing` and `bye`).
+ */
+export function makePresence(post: Post) {
   let showing: string | undefined;
   const shownBy = new Map<string, string | undefined>();
   return {
     hello: () => post({ type: 'hello', showing }),
-    hear(message) {
+    hear(message: RelayMessage): void {
       if (message.type === 'hello') shownBy.set(message.from, message.showing);
       else if (message.type === 'showing') shownBy.set(message.from, message.sid);
       else if (message.type === 'bye') shownBy.delete(message.from);
     },
-    show(sid) {
+    show(sid: string | undefined): void {
       if (sid === showing) return;
       showing = sid;
       post({ type: 'showing', sid });
     },
-    shownElsewhere: (sid) => [...shownBy.values()].includes(sid),
+    shownElsewhere: (sid: string) => [...shownBy.values()].includes(sid),
   };
 }
 
-/** A tab's comings and goings: it joins, takes its place in line for the lock, and leaves. */
-export interface Membership {
-  /**
-   * Joins now, and leaves on `pagehide` (the back/forward cache keeps no lock or channel) and joins
-   * again on a persisted `pageshow`, until the returned function leaves for good.
-   */
-  enter(): () => void;
-  /** Takes the lock from a leader that does not answer (`why`), if the tab is in. */
-  takeOver(why: string): void;
-}
-
-export interface MembershipParts {
-  options: Pick<SharedStreamOptions, 'name' | 'locks' | 'pageEvents' | 'signal'>;
-  link: TabLink;
-  /** Opens the link, with its listeners. */
-  connect(): void;
-  /** Leads while `member`, the lock request, holds the lock (see `Leading.lead`). */
-  lead(member: AbortSignal): Promise<void>;
-  /** Asks the leader where it stands and watches it (`follow`), or stops watching (`stop`). */
-  follower: Pick<Following, 'follow' | 'stop'>;
-  /** The page came back from the cache: the tab connects again. */
-  returned(): void;
-  warn: Warn;
-}
-
-export function makeMembership(parts: MembershipParts): Membership {
-  const { options, link, follower, warn } = parts;
+/**
+ * A tab's comings and goings: it joins (opens `link`, follows, and takes its place in line for the
+ * lock, to `lead` once it holds it), and leaves. `returned` is called when the page comes back from
+ * the cache, before the tab joins again.
+ */
+export function makeMembership(
+  options: Pick<SharedStreamOptions, 'name' | 'locks' | 'pageEvents' | 'signal'>,
+  link: Pick<ReturnType<typeof makeTabLink>, 'open' | 'close'>,
+  lead: (member: AbortSignal) => Promise<void>,
+  follower: Pick<ReturnType<typeof makeFollowing>, 'follow' | 'stop'>,
+  returned: () => void,
+  warn: Warn,
+) {
   // Whether this tab is in (joined, and not gone by pagehide or unmount).
   let joined = false;
   // This tab's lock request: in line, or held while it leads. Aborted with `LOST` once another tab took the lock.
@@ -116,9 +95,7 @@ export function makeMembership(parts: MembershipParts): Membership {
     const mine = new AbortController();
     request = mine;
     options.locks
-      .request(options.name, steal ? { steal } : { signal: mine.signal }, () =>
-        parts.lead(mine.signal),
-      )
+      .request(options.name, steal ? { steal } : { signal: mine.signal }, () => lead(mine.signal))
       .catch((error: unknown) => {
         // Leaving the line (pagehide, unmount, a takeover) rejects with an AbortError, as does another tab
         // taking the lock from this one: that one leads now. Anything else is worth a line.
@@ -138,7 +115,7 @@ export function makeMembership(parts: MembershipParts): Membership {
 
   function join(): void {
     joined = true;
-    parts.connect();
+    link.open();
     follower.follow();
     queue();
   }
@@ -152,11 +129,15 @@ export function makeMembership(parts: MembershipParts): Membership {
   }
 
   return {
+    /**
+     * Joins now, and leaves on `pagehide` (the back/forward cache keeps no lock or channel) and joins
+     * again on a persisted `pageshow`, until the returned function leaves for good.
+     */
     enter() {
       const { pageEvents, signal } = options;
       const onPageShow = (event: Event) => {
         if (!(event as PageTransitionEvent).persisted || joined || signal.aborted) return;
-        parts.returned();
+        returned();
         join();
       };
       pageEvents?.addEventListener('pagehide', leave);
@@ -168,7 +149,8 @@ export function makeMembership(parts: MembershipParts): Membership {
         leave();
       };
     },
-    takeOver(why) {
+    /** Takes the lock from a leader that does not answer (`why`), if the tab is in. */
+    takeOver(why: string) {
       if (!joined) return;
       warn(`${why}: this tab takes over the stream`);
       queue(true);

@@ -1,7 +1,9 @@
 import { defaultEnvironment } from '../environment.ts';
+import { makeListeners } from '../listeners.ts';
 import {
   makeSubscription,
   type StreamBatch,
+  type StreamItem,
   type Subscription,
   type SubscriptionStats,
 } from '../subscription.ts';
@@ -9,7 +11,7 @@ import { makeFollowing } from './following.ts';
 import { makeInbox } from './inbox.ts';
 import { makeMembership, makePresence, makeTabLink } from './joining.ts';
 import { makeLeading } from './leading.ts';
-import { makeRecentIds, type Progress } from './recent.ts';
+import { makeRecentIds, type TabState } from './recent.ts';
 import { MAX_RELAYED, parseRelayMessage } from './relay.ts';
 import type { SharedStreamOptions } from './types.ts';
 
@@ -25,35 +27,50 @@ import type { SharedStreamOptions } from './types.ts';
  */
 export function makeSharedSubscription(options: SharedStreamOptions): Subscription {
   const { signal } = options;
-  const env = defaultEnvironment(options.environment);
   const tabId = options.tabId ?? crypto.randomUUID();
   const warn = options.warn ?? ((message: string) => console.warn(`[hero-messaging] ${message}`));
   const inbox = makeInbox<StreamBatch>();
   // The ids of the last events passed on: a replay across a handover repeats some of them.
-  const progress: Progress = { position: options.lastEventId, isNew: makeRecentIds(MAX_RELAYED) };
+  const tab: TabState = {
+    leading: false,
+    position: options.lastEventId,
+    isNew: makeRecentIds(MAX_RELAYED),
+  };
   // What this tab's ended streams counted, and the messages it dropped (the first is reported).
   const done: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   const dropped = (what: string) => {
     if (done.badFrames++ === 0) warn(`dropped ${what}`);
   };
+  const leadership = makeListeners<boolean>('a leadership listener');
+  const relayed = makeListeners<StreamItem>('a relay listener');
 
-  const link = makeTabLink(options, tabId, warn);
-  const presence = makePresence(link.post);
-  const leader = makeLeading({ options, post: link.post, inbox, progress, done });
-  const follower = makeFollowing({
-    env,
+  const link = makeTabLink(options, tabId, warn, hear, () =>
+    dropped('a message from another tab that could not be deserialized'),
+  );
+  const { post } = link;
+  const presence = makePresence(post);
+  const leader = makeLeading(options, tab, post, inbox, done, leadership, relayed);
+  const follower = makeFollowing(
+    tab,
     tabId,
-    post: link.post,
+    post,
     inbox,
-    progress,
-    leading: () => leader.leading,
+    defaultEnvironment(options.environment),
     dropped,
-    hello: presence.hello,
+    presence.hello,
     // The watch on the leader takes the lock; losing the lock makes the tab follow: the two parts call
     // each other, through the membership made next.
-    takeOver: (why) => membership.takeOver(why),
-  });
-  leader.onLeadershipChange((leading) => leading && follower.stop());
+    (why) => membership.takeOver(why),
+  );
+  const membership = makeMembership(
+    options,
+    link,
+    leader.lead,
+    follower,
+    () => inbox.push([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }]),
+    warn,
+  );
+  leadership.add((leading) => leading && follower.stop());
 
   /** What arrives from another tab, checked, and heard by each part. */
   function hear(data: unknown): void {
@@ -66,19 +83,6 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     follower.hear(message);
     leader.hear(message);
   }
-
-  const membership = makeMembership({
-    options,
-    link,
-    connect: () =>
-      link.connect(hear, () =>
-        dropped('a message from another tab that could not be deserialized'),
-      ),
-    lead: leader.lead,
-    follower,
-    returned: () => inbox.push([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }]),
-    warn,
-  });
 
   async function* run(): AsyncGenerator<StreamBatch> {
     if (signal.aborted) return;
@@ -102,15 +106,15 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     name: 'subscribe',
     signal,
     run,
-    retryNow: () => (leader.leading ? leader.retryNow() : link.post({ type: 'retry' })),
-    lastEventId: () => progress.position,
+    retryNow: () => (tab.leading ? leader.retryNow() : post({ type: 'retry' })),
+    lastEventId: () => tab.position,
     stats: leader.stats,
     leadership: {
       get isLeader() {
-        return leader.leading;
+        return tab.leading;
       },
-      onLeadershipChange: leader.onLeadershipChange,
-      onRelay: leader.onRelay,
+      onLeadershipChange: leadership.add,
+      onRelay: relayed.add,
       show: presence.show,
       shownElsewhere: presence.shownElsewhere,
     },
