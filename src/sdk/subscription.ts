@@ -124,19 +124,21 @@ export function makeSubscription(parts: {
   const relayed = makeListeners<StreamItem>('a relay listener');
   const { leadership = leadingAlone(relayed) } = parts;
   let started = false;
-  async function* relaying(): AsyncGenerator<StreamBatch> {
-    for await (const batch of parts.run()) {
-      for (const item of batch) relayed.tell(item);
-      yield batch;
-    }
-  }
   const start = () => {
     if (started)
       throw new Error(
         `a subscription can be iterated once; call ${parts.name}() again for another`,
       );
     started = true;
-    return parts.leadership ? parts.run() : relaying();
+    const batches = parts.run();
+    return parts.leadership
+      ? batches
+      : (async function* () {
+          for await (const batch of batches) {
+            batch.forEach(relayed.tell);
+            yield batch;
+          }
+        })();
   };
   return {
     ...leadership,

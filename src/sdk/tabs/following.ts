@@ -138,18 +138,15 @@ export function makeFollowing(
  * the tab followed.
  */
 export function missedAt(question: Question, state: Pick<State, 'items' | 'withheld'>) {
-  const ready = readyId(state.items);
+  // The position of the `ready` the leader sent.
+  const ready = state.items.find(
+    (item): item is Extract<StreamItem, { kind: 'event' }> =>
+      item.kind === 'event' && item.event.type === 'ready',
+  )?.id;
   if (question.by === 'join')
     return ready !== undefined && question.at !== undefined && !hasHad(question.at, ready)
       ? ready
       : undefined;
   const { withheld } = state;
   return withheld !== undefined && !hasHad(question.at, withheld) ? (ready ?? withheld) : undefined;
-}
-
-/** The position of the first `ready` among `items`. */
-function readyId(items: readonly StreamItem[]): string | undefined {
-  for (const item of items)
-    if (item.kind === 'event' && item.event.type === 'ready') return item.id;
-  return undefined;
 }

@@ -96,15 +96,13 @@ export function makeLeading(
 
   /**
    * Runs the real stream while `member` (the lock request that holds the lock) is not aborted;
-   * resolves once it lets go.
+   * resolves once it lets go, or once the stream ends.
    */
   async function lead(member: AbortSignal): Promise<void> {
     if (member.aborted) return;
-    const stop = new AbortController();
-    const abort = () => stop.abort();
-    member.addEventListener('abort', abort, { once: true });
+    // The lock request ends the real stream: every way of letting go aborts it.
     const subscription = options.subscribe({
-      signal: stop.signal,
+      signal: member,
       lastEventId: tab.position,
       onBadFrame: options.onBadFrame,
     });
@@ -116,25 +114,23 @@ export function makeLeading(
     setLeading(true);
     // Letting go (pagehide, unmount) releases the lock at once; the real stream unwinds meanwhile, and
     // a failure while it does is still logged, never left unhandled.
-    const pumping = pump(subscription, stop.signal).catch((error: unknown) => {
-      if (stop.signal.aborted) return;
+    const pumping = pump(subscription, member).catch((error: unknown) => {
+      if (member.aborted) return;
       console.error('[hero-messaging] the shared stream failed', error);
       inbox.close();
     });
     try {
       await Promise.race([
         pumping,
-        new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true })),
+        new Promise((resolve) => member.addEventListener('abort', resolve, { once: true })),
       ]);
     } finally {
-      member.removeEventListener('abort', abort);
-      stop.abort();
       for (const key of STAT_KEYS) done[key] += subscription.stats[key];
       if (real === subscription) real = undefined;
       // What a leader that lost the lock still held, the new leader's stream brings: the followers
-      // take items from that one only.
+      // take items from that one only. Whatever else waits goes out now, and no task is left behind.
       if (member.reason === LOST) outgoing = [];
-      else flush();
+      flush();
       setLeading(false);
     }
   }
@@ -190,7 +186,5 @@ export function makeLeading(
     retryNow,
     /** What `done` counts, and what the running stream counted so far. */
     stats: stats as Readonly<SubscriptionStats>,
-    /** Cancels the relay's task, if one waits. */
-    close: () => cancel?.(),
   };
 }

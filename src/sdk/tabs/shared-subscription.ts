@@ -97,7 +97,6 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
       }
     } finally {
       leave();
-      leader.close();
       inbox.close();
     }
   }
