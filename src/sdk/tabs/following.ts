@@ -40,15 +40,21 @@ export function makeFollowing(
     () => post({ type: 'ping' }),
   );
 
+  /** Asks the leader (`from`, unknown to a tab that joins) where it stands, as `by` says. */
+  function ask(by: Question['by'], from?: string): void {
+    leader = from;
+    asked = { by, at: tab.position };
+    hello();
+  }
+
   /** Hands the consumer what the leader relayed, as one batch, less what it was handed already. */
   function receive(items: readonly StreamItem[]): void {
     const batch = items.filter((item) => {
       if (item.kind === 'status') {
         if (asked) asked.heard = true;
+        // Reconnecting or offline: the leader waits until `at`.
         const { status } = item;
-        watch.waiting(
-          status.state === 'reconnecting' || status.state === 'offline' ? status.at : undefined,
-        );
+        watch.waiting('at' in status ? status.at : undefined);
         return true;
       }
       if (item.id === undefined) return true;
@@ -86,9 +92,7 @@ export function makeFollowing(
   return {
     /** Asks the leader where it stands, as a tab that joins, and watches it. */
     follow() {
-      leader = undefined;
-      asked = { by: 'join', at: tab.position };
-      hello();
+      ask('join');
       watch.start();
     },
     /** Stops watching the leader (the tab leads, or leaves). */
@@ -113,10 +117,8 @@ export function makeFollowing(
         case 'call':
           // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
           if (tab.leading) return;
-          leader = message.from;
-          watch.heard();
-          asked = { by: 'call', at: tab.position };
-          return hello();
+          ask('call', message.from);
+          return watch.heard();
         case 'bye':
           if (message.from === leader) leader = undefined;
           return;

@@ -100,13 +100,16 @@ export function makeMembership(
         // Leaving the line (pagehide, unmount, a takeover) rejects with an AbortError, as does another tab
         // taking the lock from this one: that one leads now. Anything else is worth a line.
         if (mine.signal.aborted) return;
-        if ((error as Error).name === 'AbortError') return lose();
+        if ((error as Error).name === 'AbortError') return follow();
         warn(`the tab lock failed: ${(error as Error).message}`);
       });
   }
 
-  /** Another tab took the lock: stop leading (the real stream ends), and follow it like a tab that joins. */
-  function lose(): void {
+  /**
+   * Follows the leader as a tab that joins, in line for the lock. After another tab took the lock,
+   * this tab stops leading first (`LOST`: the real stream ends).
+   */
+  function follow(): void {
     request?.abort(LOST);
     if (!joined) return;
     follower.follow();
@@ -116,8 +119,7 @@ export function makeMembership(
   function join(): void {
     joined = true;
     link.open();
-    follower.follow();
-    queue();
+    follow();
   }
 
   function leave(): void {
@@ -140,12 +142,13 @@ export function makeMembership(
         returned();
         join();
       };
-      pageEvents?.addEventListener('pagehide', leave);
-      pageEvents?.addEventListener('pageshow', onPageShow);
+      const listening = new AbortController();
+      const until = { signal: listening.signal };
+      pageEvents?.addEventListener('pagehide', leave, until);
+      pageEvents?.addEventListener('pageshow', onPageShow, until);
       join();
       return () => {
-        pageEvents?.removeEventListener('pagehide', leave);
-        pageEvents?.removeEventListener('pageshow', onPageShow);
+        listening.abort();
         leave();
       };
     },

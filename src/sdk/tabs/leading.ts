@@ -48,10 +48,6 @@ export function makeLeading(
   let ready: { cursor: string; heartbeat_ms: number } | undefined;
   let real: Subscription | undefined;
 
-  const setLeading = (next: boolean) => {
-    if (next !== tab.leading) leadership.tell((tab.leading = next));
-  };
-
   /** Posts what waits to be relayed. */
   function flush(): void {
     cancel?.();
@@ -111,7 +107,7 @@ export function makeLeading(
     post({ type: 'call' });
     // A new leadership: nothing was withheld from anyone yet.
     withheld = undefined;
-    setLeading(true);
+    leadership.tell((tab.leading = true));
     // Letting go (pagehide, unmount) releases the lock at once; the real stream unwinds meanwhile, and
     // a failure while it does is still logged, never left unhandled.
     const pumping = pump(subscription, member).catch((error: unknown) => {
@@ -131,7 +127,7 @@ export function makeLeading(
       // take items from that one only. Whatever else waits goes out now, and no task is left behind.
       if (member.reason === LOST) outgoing = [];
       flush();
-      setLeading(false);
+      leadership.tell((tab.leading = false));
     }
   }
 
