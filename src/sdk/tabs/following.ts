@@ -29,7 +29,7 @@ export function makeFollowing(
   dropped: (what: string) => void,
   hello: () => void,
   takeOver: (why: string) => void,
-) {
+): [follow: () => void, stop: () => void, hear: (message: RelayMessage) => void] {
   // The tab that leads, as its `call` or its `state` said: a follower takes items from it only.
   let leader: string | undefined;
   // Whether the tab waits for the leader's state, and what it asked (see `Question`).
@@ -89,19 +89,19 @@ export function makeFollowing(
       ]);
   }
 
-  return {
-    /** Asks the leader where it stands, as a tab that joins, and watches it. */
-    follow() {
+  return [
+    // Asks the leader where it stands, as a tab that joins, and watches it.
+    () => {
       ask('join');
       watch.start();
     },
-    /** Stops watching the leader (the tab leads, or leaves). */
-    stop() {
+    // Stops watching the leader (the tab leads, or leaves).
+    () => {
       asked = undefined;
       watch.stop();
     },
-    /** Hears another tab: the leader's items, state, call and beats, and other followers' pings. */
-    hear(message: RelayMessage): void {
+    // Hears another tab: the leader's items, state, call and beats, and other followers' pings.
+    (message) => {
       if (message.from === leader) watch.heard();
       switch (message.type) {
         case 'items':
@@ -128,7 +128,7 @@ export function makeFollowing(
           return;
       }
     },
-  };
+  ];
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { makeFollowing } from './following.ts';
 import type { TabChannel } from './platform.ts';
 import { RELAY_VERSION, type Post, type RelayMessage } from './relay.ts';
 import type { SharedStreamOptions } from './types.ts';
@@ -7,9 +6,8 @@ import { LOST } from './leading.ts';
 type Warn = (message: string) => void;
 
 /**
- * The tab's end of the channel `name`: open while the tab is in, closed once it leaves. `post` posts to
- * every other tab, as this tab (`from`), nothing while the link is closed; `hear` is told what arrives,
- * `undeliverable` of what could not be read.
+ * The tab's end of the channel `name`: open while the tab is in, closed once it leaves. `hear` is told
+ * what arrives, `undeliverable` of what could not be read.
  */
 export function makeTabLink(
   options: Pick<SharedStreamOptions, 'name' | 'BroadcastChannel' | 'signal'>,
@@ -17,7 +15,7 @@ export function makeTabLink(
   warn: Warn,
   hear: (data: unknown) => void,
   undeliverable: () => void,
-) {
+): [post: Post, open: () => void, close: () => void] {
   let channel: TabChannel | undefined;
   const post: Post = (message) => {
     try {
@@ -28,16 +26,16 @@ export function makeTabLink(
         warn(`could not post to the other tabs: ${(error as Error).message}`);
     }
   };
-  return {
+  return [
+    // To every other tab, as this tab (`from`); nothing while the link is closed.
     post,
-    /** Opens the channel. */
-    open() {
+    () => {
       channel = new options.BroadcastChannel(options.name);
       channel.onmessage = (event) => hear(event.data);
       channel.onmessageerror = undeliverable;
     },
-    /** Says `bye`, and closes the channel. */
-    close() {
+    // Says `bye`, and closes the channel.
+    () => {
       if (!channel) return;
       post({ type: 'bye' });
       channel.onmessage = null;
@@ -45,7 +43,7 @@ export function makeTabLink(
       channel.close();
       channel = undefined;
     },
-  };
+  ];
 }
 
 /**
@@ -72,18 +70,20 @@ export function makePresence(post: Post) {
 }
 
 /**
- * A tab's comings and goings: it joins (opens `link`, follows, and takes its place in line for the
- * lock, to `lead` once it holds it), and leaves. `returned` is called when the page comes back from
- * the cache, before the tab joins again.
+ * A tab's comings and goings: it joins (opens its link, follows, and takes its place in line for the
+ * lock, to `lead` once it holds it), and leaves (stops following, and closes its link). `returned` is
+ * called when the page comes back from the cache, before the tab joins again.
  */
 export function makeMembership(
   options: Pick<SharedStreamOptions, 'name' | 'locks' | 'pageEvents' | 'signal'>,
-  link: Pick<ReturnType<typeof makeTabLink>, 'open' | 'close'>,
+  openLink: () => void,
+  closeLink: () => void,
   lead: (member: AbortSignal) => Promise<void>,
-  follower: Pick<ReturnType<typeof makeFollowing>, 'follow' | 'stop'>,
+  startFollowing: () => void,
+  stopFollowing: () => void,
   returned: () => void,
   warn: Warn,
-) {
+): [enter: () => () => void, takeOver: (why: string) => void] {
   // Whether this tab is in (joined, and not gone by pagehide or unmount).
   let joined = false;
   // This tab's lock request: in line, or held while it leads. Aborted with `LOST` once another tab took the lock.
@@ -112,13 +112,13 @@ export function makeMembership(
   function follow(): void {
     request?.abort(LOST);
     if (!joined) return;
-    follower.follow();
+    startFollowing();
     queue();
   }
 
   function join(): void {
     joined = true;
-    link.open();
+    openLink();
     follow();
   }
 
@@ -126,16 +126,14 @@ export function makeMembership(
     joined = false;
     request?.abort();
     request = undefined;
-    follower.stop();
-    link.close();
+    stopFollowing();
+    closeLink();
   }
 
-  return {
-    /**
-     * Joins now, and leaves on `pagehide` (the back/forward cache keeps no lock or channel) and joins
-     * again on a persisted `pageshow`, until the returned function leaves for good.
-     */
-    enter() {
+  return [
+    // Joins now, and leaves on `pagehide` (the back/forward cache keeps no lock or channel) and joins
+    // again on a persisted `pageshow`, until the returned function leaves for good.
+    () => {
       const { pageEvents, signal } = options;
       const onPageShow = (event: Event) => {
         if (!(event as PageTransitionEvent).persisted || joined || signal.aborted) return;
@@ -152,11 +150,11 @@ export function makeMembership(
         leave();
       };
     },
-    /** Takes the lock from a leader that does not answer (`why`), if the tab is in. */
-    takeOver(why: string) {
+    // Takes the lock from a leader that does not answer (`why`), if the tab is in.
+    (why) => {
       if (!joined) return;
       warn(`${why}: this tab takes over the stream`);
       queue(true);
     },
-  };
+  ];
 }

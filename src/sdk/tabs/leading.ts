@@ -35,7 +35,12 @@ export function makeLeading(
   done: SubscriptionStats,
   leadership: Listeners<boolean>,
   relayed: Listeners<StreamItem>,
-) {
+): [
+  lead: (member: AbortSignal) => Promise<void>,
+  hear: (message: RelayMessage) => void,
+  retryNow: () => void,
+  stats: Readonly<SubscriptionStats>,
+] {
   const later = options.nextTask ?? afterTask;
   // The tabs known to follow (their `hello`, less their `bye`).
   const peers = new Set<string>();
@@ -122,7 +127,7 @@ export function makeLeading(
       ]);
     } finally {
       for (const key of STAT_KEYS) done[key] += subscription.stats[key];
-      if (real === subscription) real = undefined;
+      real = undefined;
       // What a leader that lost the lock still held, the new leader's stream brings: the followers
       // take items from that one only. Whatever else waits goes out now, and no task is left behind.
       if (member.reason === LOST) outgoing = [];
@@ -137,12 +142,13 @@ export function makeLeading(
       get: () => done[key] + (real?.stats[key] ?? 0),
       enumerable: true,
     });
-  const retryNow = () => real?.retryNow();
+  // Skips the wait before the next reconnect: the real stream's if this tab leads, else the leader's.
+  const retryNow = () => (tab.leading ? real?.retryNow() : post({ type: 'retry' }));
 
-  return {
+  return [
     lead,
-    /** Hears another tab: who follows (`hello`, `bye`), and what a leader answers (`hello`, `ping`, `retry`). */
-    hear(message: RelayMessage): void {
+    // Hears another tab: who follows (`hello`, `bye`), and what a leader answers (`hello`, `ping`, `retry`).
+    (message) => {
       const { from } = message;
       switch (message.type) {
         case 'hello': {
@@ -178,9 +184,8 @@ export function makeLeading(
           return post({ type: 'beat' });
       }
     },
-    /** Skips the real stream's wait before its next reconnect, if this tab leads. */
     retryNow,
-    /** What `done` counts, and what the running stream counted so far. */
-    stats: stats as Readonly<SubscriptionStats>,
-  };
+    // What `done` counts, and what the running stream counted so far.
+    stats,
+  ];
 }

@@ -44,13 +44,20 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
   const leadership = makeListeners<boolean>('a leadership listener');
   const relayed = makeListeners<StreamItem>('a relay listener');
 
-  const link = makeTabLink(options, tabId, warn, hear, () =>
+  const [post, openLink, closeLink] = makeTabLink(options, tabId, warn, hear, () =>
     dropped('a message from another tab that could not be deserialized'),
   );
-  const { post } = link;
   const presence = makePresence(post);
-  const leader = makeLeading(options, tab, post, inbox, done, leadership, relayed);
-  const follower = makeFollowing(
+  const [lead, hearAsLeader, retryNow, stats] = makeLeading(
+    options,
+    tab,
+    post,
+    inbox,
+    done,
+    leadership,
+    relayed,
+  );
+  const [follow, stopFollowing, hearAsFollower] = makeFollowing(
     tab,
     tabId,
     post,
@@ -60,17 +67,19 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     presence.hello,
     // The watch on the leader takes the lock; losing the lock makes the tab follow: the two parts call
     // each other, through the membership made next.
-    (why) => membership.takeOver(why),
+    (why) => takeOver(why),
   );
-  const membership = makeMembership(
+  const [enter, takeOver] = makeMembership(
     options,
-    link,
-    leader.lead,
-    follower,
+    openLink,
+    closeLink,
+    lead,
+    follow,
+    stopFollowing,
     () => inbox.push([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }]),
     warn,
   );
-  leadership.add((leading) => leading && follower.stop());
+  leadership.add((leading) => leading && stopFollowing());
 
   /** What arrives from another tab, checked, and heard by each part. */
   function hear(data: unknown): void {
@@ -80,13 +89,13 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     const message = parsed.value;
     if (message.from === tabId) return;
     presence.hear(message);
-    follower.hear(message);
-    leader.hear(message);
+    hearAsFollower(message);
+    hearAsLeader(message);
   }
 
   async function* run(): AsyncGenerator<StreamBatch> {
     if (signal.aborted) return;
-    const leave = membership.enter();
+    const leave = enter();
     try {
       for (;;) {
         const batch = await inbox.take(signal);
@@ -105,9 +114,9 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     name: 'subscribe',
     signal,
     run,
-    retryNow: () => (tab.leading ? leader.retryNow() : post({ type: 'retry' })),
+    retryNow,
     lastEventId: () => tab.position,
-    stats: leader.stats,
+    stats,
     leadership: {
       get isLeader() {
         return tab.leading;
