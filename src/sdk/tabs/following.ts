@@ -36,7 +36,7 @@ export function makeFollowing(
   let asked: Question | undefined;
   const watch = makeLeaderWatch(
     env,
-    (why) => tab.leading || takeOver(why),
+    (why) => tab.leads || takeOver(why),
     () => post({ type: 'ping' }),
   );
 
@@ -69,7 +69,7 @@ export function makeFollowing(
 
   /** The leader's answer to what this tab asked: where it stands, and maybe a snapshot to take. */
   function answered(state: State): void {
-    if (tab.leading || state.to !== tabId || !asked) return;
+    if (tab.leads || state.to !== tabId || !asked) return;
     const question = asked;
     asked = undefined;
     leader = state.from;
@@ -106,7 +106,7 @@ export function makeFollowing(
       switch (message.type) {
         case 'items':
           // Before the leader is known (a tab that has just joined), what it relays is not for this tab yet.
-          if (tab.leading || leader === undefined) return;
+          if (tab.leads || leader === undefined) return;
           if (message.from !== leader)
             return dropped(
               `a message from another tab: items from ${message.from}, which does not lead`,
@@ -116,7 +116,7 @@ export function makeFollowing(
           return answered(message);
         case 'call':
           // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
-          if (tab.leading) return;
+          if (tab.leads) return;
           ask('call', message.from);
           return watch.heard();
         case 'bye':
@@ -124,7 +124,7 @@ export function makeFollowing(
           return;
         case 'ping':
           // Another follower asked the leader: its answer will do for this tab too.
-          if (!tab.leading) watch.asked();
+          if (!tab.leads) watch.asked();
           return;
       }
     },

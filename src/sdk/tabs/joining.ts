@@ -1,3 +1,4 @@
+import type { Leadership } from '../subscription.ts';
 import type { TabChannel } from './platform.ts';
 import { RELAY_VERSION, type Post, type RelayMessage } from './relay.ts';
 import type { SharedStreamOptions } from './types.ts';
@@ -50,23 +51,30 @@ export function makeTabLink(
  * Which chat each tab shows the person: this one's (`show`, also said by its `hello`), and what the
  * others said (their `hello`, `showing` and `bye`).
  */
-export function makePresence(post: Post) {
+export function makePresence(
+  post: Post,
+): [
+  hello: () => void,
+  hear: (message: RelayMessage) => void,
+  show: Leadership['show'],
+  shownElsewhere: Leadership['shownElsewhere'],
+] {
   let showing: string | undefined;
   const shownBy = new Map<string, string | undefined>();
-  return {
-    hello: () => post({ type: 'hello', showing }),
-    hear(message: RelayMessage): void {
+  return [
+    () => post({ type: 'hello', showing }),
+    (message) => {
       if (message.type === 'hello') shownBy.set(message.from, message.showing);
       else if (message.type === 'showing') shownBy.set(message.from, message.sid);
       else if (message.type === 'bye') shownBy.delete(message.from);
     },
-    show(sid: string | undefined): void {
+    (sid) => {
       if (sid === showing) return;
       showing = sid;
       post({ type: 'showing', sid });
     },
-    shownElsewhere: (sid: string) => [...shownBy.values()].includes(sid),
-  };
+    (sid) => [...shownBy.values()].includes(sid),
+  ];
 }
 
 /**

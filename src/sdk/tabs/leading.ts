@@ -112,7 +112,7 @@ export function makeLeading(
     post({ type: 'call' });
     // A new leadership: nothing was withheld from anyone yet.
     withheld = undefined;
-    leadership.tell((tab.leading = true));
+    leadership.tell((tab.leads = true));
     // Letting go (pagehide, unmount) releases the lock at once; the real stream unwinds meanwhile, and
     // a failure while it does is still logged, never left unhandled.
     const pumping = pump(subscription, member).catch((error: unknown) => {
@@ -132,7 +132,7 @@ export function makeLeading(
       // take items from that one only. Whatever else waits goes out now, and no task is left behind.
       if (member.reason === LOST) outgoing = [];
       flush();
-      leadership.tell((tab.leading = false));
+      leadership.tell((tab.leads = false));
     }
   }
 
@@ -143,7 +143,7 @@ export function makeLeading(
       enumerable: true,
     });
   // Skips the wait before the next reconnect: the real stream's if this tab leads, else the leader's.
-  const retryNow = () => (tab.leading ? real?.retryNow() : post({ type: 'retry' }));
+  const retryNow = () => (tab.leads ? real?.retryNow() : post({ type: 'retry' }));
 
   return [
     lead,
@@ -153,7 +153,7 @@ export function makeLeading(
       switch (message.type) {
         case 'hello': {
           peers.add(from);
-          if (!tab.leading) return;
+          if (!tab.leads) return;
           // What is waiting to be relayed goes first, so the channel keeps the order of the stream.
           flush();
           const items: StreamItem[] = [{ kind: 'status', status }];
@@ -175,11 +175,11 @@ export function makeLeading(
           peers.delete(from);
           return;
         case 'retry':
-          if (tab.leading) retryNow();
+          if (tab.leads) retryNow();
           return;
         case 'ping':
           // What waits to be relayed goes first: an answer says the leader has posted all it has.
-          if (!tab.leading) return;
+          if (!tab.leads) return;
           flush();
           return post({ type: 'beat' });
       }

@@ -28,7 +28,7 @@ export function makeRecentIds(max: number): (id: string) => boolean {
  */
 export interface TabState {
   /** Whether this tab runs the real stream now. */
-  leading: boolean;
+  leads: boolean;
   /** The position of the last event passed on (`<epoch>:<seq>`). */
   position: string | undefined;
   /** Whether event `id` was not passed on lately (see `makeRecentIds`); remembers it. */

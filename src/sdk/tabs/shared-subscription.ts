@@ -32,7 +32,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
   const inbox = makeInbox<StreamBatch>();
   // The ids of the last events passed on: a replay across a handover repeats some of them.
   const tab: TabState = {
-    leading: false,
+    leads: false,
     position: options.lastEventId,
     isNew: makeRecentIds(MAX_RELAYED),
   };
@@ -47,7 +47,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
   const [post, openLink, closeLink] = makeTabLink(options, tabId, warn, hear, () =>
     dropped('a message from another tab that could not be deserialized'),
   );
-  const presence = makePresence(post);
+  const [hello, hearPresence, show, shownElsewhere] = makePresence(post);
   const [lead, hearAsLeader, retryNow, stats] = makeLeading(
     options,
     tab,
@@ -64,7 +64,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     inbox,
     defaultEnvironment(options.environment),
     dropped,
-    presence.hello,
+    hello,
     // The watch on the leader takes the lock; losing the lock makes the tab follow: the two parts call
     // each other, through the membership made next.
     (why) => takeOver(why),
@@ -88,7 +88,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     for (const reason of parsed.skipped) dropped(reason);
     const message = parsed.value;
     if (message.from === tabId) return;
-    presence.hear(message);
+    hearPresence(message);
     hearAsFollower(message);
     hearAsLeader(message);
   }
@@ -119,12 +119,12 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     stats,
     leadership: {
       get isLeader() {
-        return tab.leading;
+        return tab.leads;
       },
       onLeadershipChange: leadership.add,
       onRelay: relayed.add,
-      show: presence.show,
-      shownElsewhere: presence.shownElsewhere,
+      show,
+      shownElsewhere,
     },
   });
 }
