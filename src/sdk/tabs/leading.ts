@@ -156,20 +156,11 @@ export function makeLeading(
           if (!tab.leads) return;
           // What is waiting to be relayed goes first, so the channel keeps the order of the stream.
           flush();
+          // A field left undefined is as good as none: the receiving tab's check leaves it out.
           const items: StreamItem[] = [{ kind: 'status', status }];
-          const { position } = tab;
           if (ready)
-            items.push({
-              kind: 'event',
-              event: { type: 'ready', data: ready },
-              ...(position === undefined ? {} : { id: position }),
-            });
-          return post({
-            type: 'state',
-            to: from,
-            items,
-            ...(withheld === undefined ? {} : { withheld }),
-          });
+            items.push({ kind: 'event', event: { type: 'ready', data: ready }, id: tab.position });
+          return post({ type: 'state', to: from, items, withheld });
         }
         case 'bye':
           peers.delete(from);

@@ -30,7 +30,8 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
   const tabId = options.tabId ?? crypto.randomUUID();
   const warn = options.warn ?? ((message: string) => console.warn(`[hero-messaging] ${message}`));
   const inbox = makeInbox<StreamBatch>();
-  // The ids of the last events passed on: a replay across a handover repeats some of them.
+  // What the parts share: whether the tab leads, its position, and the ids of the last events passed
+  // on (a replay across a handover repeats some of them).
   const tab: TabState = {
     leads: false,
     position: options.lastEventId,
@@ -41,6 +42,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
   const dropped = (what: string) => {
     if (done.badFrames++ === 0) warn(`dropped ${what}`);
   };
+  // Told when the tab takes the lead and lets go, and of each item of the real stream it relays.
   const leadership = makeListeners<boolean>('a leadership listener');
   const relayed = makeListeners<StreamItem>('a relay listener');
 
@@ -76,6 +78,7 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     lead,
     follow,
     stopFollowing,
+    // Back from the cache: the consumer sees the tab connect again.
     () => inbox.push([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }]),
     warn,
   );
