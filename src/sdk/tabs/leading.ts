@@ -18,14 +18,9 @@ export const LOST = 'lost';
 
 /**
  * The leading side of a tab: while the tab holds the lock, the real stream from the tab's position,
- * each batch handed to `inbox` and relayed. `done` counts what the tab's ended streams counted (`stats`
- * adds the running one's); `leadership` is told when the tab takes the lead and lets go, `relayed` of
- * each item of the real stream.
- *
- * The relay is batched: everything that arrives in one task goes in one post (a backlog of thousands
- * of events costs a few), but a status at once (it is rare, and the last one may be the last word of a
- * tab about to close). Events go out only once some tab follows: a leader alone posts none, and
- * remembers the position of the last it withheld, which a tab it did not know yet has missed.
+ * each batch handed to `inbox` and relayed (`makeRelay`). `done` counts what the tab's ended streams
+ * counted (`stats` adds the running one's); `leadership` is told when the tab takes the lead and lets
+ * go, `relayed` of each item of the real stream.
  */
 export function makeLeading(
   options: Pick<SharedStreamOptions, 'subscribe' | 'onBadFrame' | 'nextTask'>,
@@ -41,58 +36,23 @@ export function makeLeading(
   retryNow: () => void,
   stats: Readonly<SubscriptionStats>,
 ] {
-  const later = options.nextTask ?? afterTask;
-  // The tabs known to follow (their `hello`, less their `bye`).
-  const peers = new Set<string>();
-  let withheld: string | undefined;
-  let outgoing: StreamItem[] = [];
-  let cancel: (() => void) | void;
-  // What a tab joining mid-stream is told (`state`): the last status, and the `ready` of the live
-  // connection (gone by before it listened), so that its consumer takes a snapshot.
-  let status: StreamStatus = { state: 'connecting', attempt: 0 };
-  let ready: { cursor: string; heartbeat_ms: number } | undefined;
+  const [send, hear, end] = makeRelay(tab, post, options.nextTask ?? afterTask);
   let real: Subscription | undefined;
-
-  /** Posts what waits to be relayed. */
-  function flush(): void {
-    cancel?.();
-    cancel = undefined;
-    const items = outgoing;
-    outgoing = [];
-    for (let at = 0; at < items.length; at += MAX_RELAYED)
-      post({ type: 'items', items: items.slice(at, at + MAX_RELAYED) });
-  }
-
-  /** Keeps what a joining tab is told, moves the tab's position, and relays `item`. */
-  function relay(item: StreamItem): void {
-    if (item.kind === 'status') {
-      status = item.status;
-      if (status.state !== 'connected') ready = undefined;
-      outgoing.push(item);
-      flush();
-    } else {
-      const { id } = item;
-      if (id !== undefined) {
-        tab.position = id;
-        tab.isNew(id);
-      }
-      if (item.event.type === 'ready') ready = item.event.data;
-      if (peers.size === 0) withheld = id ?? withheld;
-      else if (outgoing.push(item) === 1) cancel = later(flush);
-    }
-    relayed.tell(item);
-  }
 
   /** Hands the real stream's batches to the inbox, a batch at a time, as its consumer takes them. */
   async function pump(subscription: Subscription, stop: AbortSignal): Promise<void> {
     for await (const batch of subscription.batches()) {
       if (stop.aborted) return;
-      batch.forEach(relay);
+      for (const item of batch) {
+        send(item);
+        relayed.tell(item);
+      }
       inbox.push(batch);
       await inbox.drained(stop);
     }
-    // The real stream ends only when the server refuses the identity; the consumer ends with it.
-    if (!stop.aborted && status.state !== 'unauthorized') inbox.close();
+    // The real stream ends only when the server refuses the identity; the consumer ends with it (it
+    // has taken every batch: closing the inbox loses nothing).
+    if (!stop.aborted) inbox.close();
   }
 
   /**
@@ -110,8 +70,6 @@ export function makeLeading(
     real = subscription;
     // The tabs that followed the last leader are not known yet: they answer this with `hello`.
     post({ type: 'call' });
-    // A new leadership: nothing was withheld from anyone yet.
-    withheld = undefined;
     leadership.tell((tab.leads = true));
     // Letting go (pagehide, unmount) releases the lock at once; the real stream unwinds meanwhile, and
     // a failure while it does is still logged, never left unhandled.
@@ -128,10 +86,7 @@ export function makeLeading(
     } finally {
       for (const key of STAT_KEYS) done[key] += subscription.stats[key];
       real = undefined;
-      // What a leader that lost the lock still held, the new leader's stream brings: the followers
-      // take items from that one only. Whatever else waits goes out now, and no task is left behind.
-      if (member.reason === LOST) outgoing = [];
-      flush();
+      end(member.reason === LOST);
       leadership.tell((tab.leads = false));
     }
   }
@@ -147,7 +102,71 @@ export function makeLeading(
 
   return [
     lead,
-    // Hears another tab: who follows (`hello`, `bye`), and what a leader answers (`hello`, `ping`, `retry`).
+    // Hears another tab: who follows, what a leader answers (see `makeRelay`), and `retry`.
+    (message) => {
+      hear(message);
+      if (message.type === 'retry' && tab.leads) retryNow();
+    },
+    retryNow,
+    stats,
+  ];
+}
+
+/**
+ * What the leader posts of its stream, and what it tells a tab that joins mid-stream. Batched:
+ * everything that arrives in one task goes in one post (a backlog of thousands of events costs a few),
+ * but a status at once (it is rare, and the last one may be the last word of a tab about to close).
+ * Events go out only once some tab follows: a leader alone posts none, and remembers the position of
+ * the last it withheld, which a tab it did not know yet has missed.
+ */
+function makeRelay(
+  tab: TabState,
+  post: Post,
+  later: (run: () => void) => (() => void) | void,
+): [
+  send: (item: StreamItem) => void,
+  hear: (message: RelayMessage) => void,
+  end: (lost: boolean) => void,
+] {
+  // The tabs known to follow (their `hello`, less their `bye`).
+  const peers = new Set<string>();
+  let withheld: string | undefined;
+  let outgoing: StreamItem[] = [];
+  let cancel: (() => void) | void;
+  // What a tab joining mid-stream is told (`state`): the last status, and the `ready` of the live
+  // connection (gone by before it listened), so that its consumer takes a snapshot.
+  let status: StreamStatus = { state: 'connecting', attempt: 0 };
+  let ready: { cursor: string; heartbeat_ms: number } | undefined;
+
+  /** Posts what waits to be relayed. */
+  function flush(): void {
+    cancel?.();
+    cancel = undefined;
+    const items = outgoing;
+    outgoing = [];
+    for (let at = 0; at < items.length; at += MAX_RELAYED)
+      post({ type: 'items', items: items.slice(at, at + MAX_RELAYED) });
+  }
+
+  return [
+    // Keeps what a joining tab is told, moves the tab's position, and relays `item`.
+    (item) => {
+      if (item.kind === 'status') {
+        status = item.status;
+        if (status.state !== 'connected') ready = undefined;
+        outgoing.push(item);
+        return flush();
+      }
+      const { id } = item;
+      if (id !== undefined) {
+        tab.position = id;
+        tab.isNew(id);
+      }
+      if (item.event.type === 'ready') ready = item.event.data;
+      if (peers.size === 0) withheld = id ?? withheld;
+      else if (outgoing.push(item) === 1) cancel = later(flush);
+    },
+    // Hears who follows (`hello`, `bye`), and answers what a leader is asked (`hello`, `ping`).
     (message) => {
       const { from } = message;
       switch (message.type) {
@@ -165,9 +184,6 @@ export function makeLeading(
         case 'bye':
           peers.delete(from);
           return;
-        case 'retry':
-          if (tab.leads) retryNow();
-          return;
         case 'ping':
           // What waits to be relayed goes first: an answer says the leader has posted all it has.
           if (!tab.leads) return;
@@ -175,8 +191,13 @@ export function makeLeading(
           return post({ type: 'beat' });
       }
     },
-    retryNow,
-    // What `done` counts, and what the running stream counted so far.
-    stats,
+    // The leadership ends. What a leader that `lost` the lock still held, the new leader's stream
+    // brings: the followers take items from that one only. Whatever else waits goes out now, and no
+    // task is left behind; the next leadership has withheld nothing from anyone yet.
+    (lost) => {
+      if (lost) outgoing = [];
+      flush();
+      withheld = undefined;
+    },
   ];
 }
