@@ -141,6 +141,7 @@ export function makeSubscription(parts: {
         })();
   };
   return {
+    // Who leads: read each time, as a shared stream's leader changes.
     ...leadership,
     get isLeader() {
       return leadership.isLeader;
