@@ -1,5 +1,5 @@
 import type { ServerEvent } from '../protocol/index.ts';
-import { makeListeners } from './listeners.ts';
+import { makeListeners, type Listeners } from './listeners.ts';
 
 /** Where a subscription stands. */
 export type StreamStatus =
@@ -97,21 +97,15 @@ export interface SubscribeOptions {
 
 /**
  * The leadership of a stream of its own: it leads from the start and never lets go, nobody hears what
- * it shows, and `relay` tells the relay listeners each item of a batch it read.
+ * it shows, and its relay listeners are `relayed` (told each item it reads).
  */
-export function leadingAlone(): Leadership & { relay(batch: StreamBatch): void } {
-  const relayed = makeListeners<StreamItem>('a relay listener');
-  return {
-    isLeader: true,
-    onLeadershipChange: () => () => {},
-    onRelay: relayed.add,
-    show() {},
-    shownElsewhere: () => false,
-    relay(batch) {
-      for (const item of batch) relayed.tell(item);
-    },
-  };
-}
+export const leadingAlone = (relayed: Listeners<StreamItem>): Leadership => ({
+  isLeader: true,
+  onLeadershipChange: () => () => {},
+  onRelay: relayed.add,
+  show() {},
+  shownElsewhere: () => false,
+});
 
 /**
  * Wraps a transport's loop as a `Subscription` that can be iterated once. Without `leadership`, a
@@ -127,24 +121,31 @@ export function makeSubscription(parts: {
   stats: SubscriptionStats;
   leadership?: Leadership;
 }): Subscription {
-  const alone = parts.leadership ? undefined : leadingAlone();
-  const leadership = parts.leadership ?? alone!;
+  const relayed = makeListeners<StreamItem>('a relay listener');
+  const { leadership = leadingAlone(relayed) } = parts;
   let started = false;
-  async function* run(): AsyncGenerator<StreamBatch> {
-    for await (const batch of parts.run()) {
-      alone?.relay(batch);
-      yield batch;
-    }
-  }
   const start = () => {
     if (started)
       throw new Error(
         `a subscription can be iterated once; call ${parts.name}() again for another`,
       );
     started = true;
-    return alone ? run() : parts.run();
+    const batches = parts.run();
+    return parts.leadership
+      ? batches
+      : (async function* () {
+          for await (const batch of batches) {
+            batch.forEach(relayed.tell);
+            yield batch;
+          }
+        })();
   };
   return {
+    // Who leads: read each time, as a shared stream's leader changes.
+    ...leadership,
+    get isLeader() {
+      return leadership.isLeader;
+    },
     [Symbol.asyncIterator]() {
       const batches = start();
       return (async function* () {
@@ -162,12 +163,5 @@ export function makeSubscription(parts: {
       return parts.lastEventId();
     },
     stats: parts.stats,
-    get isLeader() {
-      return leadership.isLeader;
-    },
-    onLeadershipChange: leadership.onLeadershipChange,
-    onRelay: leadership.onRelay,
-    show: leadership.show,
-    shownElsewhere: leadership.shownElsewhere,
   };
 }

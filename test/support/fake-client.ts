@@ -7,6 +7,7 @@ import type {
   SubscriptionStats,
 } from '../../src/sdk/index.ts';
 import type { ServerEvent } from '../../src/protocol/index.ts';
+import { makeListeners } from '../../src/sdk/listeners.ts';
 import { leadingAlone } from '../../src/sdk/subscription.ts';
 
 /** One RPC the code under test made; the test answers it. */
@@ -141,7 +142,8 @@ function createFakeSubscription(): FakeSubscription {
   };
   const stats: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   // A stream of its own, like a transport's: it leads, and relays each batch it hands on.
-  const alone = leadingAlone();
+  const relayed = makeListeners<StreamItem>('a relay listener');
+  const alone = leadingAlone(relayed);
   const sub: FakeSubscription = {
     async *[Symbol.asyncIterator]() {
       for await (const batch of sub.batches()) yield* batch;
@@ -161,7 +163,7 @@ function createFakeSubscription(): FakeSubscription {
         const next = queue.shift()!;
         if ('end' in next) return;
         if ('error' in next) throw next.error;
-        if (sub.isLeader) alone.relay(next.items);
+        if (sub.isLeader) for (const item of next.items) relayed.tell(item);
         yield next.items;
       }
     },

@@ -1,36 +1,9 @@
 import type { Environment } from '../environment.ts';
 import type { StreamBatch, StreamItem } from '../subscription.ts';
 import type { Inbox } from './inbox.ts';
-import { hasHad, type Progress } from './recent.ts';
+import { hasHad, type TabState } from './recent.ts';
 import type { Post, RelayMessage } from './relay.ts';
 import { makeLeaderWatch } from './watch.ts';
-
-/** The following side of a tab: it takes what the leader relays, and watches that the leader runs. */
-export interface Following {
-  /** Asks the leader where it stands, as a tab that joins, and watches it. */
-  follow(): void;
-  /** Stops watching the leader (the tab leads, or leaves). */
-  stop(): void;
-  /** Hears another tab: the leader's items, state, call and beats, and other followers' pings. */
-  hear(message: RelayMessage): void;
-}
-
-export interface FollowingParts {
-  env: Pick<Environment, 'now' | 'random' | 'setTimeout' | 'clearTimeout' | 'isVisible'>;
-  tabId: string;
-  post: Post;
-  /** Where the tab's consumer takes its items. */
-  inbox: Inbox<StreamBatch>;
-  progress: Progress;
-  /** Whether the tab leads: then it follows nobody. */
-  leading: () => boolean;
-  /** Counts and reports a message dropped (`what`: the message, and why). */
-  dropped: (what: string) => void;
-  /** Posts the tab's `hello`. */
-  hello: () => void;
-  /** The leader does not answer, or is late (`why`): the tab takes the lock from it. */
-  takeOver: (why: string) => void;
-}
 
 /** What the tab asked the leader and where it stood then; whether a status was relayed since. */
 export interface Question {
@@ -42,34 +15,53 @@ export interface Question {
 
 type State = Extract<RelayMessage, { type: 'state' }>;
 
-export function makeFollowing(parts: FollowingParts): Following {
-  const { tabId, post, inbox, progress, leading } = parts;
+/**
+ * The following side of a tab: it takes what the leader relays, and watches that the leader runs.
+ * `dropped` counts and reports a message dropped (the message, and why); `hello` posts the tab's
+ * `hello`; `takeOver` takes the lock from a leader that does not answer, or is late (`why`).
+ */
+export function makeFollowing(
+  tab: TabState,
+  tabId: string,
+  post: Post,
+  inbox: Inbox<StreamBatch>,
+  env: Pick<Environment, 'now' | 'random' | 'setTimeout' | 'clearTimeout' | 'isVisible'>,
+  dropped: (what: string) => void,
+  hello: () => void,
+  takeOver: (why: string) => void,
+): [follow: () => void, stop: () => void, hear: (message: RelayMessage) => void] {
   // The tab that leads, as its `call` or its `state` said: a follower takes items from it only.
   let leader: string | undefined;
   // Whether the tab waits for the leader's state, and what it asked (see `Question`).
   let asked: Question | undefined;
   const watch = makeLeaderWatch(
-    parts.env,
-    (why) => leading() || parts.takeOver(why),
+    env,
+    (why) => tab.leads || takeOver(why),
     () => post({ type: 'ping' }),
   );
+
+  /** Asks the leader (`from`, unknown to a tab that joins) where it stands, as `by` says. */
+  function ask(by: Question['by'], from?: string): void {
+    leader = from;
+    asked = { by, at: tab.position };
+    hello();
+  }
 
   /** Hands the consumer what the leader relayed, as one batch, less what it was handed already. */
   function receive(items: readonly StreamItem[]): void {
     const batch = items.filter((item) => {
       if (item.kind === 'status') {
         if (asked) asked.heard = true;
+        // Reconnecting or offline: the leader waits until `at`.
         const { status } = item;
-        watch.waiting(
-          status.state === 'reconnecting' || status.state === 'offline' ? status.at : undefined,
-        );
+        watch.waiting('at' in status ? status.at : undefined);
         return true;
       }
       if (item.id === undefined) return true;
       // An event the new leader replays after a handover that this tab has already passed on.
       const type = item.event.type;
-      if (type !== 'ready' && type !== 'resync' && !progress.isNew(item.id)) return false;
-      progress.position = item.id;
+      if (type !== 'ready' && type !== 'resync' && !tab.isNew(item.id)) return false;
+      tab.position = item.id;
       return true;
     });
     if (batch.length > 0) inbox.push(batch);
@@ -77,7 +69,7 @@ export function makeFollowing(parts: FollowingParts): Following {
 
   /** The leader's answer to what this tab asked: where it stands, and maybe a snapshot to take. */
   function answered(state: State): void {
-    if (leading() || state.to !== tabId || !asked) return;
+    if (tab.leads || state.to !== tabId || !asked) return;
     const question = asked;
     asked = undefined;
     leader = state.from;
@@ -97,25 +89,26 @@ export function makeFollowing(parts: FollowingParts): Following {
       ]);
   }
 
-  return {
-    follow() {
-      leader = undefined;
-      asked = { by: 'join', at: progress.position };
-      parts.hello();
+  return [
+    // Asks the leader where it stands, as a tab that joins, and watches it.
+    () => {
+      ask('join');
       watch.start();
     },
-    stop() {
+    // Stops watching the leader (the tab leads, or leaves).
+    () => {
       asked = undefined;
       watch.stop();
     },
-    hear(message) {
+    // Hears another tab: the leader's items, state, call and beats, and other followers' pings.
+    (message) => {
       if (message.from === leader) watch.heard();
       switch (message.type) {
         case 'items':
           // Before the leader is known (a tab that has just joined), what it relays is not for this tab yet.
-          if (leading() || leader === undefined) return;
+          if (tab.leads || leader === undefined) return;
           if (message.from !== leader)
-            return parts.dropped(
+            return dropped(
               `a message from another tab: items from ${message.from}, which does not lead`,
             );
           return receive(message.items);
@@ -123,21 +116,19 @@ export function makeFollowing(parts: FollowingParts): Following {
           return answered(message);
         case 'call':
           // A new leader: say who follows, and hear where it stands (it relayed nothing for this tab yet).
-          if (leading()) return;
-          leader = message.from;
-          watch.heard();
-          asked = { by: 'call', at: progress.position };
-          return parts.hello();
+          if (tab.leads) return;
+          ask('call', message.from);
+          return watch.heard();
         case 'bye':
           if (message.from === leader) leader = undefined;
           return;
         case 'ping':
           // Another follower asked the leader: its answer will do for this tab too.
-          if (!leading()) watch.asked();
+          if (!tab.leads) watch.asked();
           return;
       }
     },
-  };
+  ];
 }
 
 /**
@@ -149,18 +140,15 @@ export function makeFollowing(parts: FollowingParts): Following {
  * the tab followed.
  */
 export function missedAt(question: Question, state: Pick<State, 'items' | 'withheld'>) {
-  const ready = readyId(state.items);
+  // The position of the `ready` the leader sent.
+  const ready = state.items.find(
+    (item): item is Extract<StreamItem, { kind: 'event' }> =>
+      item.kind === 'event' && item.event.type === 'ready',
+  )?.id;
   if (question.by === 'join')
     return ready !== undefined && question.at !== undefined && !hasHad(question.at, ready)
       ? ready
       : undefined;
   const { withheld } = state;
   return withheld !== undefined && !hasHad(question.at, withheld) ? (ready ?? withheld) : undefined;
-}
-
-/** The position of the first `ready` among `items`. */
-function readyId(items: readonly StreamItem[]): string | undefined {
-  for (const item of items)
-    if (item.kind === 'event' && item.event.type === 'ready') return item.id;
-  return undefined;
 }

@@ -22,8 +22,13 @@ export function makeRecentIds(max: number): (id: string) => boolean {
   };
 }
 
-/** Where a tab's consumer stands, and the events passed on to it lately. */
-export interface Progress {
+/**
+ * What the parts of a tab share: whether it leads, where its consumer stands, and the events passed on
+ * to it lately.
+ */
+export interface TabState {
+  /** Whether this tab runs the real stream now. */
+  leads: boolean;
   /** The position of the last event passed on (`<epoch>:<seq>`). */
   position: string | undefined;
   /** Whether event `id` was not passed on lately (see `makeRecentIds`); remembers it. */

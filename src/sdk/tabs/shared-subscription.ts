@@ -1,7 +1,9 @@
 import { defaultEnvironment } from '../environment.ts';
+import { makeListeners } from '../listeners.ts';
 import {
   makeSubscription,
   type StreamBatch,
+  type StreamItem,
   type Subscription,
   type SubscriptionStats,
 } from '../subscription.ts';
@@ -9,7 +11,7 @@ import { makeFollowing } from './following.ts';
 import { makeInbox } from './inbox.ts';
 import { makeMembership, makePresence, makeTabLink } from './joining.ts';
 import { makeLeading } from './leading.ts';
-import { makeRecentIds, type Progress } from './recent.ts';
+import { makeRecentIds, type TabState } from './recent.ts';
 import { MAX_RELAYED, parseRelayMessage } from './relay.ts';
 import type { SharedStreamOptions } from './types.ts';
 
@@ -25,35 +27,62 @@ import type { SharedStreamOptions } from './types.ts';
  */
 export function makeSharedSubscription(options: SharedStreamOptions): Subscription {
   const { signal } = options;
-  const env = defaultEnvironment(options.environment);
   const tabId = options.tabId ?? crypto.randomUUID();
   const warn = options.warn ?? ((message: string) => console.warn(`[hero-messaging] ${message}`));
   const inbox = makeInbox<StreamBatch>();
-  // The ids of the last events passed on: a replay across a handover repeats some of them.
-  const progress: Progress = { position: options.lastEventId, isNew: makeRecentIds(MAX_RELAYED) };
+  // What the parts share: whether the tab leads, its position, and the ids of the last events passed
+  // on (a replay across a handover repeats some of them).
+  const tab: TabState = {
+    leads: false,
+    position: options.lastEventId,
+    isNew: makeRecentIds(MAX_RELAYED),
+  };
   // What this tab's ended streams counted, and the messages it dropped (the first is reported).
   const done: SubscriptionStats = { badFrames: 0, ignoredFrames: 0, connections: 0 };
   const dropped = (what: string) => {
     if (done.badFrames++ === 0) warn(`dropped ${what}`);
   };
+  // Told when the tab takes the lead and lets go, and of each item of the real stream it relays.
+  const leadership = makeListeners<boolean>('a leadership listener');
+  const relayed = makeListeners<StreamItem>('a relay listener');
 
-  const link = makeTabLink(options, tabId, warn);
-  const presence = makePresence(link.post);
-  const leader = makeLeading({ options, post: link.post, inbox, progress, done });
-  const follower = makeFollowing({
-    env,
-    tabId,
-    post: link.post,
+  const [post, openLink, closeLink] = makeTabLink(options, tabId, warn, hear, () =>
+    dropped('a message from another tab that could not be deserialized'),
+  );
+  const [hello, hearPresence, show, shownElsewhere] = makePresence(post);
+  const [lead, hearAsLeader, retryNow, stats] = makeLeading(
+    options,
+    tab,
+    post,
     inbox,
-    progress,
-    leading: () => leader.leading,
+    done,
+    leadership,
+    relayed,
+  );
+  const [follow, stopFollowing, hearAsFollower] = makeFollowing(
+    tab,
+    tabId,
+    post,
+    inbox,
+    defaultEnvironment(options.environment),
     dropped,
-    hello: presence.hello,
+    hello,
     // The watch on the leader takes the lock; losing the lock makes the tab follow: the two parts call
     // each other, through the membership made next.
-    takeOver: (why) => membership.takeOver(why),
-  });
-  leader.onLeadershipChange((leading) => leading && follower.stop());
+    (why) => takeOver(why),
+  );
+  const [enter, takeOver] = makeMembership(
+    options,
+    openLink,
+    closeLink,
+    lead,
+    follow,
+    stopFollowing,
+    // Back from the cache: the consumer sees the tab connect again.
+    () => inbox.push([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }]),
+    warn,
+  );
+  leadership.add((leading) => leading && stopFollowing());
 
   /** What arrives from another tab, checked, and heard by each part. */
   function hear(data: unknown): void {
@@ -62,27 +91,14 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     for (const reason of parsed.skipped) dropped(reason);
     const message = parsed.value;
     if (message.from === tabId) return;
-    presence.hear(message);
-    follower.hear(message);
-    leader.hear(message);
+    hearPresence(message);
+    hearAsFollower(message);
+    hearAsLeader(message);
   }
-
-  const membership = makeMembership({
-    options,
-    link,
-    connect: () =>
-      link.connect(hear, () =>
-        dropped('a message from another tab that could not be deserialized'),
-      ),
-    lead: leader.lead,
-    follower,
-    returned: () => inbox.push([{ kind: 'status', status: { state: 'connecting', attempt: 0 } }]),
-    warn,
-  });
 
   async function* run(): AsyncGenerator<StreamBatch> {
     if (signal.aborted) return;
-    const leave = membership.enter();
+    const leave = enter();
     try {
       for (;;) {
         const batch = await inbox.take(signal);
@@ -93,7 +109,6 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
       }
     } finally {
       leave();
-      leader.close();
       inbox.close();
     }
   }
@@ -102,17 +117,17 @@ export function makeSharedSubscription(options: SharedStreamOptions): Subscripti
     name: 'subscribe',
     signal,
     run,
-    retryNow: () => (leader.leading ? leader.retryNow() : link.post({ type: 'retry' })),
-    lastEventId: () => progress.position,
-    stats: leader.stats,
+    retryNow,
+    lastEventId: () => tab.position,
+    stats,
     leadership: {
       get isLeader() {
-        return leader.leading;
+        return tab.leads;
       },
-      onLeadershipChange: leader.onLeadershipChange,
-      onRelay: leader.onRelay,
-      show: presence.show,
-      shownElsewhere: presence.shownElsewhere,
+      onLeadershipChange: leadership.add,
+      onRelay: relayed.add,
+      show,
+      shownElsewhere,
     },
   });
 }
