@@ -232,6 +232,30 @@ describe('the chat session', () => {
     await newerListGoesLive(t);
   });
 
+  it('asks for the contacts again as it goes live again, after the server turned them down', async () => {
+    const t = start();
+    await t.connect();
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    t.client.reply('conversation.list', [row('c1')]);
+    await settle();
+    expect(t.state()).toBe('live');
+    t.client.failWith(
+      'contact.list',
+      new CommunicationError('rpc', 'no contacts', RpcErrorCode.MethodNotFound, 200),
+    );
+    await settle();
+    // The stream drops and resumes from its position: Live again without a new list.
+    t.sub.lastEventId = 'e:5';
+    t.sub.status(reconnecting);
+    t.sub.status({ state: 'connecting', attempt: 1 });
+    t.sub.status(connected);
+    await settle();
+    expect(t.state()).toBe('live');
+    expect(t.methods().filter((m) => m === 'conversation.list')).toHaveLength(2);
+    expect(t.client.pending('contact.list')).toHaveLength(1);
+  });
+
   it('says it has loaded once the first list snapshot landed, and keeps saying so through an outage (issue 14, bug 3)', async () => {
     const t = start();
     expect(t.session.loaded()).toBe(false);
