@@ -232,6 +232,15 @@ describe('the chat session', () => {
     await newerListGoesLive(t);
   });
 
+  it('tells the other tabs at mount which chat it shows: the one opened as it was made', async () => {
+    const t = start();
+    const show = vi.spyOn(t.sub, 'show');
+    t.session.open('c1');
+    expect(show).not.toHaveBeenCalled();
+    await settle();
+    expect(show).toHaveBeenCalledWith('c1');
+  });
+
   it('asks for the contacts again as it goes live again, after the server turned them down', async () => {
     const t = start();
     await t.connect();
