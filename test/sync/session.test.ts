@@ -246,9 +246,7 @@ describe('the chat session', () => {
     await t.connect();
     t.client.reply('conversation.list', [row('c1')]);
     await settle();
-    t.client.reply('conversation.list', [row('c1')]);
-    await settle();
-    expect(t.state()).toBe('live');
+    await newerListGoesLive(t);
     t.client.failWith(
       'contact.list',
       new CommunicationError('rpc', 'no contacts', RpcErrorCode.MethodNotFound, 200),
