@@ -16,10 +16,12 @@ export function useNewChatBlocked(): () => string | undefined {
 }
 
 /**
- * What the list says while it has no rows, and what to do next: the key is not known (the person is
- * told in their words, the page's developer in the console), the server cannot be reached, or answers the list with an error or with one the island
- * cannot read (it retries; or retry now), or there are simply no conversations (start one). An empty
- * list means "none" only once the server has sent it; until then, rows to come are sketched.
+ * What the list says while it has no rows, and what to do next:
+ * - the key is not known: the person is told in their words, the page's developer in the console;
+ * - the server cannot be reached, or answers the list with an error or with one the island cannot
+ *   read: it retries, or Retry now;
+ * - there are simply no conversations: start one.
+ * An empty list means "none" only once the server has sent it; until then, rows to come are sketched.
  */
 export function ListState() {
   const { session, t, now, server, me } = useIsland();

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// Issue 15, items 8 and 11 over real HTTP on loopback: a server that never answers, and servers that
+// Over real HTTP on loopback: a server that never answers, and servers that
 // redirect elsewhere.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

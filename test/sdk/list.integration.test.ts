@@ -5,7 +5,7 @@ import { CommunicationError, createCommunicationClient } from '../../src/sdk/ind
 import { startBackendServer, type BackendShape } from '../../mocks/backend/index.ts';
 import { call } from '../support/backend.ts';
 
-// The conversation list in pages, over HTTP on loopback (issue 30, item 15).
+// The conversation list in pages, over HTTP on loopback.
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// Issue 15, items 8–12: the stream against servers that hang, mislabel, lie about their heartbeat or
+// The stream against servers that hang, mislabel, lie about their heartbeat or
 // redirect, and against a consumer that pauses.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CommunicationError, type StreamItem } from '../../src/sdk/index.ts';
@@ -38,7 +38,7 @@ function relabel(contentType: string | null): typeof fetch {
   }) as typeof fetch;
 }
 
-describe('connect timeout (issue 15, item 8)', () => {
+describe('connect timeout', () => {
   it('gives up on a server that never answers after 10 s and tries again with backoff', async () => {
     const hung: { url: string; signal: AbortSignal | undefined }[] = [];
     const hang = hangingFetch(hung);
@@ -79,7 +79,7 @@ describe('connect timeout (issue 15, item 8)', () => {
   });
 });
 
-describe('content type (issue 15, item 9)', () => {
+describe('content type', () => {
   it.each([
     'Text/Event-Stream; charset=utf-8',
     'text/event-stream;charset=UTF-8',
@@ -110,7 +110,7 @@ describe('content type (issue 15, item 9)', () => {
   });
 });
 
-describe('heartbeat_ms from ready (issue 15, item 10)', () => {
+describe('heartbeat_ms from ready', () => {
   it('clamps a huge heartbeat to 5 minutes instead of overflowing the watchdog', async () => {
     const { subscription, out } = subscribe();
     const conn = await server.nextConnection();
@@ -158,7 +158,7 @@ describe('heartbeat_ms from ready (issue 15, item 10)', () => {
   });
 });
 
-describe('redirects (issue 15, item 11)', () => {
+describe('redirects', () => {
   /** A fetch that redirects every request to another origin, and follows redirects unless told not to. */
   function redirectingFetch(status = 302) {
     const elsewhere: Headers[] = [];
@@ -206,7 +206,7 @@ describe('redirects (issue 15, item 11)', () => {
   });
 });
 
-describe('a consumer that pauses (issue 15, item 12)', () => {
+describe('a consumer that pauses', () => {
   it('is not dropped by its own watchdog: only silence of the socket counts', async () => {
     const subscription = fakeClient(server).subscribe({ signal: controller.signal });
     const items = subscription[Symbol.asyncIterator]();

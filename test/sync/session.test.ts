@@ -263,7 +263,7 @@ describe('the chat session', () => {
     expect(t.client.pending('contact.list')).toHaveLength(1);
   });
 
-  it('says it has loaded once the first list snapshot landed, and keeps saying so through an outage (issue 14, bug 3)', async () => {
+  it('says it has loaded once the first list snapshot landed, and keeps saying so through an outage', async () => {
     const t = start();
     expect(t.session.loaded()).toBe(false);
     await t.connect();
@@ -564,7 +564,7 @@ describe('the chat session', () => {
     expect(t.client.pending('conversation.mark_read')).toHaveLength(1);
   });
 
-  it('while the stream waits to reconnect, a successful RPC or a user action retries it at once (issue 14, bug 7)', async () => {
+  it('while the stream waits to reconnect, a successful RPC or a user action retries it at once', async () => {
     const t = start();
     await t.goLive();
     t.session.open('c1');

@@ -4,7 +4,7 @@ import type { Conversation } from '../../src/protocol/index.ts';
 import { mountIsland } from '../../src/ui/index.ts';
 import { createFakeWorld, type FakeWorld } from '../support/fake-world.ts';
 
-// The conversation list of a person with many conversations (issue 13): windowed, walkable by
+// The conversation list of a person with many conversations: windowed, walkable by
 // keyboard past the window's edges, and reordered correctly by a burst.
 
 const mounted: (() => void)[] = [];
@@ -140,7 +140,7 @@ describe('a list of 1,000 conversations', () => {
   });
 });
 
-describe('a list in pages (issue 30, item 15)', () => {
+describe('a list in pages', () => {
   it('shows the first page at once, and is Live with the whole list only once the last page is in', async () => {
     const { world, sids } = crowdedWorld(250);
     // The pages after the first wait until let go.

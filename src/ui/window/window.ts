@@ -56,11 +56,17 @@ export interface ListWindow<T> {
   pin(): void;
   /** Stops following the edge (or re-anchors a held window): the rendered rows stay, anchored at the first of them. */
   hold(): void;
-  /** Moves the window `chunk` rows toward the start (holding it); false if the first row is rendered already. */
+  /** Moves the window `chunk` rows toward the start (holding it); false if the first row shows already. */
   earlier(): boolean;
-  /** Moves the window `chunk` rows toward the end (holding it, or growing a pinned `start` window); false if the last row is rendered already. */
+  /**
+   * Moves the window `chunk` rows toward the end (holding it, or growing a pinned `start` window);
+   * false if the last row is rendered already.
+   */
   later(): boolean;
-  /** A pinned window renders `by` (default `chunk`) more rows at its edge (a tall viewport); false at `max` or when the whole list is rendered. */
+  /**
+   * A pinned window renders `by` (default `chunk`) more rows at its edge (a tall viewport); false at
+   * `max` or when the whole list is rendered.
+   */
   grow(by?: number): boolean;
   /** Pinned again at the initial size: for a new list (another chat). */
   reset(): void;

@@ -161,7 +161,7 @@ describe('a following tab: takes what the leader relays once, and a snapshot aft
     expect(a!.sub.lastEventId).toBe('fakeepoch:10');
   });
 
-  it('takes items only from the tab that leads: a forged message and a forged refusal from another are dropped (issue 30, item 6)', async () => {
+  it('takes items only from the tab that leads: a forged message and a forged refusal from another are dropped', async () => {
     const [a, b] = [openTab(), openTab()];
     const connection = await live([a!, b!]);
     const other = new (world.browser.tab().BroadcastChannel)(NAME);
@@ -194,7 +194,7 @@ describe('a following tab: takes what the leader relays once, and a snapshot aft
     other.close();
   });
 
-  it('is not held back by a cursor from the future: later events still pass, and its position follows them (issue 30, item 6)', async () => {
+  it('is not held back by a cursor from the future: later events still pass, and its position follows them', async () => {
     const a = openTab({ tabId: 'leader' });
     const connection = await live([a]);
     const b = openTab();

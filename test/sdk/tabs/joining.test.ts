@@ -27,7 +27,7 @@ describe('joining and leaving: the lock, the channel and the chat each tab shows
     expect(world.server.current!.lastEventId).toBe('fakeepoch:10');
   });
 
-  it('tells the other tabs which chat it shows, until it shows another, none, or leaves (issue 30, item 12)', async () => {
+  it('tells the other tabs which chat it shows, until it shows another, none, or leaves', async () => {
     const [a, c] = [openTab(), openTab()];
     await live([a!, c!]);
     c!.sub.show('conv_1');

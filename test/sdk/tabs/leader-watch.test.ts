@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RelayMessage } from '../../../src/sdk/tabs/index.ts';
 import { message, NAME, seqs, settle, useTabsWorld, type Tab } from '../../support/shared-tabs.ts';
 
-// Issue 30, item 4: a leader whose script stops (a debugger, a busy loop, alert(), a frozen tab) holds
+// A leader whose script stops (a debugger, a busy loop, alert(), a frozen tab) holds
 // the lock, yet must not leave the other tabs deaf.
 
 const world = useTabsWorld();
@@ -22,7 +22,7 @@ function listen(): { types: () => string[]; close(): void } {
   return { types: () => posts.map((p) => p.type), close: () => channel.close() };
 }
 
-describe('a leader that does not answer (issue 30, item 4)', () => {
+describe('a leader that does not answer', () => {
   it('keeps the lead while it answers, however long its stream is quiet, at about one ping and one answer a second', async () => {
     const [a, b, c] = [openTab(), openTab({ random: () => 0.2 }), openTab({ random: () => 0.8 })];
     await live([a!, b!, c!]);
@@ -136,7 +136,7 @@ describe('a leader that does not answer (issue 30, item 4)', () => {
   });
 });
 
-describe('a leader whose timers are held back (issue 30, item 5)', () => {
+describe('a leader whose timers are held back', () => {
   it('is replaced by a visible follower once it is late to reconnect, and the stream is back within seconds', async () => {
     const [a, hidden, visible] = [
       openTab({ throttled: true }),
