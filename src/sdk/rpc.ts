@@ -82,6 +82,14 @@ export function makeRpcCall(
           expire();
         }, timeoutMs)
       : undefined;
+    /** An answer the client cannot read: an HTTP error where the status says so, else `what`. */
+    const unreadable = (res: Response, what: string) =>
+      new CommunicationError(
+        res.ok ? 'invalid_response' : 'http',
+        `${method}: ${res.ok ? what : `HTTP ${res.status}`}`,
+        undefined,
+        res.status,
+      );
     /** `step`, unless the time runs out first (a `fetch` that ignores its signal included). */
     const inTime = <T>(step: Promise<T>) => Promise.race([step, expired]);
     let body: unknown;
@@ -127,40 +135,14 @@ export function makeRpcCall(
       } catch {
         if (timedOut) throw late;
         if (signal?.aborted) throw new CommunicationError('aborted', `${method} aborted`);
-        if (!res.ok)
-          throw new CommunicationError(
-            'http',
-            `${method}: HTTP ${res.status}`,
-            undefined,
-            res.status,
-          );
-        throw new CommunicationError(
-          'invalid_response',
-          `${method}: response is not JSON`,
-          undefined,
-          res.status,
-        );
+        throw unreadable(res, 'response is not JSON');
       }
     } finally {
       if (deadline) clearTimer(timer);
       signal?.removeEventListener('abort', onAbort);
     }
     const envelope = v.parse(RpcResponseSchema, body);
-    if (!envelope.ok) {
-      if (!res.ok)
-        throw new CommunicationError(
-          'http',
-          `${method}: HTTP ${res.status}`,
-          undefined,
-          res.status,
-        );
-      throw new CommunicationError(
-        'invalid_response',
-        `${method}: not a JSON-RPC response`,
-        undefined,
-        res.status,
-      );
-    }
+    if (!envelope.ok) throw unreadable(res, 'not a JSON-RPC response');
     if (envelope.value.error) {
       const { code, message } = envelope.value.error;
       throw new CommunicationError('rpc', `${code} ${message}`, code, res.status);
