@@ -59,3 +59,10 @@ export function createFakeOrigin(): FakeOrigin {
   };
   return origin;
 }
+
+/** `localStorage` of one tab, kept in `items`, with no events: for a session or sender on its own. */
+export const mapStorage = (items: Map<string, string>): OutboxStorage => ({
+  getItem: (key) => items.get(key) ?? null,
+  setItem: (key, value) => void items.set(key, value),
+  removeItem: (key) => void items.delete(key),
+});

@@ -21,3 +21,16 @@ export const echo = (nonce: string, content: string, seq = 10): ChatMessage => (
   seq,
   nonce,
 });
+
+/**
+ * An unsent message as a tab stored it in the outbox: `old`, failed, waiting in `c1` (`extra` adds
+ * what a test needs, such as its failure).
+ */
+export const waitingSend = (extra: Record<string, unknown> = {}) => ({
+  nonce: 'old',
+  conversation_sid: 'c1',
+  content: 'waiting',
+  created_at: Date.now(),
+  state: 'failed',
+  ...extra,
+});

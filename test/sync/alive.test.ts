@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcErrorCode, type ChatMessage, type Receipt } from '../../src/protocol/index.ts';
 import { CommunicationError, type StreamStatus } from '../../src/sdk/index.ts';
-import { makeEditor } from '../../src/sync/editor.ts';
+import { makeEditor, type Editor } from '../../src/sync/editor.ts';
 import { bubblesOf } from '../../src/sync/bubbles.ts';
 import { applyEvent } from '../../src/sync/merge.ts';
 import { openChat } from '../../src/sync/open-chat.ts';
@@ -159,6 +159,21 @@ describe('read receipts', () => {
 });
 
 describe('editing and deleting own messages (makeEditor)', () => {
+  /** A send of "oops" to c1 that failed, still retryable. */
+  const failedOops = {
+    nonce: 'q1',
+    conversation_sid: 'c1',
+    content: 'oops',
+    created_at: NOW_S * 1000,
+    state: 'failed' as const,
+    retryable: true,
+  };
+  /** Whether the person is offered Edit and Delete on `bubble`. */
+  const offered = (editor: Editor, bubble: Bubble) => [
+    editor.can('edit', bubble),
+    editor.can('delete', bubble),
+  ];
+
   function setup(messages: ChatMessage[] = [own(1), chatMessage(2)]) {
     const { client, store, parts } = createUnitWorld(
       applySnapshot(openChat(initialState('bob'), 'c1'), {
@@ -261,39 +276,15 @@ describe('editing and deleting own messages (makeEditor)', () => {
     expect(await done).toEqual({ ok: false, error: 'unsupported' });
     expect(editor.supported()).toBe(false);
     expect(editor.can('edit', bubble('n:n1'))).toBe(false);
-    store.update((s) =>
-      queueSend(s, {
-        nonce: 'q1',
-        conversation_sid: 'c1',
-        content: 'oops',
-        created_at: NOW_S * 1000,
-        state: 'failed',
-        retryable: true,
-      }),
-    );
-    expect([editor.can('edit', bubble('n:q1')), editor.can('delete', bubble('n:q1'))]).toEqual([
-      false,
-      false,
-    ]);
+    store.update((s) => queueSend(s, failedOops));
+    expect(offered(editor, bubble('n:q1'))).toEqual([false, false]);
   });
 
   it('a server that does not number messages is offered no edits, not even of unsent ones', () => {
     const { editor, bubble, store } = setup();
     store.update((s) => applySnapshot(s, { conversations: [row('c1', { seq: undefined })] }));
-    store.update((s) =>
-      queueSend(s, {
-        nonce: 'q1',
-        conversation_sid: 'c1',
-        content: 'oops',
-        created_at: NOW_S * 1000,
-        state: 'failed',
-        retryable: true,
-      }),
-    );
-    expect([editor.can('edit', bubble('n:q1')), editor.can('delete', bubble('n:q1'))]).toEqual([
-      false,
-      false,
-    ]);
+    store.update((s) => queueSend(s, failedOops));
+    expect(offered(editor, bubble('n:q1'))).toEqual([false, false]);
   });
 
   it('says why an edit did not happen: refused, or the server out of reach (and the text stays)', async () => {

@@ -9,7 +9,8 @@ import {
   type SessionOptions,
 } from '../../src/sync/index.ts';
 import { createFakeClient } from '../support/fake-client.ts';
-import { chatMessage } from '../support/messages.ts';
+import { chatMessage, waitingSend } from '../support/messages.ts';
+import { mapStorage } from '../support/fake-storage.ts';
 import { row, testEnvironment } from '../support/session-env.ts';
 
 const settle = () => vi.advanceTimersByTimeAsync(0);
@@ -81,23 +82,10 @@ async function newerListGoesLive(t: ReturnType<typeof start>) {
 describe('the chat session', () => {
   it('goes live only once the first snapshot landed, then fetches the contacts and resends what waits', async () => {
     const key = outboxKey('http://host', 'ctx', 'bob');
-    const stored = [
-      {
-        nonce: 'old',
-        conversation_sid: 'c1',
-        content: 'waiting',
-        created_at: Date.now(),
-        state: 'failed',
-        error: 'x',
-      },
-    ];
+    const stored = [waitingSend({ error: 'x' })];
     const storage = new Map([[key, JSON.stringify(stored)]]);
     const t = start({
-      storage: {
-        getItem: (k) => storage.get(k) ?? null,
-        setItem: (k, v) => void storage.set(k, v),
-        removeItem: (k) => void storage.delete(k),
-      },
+      storage: mapStorage(storage),
       outboxKey: key,
     });
     expect(t.client.transport).toBe('sse');
@@ -129,22 +117,10 @@ describe('the chat session', () => {
   it('takes over, at the start, the unsent messages an older version kept under its key, and removes that key', () => {
     const key = outboxKey('http://host', 'ctx', 'bob');
     const legacy = legacyOutboxKey('http://host', 'ctx', 'bob');
-    const stored = [
-      {
-        nonce: 'old',
-        conversation_sid: 'c1',
-        content: 'waiting',
-        created_at: Date.now(),
-        state: 'failed',
-      },
-    ];
+    const stored = [waitingSend()];
     const storage = new Map([[legacy, JSON.stringify(stored)]]);
     const t = start({
-      storage: {
-        getItem: (k) => storage.get(k) ?? null,
-        setItem: (k, v) => void storage.set(k, v),
-        removeItem: (k) => void storage.delete(k),
-      },
+      storage: mapStorage(storage),
       outboxKey: key,
       legacyOutboxKey: legacy,
     });

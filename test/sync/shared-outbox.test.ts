@@ -16,7 +16,7 @@ import { createFakeOrigin, type FakeOrigin } from '../support/fake-storage.ts';
 import { row, testEnvironment } from '../support/session-env.ts';
 import { settle, useFakeClock } from '../support/clock.ts';
 import { spyOnConsole } from '../support/console.ts';
-import { echo } from '../support/messages.ts';
+import { echo, waitingSend } from '../support/messages.ts';
 
 // One owner for the outbox's side effects across the tabs of one identity.
 
@@ -212,16 +212,7 @@ describe('the outbox shared by the tabs of one identity', () => {
   });
 
   it('keeps a follower from flushing until it takes the lead', async () => {
-    const stored = [
-      {
-        nonce: 'old',
-        conversation_sid: 'c1',
-        content: 'waiting',
-        created_at: Date.now(),
-        state: 'failed',
-        failure: { why: 'closed' },
-      },
-    ];
+    const stored = [waitingSend({ failure: { why: 'closed' } })];
     origin.items.set(KEY, JSON.stringify(stored));
     const a = tab('a', false);
     await a.goLive();
@@ -279,16 +270,7 @@ describe('the outbox shared by the tabs of one identity', () => {
   });
 
   it('flushes in each tab that has its own stream, each taking only what no tab is sending', async () => {
-    const stored = [
-      {
-        nonce: 'old',
-        conversation_sid: 'c1',
-        content: 'waiting',
-        created_at: Date.now(),
-        state: 'failed',
-        failure: { why: 'closed' },
-      },
-    ];
+    const stored = [waitingSend({ failure: { why: 'closed' } })];
     origin.items.set(KEY, JSON.stringify(stored));
     const a = tab('a', false, { shared: false });
     const b = tab('b', false, { shared: false });
