@@ -53,7 +53,11 @@ export function NewConversation(props: { onCreated(sid: string): void; onCancel(
         <fieldset class="hm-new-people">
           <legend>{t.people}</legend>
           <Show when={others().length > 0} fallback={<p class="hm-empty">{t.loadingContacts}</p>}>
-            <Key each={shown()} by="public_key" fallback={<p class="hm-empty">{t.nobodyFound}</p>}>
+            <Key
+              each={shown()}
+              by={(contact) => contact}
+              fallback={<p class="hm-empty">{t.nobodyFound}</p>}
+            >
               {(contact) => (
                 <label class="hm-check">
                   <Avatar name={contact().name} seed={contact().public_key} />
