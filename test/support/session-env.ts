@@ -46,3 +46,19 @@ export const row = (sid: string, overrides: Partial<Conversation> = {}): Convers
   seq: 1,
   ...overrides,
 });
+
+/** A schedule that publishes only when the test says (`run`), and tells how many wait. */
+export function manualSchedule() {
+  const queued: (() => number | void)[] = [];
+  return {
+    schedule: (flush: () => number | void) => {
+      queued.push(flush);
+      return () => queued.splice(queued.indexOf(flush), 1);
+    },
+    /** Runs what is scheduled; answers how many changes each publication said it carried. */
+    run: () => queued.splice(0).map((flush) => flush()),
+    get pending() {
+      return queued.length;
+    },
+  };
+}

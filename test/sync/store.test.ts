@@ -10,22 +10,7 @@ import { findRow } from '../../src/sync/rows.ts';
 import { initialState, type ChatState } from '../../src/sync/state.ts';
 import { createChatStore } from '../../src/sync/store.ts';
 import { chatMessage as message } from '../support/messages.ts';
-import { row } from '../support/session-env.ts';
-
-function manualSchedule() {
-  const queued: (() => number | void)[] = [];
-  return {
-    schedule: (flush: () => number | void) => {
-      queued.push(flush);
-      return () => queued.splice(queued.indexOf(flush), 1);
-    },
-    /** Runs what is scheduled; answers how many changes each publication said it carried. */
-    run: () => queued.splice(0).map((flush) => flush()),
-    get pending() {
-      return queued.length;
-    },
-  };
-}
+import { manualSchedule, row } from '../support/session-env.ts';
 
 /** Publishes every change as it is made. */
 const atOnce = (flush: () => void) => {
