@@ -1,4 +1,4 @@
-import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 import { duringFrame } from '../frames.ts';
 import { onResize } from './resize.ts';
 import type { ListWindow } from './window.ts';
@@ -116,7 +116,11 @@ export function createListScroll<T>(options: ListScrollOptions<T>): ListScroll {
   // A list that follows its start stays there by itself as rows come; it fills again, in the next
   // frame, only when their number changes: reading the layout on every publication of a burst would
   // force a layout per frame.
-  if (!followsEnd) createEffect(on(() => win.list().length, queue));
+  if (!followsEnd) {
+    // A memo: `on` alone runs its effect whenever the list changes, whatever its length.
+    const count = createMemo(() => win.list().length);
+    createEffect(on(count, queue));
+  }
 
   const showEarlier = async () => {
     if (win.range().start > 0) return keep(win.earlier);

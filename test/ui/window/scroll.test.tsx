@@ -316,6 +316,13 @@ describe('createListScroll, following the start (a list, newest first)', () => {
     expect(shown()).toHaveLength(30);
   });
 
+  it('asks for no frame to fill in, so reads no layout, when a change keeps the number of rows (a row updated, or moved to the top)', () => {
+    const { setList, frame } = list();
+    frame();
+    setList(rows(0, 100).reverse());
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('near the bottom renders more rows under the reader; scrolled from the top, keeps its place as rows arrive there; at the top, follows it again', () => {
     const { shown, setList, scrollTo, maxScroll, scroll, win, frame } = list();
     frame();
