@@ -3,13 +3,18 @@ import type { Schedule, SessionEnvironment } from '../sync/index.ts';
 
 export { afterTask };
 
-// One thread runs one frame callback at a time, so one flag for the page tells whether we are in one.
-let inFrame = false;
+// One thread runs one publication at a time, so one flag for the page tells whether we are in one.
+let publishing = false;
 /** How long a publication waits for a frame before it goes out anyway. */
 const FRAME_FALLBACK_MS = 100;
 
-/** Whether the caller runs inside a publication's frame callback, where layout is about to happen anyway. */
-export const duringFrame = () => inFrame;
+/**
+ * Whether the caller runs inside a publication (in a task or in a frame callback): the place for
+ * layout that follows the change (a chat scrolled to its new bottom). The publication's own task is
+ * over before the frame that paints it begins, so layout done there is not added to that frame; and a
+ * frame's publication is laid out in that frame anyway.
+ */
+export const duringPublication = () => publishing;
 
 /** A publication that carries this many changes is part of a burst: a chat, however lively, carries one or two. */
 const BURST_CHANGES = 8;
@@ -55,9 +60,11 @@ export function oncePerFrame(): Schedule {
   const publish = (run: () => number | void) => {
     let changes: number | void = 1;
     const started = performance.now();
+    publishing = true;
     try {
       changes = run();
     } finally {
+      publishing = false;
       last = performance.now();
       burstSpacing = Math.min(
         BURST_SPACING_MAX_MS,
@@ -99,19 +106,14 @@ export function oncePerFrame(): Schedule {
       clearTimeout(spaced);
       clearTimeout(timer);
     };
-    const fire = (framed: boolean) => {
+    const fire = () => {
       if (done) return;
       cancel();
-      inFrame = framed;
-      try {
-        publish(run);
-      } finally {
-        inFrame = false;
-      }
+      publish(run);
     };
-    const nextFrame = () => void (frame ??= requestAnimationFrame(() => fire(true)));
+    const nextFrame = () => void (frame ??= requestAnimationFrame(fire));
     const spaced = spacing ? setTimeout(nextFrame, spacing) : nextFrame();
-    const timer = setTimeout(() => fire(false), spacing + FRAME_FALLBACK_MS);
+    const timer = setTimeout(fire, spacing + FRAME_FALLBACK_MS);
     if (spacing && pending) {
       // The spacing gives the time to events still coming. Once a whole task passes with none added,
       // and none comes before the next frame either, they have stopped: the publication goes out in
@@ -123,7 +125,7 @@ export function oncePerFrame(): Schedule {
         if (seen !== (seen = pending())) return void afterTask(check);
         requestAnimationFrame(() => {
           if (done) return;
-          if (seen === pending()) fire(true);
+          if (seen === pending()) fire();
           else check();
         });
       };

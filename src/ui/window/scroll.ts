@@ -1,5 +1,5 @@
 import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
-import { duringFrame } from '../frames.ts';
+import { duringPublication } from '../frames.ts';
 import { onResize } from './resize.ts';
 import type { ListWindow } from './window.ts';
 
@@ -46,7 +46,8 @@ export interface ListScroll {
 
 /**
  * The scroll controller of a windowed list (see {@link ListScroll}). At its edge it follows the edge:
- * a chat (`edge: 'end'`) scrolls to its bottom once per frame as messages arrive, before the paint;
+ * a chat (`edge: 'end'`) scrolls to its bottom as messages arrive, in the publication that shows
+ * them (else once per frame), before the paint;
  * every list renders rows until a screen and a half is filled, and again when the viewport changes
  * size. Scrolled away, the window is held, so that what the reader sees stays put whatever arrives,
  * and steps by a chunk when the reader nears its start or end. Layout is read before it is written,
@@ -95,7 +96,7 @@ export function createListScroll<T>(options: ListScrollOptions<T>): ListScroll {
     if (clientHeight > 0 && scrollHeight <= clientHeight) void showEarlier();
   };
 
-  // Settled once per frame, before it is painted: a burst of renders costs one layout.
+  // Outside a publication, settled once per frame, before it is painted: renders in a row cost one layout.
   let frame: number | undefined;
   onCleanup(() => frame !== undefined && cancelAnimationFrame(frame));
   const queue = () =>
@@ -108,8 +109,9 @@ export function createListScroll<T>(options: ListScrollOptions<T>): ListScroll {
     win.pin();
     setBelow(0);
     setAtEdge(true);
-    // In a publication's frame, layout happens now anyway.
-    if (duringFrame()) settle();
+    // In a publication, at once, as the publication's own layout (see `duringPublication`): the scroll
+    // then costs the frame that paints the new rows nothing. Publications come at most a few per frame.
+    if (duringPublication()) settle();
     else queue();
   };
 

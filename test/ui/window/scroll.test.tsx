@@ -145,22 +145,30 @@ describe('createListScroll, following the end (a chat)', () => {
     expect(scroller.scrollTop).toBe(maxScroll());
   });
 
-  it('in a publication’s frame, where layout happens anyway, scrolls at once rather than in the next frame', async () => {
+  it('in a publication, scrolls at once, with the change, rather than in the next frame: in its task or in its frame', async () => {
     const { scroll, setList, scroller, maxScroll } = atBottom();
     const schedule = oncePerFrame();
-    // The first publication goes out after the current task; the next, in this frame, waits for a frame.
-    schedule(() => {});
+    const frames = vi.spyOn(window, 'requestAnimationFrame');
+    const arrive = (n: number) => {
+      // Somewhere above the bottom, with no scroll event: as if the rows had grown under the viewport.
+      scroller.scrollTop = 0;
+      schedule(() => {
+        setList(rows(0, n));
+        scroll.arrived(1, false);
+      });
+    };
+    // The first publication goes out after the current task, before any frame.
+    arrive(101);
     await new Promise<void>((resolve) => {
       const channel = new MessageChannel();
       channel.port1.onmessage = () => resolve(channel.port1.close());
       channel.port2.postMessage(null);
     });
-    schedule(() => {
-      setList(rows(0, 101));
-      scroll.arrived(1, false);
-    });
-    // The content grew under the viewport.
-    scroller.scrollTop = 200;
+    expect(scroller.scrollTop).toBe(maxScroll());
+    // The one the publication asked for, to know when the next frame begins: none for the scroll.
+    expect(frames).toHaveBeenCalledTimes(1);
+    // Then one in a frame: the scroll is not left for another frame.
+    arrive(102);
     vi.advanceTimersToNextFrame();
     expect(scroller.scrollTop).toBe(maxScroll());
   });
