@@ -7,8 +7,9 @@ import { bubblesOf } from './bubbles.ts';
 
 export interface StoreOptions {
   /**
-   * When changes reach the signals. The UI passes one that publishes at most once per frame (one
-   * render per frame for a burst of events); one that runs at once publishes every change.
+   * When changes reach the signals. The UI passes one that publishes at most three times per frame
+   * (twice after a task, once in the frame), fewer in a burst; one that runs at once publishes every
+   * change.
    */
   schedule: Schedule;
 }

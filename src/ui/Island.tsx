@@ -47,7 +47,7 @@ export interface IslandOptions {
   shareAcrossTabs?: boolean;
   /**
    * Clock, randomness, timers, visibility and the render schedule of the session. Default: the
-   * page's (`document` visibility, at most one render per frame however many events arrive).
+   * page's (`document` visibility, at most three renders per frame however many events arrive).
    */
   environment?: Partial<SessionEnvironment>;
   /** Where unsent messages and drafts are kept. Default `localStorage` where available. */

@@ -27,10 +27,15 @@ const BURST_COST_FACTOR = 4;
 /** The most a burst's spacing grows to, from the end of the last publication. */
 const BURST_SPACING_MAX_MS = 100;
 
+/** Publications that go out after their task between two frames; the next waits for a frame. */
+const TASK_PUBLICATIONS = 2;
+
 /**
- * A schedule for publishing to the screen (one per store): at once (after the current task) when
- * nothing was published in the current frame, else at the start of the next frame. A quiet chat
- * shows a message with no delay. Once a publication carries many changes (a burst: the events of a
+ * A schedule for publishing to the screen (one per store): at once (after the current task) while
+ * fewer than two went out since the current frame began, else at the start of the next frame. A quiet
+ * chat shows a message with no delay, and the change that follows it in the next network chunk (the
+ * conversation's update, after its message) has a task of its own too, rather than adding its work to
+ * the frame that paints the message. Once a publication carries many changes (a burst: the events of a
  * network chunk), the next go out at most every 33 ms (two frames), or four times as long as the
  * last publication's script took (up to 100 ms: a slow device draws less often), until 100 ms pass with
  * nothing to publish: thousands of messages are read in the time saved, and nobody reads 30 screens
@@ -38,11 +43,11 @@ const BURST_SPACING_MAX_MS = 100;
  * next frame), the burst's last publication goes out in that frame, without waiting for the spacing.
  * A hidden page (no frames) publishes after each task.
  */
-export function oncePerFrame(): Schedule {
-  // Whether something was published since the current frame began: then the next publication waits
-  // for the next frame. A frame's own publication counts for it, so a burst that goes on after it
-  // publishes in the next frame again, not once after a task and once more in the frame.
-  let publishedThisFrame = false;
+export function framePaced(): Schedule {
+  // Publications since the current frame began: after two, the next waits for the next frame. A
+  // frame's own publication counts as both, so a burst that goes on after it publishes in the next
+  // frame again, not after a task and once more in the frame.
+  let sinceFrame = 0;
   // Whether the frame that clears it has been asked for.
   let frameAsked = false;
   // When the last publication went out, and whether a burst is on.
@@ -50,12 +55,14 @@ export function oncePerFrame(): Schedule {
   let bursting = false;
   // The spacing after the last publication: longer when it cost more (a slow device, a big change).
   let burstSpacing = BURST_SPACING_MS;
-  /** This frame has its publication. */
-  const claimFrame = () => {
-    publishedThisFrame = true;
+  /** The frame that begins the next count, asked for once a change has been made. */
+  const askFrame = () => {
     if (frameAsked) return;
     frameAsked = true;
-    requestAnimationFrame(() => void (publishedThisFrame = frameAsked = false));
+    requestAnimationFrame(() => {
+      sinceFrame = 0;
+      frameAsked = false;
+    });
   };
   const publish = (run: () => number | void) => {
     let changes: number | void = 1;
@@ -71,7 +78,7 @@ export function oncePerFrame(): Schedule {
         Math.max(BURST_SPACING_MS, (last - started) * BURST_COST_FACTOR),
       );
       if ((changes ?? 1) >= BURST_CHANGES) bursting = true;
-      claimFrame();
+      askFrame();
     }
   };
   /** How long the next publication waits for the burst's spacing; 0 outside a burst. */
@@ -89,11 +96,11 @@ export function oncePerFrame(): Schedule {
     if (typeof requestAnimationFrame === 'undefined' || document.visibilityState === 'hidden')
       return afterTask(run);
     const spacing = burstWait();
-    if (!publishedThisFrame && spacing === 0) {
-      // The frame is claimed now but asked for only once the change is made (by `publish`): Chromium
+    if (sinceFrame < TASK_PUBLICATIONS && spacing === 0) {
+      // Counted now, but the frame is asked for only once the change is made (by `publish`): Chromium
       // starts a frame asked for by an idle page at once, ahead of the publication's task, with
       // nothing new to paint; the change then waited a whole frame for the next.
-      publishedThisFrame = true;
+      sinceFrame++;
       return afterTask(() => publish(run));
     }
     // The next frame (once the burst's spacing has passed); or a timer, should frames stop (a tab
@@ -109,6 +116,7 @@ export function oncePerFrame(): Schedule {
     const fire = () => {
       if (done) return;
       cancel();
+      sinceFrame = TASK_PUBLICATIONS;
       publish(run);
     };
     const nextFrame = () => void (frame ??= requestAnimationFrame(fire));
@@ -142,7 +150,7 @@ export function pageEnvironment(): Partial<SessionEnvironment> {
     isVisible: () => document.visibilityState !== 'hidden',
     visibilityEvents: document,
     storageEvents: window,
-    schedulePublish: oncePerFrame(),
+    schedulePublish: framePaced(),
     nextTask: () => new Promise<void>((resolve) => void afterTask(resolve)),
   };
 }

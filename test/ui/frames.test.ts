@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { oncePerFrame } from '../../src/ui/frames.ts';
+import { framePaced } from '../../src/ui/frames.ts';
 
 // A task after the current one is a message on a channel in the page; here it is a timer of 0 ms, so
 // that the fake clock runs it, in order with the other timers, however busy the machine is.
@@ -24,17 +24,17 @@ function framed() {
   const frame = () => {
     for (const cb of callbacks.splice(0)) cb(performance.now());
   };
-  return { frame, schedule: oncePerFrame(), runs: [] as string[] };
+  return { frame, schedule: framePaced(), runs: [] as string[] };
 }
 
 afterEach(() => {
   Reflect.deleteProperty(document, 'visibilityState');
 });
 
-describe('publishing once per frame', () => {
+describe('publishing paced by frames', () => {
   it('publishes the first change after the current task, without waiting for a frame', async () => {
     const frames = vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 1);
-    const schedule = oncePerFrame();
+    const schedule = framePaced();
     const run = vi.fn();
     schedule(run);
     expect(run).not.toHaveBeenCalled();
@@ -53,13 +53,17 @@ describe('publishing once per frame', () => {
       order.push('frame asked');
       return callbacks.push(cb);
     });
-    const schedule = oncePerFrame();
+    const schedule = framePaced();
     schedule(() => void order.push('published'));
     expect(order).toEqual([]);
     // After the current task.
     await vi.advanceTimersByTimeAsync(0);
     expect(order).toEqual(['published', 'frame asked']);
-    // Until that frame, the next change still waits for it.
+    // The next change goes out after its task too (the frame is asked for already); until that
+    // frame, the one after waits for it.
+    schedule(() => void order.push('second'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['published', 'frame asked', 'second']);
     schedule(() => void order.push('in the frame'));
     vi.advanceTimersByTime(50);
     expect(order).not.toContain('in the frame');
@@ -67,32 +71,39 @@ describe('publishing once per frame', () => {
     expect(order).toContain('in the frame');
   });
 
-  it('defers a second publication in the same frame to the next frame', async () => {
+  it('publishes a second change after its task too, and defers a third before the next frame to that frame', async () => {
     const callbacks: FrameRequestCallback[] = [];
     vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => callbacks.push(cb));
-    const schedule = oncePerFrame();
+    const schedule = framePaced();
     schedule(() => {});
+    await wait(5);
+    // A message's conversation update, a network chunk later: not left to the frame that paints the message.
     const second = vi.fn();
     schedule(second);
     await wait(5);
-    expect(second).not.toHaveBeenCalled();
-    for (const cb of callbacks.splice(0)) cb(performance.now());
     expect(second).toHaveBeenCalledTimes(1);
+    const third = vi.fn();
+    schedule(third);
+    await wait(5);
+    expect(third).not.toHaveBeenCalled();
+    for (const cb of callbacks.splice(0)) cb(performance.now());
+    expect(third).toHaveBeenCalledTimes(1);
   });
 
   it('counts a publication made in a frame for that frame: a burst publishes once per frame, always in the frame', async () => {
     const { frame, schedule, runs } = framed();
     schedule(() => runs.push('first'));
+    schedule(() => runs.push('second'));
     await wait(5);
     schedule(() => runs.push('in frame 1'));
     frame();
-    expect(runs).toEqual(['first', 'in frame 1']);
+    expect(runs).toEqual(['first', 'second', 'in frame 1']);
     // A change right after the frame's publication waits for the next frame, not for the next task.
     schedule(() => runs.push('in frame 2'));
     await wait(5);
-    expect(runs).toEqual(['first', 'in frame 1']);
+    expect(runs).toEqual(['first', 'second', 'in frame 1']);
     frame();
-    expect(runs).toEqual(['first', 'in frame 1', 'in frame 2']);
+    expect(runs).toEqual(['first', 'second', 'in frame 1', 'in frame 2']);
     // A frame with nothing to publish, and a while with nothing: the next change goes out after its task again.
     frame();
     await wait(110);
@@ -139,10 +150,11 @@ describe('publishing once per frame', () => {
       return changes;
     };
     schedule(publishing('first', 1));
+    schedule(publishing('second', 1));
     await wait(5);
     schedule(publishing('chunk', 8));
     frame();
-    expect(runs).toEqual(['first', 'chunk']);
+    expect(runs).toEqual(['first', 'second', 'chunk']);
     // That one carried eight changes (a network chunk of a burst): the next waits 33 ms from it, then a frame.
     for (const next of ['spaced 1', 'spaced 2', 'spaced 3']) {
       const last = performance.now();
@@ -189,12 +201,13 @@ describe('publishing once per frame', () => {
       runs.push(name);
       return 8;
     };
-    // The first goes out after the current task.
+    // The first two go out after the current task.
     schedule(() => void runs.push('first'));
+    schedule(() => void runs.push('second'));
     await vi.advanceTimersByTimeAsync(0);
     schedule(costing('costs 20 ms', 20));
     frame();
-    expect(runs).toEqual(['first', 'costs 20 ms']);
+    expect(runs).toEqual(['first', 'second', 'costs 20 ms']);
     /** Schedules a publication costing `cost` ms: it goes out in the first frame `ms` after the last one ended, not a frame earlier. */
     const spacedBy = (ms: number, name: string, cost: number) => {
       const before = runs.at(-1);
@@ -234,10 +247,11 @@ describe('publishing once per frame', () => {
     let changes = 0;
     const pending = () => (streaming ? ++changes : changes);
     schedule(publishing('first', 1));
+    schedule(publishing('second', 1));
     await aTaskLater();
     schedule(publishing('chunk', 8));
     frame();
-    expect(runs).toEqual(['first', 'chunk']);
+    expect(runs).toEqual(['first', 'second', 'chunk']);
 
     // While events come, frames pass and the spacing holds.
     const since = performance.now();
@@ -272,18 +286,19 @@ describe('publishing once per frame', () => {
 
   it('still publishes when frames stop coming (the tab was hidden meanwhile)', async () => {
     vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 1);
-    const schedule = oncePerFrame();
+    const schedule = framePaced();
     schedule(() => {});
-    const second = vi.fn();
-    schedule(second);
+    schedule(() => {});
+    const third = vi.fn();
+    schedule(third);
     await wait(200);
-    expect(second).toHaveBeenCalledTimes(1);
+    expect(third).toHaveBeenCalledTimes(1);
   });
 
   it('publishes after each task in a hidden page', async () => {
     const frames = vi.spyOn(window, 'requestAnimationFrame');
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    const schedule = oncePerFrame();
+    const schedule = framePaced();
     const runs = vi.fn();
     schedule(runs);
     await wait(5);

@@ -10,7 +10,7 @@ import {
   type ListWindow,
   type WindowOptions,
 } from '../../../src/ui/window/index.ts';
-import { oncePerFrame } from '../../../src/ui/frames.ts';
+import { framePaced } from '../../../src/ui/frames.ts';
 import { useFakeClock } from '../../support/clock.ts';
 import { fakeLayout, fakeResizes } from '../../support/fake-layout.ts';
 
@@ -147,7 +147,7 @@ describe('createListScroll, following the end (a chat)', () => {
 
   it('in a publication, scrolls at once, with the change, rather than in the next frame: in its task or in its frame', async () => {
     const { scroll, setList, scroller, maxScroll } = atBottom();
-    const schedule = oncePerFrame();
+    const schedule = framePaced();
     const frames = vi.spyOn(window, 'requestAnimationFrame');
     const arrive = (n: number) => {
       // Somewhere above the bottom, with no scroll event: as if the rows had grown under the viewport.
@@ -157,18 +157,22 @@ describe('createListScroll, following the end (a chat)', () => {
         scroll.arrived(1, false);
       });
     };
-    // The first publication goes out after the current task, before any frame.
-    arrive(101);
-    await new Promise<void>((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve(channel.port1.close());
-      channel.port2.postMessage(null);
-    });
-    expect(scroller.scrollTop).toBe(maxScroll());
-    // The one the publication asked for, to know when the next frame begins: none for the scroll.
+    const aTaskLater = () =>
+      new Promise<void>((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve(channel.port1.close());
+        channel.port2.postMessage(null);
+      });
+    // The first two publications go out after their tasks, before any frame.
+    for (const n of [101, 102]) {
+      arrive(n);
+      await aTaskLater();
+      expect(scroller.scrollTop).toBe(maxScroll());
+    }
+    // The one the publications asked for, to know when the next frame begins: none for the scroll.
     expect(frames).toHaveBeenCalledTimes(1);
     // Then one in a frame: the scroll is not left for another frame.
-    arrive(102);
+    arrive(103);
     vi.advanceTimersToNextFrame();
     expect(scroller.scrollTop).toBe(maxScroll());
   });
