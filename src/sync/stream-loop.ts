@@ -25,8 +25,14 @@ export async function runStreamLoop(
   sliceMs = SLICE_MS,
 ): Promise<void> {
   let sliceStart = env.now();
+  let waitStart = sliceStart;
   try {
     for await (const batch of subscription.batches()) {
+      // Waiting for the stream is no work: after a wait longer than a slice, the page has had its
+      // turn, and this batch starts a slice of its own. (A backlog's batches follow one another with
+      // no such wait, and share the slice.) Else a message from a quiet stream went on to the next
+      // task after its first event, and its conversation's update was published apart from it.
+      if (env.now() - waitStart > sliceMs) sliceStart = env.now();
       for (const item of batch) {
         onItem(item);
         if (env.now() - sliceStart > sliceMs) {
@@ -34,6 +40,7 @@ export async function runStreamLoop(
           sliceStart = env.now();
         }
       }
+      waitStart = env.now();
     }
   } catch (error) {
     console.error('[hero-messaging] the subscription loop failed', error);

@@ -72,6 +72,41 @@ describe('the stream loop', () => {
     expect(turns).toEqual([3, 6, 9]);
   });
 
+  it('starts a new slice after waiting for the stream: a message and its conversation’s update, read together, are handled in one task', async () => {
+    let clock = 0;
+    const nextTask = vi.fn(() => Promise.resolve());
+    const { env } = testEnvironment({ now: () => clock, nextTask });
+    const message = { kind: 'event', event: ready, id: 'e:2' } as const;
+    const update = { kind: 'event', event: ready, id: 'e:3' } as const;
+    let arrive!: () => void;
+    const subscription = makeSubscription({
+      name: 'subscribe',
+      signal: new AbortController().signal,
+      run: async function* () {
+        yield [{ kind: 'status', status: { state: 'connecting', attempt: 0 } }];
+        // Quiet for a while (longer than a slice), then one network chunk with two events.
+        await new Promise<void>((resolve) => (arrive = resolve));
+        yield [message, update];
+      },
+      retryNow: () => {},
+      lastEventId: () => undefined,
+      stats: { badFrames: 0, ignoredFrames: 0, connections: 0 },
+    });
+    const seen: StreamItem[] = [];
+    const loop = runStreamLoop(
+      subscription,
+      env,
+      (item) => void (seen.push(item), (clock += 1)),
+      10,
+    );
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    clock += 500;
+    arrive();
+    await loop;
+    expect(seen.slice(1)).toEqual([message, update]);
+    expect(nextTask).not.toHaveBeenCalled();
+  });
+
   it('logs a failure of the loop and ends instead of throwing', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const subscription = subscribed();
