@@ -33,9 +33,9 @@ const TASK_PUBLICATIONS = 2;
 /**
  * A schedule for publishing to the screen (one per store): at once (after the current task) while
  * fewer than two went out since the current frame began, else at the start of the next frame. A quiet
- * chat shows a message with no delay, and the change that follows it in the next network chunk (the
- * conversation's update, after its message) has a task of its own too, rather than adding its work to
- * the frame that paints the message. Once a publication carries many changes (a burst: the events of a
+ * chat shows a message with no delay, and a change that follows it a task later (the conversation's
+ * update, when the server writes it apart from the message) has a task of its own too, rather than
+ * adding its work to the frame that paints the message. Once a publication carries many changes (a burst: the events of a
  * network chunk), the next go out at most every 33 ms (two frames), or four times as long as the
  * last publication's script took (up to 100 ms: a slow device draws less often), until 100 ms pass with
  * nothing to publish: thousands of messages are read in the time saved, and nobody reads 30 screens
