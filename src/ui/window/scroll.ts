@@ -47,7 +47,7 @@ export interface ListScroll {
 /**
  * The scroll controller of a windowed list (see {@link ListScroll}). At its edge it follows the edge:
  * a chat (`edge: 'end'`) scrolls to its bottom as messages arrive, in the publication that shows
- * them (else once per frame), before the paint;
+ * them, and settles there once per frame, before the paint;
  * every list renders rows until a screen and a half is filled, and again when the viewport changes
  * size. Scrolled away, the window is held, so that what the reader sees stays put whatever arrives,
  * and steps by a chunk when the reader nears its start or end. Layout is read before it is written,
@@ -96,7 +96,7 @@ export function createListScroll<T>(options: ListScrollOptions<T>): ListScroll {
     if (clientHeight > 0 && scrollHeight <= clientHeight) void showEarlier();
   };
 
-  // Outside a publication, settled once per frame, before it is painted: renders in a row cost one layout.
+  // Settled once per frame, before it is painted: renders in a row cost one layout.
   let frame: number | undefined;
   onCleanup(() => frame !== undefined && cancelAnimationFrame(frame));
   const queue = () =>
@@ -109,10 +109,11 @@ export function createListScroll<T>(options: ListScrollOptions<T>): ListScroll {
     win.pin();
     setBelow(0);
     setAtEdge(true);
-    // In a publication, at once, as the publication's own layout (see `duringPublication`): the scroll
-    // then costs the frame that paints the new rows nothing. Publications come at most a few per frame.
-    if (duringPublication()) settle();
-    else queue();
+    // In a publication, scrolled at once, as part of its layout (see `duringPublication`), not in the
+    // frame that paints the new rows. Filling waits for that frame all the same: rows the window adds
+    // now render only once the publication ends, so their height cannot be read before.
+    if (duringPublication() && el) el.scrollTop = el.scrollHeight;
+    queue();
   };
 
   // A list that follows its start stays there by itself as rows come; it fills again, in the next

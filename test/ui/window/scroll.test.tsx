@@ -1,4 +1,4 @@
-import { createSignal } from 'solid-js';
+import { createEffect, createRoot, createSignal, on } from 'solid-js';
 import { render } from 'solid-js/web';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -79,6 +79,14 @@ function setup(initial: Row[], options: Options = {}) {
 
 type Options = Partial<WindowOptions<Row>> & Partial<ListScrollOptions<Row>>;
 
+/** The end of the current task, and of one posted after it: where a publication goes out. */
+const aTaskLater = () =>
+  new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve(channel.port1.close());
+    channel.port2.postMessage(null);
+  });
+
 /** A chat of 100 rows, opened at its bottom: a screen and a half of rows rendered, the last one in view. */
 function atBottom(options: Options = {}) {
   const chat = setup(rows(0, 100), options);
@@ -148,7 +156,6 @@ describe('createListScroll, following the end (a chat)', () => {
   it('in a publication, scrolls at once, with the change, rather than in the next frame: in its task or in its frame', async () => {
     const { scroll, setList, scroller, maxScroll } = atBottom();
     const schedule = framePaced();
-    const frames = vi.spyOn(window, 'requestAnimationFrame');
     const arrive = (n: number) => {
       // Somewhere above the bottom, with no scroll event: as if the rows had grown under the viewport.
       scroller.scrollTop = 0;
@@ -157,23 +164,32 @@ describe('createListScroll, following the end (a chat)', () => {
         scroll.arrived(1, false);
       });
     };
-    const aTaskLater = () =>
-      new Promise<void>((resolve) => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => resolve(channel.port1.close());
-        channel.port2.postMessage(null);
-      });
     // The first two publications go out after their tasks, before any frame.
     for (const n of [101, 102]) {
       arrive(n);
       await aTaskLater();
       expect(scroller.scrollTop).toBe(maxScroll());
     }
-    // The one the publications asked for, to know when the next frame begins: none for the scroll.
-    expect(frames).toHaveBeenCalledTimes(1);
     // Then one in a frame: the scroll is not left for another frame.
     arrive(103);
     vi.advanceTimersToNextFrame();
+    expect(scroller.scrollTop).toBe(maxScroll());
+  });
+
+  it('in a publication, where the rows it adds render only once it ends, fills the viewport in the next frame, and no further', async () => {
+    const { scroll, list, setList, viewport, shown, scroller, maxScroll } = atBottom();
+    // Taller now (a screen and a half is 21 rows), told to no observer yet.
+    viewport.resizeUnseen(700);
+    // As in the chat: the arrival is told from an effect of the publication.
+    createRoot((dispose) => {
+      disposers.push(dispose);
+      createEffect(on(list, () => scroll.arrived(1, false), { defer: true }));
+    });
+    framePaced()(() => void setList(rows(0, 101)));
+    await aTaskLater();
+    vi.advanceTimersToNextFrame();
+    expect(shown()).toHaveLength(21);
+    expect(shown().at(-1)).toBe('r100');
     expect(scroller.scrollTop).toBe(maxScroll());
   });
 
