@@ -156,24 +156,27 @@ describe('createListScroll, following the end (a chat)', () => {
   it('in a publication, scrolls at once, with the change, rather than in the next frame: in its task or in its frame', async () => {
     const { scroll, setList, scroller, maxScroll } = atBottom();
     const schedule = framePaced();
-    const arrive = (n: number) => {
-      // Somewhere above the bottom, with no scroll event: as if the rows had grown under the viewport.
-      scroller.scrollTop = 0;
+    // Where the viewport was when each publication ended.
+    const atEnd: boolean[] = [];
+    const arrive = (n: number) =>
       schedule(() => {
         setList(rows(0, n));
+        // Somewhere above the bottom, with no scroll event: as if the rows had grown under the viewport.
+        scroller.scrollTop = 0;
         scroll.arrived(1, false);
+        atEnd.push(scroller.scrollTop === maxScroll());
       });
-    };
     // The first two publications go out after their tasks, before any frame.
     for (const n of [101, 102]) {
       arrive(n);
       await aTaskLater();
       expect(scroller.scrollTop).toBe(maxScroll());
     }
-    // Then one in a frame: the scroll is not left for another frame.
+    // Then one in a frame: the scroll is part of it too, not left for another frame.
     arrive(103);
     vi.advanceTimersToNextFrame();
     expect(scroller.scrollTop).toBe(maxScroll());
+    expect(atEnd).toEqual([true, true, true]);
   });
 
   it('in a publication, where the rows it adds render only once it ends, fills the viewport in the next frame, and no further', async () => {
