@@ -3,18 +3,19 @@ import type { Schedule, SessionEnvironment } from '../sync/index.ts';
 
 export { afterTask };
 
-// One thread runs one publication at a time, so one flag for the page tells whether we are in one.
-let publishing = false;
+// One thread runs one publication at a time, so one list for the page holds what waits for its end.
+let publishing: (() => void)[] | undefined;
 /** How long a publication waits for a frame before it goes out anyway. */
 const FRAME_FALLBACK_MS = 100;
 
 /**
- * Whether the caller runs inside a publication (in a task or in a frame callback): the place for
- * layout that follows the change (a chat scrolled to its new bottom). The publication's own task is
- * over before the frame that paints it begins, so layout done there is not added to that frame; and a
- * frame's publication is laid out in that frame anyway.
+ * In a publication (in a task or in a frame callback), runs `then` once all its changes are made, and
+ * answers true; outside one, answers false. The place for layout that follows the change (a chat
+ * scrolled to its new bottom): one layout then takes in every change, and the publication's own task
+ * is over before the frame that paints it begins, so that layout is not added to that frame (a frame's
+ * publication is laid out in that frame anyway).
  */
-export const duringPublication = () => publishing;
+export const afterPublication = (then: () => void) => !!publishing?.push(then);
 
 /** A publication that carries this many changes is part of a burst: a chat, however lively, carries one or two. */
 const BURST_CHANGES = 8;
@@ -67,11 +68,12 @@ export function framePaced(): Schedule {
   const publish = (run: () => number | void) => {
     let changes: number | void = 1;
     const started = performance.now();
-    publishing = true;
+    const after: (() => void)[] = (publishing = []);
     try {
       changes = run();
     } finally {
-      publishing = false;
+      publishing = undefined;
+      for (const then of after) then();
       last = performance.now();
       burstSpacing = Math.min(
         BURST_SPACING_MAX_MS,

@@ -1,5 +1,5 @@
 import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
-import { duringPublication } from '../frames.ts';
+import { afterPublication } from '../frames.ts';
 import { onResize } from './resize.ts';
 import type { ListWindow } from './window.ts';
 
@@ -46,8 +46,8 @@ export interface ListScroll {
 
 /**
  * The scroll controller of a windowed list (see {@link ListScroll}). At its edge it follows the edge:
- * a chat (`edge: 'end'`) scrolls to its bottom as messages arrive, in the publication that shows
- * them, and settles there once per frame, before the paint;
+ * a chat (`edge: 'end'`) scrolls to its bottom as messages arrive, as the publication that shows
+ * them ends, and settles there once per frame, before the paint;
  * every list renders rows until a screen and a half is filled, and again when the viewport changes
  * size. Scrolled away, the window is held, so that what the reader sees stays put whatever arrives,
  * and steps by a chunk when the reader nears its start or end. Layout is read before it is written,
@@ -109,10 +109,10 @@ export function createListScroll<T>(options: ListScrollOptions<T>): ListScroll {
     win.pin();
     setBelow(0);
     setAtEdge(true);
-    // In a publication, scrolled at once, as part of its layout (see `duringPublication`), not in the
-    // frame that paints the new rows. Filling waits for that frame all the same: rows the window adds
-    // now render only once the publication ends, so their height cannot be read before.
-    if (duringPublication() && el) el.scrollTop = el.scrollHeight;
+    // In a publication, scrolled as it ends, in its layout (see `afterPublication`), not in the frame
+    // that paints the new rows. Filling waits for that frame all the same: rows the window adds now
+    // render only once the publication ends, so their height cannot be read before.
+    afterPublication(() => el && (el.scrollTop = el.scrollHeight));
     queue();
   };
 

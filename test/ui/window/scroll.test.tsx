@@ -10,7 +10,7 @@ import {
   type ListWindow,
   type WindowOptions,
 } from '../../../src/ui/window/index.ts';
-import { framePaced } from '../../../src/ui/frames.ts';
+import { afterPublication, framePaced } from '../../../src/ui/frames.ts';
 import { useFakeClock } from '../../support/clock.ts';
 import { fakeLayout, fakeResizes } from '../../support/fake-layout.ts';
 
@@ -153,7 +153,7 @@ describe('createListScroll, following the end (a chat)', () => {
     expect(scroller.scrollTop).toBe(maxScroll());
   });
 
-  it('in a publication, scrolls at once, with the change, rather than in the next frame: in its task or in its frame', async () => {
+  it('in a publication, scrolls as it ends, after all its changes, rather than in the next frame: in its task or in its frame', async () => {
     const { scroll, setList, scroller, maxScroll } = atBottom();
     const schedule = framePaced();
     // Where the viewport was when each publication ended.
@@ -161,10 +161,11 @@ describe('createListScroll, following the end (a chat)', () => {
     const arrive = (n: number) =>
       schedule(() => {
         setList(rows(0, n));
-        // Somewhere above the bottom, with no scroll event: as if the rows had grown under the viewport.
-        scroller.scrollTop = 0;
         scroll.arrived(1, false);
-        atEnd.push(scroller.scrollTop === maxScroll());
+        // A change made after the arrival was told (somewhere above the bottom, with no scroll event:
+        // as if the rows had grown under the viewport): the scroll comes after it.
+        scroller.scrollTop = 0;
+        afterPublication(() => atEnd.push(scroller.scrollTop === maxScroll()));
       });
     // The first two publications go out after their tasks, before any frame.
     for (const n of [101, 102]) {
