@@ -1,5 +1,5 @@
 import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
-import { afterPublication } from '../frames.ts';
+import { afterPublication, afterTask } from '../frames.ts';
 import { onResize } from './resize.ts';
 import type { ListWindow } from './window.ts';
 
@@ -96,13 +96,16 @@ export function createListScroll<T>(options: ListScrollOptions<T>): ListScroll {
     if (clientHeight > 0 && scrollHeight <= clientHeight) void showEarlier();
   };
 
-  // Settled once per frame, before it is painted: renders in a row cost one layout.
+  // Settled once per frame, before it is painted: renders in a row cost one layout. Once it is
+  // painted, in a task of its own, a chat's window drops the rows it kept as messages came (see
+  // `ListWindow.trim`), what the reader sees staying in place.
   let frame: number | undefined;
   onCleanup(() => frame !== undefined && cancelAnimationFrame(frame));
   const queue = () =>
     void (frame ??= requestAnimationFrame(() => {
       frame = undefined;
       if (atEdge()) settle();
+      if (followsEnd) afterTask(() => el?.isConnected && keep(win.trim));
     }));
 
   const toEdge = () => {

@@ -70,6 +70,13 @@ export interface ListWindow<T> {
   grow(by?: number): boolean;
   /** Pinned again at the initial size: for a new list (another chat). */
   reset(): void;
+  /**
+   * Drops the rows a pinned `end` window kept at its start as rows arrived, once they are a fifth of
+   * a chunk or more: it renders its size again. Rows that arrive are added under those rendered,
+   * which stay, up to `chunk` more: a row leaving at the start would move every row (all drawn again)
+   * in the frame that paints the arrival. The caller trims once that frame is painted.
+   */
+  trim(): void;
   /** Moves the window so that row `index` is rendered, `chunk` rows in from the side it came in on; false if it already was. */
   reveal(index: number): boolean;
 }
@@ -92,23 +99,40 @@ export function createWindow<T>(options: WindowOptions<T>): ListWindow<T> {
       ? all.indexOfKey(k)
       : all.slice(0, all.length).findIndex((item) => key(item) === k);
   const [size, setSize] = createSignal(initial);
+  // Read by the range, so that a trim computes it again; each recount without rows arriving drops
+  // the rows kept. `first` is the key of the first row a pinned `end` window rendered.
+  const [trims, setTrims] = createSignal(0);
+  let first: string | undefined;
 
   const range = createMemo<WindowRange>(
-    () => {
+    (last) => {
       const all = list();
-      const first = anchor();
+      trims();
+      const held = anchor();
       const at =
-        first === undefined
+        held === undefined
           ? -1
-          : typeof first === 'number'
-            ? Math.min(first, Math.max(0, all.length - max))
-            : indexOf(all, first);
+          : typeof held === 'number'
+            ? Math.min(held, Math.max(0, all.length - max))
+            : indexOf(all, held);
       // Held: from the anchor. Pinned, or the anchor's row is gone: the rows at the edge.
       if (at >= 0) return { start: at, end: Math.min(all.length, at + max) };
       const count = Math.min(size(), max);
-      return edge === 'end'
-        ? { start: Math.max(0, all.length - count), end: all.length }
-        : { start: 0, end: Math.min(all.length, count) };
+      if (edge === 'start') return { start: 0, end: Math.min(all.length, count) };
+      const start = Math.max(0, all.length - count);
+      // Rows arrived under those a window rendered, which stay: up to `chunk` rows more (`trim`).
+      const kept = all.slice(last.start, last.start + 1)[0];
+      const from =
+        all.length > last.end &&
+        start > last.start &&
+        start - last.start <= chunk &&
+        kept &&
+        key(kept) === first
+          ? last.start
+          : start;
+      const row = all.slice(from, from + 1)[0];
+      first = row && key(row);
+      return { start: from, end: all.length };
     },
     { start: 0, end: 0 },
     { equals: (a, b) => a.start === b.start && a.end === b.end },
@@ -158,6 +182,12 @@ export function createWindow<T>(options: WindowOptions<T>): ListWindow<T> {
     reset() {
       setAnchor(undefined);
       setSize(initial);
+      setTrims((n) => n + 1);
+    },
+    trim() {
+      const { start, end } = range();
+      if (pinned() && edge === 'end' && end - start >= Math.min(size(), max) + chunk / 5)
+        setTrims((n) => n + 1);
     },
     reveal(index) {
       const { start, end } = range();

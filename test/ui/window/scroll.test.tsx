@@ -117,6 +117,21 @@ describe('createListScroll, following the end (a chat)', () => {
     expect(scroll.below()).toBe(0);
   });
 
+  it('adds arrivals under the rows rendered, and drops the first ones in a task after the frame that paints them, nothing on screen moving', async () => {
+    const { scroll, setList, shown, scroller, maxScroll, frame, topOf } = atBottom();
+    setList(rows(0, 101));
+    scroll.arrived(1, false);
+    frame();
+    // The frame that painted the arrival moved no row: r85 is still rendered.
+    expect(shown()).toEqual(rows(85, 101).map((r) => r.id));
+    expect(scroller.scrollTop).toBe(maxScroll());
+    const last = topOf('r100');
+    await aTaskLater();
+    expect(shown()).toEqual(rows(86, 101).map((r) => r.id));
+    expect(topOf('r100')).toBe(last);
+    expect(scroller.scrollTop).toBe(maxScroll());
+  });
+
   it('scrolled up, keeps what is rendered as rows arrive, and counts what is below; back at the bottom, follows again', () => {
     const { scroll, setList, shown, scrollTo, scroller, maxScroll, frame } = atBottom();
     scrollTo(100);

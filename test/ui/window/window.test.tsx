@@ -28,12 +28,50 @@ function setup(initial: Row[], options: Partial<WindowOptions<Row>> = {}) {
 }
 
 describe('createWindow', () => {
-  it('pinned to the end, renders the last rows and follows new ones', () => {
+  it('pinned to the end, renders the last rows and follows new ones, keeping those rendered until a trim', () => {
     const { win, setList } = setup(rows(0, 10));
     expect(win.pinned()).toBe(true);
     expect(win.range()).toEqual({ start: 7, end: 10 });
+    // New rows are added under those rendered, which stay (none moves on the screen)...
+    setList(rows(0, 11));
     setList(rows(0, 12));
-    expect(ids(win.rows())).toEqual(['r9', 'r10', 'r11']);
+    expect(ids(win.rows())).toEqual(['r7', 'r8', 'r9', 'r10', 'r11']);
+    // ...up to a chunk (2) more: then the window moves to the last rows at once.
+    setList(rows(0, 13));
+    expect(ids(win.rows())).toEqual(['r10', 'r11', 'r12']);
+    setList(rows(0, 14));
+    win.trim();
+    expect(ids(win.rows())).toEqual(['r11', 'r12', 'r13']);
+  });
+
+  it('trims only rows kept a fifth of a chunk or more, and only while pinned to the end', () => {
+    const { win, setList } = setup(rows(0, 50), { pinned: 5, chunk: 20, max: 40 });
+    setList(rows(0, 53));
+    win.trim();
+    // Three kept: fewer than four (a fifth of 20), so they stay.
+    expect(win.range()).toEqual({ start: 45, end: 53 });
+    setList(rows(0, 54));
+    win.trim();
+    expect(win.range()).toEqual({ start: 49, end: 54 });
+    win.hold();
+    setList(rows(0, 60));
+    win.trim();
+    expect(win.range()).toEqual({ start: 49, end: 60 });
+    const start = setup(rows(0, 50), { edge: 'start', pinned: 5, chunk: 20 });
+    start.setList(rows(0, 60));
+    start.win.trim();
+    expect(start.win.range()).toEqual({ start: 0, end: 5 });
+  });
+
+  it('pinned to the end, keeps no row when rows land above, nor in a new list', () => {
+    const { win, setList } = setup(rows(0, 10));
+    setList(rows(-1, 10));
+    expect(ids(win.rows())).toEqual(['r7', 'r8', 'r9']);
+    setList(rows(100, 111));
+    expect(ids(win.rows())).toEqual(['r108', 'r109', 'r110']);
+    setList(rows(100, 112));
+    win.reset();
+    expect(ids(win.rows())).toEqual(['r109', 'r110', 'r111']);
   });
 
   it('held, keeps the same rows while new ones arrive at the edge and older ones land above', () => {
