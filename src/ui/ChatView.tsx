@@ -1,4 +1,4 @@
-import { createEffect, createSignal, on, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import { findRow, type Bubble } from '../sync/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { Composer } from './Composer.tsx';
@@ -21,6 +21,8 @@ export function ChatView(props: { sid: string | undefined; onBack(): void }) {
         ? t.loading
         : t.messages;
   };
+  // A memo: every bubble reads it, and the conversation's row changes with each message.
+  const group = createMemo(() => (conv()?.participant_keys.length ?? 0) > 2);
   const people = () => {
     const c = conv();
     return c ? peopleLine(c.participant_keys, me, state().contacts, t.you) : '';
@@ -68,11 +70,7 @@ export function ChatView(props: { sid: string | undefined; onBack(): void }) {
           </p>
         }
       >
-        <MessageList
-          sid={props.sid!}
-          group={(conv()?.participant_keys.length ?? 0) > 2}
-          onEdit={setEditing}
-        />
+        <MessageList sid={props.sid!} group={group()} onEdit={setEditing} />
       </Show>
       <Composer
         sid={props.sid}

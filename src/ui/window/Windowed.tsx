@@ -11,10 +11,12 @@ export function Windowed<T>(props: {
   of: ListWindow<T>;
   children: (item: Accessor<T>, index: Accessor<number>) => JSX.Element;
 }) {
+  // A memo: the range changes with each row that arrives, its start seldom.
+  const start = createMemo(() => props.of.range().start);
   return (
     <Key each={props.of.rows()} by={props.of.key}>
       {(item, at) => {
-        const index = createMemo(() => props.of.range().start + at());
+        const index = createMemo(() => start() + at());
         // eslint-disable-next-line solid/reactivity -- the row reads `index` in its own tracked scopes.
         return props.children(item, index);
       }}
