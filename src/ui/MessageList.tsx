@@ -16,13 +16,13 @@ const UNREAD_REACH = 200;
 
 /**
  * The open chat's bubbles, windowed: only those near the viewport are in the DOM (30 to 38 while
- * pinned to the bottom: new ones are added under those rendered, and the first dropped, 8 at a time,
- * once painted; more when the host is tall enough to show more, never more than 200). Stays pinned to
- * the bottom while the reader is there; scrolled up, it offers to jump to the latest and counts what is
- * below. Scrolling up renders earlier bubbles, then loads older pages, without moving what is on screen.
- * A chat opened with unread messages shows "New messages" above the first of them, and opens there
- * when that is above the fold. Messages from others are read out by a hidden announcer: a live region
- * over a windowed list would also read rows rendered by scrolling.
+ * pinned to the bottom: new ones are added under those rendered, and as many dropped at the top once
+ * 8 or more have come and been painted; more when the host is tall enough, never more than 200).
+ * Stays pinned to the bottom while the reader is there; scrolled up, it offers to jump to the latest
+ * and counts what is below. Scrolling up renders earlier bubbles, then loads older pages, without
+ * moving what is on screen. A chat opened with unread messages shows "New messages" above the first
+ * of them, and opens there when that is above the fold. Messages from others are read out by a hidden
+ * announcer: a live region over a windowed list would also read rows rendered by scrolling.
  */
 export function MessageList(props: { sid: string; group: boolean; onEdit(bubble: Bubble): void }) {
   const { session, me, t } = useIsland();
