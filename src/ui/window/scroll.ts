@@ -98,14 +98,15 @@ export function createListScroll<T>(options: ListScrollOptions<T>): ListScroll {
 
   // Settled once per frame, before it is painted: renders in a row cost one layout. Once it is
   // painted, in a task of its own, a chat's window drops the rows it kept as messages came (see
-  // `ListWindow.trim`), what the reader sees staying in place.
+  // `ListWindow.trim`), and fills again should those have been tall, what the reader sees staying in
+  // place.
   let frame: number | undefined;
   onCleanup(() => frame !== undefined && cancelAnimationFrame(frame));
   const queue = () =>
     void (frame ??= requestAnimationFrame(() => {
       frame = undefined;
       if (atEdge()) settle();
-      if (followsEnd) afterTask(() => el?.isConnected && keep(win.trim));
+      if (followsEnd) afterTask(() => el?.isConnected && keep(() => (win.trim(), fill())));
     }));
 
   const toEdge = () => {

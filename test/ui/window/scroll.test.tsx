@@ -16,6 +16,8 @@ import { fakeLayout, fakeResizes } from '../../support/fake-layout.ts';
 
 interface Row {
   id: string;
+  /** Drawn 80 px tall (as a failed message), not 50. */
+  tall?: boolean;
 }
 
 const rows = (from: number, to: number): Row[] =>
@@ -49,7 +51,11 @@ function setup(initial: Row[], options: Options = {}) {
       win = createWindow({ list, key: (r) => r.id, pinned: 3, chunk: 5, max: 40, ...options });
       scroll = createListScroll({ window: win, row: 'p', nearEnd: 48, nearStart: 80, ...options });
       scroll.ref(scroller);
-      return <Windowed of={win}>{(row) => <p data-id={row().id} />}</Windowed>;
+      return (
+        <Windowed of={win}>
+          {(row) => <p data-id={row().id} class={row().tall ? 'hm-failed' : undefined} />}
+        </Windowed>
+      );
     }, scroller),
   );
   const shown = () => [...scroller.querySelectorAll('p')].map((p) => p.dataset.id);
@@ -132,6 +138,29 @@ describe('createListScroll, following the end (a chat)', () => {
     expect(scroller.scrollTop).toBe(maxScroll());
   });
 
+  it('after a trim, renders rows again until a screen and a half is filled, should the rows dropped have been tall', async () => {
+    const tall = rows(0, 100).map((r) => ({ ...r, tall: true }));
+    const { scroll, setList, shown, scroller, maxScroll, frame, topOf } = setup(tall);
+    scroll.toEdge();
+    frame();
+    // 80 px rows: 10 fill a screen and a half (750 px).
+    expect(shown()).toHaveLength(10);
+    const list: Row[] = [...tall];
+    for (let n = 0; n < 4; n++) {
+      list.push({ id: `short${n}` });
+      setList([...list]);
+      scroll.arrived(1, false);
+      frame();
+      const newest = topOf(`short${n}`);
+      await aTaskLater();
+      expect(topOf(`short${n}`)).toBe(newest);
+      // What is rendered is as tall as a screen and a half, or more, and the reader is at the bottom.
+      expect(scroller.scrollHeight).toBeGreaterThanOrEqual(750);
+      expect(scroller.scrollTop).toBe(maxScroll());
+    }
+    expect(shown().at(-1)).toBe('short3');
+  });
+
   it('scrolled up, keeps what is rendered as rows arrive, and counts what is below; back at the bottom, follows again', () => {
     const { scroll, setList, shown, scrollTo, scroller, maxScroll, frame } = atBottom();
     scrollTo(100);
@@ -197,6 +226,8 @@ describe('createListScroll, following the end (a chat)', () => {
 
   it('in a publication, where the rows it adds render only once it ends, fills the viewport in the next frame, and no further', async () => {
     const { scroll, list, setList, viewport, shown, scroller, maxScroll } = atBottom();
+    // The task after the opening frame (which finds no row to drop) is over.
+    await aTaskLater();
     // Taller now (a screen and a half is 21 rows), told to no observer yet.
     viewport.resizeUnseen(700);
     // As in the chat: the arrival is told from an effect of the publication.
