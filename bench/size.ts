@@ -5,7 +5,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { BenchLine } from './support.ts';
 
 /** The budget test/size.test.ts enforces, in bytes of gzip. */
-export const GZIP_BUDGET = 44_145;
+export const GZIP_BUDGET = 44_165;
 
 export function compressedSizes(code: Uint8Array | string) {
   return {

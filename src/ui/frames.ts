@@ -69,11 +69,19 @@ export function framePaced(): Schedule {
     let changes: number | void = 1;
     const started = performance.now();
     const after: (() => void)[] = (publishing = []);
+    // Each of `after` runs, whatever one before it throws; the first error comes out once the pacing
+    // is done.
+    let failed: [unknown] | undefined;
     try {
       changes = run();
     } finally {
       publishing = undefined;
-      for (const then of after) then();
+      for (const then of after)
+        try {
+          then();
+        } catch (error) {
+          failed ??= [error];
+        }
       last = performance.now();
       burstSpacing = Math.min(
         BURST_SPACING_MAX_MS,
@@ -82,6 +90,7 @@ export function framePaced(): Schedule {
       if ((changes ?? 1) >= BURST_CHANGES) bursting = true;
       askFrame();
     }
+    if (failed) throw failed[0];
   };
   /** How long the next publication waits for the burst's spacing; 0 outside a burst. */
   const burstWait = () => {

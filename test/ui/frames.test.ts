@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { framePaced } from '../../src/ui/frames.ts';
+import { afterPublication, framePaced } from '../../src/ui/frames.ts';
 
 // A task after the current one is a message on a channel in the page; here it is a timer of 0 ms, so
 // that the fake clock runs it, in order with the other timers, however busy the machine is.
@@ -32,6 +32,41 @@ afterEach(() => {
 });
 
 describe('publishing paced by frames', () => {
+  it('runs what asks to follow a publication once all its changes are made, and nothing outside one; one that throws still lets the publication ask for its frame', async () => {
+    const order: string[] = [];
+    const callbacks: FrameRequestCallback[] = [];
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => {
+      order.push('frame asked');
+      return callbacks.push(cb);
+    });
+    expect(afterPublication(() => order.push('outside'))).toBe(false);
+    const schedule = framePaced();
+    schedule(() => {
+      order.push('change');
+      expect(afterPublication(() => order.push('first to follow'))).toBe(true);
+      afterPublication(() => order.push('second to follow'));
+      order.push('last change');
+    });
+    await wait(0);
+    expect(order).toEqual([
+      'change',
+      'last change',
+      'first to follow',
+      'second to follow',
+      'frame asked',
+    ]);
+    order.length = 0;
+    for (const cb of callbacks.splice(0)) cb(performance.now());
+    schedule(() => {
+      afterPublication(() => {
+        throw new Error('a broken follower');
+      });
+      afterPublication(() => order.push('after the broken one'));
+    });
+    await expect(wait(0)).rejects.toThrow('a broken follower');
+    expect(order).toEqual(['after the broken one', 'frame asked']);
+  });
+
   it('publishes the first change after the current task, without waiting for a frame', async () => {
     const frames = vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 1);
     const schedule = framePaced();
